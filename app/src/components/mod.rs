@@ -1,0 +1,3 @@
+//! Reusable components, grouped by area.
+
+pub mod layout;

@@ -1,0 +1,82 @@
+//! The one error type server functions return: each variant says something a person can act on.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use seatsync_domain::Role;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 401: nobody is signed in (or the session expired).
+    #[error("Your session has ended. Sign in again to continue.")]
+    Unauthenticated,
+    /// 403: signed in, but the role does not allow this.
+    #[error("This needs the {needed} role; you are signed in as {have}.")]
+    Forbidden { needed: Role, have: String },
+    /// 404.
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// 400: the input is wrong, and the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    /// 409: someone else changed it first.
+    #[error("{0}")]
+    Conflict(String),
+    /// 500: logged on the server under this reference; details are not sent to the browser.
+    #[error("Something went wrong on the server (reference {reference}). Try again; if it persists, give the reference to your administrator.")]
+    Internal { reference: String },
+    /// The request did not reach the server function or its answer could not be read.
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs an unexpected failure with its context and returns the error the user sees.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        tracing::error!(%reference, error = %err, "{context}");
+        AppError::Internal { reference }
+    }
+
+    /// Sets this error's HTTP status on the response being built (a server-function call or a
+    /// server-rendered page), then returns it.
+    pub fn respond(self) -> Self {
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(self.status());
+        }
+        self
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<seatsync_db::DbError> for AppError {
+    fn from(e: seatsync_db::DbError) -> Self {
+        match e {
+            seatsync_db::DbError::NotFound => AppError::NotFound("The record".into()),
+            other => AppError::internal("database", other),
+        }
+    }
+}

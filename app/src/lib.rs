@@ -1,0 +1,61 @@
+//! SeatSync's user interface and the server functions behind it.
+//!
+//! Compiled twice: with `ssr` into the server (pages render there and server functions run
+//! there), and with `hydrate` into the WASM bundle that makes the rendered pages interactive.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::layout::Layout,
+    pages::{dashboard::DashboardPage, errors::NotFound, settings::SettingsPage, signin::SignInPage, users::UsersPage},
+};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/seatsync.css" />
+        <Title formatter=|page: String| if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") } />
+        <Router>
+            <Routes fallback=|| view! { <Layout><NotFound /></Layout> }>
+                <Route path=path!("/signin") view=SignInPage />
+                <Route path=path!("/") view=|| view! { <Layout><DashboardPage /></Layout> } />
+                <Route path=path!("/users") view=|| view! { <Layout><UsersPage /></Layout> } />
+                <Route path=path!("/settings") view=|| view! { <Layout><SettingsPage /></Layout> } />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,122 @@
+//! The vendor simulator.
+//!
+//! One HTTP server that stands in for everything SeatSync talks to and cannot reach here:
+//! Microsoft Entra ID (the sign-in authority and every token endpoint), Partner Center, Microsoft
+//! Graph, Autotask, Pax8, ConnectWise Manage and HaloPSA. Each speaks the vendor's documented
+//! wire format (shared/docs/vendor-apis.md), serves a deterministic seeded MSP, keeps what the app
+//! writes in memory so it can be read back, and can inject faults per route.
+//!
+//! Everything a test or the demo needs to steer lives under `/_sim/`, a prefix no vendor uses.
+
+pub mod faults;
+pub mod oidc;
+pub mod seed;
+mod state;
+mod tokens;
+mod vendors;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{routing::get, Json, Router};
+use tokio::net::TcpListener;
+
+pub use faults::{FaultKind, FaultRule};
+pub use seed::{DemoUser, Msp};
+pub use state::Sim;
+
+/// How the simulator is set up at start.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Customer tenants to generate (about 40 for the demo, thousands for benchmarks).
+    pub tenants: usize,
+    /// Seed of the generator: the same seed gives the same MSP.
+    pub seed: u64,
+    /// The OIDC client the sign-in flow accepts.
+    pub client_id: String,
+    pub client_secret: String,
+    /// Latency added to every vendor call (not to `/_sim/`), in milliseconds.
+    pub latency_ms: u64,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// The address clients use to reach the simulator, e.g. `http://127.0.0.1:4010`. Used in the
+    /// discovery document, `nextPageUrl`s and zone URLs. Filled from the bound address when `None`.
+    pub public_url: Option<String>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            tenants: 40,
+            seed: 20261123,
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+            latency_ms: 0,
+            faults: Vec::new(),
+            public_url: None,
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub sim: Arc<Sim>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimHandle {
+    /// The sign-in authority (issuer) of the partner tenant, as SeatSync is configured with it.
+    pub fn authority(&self) -> String {
+        self.sim.authority()
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Binds `listener`, builds the seeded state and serves until the handle is dropped.
+pub async fn spawn(config: SimConfig, listener: TcpListener) -> anyhow::Result<SimHandle> {
+    let addr = listener.local_addr()?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let sim = Arc::new(Sim::new(&config, base_url.clone())?);
+    let app = router(sim.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "simulator stopped");
+        }
+    });
+    Ok(SimHandle { addr, base_url, sim, task })
+}
+
+/// All routes: the identity provider, the vendors (behind fault injection) and `/_sim/`.
+pub fn router(sim: Arc<Sim>) -> Router {
+    let vendors = vendors::router()
+        .merge(tokens::router())
+        .layer(axum::middleware::from_fn_with_state(sim.clone(), faults::inject));
+    Router::new()
+        .merge(oidc::router())
+        .merge(vendors)
+        .merge(control_router())
+        .with_state(sim)
+}
+
+fn control_router() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/_sim/health", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route("/_sim/summary", get(state::summary))
+        .route(
+            "/_sim/faults",
+            get(faults::list).post(faults::replace).delete(faults::clear),
+        )
+        .route("/_sim/oidc/next-token", axum::routing::post(oidc::set_next_token_defect))
+        .route("/_sim/calls", get(state::calls))
+}

@@ -1,0 +1,69 @@
+//! Microsoft Graph in a customer tenant: `subscribedSkus`.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde_json::json;
+
+use super::bearer;
+use crate::{tokens::GRAPH_RESOURCE, Sim};
+
+pub fn router() -> Router<Arc<Sim>> {
+    Router::new().route("/v1.0/subscribedSkus", get(subscribed_skus))
+}
+
+pub fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message, "innerError": {
+            "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "request-id": uuid::Uuid::new_v4(), "client-request-id": uuid::Uuid::new_v4()}}})),
+    )
+        .into_response()
+}
+
+async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    let Some(grant) = bearer(&sim, &headers, GRAPH_RESOURCE) else {
+        return graph_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token is empty or invalid.");
+    };
+    let msp = sim.msp();
+    let Some(customer) = msp.customer(&grant.tenant_id) else {
+        return graph_error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    };
+    let mut skus: Vec<serde_json::Value> = Vec::new();
+    for s in &customer.subscriptions {
+        let product = s.product;
+        let (enabled, suspended) = match s.status.as_str() {
+            "active" => (s.quantity, 0),
+            "suspended" => (0, s.quantity),
+            _ => (0, 0),
+        };
+        if let Some(existing) = skus.iter_mut().find(|v| v["skuId"] == product.sku_id) {
+            existing["prepaidUnits"]["enabled"] = json!(existing["prepaidUnits"]["enabled"].as_i64().unwrap_or(0) + enabled);
+            existing["prepaidUnits"]["suspended"] = json!(existing["prepaidUnits"]["suspended"].as_i64().unwrap_or(0) + suspended);
+            existing["subscriptionIds"].as_array_mut().map(|a| a.push(json!(s.id)));
+            continue;
+        }
+        let consumed = customer.consumed.iter().find(|(sku, _)| sku == product.sku_id).map(|(_, q)| *q).unwrap_or(0);
+        skus.push(json!({
+            "accountName": customer.company_name,
+            "accountId": customer.tenant_id,
+            "appliesTo": "User",
+            "capabilityStatus": "Enabled",
+            "consumedUnits": consumed,
+            "id": format!("{}_{}", customer.tenant_id, product.sku_id),
+            "prepaidUnits": {"enabled": enabled, "lockedOut": 0, "suspended": suspended, "warning": 0},
+            "servicePlans": [],
+            "skuId": product.sku_id,
+            "skuPartNumber": product.sku_part_number,
+            "subscriptionIds": [s.id],
+        }));
+    }
+    Json(json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus", "value": skus})).into_response()
+}

@@ -1,0 +1,41 @@
+//! The vendor APIs, one module per vendor, each in its documented wire format.
+
+mod autotask;
+mod graph;
+mod partner_center;
+mod pax8;
+mod psa;
+
+use std::sync::Arc;
+
+use axum::{
+    http::{header, HeaderMap},
+    Router,
+};
+
+use crate::{state::AccessGrant, Sim};
+
+
+pub fn router() -> Router<Arc<Sim>> {
+    Router::new()
+        .merge(partner_center::router())
+        .merge(graph::router())
+        .merge(autotask::router())
+        .merge(pax8::router())
+        .merge(psa::router())
+}
+
+/// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.
+fn bearer(sim: &Sim, headers: &HeaderMap, audience: &str) -> Option<AccessGrant> {
+    let token = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    sim.grant(token).filter(|g| g.audience == audience)
+}
+
+/// RFC 3339 with seven fractional digits, as Partner Center writes NCE timestamps.
+fn ms_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    format!("{}{:07}Z", t.format("%Y-%m-%dT%H:%M:%S."), t.timestamp_subsec_nanos() / 100)
+}

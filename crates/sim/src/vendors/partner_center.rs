@@ -1,0 +1,171 @@
+//! Partner Center: customers (continuation paging) and their subscriptions.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{bearer, ms_time};
+use crate::{seed::Subscription, tokens::PARTNER_CENTER_RESOURCE, Sim};
+
+pub fn router() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/v1/customers", get(customers))
+        .route("/v1/customers/{tenant}/subscriptions", get(subscriptions))
+}
+
+/// Partner Center's error body.
+fn pc_error(status: StatusCode, code: i64, description: &str) -> Response {
+    (status, Json(json!({"code": code, "description": description, "data": [], "source": "PartnerFD"}))).into_response()
+}
+
+fn unauthorized() -> Response {
+    let mut res = pc_error(StatusCode::UNAUTHORIZED, 401, "Unauthorized: the access token is missing, expired or not for Partner Center.");
+    res.headers_mut().insert("WWW-Authenticate", HeaderValue::from_static("OAuth realm=\"api.partnercenter.microsoft.com\""));
+    res
+}
+
+/// Echoes the request and correlation ids, as Partner Center does.
+fn with_ids(mut res: Response, headers: &HeaderMap) -> Response {
+    for name in ["MS-RequestId", "MS-CorrelationId"] {
+        if let Some(v) = headers.get(name) {
+            res.headers_mut().insert(name, v.clone());
+        }
+    }
+    res
+}
+
+#[derive(Deserialize)]
+struct CustomersQuery {
+    size: Option<usize>,
+    #[serde(rename = "seekOperation")]
+    seek_operation: Option<String>,
+}
+
+const MAX_PAGE: usize = 500;
+
+async fn customers(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(q): Query<CustomersQuery>) -> Response {
+    if bearer(&sim, &headers, PARTNER_CENTER_RESOURCE).is_none() {
+        return unauthorized();
+    }
+    let Some(size) = q.size.filter(|s| *s > 0) else {
+        return pc_error(StatusCode::BAD_REQUEST, 3000, "The 'size' query parameter is required and must be positive.");
+    };
+    let size = size.min(MAX_PAGE);
+    let offset = if q.seek_operation.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("next")) {
+        let token = headers.get("MS-ContinuationToken").and_then(|v| v.to_str().ok());
+        match token.and_then(decode_token) {
+            Some(o) => o,
+            None => return pc_error(StatusCode::BAD_REQUEST, 3000, "A continuation request needs a valid MS-ContinuationToken header."),
+        }
+    } else {
+        0
+    };
+    let msp = sim.msp();
+    let total = msp.customers.len();
+    let items: Vec<_> = msp
+        .customers
+        .iter()
+        .skip(offset)
+        .take(size)
+        .map(|c| {
+            json!({
+                "id": c.tenant_id,
+                "commerceId": c.commerce_id,
+                "companyProfile": {"tenantId": c.tenant_id, "domain": c.domain, "companyName": c.company_name,
+                                   "attributes": {"objectType": "CustomerCompanyProfile"}},
+                "relationshipToPartner": "reseller",
+                "allowDelegatedAccess": true,
+                "links": {"self": {"uri": format!("/customers/{}", c.tenant_id), "method": "GET", "headers": []}},
+                "attributes": {"objectType": "Customer"},
+            })
+        })
+        .collect();
+    let mut links = json!({"self": {"uri": format!("/v1/customers?size={size}"), "method": "GET", "headers": []}});
+    if offset + size < total {
+        links["next"] = json!({
+            "uri": format!("/v1/customers?size={size}&seekOperation=Next"),
+            "method": "GET",
+            "headers": [{"key": "MS-ContinuationToken", "value": encode_token(offset + size)}],
+        });
+    }
+    let body = json!({"totalCount": items.len(), "items": items, "links": links, "attributes": {"objectType": "Collection"}});
+    with_ids(Json(body).into_response(), &headers)
+}
+
+fn encode_token(offset: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("customers:{offset}"))
+}
+
+fn decode_token(token: &str) -> Option<usize> {
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+    raw.strip_prefix("customers:")?.parse().ok()
+}
+
+async fn subscriptions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(tenant): Path<String>) -> Response {
+    if bearer(&sim, &headers, PARTNER_CENTER_RESOURCE).is_none() {
+        return unauthorized();
+    }
+    let msp = sim.msp();
+    let Some(customer) = msp.customer(&tenant) else {
+        return pc_error(StatusCode::NOT_FOUND, 600008, &format!("Customer {tenant} was not found."));
+    };
+    let items: Vec<_> = customer.subscriptions.iter().map(|s| subscription_json(&customer.tenant_id, s)).collect();
+    let body = json!({"totalCount": items.len(), "items": items, "links": {}, "attributes": {"objectType": "Collection"}});
+    with_ids(Json(body).into_response(), &headers)
+}
+
+fn subscription_json(tenant: &str, s: &Subscription) -> serde_json::Value {
+    let mut v = json!({
+        "id": s.id,
+        "offerId": s.offer_id,
+        "entitlementId": s.id,
+        "offerName": s.offer_name,
+        "friendlyName": s.friendly_name,
+        "quantity": s.quantity,
+        "unitType": s.unit_type,
+        "creationDate": ms_time(s.creation_date),
+        "effectiveStartDate": ms_time(s.effective_start),
+        "commitmentEndDate": s.commitment_end.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "status": s.status,
+        "autoRenewEnabled": s.auto_renew,
+        "isTrial": s.is_trial,
+        "billingType": "license",
+        "billingCycle": s.billing_cycle,
+        "termDuration": s.term_duration,
+        "renewalTermDuration": "",
+        "hasPurchasableAddons": false,
+        "isMicrosoftProduct": true,
+        "publisherName": "Microsoft Corporation",
+        "partnerId": "",
+        "contractType": "subscription",
+        "actions": [],
+        "suspensionReasons": if s.status == "suspended" { json!(["CustomerCancellation"]) } else { json!([]) },
+        "orderId": s.order_id,
+        "links": {"self": {"uri": format!("/customers/{tenant}/subscriptions/{}", s.id), "method": "GET", "headers": []}},
+        "attributes": {"etag": format!("\"{}\"", s.quantity), "objectType": "Subscription"},
+    });
+    if s.nce {
+        v["productType"] = json!({"id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE"});
+        if let Some(until) = s.cancellation_allowed_until {
+            v["cancellationAllowedUntilDate"] = json!(until.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        let parts: Vec<&str> = s.offer_id.split(':').collect();
+        if parts.len() == 3 {
+            v["links"]["product"] = json!({"uri": format!("/products/{}?country=US", parts[0]), "method": "GET", "headers": []});
+            v["links"]["sku"] = json!({"uri": format!("/products/{}/skus/{}?country=US", parts[0], parts[1]), "method": "GET", "headers": []});
+        }
+    } else {
+        v["productType"] = json!({"id": "OnlineServices", "displayName": "OnlineServices"});
+        v["links"]["offer"] = json!({"uri": format!("/offers/{}", s.offer_id), "method": "GET", "headers": []});
+    }
+    v
+}

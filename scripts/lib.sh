@@ -1,0 +1,138 @@
+# Shared set-up for scripts/demo and scripts/test. Every step checks first and does nothing when
+# its tool is already there, so a second run is quick.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+PG_PRIVATE_PORT="${SEATSYNC_PG_PORT:-55432}"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+apt_install() {
+  say "installing $* with apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust_tools() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup first"
+  if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    # 0.3.11 needs a newer rustc than this machine has; see shared/docs/toolchain.md.
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 16 minutes the first time)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  local wbg
+  wbg="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock")"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
+    # Without --locked: its lockfile wants a webpki-roots release the registry here lacks.
+    say "installing wasm-bindgen-cli $wbg (must match Cargo.lock exactly)"
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+}
+
+ensure_node_modules() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d "$ROOT/node_modules/@tailwindcss/cli" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "installing Tailwind and binaryen from npm"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_playwright() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium
+  fi
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    say "installing Playwright (the test runner only; the browser is Debian's Chromium)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Sets DATABASE_URL: the caller's when set, otherwise a private cluster in .data/ started from the
+# system's PostgreSQL binaries (installed with apt when missing).
+ensure_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then
+    say "using DATABASE_URL from the environment"
+    return
+  fi
+  local bindir
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+    apt_install postgresql
+    bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  fi
+  local data="$ROOT/.data/pg" run="$ROOT/.data/pg-run"
+  mkdir -p "$run"
+  local runas=()
+  if [ "$(id -u)" = 0 ]; then
+    # initdb refuses to run as root: the cluster belongs to the postgres user.
+    id postgres >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql postgres
+    runas=(runuser -u postgres --)
+    chown postgres "$run"
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "creating a private PostgreSQL cluster in .data/pg"
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres "$data"
+    "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+  fi
+  if ! "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    say "starting the private PostgreSQL cluster on 127.0.0.1:$PG_PRIVATE_PORT (no DATABASE_URL was set)"
+    "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$run/postgres.log" \
+      -o "-p $PG_PRIVATE_PORT -k $run -c listen_addresses=127.0.0.1" -w start >/dev/null
+  fi
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PRIVATE_PORT/postgres"
+}
+
+# Creates database $1 on the server of DATABASE_URL when missing, and prints its URL.
+database_url_for() {
+  local name="$1" base="${DATABASE_URL%/*}"
+  psql "$DATABASE_URL" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+    || psql "$DATABASE_URL" -qc "CREATE DATABASE \"$name\"" >/dev/null
+  echo "$base/$name"
+}
+
+wait_for() {
+  local url="$1" what="$2" tries="${3:-120}"
+  for _ in $(seq "$tries"); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$what did not come up at $url"
+}
+
+# Exports the app's configuration pointing every vendor and the sign-in authority at the
+# simulator running at $1.
+export_sim_config() {
+  local sim="$1" tenant
+  tenant="$(curl -fsS "$sim/_sim/summary" | grep -o '"partnerTenantId":"[^"]*"' | cut -d'"' -f4)"
+  [ -n "$tenant" ] || die "the simulator at $sim did not report its partner tenant"
+  export SEATSYNC_OIDC_AUTHORITY="$sim/$tenant/v2.0"
+  export SEATSYNC_OIDC_CLIENT_ID="seatsync-demo"
+  export SEATSYNC_OIDC_CLIENT_SECRET="seatsync-demo-secret"
+  export SEATSYNC_SESSION_SECRET="${SEATSYNC_SESSION_SECRET:-demo-only-session-secret-change-me-0123456789}"
+  export SEATSYNC_PARTNER_CENTER_URL="$sim" SEATSYNC_ENTRA_LOGIN_URL="$sim" SEATSYNC_GRAPH_URL="$sim"
+  export SEATSYNC_PARTNER_TENANT_ID="$tenant"
+  export SEATSYNC_PARTNER_CENTER_CLIENT_ID="seatsync-demo" SEATSYNC_PARTNER_CENTER_CLIENT_SECRET="seatsync-demo-secret"
+  export SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN="sim-partner-center-refresh-token"
+  export SEATSYNC_GRAPH_CLIENT_ID="seatsync-demo" SEATSYNC_GRAPH_CLIENT_SECRET="seatsync-demo-secret"
+  export SEATSYNC_AUTOTASK_ZONE_URL="$sim/ATServicesRest/V1.0/zoneInformation"
+  export SEATSYNC_AUTOTASK_USERNAME="seatsync-api@northwind-msp.example" SEATSYNC_AUTOTASK_SECRET="sim-autotask-secret"
+  export SEATSYNC_AUTOTASK_INTEGRATION_CODE="SEATSYNCSIMTRACKING"
+  export SEATSYNC_PAX8_API_URL="$sim/v1" SEATSYNC_PAX8_TOKEN_URL="$sim/oauth/token"
+  export SEATSYNC_PAX8_CLIENT_ID="sim-pax8-client" SEATSYNC_PAX8_CLIENT_SECRET="sim-pax8-secret"
+  export SEATSYNC_CONNECTWISE_URL="$sim/v4_6_release/apis/3.0" SEATSYNC_CONNECTWISE_COMPANY_ID="northwind"
+  export SEATSYNC_CONNECTWISE_PUBLIC_KEY="simpublickey" SEATSYNC_CONNECTWISE_PRIVATE_KEY="simprivatekey"
+  export SEATSYNC_CONNECTWISE_CLIENT_ID="9f1f7c1e-0000-4000-8000-00000000c0de"
+  export SEATSYNC_HALO_URL="$sim" SEATSYNC_HALO_CLIENT_ID="sim-halo-client" SEATSYNC_HALO_CLIENT_SECRET="sim-halo-secret"
+}

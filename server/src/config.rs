@@ -1,0 +1,510 @@
+//! SeatSync's configuration: one typed struct, loaded once at start from environment variables
+//! and an optional TOML file, validated as a whole. A bad or missing value stops the server with
+//! a message naming the key and what is expected.
+//!
+//! Every key is an environment variable (`SEATSYNC_…`, plus the conventional `DATABASE_URL`). The
+//! TOML file, named by `SEATSYNC_CONFIG`, uses the same names in lower case without the prefix
+//! (`bind_addr = "0.0.0.0:3000"`); the environment wins over the file.
+
+use std::{collections::BTreeMap, fmt, net::SocketAddr};
+
+use seatsync_domain::RoleMap;
+use url::Url;
+
+/// A secret: kept out of `Debug` output and logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: PostgreSQL connection URL.
+    pub database_url: Secret,
+    /// `SEATSYNC_DATABASE_MAX_CONNECTIONS`: pool size (default 10).
+    pub database_max_connections: u32,
+    /// `SEATSYNC_BIND_ADDR`: address the HTTP server listens on (default 127.0.0.1:3000).
+    pub bind_addr: SocketAddr,
+    /// `SEATSYNC_PUBLIC_URL`: the URL people use to reach SeatSync; sign-in redirects there and
+    /// cookies are `Secure` when it is https (default http://127.0.0.1:3000).
+    pub public_url: Url,
+    /// `SEATSYNC_SESSION_SECRET`: at least 32 characters; signs the session cookie.
+    pub session_secret: Secret,
+    /// `SEATSYNC_SESSION_IDLE_MINUTES`: a session ends after this long without a request (default 480).
+    pub session_idle_minutes: i64,
+    pub oidc: OidcConfig,
+    /// `SEATSYNC_BOOTSTRAP_ADMIN_EMAIL`: made Admin at first sign-in, whatever Entra ID says.
+    pub bootstrap_admin_email: Option<String>,
+    pub partner_center: PartnerCenterConfig,
+    pub graph: GraphConfig,
+    pub autotask: AutotaskConfig,
+    pub pax8: Pax8Config,
+    pub connectwise: ConnectWiseConfig,
+    pub halo: HaloConfig,
+    pub smtp: SmtpConfig,
+}
+
+/// Sign-in through Microsoft Entra ID (OpenID Connect, authorization code with PKCE).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    /// `SEATSYNC_OIDC_AUTHORITY`: the issuer, e.g. `https://login.microsoftonline.com/<tenant-id>/v2.0`.
+    pub authority: Url,
+    /// `SEATSYNC_OIDC_CLIENT_ID`: the app registration's application (client) id.
+    pub client_id: String,
+    /// `SEATSYNC_OIDC_CLIENT_SECRET`.
+    pub client_secret: Secret,
+    /// `SEATSYNC_OIDC_ROLE_MAP`: app-role values to SeatSync roles
+    /// (default `SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer`).
+    pub role_map: RoleMap,
+}
+
+/// Partner Center, App+User (secure application model).
+#[derive(Debug, Clone)]
+pub struct PartnerCenterConfig {
+    /// `SEATSYNC_PARTNER_CENTER_URL` (default https://api.partnercenter.microsoft.com).
+    pub base_url: Url,
+    /// `SEATSYNC_PARTNER_TENANT_ID`: the MSP's own tenant.
+    pub partner_tenant_id: Option<String>,
+    /// `SEATSYNC_PARTNER_CENTER_CLIENT_ID` / `_CLIENT_SECRET` / `_REFRESH_TOKEN`.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+    /// `SEATSYNC_ENTRA_LOGIN_URL`: Entra's token host (default https://login.microsoftonline.com).
+    pub login_url: Url,
+}
+
+/// Microsoft Graph, client credentials per customer tenant.
+#[derive(Debug, Clone)]
+pub struct GraphConfig {
+    /// `SEATSYNC_GRAPH_URL` (default https://graph.microsoft.com).
+    pub base_url: Url,
+    /// `SEATSYNC_GRAPH_CLIENT_ID` / `_CLIENT_SECRET`: the multi-tenant app consented in customers.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AutotaskConfig {
+    /// `SEATSYNC_AUTOTASK_ZONE_URL`: zone discovery
+    /// (default https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation).
+    pub zone_url: Url,
+    /// `SEATSYNC_AUTOTASK_USERNAME` / `_SECRET` / `_INTEGRATION_CODE`.
+    pub username: Option<String>,
+    pub secret: Option<Secret>,
+    pub integration_code: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pax8Config {
+    /// `SEATSYNC_PAX8_API_URL` (default https://api.pax8.com/v1).
+    pub api_url: Url,
+    /// `SEATSYNC_PAX8_TOKEN_URL` (default https://token-manager.pax8.com/oauth/token).
+    pub token_url: Url,
+    /// `SEATSYNC_PAX8_CLIENT_ID` / `_CLIENT_SECRET`.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectWiseConfig {
+    /// `SEATSYNC_CONNECTWISE_URL` (default https://api-na.myconnectwise.net/v4_6_release/apis/3.0).
+    pub base_url: Url,
+    /// `SEATSYNC_CONNECTWISE_COMPANY_ID` / `_PUBLIC_KEY` / `_PRIVATE_KEY` / `_CLIENT_ID`.
+    pub company_id: Option<String>,
+    pub public_key: Option<String>,
+    pub private_key: Option<Secret>,
+    pub client_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HaloConfig {
+    /// `SEATSYNC_HALO_URL`: the instance, e.g. `https://yourcompany.halopsa.com` (no default:
+    /// every HaloPSA customer has their own host).
+    pub base_url: Option<Url>,
+    /// `SEATSYNC_HALO_TENANT`: cloud tenant name, sent as `?tenant=` to the token endpoint.
+    pub tenant: Option<String>,
+    /// `SEATSYNC_HALO_CLIENT_ID` / `_CLIENT_SECRET`.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    /// `SEATSYNC_SMTP_HOST` / `_PORT` (default 587) / `_USERNAME` / `_PASSWORD` / `_FROM`.
+    pub host: Option<String>,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub from: Option<String>,
+}
+
+/// One problem with one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub key: String,
+    pub expected: String,
+}
+
+/// Every problem found, so the operator can fix them all in one go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "SeatSync cannot start: the configuration has {} problem(s):", self.problems.len())?;
+        for p in &self.problems {
+            writeln!(f, "  {}: {}", p.key, p.expected)?;
+        }
+        Ok(())
+    }
+}
+
+/// Raw key/value source: the environment over the optional TOML file.
+pub struct Source {
+    values: BTreeMap<String, String>,
+}
+
+impl Source {
+    /// Reads the process environment and, when `SEATSYNC_CONFIG` names one, the TOML file.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_pairs(std::env::vars())
+    }
+
+    /// Builds a source from explicit pairs (as if they were the environment).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let env: BTreeMap<String, String> = pairs.into_iter().collect();
+        let mut values = BTreeMap::new();
+        if let Some(path) = env.get("SEATSYNC_CONFIG").filter(|p| !p.is_empty()) {
+            let problem = |expected: String| ConfigError { problems: vec![ConfigProblem { key: "SEATSYNC_CONFIG".into(), expected }] };
+            let text = std::fs::read_to_string(path).map_err(|e| problem(format!("a readable TOML file; reading '{path}' failed: {e}")))?;
+            let table: toml::Table = text.parse().map_err(|e| problem(format!("valid TOML in '{path}': {e}")))?;
+            for (k, v) in table {
+                let value = match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                let key = if k.eq_ignore_ascii_case("database_url") { "DATABASE_URL".to_string() } else { format!("SEATSYNC_{}", k.to_ascii_uppercase()) };
+                values.insert(key, value);
+            }
+        }
+        for (k, v) in env {
+            if k == "DATABASE_URL" || k.starts_with("SEATSYNC_") {
+                values.insert(k, v);
+            }
+        }
+        Ok(Self { values })
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// Collects problems while reading keys, so all are reported at once.
+struct Reader<'a> {
+    source: &'a Source,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, key: &str, expected: impl Into<String>) {
+        self.problems.push(ConfigProblem { key: key.into(), expected: expected.into() });
+    }
+
+    fn optional(&self, key: &str) -> Option<String> {
+        self.source.get(key).map(str::to_string)
+    }
+
+    /// A required value; when missing, the problem is recorded and an empty placeholder
+    /// returned (the load fails as a whole, so the placeholder is never used).
+    fn required(&mut self, key: &str, expected: &str) -> String {
+        self.optional(key).unwrap_or_else(|| {
+            self.problem(key, format!("is required: {expected}"));
+            String::new()
+        })
+    }
+
+    fn secret(&self, key: &str) -> Option<Secret> {
+        self.optional(key).map(Secret)
+    }
+
+    fn parse_url(&mut self, key: &str, raw: &str) -> Option<Url> {
+        match Url::parse(raw) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+            _ => {
+                self.problem(key, format!("an absolute http(s) URL, got '{raw}'"));
+                None
+            }
+        }
+    }
+
+    /// A URL with a default (the vendor's real public endpoint).
+    fn url(&mut self, key: &str, default: &str) -> Url {
+        let raw = self.optional(key).unwrap_or_else(|| default.to_string());
+        self.parse_url(key, &raw).unwrap_or_else(placeholder_url)
+    }
+
+    fn optional_url(&mut self, key: &str) -> Option<Url> {
+        let raw = self.optional(key)?;
+        self.parse_url(key, &raw)
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, key: &str, default: T, expected: &str) -> T {
+        match self.optional(key) {
+            None => default,
+            Some(raw) => raw.parse().unwrap_or_else(|_| {
+                self.problem(key, format!("{expected}, got '{raw}'"));
+                default
+            }),
+        }
+    }
+}
+
+/// Stands in for a URL that failed validation; never used, because the load then fails.
+fn placeholder_url() -> Url {
+    Url::parse("http://invalid.invalid/").expect("a constant, valid URL")
+}
+
+const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
+
+impl Config {
+    /// Reads and validates everything; the error lists every problem found.
+    pub fn load(source: &Source) -> Result<Config, ConfigError> {
+        let mut r = Reader { source, problems: Vec::new() };
+
+        let database_url = r.required("DATABASE_URL", "a PostgreSQL URL such as postgres://user@127.0.0.1:5432/seatsync");
+        if !database_url.is_empty() && !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            r.problem("DATABASE_URL", "a URL starting with postgres:// or postgresql://");
+        }
+        let database_max_connections = r.number("SEATSYNC_DATABASE_MAX_CONNECTIONS", 10u32, "a whole number of connections");
+        if database_max_connections == 0 {
+            r.problem("SEATSYNC_DATABASE_MAX_CONNECTIONS", "at least 1");
+        }
+        let bind_addr = r.number("SEATSYNC_BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)), "HOST:PORT such as 127.0.0.1:3000");
+        let public_url = r.url("SEATSYNC_PUBLIC_URL", "http://127.0.0.1:3000");
+        let session_secret = r.required("SEATSYNC_SESSION_SECRET", "a random string of at least 32 characters (e.g. openssl rand -hex 32)");
+        if !session_secret.is_empty() && session_secret.chars().count() < 32 {
+            r.problem("SEATSYNC_SESSION_SECRET", "at least 32 characters");
+        }
+        let session_idle_minutes = r.number("SEATSYNC_SESSION_IDLE_MINUTES", 480i64, "a whole number of minutes");
+        if !(5..=60 * 24 * 30).contains(&session_idle_minutes) {
+            r.problem("SEATSYNC_SESSION_IDLE_MINUTES", "between 5 and 43200 minutes");
+        }
+
+        let authority = r.required("SEATSYNC_OIDC_AUTHORITY", "the sign-in authority, e.g. https://login.microsoftonline.com/<your-tenant-id>/v2.0");
+        let authority = if authority.is_empty() { placeholder_url() } else { r.parse_url("SEATSYNC_OIDC_AUTHORITY", &authority).unwrap_or_else(placeholder_url) };
+        let client_id = r.required("SEATSYNC_OIDC_CLIENT_ID", "the Entra app registration's application (client) id");
+        let client_secret = r.required("SEATSYNC_OIDC_CLIENT_SECRET", "a client secret of that app registration");
+        let role_map_text = r.optional("SEATSYNC_OIDC_ROLE_MAP").unwrap_or_else(|| DEFAULT_ROLE_MAP.into());
+        let role_map = RoleMap::parse(&role_map_text).unwrap_or_else(|e| {
+            r.problem("SEATSYNC_OIDC_ROLE_MAP", format!("CLAIM_VALUE=viewer|editor|admin pairs separated by commas ({e})"));
+            RoleMap::parse(DEFAULT_ROLE_MAP).expect("the default role map is valid")
+        });
+        let bootstrap_admin_email = r.optional("SEATSYNC_BOOTSTRAP_ADMIN_EMAIL");
+        if bootstrap_admin_email.as_ref().is_some_and(|e| !e.contains('@')) {
+            r.problem("SEATSYNC_BOOTSTRAP_ADMIN_EMAIL", "an e-mail address");
+        }
+
+        let partner_center = PartnerCenterConfig {
+            base_url: r.url("SEATSYNC_PARTNER_CENTER_URL", "https://api.partnercenter.microsoft.com"),
+            partner_tenant_id: r.optional("SEATSYNC_PARTNER_TENANT_ID"),
+            client_id: r.optional("SEATSYNC_PARTNER_CENTER_CLIENT_ID"),
+            client_secret: r.secret("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET"),
+            refresh_token: r.secret("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN"),
+            login_url: r.url("SEATSYNC_ENTRA_LOGIN_URL", "https://login.microsoftonline.com"),
+        };
+        let graph = GraphConfig {
+            base_url: r.url("SEATSYNC_GRAPH_URL", "https://graph.microsoft.com"),
+            client_id: r.optional("SEATSYNC_GRAPH_CLIENT_ID"),
+            client_secret: r.secret("SEATSYNC_GRAPH_CLIENT_SECRET"),
+        };
+        let autotask = AutotaskConfig {
+            zone_url: r.url("SEATSYNC_AUTOTASK_ZONE_URL", "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"),
+            username: r.optional("SEATSYNC_AUTOTASK_USERNAME"),
+            secret: r.secret("SEATSYNC_AUTOTASK_SECRET"),
+            integration_code: r.secret("SEATSYNC_AUTOTASK_INTEGRATION_CODE"),
+        };
+        let pax8 = Pax8Config {
+            api_url: r.url("SEATSYNC_PAX8_API_URL", "https://api.pax8.com/v1"),
+            token_url: r.url("SEATSYNC_PAX8_TOKEN_URL", "https://token-manager.pax8.com/oauth/token"),
+            client_id: r.optional("SEATSYNC_PAX8_CLIENT_ID"),
+            client_secret: r.secret("SEATSYNC_PAX8_CLIENT_SECRET"),
+        };
+        let connectwise = ConnectWiseConfig {
+            base_url: r.url("SEATSYNC_CONNECTWISE_URL", "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"),
+            company_id: r.optional("SEATSYNC_CONNECTWISE_COMPANY_ID"),
+            public_key: r.optional("SEATSYNC_CONNECTWISE_PUBLIC_KEY"),
+            private_key: r.secret("SEATSYNC_CONNECTWISE_PRIVATE_KEY"),
+            client_id: r.optional("SEATSYNC_CONNECTWISE_CLIENT_ID"),
+        };
+        let halo = HaloConfig {
+            base_url: r.optional_url("SEATSYNC_HALO_URL"),
+            tenant: r.optional("SEATSYNC_HALO_TENANT"),
+            client_id: r.optional("SEATSYNC_HALO_CLIENT_ID"),
+            client_secret: r.secret("SEATSYNC_HALO_CLIENT_SECRET"),
+        };
+        let smtp = SmtpConfig {
+            host: r.optional("SEATSYNC_SMTP_HOST"),
+            port: r.number("SEATSYNC_SMTP_PORT", 587u16, "a TCP port number"),
+            username: r.optional("SEATSYNC_SMTP_USERNAME"),
+            password: r.secret("SEATSYNC_SMTP_PASSWORD"),
+            from: r.optional("SEATSYNC_SMTP_FROM"),
+        };
+        if smtp.from.as_ref().is_some_and(|f| !f.contains('@')) {
+            r.problem("SEATSYNC_SMTP_FROM", "an e-mail address such as billing@your-msp.example");
+        }
+
+        if !r.problems.is_empty() {
+            return Err(ConfigError { problems: r.problems });
+        }
+        Ok(Config {
+            database_url: Secret(database_url),
+            database_max_connections,
+            bind_addr,
+            public_url,
+            session_secret: Secret(session_secret),
+            session_idle_minutes,
+            oidc: OidcConfig { authority, client_id, client_secret: Secret(client_secret), role_map },
+            bootstrap_admin_email,
+            partner_center,
+            graph,
+            autotask,
+            pax8,
+            connectwise,
+            halo,
+            smtp,
+        })
+    }
+
+    /// Whether cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The integrations as the Settings page shows them: endpoint, and which keys are missing.
+    pub fn integrations(&self) -> Vec<app::api::settings::IntegrationInfo> {
+        use app::api::settings::IntegrationInfo;
+        fn info(name: &str, purpose: &str, base_url: String, needed: &[(&str, bool)]) -> IntegrationInfo {
+            let missing: Vec<String> = needed.iter().filter(|(_, set)| !set).map(|(k, _)| k.to_string()).collect();
+            IntegrationInfo { name: name.into(), purpose: purpose.into(), base_url, configured: missing.is_empty(), missing }
+        }
+        let pc = &self.partner_center;
+        vec![
+            info("Microsoft Partner Center", "Customers and NCE subscriptions", pc.base_url.to_string(), &[
+                ("SEATSYNC_PARTNER_TENANT_ID", pc.partner_tenant_id.is_some()),
+                ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", pc.client_id.is_some()),
+                ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", pc.client_secret.is_some()),
+                ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", pc.refresh_token.is_some()),
+            ]),
+            info("Microsoft Graph", "Assigned licences in each customer tenant", self.graph.base_url.to_string(), &[
+                ("SEATSYNC_GRAPH_CLIENT_ID", self.graph.client_id.is_some()),
+                ("SEATSYNC_GRAPH_CLIENT_SECRET", self.graph.client_secret.is_some()),
+            ]),
+            info("Autotask PSA", "Companies, services and contracts", self.autotask.zone_url.to_string(), &[
+                ("SEATSYNC_AUTOTASK_USERNAME", self.autotask.username.is_some()),
+                ("SEATSYNC_AUTOTASK_SECRET", self.autotask.secret.is_some()),
+                ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", self.autotask.integration_code.is_some()),
+            ]),
+            info("Pax8", "Distributor subscriptions", self.pax8.api_url.to_string(), &[
+                ("SEATSYNC_PAX8_CLIENT_ID", self.pax8.client_id.is_some()),
+                ("SEATSYNC_PAX8_CLIENT_SECRET", self.pax8.client_secret.is_some()),
+            ]),
+            info("ConnectWise Manage", "Tickets for billing reports", self.connectwise.base_url.to_string(), &[
+                ("SEATSYNC_CONNECTWISE_COMPANY_ID", self.connectwise.company_id.is_some()),
+                ("SEATSYNC_CONNECTWISE_PUBLIC_KEY", self.connectwise.public_key.is_some()),
+                ("SEATSYNC_CONNECTWISE_PRIVATE_KEY", self.connectwise.private_key.is_some()),
+                ("SEATSYNC_CONNECTWISE_CLIENT_ID", self.connectwise.client_id.is_some()),
+            ]),
+            info("HaloPSA", "Tickets for billing reports", self.halo.base_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| "(not set)".into()), &[
+                ("SEATSYNC_HALO_URL", self.halo.base_url.is_some()),
+                ("SEATSYNC_HALO_CLIENT_ID", self.halo.client_id.is_some()),
+                ("SEATSYNC_HALO_CLIENT_SECRET", self.halo.client_secret.is_some()),
+            ]),
+            info("SMTP", "E-mailed billing reports and alerts", self.smtp.host.as_ref().map(|h| format!("{h}:{}", self.smtp.port)).unwrap_or_else(|| "(not set)".into()), &[
+                ("SEATSYNC_SMTP_HOST", self.smtp.host.is_some()),
+                ("SEATSYNC_SMTP_FROM", self.smtp.from.is_some()),
+            ]),
+        ]
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> Vec<(String, String)> {
+        [
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/seatsync"),
+            ("SEATSYNC_SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("SEATSYNC_OIDC_AUTHORITY", "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0"),
+            ("SEATSYNC_OIDC_CLIENT_ID", "client"),
+            ("SEATSYNC_OIDC_CLIENT_SECRET", "secret"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn load(pairs: Vec<(String, String)>) -> Result<Config, ConfigError> {
+        Config::load(&Source::from_pairs(pairs)?)
+    }
+
+    #[test]
+    fn defaults_are_the_real_public_endpoints() {
+        let c = load(minimal()).unwrap();
+        assert_eq!(c.partner_center.base_url.as_str(), "https://api.partnercenter.microsoft.com/");
+        assert_eq!(c.graph.base_url.as_str(), "https://graph.microsoft.com/");
+        assert_eq!(c.partner_center.login_url.as_str(), "https://login.microsoftonline.com/");
+        assert_eq!(c.pax8.token_url.as_str(), "https://token-manager.pax8.com/oauth/token");
+        assert!(c.autotask.zone_url.as_str().starts_with("https://webservices.autotask.net/"));
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
+        assert!(!c.is_https());
+        assert_eq!(c.session_idle_minutes, 480);
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let c = load(minimal()).unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("0123456789abcdef"), "{text}");
+        assert!(!text.contains("postgres://"), "{text}");
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_PUBLIC_URL".into(), "https://seatsync.msp.example".into()));
+        assert!(load(pairs).unwrap().is_https());
+    }
+
+    #[test]
+    fn blank_values_count_as_missing() {
+        let mut pairs = minimal();
+        pairs.retain(|(k, _)| k != "SEATSYNC_OIDC_CLIENT_ID");
+        pairs.push(("SEATSYNC_OIDC_CLIENT_ID".into(), "   ".into()));
+        let err = load(pairs).unwrap_err();
+        assert_eq!(err.problems.len(), 1);
+        assert_eq!(err.problems[0].key, "SEATSYNC_OIDC_CLIENT_ID");
+    }
+
+    #[test]
+    fn integrations_say_which_keys_are_missing() {
+        let c = load(minimal()).unwrap();
+        let pc = c.integrations().into_iter().find(|i| i.name == "Microsoft Partner Center").unwrap();
+        assert!(!pc.configured);
+        assert!(pc.missing.contains(&"SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN".to_string()));
+    }
+}

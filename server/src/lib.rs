@@ -1,0 +1,135 @@
+//! The SeatSync server: builds the axum application from a validated [`Config`].
+//!
+//! [`Application::build`] binds the port and returns before serving, so tests bind port 0, read
+//! the real address and never sleep-wait.
+
+pub mod auth;
+pub mod config;
+pub mod telemetry;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::{server::ServerContext, shell, App};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::get, Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use seatsync_db::PgPool;
+use sha2::Digest;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{cookie::{Key, SameSite}, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+pub use config::Config;
+
+/// A bound, ready-to-serve SeatSync.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub pool: PgPool,
+}
+
+impl Application {
+    /// Connects to the database, runs migrations, and binds `config.bind_addr`.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(config.bind_addr).await?;
+        Self::build_on(config, listener).await
+    }
+
+    /// Like [`Application::build`] on an already bound listener (tests bind port 0 first so the
+    /// public URL can name the real port).
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        let pool = seatsync_db::connect(config.database_url.expose(), config.database_max_connections).await?;
+        seatsync_db::migrate(&pool).await?;
+        let router = router(&config, pool.clone()).await?;
+        Ok(Self { listener, router, pool })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
+
+/// Where the compiled site (WASM, JS, CSS) lives: cargo-leptos sets `LEPTOS_SITE_ROOT` when it
+/// runs the server; otherwise the workspace's `target/site`.
+fn leptos_options() -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name("seatsync")
+        .site_root(site_root)
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .build()
+}
+
+async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
+    let leptos_options = leptos_options();
+    let context = ServerContext { pool: pool.clone(), integrations: Arc::new(config.integrations()) };
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            generate_route_list(App),
+            move || provide_context(context.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options);
+
+    let redirect_url = config.public_url.join("/auth/callback")?.to_string();
+    let auth_state = auth::AuthState {
+        oidc: Arc::new(auth::oidc::Oidc::new(config.oidc.clone(), redirect_url)?),
+        pool: pool.clone(),
+        role_map: Arc::new(config.oidc.role_map.clone()),
+        bootstrap_admin_email: config.bootstrap_admin_email.clone(),
+    };
+
+    Ok(Router::new()
+        .route("/healthz", get(healthz).with_state(pool.clone()))
+        .merge(auth::router(auth_state))
+        .merge(pages)
+        .layer(axum::middleware::from_fn(auth::require_sign_in))
+        .layer(session_layer(config, pool).await?)
+        .layer(TraceLayer::new_for_http()))
+}
+
+/// Sessions in PostgreSQL; the cookie is signed, HttpOnly, SameSite=Lax, Secure over https, and
+/// expires after the configured idle time.
+async fn session_layer(config: &Config, pool: PgPool) -> anyhow::Result<SessionManagerLayer<PostgresStore, tower_sessions::service::SignedCookie>> {
+    let store = PostgresStore::new(pool);
+    store.migrate().await?;
+    tokio::spawn({
+        use tower_sessions::ExpiredDeletion;
+        let store = store.clone();
+        async move {
+            if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
+                tracing::error!(error = %e, "expired-session clean-up stopped");
+            }
+        }
+    });
+    // `Key` wants 64 bytes; SHA-512 of the configured secret gives exactly that.
+    let key = Key::from(&sha2::Sha512::digest(config.session_secret.expose().as_bytes()));
+    Ok(SessionManagerLayer::new(store)
+        .with_name("seatsync_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.is_https())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(config.session_idle_minutes)))
+        .with_signed(key))
+}
+
+async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
+    match seatsync_db::ping(&pool).await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})))
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server over HTTP, a fresh PostgreSQL database per test, and the
+//! vendor simulator as identity provider, all in-process on ephemeral ports.
+
+mod helpers;
+
+mod config_errors;
+mod health;
+mod role_matrix;
+mod sign_in;
