@@ -60,15 +60,6 @@ impl AppError {
         tracing::error!(%reference, error = %err, "{context}");
         AppError::Internal { reference }
     }
-
-    /// Sets this error's HTTP status on the response being built (a server-function call or a
-    /// server-rendered page), then returns it.
-    pub fn respond(self) -> Self {
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            opts.set_status(self.status());
-        }
-        self
-    }
 }
 
 #[cfg(feature = "ssr")]

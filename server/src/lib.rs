@@ -69,17 +69,16 @@ fn leptos_options() -> LeptosOptions {
 async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let leptos_options = leptos_options();
     let context = ServerContext { pool: pool.clone(), integrations: Arc::new(config.integrations()) };
+    let provide = move || provide_context(context.clone());
+    let routes = generate_route_list(App);
+    tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            generate_route_list(App),
-            move || provide_context(context.clone()),
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        // Unknown paths render the app's 404 page, which needs the same context as any page.
+        .fallback(leptos_axum::file_and_error_handler_with_context(provide, shell))
         .with_state(leptos_options);
 
     let redirect_url = config.public_url.join("/auth/callback")?.to_string();

@@ -24,6 +24,7 @@ impl Me {
 /// The signed-in user, or `None`. Open to everyone: the sign-in page asks it too.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    let user = crate::server::signed_in_user().await?;
+    let ctx = crate::server::context();
+    let user = crate::server::signed_in_user(&ctx).await?;
     Ok(user.map(|u| Me { role: u.role(), name: u.display_name, email: u.email }))
 }

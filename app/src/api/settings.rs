@@ -22,8 +22,8 @@ pub struct IntegrationInfo {
 /// account names are not for everyone).
 #[server(prefix = "/api", endpoint = "settings/integrations")]
 pub async fn list_integrations() -> Result<Vec<IntegrationInfo>, AppError> {
-    crate::server::require(Role::Admin).await?;
-    Ok(crate::server::context().integrations.as_ref().clone())
+    let caller = crate::server::require(Role::Admin).await?;
+    Ok(caller.ctx.integrations.as_ref().clone())
 }
 
 /// How many integrations are ready, for the dashboard (everyone signed in).
@@ -36,8 +36,8 @@ pub struct ReadinessSummary {
 
 #[server(prefix = "/api", endpoint = "settings/readiness")]
 pub async fn integration_readiness() -> Result<ReadinessSummary, AppError> {
-    crate::server::require(Role::Viewer).await?;
-    let all = crate::server::context().integrations;
+    let caller = crate::server::require(Role::Viewer).await?;
+    let all = caller.ctx.integrations;
     Ok(ReadinessSummary {
         ready: all.iter().filter(|i| i.configured).count(),
         total: all.len(),

@@ -39,7 +39,7 @@ fn row(u: seatsync_db::users::User, me: uuid::Uuid) -> UserRow {
 #[server(prefix = "/api", endpoint = "users/list")]
 pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
-    let users = seatsync_db::users::list(&crate::server::context().pool).await?;
+    let users = seatsync_db::users::list(&caller.ctx.pool).await?;
     Ok(users.into_iter().map(|u| row(u, caller.user.id)).collect())
 }
 
@@ -49,16 +49,16 @@ pub async fn set_user_role(user_id: String, role: Option<Role>) -> Result<UserRo
     let caller = crate::server::require(Role::Admin).await?;
     let id: uuid::Uuid = user_id
         .parse()
-        .map_err(|_| AppError::Invalid(format!("'{user_id}' is not a user id.")).respond())?;
+        .map_err(|_| caller.respond.fail(AppError::Invalid(format!("'{user_id}' is not a user id."))))?;
     if id == caller.user.id {
         // An Admin demoting themselves could leave nobody able to undo it.
-        return Err(AppError::Invalid("You cannot change your own role; ask another Admin.".into()).respond());
+        return Err(caller.respond.fail(AppError::Invalid("You cannot change your own role; ask another Admin.".into())));
     }
-    let updated = seatsync_db::users::set_role_override(&crate::server::context().pool, id, role, caller.user.id)
+    let updated = seatsync_db::users::set_role_override(&caller.ctx.pool, id, role, caller.user.id)
         .await
         .map_err(|e| match e {
-            seatsync_db::DbError::NotFound => AppError::NotFound("That user".into()).respond(),
-            other => AppError::from(other),
+            seatsync_db::DbError::NotFound => caller.respond.fail(AppError::NotFound("That user".into())),
+            other => caller.respond.fail(AppError::from(other)),
         })?;
     tracing::info!(by = %caller.user.email, user = %updated.email, role = ?role, "role override changed");
     Ok(row(updated, caller.user.id))

@@ -308,6 +308,7 @@ pub fn redeem_code(
         // Flip the payload after signing: a valid-looking token whose signature no longer fits.
         let mut parts: Vec<String> = id_token.split('.').map(str::to_string).collect();
         claims["roles"] = json!(["SeatSync.Admin"]);
+        claims["name"] = json!("Mallory");
         parts[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
         id_token = parts.join(".");
     }

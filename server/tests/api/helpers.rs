@@ -16,7 +16,6 @@ pub struct TestApp {
     pub url: String,
     pub sim: SimHandle,
     pub pool: sqlx::PgPool,
-    pub database_url: String,
 }
 
 /// Every configuration key the app needs, pointed at `sim`.
@@ -68,7 +67,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Vec<(String, String)>)) -> 
     let app = Application::build_on(config, listener).await.expect("app builds");
     let pool = app.pool.clone();
     tokio::spawn(app.run(std::future::pending()));
-    TestApp { url, sim, pool, database_url }
+    TestApp { url, sim, pool }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests follow them).

@@ -26,7 +26,7 @@ async fn the_session_cookie_is_hardened_and_rotated_at_sign_in() {
     assert!(before.contains("HttpOnly"), "{before}");
     assert!(before.contains("SameSite=Lax"), "{before}");
     assert!(!before.contains("Secure"), "no Secure flag over plain http: {before}");
-    assert!(before.contains("Expires="), "idle expiry is set: {before}");
+    assert!(before.contains("Max-Age=28800"), "idle expiry (480 minutes) is set: {before}");
 
     let authorize = url::Url::parse(&location(&res)).unwrap();
     let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
