@@ -4,7 +4,6 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
-PG_PRIVATE_PORT="${SEATSYNC_PG_PORT:-55432}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -86,12 +85,19 @@ ensure_postgres() {
     [ "$(id -u)" = 0 ] && chown postgres "$data"
     "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust >/dev/null
   fi
-  if ! "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    say "starting the private PostgreSQL cluster on 127.0.0.1:$PG_PRIVATE_PORT (no DATABASE_URL was set)"
+  local port
+  if "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1 && [ -f "$run/port" ]; then
+    port="$(cat "$run/port")"
+  else
+    # Another checkout's cluster may hold the usual port: take the first free one.
+    port="${SEATSYNC_PG_PORT:-55432}"
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    say "starting the private PostgreSQL cluster on 127.0.0.1:$port (no DATABASE_URL was set)"
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$run/postgres.log" \
-      -o "-p $PG_PRIVATE_PORT -k $run -c listen_addresses=127.0.0.1" -w start >/dev/null
+      -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200" -w start >/dev/null
+    echo "$port" > "$run/port"
   fi
-  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PRIVATE_PORT/postgres"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
 # Creates database $1 on the server of DATABASE_URL when missing, and prints its URL.

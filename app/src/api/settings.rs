@@ -1,7 +1,6 @@
 //! Integration settings as an Admin sees them.
 
 use leptos::prelude::*;
-use seatsync_domain::Role;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -22,7 +21,7 @@ pub struct IntegrationInfo {
 /// account names are not for everyone).
 #[server(prefix = "/api", endpoint = "settings/integrations")]
 pub async fn list_integrations() -> Result<Vec<IntegrationInfo>, AppError> {
-    let caller = crate::server::require(Role::Admin).await?;
+    let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
     Ok(caller.ctx.integrations.as_ref().clone())
 }
 
@@ -36,7 +35,7 @@ pub struct ReadinessSummary {
 
 #[server(prefix = "/api", endpoint = "settings/readiness")]
 pub async fn integration_readiness() -> Result<ReadinessSummary, AppError> {
-    let caller = crate::server::require(Role::Viewer).await?;
+    let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
     let all = caller.ctx.integrations;
     Ok(ReadinessSummary {
         ready: all.iter().filter(|i| i.configured).count(),
