@@ -86,8 +86,8 @@ ensure_postgres() {
     "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust >/dev/null
   fi
   local port
-  if "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1 && [ -f "$run/port" ]; then
-    port="$(cat "$run/port")"
+  if "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    port="$(sed -n 4p "$data/postmaster.pid")"  # the running server's port
   else
     # Another checkout's cluster may hold the usual port: take the first free one.
     port="${SEATSYNC_PG_PORT:-55432}"
@@ -95,7 +95,6 @@ ensure_postgres() {
     say "starting the private PostgreSQL cluster on 127.0.0.1:$port (no DATABASE_URL was set)"
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$run/postgres.log" \
       -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200" -w start >/dev/null
-    echo "$port" > "$run/port"
   fi
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
