@@ -40,10 +40,12 @@ ensure_rust_tools() {
 }
 
 ensure_node_modules() {
+  # `npm install`, not `npm ci`: lock files written here omit platform-specific optional
+  # packages (this machine sets omit-lockfile-registry-resolved), which `npm ci` rejects.
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d "$ROOT/node_modules/@tailwindcss/cli" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     say "installing Tailwind and binaryen from npm"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
@@ -53,7 +55,7 @@ ensure_playwright() {
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
     say "installing Playwright (the test runner only; the browser is Debian's Chromium)"
-    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
