@@ -16,12 +16,12 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
     components::layout::Layout,
-    pages::{dashboard::DashboardPage, errors::NotFound, settings::SettingsPage, signin::SignInPage, users::UsersPage},
+    pages::{dashboard::DashboardPage, errors::NotFound, settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage},
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -51,10 +51,13 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") } />
         <Router>
             <Routes fallback=|| view! { <Layout><NotFound /></Layout> }>
-                <Route path=path!("/signin") view=SignInPage />
-                <Route path=path!("/") view=|| view! { <Layout><DashboardPage /></Layout> } />
-                <Route path=path!("/users") view=|| view! { <Layout><UsersPage /></Layout> } />
-                <Route path=path!("/settings") view=|| view! { <Layout><SettingsPage /></Layout> } />
+                // Async rendering: the page is complete before the response starts, so a 403 or
+                // 404 decided while rendering becomes the response's status.
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/") view=|| view! { <Layout><DashboardPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/subscriptions") view=|| view! { <Layout><SubscriptionsPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/users") view=|| view! { <Layout><UsersPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/settings") view=|| view! { <Layout><SettingsPage /></Layout> } ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

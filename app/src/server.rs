@@ -20,6 +20,8 @@ pub struct ServerContext {
     pub pool: PgPool,
     /// The configured integrations, as an Admin may see them (no secrets).
     pub integrations: Arc<Vec<IntegrationInfo>>,
+    /// The licence sync, when Partner Center and Graph are configured.
+    pub licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
 }
 
 pub fn context() -> ServerContext {

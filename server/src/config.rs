@@ -52,6 +52,17 @@ pub struct Config {
     pub connectwise: ConnectWiseConfig,
     pub halo: HaloConfig,
     pub smtp: SmtpConfig,
+    pub sync: SyncConfig,
+}
+
+/// The licence sync job.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// `SEATSYNC_LICENCE_SYNC_CRON`: when the scheduled sync runs, as a cron expression with
+    /// seconds, in UTC (default `0 0 2 * * *`, nightly at 02:00).
+    pub licence_cron: cron::Schedule,
+    /// `SEATSYNC_SYNC_CONCURRENCY`: tenants synced at once (default 8).
+    pub concurrency: usize,
 }
 
 /// Sign-in through Microsoft Entra ID (OpenID Connect, authorization code with PKCE).
@@ -277,6 +288,7 @@ fn placeholder_url() -> Url {
     Url::parse("http://invalid.invalid/").expect("a constant, valid URL")
 }
 
+const DEFAULT_LICENCE_CRON: &str = "0 0 2 * * *";
 const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
 
 impl Config {
@@ -365,6 +377,16 @@ impl Config {
         if smtp.from.as_ref().is_some_and(|f| !f.contains('@')) {
             r.problem("SEATSYNC_SMTP_FROM", "an e-mail address such as billing@your-msp.example");
         }
+        let cron_text = r.optional("SEATSYNC_LICENCE_SYNC_CRON").unwrap_or_else(|| DEFAULT_LICENCE_CRON.into());
+        let licence_cron = cron_text.parse::<cron::Schedule>().unwrap_or_else(|e| {
+            r.problem("SEATSYNC_LICENCE_SYNC_CRON", format!("a cron expression with seconds such as '0 0 2 * * *' ({e})"));
+            DEFAULT_LICENCE_CRON.parse().expect("the default schedule is valid")
+        });
+        let concurrency = r.number("SEATSYNC_SYNC_CONCURRENCY", 8usize, "a whole number of tenants");
+        if !(1..=256).contains(&concurrency) {
+            r.problem("SEATSYNC_SYNC_CONCURRENCY", "between 1 and 256");
+        }
+        let sync = SyncConfig { licence_cron, concurrency };
 
         if !r.problems.is_empty() {
             return Err(ConfigError { problems: r.problems });
@@ -385,6 +407,7 @@ impl Config {
             connectwise,
             halo,
             smtp,
+            sync,
         })
     }
 

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod jobs;
 pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -68,7 +69,11 @@ fn leptos_options() -> LeptosOptions {
 
 async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let leptos_options = leptos_options();
-    let context = ServerContext { pool: pool.clone(), integrations: Arc::new(config.integrations()) };
+    let licence_sync = jobs::licence_sync(config, pool.clone())?;
+    if let Some(sync) = &licence_sync {
+        jobs::schedule_licence_sync(sync.clone(), config.sync.licence_cron.clone());
+    }
+    let context = ServerContext { pool: pool.clone(), integrations: Arc::new(config.integrations()), licence_sync };
     let provide = move || provide_context(context.clone());
     let routes = generate_route_list(App);
     tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");

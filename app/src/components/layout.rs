@@ -18,6 +18,7 @@ struct NavItem {
 
 const NAV: &[NavItem] = &[
     NavItem { href: "/", label: "Dashboard", needs: Role::Viewer },
+    NavItem { href: "/subscriptions", label: "Subscriptions", needs: Role::Viewer },
     NavItem { href: "/users", label: "Users", needs: Role::Admin },
     NavItem { href: "/settings", label: "Settings", needs: Role::Admin },
 ];

@@ -5,6 +5,9 @@
 //! macros so that building the project never needs a database or committed query metadata; every
 //! query is exercised by the integration tests against a real PostgreSQL instead.
 
+pub mod licences;
+pub mod sync_runs;
+pub mod tenants;
 pub mod users;
 
 use std::time::Duration;

@@ -32,6 +32,12 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
         ("SEATSYNC_PARTNER_CENTER_URL", base.clone()),
         ("SEATSYNC_ENTRA_LOGIN_URL", base.clone()),
         ("SEATSYNC_GRAPH_URL", base.clone()),
+        ("SEATSYNC_PARTNER_TENANT_ID", sim.sim.msp().partner_tenant_id.clone()),
+        ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", "seatsync-demo".into()),
+        ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", "seatsync-demo-secret".into()),
+        ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", "sim-partner-center-refresh-token".into()),
+        ("SEATSYNC_GRAPH_CLIENT_ID", "seatsync-demo".into()),
+        ("SEATSYNC_GRAPH_CLIENT_SECRET", "seatsync-demo-secret".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -123,6 +129,20 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Starts a licence sync of every tenant as `client` and waits for it to finish.
+    pub async fn sync_all(&self, client: &Client) -> serde_json::Value {
+        let res = self.call(client, "licences/sync", &[]).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+        for _ in 0..200 {
+            let status: serde_json::Value = self.call(client, "licences/sync_status", &[]).await.json().await.unwrap();
+            if status["running"] == false {
+                return status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the licence sync did not finish");
     }
 
     pub async fn signed_in_user(&self, client: &Client) -> Option<serde_json::Value> {

@@ -5,5 +5,6 @@ mod helpers;
 
 mod config_errors;
 mod health;
+mod licences;
 mod role_matrix;
 mod sign_in;

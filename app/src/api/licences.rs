@@ -1,0 +1,195 @@
+//! Tenants, their subscriptions and seats, and the licence sync.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A tenant as the picker and the card show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantItem {
+    pub tenant_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last sync of this tenant failed; its data is as of `last_synced_at`.
+    pub last_error: Option<String>,
+    pub subscriptions: i64,
+}
+
+/// One subscription row of the table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub product: String,
+    pub offer_id: String,
+    pub purchased: i64,
+    /// Users assigned to the subscription's SKU (never devices); `None` when Graph has no
+    /// per-user count for it.
+    pub assigned: Option<i64>,
+    /// Seats of the SKU bought but not assigned.
+    pub unused: Option<i64>,
+    /// How many subscriptions share the SKU the seat counts are for.
+    pub sku_shared_by: usize,
+    pub term: Option<String>,
+    pub billing_cycle: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub auto_renew: bool,
+    pub status: Option<String>,
+    pub is_nce: bool,
+    pub is_trial: bool,
+    /// Until when seats can be reduced, when that window is open now.
+    pub cancellation_open_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantDetail {
+    pub tenant: TenantItem,
+    pub rows: Vec<SubscriptionRow>,
+    pub partner_center_url: String,
+}
+
+/// Where a sync run stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub run_id: i64,
+    pub running: bool,
+    pub status: String,
+    pub scope_tenant_id: Option<String>,
+    pub total: i32,
+    pub done: i32,
+    pub failed: i32,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    /// Tenants that failed in this run, with the vendor's error.
+    pub failures: Vec<(String, String)>,
+}
+
+/// The link to a customer's subscriptions in Partner Center.
+pub fn partner_center_link(tenant_id: &str) -> String {
+    format!("https://partner.microsoft.com/dashboard/v2/customers/{tenant_id}/subscriptions")
+}
+
+#[server(prefix = "/api", endpoint = "licences/tenants")]
+pub async fn list_tenants() -> Result<Vec<TenantItem>, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
+    let tenants = seatsync_db::tenants::list(&caller.ctx.pool).await.map_err(|e| caller.respond.fail(e.into()))?;
+    Ok(tenants
+        .into_iter()
+        .map(|t| TenantItem {
+            tenant_id: t.tenant_id,
+            name: t.name,
+            domain: t.primary_domain,
+            last_synced_at: t.last_synced_at,
+            last_error: t.last_error,
+            subscriptions: t.subscriptions,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api", endpoint = "licences/tenant")]
+pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
+    let pool = &caller.ctx.pool;
+    let fail = |e: seatsync_db::DbError| match e {
+        seatsync_db::DbError::NotFound => caller.respond.fail(AppError::NotFound("That tenant".into())),
+        other => caller.respond.fail(other.into()),
+    };
+    let t = seatsync_db::tenants::find(pool, &tenant_id).await.map_err(fail)?;
+    let subs = seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)?;
+    let skus = seatsync_db::licences::consumption(pool, &tenant_id).await.map_err(fail)?;
+    let now = Utc::now();
+    let rows = subs
+        .iter()
+        .map(|s| {
+            let sku = s.sku_id.as_ref().and_then(|id| skus.iter().find(|k| &k.sku_id == id));
+            // Only user-assigned SKUs have a meaningful per-user count.
+            let per_user = sku.filter(|k| k.applies_to.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("user")));
+            SubscriptionRow {
+                id: s.id.clone(),
+                product: s.friendly_name.clone().or_else(|| s.offer_name.clone()).unwrap_or_else(|| s.offer_id.clone()),
+                offer_id: s.offer_id.clone(),
+                purchased: s.quantity,
+                assigned: per_user.map(|k| k.consumed),
+                unused: per_user.map(|k| (k.enabled + k.warning - k.consumed).max(0)),
+                sku_shared_by: s.sku_id.as_ref().map(|id| subs.iter().filter(|o| o.sku_id.as_ref() == Some(id)).count()).unwrap_or(1),
+                term: s.term.clone(),
+                billing_cycle: s.billing_cycle.clone(),
+                start: s.effective_start,
+                end: s.commitment_end,
+                auto_renew: s.auto_renew,
+                status: s.status.clone(),
+                is_nce: s.is_nce,
+                is_trial: s.is_trial,
+                cancellation_open_until: s.cancellation_allowed_until.filter(|until| *until > now),
+            }
+        })
+        .collect();
+    let total = subs.len() as i64;
+    Ok(TenantDetail {
+        partner_center_url: partner_center_link(&t.tenant_id),
+        tenant: TenantItem {
+            tenant_id: t.tenant_id,
+            name: t.name,
+            domain: t.primary_domain,
+            last_synced_at: t.last_synced_at,
+            last_error: t.last_error,
+            subscriptions: total,
+        },
+        rows,
+    })
+}
+
+/// Starts a licence sync of one tenant or (`tenant_id` empty) all; Editor and up.
+#[server(prefix = "/api", endpoint = "licences/sync")]
+pub async fn start_licence_sync(tenant_id: Option<String>) -> Result<i64, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Editor).await?;
+    let Some(sync) = caller.ctx.licence_sync.clone() else {
+        return Err(caller.respond.fail(AppError::Invalid(
+            "Partner Center and Microsoft Graph are not configured, so there is nothing to sync. An Admin can see what is missing under Settings.".into(),
+        )));
+    };
+    let scope = match tenant_id.filter(|t| !t.trim().is_empty()) {
+        Some(t) => seatsync_sync::Scope::Tenant(t),
+        None => seatsync_sync::Scope::All,
+    };
+    sync.start(seatsync_sync::Trigger::Manual { by: caller.user.id }, scope).await.map_err(|e| {
+        caller.respond.fail(match e {
+            seatsync_sync::SyncError::AlreadyRunning => AppError::Conflict(e.to_string()),
+            seatsync_sync::SyncError::UnknownTenant => AppError::NotFound("That tenant".into()),
+            seatsync_sync::SyncError::Db(db) => db.into(),
+        })
+    })
+}
+
+/// The latest sync run, for the live progress everyone on the page sees.
+#[server(prefix = "/api", endpoint = "licences/sync_status")]
+pub async fn licence_sync_status() -> Result<Option<SyncStatus>, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
+    let pool = &caller.ctx.pool;
+    let Some(run) = seatsync_db::sync_runs::latest(pool).await.map_err(|e| caller.respond.fail(e.into()))? else {
+        return Ok(None);
+    };
+    let failures = seatsync_db::sync_runs::problems(pool, run.id)
+        .await
+        .map_err(|e| caller.respond.fail(e.into()))?
+        .into_iter()
+        .map(|p| (p.tenant_name.unwrap_or(p.tenant_id), p.error.unwrap_or_default()))
+        .collect();
+    Ok(Some(SyncStatus {
+        run_id: run.id,
+        running: run.finished_at.is_none(),
+        status: run.status,
+        scope_tenant_id: run.scope_tenant_id,
+        total: run.tenants_total,
+        done: run.tenants_done,
+        failed: run.tenants_failed,
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+        error: run.error,
+        failures,
+    }))
+}

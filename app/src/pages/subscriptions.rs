@@ -1,0 +1,410 @@
+//! NCE subscriptions: pick a tenant, see what Microsoft bills and how many seats are assigned,
+//! and sync now.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use seatsync_domain::Role;
+
+use crate::{
+    api::{
+        licences::{licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantItem, TenantDetail},
+        me::Me,
+    },
+    components::layout::RequireRole,
+};
+
+#[component]
+pub fn SubscriptionsPage() -> impl IntoView {
+    view! {
+        <Title text="NCE subscriptions" />
+        <RequireRole role=Role::Viewer>
+            <Subscriptions />
+        </RequireRole>
+    }
+}
+
+/// "3 h ago", with the exact time for the title attribute.
+fn relative(t: DateTime<Utc>) -> String {
+    let secs = (Utc::now() - t).num_seconds().max(0);
+    match secs {
+        0..=59 => "just now".into(),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+fn exact(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+#[component]
+fn Subscriptions() -> impl IntoView {
+    let me = expect_context::<Me>();
+    let may_sync = me.may(Role::Editor);
+    let query = use_query_map();
+    let selected = Memo::new(move |_| query.with(|q| q.get("tenant")));
+
+    // Everyone on the page follows the latest run; a finished run refreshes the data shown.
+    let sync = ServerAction::<StartLicenceSync>::new();
+    let tick = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_millis(1500));
+    });
+    let status = Resource::new(move || (tick.get(), sync.version().get()), |_| licence_sync_status());
+    let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
+    // When a run finishes, the tenants and the tenant shown are fetched again. This is driven
+    // from the browser (effects do not run on the server), so server rendering never waits on a
+    // resource that depends on another.
+    let refresh = RwSignal::new(0u32);
+    Effect::new(move |seen: Option<Option<i64>>| {
+        let finished = latest.get().filter(|s| !s.running).map(|s| s.run_id);
+        if matches!(seen, Some(before) if before != finished && finished.is_some()) {
+            refresh.update(|r| *r += 1);
+        }
+        finished
+    });
+    let tenants = Resource::new(move || refresh.get(), |_| list_tenants());
+    let detail = Resource::new(
+        move || (selected.get(), refresh.get()),
+        |(tenant, _)| async move {
+            match tenant {
+                Some(t) => tenant_licences(t).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+
+    let sync_error = move || {
+        sync.value().get().and_then(Result::err).map(|e| view! {
+            <p class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">{e.to_string()}</p>
+        })
+    };
+
+    view! {
+        <div class="flex flex-wrap items-baseline justify-between gap-4">
+            <h1 class="text-2xl font-semibold">"NCE subscriptions"</h1>
+            <Show when=move || may_sync>
+                <button
+                    class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
+                    disabled=move || latest.get().is_some_and(|s| s.running)
+                    on:click=move |_| { sync.dispatch(StartLicenceSync { tenant_id: None }); }
+                >
+                    "Sync all tenants"
+                </button>
+            </Show>
+        </div>
+        {sync_error}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let latest = status.await.ok().flatten();
+                view! { <SyncProgress latest /> }
+            })}
+        </Transition>
+        <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
+            <Transition fallback=|| view! { <p class="text-slate-400">"Loading tenants…"</p> }>
+                {move || Suspend::new(async move {
+                    match tenants.await {
+                        Ok(list) => view! { <TenantPicker tenants=list selected /> }.into_any(),
+                        Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <section>
+                <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match detail.await {
+                            Ok(Some(d)) => view! { <TenantView detail=d may_sync sync latest /> }.into_any(),
+                            Ok(None) => view! {
+                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
+                                    "Pick a tenant to see its subscriptions."
+                                </p>
+                            }.into_any(),
+                            Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
+    {
+        latest.map(|s| {
+            let pct = if s.total > 0 { (s.done as f64 / s.total as f64 * 100.0).round() as i32 } else { 0 };
+            let label = if s.running {
+                format!("Syncing licences: {} of {} tenants done", s.done, s.total)
+            } else {
+                format!(
+                    "Last licence sync {}: {} of {} tenants synced{}",
+                    s.finished_at.map(relative).unwrap_or_default(),
+                    s.done - s.failed,
+                    s.total,
+                    if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() }
+                )
+            };
+            let failures = s.failures.clone();
+            view! {
+                <div class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="sync-progress">
+                    <div class="flex items-center justify-between text-sm">
+                        <span role="status">{label}</span>
+                        {s.running.then(|| view! { <span class="text-slate-500">{format!("{pct}%")}</span> })}
+                    </div>
+                    {s.running.then(|| view! {
+                        <div class="mt-2 h-2 overflow-hidden rounded bg-slate-100">
+                            <div class="h-2 bg-indigo-500 transition-all" style=format!("width: {pct}%")></div>
+                        </div>
+                    })}
+                    {s.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> })}
+                    {(!failures.is_empty()).then(|| view! {
+                        <details class="mt-2 text-sm">
+                            <summary class="cursor-pointer text-red-700">{format!("{} tenant(s) failed", failures.len())}</summary>
+                            <ul class="mt-1 space-y-1">
+                                {failures.into_iter().map(|(name, err)| view! { <li><strong>{name}</strong>": "{err}</li> }).collect_view()}
+                            </ul>
+                        </details>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
+/// A searchable list that stays instant with thousands of tenants: filtering happens in the
+/// browser over names and domains, and only the first matches are drawn.
+#[component]
+fn TenantPicker(tenants: Vec<TenantItem>, selected: Memo<Option<String>>) -> impl IntoView {
+    const SHOWN: usize = 100;
+    let search = RwSignal::new(String::new());
+    let tenants = StoredValue::new(tenants);
+    let matches = Memo::new(move |_| {
+        let needle = search.get().to_lowercase();
+        tenants.with_value(|all| {
+            all.iter()
+                .filter(|t| needle.is_empty() || t.name.to_lowercase().contains(&needle) || t.domain.as_deref().unwrap_or("").to_lowercase().contains(&needle))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <aside class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
+            <label class="block text-xs font-semibold uppercase tracking-wide text-slate-500" for="tenant-search">"Tenant"</label>
+            <input
+                id="tenant-search"
+                type="search"
+                placeholder="Search name or domain"
+                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                prop:value=search
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <p class="mt-2 text-xs text-slate-500">
+                {move || {
+                    let n = matches.with(Vec::len);
+                    if n > SHOWN { format!("{n} tenants; showing the first {SHOWN}") } else { format!("{n} tenants") }
+                }}
+            </p>
+            <ul class="mt-2 max-h-[32rem] overflow-y-auto text-sm" aria-label="Tenants">
+                {move || matches.get().into_iter().take(SHOWN).map(|t| {
+                    let id = t.tenant_id.clone();
+                    let is_selected = move || selected.get().as_deref() == Some(id.as_str());
+                    view! {
+                        <li>
+                            <a
+                                href=format!("/subscriptions?tenant={}", t.tenant_id)
+                                class=move || if is_selected() { "block rounded px-2 py-1 bg-indigo-50 text-indigo-800" } else { "block rounded px-2 py-1 hover:bg-slate-50" }
+                            >
+                                <span class="block font-medium">{t.name.clone()}</span>
+                                <span class="block text-xs text-slate-500">
+                                    {t.domain.clone().unwrap_or_default()}
+                                    {t.last_error.is_some().then(|| view! { <span class="ml-1 text-amber-700">" · sync failed"</span> })}
+                                </span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </aside>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SortBy {
+    Product,
+    Purchased,
+    Assigned,
+    Unused,
+    Term,
+    End,
+    Status,
+}
+
+fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Ordering {
+    match by {
+        SortBy::Product => a.product.to_lowercase().cmp(&b.product.to_lowercase()),
+        SortBy::Purchased => a.purchased.cmp(&b.purchased),
+        SortBy::Assigned => a.assigned.cmp(&b.assigned),
+        SortBy::Unused => a.unused.cmp(&b.unused),
+        SortBy::Term => a.term.cmp(&b.term),
+        SortBy::End => a.end.cmp(&b.end),
+        SortBy::Status => a.status.cmp(&b.status),
+    }
+}
+
+#[component]
+fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLicenceSync>, latest: Memo<Option<SyncStatus>>) -> impl IntoView {
+    let t = detail.tenant.clone();
+    let tenant_id = t.tenant_id.clone();
+    let rows = StoredValue::new(detail.rows);
+    let sort = RwSignal::new((SortBy::Product, true));
+    let filter = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        let (by, asc) = sort.get();
+        let needle = filter.get().to_lowercase();
+        let mut list: Vec<SubscriptionRow> = rows.with_value(|r| {
+            r.iter()
+                .filter(|s| {
+                    needle.is_empty()
+                        || s.product.to_lowercase().contains(&needle)
+                        || s.status.as_deref().unwrap_or("").contains(&needle)
+                        || s.term.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                })
+                .cloned()
+                .collect()
+        });
+        list.sort_by(|a, b| if asc { compare(a, b, by) } else { compare(b, a, by) });
+        list
+    });
+    let header = move |label: &'static str, by: SortBy| {
+        view! {
+            <th class="px-3 py-2" aria-sort=move || match sort.get() { (b, true) if b == by => "ascending", (b, false) if b == by => "descending", _ => "none" }>
+                <button
+                    class="font-semibold hover:text-indigo-700"
+                    on:click=move |_| sort.update(|(b, asc)| { if *b == by { *asc = !*asc } else { *b = by; *asc = true } })
+                >
+                    {label}
+                    {move || match sort.get() { (b, true) if b == by => " ▲", (b, false) if b == by => " ▼", _ => "" }}
+                </button>
+            </th>
+        }
+    };
+    let sync_tenant = {
+        let id = tenant_id.clone();
+        move |_| {
+            sync.dispatch(StartLicenceSync { tenant_id: Some(id.clone()) });
+        }
+    };
+    view! {
+        <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="tenant-card">
+            <div class="flex flex-wrap items-start justify-between gap-4">
+                <div>
+                    <h2 class="text-xl font-semibold">{t.name.clone()}</h2>
+                    <p class="text-sm text-slate-600">{t.domain.clone().unwrap_or_default()}</p>
+                    <p class="mt-1 font-mono text-xs text-slate-500">{t.tenant_id.clone()}</p>
+                </div>
+                <div class="text-right text-sm">
+                    <p>
+                        "Last sync: "
+                        {match t.last_synced_at {
+                            Some(at) => view! { <time datetime=at.to_rfc3339() title=exact(at) data-testid="last-sync">{relative(at)}</time> }.into_any(),
+                            None => view! { <span data-testid="last-sync">"never"</span> }.into_any(),
+                        }}
+                    </p>
+                    <div class="mt-2 flex justify-end gap-2">
+                        <a href=detail.partner_center_url.clone() target="_blank" rel="noopener" class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
+                            "Open in Partner Center"
+                        </a>
+                        <Show when=move || may_sync>
+                            <button
+                                class="rounded-md bg-indigo-600 px-2 py-1 text-white hover:bg-indigo-500 disabled:opacity-50"
+                                disabled=move || latest.get().is_some_and(|s| s.running)
+                                on:click=sync_tenant.clone()
+                            >
+                                "Sync now"
+                            </button>
+                        </Show>
+                    </div>
+                </div>
+            </div>
+            {t.last_error.clone().map(|e| view! {
+                <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="alert">
+                    "The last sync of this tenant failed; the data below is from the last good sync. " <strong>{e}</strong>
+                </p>
+            })}
+        </article>
+        <div class="mt-4 flex items-center justify-between gap-4">
+            <input
+                type="search"
+                aria-label="Filter subscriptions"
+                placeholder="Filter by product, term or status"
+                class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                on:input=move |ev| filter.set(event_target_value(&ev))
+            />
+            <p class="text-xs text-slate-500">
+                <span class="mr-1 inline-block rounded bg-emerald-100 px-1.5 text-emerald-800">"window open"</span>
+                "seats can be reduced now"
+            </p>
+        </div>
+        <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table class="w-full text-sm" aria-label="Subscriptions">
+                <thead class="bg-slate-100 text-left text-slate-600">
+                    <tr>
+                        {header("Product", SortBy::Product)}
+                        {header("Purchased", SortBy::Purchased)}
+                        {header("Assigned", SortBy::Assigned)}
+                        {header("Unused", SortBy::Unused)}
+                        {header("Term", SortBy::Term)}
+                        <th class="px-3 py-2">"Billing"</th>
+                        <th class="px-3 py-2">"Start"</th>
+                        {header("End / renewal", SortBy::End)}
+                        <th class="px-3 py-2">"Auto-renew"</th>
+                        {header("Status", SortBy::Status)}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || shown.get().into_iter().map(|s| view! { <SubscriptionLine s /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
+    let date = |d: Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+    let days_left = s.end.map(|e| (e - Utc::now()).num_days());
+    let shared = (s.sku_shared_by > 1).then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
+    view! {
+        <tr class="border-t border-slate-100" data-testid="subscription-row">
+            <td class="px-3 py-2">
+                <span class="font-medium">{s.product.clone()}</span>
+                {s.is_trial.then(|| view! { <span class="ml-1 rounded bg-sky-100 px-1 text-xs text-sky-800">"trial"</span> })}
+                {(!s.is_nce).then(|| view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">"legacy"</span> })}
+                {s.cancellation_open_until.map(|u| view! {
+                    <span class="ml-1 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800" title=format!("Seats can be reduced until {}", exact(u))>"window open"</span>
+                })}
+            </td>
+            <td class="px-3 py-2 tabular-nums">{s.purchased}</td>
+            <td class="px-3 py-2 tabular-nums" title=shared.clone()>{s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td class="px-3 py-2 tabular-nums" title=shared>
+                {match s.unused {
+                    Some(u) if u > 0 => view! { <span class="font-semibold text-amber-700">{u}</span> }.into_any(),
+                    Some(u) => view! { <span>{u}</span> }.into_any(),
+                    None => view! { <span>"—"</span> }.into_any(),
+                }}
+            </td>
+            <td class="px-3 py-2">{s.term.clone().unwrap_or_default()}</td>
+            <td class="px-3 py-2">{s.billing_cycle.clone().unwrap_or_default()}</td>
+            <td class="px-3 py-2 whitespace-nowrap">{date(s.start)}</td>
+            <td class="px-3 py-2 whitespace-nowrap">
+                {date(s.end)}
+                {days_left.filter(|d| *d >= 0).map(|d| view! { <span class="ml-1 text-xs text-slate-500">{format!("({d} days)")}</span> })}
+            </td>
+            <td class="px-3 py-2">{if s.auto_renew { "Yes" } else { "No" }}</td>
+            <td class="px-3 py-2">{s.status.clone().unwrap_or_default()}</td>
+        </tr>
+    }
+}

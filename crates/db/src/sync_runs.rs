@@ -1,0 +1,110 @@
+//! Sync runs: one row per run with live counters, one row per tenant outcome.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+use uuid::Uuid;
+
+use crate::DbError;
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct SyncRun {
+    pub id: i64,
+    pub trigger: String,
+    pub scope_tenant_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub tenants_total: i32,
+    pub tenants_done: i32,
+    pub tenants_failed: i32,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TenantOutcome {
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub subscriptions: Option<i32>,
+}
+
+const COLUMNS: &str = "id, trigger, scope_tenant_id, started_at, finished_at, status, tenants_total, tenants_done, tenants_failed, error";
+
+pub async fn start(db: impl PgExecutor<'_>, trigger: &str, scope: Option<&str>, requested_by: Option<Uuid>) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar("INSERT INTO sync_runs (trigger, scope_tenant_id, requested_by, status) VALUES ($1, $2, $3, 'running') RETURNING id")
+        .bind(trigger)
+        .bind(scope)
+        .bind(requested_by)
+        .fetch_one(db)
+        .await?)
+}
+
+pub async fn set_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<(), DbError> {
+    sqlx::query("UPDATE sync_runs SET tenants_total = $2 WHERE id = $1").bind(run).bind(total).execute(db).await?;
+    Ok(())
+}
+
+/// Records one tenant's outcome and bumps the run's counters in one statement.
+pub async fn record_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, outcome: &str, error: Option<&str>, subscriptions: Option<i32>) -> Result<(), DbError> {
+    sqlx::query(
+        "WITH outcome AS (
+             INSERT INTO sync_run_tenants (run_id, tenant_id, outcome, error, subscriptions) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome)
+         UPDATE sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
+                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome = 'failed')
+         WHERE id = $1",
+    )
+    .bind(run)
+    .bind(tenant_id)
+    .bind(outcome)
+    .bind(error)
+    .bind(subscriptions)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish(db: impl PgExecutor<'_>, run: i64, error: Option<&str>) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE sync_runs SET finished_at = now(), error = $2,
+             status = CASE WHEN $2::text IS NOT NULL THEN 'failed'
+                           WHEN tenants_failed = 0 THEN 'succeeded'
+                           WHEN tenants_failed >= tenants_total THEN 'failed'
+                           ELSE 'partial' END
+         WHERE id = $1",
+    )
+    .bind(run)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn latest(db: impl PgExecutor<'_>) -> Result<Option<SyncRun>, DbError> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM sync_runs ORDER BY id DESC LIMIT 1")).fetch_optional(db).await?)
+}
+
+pub async fn find(db: impl PgExecutor<'_>, run: i64) -> Result<SyncRun, DbError> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sync_runs WHERE id = $1")).bind(run).fetch_optional(db).await?.ok_or(DbError::NotFound)
+}
+
+/// The failed (and skipped) tenants of a run, with names.
+pub async fn problems(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<TenantOutcome>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT o.tenant_id, t.name AS tenant_name, o.outcome, o.error, o.subscriptions
+         FROM sync_run_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id
+         WHERE o.run_id = $1 AND o.outcome <> 'ok' ORDER BY t.name",
+    )
+    .bind(run)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Marks runs left 'running' by a crashed process as failed, so the page does not wait forever.
+pub async fn abandon_stale(db: impl PgExecutor<'_>) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running'")
+        .execute(db)
+        .await?
+        .rows_affected())
+}

@@ -1,0 +1,87 @@
+//! Customer tenants and the outcome of their last sync.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, PgExecutor};
+
+use crate::DbError;
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Tenant {
+    pub tenant_id: String,
+    pub name: String,
+    pub primary_domain: Option<String>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// A tenant with counts for the picker and overview.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TenantSummary {
+    pub tenant_id: String,
+    pub name: String,
+    pub primary_domain: Option<String>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub subscriptions: i64,
+}
+
+const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_attempt_at, last_error";
+
+/// Records the tenants Partner Center lists now; tenants it no longer lists are marked removed
+/// (their data is kept).
+pub async fn upsert_listed(db: &mut sqlx::PgConnection, listed: &[(String, String, Option<String>)]) -> Result<(), DbError> {
+    let ids: Vec<&str> = listed.iter().map(|(id, _, _)| id.as_str()).collect();
+    let names: Vec<&str> = listed.iter().map(|(_, n, _)| n.as_str()).collect();
+    let domains: Vec<Option<&str>> = listed.iter().map(|(_, _, d)| d.as_deref()).collect();
+    sqlx::query(
+        "INSERT INTO tenants (tenant_id, name, primary_domain)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (tenant_id) DO UPDATE SET name = EXCLUDED.name, primary_domain = EXCLUDED.primary_domain, removed_at = NULL",
+    )
+    .bind(&ids)
+    .bind(&names)
+    .bind(&domains)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query("UPDATE tenants SET removed_at = now() WHERE removed_at IS NULL AND NOT (tenant_id = ANY($1))")
+        .bind(&ids)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+pub async fn find(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Tenant, DbError> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE tenant_id = $1"))
+        .bind(tenant_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// Current tenants by name, with their subscription counts.
+pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<TenantSummary>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT t.tenant_id, t.name, t.primary_domain, t.last_synced_at, t.last_error,
+                count(s.id) FILTER (WHERE s.removed_at IS NULL) AS subscriptions
+         FROM tenants t LEFT JOIN subscriptions s ON s.tenant_id = t.tenant_id
+         WHERE t.removed_at IS NULL
+         GROUP BY t.tenant_id ORDER BY lower(t.name)",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The ids of current tenants.
+pub async fn current_ids(db: impl PgExecutor<'_>) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE removed_at IS NULL ORDER BY lower(name)").fetch_all(db).await?)
+}
+
+pub async fn record_failure(db: impl PgExecutor<'_>, tenant_id: &str, error: &str) -> Result<(), DbError> {
+    sqlx::query("UPDATE tenants SET last_attempt_at = now(), last_error = $2 WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .bind(error)
+        .execute(db)
+        .await?;
+    Ok(())
+}

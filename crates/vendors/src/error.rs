@@ -1,0 +1,27 @@
+//! What can go wrong talking to a vendor, in words for the sync record and the page.
+
+/// A failed vendor call, after retries.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VendorError {
+    /// The vendor answered with an error status; `message` is what its error body said.
+    #[error("{vendor} answered {status}: {message}")]
+    Status { vendor: &'static str, status: u16, message: String },
+    /// Still throttled (429) after every retry.
+    #[error("{vendor} kept throttling the requests (429) after {attempts} attempts")]
+    Throttled { vendor: &'static str, attempts: u32 },
+    /// No answer in time, after every retry.
+    #[error("{vendor} did not answer in time after {attempts} attempts")]
+    Timeout { vendor: &'static str, attempts: u32 },
+    /// The connection failed.
+    #[error("{vendor} could not be reached: {detail}")]
+    Transport { vendor: &'static str, detail: String },
+    /// The answer was not in the documented shape.
+    #[error("{vendor} sent a malformed {what}: {detail}")]
+    Malformed { vendor: &'static str, what: String, detail: String },
+    /// Signing in to the vendor failed (bad or expired credentials, missing consent).
+    #[error("signing in to {vendor} failed: {detail}")]
+    Auth { vendor: &'static str, detail: String },
+    /// A required setting is missing.
+    #[error("{vendor} is not configured: {detail}")]
+    NotConfigured { vendor: &'static str, detail: String },
+}

@@ -1,0 +1,132 @@
+//! Microsoft Graph in each customer tenant: licences bought and assigned (`subscribedSkus`),
+//! with a client-credentials token per tenant.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::{
+    http::{self, RetryPolicy},
+    partner_center::BoxFuture,
+    serde_lenient,
+    token::{self, TokenCache},
+    VendorError,
+};
+
+const VENDOR: &str = "Microsoft Graph";
+
+pub trait Graph: Send + Sync {
+    fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>>;
+}
+
+/// One licence SKU in a tenant. `consumed_units` counts assigned users (Graph's `appliesTo`
+/// tells users from companies); devices are not in it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscribedSku {
+    pub sku_id: String,
+    #[serde(default)]
+    pub sku_part_number: String,
+    pub applies_to: Option<String>,
+    pub capability_status: Option<String>,
+    #[serde(deserialize_with = "serde_lenient::int")]
+    pub consumed_units: i64,
+    #[serde(default)]
+    pub prepaid_units: PrepaidUnits,
+    /// The commerce subscriptions whose seats make up this SKU.
+    #[serde(default)]
+    pub subscription_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrepaidUnits {
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub enabled: Option<i64>,
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub suspended: Option<i64>,
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub warning: Option<i64>,
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub locked_out: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    value: Vec<SubscribedSku>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct GraphSettings {
+    pub base_url: Url,
+    pub login_url: Url,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+pub struct HttpGraph {
+    settings: GraphSettings,
+    client: reqwest::Client,
+    policy: RetryPolicy,
+    tokens: TokenCache,
+}
+
+impl HttpGraph {
+    pub fn new(settings: GraphSettings, client: reqwest::Client, policy: RetryPolicy) -> Arc<Self> {
+        Arc::new(Self { settings, client, policy, tokens: TokenCache::default() })
+    }
+
+    async fn token(&self, tenant_id: &str) -> Result<String, VendorError> {
+        if let Some(t) = self.tokens.get(tenant_id) {
+            return Ok(t);
+        }
+        let s = &self.settings;
+        let url = format!("{}/{tenant_id}/oauth2/v2.0/token", s.login_url.as_str().trim_end_matches('/'));
+        let (token, lifetime) = token::request(
+            VENDOR,
+            &self.client,
+            &self.policy,
+            &url,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &s.client_id),
+                ("client_secret", &s.client_secret),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
+        )
+        .await?;
+        self.tokens.put(tenant_id, token.clone(), lifetime);
+        Ok(token)
+    }
+}
+
+impl Graph for HttpGraph {
+    fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>> {
+        Box::pin(async move {
+            let token = self.token(tenant_id).await?;
+            let mut url = format!("{}/v1.0/subscribedSkus", self.settings.base_url.as_str().trim_end_matches('/'));
+            let mut skus = Vec::new();
+            loop {
+                let res = http::send(VENDOR, &self.policy, || self.client.get(&url).bearer_auth(&token).header("Accept", "application/json")).await;
+                let res = match res {
+                    Err(VendorError::Status { status: 401, .. }) => {
+                        // A revoked or rotated token: the next call fetches a fresh one.
+                        self.tokens.forget(tenant_id);
+                        return Err(VendorError::Auth { vendor: VENDOR, detail: format!("the token for tenant {tenant_id} was refused") });
+                    }
+                    other => other?,
+                };
+                let page: Page = http::json(VENDOR, "subscribedSkus page", res).await?;
+                skus.extend(page.value);
+                match page.next_link {
+                    Some(next) => url = next,
+                    None => break,
+                }
+            }
+            Ok(skus)
+        })
+    }
+}

@@ -1,0 +1,12 @@
+//! Vendor clients. Each vendor has a trait (what SeatSync needs from it) and one implementation
+//! over HTTP that follows the vendor's documented wire format, shares the retry policy of
+//! [`http`], and reports failures as a [`VendorError`] a person can read.
+
+pub mod error;
+pub mod graph;
+pub mod http;
+pub mod partner_center;
+mod serde_lenient;
+mod token;
+
+pub use error::VendorError;

@@ -1,0 +1,55 @@
+import { expect, test, type Page } from "@playwright/test";
+
+async function signIn(page: Page, who: string) {
+  await page.goto("/signin");
+  await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
+  await page.getByRole("button", { name: new RegExp(who) }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Subscriptions" }).click();
+  await expect(page.getByRole("heading", { name: "NCE subscriptions" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sync all tenants" }).click();
+  const progress = page.getByTestId("sync-progress");
+  await expect(progress).toContainText(/Last licence sync .*: 40 of 40 tenants synced/, { timeout: 30_000 });
+
+  const tenants = page.getByRole("list", { name: "Tenants" });
+  await expect(tenants.getByRole("link")).toHaveCount(40);
+  const first = tenants.getByRole("link").first();
+  const name = (await first.locator("span").first().innerText()).trim();
+  await page.getByRole("searchbox", { name: "Tenant", exact: true }).fill(name.slice(0, 6));
+  await tenants.getByRole("link", { name: new RegExp(name) }).first().click();
+
+  const card = page.getByTestId("tenant-card");
+  await expect(card.getByRole("heading", { name })).toBeVisible();
+  await expect(card.getByTestId("last-sync")).toHaveText(/just now|min ago/);
+  await expect(card.getByTestId("last-sync")).toHaveAttribute("title", /UTC$/);
+  await expect(card.getByRole("link", { name: "Open in Partner Center" })).toHaveAttribute("href", /partner\.microsoft\.com/);
+
+  const rows = page.getByTestId("subscription-row");
+  expect(await rows.count()).toBeGreaterThan(3);
+  await page.getByRole("button", { name: "Purchased" }).click();
+  const purchased = async () => (await rows.locator("td:nth-child(2)").allInnerTexts()).map(Number);
+  const ascending = await purchased();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  await page.getByRole("button", { name: /Purchased/ }).click();
+  const descending = await purchased();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+  // Sync one tenant and watch the progress come back finished.
+  await card.getByRole("button", { name: "Sync now" }).click();
+  await expect(progress).toContainText(/1 of 1 tenants synced/, { timeout: 30_000 });
+});
+
+test("a Viewer browses subscriptions but cannot start a sync", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await page.goto("/subscriptions");
+  await expect(page.getByRole("heading", { name: "NCE subscriptions" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync all tenants" })).toHaveCount(0);
+  await page.getByRole("list", { name: "Tenants" }).getByRole("link").first().click();
+  await expect(page.getByTestId("tenant-card")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
+});
