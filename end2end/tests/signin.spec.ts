@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 /** Signs in through the simulated Entra ID by picking the demo account named `who`. */
 async function signIn(page: Page, who: string) {
