@@ -43,6 +43,8 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
   // Sync one tenant and watch the progress come back finished.
   await card.getByRole("button", { name: "Sync now" }).click();
   await expect(progress).toContainText(/1 of 1 tenants synced/, { timeout: 30_000 });
+  // Two syncs, two points: each product has its purchased-vs-assigned chart.
+  await expect(page.getByTestId("seat-charts").getByRole("img").first()).toBeVisible();
 });
 
 test("a Viewer browses subscriptions but cannot start a sync", async ({ page }) => {

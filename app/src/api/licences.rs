@@ -193,3 +193,43 @@ pub async fn licence_sync_status() -> Result<Option<SyncStatus>, AppError> {
         failures,
     }))
 }
+
+/// Purchased and assigned seats of one product over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeatSeries {
+    pub product: String,
+    /// (when, purchased, assigned), oldest first.
+    pub points: Vec<(DateTime<Utc>, i64, i64)>,
+}
+
+/// Seat history per product of one tenant, one point per successful sync.
+#[server(prefix = "/api", endpoint = "licences/history")]
+pub async fn licence_history(tenant_id: String) -> Result<Vec<SeatSeries>, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
+    let pool = &caller.ctx.pool;
+    let fail = |e: seatsync_db::DbError| caller.respond.fail(e.into());
+    let points = seatsync_db::licences::history(pool, &tenant_id).await.map_err(fail)?;
+    let subs = seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)?;
+    let skus = seatsync_db::licences::consumption(pool, &tenant_id).await.map_err(fail)?;
+    let mut series: Vec<(String, SeatSeries)> = Vec::new();
+    for p in points {
+        let idx = match series.iter().position(|(sku, _)| *sku == p.sku_id) {
+            Some(i) => i,
+            None => {
+                // Name the SKU after a subscription of it; its part number otherwise.
+                let product = subs
+                    .iter()
+                    .find(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()))
+                    .and_then(|s| s.offer_name.clone().or_else(|| s.friendly_name.clone()))
+                    .or_else(|| skus.iter().find(|k| k.sku_id == p.sku_id).map(|k| k.sku_part_number.clone()))
+                    .unwrap_or_else(|| p.sku_id.clone());
+                series.push((p.sku_id.clone(), SeatSeries { product, points: Vec::new() }));
+                series.len() - 1
+            }
+        };
+        series[idx].1.points.push((p.recorded_at, p.purchased, p.assigned));
+    }
+    let mut out: Vec<SeatSeries> = series.into_iter().map(|(_, s)| s).collect();
+    out.sort_by(|a, b| a.product.cmp(&b.product));
+    Ok(out)
+}

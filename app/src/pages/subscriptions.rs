@@ -9,10 +9,10 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        licences::{licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantItem, TenantDetail},
+        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantItem, TenantDetail},
         me::Me,
     },
-    components::layout::RequireRole,
+    components::{layout::RequireRole, seat_chart::SeatChart},
 };
 
 #[component]
@@ -67,6 +67,15 @@ fn Subscriptions() -> impl IntoView {
         finished
     });
     let tenants = Resource::new(move || refresh.get(), |_| list_tenants());
+    let history = Resource::new(
+        move || (selected.get(), refresh.get()),
+        |(tenant, _)| async move {
+            match tenant {
+                Some(t) => licence_history(t).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
     let detail = Resource::new(
         move || (selected.get(), refresh.get()),
         |(tenant, _)| async move {
@@ -124,6 +133,17 @@ fn Subscriptions() -> impl IntoView {
                             }.into_any(),
                             Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
                         }
+                    })}
+                </Transition>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let series = history.await.unwrap_or_default();
+                        (!series.is_empty()).then(|| view! {
+                            <h3 class="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats over time"</h3>
+                            <div class="mt-3 grid gap-4 md:grid-cols-2 xl:grid-cols-3" data-testid="seat-charts">
+                                {series.into_iter().map(|s| view! { <SeatChart series=s /> }).collect_view()}
+                            </div>
+                        })
                     })}
                 </Transition>
             </section>

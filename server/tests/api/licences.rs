@@ -36,6 +36,16 @@ async fn an_editor_syncs_and_everyone_sees_the_seats() {
     }
     let res = app.call(&viewer, "licences/tenant", &[("tenant_id", "no-such-tenant")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Each sync adds one point per product to the seat history.
+    app.sync_all(&editor).await;
+    let history: serde_json::Value = app.call(&viewer, "licences/history", &[("tenant_id", &customer.tenant_id)]).await.json().await.unwrap();
+    let series = history.as_array().unwrap();
+    assert!(!series.is_empty());
+    for s in series {
+        assert_eq!(s["points"].as_array().unwrap().len(), 2, "{s}");
+        assert!(!s["product"].as_str().unwrap().is_empty());
+    }
 }
 
 #[tokio::test]

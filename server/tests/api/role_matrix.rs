@@ -36,6 +36,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "licences/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "licences/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "licences/history", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
 ];
 
