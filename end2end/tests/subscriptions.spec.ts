@@ -45,6 +45,11 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
   await expect(progress).toContainText(/1 of 1 tenants synced/, { timeout: 30_000 });
   // Two syncs, two points: each product has its purchased-vs-assigned chart.
   await expect(page.getByTestId("seat-charts").getByRole("img").first()).toBeVisible();
+
+  // Leaving the page stops its polling cleanly (the fixture fails the test on any panic).
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  await page.waitForTimeout(2000);
 });
 
 test("a Viewer browses subscriptions but cannot start a sync", async ({ page }) => {

@@ -51,7 +51,10 @@ fn Subscriptions() -> impl IntoView {
     let sync = ServerAction::<StartLicenceSync>::new();
     let tick = RwSignal::new(0u64);
     Effect::new(move |_| {
-        let _ = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_millis(1500));
+        // Stop polling when the page is left.
+        if let Ok(handle) = set_interval_with_handle(move || { tick.try_update(|t| *t += 1); }, std::time::Duration::from_millis(1500)) {
+            on_cleanup(move || handle.clear());
+        }
     });
     let status = Resource::new(move || (tick.get(), sync.version().get()), |_| licence_sync_status());
     let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
