@@ -72,11 +72,6 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<TenantSummary>, DbError
     .await?)
 }
 
-/// The ids of current tenants.
-pub async fn current_ids(db: impl PgExecutor<'_>) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT tenant_id FROM tenants WHERE removed_at IS NULL ORDER BY lower(name)").fetch_all(db).await?)
-}
-
 pub async fn record_failure(db: impl PgExecutor<'_>, tenant_id: &str, error: &str) -> Result<(), DbError> {
     sqlx::query("UPDATE tenants SET last_attempt_at = now(), last_error = $2 WHERE tenant_id = $1")
         .bind(tenant_id)
