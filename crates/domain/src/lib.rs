@@ -1,8 +1,39 @@
 //! SeatSync's domain: the types and rules every layer shares.
 //!
 //! Nothing in this crate performs I/O or knows about Leptos, axum or sqlx, so it compiles for the
-//! browser (WASM) as well as the server, and its rules are tested as plain functions.
+//! browser (WASM) as well as the server, and its rules are tested as plain functions. Nothing
+//! reads the clock either: rules that depend on the date take `today` as an argument.
 
+pub mod contract_plan;
+pub mod grouping;
+pub mod naming;
+pub mod offer;
+pub mod product_names;
 pub mod role;
+pub mod seats;
+pub mod suggest;
+pub mod term;
 
+pub use contract_plan::{
+    plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState,
+    ServiceMapping, TenantMapping,
+};
+pub use grouping::{
+    contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
+    ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
+};
+pub use naming::{
+    fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE,
+    DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS,
+};
+pub use offer::{OfferKey, OfferKeyError};
+pub use product_names::{
+    bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames,
+};
 pub use role::{Role, RoleMap, RoleMapError};
+pub use seats::{monthly_cost, monthly_price, unused, wasted, PricePeriod};
+pub use suggest::{
+    domain_stem, name_similarity, normalize_company_name, suggest, CompanyForMatching, Suggestion,
+    TenantForMatching,
+};
+pub use term::Term;

@@ -1,0 +1,111 @@
+//! Seat arithmetic: unused and wasted licences, and what they cost.
+
+use serde::{Deserialize, Serialize};
+
+/// Purchased seats nobody is assigned to; never negative (Graph can briefly report more
+/// assigned than purchased while a reduction settles).
+pub fn unused(purchased: i64, assigned: i64) -> i64 {
+    purchased.saturating_sub(assigned).max(0)
+}
+
+/// Unused seats beyond the spares the tenant is allowed to keep for new starters. A negative
+/// allowance counts as none.
+pub fn wasted(purchased: i64, assigned: i64, spare_allowance: i64) -> i64 {
+    unused(purchased, assigned)
+        .saturating_sub(spare_allowance.max(0))
+        .max(0)
+}
+
+/// What `seats` cost a month, rounded to cents; `None` when the price is unknown (or not a
+/// number).
+pub fn monthly_cost(seats: i64, monthly_price: Option<f64>) -> Option<f64> {
+    monthly_price
+        .filter(|price| price.is_finite())
+        .map(|price| round_cents(seats as f64 * price))
+}
+
+/// How often a PSA service's price is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PricePeriod {
+    Monthly,
+    Quarterly,
+    SemiAnnual,
+    Yearly,
+    OneTime,
+}
+
+impl PricePeriod {
+    /// Months one charge covers; `None` for a one-time charge.
+    pub fn months(self) -> Option<u32> {
+        match self {
+            PricePeriod::Monthly => Some(1),
+            PricePeriod::Quarterly => Some(3),
+            PricePeriod::SemiAnnual => Some(6),
+            PricePeriod::Yearly => Some(12),
+            PricePeriod::OneTime => None,
+        }
+    }
+}
+
+/// A unit price spread over a month, so services charged on different periods compare. A
+/// one-time charge is no monthly cost.
+pub fn monthly_price(unit_price: f64, period: PricePeriod) -> f64 {
+    period
+        .months()
+        .map_or(0.0, |months| unit_price / f64::from(months))
+}
+
+fn round_cents(amount: f64) -> f64 {
+    (amount * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unused_and_wasted() {
+        assert_eq!(unused(10, 7), 3);
+        assert_eq!(unused(10, 12), 0);
+        assert_eq!(wasted(10, 7, 2), 1);
+        assert_eq!(wasted(10, 7, 5), 0);
+        assert_eq!(wasted(10, 7, -4), 3);
+        assert_eq!(wasted(i64::MAX, i64::MIN, 0), i64::MAX);
+    }
+
+    #[test]
+    fn costs_and_prices() {
+        assert_eq!(monthly_cost(3, Some(12.5)), Some(37.5));
+        assert_eq!(monthly_cost(3, Some(0.333)), Some(1.0));
+        assert_eq!(monthly_cost(7, Some(22.0 / 12.0)), Some(12.83));
+        assert_eq!(monthly_cost(3, None), None);
+        assert_eq!(monthly_cost(3, Some(f64::NAN)), None);
+        assert_eq!(monthly_price(120.0, PricePeriod::Yearly), 10.0);
+        assert_eq!(monthly_price(30.0, PricePeriod::Quarterly), 10.0);
+        assert_eq!(monthly_price(60.0, PricePeriod::SemiAnnual), 10.0);
+        assert_eq!(monthly_price(10.0, PricePeriod::Monthly), 10.0);
+        assert_eq!(monthly_price(500.0, PricePeriod::OneTime), 0.0);
+    }
+
+    proptest! {
+        #[test]
+        fn wasted_within_unused_within_purchased(purchased in 0i64..10_000, assigned in 0i64..10_000, allowance in -50i64..500) {
+            let unused = unused(purchased, assigned);
+            let wasted = wasted(purchased, assigned, allowance);
+            prop_assert!(0 <= wasted && wasted <= unused && unused <= purchased);
+        }
+
+        #[test]
+        fn more_allowance_never_adds_waste(purchased in 0i64..10_000, assigned in -10i64..10_000, a in -50i64..500, extra in 0i64..500) {
+            prop_assert!(wasted(purchased, assigned, a + extra) <= wasted(purchased, assigned, a));
+        }
+
+        #[test]
+        fn cost_is_in_cents(seats in 0i64..100_000, price in 0.0f64..1000.0) {
+            let cost = monthly_cost(seats, Some(price)).expect("finite price");
+            prop_assert!(((cost * 100.0).round() - cost * 100.0).abs() < 1e-6);
+            prop_assert!((cost - seats as f64 * price).abs() <= 0.005 + 1e-6 * cost.abs());
+        }
+    }
+}
