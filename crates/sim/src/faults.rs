@@ -1,5 +1,6 @@
-//! Per-route fault injection: added latency, throttling, server errors, timeouts and malformed
-//! bodies, switched by command-line flags or at run time through `/_sim/faults`.
+//! Per-route fault injection: added latency, throttling, server errors, timeouts, malformed
+//! bodies and lost responses (the write happens, the answer never comes), switched by
+//! command-line flags or at run time through `/_sim/faults`.
 
 use std::{str::FromStr, sync::Arc, sync::Mutex, time::Duration};
 
@@ -13,7 +14,10 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{state::lock, Sim};
+use crate::{
+    state::{lock, Held},
+    Sim,
+};
 
 /// What a matching request suffers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +33,9 @@ pub enum FaultKind {
     Timeout,
     /// 200 with a truncated JSON body.
     Malformed,
+    /// Runs the real handler (so a write happens), then never answers in a useful time: the
+    /// client cannot know whether its request was applied.
+    LostResponse,
 }
 
 /// A fault and the requests it applies to.
@@ -131,13 +138,18 @@ impl FaultBook {
     }
 }
 
-/// Middleware over the vendor routes: counts the call, adds the configured latency, then applies
-/// the first matching fault rule.
+/// Middleware over the vendor routes, outermost: counts every call, refused or not.
+pub async fn count_calls(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
+    sim.count_call(&format!("{} {}", req.method().as_str(), route_label(req.uri().path())));
+    next.run(req).await
+}
+
+/// Middleware over the vendor routes: adds the configured latency, then applies the first
+/// matching fault rule.
 pub async fn inject(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let pq = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-    sim.count_call(&format!("{method} {}", route_label(&path)));
     if !sim.latency.is_zero() {
         tokio::time::sleep(sim.latency).await;
     }
@@ -171,8 +183,22 @@ pub async fn inject(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Re
             (status, Json(serde_json::json!({"error": "injected", "status": status.as_u16()}))).into_response()
         }
         Some(FaultKind::Timeout) => {
+            // The request never reached the vendor: it holds none of its threads.
+            if let Some(held) = req.extensions().get::<Held>() {
+                held.release();
+            }
             tokio::time::sleep(Duration::from_secs(300)).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        Some(FaultKind::LostResponse) => {
+            let held = req.extensions().get::<Held>().cloned();
+            let res = next.run(req).await;
+            // The vendor has finished; only its answer is lost on the way.
+            if let Some(held) = held {
+                held.release();
+            }
+            tokio::time::sleep(Duration::from_secs(300)).await;
+            res
         }
         Some(FaultKind::Malformed) => Response::builder()
             .status(StatusCode::OK)
@@ -226,6 +252,9 @@ mod tests {
         let s: FaultRule = "path=/v1.0/subscribedSkus,kind=status,status=503".parse().unwrap();
         assert_eq!(s.kind, FaultKind::Status { status: 503 });
         assert!("kind=nonsense,path=/".parse::<FaultRule>().is_err());
+        let l: FaultRule = "path=/ATServicesRest/V1.0/Contracts,method=POST,kind=lost_response,times=1".parse().unwrap();
+        assert_eq!(l.kind, FaultKind::LostResponse);
+        assert!(l.matches("POST", "/atservicesrest/v1.0/contracts", "/atservicesrest/v1.0/contracts"));
         assert!("path".parse::<FaultRule>().is_err());
     }
 

@@ -8,6 +8,7 @@
 //!
 //! Everything a test or the demo needs to steer lives under `/_sim/`, a prefix no vendor uses.
 
+mod autotask;
 pub mod faults;
 pub mod oidc;
 pub mod seed;
@@ -34,6 +35,8 @@ pub struct SimConfig {
     /// The OIDC client the sign-in flow accepts.
     pub client_id: String,
     pub client_secret: String,
+    /// When set, the first customer holds this many subscriptions (a very large tenant).
+    pub first_tenant_subscriptions: Option<usize>,
     /// Latency added to every vendor call (not to `/_sim/`), in milliseconds.
     pub latency_ms: u64,
     /// Fault rules active from the start.
@@ -41,6 +44,9 @@ pub struct SimConfig {
     /// The address clients use to reach the simulator, e.g. `http://127.0.0.1:4010`. Used in the
     /// discovery document, `nextPageUrl`s and zone URLs. Filled from the bound address when `None`.
     pub public_url: Option<String>,
+    /// Autotask's request threshold per rolling 60 minutes (the real service allows 10,000 per
+    /// database); above it requests are refused with 429, from half of it they slow down.
+    pub autotask_hourly_limit: u64,
 }
 
 impl Default for SimConfig {
@@ -50,9 +56,11 @@ impl Default for SimConfig {
             seed: 20261123,
             client_id: "seatsync-demo".into(),
             client_secret: "seatsync-demo-secret".into(),
+            first_tenant_subscriptions: None,
             latency_ms: 0,
             faults: Vec::new(),
             public_url: None,
+            autotask_hourly_limit: 10_000,
         }
     }
 }
@@ -98,15 +106,23 @@ pub async fn spawn(config: SimConfig, listener: TcpListener) -> anyhow::Result<S
 }
 
 /// All routes: the identity provider, the vendors (behind fault injection) and `/_sim/`.
+///
+/// Vendor requests pass, outermost first: the call counter, Autotask's limits (authentication,
+/// hourly threshold, threads), fault injection, the handler. Autotask paths are matched
+/// case-insensitively, as Autotask does, by lower-casing them before routing.
 pub fn router(sim: Arc<Sim>) -> Router {
+    use axum::middleware::{from_fn_with_state, map_request};
     let vendors = vendors::router()
         .merge(tokens::router())
-        .layer(axum::middleware::from_fn_with_state(sim.clone(), faults::inject));
-    Router::new()
+        .layer(from_fn_with_state(sim.clone(), faults::inject))
+        .layer(from_fn_with_state(sim.clone(), vendors::autotask::limits))
+        .layer(from_fn_with_state(sim.clone(), faults::count_calls));
+    let app = Router::new()
         .merge(oidc::router())
         .merge(vendors)
         .merge(control_router())
-        .with_state(sim)
+        .with_state(sim);
+    Router::new().fallback_service(app).layer(map_request(vendors::autotask::normalize_path))
 }
 
 fn control_router() -> Router<Arc<Sim>> {
@@ -119,4 +135,5 @@ fn control_router() -> Router<Arc<Sim>> {
         )
         .route("/_sim/oidc/next-token", axum::routing::post(oidc::set_next_token_defect))
         .route("/_sim/calls", get(state::calls))
+        .merge(vendors::control_router())
 }

@@ -2,15 +2,15 @@
 //!
 //! ```text
 //! seatsync-sim [--addr 127.0.0.1:4010] [--tenants 40] [--seed N] [--latency-ms 0]
-//!              [--client-id ID] [--client-secret SECRET] [--public-url URL]
+//!              [--client-id ID] [--client-secret SECRET] [--public-url URL] [--autotask-hourly-limit 10000]
 //!              [--fault path=/v1/customers*,kind=throttle,retry_after=2,times=3]...
 //! ```
 
 use seatsync_sim::{spawn, SimConfig};
 
 fn usage() -> ! {
-    eprintln!("usage: seatsync-sim [--addr HOST:PORT] [--tenants N] [--seed N] [--latency-ms MS] [--client-id ID] [--client-secret S] [--public-url URL] [--fault RULE]...");
-    eprintln!("  RULE: path=/v1/customers*[,method=GET][,contains=TEXT],kind=latency|throttle|status|timeout|malformed[,ms=N][,retry_after=S][,status=N][,times=N]");
+    eprintln!("usage: seatsync-sim [--addr HOST:PORT] [--tenants N] [--first-tenant-subscriptions N] [--seed N] [--latency-ms MS] [--client-id ID] [--client-secret S] [--public-url URL] [--autotask-hourly-limit N] [--fault RULE]...");
+    eprintln!("  RULE: path=/v1/customers*[,method=GET][,contains=TEXT],kind=latency|throttle|status|timeout|malformed|lost_response[,ms=N][,retry_after=S][,status=N][,times=N]");
     std::process::exit(2)
 }
 
@@ -24,11 +24,13 @@ fn parse_args() -> (String, SimConfig) {
         match flag.as_str() {
             "--addr" => addr = value(),
             "--tenants" => config.tenants = number(value()) as usize,
+            "--first-tenant-subscriptions" => config.first_tenant_subscriptions = Some(number(value()) as usize),
             "--seed" => config.seed = number(value()),
             "--latency-ms" => config.latency_ms = number(value()),
             "--client-id" => config.client_id = value(),
             "--client-secret" => config.client_secret = value(),
             "--public-url" => config.public_url = Some(value()),
+            "--autotask-hourly-limit" => config.autotask_hourly_limit = number(value()),
             "--fault" => match value().parse() {
                 Ok(rule) => config.faults.push(rule),
                 Err(e) => { eprintln!("--fault: {e}"); usage() }

@@ -7,7 +7,11 @@
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+use std::collections::HashMap;
 use uuid::Uuid;
+
+use crate::autotask::{schema, Database, API_RESOURCE_ID};
 
 /// A member of the MSP's staff who can sign in at the simulated authority.
 #[derive(Debug, Clone)]
@@ -90,35 +94,6 @@ pub struct Customer {
 }
 
 #[derive(Debug, Clone)]
-pub struct AutotaskCompany {
-    pub id: i64,
-    pub company_name: String,
-    pub company_number: String,
-    pub company_type: i64,
-    pub is_active: bool,
-    pub web_address: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AutotaskService {
-    pub id: i64,
-    pub name: String,
-    pub description: String,
-    pub unit_price: f64,
-    pub unit_cost: f64,
-    pub period_type: i64,
-    pub is_active: bool,
-}
-
-/// The MSP's Autotask database.
-#[derive(Debug, Clone, Default)]
-pub struct Autotask {
-    pub companies: Vec<AutotaskCompany>,
-    pub services: Vec<AutotaskService>,
-    pub next_id: i64,
-}
-
-#[derive(Debug, Clone)]
 pub struct Pax8Company {
     pub id: String,
     pub name: String,
@@ -134,7 +109,8 @@ pub struct Msp {
     pub partner_name: String,
     pub demo_users: Vec<DemoUser>,
     pub customers: Vec<Customer>,
-    pub autotask: Autotask,
+    /// The MSP's Autotask database (companies, services, contracts, ...).
+    pub autotask: crate::autotask::Database,
     pub pax8_companies: Vec<Pax8Company>,
 }
 
@@ -155,6 +131,12 @@ const CITIES: &[&str] = &["Dayton", "Austin", "Denver", "Portland", "Columbus", 
 impl Msp {
     /// Generates the MSP for `seed` with `tenants` customers.
     pub fn generate(seed: u64, tenants: usize) -> Self {
+        Self::generate_with(seed, tenants, None)
+    }
+
+    /// Like [`Msp::generate`]; when `first_tenant_subscriptions` is set, the first customer holds
+    /// that many subscriptions (a very large tenant, for benchmarks).
+    pub fn generate_with(seed: u64, tenants: usize, first_tenant_subscriptions: Option<usize>) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let today = Utc::now().date_naive();
         let partner_tenant_id = uuid(&mut rng);
@@ -190,10 +172,11 @@ impl Msp {
             let suffix = SUFFIX.choose(&mut rng).unwrap();
             let company_name = format!("{name}{suffix}");
             let slug: String = name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            customers.push(generate_customer(&mut rng, today, company_name, &slug));
+            customers.push(generate_customer(&mut rng, today, company_name, &slug, if customers.is_empty() { first_tenant_subscriptions } else { None }));
         }
 
-        let autotask = generate_autotask(&mut rng, &customers);
+        align_onboarding_terms(&mut customers, seed);
+        let autotask = generate_autotask(&mut rng, seed, today, &customers);
         let mut pax8_companies = Vec::new();
         for c in &customers {
             if rng.gen_bool(0.3) {
@@ -222,6 +205,17 @@ impl Msp {
     }
 }
 
+/// A legacy offer's id identifies the product (one GUID per offer in Microsoft's catalogue), so
+/// it is derived from the product rather than drawn per subscription.
+fn legacy_offer_id(product: &Product) -> String {
+    let sku = Uuid::parse_str(product.sku_id).map(|u| *u.as_bytes()).unwrap_or_default();
+    let mut bytes = [0u8; 16];
+    for (i, b) in sku.iter().enumerate() {
+        bytes[i] = b ^ 0x5a;
+    }
+    Uuid::from_bytes(bytes).hyphenated().to_string()
+}
+
 fn uuid(rng: &mut ChaCha8Rng) -> String {
     Uuid::from_bytes(rng.gen()).hyphenated().to_string()
 }
@@ -234,9 +228,29 @@ fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
     d.checked_add_months(Months::new(months)).unwrap_or(d)
 }
 
-fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: String, slug: &str) -> Customer {
+/// Customers buy several annual subscriptions on the day they are onboarded, so those share a
+/// term (and are billed on one contract). Moves about 60 % of each customer's other annual
+/// subscriptions onto the term of its first one. Uses its own generator so the rest of the MSP
+/// stays as it was.
+fn align_onboarding_terms(customers: &mut [Customer], seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0B0A_2D1E_7E2A_0002);
+    for c in customers.iter_mut() {
+        let Some(anchor) = c.subscriptions.iter().find(|s| s.term_duration == "P1Y").cloned() else { continue };
+        for s in c.subscriptions.iter_mut().filter(|s| s.term_duration == "P1Y" && s.id != anchor.id) {
+            if rng.gen_bool(0.6) {
+                s.creation_date = anchor.creation_date;
+                s.effective_start = anchor.effective_start;
+                s.commitment_end = anchor.commitment_end;
+                s.cancellation_allowed_until = s.nce.then(|| anchor.effective_start + Duration::days(7));
+            }
+        }
+    }
+}
+
+fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: String, slug: &str, subscriptions: Option<usize>) -> Customer {
     let tenant_id = uuid(rng);
-    let count = rng.gen_range(8..=32);
+    let drawn = rng.gen_range(8..=32);
+    let count = subscriptions.unwrap_or(drawn);
     let mut subscriptions = Vec::with_capacity(count);
     for _ in 0..count {
         let product = *CATALOGUE.choose(rng).unwrap();
@@ -263,7 +277,7 @@ fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: Strin
         };
         let quantity = if is_trial { 25 } else { rng.gen_range(1..=60) };
         let availability: String = (0..12).map(|_| *b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".choose(rng).unwrap() as char).collect();
-        let offer_id = if nce { format!("{}:{}", product.catalog_id, availability) } else { uuid(rng) };
+        let offer_id = if nce { format!("{}:{}", product.catalog_id, availability) } else { legacy_offer_id(&product) };
         subscriptions.push(Subscription {
             id: uuid(rng),
             offer_id,
@@ -312,63 +326,147 @@ fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: Strin
     }
 }
 
-fn generate_autotask(rng: &mut ChaCha8Rng, customers: &[Customer]) -> Autotask {
-    let mut next_id = 29_682_800_i64;
-    let mut companies = vec![AutotaskCompany {
-        id: 0,
-        company_name: "Northwind MSP".into(),
-        company_number: "0".into(),
-        company_type: 5,
-        is_active: true,
-        web_address: Some("https://northwind-msp.example".into()),
-    }];
+fn record(v: serde_json::Value) -> crate::autotask::Record {
+    match v {
+        serde_json::Value::Object(map) => map,
+        _ => Default::default(),
+    }
+}
+
+/// The MSP's Autotask database: its own company, the customers' companies (named as an account
+/// manager typed them), prospects and vendors, a service per common product, and recurring
+/// service contracts for about a third of the customers plus a few expired ones.
+fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customers: &[Customer]) -> Database {
+    let companies = schema::entity("Companies").expect("companies are in the schema");
+    let services = schema::entity("Services").expect("services are in the schema");
+    let contracts = schema::entity("Contracts").expect("contracts are in the schema");
+    let stamp = crate::autotask::time::format_date(today - Duration::days(400));
+    let mut db = Database::new(29_682_800);
+    db.insert_with_id("Companies", 0, record(json!({
+        "companyName": "Northwind MSP", "companyNumber": "0", "companyType": companies.pick_value("companyType", "Our Company"),
+        "isActive": true, "ownerResourceID": API_RESOURCE_ID, "parentCompanyID": null, "phone": "+1 555 0100",
+        "webAddress": "https://northwind-msp.example", "city": "Dayton", "countryID": 237, "createDate": stamp, "lastActivityDate": stamp,
+    })));
+    let company = |name: String, id_hint: i64, company_type: i64, active: bool, web: Option<String>| record(json!({
+        "companyName": name, "companyNumber": format!("C{:05}", id_hint % 100_000), "companyType": company_type,
+        "isActive": active, "ownerResourceID": API_RESOURCE_ID, "parentCompanyID": null, "phone": null,
+        "webAddress": web, "city": null, "countryID": 237, "createDate": stamp, "lastActivityDate": stamp,
+    }));
+    let customer_type = companies.pick_value("companyType", "Customer");
     for c in customers {
         // Most customers exist in the PSA, named as the account manager typed them.
         if rng.gen_bool(0.88) {
-            let base = c.company_name.trim_end_matches(|ch: char| ch == '.' ).to_string();
+            let base = c.company_name.trim_end_matches('.').to_string();
             let company_name = match rng.gen_range(0..6) {
                 0 => base.to_uppercase(),
                 1 => base.replace(" LLC", "").replace(" Inc", "").replace(" Ltd", ""),
                 2 => format!("{base}, Inc."),
                 _ => c.company_name.clone(),
             };
-            next_id += 1;
-            companies.push(AutotaskCompany {
-                id: next_id,
-                company_number: format!("C{:05}", next_id % 100_000),
-                company_name,
-                company_type: 1,
-                is_active: true,
-                web_address: Some(format!("https://www.{}", c.custom_domain)),
-            });
+            let id = db.insert("Companies", company(company_name, db.next_id(), customer_type, true, Some(format!("https://www.{}", c.custom_domain))));
+            db.company_of_tenant.insert(c.tenant_id.clone(), id);
         }
     }
     // Prospects, vendors and former customers share the company list.
+    let other_types = ["Lead", "Prospect", "Dead"].map(|l| companies.pick_value("companyType", l));
     for i in 0..(customers.len() / 5).max(3) {
-        next_id += 1;
-        companies.push(AutotaskCompany {
-            id: next_id,
-            company_name: format!("{} {}", FIRST.choose(rng).unwrap(), ["Holdings", "Supply", "Prospect", "Ventures"][i % 4]),
-            company_number: format!("C{:05}", next_id % 100_000),
-            company_type: [2, 3, 4][i % 3],
-            is_active: i % 7 != 0,
-            web_address: None,
-        });
+        let name = format!("{} {}", FIRST.choose(rng).unwrap(), ["Holdings", "Supply", "Prospect", "Ventures"][i % 4]);
+        db.insert("Companies", company(name, db.next_id(), other_types[i % 3], i % 7 != 0, None));
     }
-    let mut services = Vec::new();
+    let monthly = services.pick_value("periodType", "Monthly");
+    let mut service_of_product = HashMap::new();
     for p in CATALOGUE.iter().take(6) {
-        next_id += 1;
-        services.push(AutotaskService {
-            id: next_id,
-            name: format!("{} (P1Y, billed monthly)", p.name),
-            description: format!("{} - annual commitment, monthly billing", p.name),
-            unit_price: (p.monthly_price * 1.2 * 100.0).round() / 100.0,
-            unit_cost: p.monthly_price,
-            period_type: 3,
-            is_active: true,
-        });
+        let id = db.insert("Services", record(json!({
+            "name": format!("{} (P1Y, billed monthly)", p.name),
+            "description": format!("{} - annual commitment, monthly billing", p.name),
+            "invoiceDescription": format!("{} licences", p.name),
+            "unitPrice": (p.monthly_price * 1.2 * 100.0).round() / 100.0,
+            "unitCost": p.monthly_price,
+            "periodType": monthly,
+            "isActive": true,
+            "billingCodeID": null, "vendorCompanyID": null, "markupRate": null, "serviceLevelAgreementID": null,
+            "lastModifiedDate": stamp,
+        })));
+        service_of_product.insert(p.sku_id, id);
     }
-    Autotask { companies, services, next_id }
+    seed_contracts(&mut db, seed, today, customers, &service_of_product, contracts);
+    db
+}
+
+/// Recurring service contracts: one for about a third of the customers with a company, over
+/// their largest group of annual subscriptions sharing a term; a few expired ones for others.
+/// Uses its own generator so the rest of the MSP stays as it was before contracts existed.
+fn seed_contracts(db: &mut Database, seed: u64, today: NaiveDate, customers: &[Customer], service_of_product: &HashMap<&str, i64>, contracts: &schema::Entity) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00A7_7A5C_C0A7_0001);
+    let recurring = contracts.pick_value("contractType", "Recurring Service");
+    let monthly = contracts.pick_value("contractPeriodType", "Monthly");
+    let (active, inactive) = (contracts.pick_value("status", "Active"), contracts.pick_value("status", "Inactive"));
+    let billing = contracts.pick_value("billingPreference", "Immediately");
+    let category = contracts.pick_value("contractCategory", "Microsoft 365");
+    for c in customers {
+        let Some(company_id) = db.company_of_tenant.get(&c.tenant_id).copied() else { continue };
+        let company_name = db.get("Companies", company_id).and_then(|r| r["companyName"].as_str()).unwrap_or_default().to_string();
+        // Annual subscriptions with a service, grouped by term.
+        type Term = (DateTime<Utc>, DateTime<Utc>);
+        let mut groups: Vec<(Term, Vec<&Subscription>)> = Vec::new();
+        for s in c.subscriptions.iter().filter(|s| s.status == "active" && s.term_duration == "P1Y" && service_of_product.contains_key(s.product.sku_id)) {
+            let term = (s.effective_start, s.commitment_end);
+            match groups.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, subs)) => subs.push(s),
+                None => groups.push((term, vec![s])),
+            }
+        }
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        let roll: f64 = rng.gen();
+        let Some(((start, end), subs)) = groups.first() else { continue };
+        let (start, end, status) = if roll < 1.0 / 3.0 {
+            (start.date_naive(), end.date_naive(), active)
+        } else if roll < 0.42 {
+            // Last year's term, ended before today, on the same month and day.
+            let end = start.date_naive() - Duration::days(1);
+            let start = start.date_naive().checked_sub_months(Months::new(12)).unwrap_or(end);
+            (start, end, if rng.gen_bool(0.5) { active } else { inactive })
+        } else {
+            continue;
+        };
+        debug_assert!(status == inactive || end >= today || start < today);
+        let contract_id = db.insert("Contracts", record(json!({
+            "companyID": company_id,
+            "contractName": format!("{company_name} - Microsoft annual term from {}", start.format("%Y-%m-%d")),
+            "contractNumber": format!("M365-{}-{}", company_id % 100_000, start.format("%Y%m%d")),
+            "contractType": recurring,
+            "contractCategory": category,
+            "status": status,
+            "startDate": crate::autotask::time::format_date(start),
+            "endDate": crate::autotask::time::format_date(end),
+            "contractPeriodType": monthly,
+            "billingPreference": billing,
+            "description": "Microsoft 365 licences, annual commitment billed monthly",
+            "isDefaultContract": false,
+            "setupFee": null,
+            "estimatedRevenue": null,
+            "timeReportingRequiresStartAndStopTimes": 0,
+            "lastModifiedDateTime": crate::autotask::time::format_date(start),
+        })));
+        let mut units: Vec<(i64, i64)> = Vec::new();
+        for s in subs {
+            let service = service_of_product[s.product.sku_id];
+            match units.iter_mut().find(|(id, _)| *id == service) {
+                Some((_, q)) => *q += s.quantity,
+                None => units.push((service, s.quantity)),
+            }
+        }
+        for (service, quantity) in units {
+            // About 30% disagree with Partner Center by a few seats, as real contracts drift.
+            let quantity = if rng.gen_bool(0.3) {
+                let delta = rng.gen_range(1..=3);
+                if rng.gen_bool(0.5) && quantity > delta { quantity - delta } else { quantity + delta }
+            } else {
+                quantity
+            };
+            db.seed_contract_service(contract_id, service, quantity);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -398,5 +496,55 @@ mod tests {
         }
         let domains: std::collections::HashSet<_> = msp.customers.iter().map(|c| &c.domain).collect();
         assert_eq!(domains.len(), 200, "primary domains are unique");
+    }
+
+    #[test]
+    fn autotask_holds_contracts_named_after_their_terms() {
+        let msp = Msp::generate(20261123, 120);
+        let db = &msp.autotask;
+        let with_company = msp.customers.iter().filter(|c| db.company_of_tenant.contains_key(&c.tenant_id)).count();
+        let today = Utc::now().date_naive();
+        let contracts: Vec<_> = db.all("Contracts").collect();
+        let current = contracts.iter().filter(|c| db.contract_term(c["id"].as_i64().unwrap()).unwrap().1 >= today).count();
+        let expired = contracts.len() - current;
+        assert!((with_company / 5..=with_company / 2).contains(&current), "about a third of {with_company}: {current}");
+        assert!(expired >= 2, "a few expired contracts: {expired}");
+        let monthly = schema::entity("Services").unwrap().pick_value("periodType", "Monthly");
+        assert!(db.all("Services").all(|s| s["periodType"] == monthly && s["name"].as_str().unwrap().ends_with("(P1Y, billed monthly)")));
+        let mut mismatched = 0;
+        let mut services = 0;
+        for c in &contracts {
+            let id = c["id"].as_i64().unwrap();
+            let (start, end) = db.contract_term(id).unwrap();
+            let company = db.get("Companies", c["companyID"].as_i64().unwrap()).unwrap();
+            assert_eq!(c["contractName"], format!("{} - Microsoft annual term from {}", company["companyName"].as_str().unwrap(), start.format("%Y-%m-%d")));
+            assert_eq!(c["contractType"], 7);
+            assert_eq!(c["contractPeriodType"], 2);
+            assert_eq!(add_months(start, 12) - Duration::days(1), end);
+            let tenant = db.company_of_tenant.iter().find(|(_, cid)| **cid == company["id"].as_i64().unwrap()).unwrap().0;
+            let customer = msp.customer(tenant).unwrap();
+            for cs in db.all("ContractServices").filter(|cs| cs["contractID"] == id) {
+                services += 1;
+                let units = db.all("ContractServiceUnits").find(|u| u["contractServiceID"] == cs["id"]).unwrap();
+                assert_eq!(units["startDate"], c["startDate"]);
+                if end < today {
+                    continue;
+                }
+                let service = db.get("Services", cs["serviceID"].as_i64().unwrap()).unwrap();
+                let bought: i64 = customer
+                    .subscriptions
+                    .iter()
+                    .filter(|s| s.status == "active" && s.term_duration == "P1Y" && s.effective_start.date_naive() == start && service["name"].as_str().unwrap().starts_with(s.product.name))
+                    .map(|s| s.quantity)
+                    .sum();
+                assert!(bought > 0);
+                let diff = (units["units"].as_i64().unwrap() - bought).abs();
+                assert!(diff <= 3, "{diff}");
+                mismatched += (diff > 0) as usize;
+            }
+        }
+        assert!(services > 0 && mismatched > 0 && mismatched < services, "{mismatched} of {services} differ");
+        let again = Msp::generate(20261123, 120);
+        assert_eq!(again.autotask.count("ContractServiceUnits"), db.count("ContractServiceUnits"));
     }
 }

@@ -51,6 +51,8 @@ pub struct Sim {
     pub next_token_defect: Mutex<Option<crate::oidc::TokenDefect>>,
     pub vendor_calls: AtomicU64,
     pub calls_by_route: Mutex<HashMap<String, u64>>,
+    /// Autotask's hourly threshold and thread counters.
+    pub autotask_usage: Mutex<crate::autotask::limits::Usage>,
 }
 
 impl Sim {
@@ -61,13 +63,14 @@ impl Sim {
             client_secret: config.client_secret.clone(),
             latency: Duration::from_millis(config.latency_ms),
             signing_key: SigningKey::load()?,
-            msp: Mutex::new(Msp::generate(config.seed, config.tenants)),
+            msp: Mutex::new(Msp::generate_with(config.seed, config.tenants, config.first_tenant_subscriptions)),
             codes: Mutex::default(),
             tokens: Mutex::default(),
             faults: FaultBook::new(config.faults.clone()),
             next_token_defect: Mutex::default(),
             vendor_calls: AtomicU64::new(0),
             calls_by_route: Mutex::default(),
+            autotask_usage: Mutex::new(crate::autotask::limits::Usage::new(config.autotask_hourly_limit)),
         })
     }
 
@@ -107,6 +110,22 @@ impl Sim {
     }
 }
 
+/// Something a request holds while it is served (an Autotask thread), put in the request's
+/// extensions so fault injection can let go of it when it withholds the response on purpose:
+/// the vendor finished the work, only the answer is lost.
+#[derive(Clone)]
+pub struct Held(Arc<Mutex<Option<Box<dyn Send>>>>);
+
+impl Held {
+    pub fn new(thing: impl Send + 'static) -> Self {
+        Self(Arc::new(Mutex::new(Some(Box::new(thing)))))
+    }
+
+    pub fn release(&self) {
+        lock(&self.0).take();
+    }
+}
+
 /// Locks a mutex, recovering the data if a handler panicked while holding it: the simulator
 /// should keep serving the other routes.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -120,8 +139,9 @@ pub async fn summary(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
         "partnerTenantId": msp.partner_tenant_id,
         "customers": msp.customers.len(),
         "subscriptions": msp.customers.iter().map(|c| c.subscriptions.len()).sum::<usize>(),
-        "autotaskCompanies": msp.autotask.companies.len(),
-        "autotaskServices": msp.autotask.services.len(),
+        "autotaskCompanies": msp.autotask.count("Companies"),
+        "autotaskServices": msp.autotask.count("Services"),
+        "autotaskContracts": msp.autotask.count("Contracts"),
         "pax8Companies": msp.pax8_companies.len(),
         "demoUsers": msp.demo_users.iter().map(|u| json!({"email": u.email, "name": u.name, "roles": u.roles})).collect::<Vec<_>>(),
     }))

@@ -21,6 +21,14 @@ pub enum VendorError {
     /// Signing in to the vendor failed (bad or expired credentials, missing consent).
     #[error("signing in to {vendor} failed: {detail}")]
     Auth { vendor: &'static str, detail: String },
+    /// A write whose outcome is unknown: it may have reached the vendor (a timeout, a server
+    /// error or a dropped connection after sending) and the vendor has no idempotency keys, so
+    /// sending it again could apply it twice.
+    #[error("{vendor}: {detail}; the change may or may not have been applied; re-read before trying again")]
+    Uncertain { vendor: &'static str, detail: String },
+    /// SeatSync's share of the vendor's request allowance is used up for now.
+    #[error("{vendor} request budget exhausted: {detail}")]
+    Budget { vendor: &'static str, detail: String },
     /// A required setting is missing.
     #[error("{vendor} is not configured: {detail}")]
     NotConfigured { vendor: &'static str, detail: String },

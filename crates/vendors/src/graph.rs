@@ -18,6 +18,15 @@ const VENDOR: &str = "Microsoft Graph";
 
 pub trait Graph: Send + Sync {
     fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>>;
+
+    /// Gets ready to call Graph in `tenant_id`: for [`HttpGraph`], its access token in that
+    /// tenant, unless one is cached. `subscribed_skus` does this itself when needed; calling it
+    /// first lets a caller that limits the requests in flight count the token request on its
+    /// own, and start it before the data it needs is asked for.
+    fn prepare<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<(), VendorError>> {
+        let _ = tenant_id;
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// One licence SKU in a tenant. `consumed_units` counts assigned users (Graph's `appliesTo`
@@ -104,6 +113,10 @@ impl HttpGraph {
 }
 
 impl Graph for HttpGraph {
+    fn prepare<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<(), VendorError>> {
+        Box::pin(async move { self.token(tenant_id).await.map(|_| ()) })
+    }
+
     fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>> {
         Box::pin(async move {
             let token = self.token(tenant_id).await?;

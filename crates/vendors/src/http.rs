@@ -2,7 +2,7 @@
 //! 5xx, timeouts and dropped connections are retried with exponential backoff and jitter, up to
 //! a bound; anything else is answered at once.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use rand::Rng;
 use reqwest::{header::RETRY_AFTER, RequestBuilder, Response, StatusCode};
@@ -58,31 +58,110 @@ pub fn retry_after(res: &Response) -> Option<Duration> {
 /// attempt, so it must produce the same request each time (for Partner Center, with the same
 /// `MS-RequestId`, which the vendor treats as an idempotency key).
 pub async fn send(vendor: &'static str, policy: &RetryPolicy, build: impl Fn() -> RequestBuilder) -> Result<Response, VendorError> {
+    send_with(vendor, policy, SendOptions::default(), || {
+        let req = build();
+        async move { Ok(req) }
+    })
+    .await
+}
+
+/// Whether a request may be sent again once it may have reached the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Reads, and writes the vendor de-duplicates: 429, 5xx, timeouts and connection errors are
+    /// retried.
+    Repeatable,
+    /// Writes the vendor cannot de-duplicate (no idempotency key): retried only when refused
+    /// before processing (429, no connection). A timeout, a 5xx without a definite error or a
+    /// connection lost after sending gives [`VendorError::Uncertain`].
+    Unrepeatable,
+}
+
+/// How [`send_with`] treats failures.
+#[derive(Clone, Copy)]
+pub struct SendOptions {
+    pub mode: RetryMode,
+    /// Reads the body of a 429 or 5xx and says whether it is final, i.e. retrying cannot help
+    /// (Autotask's validation errors come as 500 with an `errors` body). A final answer is
+    /// returned at once as [`VendorError::Status`]. `None`: no body is read to decide.
+    pub is_final: Option<fn(StatusCode, &str) -> bool>,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        Self { mode: RetryMode::Repeatable, is_final: None }
+    }
+}
+
+/// An error status whose body has already been read.
+pub fn status_from_text(vendor: &'static str, status: StatusCode, text: &str) -> VendorError {
+    VendorError::Status { vendor, status: status.as_u16(), message: error_message(text) }
+}
+
+/// The retry loop every client shares. `attempt` makes the request of one attempt; it may wait
+/// first (for a request budget) and may fail, which ends the loop with its error.
+pub async fn send_with<F, Fut>(vendor: &'static str, policy: &RetryPolicy, options: SendOptions, mut attempt_request: F) -> Result<Response, VendorError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<RequestBuilder, VendorError>>,
+{
+    let repeatable = options.mode == RetryMode::Repeatable;
+    let uncertain = |detail: String| VendorError::Uncertain { vendor, detail };
     let mut attempt = 0;
     loop {
         attempt += 1;
         let last = attempt >= policy.max_attempts;
-        match build().timeout(policy.request_timeout).send().await {
-            Ok(res) if res.status() == StatusCode::TOO_MANY_REQUESTS => {
-                if last {
-                    return Err(VendorError::Throttled { vendor, attempts: attempt });
+        let req = attempt_request().await?;
+        match req.timeout(policy.request_timeout).send().await {
+            Ok(res) if res.status() == StatusCode::TOO_MANY_REQUESTS || res.status().is_server_error() => {
+                let status = res.status();
+                let wait = retry_after(&res);
+                // The body is read only when it decides something, or for the final error.
+                let (text, unread) = match options.is_final {
+                    Some(_) => (Some(res.text().await.unwrap_or_default()), None),
+                    None => (None, Some(res)),
+                };
+                if let (Some(is_final), Some(text)) = (options.is_final, &text) {
+                    if is_final(status, text) {
+                        return Err(status_from_text(vendor, status, text));
+                    }
                 }
-                let wait = retry_after(&res).unwrap_or_else(|| policy.backoff(attempt));
-                if wait > policy.max_retry_after {
-                    return Err(VendorError::Throttled { vendor, attempts: attempt });
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    // Refused before processing: safe to send again, write or not.
+                    if last {
+                        return Err(VendorError::Throttled { vendor, attempts: attempt });
+                    }
+                    let wait = wait.unwrap_or_else(|| policy.backoff(attempt));
+                    if wait > policy.max_retry_after {
+                        return Err(VendorError::Throttled { vendor, attempts: attempt });
+                    }
+                    tracing::debug!(vendor, attempt, wait_ms = wait.as_millis() as u64, "throttled; waiting");
+                    drop(unread);
+                    tokio::time::sleep(wait).await;
+                } else if last || !repeatable {
+                    let message = match (text, unread) {
+                        (Some(text), _) => error_message(&text),
+                        (None, Some(res)) => error_message(&res.text().await.unwrap_or_default()),
+                        (None, None) => String::new(),
+                    };
+                    return Err(match repeatable {
+                        true => VendorError::Status { vendor, status: status.as_u16(), message },
+                        false => uncertain(format!("the write was answered with HTTP {} ({message})", status.as_u16())),
+                    });
+                } else {
+                    tracing::debug!(vendor, attempt, status = status.as_u16(), "server error; retrying");
+                    drop(unread);
+                    tokio::time::sleep(policy.backoff(attempt)).await;
                 }
-                tracing::debug!(vendor, attempt, wait_ms = wait.as_millis() as u64, "throttled; waiting");
-                tokio::time::sleep(wait).await;
-            }
-            Ok(res) if res.status().is_server_error() => {
-                if last {
-                    return Err(status_error(vendor, res).await);
-                }
-                tracing::debug!(vendor, attempt, status = res.status().as_u16(), "server error; retrying");
-                tokio::time::sleep(policy.backoff(attempt)).await;
             }
             Ok(res) if !res.status().is_success() => return Err(status_error(vendor, res).await),
             Ok(res) => return Ok(res),
+            Err(e) if e.is_builder() => return Err(VendorError::Transport { vendor, detail: e.to_string() }),
+            // A write that may have been sent. One that never connected was not, and may go again.
+            Err(e) if !repeatable && !e.is_connect() => {
+                let what = if e.is_timeout() { "no answer came in time".to_string() } else { format!("the connection failed after sending ({e})") };
+                return Err(uncertain(what));
+            }
             Err(e) if e.is_timeout() => {
                 if last {
                     return Err(VendorError::Timeout { vendor, attempts: attempt });

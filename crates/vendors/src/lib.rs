@@ -2,6 +2,7 @@
 //! over HTTP that follows the vendor's documented wire format, shares the retry policy of
 //! [`http`], and reports failures as a [`VendorError`] a person can read.
 
+pub mod autotask;
 pub mod error;
 pub mod graph;
 pub mod http;

@@ -28,6 +28,16 @@ pub trait PartnerCenter: Send + Sync {
     fn customers(&self) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>>;
     /// Every subscription of one customer tenant.
     fn subscriptions<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>>;
+
+    /// Every customer of the partner, handed to `page` a page at a time as the pages arrive, so
+    /// a caller can start on the first customers while the others are still being listed. The
+    /// pages are requested one after another.
+    fn customer_pages<'a>(&'a self, page: &'a (dyn Fn(Vec<Customer>) + Send + Sync)) -> BoxFuture<'a, Result<(), VendorError>> {
+        Box::pin(async move {
+            page(self.customers().await?);
+            Ok(())
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -183,8 +193,14 @@ impl HttpPartnerCenter {
     }
 
     async fn get_collection<T: serde::de::DeserializeOwned>(&self, what: &str, first: String) -> Result<Vec<T>, VendorError> {
-        let token = self.token().await?;
         let mut items = Vec::new();
+        self.get_pages(what, first, |page| items.extend(page)).await?;
+        Ok(items)
+    }
+
+    /// Follows a collection's continuation links, handing each page's items to `on_page`.
+    async fn get_pages<T: serde::de::DeserializeOwned>(&self, what: &str, first: String, mut on_page: impl FnMut(Vec<T>)) -> Result<(), VendorError> {
+        let token = self.token().await?;
         let mut next: Option<(String, Vec<(String, String)>)> = Some((first, Vec::new()));
         while let Some((url, headers)) = next.take() {
             // One request id per logical request, reused by every retry of it.
@@ -205,10 +221,10 @@ impl HttpPartnerCenter {
             })
             .await?;
             let page: Collection<T> = http::json(VENDOR, what, res).await?;
-            items.extend(page.items);
             next = page.links.next.map(|l| (self.resolve(&l.uri), l.headers.into_iter().map(|h| (h.key, h.value)).collect()));
+            on_page(page.items);
         }
-        Ok(items)
+        Ok(())
     }
 }
 
@@ -224,6 +240,13 @@ impl PartnerCenter for HttpPartnerCenter {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers/{tenant_id}/subscriptions"));
             self.get_collection("subscription list", first).await
+        })
+    }
+
+    fn customer_pages<'a>(&'a self, page: &'a (dyn Fn(Vec<Customer>) + Send + Sync)) -> BoxFuture<'a, Result<(), VendorError>> {
+        Box::pin(async move {
+            let first = self.resolve(&format!("/v1/customers?size={PAGE_SIZE}"));
+            self.get_pages("customer list", first, page).await
         })
     }
 }

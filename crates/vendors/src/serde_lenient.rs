@@ -31,6 +31,57 @@ pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     }
 }
 
+/// Like [`int`], for fractional numbers (absent, null or empty give `None`).
+pub fn opt_float<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match Option::<NumberOrText>::deserialize(d)? {
+        None => Ok(None),
+        Some(NumberOrText::Int(i)) => Ok(Some(i as f64)),
+        Some(NumberOrText::Float(f)) => Ok(Some(f)),
+        Some(NumberOrText::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(NumberOrText::Text(s)) => s.trim().parse::<f64>().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// Text sent as a string or a number (Autotask's picklist values are strings, usually).
+pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match NumberOrText::deserialize(d)? {
+        NumberOrText::Int(i) => Ok(i.to_string()),
+        NumberOrText::Float(f) => Ok(f.to_string()),
+        NumberOrText::Text(s) => Ok(s),
+    }
+}
+
+/// `true`/`false`, also as text or 0/1; absent or null give `false`.
+pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+        Text(String),
+    }
+    Ok(match Option::<Flag>::deserialize(d)? {
+        None => false,
+        Some(Flag::Bool(b)) => b,
+        Some(Flag::Int(i)) => i != 0,
+        Some(Flag::Text(t)) => matches!(t.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"),
+    })
+}
+
+/// The calendar date a timestamp names, as written: `2026-03-01T00:00:00`, with `Z`, an offset
+/// or fractions, or a bare date. The date part is taken as it stands (never shifted to UTC),
+/// since a date-only field written at local midnight means that day.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// A required date in any shape [`parse_date`] reads.
+pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_date(&text).ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not a date")))
+}
+
 /// An ISO-8601 timestamp with any number of fractional digits, `Z` or an offset (with or
 /// without colon), or a bare date; empty strings are `None`.
 pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
@@ -68,6 +119,16 @@ mod tests {
         assert_eq!(t("2020-12-03").as_deref(), Some("2020-12-03T00:00:00.000000Z"));
         assert_eq!(t("2022-01-13T00:00:00").as_deref(), Some("2022-01-13T00:00:00.000000Z"));
         assert_eq!(t("next tuesday"), None);
+    }
+
+    #[test]
+    fn dates_from_autotask_timestamps() {
+        let d = |s| parse_date(s).map(|d| d.to_string());
+        assert_eq!(d("2026-03-01T00:00:00").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026-03-01T00:00:00Z").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026-03-01T00:00:00.000-05:00").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("2026-03-01").as_deref(), Some("2026-03-01"));
+        assert_eq!(d("03/01/2026"), None);
     }
 
     #[derive(Deserialize)]

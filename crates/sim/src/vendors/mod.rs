@@ -1,6 +1,6 @@
 //! The vendor APIs, one module per vendor, each in its documented wire format.
 
-mod autotask;
+pub mod autotask;
 mod graph;
 mod partner_center;
 mod pax8;
@@ -15,7 +15,6 @@ use axum::{
 
 use crate::{state::AccessGrant, Sim};
 
-
 pub fn router() -> Router<Arc<Sim>> {
     Router::new()
         .merge(partner_center::router())
@@ -23,6 +22,11 @@ pub fn router() -> Router<Arc<Sim>> {
         .merge(autotask::router())
         .merge(pax8::router())
         .merge(psa::router())
+}
+
+/// The steering endpoints of the vendors (`/_sim/autotask/…`, `/_sim/partner-center/…`).
+pub fn control_router() -> Router<Arc<Sim>> {
+    Router::new().merge(autotask::control_router()).merge(partner_center::control_router())
 }
 
 /// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.

@@ -22,6 +22,49 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/v1/customers/{tenant}/subscriptions", get(subscriptions))
 }
 
+/// Steering: `POST /_sim/partner-center/subscriptions/{subscriptionId}` changes a seeded
+/// subscription, as if the customer bought or cancelled seats or the subscription was suspended.
+pub fn control_router() -> Router<Arc<Sim>> {
+    Router::new().route("/_sim/partner-center/subscriptions/{id}", axum::routing::post(change_subscription))
+}
+
+#[derive(Deserialize)]
+struct SubscriptionChange {
+    quantity: Option<i64>,
+    status: Option<String>,
+}
+
+/// Graph's `prepaidUnits` follow, since they are computed from the subscriptions; the seats
+/// assigned to users (`consumedUnits`) stay.
+async fn change_subscription(State(sim): State<Arc<Sim>>, Path(id): Path<String>, Json(change): Json<SubscriptionChange>) -> Response {
+    const STATUSES: [&str; 4] = ["active", "suspended", "expired", "deleted"];
+    if change.quantity.is_none() && change.status.is_none() {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "send quantity and/or status"}))).into_response();
+    }
+    if change.quantity.is_some_and(|q| q < 0) {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "quantity cannot be negative"}))).into_response();
+    }
+    if let Some(status) = &change.status {
+        if !STATUSES.contains(&status.to_ascii_lowercase().as_str()) {
+            return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("status must be one of {}", STATUSES.join(", "))}))).into_response();
+        }
+    }
+    let mut msp = sim.msp();
+    for customer in msp.customers.iter_mut() {
+        let tenant = customer.tenant_id.clone();
+        if let Some(s) = customer.subscriptions.iter_mut().find(|s| s.id.eq_ignore_ascii_case(&id)) {
+            if let Some(q) = change.quantity {
+                s.quantity = q;
+            }
+            if let Some(status) = &change.status {
+                s.status = status.to_ascii_lowercase();
+            }
+            return Json(subscription_json(&tenant, s)).into_response();
+        }
+    }
+    (StatusCode::NOT_FOUND, Json(json!({"error": format!("no seeded subscription {id}")}))).into_response()
+}
+
 /// Partner Center's error body.
 fn pc_error(status: StatusCode, code: i64, description: &str) -> Response {
     (status, Json(json!({"code": code, "description": description, "data": [], "source": "PartnerFD"}))).into_response()
