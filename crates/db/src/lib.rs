@@ -5,7 +5,12 @@
 //! macros so that building the project never needs a database or committed query metadata; every
 //! query is exercised by the integration tests against a real PostgreSQL instead.
 
+pub mod autotask_cache;
+pub mod contracts;
 pub mod licences;
+pub mod mappings;
+pub mod product_names;
+pub mod settings;
 pub mod sync_runs;
 pub mod tenants;
 pub mod users;

@@ -28,6 +28,13 @@ pub struct Subscription {
     pub sku_id: Option<String>,
 }
 
+impl Subscription {
+    /// The offer this subscription is mapped to a PSA service through.
+    pub fn offer_key(&self) -> seatsync_domain::OfferKey {
+        seatsync_domain::OfferKey::from_subscription(&self.offer_id, self.term.as_deref(), self.billing_cycle.as_deref())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SkuConsumption {
     pub sku_id: String,
@@ -41,6 +48,14 @@ pub struct SkuConsumption {
     pub locked_out: i64,
 }
 
+/// One tenant's fresh data, as a sync stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct TenantRows<'a> {
+    pub tenant_id: &'a str,
+    pub subscriptions: &'a [Subscription],
+    pub skus: &'a [SkuConsumption],
+}
+
 /// Writes one tenant's fresh data in one transaction: subscriptions upserted (missing ones
 /// marked removed, never deleted), consumption replaced, a history point added, and the tenant
 /// stamped as synced.
@@ -51,36 +66,50 @@ pub async fn store_tenant_sync(
     skus: &[SkuConsumption],
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    // One statement per table, whatever the number of rows: a tenant with 300 subscriptions
-    // costs the same few round trips as one with three.
-    let col = |f: fn(&Subscription) -> Option<String>| subscriptions.iter().map(f).collect::<Vec<_>>();
-    let ids: Vec<String> = subscriptions.iter().map(|s| s.id.clone()).collect();
-    let offer_ids: Vec<String> = subscriptions.iter().map(|s| s.offer_id.clone()).collect();
-    let quantities: Vec<i64> = subscriptions.iter().map(|s| s.quantity).collect();
-    let time_col = |f: fn(&Subscription) -> Option<DateTime<Utc>>| subscriptions.iter().map(f).collect::<Vec<_>>();
-    let flag = |f: fn(&Subscription) -> bool| subscriptions.iter().map(f).collect::<Vec<_>>();
     let mut tx = db.begin().await?;
+    store_tenant_syncs(&mut tx, &[TenantRows { tenant_id, subscriptions, skus }], at).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes several tenants' fresh data on `conn`, as [`store_tenant_sync`] does for one, in one
+/// statement per table whatever the number of tenants and rows. Run it in a transaction: the
+/// caller commits, so it can record the tenants' outcomes in the same transaction. Each
+/// subscription belongs to the tenant whose rows list it (its own `tenant_id` field is not read).
+pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
+    if tenants.is_empty() {
+        return Ok(());
+    }
+    let tenant_ids: Vec<&str> = tenants.iter().map(|t| t.tenant_id).collect();
+    let subs = || tenants.iter().flat_map(|t| t.subscriptions.iter().map(move |s| (t.tenant_id, s)));
+    let col = |f: fn(&Subscription) -> Option<String>| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
+    let sub_tenants: Vec<&str> = subs().map(|(t, _)| t).collect();
+    let ids: Vec<String> = subs().map(|(_, s)| s.id.clone()).collect();
+    let offer_ids: Vec<String> = subs().map(|(_, s)| s.offer_id.clone()).collect();
+    let quantities: Vec<i64> = subs().map(|(_, s)| s.quantity).collect();
+    let time_col = |f: fn(&Subscription) -> Option<DateTime<Utc>>| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
+    let flag = |f: fn(&Subscription) -> bool| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
     sqlx::query(
         "INSERT INTO subscriptions (id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term,
              billing_cycle, effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce,
-             is_trial, sku_id, synced_at, removed_at)
-         SELECT u.id, $1, u.offer_id, u.offer_name, u.friendly_name, u.quantity, u.unit_type, u.term, u.billing_cycle,
+             is_trial, sku_id, offer_key, synced_at, removed_at)
+         SELECT u.id, u.tenant_id, u.offer_id, u.offer_name, u.friendly_name, u.quantity, u.unit_type, u.term, u.billing_cycle,
                 u.effective_start, u.commitment_end, u.cancellation_allowed_until, u.status, u.auto_renew, u.is_nce,
-                u.is_trial, u.sku_id, $18, NULL
-         FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],
+                u.is_trial, u.sku_id, u.offer_key, $18, NULL
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],
                      $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::bool[], $15::bool[],
-                     $16::bool[], $17::text[])
-              AS u(id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle, effective_start,
-                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id)
+                     $16::bool[], $17::text[], $19::text[])
+              AS u(tenant_id, id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle, effective_start,
+                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, offer_key)
          ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, offer_id = EXCLUDED.offer_id,
              offer_name = EXCLUDED.offer_name, friendly_name = EXCLUDED.friendly_name, quantity = EXCLUDED.quantity,
              unit_type = EXCLUDED.unit_type, term = EXCLUDED.term, billing_cycle = EXCLUDED.billing_cycle,
              effective_start = EXCLUDED.effective_start, commitment_end = EXCLUDED.commitment_end,
              cancellation_allowed_until = EXCLUDED.cancellation_allowed_until, status = EXCLUDED.status,
              auto_renew = EXCLUDED.auto_renew, is_nce = EXCLUDED.is_nce, is_trial = EXCLUDED.is_trial,
-             sku_id = EXCLUDED.sku_id, synced_at = EXCLUDED.synced_at, removed_at = NULL",
+             sku_id = EXCLUDED.sku_id, offer_key = EXCLUDED.offer_key, synced_at = EXCLUDED.synced_at, removed_at = NULL",
     )
-    .bind(tenant_id)
+    .bind(&sub_tenants)
     .bind(&ids)
     .bind(&offer_ids)
     .bind(col(|s| s.offer_name.clone()))
@@ -98,27 +127,35 @@ pub async fn store_tenant_sync(
     .bind(flag(|s| s.is_trial))
     .bind(col(|s| s.sku_id.clone()))
     .bind(at)
-    .execute(&mut *tx)
+    .bind(subs().map(|(_, s)| s.offer_key().to_key_string()).collect::<Vec<_>>())
+    .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE subscriptions SET removed_at = $3 WHERE tenant_id = $1 AND removed_at IS NULL AND NOT (id = ANY($2))")
-        .bind(tenant_id)
-        .bind(&ids)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM sku_consumption WHERE tenant_id = $1").bind(tenant_id).execute(&mut *tx).await?;
-    let num = |f: fn(&SkuConsumption) -> i64| skus.iter().map(f).collect::<Vec<_>>();
-    let sku_ids: Vec<String> = skus.iter().map(|k| k.sku_id.clone()).collect();
-    let part_numbers: Vec<String> = skus.iter().map(|k| k.sku_part_number.clone()).collect();
-    let applies: Vec<Option<String>> = skus.iter().map(|k| k.applies_to.clone()).collect();
-    let capability: Vec<Option<String>> = skus.iter().map(|k| k.capability_status.clone()).collect();
+    // After the upsert every listed subscription belongs to the tenant that listed it, so a row
+    // of these tenants whose id no tenant here listed is gone from its tenant's list.
+    sqlx::query(
+        "UPDATE subscriptions SET removed_at = $3
+         WHERE tenant_id = ANY($1) AND removed_at IS NULL AND id NOT IN (SELECT unnest($2::text[]))",
+    )
+    .bind(&tenant_ids)
+    .bind(&ids)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sku_consumption WHERE tenant_id = ANY($1)").bind(&tenant_ids).execute(&mut *conn).await?;
+    let skus = || tenants.iter().flat_map(|t| t.skus.iter().map(move |k| (t.tenant_id, k)));
+    let num = |f: fn(&SkuConsumption) -> i64| skus().map(|(_, k)| f(k)).collect::<Vec<_>>();
+    let sku_tenants: Vec<&str> = skus().map(|(t, _)| t).collect();
+    let sku_ids: Vec<String> = skus().map(|(_, k)| k.sku_id.clone()).collect();
+    let part_numbers: Vec<String> = skus().map(|(_, k)| k.sku_part_number.clone()).collect();
+    let applies: Vec<Option<String>> = skus().map(|(_, k)| k.applies_to.clone()).collect();
+    let capability: Vec<Option<String>> = skus().map(|(_, k)| k.capability_status.clone()).collect();
     sqlx::query(
         "INSERT INTO sku_consumption (tenant_id, sku_id, sku_part_number, applies_to, capability_status, consumed,
              enabled, suspended, warning, locked_out, synced_at)
-         SELECT $1, u.* , $11 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-                                          $8::bigint[], $9::bigint[], $10::bigint[]) AS u",
+         SELECT u.*, $11 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                                     $8::bigint[], $9::bigint[], $10::bigint[]) AS u",
     )
-    .bind(tenant_id)
+    .bind(&sku_tenants)
     .bind(&sku_ids)
     .bind(&part_numbers)
     .bind(&applies)
@@ -129,26 +166,26 @@ pub async fn store_tenant_sync(
     .bind(num(|k| k.warning))
     .bind(num(|k| k.locked_out))
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO licence_history (tenant_id, sku_id, recorded_at, purchased, assigned)
-         SELECT $1, u.sku_id, $2, u.purchased, u.assigned FROM UNNEST($3::text[], $4::bigint[], $5::bigint[]) AS u(sku_id, purchased, assigned)
+         SELECT u.tenant_id, u.sku_id, $1, u.purchased, u.assigned
+         FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS u(tenant_id, sku_id, purchased, assigned)
          ON CONFLICT DO NOTHING",
     )
-    .bind(tenant_id)
     .bind(at)
+    .bind(&sku_tenants)
     .bind(&sku_ids)
     .bind(num(|k| k.enabled + k.warning))
     .bind(num(|k| k.consumed))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE tenants SET last_synced_at = $2, last_attempt_at = $2, last_error = NULL WHERE tenant_id = $1")
-        .bind(tenant_id)
+    sqlx::query("UPDATE tenants SET last_synced_at = $2, last_attempt_at = $2, last_error = NULL WHERE tenant_id = ANY($1)")
+        .bind(&tenant_ids)
         .bind(at)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -158,7 +195,7 @@ pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<Sub
         "SELECT id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle,
                 effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id
          FROM subscriptions WHERE tenant_id = $1 AND removed_at IS NULL
-         ORDER BY lower(coalesce(friendly_name, offer_name, offer_id)), commitment_end",
+         ORDER BY lower(coalesce(friendly_name, offer_name, offer_id)), commitment_end, id",
     )
     .bind(tenant_id)
     .fetch_all(db)
@@ -168,7 +205,7 @@ pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<Sub
 pub async fn consumption(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<SkuConsumption>, DbError> {
     Ok(sqlx::query_as(
         "SELECT sku_id, sku_part_number, applies_to, capability_status, consumed, enabled, suspended, warning, locked_out
-         FROM sku_consumption WHERE tenant_id = $1 ORDER BY sku_part_number",
+         FROM sku_consumption WHERE tenant_id = $1 ORDER BY sku_part_number, sku_id",
     )
     .bind(tenant_id)
     .fetch_all(db)
@@ -190,6 +227,68 @@ pub async fn history(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<HistoryPo
          WHERE tenant_id = $1 ORDER BY sku_id, recorded_at",
     )
     .bind(tenant_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// One product (SKU) of one tenant, for the overview of every tenant's seats.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TenantSku {
+    pub tenant_id: String,
+    pub sku_id: String,
+    pub sku_part_number: String,
+    pub applies_to: Option<String>,
+    /// Seats bought and usable (enabled plus in warning).
+    pub purchased: i64,
+    pub assigned: i64,
+}
+
+/// Every current tenant's user-assignable SKUs with seats bought.
+pub async fn all_tenant_skus(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<TenantSku>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT k.tenant_id, k.sku_id, k.sku_part_number, k.applies_to, (k.enabled + k.warning) AS purchased, k.consumed AS assigned
+         FROM sku_consumption k JOIN tenants t ON t.tenant_id = k.tenant_id AND t.removed_at IS NULL
+         WHERE k.enabled + k.warning > 0",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// What a seat of a SKU costs in a tenant according to the Autotask services its subscriptions
+/// are mapped to: (tenant id, sku id, unit cost, the service's period label).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct MappedCost {
+    pub tenant_id: String,
+    pub sku_id: String,
+    pub unit_cost: f64,
+    pub period_label: Option<String>,
+    pub quantity: i64,
+}
+
+pub async fn mapped_costs(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<MappedCost>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT s.tenant_id, s.sku_id, v.unit_cost, v.period_label, sum(s.quantity)::bigint AS quantity
+         FROM subscriptions s
+         JOIN offer_mappings m ON m.offer_key = s.offer_key AND m.state = 'mapped'
+         JOIN autotask_services v ON v.id = m.service_id AND v.unit_cost IS NOT NULL
+         WHERE s.removed_at IS NULL AND s.sku_id IS NOT NULL
+         GROUP BY s.tenant_id, s.sku_id, v.unit_cost, v.period_label",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Seats bought and assigned across every current tenant, one point per day with a sync (each
+/// tenant's last sync of that day counts).
+pub async fn fleet_history(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<(DateTime<Utc>, i64, i64)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT day, sum(purchased)::bigint, sum(assigned)::bigint FROM (
+             SELECT DISTINCT ON (h.tenant_id, h.sku_id, date_trunc('day', h.recorded_at))
+                    date_trunc('day', h.recorded_at) AS day, h.purchased, h.assigned
+             FROM licence_history h JOIN tenants t ON t.tenant_id = h.tenant_id AND t.removed_at IS NULL
+             ORDER BY h.tenant_id, h.sku_id, date_trunc('day', h.recorded_at), h.recorded_at DESC) latest
+         GROUP BY day ORDER BY day",
+    )
     .fetch_all(db)
     .await?)
 }

@@ -65,6 +65,45 @@ pub async fn record_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, o
     Ok(())
 }
 
+/// One tenant's outcome in a run, for [`record_tenants`].
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome<'a> {
+    pub tenant_id: &'a str,
+    /// `ok`, `failed` or `skipped`.
+    pub outcome: &'a str,
+    pub error: Option<&'a str>,
+    pub subscriptions: Option<i32>,
+}
+
+/// Records several tenants' outcomes and bumps the run's counters in one statement, as
+/// [`record_tenant`] does for one. A tenant already recorded in the run is not counted twice.
+pub async fn record_tenants(db: impl PgExecutor<'_>, run: i64, outcomes: &[Outcome<'_>]) -> Result<(), DbError> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let tenant_ids: Vec<&str> = outcomes.iter().map(|o| o.tenant_id).collect();
+    let kinds: Vec<&str> = outcomes.iter().map(|o| o.outcome).collect();
+    let errors: Vec<Option<&str>> = outcomes.iter().map(|o| o.error).collect();
+    let subscriptions: Vec<Option<i32>> = outcomes.iter().map(|o| o.subscriptions).collect();
+    sqlx::query(
+        "WITH outcome AS (
+             INSERT INTO sync_run_tenants (run_id, tenant_id, outcome, error, subscriptions)
+             SELECT $1, u.* FROM UNNEST($2::text[], $3::text[], $4::text[], $5::int[]) AS u
+             ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome)
+         UPDATE sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
+                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome = 'failed')
+         WHERE id = $1",
+    )
+    .bind(run)
+    .bind(&tenant_ids)
+    .bind(&kinds)
+    .bind(&errors)
+    .bind(&subscriptions)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn finish(db: impl PgExecutor<'_>, run: i64, error: Option<&str>) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE sync_runs SET finished_at = now(), error = $2,

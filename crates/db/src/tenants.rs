@@ -13,9 +13,10 @@ pub struct Tenant {
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    pub spare_seats: i32,
 }
 
-/// A tenant with counts for the picker and overview.
+/// A current tenant as the picker and the overview list it.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TenantSummary {
     pub tenant_id: String,
@@ -23,10 +24,10 @@ pub struct TenantSummary {
     pub primary_domain: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
-    pub subscriptions: i64,
+    pub spare_seats: i32,
 }
 
-const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_attempt_at, last_error";
+const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_attempt_at, last_error, spare_seats";
 
 /// Records the tenants Partner Center lists now; tenants it no longer lists are marked removed
 /// (their data is kept).
@@ -59,14 +60,11 @@ pub async fn find(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Tenant, Db
         .ok_or(DbError::NotFound)
 }
 
-/// Current tenants by name, with their subscription counts.
+/// Current tenants by name.
 pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<TenantSummary>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT t.tenant_id, t.name, t.primary_domain, t.last_synced_at, t.last_error,
-                count(s.id) FILTER (WHERE s.removed_at IS NULL) AS subscriptions
-         FROM tenants t LEFT JOIN subscriptions s ON s.tenant_id = t.tenant_id
-         WHERE t.removed_at IS NULL
-         GROUP BY t.tenant_id ORDER BY lower(t.name)",
+        "SELECT tenant_id, name, primary_domain, last_synced_at, last_error, spare_seats
+         FROM tenants WHERE removed_at IS NULL ORDER BY lower(name)",
     )
     .fetch_all(db)
     .await?)
@@ -78,5 +76,14 @@ pub async fn record_failure(db: impl PgExecutor<'_>, tenant_id: &str, error: &st
         .bind(error)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// Sets how many spare seats per product the tenant is expected to keep.
+pub async fn set_spare_seats(db: impl PgExecutor<'_>, tenant_id: &str, spare: i32) -> Result<(), DbError> {
+    let done = sqlx::query("UPDATE tenants SET spare_seats = $2 WHERE tenant_id = $1").bind(tenant_id).bind(spare).execute(db).await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
     Ok(())
 }

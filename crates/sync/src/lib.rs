@@ -1,10 +1,19 @@
 //! The licence sync job.
 //!
 //! For every customer tenant Partner Center lists: its subscriptions (Partner Center) and its
-//! seats bought and assigned (Graph `subscribedSkus`), stored in one transaction per tenant. At
-//! most `concurrency` tenants are in flight at once. A tenant that fails keeps its last good data
-//! and its error is recorded, both on the tenant and in the run. One run at a time across every
-//! SeatSync instance: a PostgreSQL advisory lock is held for the whole run.
+//! seats bought and assigned (Graph `subscribedSkus`, after a client-credentials token in the
+//! tenant). `concurrency` bounds the vendor requests in flight at once, whichever vendor they go
+//! to (listing, token requests and retries included), and the work is pipelined so that a slot
+//! freed is taken again at once: a tenant's Partner Center call and Graph token are asked for
+//! together, twice as many tenants as slots are in progress, and each page of the customer list
+//! is fetched as soon as it arrives.
+//!
+//! Fetched tenants are stored in batches by one writer, once the listing is recorded: each batch,
+//! with every tenant's outcome in the run, in one transaction, so the run's live counters move
+//! with every batch. A tenant that fails keeps its last good data and its error is recorded,
+//! both on the tenant and in the run; when a batch cannot be written its tenants are written one
+//! by one, so only a tenant the database refuses fails. One run at a time across every SeatSync
+//! instance: a PostgreSQL advisory lock is held for the whole run.
 //!
 //! The job is idempotent: running it twice stores the same data and adds one history point per
 //! run.
@@ -16,9 +25,10 @@ use futures::{stream, StreamExt};
 use seatsync_db::{licences, sync_runs, tenants, DbError, PgPool};
 use seatsync_vendors::{
     graph::{Graph, SubscribedSku},
-    partner_center::{PartnerCenter, Subscription},
+    partner_center::{Customer, PartnerCenter, Subscription},
 };
 use sqlx::pool::PoolConnection;
+use tokio::sync::{mpsc, Semaphore};
 use uuid::Uuid;
 
 /// The advisory-lock key of the licence sync ("SeatSync licences").
@@ -58,10 +68,14 @@ pub struct LicenceSync {
     pool: PgPool,
     partner_center: Arc<dyn PartnerCenter>,
     graph: Arc<dyn Graph>,
+    /// Vendor requests in flight at most.
     concurrency: usize,
 }
 
 impl LicenceSync {
+    /// `concurrency`: how many vendor requests the sync keeps in flight at most (at least one).
+    /// Twice as many tenants are in progress at once, and one database connection writes, besides
+    /// the one holding the lock.
     pub fn new(pool: PgPool, partner_center: Arc<dyn PartnerCenter>, graph: Arc<dyn Graph>, concurrency: usize) -> Arc<Self> {
         Arc::new(Self { pool, partner_center, graph, concurrency: concurrency.max(1) })
     }
@@ -125,59 +139,196 @@ impl LicenceSync {
     }
 
     async fn sync_tenants(&self, run: i64, scope: Scope) -> Result<(), String> {
-        let ids = match scope {
-            Scope::Tenant(id) => vec![id],
-            Scope::All => {
-                let customers = self.partner_center.customers().await.map_err(|e| format!("listing customers failed: {e}"))?;
-                let listed: Vec<(String, String, Option<String>)> = customers
-                    .iter()
-                    .map(|c| {
-                        let name = c.company_profile.company_name.clone().unwrap_or_else(|| c.tenant_id().to_string());
-                        (c.tenant_id().to_ascii_lowercase(), name, c.company_profile.domain.clone())
-                    })
-                    .collect();
-                let mut conn = self.pool.acquire().await.map_err(|e| e.to_string())?;
-                tenants::upsert_listed(&mut conn, &listed).await.map_err(|e| e.to_string())?;
-                listed.into_iter().map(|(id, _, _)| id).collect()
-            }
+        // Every vendor request takes one of `concurrency` slots for its duration (retries and
+        // their waits included); the slots are handed out first come, first served.
+        let slots = &Semaphore::new(self.concurrency);
+        let (listed_tx, listed_rx) = mpsc::unbounded_channel::<String>();
+        let (done, mut fetched) = mpsc::channel::<Fetched>(self.tenants_in_progress());
+
+        // Listing: the tenants of the run. Each page's tenants are fetched as soon as it
+        // arrives; nothing is stored before every tenant is listed and recorded.
+        let listing = async move {
+            let total = match scope {
+                Scope::Tenant(id) => {
+                    let _ = listed_tx.send(id);
+                    1
+                }
+                Scope::All => {
+                    let listed = std::sync::Mutex::new(Vec::new());
+                    let on_page = {
+                        let listed = &listed;
+                        move |page: Vec<Customer>| {
+                            let mut listed = listed.lock().unwrap_or_else(|p| p.into_inner());
+                            for c in page {
+                                let name = c.company_profile.company_name.clone().unwrap_or_else(|| c.tenant_id().to_string());
+                                let id = c.tenant_id().to_ascii_lowercase();
+                                // The receiver outlives every sender: this cannot fail.
+                                let _ = listed_tx.send(id.clone());
+                                listed.push((id, name, c.company_profile.domain));
+                            }
+                        }
+                    };
+                    {
+                        // The pages are asked for one after another: one slot.
+                        let _slot = slots.acquire().await.expect("the request slots are never closed");
+                        self.partner_center.customer_pages(&on_page).await.map_err(|e| format!("listing customers failed: {e}"))?;
+                    }
+                    drop(on_page);
+                    let listed = listed.into_inner().unwrap_or_else(|p| p.into_inner());
+                    let mut conn = self.pool.acquire().await.map_err(|e| e.to_string())?;
+                    tenants::upsert_listed(&mut conn, &listed).await.map_err(|e| e.to_string())?;
+                    listed.len()
+                }
+            };
+            sync_runs::set_total(&self.pool, run, total as i32).await.map_err(|e| e.to_string())
         };
-        sync_runs::set_total(&self.pool, run, ids.len() as i32).await.map_err(|e| e.to_string())?;
-        stream::iter(ids)
-            .for_each_concurrent(self.concurrency, |tenant_id| async move {
-                self.sync_tenant(run, &tenant_id).await;
+
+        // Fetching: twice as many tenants in progress as there are slots, so a freed slot
+        // always has a request waiting for it.
+        let fetch = async move {
+            let ids = stream::unfold(listed_rx, |mut rx| async move { rx.recv().await.map(|id| (id, rx)) });
+            ids.for_each_concurrent(self.tenants_in_progress(), |tenant_id| {
+                let done = done.clone();
+                async move {
+                    let result = self.fetch(slots, &tenant_id).await;
+                    // The writer stops receiving only when every sender is gone or the run has
+                    // failed (and this is being dropped), so this cannot fail.
+                    let _ = done.send(Fetched { tenant_id, result }).await;
+                }
             })
             .await;
-        Ok(())
+            Ok(())
+        };
+
+        // Storing, once the listing is recorded: one writer takes whatever tenants have
+        // finished fetching (a batch grows while the previous one is written) and stores them
+        // with their outcomes in one transaction, so the run's counters move with every batch.
+        let store = async {
+            listing.await?;
+            let mut batch = Vec::with_capacity(MAX_BATCH);
+            while fetched.recv_many(&mut batch, MAX_BATCH).await > 0 {
+                self.store(run, &batch).await;
+                batch.clear();
+            }
+            Ok(())
+        };
+        // A failed listing fails the run and cancels what was being fetched.
+        tokio::try_join!(fetch, store).map(|_| ())
     }
 
-    async fn sync_tenant(&self, run: i64, tenant_id: &str) {
-        let (subs, skus) = tokio::join!(self.partner_center.subscriptions(tenant_id), self.graph.subscribed_skus(tenant_id));
-        let result = match (subs, skus) {
-            (Ok(subs), Ok(skus)) => {
-                let count = subs.len() as i32;
-                let (subs, skus) = to_rows(tenant_id, &subs, &skus);
-                licences::store_tenant_sync(&self.pool, tenant_id, &subs, &skus, Utc::now()).await.map(|_| count).map_err(|e| e.to_string())
+    fn tenants_in_progress(&self) -> usize {
+        self.concurrency * 2
+    }
+
+    /// One tenant's subscriptions and seats. Partner Center and the Graph token are asked for
+    /// at once; the seats follow the token.
+    async fn fetch(&self, slots: &Semaphore, tenant_id: &str) -> Result<Rows, String> {
+        let slot = || async { slots.acquire().await.expect("the request slots are never closed") };
+        let subscriptions = async {
+            let _slot = slot().await;
+            self.partner_center.subscriptions(tenant_id).await
+        };
+        let skus = async {
+            {
+                let _slot = slot().await;
+                self.graph.prepare(tenant_id).await?;
             }
+            let _slot = slot().await;
+            self.graph.subscribed_skus(tenant_id).await
+        };
+        let result = match tokio::join!(subscriptions, skus) {
+            (Ok(subs), Ok(skus)) => Ok(to_rows(tenant_id, &subs, &skus)),
             (Err(e), _) => Err(e.to_string()),
             (_, Err(e)) => Err(e.to_string()),
         };
-        let recorded = match &result {
-            Ok(count) => sync_runs::record_tenant(&self.pool, run, tenant_id, "ok", None, Some(*count)).await,
-            Err(error) => {
-                tracing::warn!(tenant_id, %error, "tenant sync failed; keeping its last good data");
-                let _ = tenants::record_failure(&self.pool, tenant_id, error).await;
-                sync_runs::record_tenant(&self.pool, run, tenant_id, "failed", Some(error), None).await
+        if let Err(error) = &result {
+            tracing::warn!(tenant_id, %error, "tenant sync failed; keeping its last good data");
+        }
+        result
+    }
+
+    /// Stores a batch of fetched tenants with their outcomes. Should that fail, each tenant is
+    /// stored on its own, so a tenant whose data the database refuses fails alone.
+    async fn store(&self, run: i64, batch: &[Fetched]) {
+        let at = Utc::now();
+        let Err(e) = self.store_batch(run, batch, at).await else { return };
+        if batch.len() > 1 {
+            tracing::warn!(tenants = batch.len(), error = %e, "storing a batch of tenants failed; storing them one by one");
+            for tenant in batch {
+                self.store_alone(run, tenant, at).await;
             }
-        };
-        if let Err(e) = recorded {
+        } else if let Some(tenant) = batch.first() {
+            self.record_store_failure(run, tenant, e).await;
+        }
+    }
+
+    async fn store_alone(&self, run: i64, tenant: &Fetched, at: chrono::DateTime<Utc>) {
+        if let Err(e) = self.store_batch(run, std::slice::from_ref(tenant), at).await {
+            self.record_store_failure(run, tenant, e).await;
+        }
+    }
+
+    /// A tenant that could not be stored: its data was fetched but the write failed, so it is
+    /// recorded as failed with the database's error and keeps its last good data.
+    async fn record_store_failure(&self, run: i64, tenant: &Fetched, e: DbError) {
+        let tenant_id = tenant.tenant_id.as_str();
+        if tenant.result.is_err() {
+            // Only its failure was to be written, and even that failed.
+            tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
+            return;
+        }
+        let error = e.to_string();
+        tracing::warn!(tenant_id, %error, "storing a tenant's sync failed; keeping its last good data");
+        let failed = Fetched { tenant_id: tenant.tenant_id.clone(), result: Err(error) };
+        if let Err(e) = self.store_batch(run, std::slice::from_ref(&failed), Utc::now()).await {
             tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
         }
     }
+
+    /// One transaction: the fresh data of the tenants fetched, the failure of the others, and
+    /// every tenant's outcome in the run.
+    async fn store_batch(&self, run: i64, batch: &[Fetched], at: chrono::DateTime<Utc>) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        let fresh: Vec<licences::TenantRows<'_>> = batch
+            .iter()
+            .filter_map(|t| t.result.as_ref().ok().map(|r| licences::TenantRows { tenant_id: &t.tenant_id, subscriptions: &r.subscriptions, skus: &r.skus }))
+            .collect();
+        licences::store_tenant_syncs(&mut tx, &fresh, at).await?;
+        for t in batch {
+            if let Err(error) = &t.result {
+                tenants::record_failure(&mut *tx, &t.tenant_id, error).await?;
+            }
+        }
+        let outcomes: Vec<sync_runs::Outcome<'_>> = batch
+            .iter()
+            .map(|t| match &t.result {
+                Ok(r) => sync_runs::Outcome { tenant_id: &t.tenant_id, outcome: "ok", error: None, subscriptions: Some(r.subscriptions.len() as i32) },
+                Err(e) => sync_runs::Outcome { tenant_id: &t.tenant_id, outcome: "failed", error: Some(e), subscriptions: None },
+            })
+            .collect();
+        sync_runs::record_tenants(&mut *tx, run, &outcomes).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Tenants stored in one transaction at most.
+const MAX_BATCH: usize = 100;
+
+/// A tenant's fetched data as stored rows, or why it could not be fetched.
+struct Fetched {
+    tenant_id: String,
+    result: Result<Rows, String>,
+}
+
+struct Rows {
+    subscriptions: Vec<licences::Subscription>,
+    skus: Vec<licences::SkuConsumption>,
 }
 
 /// Vendor records to stored rows; each subscription is tied to the SKU whose
 /// `subscriptionIds` name it.
-fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> (Vec<licences::Subscription>, Vec<licences::SkuConsumption>) {
+fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> Rows {
     let subscriptions = subs
         .iter()
         .map(|s| licences::Subscription {
@@ -217,5 +368,5 @@ fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> (V
             locked_out: k.prepaid_units.locked_out.unwrap_or(0),
         })
         .collect();
-    (subscriptions, skus)
+    Rows { subscriptions, skus }
 }

@@ -1,28 +1,26 @@
 //! The licence sync against the simulator over HTTP and a fresh PostgreSQL database.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    future::IntoFuture,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use seatsync_db::PgPool;
-use seatsync_sim::{spawn, SimConfig, SimHandle};
+use seatsync_sim::{spawn, FaultRule, Sim, SimConfig, SimHandle};
 use seatsync_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_vendors::{
     graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
 };
-use sqlx::{Connection, Executor};
 use url::Url;
 
 async fn fresh_pool() -> PgPool {
-    let admin = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("seatsync_test_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await.unwrap();
-    let mut url = Url::parse(&admin).unwrap();
-    url.set_path(&format!("/{name}"));
-    let pool = seatsync_db::connect(url.as_str(), 10).await.unwrap();
-    seatsync_db::migrate(&pool).await.unwrap();
-    pool
+    seatsync_testkit::fresh_pool(10).await
 }
 
 async fn sim(tenants: usize) -> SimHandle {
@@ -31,7 +29,11 @@ async fn sim(tenants: usize) -> SimHandle {
 }
 
 fn job(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<LicenceSync> {
-    let url = Url::parse(&s.base_url).unwrap();
+    job_at(pool, &s.base_url, &s.sim, concurrency)
+}
+
+fn job_at(pool: &PgPool, base_url: &str, sim: &Sim, concurrency: usize) -> Arc<LicenceSync> {
+    let url = Url::parse(base_url).unwrap();
     let policy = RetryPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(10),
@@ -43,7 +45,7 @@ fn job(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<LicenceSync> {
         PartnerCenterSettings {
             base_url: url.clone(),
             login_url: url.clone(),
-            partner_tenant_id: s.sim.msp().partner_tenant_id.clone(),
+            partner_tenant_id: sim.msp().partner_tenant_id.clone(),
             client_id: "seatsync-demo".into(),
             client_secret: "seatsync-demo-secret".into(),
             refresh_token: "sim-partner-center-refresh-token".into(),
@@ -149,4 +151,114 @@ async fn one_sync_at_a_time_and_single_tenant_runs() {
     let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
     assert_eq!((r.status.as_str(), r.tenants_total), ("succeeded", 1));
     assert!(matches!(sync.run(Trigger::Schedule, Scope::Tenant("nope".into())).await, Err(SyncError::UnknownTenant)));
+}
+
+/// A simulator served behind a counter of the requests it is serving at once.
+struct CountedSim {
+    sim: Arc<Sim>,
+    base_url: String,
+    in_flight: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for CountedSim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn counted_sim(config: SimConfig) -> CountedSim {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let sim = Arc::new(Sim::new(&config, base_url.clone()).unwrap());
+    let (in_flight, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (now, most) = (in_flight.clone(), peak.clone());
+    let app = seatsync_sim::router(sim.clone()).layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+        let (now, most) = (now.clone(), most.clone());
+        async move {
+            most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+            let res = next.run(req).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            res
+        }
+    }));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).into_future().await;
+    });
+    CountedSim { sim, base_url, in_flight, peak, task }
+}
+
+#[tokio::test]
+async fn requests_in_flight_never_exceed_the_concurrency_and_slots_are_refilled() {
+    // Every vendor call (token requests included) takes 30 ms more, so requests overlap.
+    let latency: FaultRule = "path=/*,kind=latency,ms=30".parse().unwrap();
+    let s = counted_sim(SimConfig { tenants: 24, faults: vec![latency], ..SimConfig::default() }).await;
+    let pool = fresh_pool().await;
+    for concurrency in [1, 3, 7] {
+        s.peak.store(0, Ordering::SeqCst);
+        let before = s.sim.vendor_calls.load(Ordering::SeqCst);
+        let run = job_at(&pool, &s.base_url, &s.sim, concurrency).run(Trigger::Schedule, Scope::All).await.unwrap();
+        let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
+        assert_eq!((r.status.as_str(), r.tenants_done, r.tenants_failed), ("succeeded", 24, 0));
+        let calls = s.sim.vendor_calls.load(Ordering::SeqCst) - before;
+        // A new client each run: the partner token, the customer list, then per tenant its
+        // subscriptions, a Graph token and its SKUs.
+        assert_eq!(calls, 2 + 24 * 3);
+        assert_eq!(s.in_flight.load(Ordering::SeqCst), 0);
+        // Never more than allowed; and all of it used, since 72 calls of 30 ms each cannot
+        // finish without the pipeline filling every slot.
+        assert_eq!(s.peak.load(Ordering::SeqCst), concurrency, "most requests in flight at once with concurrency {concurrency}");
+    }
+}
+
+#[tokio::test]
+async fn a_tenant_the_database_refuses_fails_alone() {
+    let (pool, s) = (fresh_pool().await, sim(8).await);
+    let sync = job(&pool, &s, 4);
+    sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let victim = s.sim.msp().customers[3].tenant_id.to_ascii_lowercase();
+    let subs_before = seatsync_db::licences::subscriptions(&pool, &victim).await.unwrap();
+    let skus_before = seatsync_db::licences::consumption(&pool, &victim).await.unwrap();
+    let synced_before = seatsync_db::tenants::find(&pool, &victim).await.unwrap().last_synced_at;
+    let points = count(&pool, "SELECT count(*) FROM licence_history").await;
+    // The database refuses the victim's seat counts; in a batch with others, the whole
+    // transaction fails first.
+    sqlx::raw_sql(&format!(
+        "CREATE FUNCTION refuse_victim() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN IF NEW.tenant_id = '{victim}' THEN RAISE EXCEPTION 'seat counts refused for this test'; END IF; RETURN NEW; END $$;
+         CREATE TRIGGER refuse_victim BEFORE INSERT ON sku_consumption FOR EACH ROW EXECUTE FUNCTION refuse_victim();"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let run = sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
+    assert_eq!((r.status.as_str(), r.tenants_total, r.tenants_done, r.tenants_failed), ("partial", 8, 8, 1));
+    let problems = seatsync_db::sync_runs::problems(&pool, run).await.unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].tenant_id, victim);
+    assert!(problems[0].error.as_deref().unwrap().contains("seat counts refused for this test"), "{:?}", problems[0].error);
+    assert_eq!(seatsync_db::licences::subscriptions(&pool, &victim).await.unwrap(), subs_before, "last good data kept");
+    assert_eq!(seatsync_db::licences::consumption(&pool, &victim).await.unwrap(), skus_before, "last good seats kept");
+    let t = seatsync_db::tenants::find(&pool, &victim).await.unwrap();
+    assert_eq!(t.last_synced_at, synced_before);
+    assert!(t.last_error.unwrap().contains("seat counts refused for this test"));
+    assert_eq!(count(&pool, "SELECT count(*) FROM tenants WHERE last_error IS NULL").await, 7);
+    let victim_points = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{victim}'")).await;
+    assert_eq!(count(&pool, "SELECT count(*) FROM licence_history").await, points * 2 - victim_points, "one more point for every other tenant");
+}
+
+#[tokio::test]
+async fn a_listing_that_fails_on_a_later_page_fails_the_run_and_stores_nothing() {
+    // 501 tenants: two pages of customers; the second one is refused.
+    let (pool, s) = (fresh_pool().await, sim(501).await);
+    faults(&s, serde_json::json!([{"path": "/v1/customers", "contains": "seekOperation=Next", "kind": "status", "status": 400}])).await;
+    let run = job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
+    let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
+    assert_eq!((r.status.as_str(), r.tenants_done), ("failed", 0));
+    assert!(r.error.as_deref().unwrap().contains("listing customers failed"), "{:?}", r.error);
+    assert_eq!(count(&pool, "SELECT count(*) FROM subscriptions").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM sync_run_tenants").await, 0);
 }

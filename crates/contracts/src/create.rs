@@ -1,0 +1,214 @@
+//! One click, one contract.
+//!
+//! The intent is written to PostgreSQL before Autotask is asked, with at most one open intent per
+//! tenant group. A second click or tab finds the open intent and waits for its outcome; an intent
+//! whose process stopped (a crash) is claimed and resumed by the next click or by the recovery
+//! task. Before every create, Autotask is re-read for a contract of that company with that name,
+//! so a create that timed out (and may have happened) is adopted, never repeated.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use seatsync_db::contracts::{self as db, Creation, NewChange};
+use seatsync_domain::{
+    contract_plan::TenantMapping,
+    grouping::{ContractMatch, GroupKey},
+};
+use seatsync_vendors::{
+    autotask::{picklist_value, NewContract},
+    VendorError,
+};
+use uuid::Uuid;
+
+use crate::{push::Pushed, view::Group, ContractError, Contracts};
+
+/// How long a second click waits for the first one's outcome.
+const WAIT_FOR_OTHER: Duration = Duration::from_secs(45);
+
+/// What "Create contract" did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub contract_id: i64,
+    pub contract_name: String,
+    /// The contract existed already (created by an earlier click, a resumed attempt, or found in
+    /// Autotask under the group's name) and was not created again.
+    pub existed: bool,
+    pub services: Pushed,
+}
+
+impl Contracts {
+    /// Creates the Recurring Service contract for a tenant's group, with a contract service per
+    /// mapped offer; safe to call any number of times at once.
+    #[tracing::instrument(skip(self))]
+    pub async fn create_contract(&self, tenant_id: &str, group_key: &str, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+        let key = GroupKey::parse_key_string(group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
+        self.autotask()?;
+        let group = self.fresh_group(tenant_id, &key, today).await?;
+        if let ContractMatch::Active { id } = group.contract {
+            return Ok(Created { contract_id: id, contract_name: group.contract_name.clone().unwrap_or_default(), existed: true, services: Pushed::default() });
+        }
+        if let Some(why) = &group.create_blocked {
+            return Err(ContractError::Refused(why.clone()));
+        }
+        let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
+        let TenantMapping::Mapped { company_id } = crate::view::tenant_mapping(&row) else {
+            return Err(ContractError::Refused("Map the tenant to an Autotask company first.".into()));
+        };
+        let intent = match db::begin_creation(&self.pool, tenant_id, group_key, company_id, &group.proposed_name, by).await? {
+            Ok(intent) => intent,
+            Err(open) => match self.take_over_or_wait(open).await? {
+                Ok(claimed) => claimed,
+                Err(done) => return Ok(done),
+            },
+        };
+        self.execute_creation(intent, by, today).await
+    }
+
+    /// An intent is open already: resume it if its process stopped, otherwise wait for it.
+    async fn take_over_or_wait(&self, open: Creation) -> Result<Result<Creation, Created>, ContractError> {
+        if let Some(claimed) = db::claim_stale(&self.pool, open.id, self.stale_after_secs).await? {
+            tracing::info!(intent = claimed.id, "resuming an interrupted contract creation");
+            return Ok(Ok(claimed));
+        }
+        let started = tokio::time::Instant::now();
+        while started.elapsed() < WAIT_FOR_OTHER {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let now = db::creation(&self.pool, open.id).await?;
+            match now.state.as_str() {
+                "done" => {
+                    return Ok(Err(Created {
+                        contract_id: now.contract_id.unwrap_or_default(),
+                        contract_name: now.contract_name,
+                        existed: true,
+                        services: Pushed::default(),
+                    }))
+                }
+                "failed" => return Err(ContractError::Refused(now.error.unwrap_or_else(|| "Creating the contract failed.".into()))),
+                _ => {}
+            }
+        }
+        Err(ContractError::Busy(format!(
+            "{} started creating this contract at {} and it is still in progress; reload in a moment.",
+            open.requested_by_name.unwrap_or_else(|| "Someone".into()),
+            open.requested_at.format("%H:%M:%S UTC")
+        )))
+    }
+
+    /// Carries an intent to the end: contract (found or created), services, link, log.
+    async fn execute_creation(&self, intent: Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+        let tenant_id = intent.tenant_id.clone();
+        let outcome = self.with_tenant_lock(&tenant_id, self.create_steps(&intent, by, today)).await;
+        if let Err(e) = &outcome {
+            // Nothing unknown is left behind: either no contract exists under the name, or the
+            // next attempt finds and adopts it.
+            db::advance_creation(&self.pool, intent.id, "failed", None, Some(&e.to_string())).await?;
+        }
+        outcome
+    }
+
+    async fn create_steps(&self, intent: &Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+        let autotask = self.autotask()?;
+        let key = GroupKey::parse_key_string(&intent.group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
+        db::touch_creation(&self.pool, intent.id).await?;
+        let find = || async {
+            Ok::<_, VendorError>(autotask.contracts_named(intent.company_id, &intent.contract_name).await?.into_iter().map(|c| c.id).min())
+        };
+        let (contract_id, existed) = match intent.contract_id {
+            Some(id) => (id, true),
+            None => match find().await? {
+                Some(id) => (id, true),
+                None => {
+                    let group = self.fresh_group(&intent.tenant_id, &key, today).await?;
+                    let (types, statuses, periods) = tokio::try_join!(
+                        autotask.picklist("Contracts", "contractType"),
+                        autotask.picklist("Contracts", "status"),
+                        autotask.picklist("Contracts", "contractPeriodType"),
+                    )?;
+                    let new = NewContract {
+                        company_id: intent.company_id,
+                        contract_name: intent.contract_name.clone(),
+                        contract_type: picklist_value(&types, "Contracts", "contractType", "Recurring Service")?,
+                        status: picklist_value(&statuses, "Contracts", "status", "Active")?,
+                        start_date: group.contract_start,
+                        end_date: group.contract_end,
+                        contract_period_type: Some(picklist_value(&periods, "Contracts", "contractPeriodType", "Monthly")?),
+                        description: Some(format!(
+                            "Microsoft {} subscriptions renewing together ({} to {}), kept in line with Partner Center by SeatSync.",
+                            key.term.label(),
+                            key.start,
+                            key.end
+                        )),
+                    };
+                    match autotask.create_contract(&new).await {
+                        Ok(id) => (id, false),
+                        // It may exist now: look, never create blindly again.
+                        Err(VendorError::Uncertain { .. }) => match find().await? {
+                            Some(id) => (id, false),
+                            None => {
+                                return Err(ContractError::Refused(
+                                    "Autotask did not confirm the new contract and it is not there, so nothing was created. Try again.".into(),
+                                ))
+                            }
+                        },
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            },
+        };
+        db::advance_creation(&self.pool, intent.id, "contract_created", Some(contract_id), None).await?;
+        db::link(&self.pool, &intent.tenant_id, &intent.group_key, contract_id, by).await?;
+        if !existed {
+            db::record_change(
+                &self.pool,
+                &NewChange {
+                    run_id: None,
+                    tenant_id: &intent.tenant_id,
+                    group_key: Some(&intent.group_key),
+                    contract_id: Some(contract_id),
+                    service_id: None,
+                    kind: "create_contract",
+                    description: format!("created contract {}", intent.contract_name),
+                    units_before: None,
+                    units_after: None,
+                    outcome: "applied",
+                    error: None,
+                    changed_by: by,
+                },
+            )
+            .await?;
+        }
+        // Services: planned from the contract as Autotask holds it now, so a resumed creation
+        // adds only what is missing. New services count from the contract's first day.
+        let group: Group = self.fresh_group(&intent.tenant_id, &key, today).await?;
+        let services = match group.contract {
+            ContractMatch::Active { id } if id == contract_id => self.apply_plan(&intent.tenant_id, &group, contract_id, None, by, group.contract_start, false).await?,
+            _ => {
+                return Err(ContractError::Refused(format!(
+                    "Contract {contract_id} exists in Autotask but does not cover this group's term (is it inactive or were its dates changed?). Check it in Autotask."
+                )))
+            }
+        };
+        self.refresh_tenant_snapshot(&intent.tenant_id, today).await?;
+        db::advance_creation(&self.pool, intent.id, "done", Some(contract_id), None).await?;
+        Ok(Created { contract_id, contract_name: intent.contract_name.clone(), existed, services })
+    }
+
+    /// Resumes creations whose process stopped mid-way (run at start and periodically).
+    pub async fn resume_interrupted(&self, today: NaiveDate) -> Result<usize, ContractError> {
+        if self.autotask.is_none() {
+            return Ok(0);
+        }
+        let mut resumed = 0;
+        for open in db::stale_creations(&self.pool, self.stale_after_secs).await? {
+            if let Some(claimed) = db::claim_stale(&self.pool, open.id, self.stale_after_secs).await? {
+                let by = None;
+                match self.execute_creation(claimed, by, today).await {
+                    Ok(c) => tracing::info!(contract = c.contract_id, "interrupted contract creation finished"),
+                    Err(e) => tracing::warn!(error = %e, "interrupted contract creation could not finish; recorded as failed"),
+                }
+                resumed += 1;
+            }
+        }
+        Ok(resumed)
+    }
+}

@@ -1,0 +1,141 @@
+//! The contract sync: for every mapped tenant, bring Autotask in line with Partner Center.
+//! Quantity changes become adjustments (the delta), new subscriptions become contract services,
+//! services without an active subscription are flagged for a person (never removed). A dry run
+//! records exactly what would change, tenant by tenant, and writes nothing to Autotask.
+//!
+//! Reads are batched across tenants: the contracts, contract services and units of all mapped
+//! companies are read with `in` filters (500 ids a request), so a full run costs a few reads per
+//! 500 tenants plus one write per change. One run at a time across instances (advisory lock).
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use seatsync_db::contracts as db;
+use seatsync_domain::grouping::ContractMatch;
+use uuid::Uuid;
+
+use crate::{
+    push::adjustment_date,
+    view::{tenant_contracts, Shared},
+    ContractError, Contracts, LockGuard, JOB_LOCK_KEY,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Schedule,
+    Manual { by: Uuid },
+}
+
+/// Tenants the run covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Tenant(String),
+}
+
+impl Contracts {
+    /// Records the run and takes the lock, then runs it in the background; returns its id.
+    pub async fn start_sync(self: &Arc<Self>, trigger: Trigger, scope: Scope, dry_run: bool) -> Result<i64, ContractError> {
+        let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
+        let this = self.clone();
+        tokio::spawn(async move { this.execute_sync(run, scope, dry_run, lock).await });
+        Ok(run)
+    }
+
+    /// Runs a sync to the end (scheduler, tests, benchmark).
+    pub async fn run_sync(self: &Arc<Self>, trigger: Trigger, scope: Scope, dry_run: bool) -> Result<i64, ContractError> {
+        let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
+        self.execute_sync(run, scope, dry_run, lock).await;
+        Ok(run)
+    }
+
+    async fn begin_sync(&self, trigger: Trigger, scope: &Scope, dry_run: bool) -> Result<(i64, LockGuard), ContractError> {
+        self.autotask()?;
+        let mut conn = self.pool.acquire().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(JOB_LOCK_KEY).fetch_one(&mut *conn).await?;
+        if !locked {
+            return Err(ContractError::Busy("A contract sync is already running; wait for it to finish.".into()));
+        }
+        let lock = LockGuard(Some(conn));
+        db::abandon_stale_runs(&self.pool).await?;
+        let (kind, by) = match trigger {
+            Trigger::Schedule => ("schedule", None),
+            Trigger::Manual { by } => ("manual", Some(by)),
+        };
+        let scope_id = match scope {
+            Scope::All => None,
+            Scope::Tenant(t) => Some(t.as_str()),
+        };
+        let run = db::start_run(&self.pool, kind, dry_run, scope_id, by).await?;
+        Ok((run, lock))
+    }
+
+    async fn execute_sync(&self, run: i64, scope: Scope, dry_run: bool, mut lock: LockGuard) {
+        let before = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0);
+        let outcome = self.sync_tenants(run, scope, dry_run).await;
+        let used = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0).saturating_sub(before);
+        let error = outcome.err().map(|e| e.to_string());
+        if let Err(e) = db::finish_run(&self.pool, run, error.as_deref(), used as i32).await {
+            tracing::error!(run, error = %e, "recording the end of the contract sync failed");
+        }
+        if let Some(conn) = lock.0.as_mut() {
+            match sqlx::query("SELECT pg_advisory_unlock($1)").bind(JOB_LOCK_KEY).execute(&mut **conn).await {
+                Ok(_) => drop(lock.0.take()),
+                // Dropping the guard closes the connection, which releases the lock too.
+                Err(e) => tracing::warn!(error = %e, "releasing the contract-sync lock failed; closing its connection"),
+            }
+        }
+        tracing::info!(run, dry_run, autotask_requests = used, error = ?error, "contract sync finished");
+    }
+
+    async fn sync_tenants(&self, run: i64, scope: Scope, dry_run: bool) -> Result<(), ContractError> {
+        let today = Utc::now().date_naive();
+        let mut tenants = db::mapped_tenants(&self.pool).await?;
+        if let Scope::Tenant(id) = &scope {
+            tenants.retain(|(t, _, _)| t == id);
+            if tenants.is_empty() {
+                return Err(ContractError::Refused("That tenant is not mapped to an Autotask company, so it has no contract to sync.".into()));
+            }
+        }
+        db::set_run_total(&self.pool, run, tenants.len() as i32).await?;
+        let mut companies: Vec<i64> = tenants.iter().map(|(_, _, c)| *c).collect();
+        companies.sort_unstable();
+        companies.dedup();
+        // One batched read of every company's contracts, services and units.
+        self.refresh_snapshot(&companies, today).await?;
+        let shared = Shared::load(&self.pool).await?;
+        for (tenant_id, _, _) in &tenants {
+            let outcome = self.with_tenant_lock(tenant_id, self.sync_tenant(run, &shared, tenant_id, dry_run, today)).await;
+            let recorded = match &outcome {
+                Ok(changes) => db::record_run_tenant(&self.pool, run, tenant_id, "ok", None, *changes as i32).await,
+                Err(e) => {
+                    tracing::warn!(tenant_id, error = %e, "contract sync of a tenant failed");
+                    db::record_run_tenant(&self.pool, run, tenant_id, "failed", Some(&e.to_string()), 0).await
+                }
+            };
+            if let Err(e) = recorded {
+                tracing::error!(tenant_id, error = %e, "recording a tenant's contract-sync outcome failed");
+            }
+        }
+        Ok(())
+    }
+
+    /// Plans (and unless a dry run, applies) every group with an active contract; returns the
+    /// number of changes.
+    async fn sync_tenant(&self, run: i64, shared: &Shared, tenant_id: &str, dry_run: bool, today: NaiveDate) -> Result<usize, ContractError> {
+        let view = tenant_contracts(&self.pool, shared, tenant_id, today).await?;
+        let mut changes = 0;
+        let mut failed = Vec::new();
+        for group in view.groups.iter().filter(|g| !g.plan.is_empty()) {
+            let ContractMatch::Active { id } = group.contract else { continue };
+            let pushed = self.apply_plan(tenant_id, group, id, Some(run), None, adjustment_date(shared, &group.key, today), dry_run).await?;
+            changes += pushed.applied.len() + pushed.flagged.len();
+            failed.extend(pushed.failed);
+        }
+        if !failed.is_empty() {
+            return Err(ContractError::Refused(failed.join("; ")));
+        }
+        Ok(changes)
+    }
+}
+

@@ -1,0 +1,159 @@
+//! Bringing one group's Autotask contract in line with Partner Center.
+
+use chrono::NaiveDate;
+use seatsync_db::contracts::{self as db, NewChange};
+use seatsync_domain::{
+    contract_plan::Change,
+    grouping::{ContractMatch, GroupKey},
+};
+use seatsync_mapping::settings::AdjustmentDate;
+use seatsync_vendors::{autotask::NewAdjustment, VendorError};
+use uuid::Uuid;
+
+use crate::{
+    view::{tenant_contracts, Group, Shared},
+    ContractError, Contracts,
+};
+
+/// What pushing a group did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pushed {
+    pub applied: Vec<String>,
+    pub flagged: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+impl Contracts {
+    /// "Update contract": re-reads the company's contracts, then applies the group's plan.
+    #[tracing::instrument(skip(self))]
+    pub async fn update_group(&self, tenant_id: &str, group_key: &str, by: Option<Uuid>, today: NaiveDate) -> Result<Pushed, ContractError> {
+        let key = GroupKey::parse_key_string(group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
+        self.autotask()?;
+        self.with_tenant_lock(tenant_id, async {
+            let group = self.fresh_group(tenant_id, &key, today).await?;
+            let ContractMatch::Active { id } = group.contract else {
+                return Err(ContractError::Refused("This group has no active contract to update: create one first.".into()));
+            };
+            let shared = Shared::load(&self.pool).await?;
+            let pushed = self.apply_plan(tenant_id, &group, id, None, by, adjustment_date(&shared, &key, today), false).await?;
+            self.refresh_tenant_snapshot(tenant_id, today).await?;
+            Ok(pushed)
+        })
+        .await
+    }
+
+    /// The group as it stands after re-reading the tenant's company's contracts.
+    pub(crate) async fn fresh_group(&self, tenant_id: &str, key: &GroupKey, today: NaiveDate) -> Result<Group, ContractError> {
+        self.refresh_tenant_snapshot(tenant_id, today).await?;
+        let shared = Shared::load(&self.pool).await?;
+        let view = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
+        view.groups.into_iter().find(|g| g.key == *key).ok_or_else(|| {
+            ContractError::Refused("These subscriptions no longer form this group (Partner Center changed their terms); reload the page.".into())
+        })
+    }
+
+    /// Re-reads the contracts of the tenant's company, when it is mapped.
+    pub async fn refresh_tenant_snapshot(&self, tenant_id: &str, today: NaiveDate) -> Result<(), ContractError> {
+        let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
+        if let seatsync_db::mappings::Target::Mapped { id } = row.target() {
+            self.refresh_snapshot(&[id], today).await?;
+        }
+        Ok(())
+    }
+
+    /// Applies a group's plan to contract `contract_id` (or, for a dry run, records it), one
+    /// Autotask write per change, each change logged with before and after. A write whose
+    /// outcome is unknown is logged as failed: the next plan is made from re-read units, so it
+    /// is never applied twice.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn apply_plan(
+        &self,
+        tenant_id: &str,
+        group: &Group,
+        contract_id: i64,
+        run_id: Option<i64>,
+        by: Option<Uuid>,
+        effective_date: NaiveDate,
+        dry_run: bool,
+    ) -> Result<Pushed, ContractError> {
+        let autotask = self.autotask()?;
+        let key = group.key.to_key_string();
+        let mut out = Pushed::default();
+        for planned in &group.plan {
+            let change = &planned.change;
+            let (kind, before, after) = match change {
+                Change::AdjustUnits { from, to, .. } => ("adjust_units", Some(*from), Some(*to)),
+                Change::AddService { units, .. } => ("add_service", Some(0), Some(*units)),
+                Change::FlagEnded { units, .. } => ("flag_ended", Some(*units), Some(*units)),
+            };
+            let mut record = NewChange {
+                run_id,
+                tenant_id,
+                group_key: Some(&key),
+                contract_id: Some(contract_id),
+                service_id: Some(change.service_id()),
+                kind,
+                description: planned.description.clone(),
+                units_before: before,
+                units_after: after,
+                outcome: "planned",
+                error: None,
+                changed_by: by,
+            };
+            if matches!(change, Change::FlagEnded { .. }) {
+                record.outcome = if dry_run { "planned" } else { "flagged" };
+                out.flagged.push(planned.description.clone());
+            } else if dry_run {
+                out.applied.push(planned.description.clone());
+            } else {
+                let adjustment = match change {
+                    Change::AdjustUnits { service_id, from, to, .. } => NewAdjustment {
+                        contract_id,
+                        service_id: *service_id,
+                        effective_date,
+                        unit_change: to - from,
+                        adjusted_unit_price: None,
+                        adjusted_unit_cost: None,
+                    },
+                    // Autotask creates the contract service when an adjustment names a service
+                    // the contract does not hold yet: one write adds it with its units.
+                    Change::AddService { service_id, units, unit_price, unit_cost, .. } => NewAdjustment {
+                        contract_id,
+                        service_id: *service_id,
+                        effective_date,
+                        unit_change: *units,
+                        adjusted_unit_price: *unit_price,
+                        adjusted_unit_cost: *unit_cost,
+                    },
+                    Change::FlagEnded { .. } => unreachable!("flags are handled above"),
+                };
+                match autotask.adjust_units(&adjustment).await {
+                    Ok(_) => {
+                        record.outcome = "applied";
+                        out.applied.push(planned.description.clone());
+                    }
+                    Err(e) => {
+                        let message = match &e {
+                            VendorError::Uncertain { .. } => format!("{e} SeatSync re-reads the contract before the next push, so it is never applied twice."),
+                            _ => e.to_string(),
+                        };
+                        tracing::warn!(tenant_id, contract_id, error = %message, "contract change failed");
+                        record.outcome = "failed";
+                        record.error = Some(message.clone());
+                        out.failed.push(format!("{}: {message}", planned.description));
+                    }
+                }
+            }
+            db::record_change(&self.pool, &record).await?;
+        }
+        Ok(out)
+    }
+}
+
+/// When a change of seats takes effect, as the Admin configured it.
+pub(crate) fn adjustment_date(shared: &Shared, key: &GroupKey, today: NaiveDate) -> NaiveDate {
+    match shared.settings.adjustment_date {
+        AdjustmentDate::Today => today,
+        AdjustmentDate::TermStart => key.start,
+    }
+}

@@ -1,0 +1,295 @@
+//! Contracts against the simulator over HTTP and a fresh PostgreSQL database: what SeatSync
+//! creates and changes is read back from the simulated Autotask.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use chrono::Utc;
+use seatsync_contracts::{
+    job::{Scope, Trigger},
+    view::{tenant_contracts, Group, Shared},
+    Contracts,
+};
+use seatsync_db::PgPool;
+use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch};
+use seatsync_mapping::{Mapping, OfferAction, TenantAction};
+use seatsync_sim::SimHandle;
+use seatsync_testkit as kit;
+use serde_json::json;
+use uuid::Uuid;
+
+struct World {
+    pool: PgPool,
+    sim: SimHandle,
+    mapping: Arc<Mapping>,
+    contracts: Arc<Contracts>,
+    user: Uuid,
+}
+
+async fn editor(pool: &PgPool) -> Uuid {
+    seatsync_db::users::record_sign_in(
+        pool,
+        seatsync_db::users::SignIn { subject: "editor-oid", email: "editor@northwind-msp.example", display_name: "Eddie Editor", claimed_role: None, is_bootstrap_admin: false },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+/// Licences synced, Autotask read, every tenant with a seeded company mapped to it, and every
+/// offer mapped to its service (found by the template's name, or created).
+async fn world(tenants: usize) -> World {
+    let (pool, sim) = (kit::fresh_pool(10).await, kit::sim_with_tenants(tenants).await);
+    kit::licence_sync(&pool, &sim, 8).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await.unwrap();
+    let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> = kit::autotask(&sim, kit::quick_policy());
+    let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
+    let contracts = Contracts::with_stale_after(pool.clone(), Some(autotask), 1);
+    let user = editor(&pool).await;
+    mapping.refresh_cache("manual", Some(user)).await.unwrap();
+    for t in seatsync_db::tenants::list(&pool).await.unwrap() {
+        if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {
+            mapping.apply_tenant(&t.tenant_id, TenantAction::Map { company_id: company }, 0, user).await.unwrap();
+        }
+    }
+    for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
+        let draft = mapping.service_draft(&offer.offer_key).await.unwrap();
+        match draft.existing_service_id {
+            Some(id) => mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap(),
+            None => mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.5, Some(10.0), 0, user).await.unwrap(),
+        };
+    }
+    World { pool, sim, mapping, contracts, user }
+}
+
+impl World {
+    async fn group(&self, tenant_id: &str, key: &str) -> Group {
+        let shared = Shared::load(&self.pool).await.unwrap();
+        let view = tenant_contracts(&self.pool, &shared, tenant_id, Utc::now().date_naive()).await.unwrap();
+        view.groups.into_iter().find(|g| g.key.to_key_string() == key).unwrap()
+    }
+
+    /// A mapped tenant's group that has no contract yet and holds at least `members` active
+    /// subscriptions with distinct services.
+    async fn creatable_group(&self, members: usize) -> (String, String) {
+        let shared = Shared::load(&self.pool).await.unwrap();
+        let today = Utc::now().date_naive();
+        for (tenant_id, _, _) in seatsync_db::contracts::mapped_tenants(&self.pool).await.unwrap() {
+            self.contracts.refresh_tenant_snapshot(&tenant_id, today).await.unwrap();
+            let view = tenant_contracts(&self.pool, &shared, &tenant_id, today).await.unwrap();
+            for g in view.groups {
+                let services: std::collections::HashSet<_> = g.rows.iter().filter_map(|r| r.service_name.clone()).collect();
+                if g.contract == ContractMatch::None && g.can_create() && services.len() >= members {
+                    return (tenant_id, g.key.to_key_string());
+                }
+            }
+        }
+        panic!("the seeded MSP has no group with {members} services and no contract");
+    }
+
+    async fn contracts_named(&self, name: &str) -> Vec<serde_json::Value> {
+        kit::autotask_records(&self.sim, "contracts").await.into_iter().filter(|c| c["contractName"] == name).collect()
+    }
+
+    /// Units per service id on a contract, as the simulated Autotask holds them.
+    async fn units(&self, contract_id: i64) -> HashMap<i64, i64> {
+        let mut out = HashMap::new();
+        for u in kit::autotask_records(&self.sim, "contractserviceunits").await {
+            if u["contractID"].as_i64() == Some(contract_id) {
+                *out.entry(u["serviceID"].as_i64().unwrap()).or_default() += u["units"].as_i64().unwrap();
+            }
+        }
+        out
+    }
+}
+
+/// What the group's active subscriptions say each service should hold.
+fn expected_units(g: &Group) -> HashMap<i64, i64> {
+    let mut out = HashMap::new();
+    for r in &g.rows {
+        if let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id } = r.service {
+            *out.entry(service_id).or_default() += r.subscription.quantity;
+        }
+    }
+    out
+}
+
+fn today() -> chrono::NaiveDate {
+    Utc::now().date_naive()
+}
+
+#[tokio::test]
+async fn one_click_creates_one_contract_with_a_service_per_offer() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    let before = w.group(&tenant, &key).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    assert!(!created.existed);
+    assert!(created.services.failed.is_empty(), "{:?}", created.services.failed);
+    let stored = w.contracts_named(&before.proposed_name).await;
+    assert_eq!(stored.len(), 1, "exactly one contract");
+    assert_eq!(stored[0]["id"].as_i64(), Some(created.contract_id));
+    assert_eq!(w.units(created.contract_id).await, expected_units(&before), "a contract service per mapped offer with Partner Center's seats");
+
+    let after = w.group(&tenant, &key).await;
+    assert!(matches!(after.contract, ContractMatch::Active { id } if id == created.contract_id));
+    for r in &after.rows {
+        assert!(matches!(r.state, RowState::OnContract { .. }), "{:?}", r.state);
+        assert!(!r.state.quantity_mismatch());
+    }
+    // Clicking again later gives the same contract back.
+    let again = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    assert!(again.existed && again.contract_id == created.contract_id);
+    assert_eq!(w.contracts_named(&before.proposed_name).await.len(), 1);
+    let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
+    assert!(log.iter().any(|c| c.kind == "create_contract"), "the creation is logged");
+    assert!(log.iter().filter(|c| c.kind == "add_service").count() >= 2, "each service added is logged");
+}
+
+#[tokio::test]
+async fn a_double_click_and_a_second_tab_create_one_contract() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(1).await;
+    let name = w.group(&tenant, &key).await.proposed_name;
+    // Slow creates so the clicks overlap.
+    kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "latency", "ms": 400}])).await;
+    let c = &w.contracts;
+    let (a, b, t) = tokio::join!(
+        c.create_contract(&tenant, &key, Some(w.user), today()),
+        c.create_contract(&tenant, &key, Some(w.user), today()),
+        c.create_contract(&tenant, &key, Some(w.user), today()),
+    );
+    let ids: Vec<i64> = [a, b, t].into_iter().map(|r| r.unwrap().contract_id).collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "every click gets the same contract: {ids:?}");
+    assert_eq!(w.contracts_named(&name).await.len(), 1, "exactly one contract in Autotask");
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_found_not_repeated() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(1).await;
+    let group = w.group(&tenant, &key).await;
+    // Autotask stores the contract but the answer never arrives: the client times out.
+    kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}])).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    assert_eq!(w.contracts_named(&group.proposed_name).await.len(), 1, "the contract Autotask made is adopted, not made twice");
+    assert_eq!(w.units(created.contract_id).await, expected_units(&group));
+}
+
+#[tokio::test]
+async fn a_crash_mid_create_resumes_without_duplicates() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    let group = w.group(&tenant, &key).await;
+    // The process "dies" after the contract exists, while its services are being added.
+    kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/ContractServiceAdjustments", "method": "POST", "kind": "latency", "ms": 1500}])).await;
+    let task = tokio::spawn({
+        let (c, tenant, key, user) = (w.contracts.clone(), tenant.clone(), key.clone(), w.user);
+        async move { c.create_contract(&tenant, &key, Some(user), today()).await }
+    });
+    for _ in 0..100 {
+        if !w.contracts_named(&group.proposed_name).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    task.abort();
+    let _ = task.await;
+    let open = seatsync_db::contracts::open_creation(&w.pool, &tenant, &key).await.unwrap();
+    assert!(open.is_some(), "the interrupted intent is still open");
+    kit::faults(&w.sim, json!([])).await;
+    // A restarted server resumes it (the intent is stale after a second here).
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(w.contracts.resume_interrupted(today()).await.unwrap(), 1);
+    let stored = w.contracts_named(&group.proposed_name).await;
+    assert_eq!(stored.len(), 1, "resumed, never duplicated");
+    let id = stored[0]["id"].as_i64().unwrap();
+    assert_eq!(w.units(id).await, expected_units(&group), "every service added exactly once");
+    assert!(seatsync_db::contracts::open_creation(&w.pool, &tenant, &key).await.unwrap().is_none());
+    // And a click after that finds it.
+    assert_eq!(w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap().contract_id, id);
+}
+
+#[tokio::test]
+async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let group = w.group(&tenant, &key).await;
+    let (grown, ended) = (&group.rows[0], &group.rows[group.rows.len() - 1]);
+    assert_ne!(grown.service, ended.service);
+    kit::set_subscription(&w.sim, &grown.subscription.id, json!({"quantity": grown.subscription.quantity + 3})).await;
+    kit::set_subscription(&w.sim, &ended.subscription.id, json!({"status": "suspended"})).await;
+    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+
+    let changed = w.group(&tenant, &key).await;
+    let row = changed.rows.iter().find(|r| r.subscription.id == grown.subscription.id).unwrap();
+    assert!(row.state.quantity_mismatch(), "Autotask's units differ from Partner Center's: {:?}", row.state);
+    let pushed = w.contracts.update_group(&tenant, &key, Some(w.user), today()).await.unwrap();
+    assert_eq!(pushed.applied.len(), 1, "{pushed:?}");
+    assert_eq!(pushed.flagged.len(), 1, "the ended subscription's service is flagged: {pushed:?}");
+    let adjustments = kit::autotask_records(&w.sim, "contractserviceadjustments").await;
+    assert!(adjustments.iter().any(|a| a["contractID"].as_i64() == Some(created.contract_id) && a["unitChange"].as_i64() == Some(3)), "the delta is pushed");
+    let units = w.units(created.contract_id).await;
+    let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id: ended_service } = ended.service else { panic!() };
+    assert_eq!(units[&ended_service], ended.subscription.quantity, "an ended subscription's service is never removed silently");
+    let after = w.group(&tenant, &key).await;
+    assert!(after.rows.iter().all(|r| !r.state.quantity_mismatch()), "the red mark clears");
+    let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
+    assert!(log.iter().any(|c| c.kind == "flag_ended" && c.outcome == "flagged"));
+    assert!(log.iter().any(|c| c.kind == "adjust_units" && c.units_before == Some(grown.subscription.quantity) && c.units_after == Some(grown.subscription.quantity + 3)));
+}
+
+#[tokio::test]
+async fn a_dry_run_says_what_would_change_and_writes_nothing() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(1).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let group = w.group(&tenant, &key).await;
+    let sub = &group.rows[0].subscription;
+    kit::set_subscription(&w.sim, &sub.id, json!({"quantity": sub.quantity + 2})).await;
+    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await.unwrap();
+    let adjustments_before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
+
+    let dry = w.contracts.run_sync(Trigger::Schedule, Scope::All, true).await.unwrap();
+    let planned = seatsync_db::contracts::run_changes(&w.pool, dry).await.unwrap();
+    assert!(planned.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "planned"), "{planned:?}");
+    assert_eq!(kit::autotask_records(&w.sim, "contractserviceadjustments").await.len(), adjustments_before, "a dry run writes nothing");
+    let run = seatsync_db::contracts::run(&w.pool, dry).await.unwrap();
+    assert_eq!(run.status, "succeeded", "{:?}", run.error);
+
+    let real = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
+    let applied = seatsync_db::contracts::run_changes(&w.pool, real).await.unwrap();
+    assert!(applied.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "applied"), "{applied:?}");
+    w.contracts.refresh_tenant_snapshot(&tenant, today()).await.unwrap();
+    assert_eq!(w.units(created.contract_id).await, expected_units(&w.group(&tenant, &key).await));
+    // A second real run finds nothing more to do for that contract.
+    let again = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
+    assert!(!seatsync_db::contracts::run_changes(&w.pool, again).await.unwrap().iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units"));
+}
+
+#[tokio::test]
+async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let group = w.group(&tenant, &key).await;
+    let sub = &group.rows[0];
+    let offer = seatsync_db::mappings::offer_row(&w.pool, &sub.offer_key.to_key_string()).await.unwrap();
+    w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, w.user).await.unwrap();
+    kit::set_subscription(&w.sim, &sub.subscription.id, json!({"quantity": sub.subscription.quantity + 5})).await;
+    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+    let before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
+    let pushed = w.contracts.update_group(&tenant, &key, Some(w.user), today()).await.unwrap();
+    assert!(pushed.applied.is_empty(), "an ignored offer's change is never pushed: {pushed:?}");
+    assert_eq!(kit::autotask_records(&w.sim, "contractserviceadjustments").await.len(), before);
+    let row = w.group(&tenant, &key).await.rows.into_iter().find(|r| r.subscription.id == sub.subscription.id).unwrap();
+    assert_eq!(row.state, RowState::ServiceIgnored);
+
+    let t = seatsync_db::mappings::tenant_row(&w.pool, &tenant).await.unwrap();
+    w.mapping.apply_tenant(&tenant, TenantAction::Ignore, t.version, w.user).await.unwrap();
+    let err = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap_err();
+    assert!(err.to_string().contains("ignored"), "{err}");
+    let run = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
+    assert!(seatsync_db::contracts::run_changes(&w.pool, run).await.unwrap().iter().all(|c| c.tenant_id != tenant), "an ignored tenant is skipped");
+    let _ = created;
+}

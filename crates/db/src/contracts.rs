@@ -1,0 +1,430 @@
+//! Autotask contracts as last read (a snapshot per company), the contracts SeatSync created, the
+//! intents that make creating one safe to repeat, contract sync runs and every change made.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, PgExecutor};
+use uuid::Uuid;
+
+use crate::DbError;
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Contract {
+    pub id: i64,
+    pub company_id: i64,
+    pub name: String,
+    pub contract_type: Option<i64>,
+    pub status: Option<i64>,
+    pub is_active: bool,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ContractService {
+    pub id: i64,
+    pub contract_id: i64,
+    pub service_id: i64,
+    pub units: i64,
+    pub unit_price: Option<f64>,
+    pub unit_cost: Option<f64>,
+}
+
+/// Replaces what is known of `company_ids`' contracts with a fresh read, in one transaction.
+pub async fn store_snapshot(
+    db: &sqlx::PgPool,
+    company_ids: &[i64],
+    contracts: &[Contract],
+    services: &[ContractService],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM autotask_contracts WHERE company_id = ANY($1)").bind(company_ids).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO autotask_contracts (id, company_id, name, contract_type, status, is_active, start_date, end_date, refreshed_at)
+         SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bool[], $7::date[], $8::date[]) AS u
+         ON CONFLICT (id) DO UPDATE SET company_id = EXCLUDED.company_id, name = EXCLUDED.name, contract_type = EXCLUDED.contract_type,
+             status = EXCLUDED.status, is_active = EXCLUDED.is_active, start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date,
+             refreshed_at = EXCLUDED.refreshed_at",
+    )
+    .bind(contracts.iter().map(|c| c.id).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.company_id).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.contract_type).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.status).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.is_active).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.start_date).collect::<Vec<_>>())
+    .bind(contracts.iter().map(|c| c.end_date).collect::<Vec<_>>())
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO autotask_contract_services (id, contract_id, service_id, units, unit_price, unit_cost)
+         SELECT u.* FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[]) AS u(id, contract_id, service_id, units, unit_price, unit_cost)
+         WHERE EXISTS (SELECT 1 FROM autotask_contracts c WHERE c.id = u.contract_id)
+         ON CONFLICT (id) DO UPDATE SET contract_id = EXCLUDED.contract_id, service_id = EXCLUDED.service_id, units = EXCLUDED.units,
+             unit_price = EXCLUDED.unit_price, unit_cost = EXCLUDED.unit_cost",
+    )
+    .bind(services.iter().map(|s| s.id).collect::<Vec<_>>())
+    .bind(services.iter().map(|s| s.contract_id).collect::<Vec<_>>())
+    .bind(services.iter().map(|s| s.service_id).collect::<Vec<_>>())
+    .bind(services.iter().map(|s| s.units).collect::<Vec<_>>())
+    .bind(services.iter().map(|s| s.unit_price).collect::<Vec<_>>())
+    .bind(services.iter().map(|s| s.unit_cost).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO contract_snapshots (company_id, refreshed_at) SELECT u, $2 FROM UNNEST($1::bigint[]) AS u
+         ON CONFLICT (company_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at",
+    )
+    .bind(company_ids)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A company's contracts and their services as last read, and when that was (`None`: never).
+pub async fn snapshot(db: &sqlx::PgPool, company_id: i64) -> Result<(Vec<Contract>, Vec<ContractService>, Option<DateTime<Utc>>), DbError> {
+    let contracts: Vec<Contract> = sqlx::query_as(
+        "SELECT id, company_id, name, contract_type, status, is_active, start_date, end_date FROM autotask_contracts
+         WHERE company_id = $1 ORDER BY start_date DESC, id",
+    )
+    .bind(company_id)
+    .fetch_all(db)
+    .await?;
+    let services: Vec<ContractService> = sqlx::query_as(
+        "SELECT s.id, s.contract_id, s.service_id, s.units, s.unit_price, s.unit_cost FROM autotask_contract_services s
+         JOIN autotask_contracts c ON c.id = s.contract_id WHERE c.company_id = $1 ORDER BY s.contract_id, s.id",
+    )
+    .bind(company_id)
+    .fetch_all(db)
+    .await?;
+    let at: Option<DateTime<Utc>> = sqlx::query_scalar("SELECT refreshed_at FROM contract_snapshots WHERE company_id = $1").bind(company_id).fetch_optional(db).await?;
+    Ok((contracts, services, at))
+}
+
+/// Contracts SeatSync created for a tenant's groups: (group key, contract id).
+pub async fn links(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(sqlx::query_as("SELECT group_key, contract_id FROM contract_links WHERE tenant_id = $1").bind(tenant_id).fetch_all(db).await?)
+}
+
+pub async fn all_links(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, DbError> {
+    Ok(sqlx::query_as("SELECT tenant_id, group_key, contract_id FROM contract_links").fetch_all(db).await?)
+}
+
+pub async fn link(db: impl PgExecutor<'_>, tenant_id: &str, group_key: &str, contract_id: i64, by: Option<Uuid>) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO contract_links (tenant_id, group_key, contract_id, created_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant_id, group_key) DO UPDATE SET contract_id = EXCLUDED.contract_id, created_by = EXCLUDED.created_by, created_at = now()",
+    )
+    .bind(tenant_id)
+    .bind(group_key)
+    .bind(contract_id)
+    .bind(by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An intent to create a contract.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Creation {
+    pub id: i64,
+    pub tenant_id: String,
+    pub group_key: String,
+    pub company_id: i64,
+    pub contract_name: String,
+    pub state: String,
+    pub contract_id: Option<i64>,
+    pub attempts: i32,
+    pub error: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const CREATION: &str = "SELECT c.id, c.tenant_id, c.group_key, c.company_id, c.contract_name, c.state, c.contract_id, c.attempts, c.error,
+        u.display_name AS requested_by_name, c.requested_at, c.updated_at
+    FROM contract_creations c LEFT JOIN users u ON u.id = c.requested_by";
+
+/// Records the intent, unless one is already open for the group: then `Err(open intent)`.
+pub async fn begin_creation(
+    db: &sqlx::PgPool,
+    tenant_id: &str,
+    group_key: &str,
+    company_id: i64,
+    contract_name: &str,
+    by: Option<Uuid>,
+) -> Result<Result<Creation, Creation>, DbError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO contract_creations (tenant_id, group_key, company_id, contract_name, state, attempts, requested_by)
+         VALUES ($1, $2, $3, $4, 'pending', 1, $5)
+         ON CONFLICT (tenant_id, group_key) WHERE state IN ('pending', 'contract_created') DO NOTHING RETURNING id",
+    )
+    .bind(tenant_id)
+    .bind(group_key)
+    .bind(company_id)
+    .bind(contract_name)
+    .bind(by)
+    .fetch_optional(db)
+    .await?;
+    match id {
+        Some(id) => Ok(Ok(creation(db, id).await?)),
+        None => match open_creation(db, tenant_id, group_key).await? {
+            Some(open) => Ok(Err(open)),
+            // Finished between the insert and the read: try once more.
+            None => Box::pin(begin_creation(db, tenant_id, group_key, company_id, contract_name, by)).await,
+        },
+    }
+}
+
+pub async fn creation(db: impl PgExecutor<'_>, id: i64) -> Result<Creation, DbError> {
+    sqlx::query_as(&format!("{CREATION} WHERE c.id = $1")).bind(id).fetch_optional(db).await?.ok_or(DbError::NotFound)
+}
+
+pub async fn open_creation(db: impl PgExecutor<'_>, tenant_id: &str, group_key: &str) -> Result<Option<Creation>, DbError> {
+    Ok(sqlx::query_as(&format!("{CREATION} WHERE c.tenant_id = $1 AND c.group_key = $2 AND c.state IN ('pending', 'contract_created')"))
+        .bind(tenant_id)
+        .bind(group_key)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// Claims an open intent whose process stopped (not touched for `stale_after_secs`), so exactly
+/// one process resumes it. Returns it when claimed.
+pub async fn claim_stale(db: &sqlx::PgPool, id: i64, stale_after_secs: i64) -> Result<Option<Creation>, DbError> {
+    let claimed: Option<i64> = sqlx::query_scalar(
+        "UPDATE contract_creations SET attempts = attempts + 1, updated_at = now()
+         WHERE id = $1 AND state IN ('pending', 'contract_created') AND updated_at < now() - make_interval(secs => $2)
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(stale_after_secs as f64)
+    .fetch_optional(db)
+    .await?;
+    match claimed {
+        Some(id) => Ok(Some(creation(db, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Open intents not touched for `stale_after_secs`: their process stopped mid-way.
+pub async fn stale_creations(db: impl PgExecutor<'_>, stale_after_secs: i64) -> Result<Vec<Creation>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "{CREATION} WHERE c.state IN ('pending', 'contract_created') AND c.updated_at < now() - make_interval(secs => $1) ORDER BY c.id"
+    ))
+    .bind(stale_after_secs as f64)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Moves an intent on: `contract_created` with the contract's id, `done`, or `failed` with why.
+pub async fn advance_creation(db: impl PgExecutor<'_>, id: i64, state: &str, contract_id: Option<i64>, error: Option<&str>) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE contract_creations SET state = $2, contract_id = coalesce($3, contract_id), error = $4, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(contract_id)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Keeps an intent marked as alive while its process works on it.
+pub async fn touch_creation(db: impl PgExecutor<'_>, id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE contract_creations SET updated_at = now() WHERE id = $1").bind(id).execute(db).await?;
+    Ok(())
+}
+
+/// One change to a contract (made, planned in a dry run, flagged for a person, or failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewChange<'a> {
+    pub run_id: Option<i64>,
+    pub tenant_id: &'a str,
+    pub group_key: Option<&'a str>,
+    pub contract_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub kind: &'a str,
+    pub description: String,
+    pub units_before: Option<i64>,
+    pub units_after: Option<i64>,
+    pub outcome: &'a str,
+    pub error: Option<String>,
+    pub changed_by: Option<Uuid>,
+}
+
+pub async fn record_change(db: impl PgExecutor<'_>, c: &NewChange<'_>) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO contract_changes (run_id, tenant_id, group_key, contract_id, service_id, kind, description, units_before,
+             units_after, outcome, error, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(c.run_id)
+    .bind(c.tenant_id)
+    .bind(c.group_key)
+    .bind(c.contract_id)
+    .bind(c.service_id)
+    .bind(c.kind)
+    .bind(&c.description)
+    .bind(c.units_before)
+    .bind(c.units_after)
+    .bind(c.outcome)
+    .bind(&c.error)
+    .bind(c.changed_by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Change {
+    pub id: i64,
+    pub run_id: Option<i64>,
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    pub group_key: Option<String>,
+    pub contract_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub kind: String,
+    pub description: String,
+    pub units_before: Option<i64>,
+    pub units_after: Option<i64>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub changed_by_name: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+const CHANGE: &str = "SELECT c.id, c.run_id, c.tenant_id, t.name AS tenant_name, c.group_key, c.contract_id, c.service_id, c.kind,
+        c.description, c.units_before, c.units_after, c.outcome, c.error, u.display_name AS changed_by_name, c.changed_at
+    FROM contract_changes c LEFT JOIN tenants t ON t.tenant_id = c.tenant_id LEFT JOIN users u ON u.id = c.changed_by";
+
+/// A tenant's contract changes, newest first (dry-run plans excluded).
+pub async fn tenant_changes(db: impl PgExecutor<'_>, tenant_id: &str, limit: i64) -> Result<Vec<Change>, DbError> {
+    Ok(sqlx::query_as(&format!("{CHANGE} WHERE c.tenant_id = $1 AND c.outcome <> 'planned' ORDER BY c.changed_at DESC, c.id DESC LIMIT $2"))
+        .bind(tenant_id)
+        .bind(limit)
+        .fetch_all(db)
+        .await?)
+}
+
+/// A run's changes (for a dry run: what it would do), by tenant.
+pub async fn run_changes(db: impl PgExecutor<'_>, run_id: i64) -> Result<Vec<Change>, DbError> {
+    Ok(sqlx::query_as(&format!("{CHANGE} WHERE c.run_id = $1 ORDER BY lower(t.name), c.tenant_id, c.id")).bind(run_id).fetch_all(db).await?)
+}
+
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct SyncRun {
+    pub id: i64,
+    pub trigger: String,
+    pub dry_run: bool,
+    pub scope_tenant_id: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub tenants_total: i32,
+    pub tenants_done: i32,
+    pub tenants_failed: i32,
+    pub changes: i32,
+    pub autotask_requests: i32,
+    pub error: Option<String>,
+}
+
+const RUN: &str = "SELECT r.id, r.trigger, r.dry_run, r.scope_tenant_id, u.display_name AS requested_by_name, r.started_at, r.finished_at,
+        r.status, r.tenants_total, r.tenants_done, r.tenants_failed, r.changes, r.autotask_requests, r.error
+    FROM contract_sync_runs r LEFT JOIN users u ON u.id = r.requested_by";
+
+pub async fn start_run(db: impl PgExecutor<'_>, trigger: &str, dry_run: bool, scope: Option<&str>, by: Option<Uuid>) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO contract_sync_runs (trigger, dry_run, scope_tenant_id, requested_by, status) VALUES ($1, $2, $3, $4, 'running') RETURNING id",
+    )
+    .bind(trigger)
+    .bind(dry_run)
+    .bind(scope)
+    .bind(by)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn set_run_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<(), DbError> {
+    sqlx::query("UPDATE contract_sync_runs SET tenants_total = $2 WHERE id = $1").bind(run).bind(total).execute(db).await?;
+    Ok(())
+}
+
+/// Records one tenant's outcome and bumps the run's counters in one statement.
+pub async fn record_run_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, outcome: &str, error: Option<&str>, changes: i32) -> Result<(), DbError> {
+    sqlx::query(
+        "WITH outcome AS (
+             INSERT INTO contract_sync_tenants (run_id, tenant_id, outcome, error, changes) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome, changes)
+         UPDATE contract_sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
+             tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome = 'failed'),
+             changes = changes + coalesce((SELECT sum(changes) FROM outcome), 0)
+         WHERE id = $1",
+    )
+    .bind(run)
+    .bind(tenant_id)
+    .bind(outcome)
+    .bind(error)
+    .bind(changes)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish_run(db: impl PgExecutor<'_>, run: i64, error: Option<&str>, autotask_requests: i32) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE contract_sync_runs SET finished_at = now(), error = $2, autotask_requests = $3,
+             status = CASE WHEN $2::text IS NOT NULL THEN 'failed'
+                           WHEN tenants_failed = 0 THEN 'succeeded'
+                           WHEN tenants_failed >= tenants_total THEN 'failed'
+                           ELSE 'partial' END
+         WHERE id = $1",
+    )
+    .bind(run)
+    .bind(error)
+    .bind(autotask_requests)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn latest_run(db: impl PgExecutor<'_>) -> Result<Option<SyncRun>, DbError> {
+    Ok(sqlx::query_as(&format!("{RUN} ORDER BY r.id DESC LIMIT 1")).fetch_optional(db).await?)
+}
+
+pub async fn run(db: impl PgExecutor<'_>, id: i64) -> Result<SyncRun, DbError> {
+    sqlx::query_as(&format!("{RUN} WHERE r.id = $1")).bind(id).fetch_optional(db).await?.ok_or(DbError::NotFound)
+}
+
+/// Failed tenants of a run, with names and errors.
+pub async fn run_failures(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<(String, Option<String>, Option<String>)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT o.tenant_id, t.name, o.error FROM contract_sync_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id
+         WHERE o.run_id = $1 AND o.outcome = 'failed' ORDER BY t.name",
+    )
+    .bind(run)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Marks runs left running by a stopped process as failed.
+pub async fn abandon_stale_runs(db: impl PgExecutor<'_>) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE contract_sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running'")
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
+/// Mapped tenants and their companies, for the contract sync.
+pub async fn mapped_tenants(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT t.tenant_id, t.name, m.company_id FROM tenants t JOIN tenant_mappings m ON m.tenant_id = t.tenant_id AND m.state = 'mapped'
+         WHERE t.removed_at IS NULL ORDER BY lower(t.name)",
+    )
+    .fetch_all(db)
+    .await?)
+}

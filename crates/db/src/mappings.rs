@@ -1,0 +1,313 @@
+//! Mappings of tenants to Autotask companies and of Microsoft offers to Autotask services, with
+//! optimistic versions (two editors never overwrite each other unknowingly) and an audit trail.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, PgExecutor};
+use uuid::Uuid;
+
+use crate::DbError;
+
+/// What a mapping says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum Target {
+    Unmapped,
+    /// Tied to the Autotask company or service with this id.
+    Mapped { id: i64 },
+    Ignored,
+}
+
+impl Target {
+    fn parts(self) -> (&'static str, Option<i64>) {
+        match self {
+            Target::Unmapped => ("unmapped", None),
+            Target::Mapped { id } => ("mapped", Some(id)),
+            Target::Ignored => ("ignored", None),
+        }
+    }
+
+    fn from_parts(state: &str, id: Option<i64>) -> Target {
+        match (state, id) {
+            ("mapped", Some(id)) => Target::Mapped { id },
+            ("ignored", _) => Target::Ignored,
+            _ => Target::Unmapped,
+        }
+    }
+}
+
+/// Which mapping: a tenant's (by tenant id) or an offer's (by `OfferKey::to_key_string`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Tenant,
+    Offer,
+}
+
+impl Kind {
+    fn table(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        // (table, key column, target id column, audit subject kind)
+        match self {
+            Kind::Tenant => ("tenant_mappings", "tenant_id", "company_id", "tenant"),
+            Kind::Offer => ("offer_mappings", "offer_key", "service_id", "offer"),
+        }
+    }
+}
+
+/// A mapping as it stands, with who changed it last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    pub target: Target,
+    /// 0 when it was never set.
+    pub version: i32,
+    pub changed_by_name: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct CurrentRow {
+    state: String,
+    target_id: Option<i64>,
+    version: i32,
+    changed_by_name: Option<String>,
+    changed_at: Option<DateTime<Utc>>,
+}
+
+impl From<CurrentRow> for Current {
+    fn from(r: CurrentRow) -> Self {
+        Current { target: Target::from_parts(&r.state, r.target_id), version: r.version, changed_by_name: r.changed_by_name, changed_at: r.changed_at }
+    }
+}
+
+/// The outcome of a save.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    /// Stored; the mapping's new version.
+    Done { version: i32 },
+    /// Someone changed it after the caller read it; nothing was written. Here is what it is now.
+    Conflict(Current),
+}
+
+pub async fn current(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<Current, DbError> {
+    let (table, key_col, id_col, _) = kind.table();
+    let row: Option<CurrentRow> = sqlx::query_as(&format!(
+        "SELECT m.state, m.{id_col} AS target_id, m.version, u.display_name AS changed_by_name, m.changed_at
+         FROM {table} m LEFT JOIN users u ON u.id = m.changed_by WHERE m.{key_col} = $1"
+    ))
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Current::from).unwrap_or(Current { target: Target::Unmapped, version: 0, changed_by_name: None, changed_at: None }))
+}
+
+/// Saves `target` if the mapping is still at `expected_version`, and records the change in the
+/// audit log with `before` and `after` (snapshots with names, readable later whatever happens to
+/// the records they name). `clear_dismissals` also forgets the tenant's turned-down suggestions
+/// (a reset). One transaction; the row lock makes concurrent saves queue, so exactly one of two
+/// editors holding the same version wins.
+#[allow(clippy::too_many_arguments)]
+pub async fn save(
+    db: &sqlx::PgPool,
+    kind: Kind,
+    key: &str,
+    target: Target,
+    expected_version: i32,
+    action: &str,
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    by: Uuid,
+    clear_dismissals: bool,
+) -> Result<Saved, DbError> {
+    let (table, key_col, id_col, subject) = kind.table();
+    let mut tx = db.begin().await?;
+    let (state, id) = target.parts();
+    let version: Option<i32> = sqlx::query_scalar(&format!(
+        "INSERT INTO {table} ({key_col}, state, {id_col}, version, changed_by, changed_at) VALUES ($1, $2, $3, 1, $4, now())
+         ON CONFLICT ({key_col}) DO UPDATE SET state = EXCLUDED.state, {id_col} = EXCLUDED.{id_col},
+             version = {table}.version + 1, changed_by = EXCLUDED.changed_by, changed_at = now()
+         WHERE {table}.version = $5
+         RETURNING version"
+    ))
+    .bind(key)
+    .bind(state)
+    .bind(id)
+    .bind(by)
+    .bind(expected_version)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // An insert happens only when no row existed, i.e. at version 0.
+    let version = match version {
+        Some(v) if !(v == 1 && expected_version != 0) => v,
+        _ => {
+            tx.rollback().await?;
+            return Ok(Saved::Conflict(current(db, kind, key).await?));
+        }
+    };
+    sqlx::query("INSERT INTO mapping_audit (subject_kind, subject_key, action, before, after, changed_by) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(subject)
+        .bind(key)
+        .bind(action)
+        .bind(before)
+        .bind(after)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    if clear_dismissals && kind == Kind::Tenant {
+        sqlx::query("DELETE FROM suggestion_dismissals WHERE tenant_id = $1").bind(key).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(Saved::Done { version })
+}
+
+/// Every tenant with its mapping, for the customer mapping page.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TenantRow {
+    pub tenant_id: String,
+    pub name: String,
+    pub primary_domain: Option<String>,
+    pub state: String,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub company_removed: bool,
+    pub version: i32,
+    pub changed_by_name: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+impl TenantRow {
+    pub fn target(&self) -> Target {
+        Target::from_parts(&self.state, self.company_id)
+    }
+}
+
+const TENANT_ROW: &str = "SELECT t.tenant_id, t.name, t.primary_domain, coalesce(m.state, 'unmapped') AS state, m.company_id,
+        c.name AS company_name, (c.id IS NULL AND m.company_id IS NOT NULL) OR c.removed_at IS NOT NULL AS company_removed,
+        coalesce(m.version, 0) AS version, u.display_name AS changed_by_name, m.changed_at
+    FROM tenants t
+    LEFT JOIN tenant_mappings m ON m.tenant_id = t.tenant_id
+    LEFT JOIN autotask_companies c ON c.id = m.company_id
+    LEFT JOIN users u ON u.id = m.changed_by";
+
+pub async fn tenant_rows(db: impl PgExecutor<'_>) -> Result<Vec<TenantRow>, DbError> {
+    Ok(sqlx::query_as(&format!("{TENANT_ROW} WHERE t.removed_at IS NULL ORDER BY lower(t.name), t.tenant_id")).fetch_all(db).await?)
+}
+
+pub async fn tenant_row(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<TenantRow, DbError> {
+    sqlx::query_as(&format!("{TENANT_ROW} WHERE t.tenant_id = $1")).bind(tenant_id).fetch_optional(db).await?.ok_or(DbError::NotFound)
+}
+
+/// The Microsoft offers seen in current subscriptions, with their mapping.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct OfferRow {
+    pub offer_key: String,
+    /// A name Partner Center gives the offer (the most common one).
+    pub offer_name: String,
+    pub subscriptions: i64,
+    pub tenants: i64,
+    pub quantity: i64,
+    pub state: String,
+    pub service_id: Option<i64>,
+    pub service_name: Option<String>,
+    pub service_removed: bool,
+    pub version: i32,
+    pub changed_by_name: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+impl OfferRow {
+    pub fn target(&self) -> Target {
+        Target::from_parts(&self.state, self.service_id)
+    }
+}
+
+const OFFER_ROW: &str = "WITH offers AS (
+        SELECT s.offer_key, mode() WITHIN GROUP (ORDER BY coalesce(s.offer_name, s.friendly_name, s.offer_id)) AS offer_name,
+               count(*) AS subscriptions, count(DISTINCT s.tenant_id) AS tenants, sum(s.quantity)::bigint AS quantity
+        FROM subscriptions s JOIN tenants t ON t.tenant_id = s.tenant_id AND t.removed_at IS NULL
+        WHERE s.removed_at IS NULL AND s.offer_key IS NOT NULL
+        GROUP BY s.offer_key)
+    SELECT o.offer_key, o.offer_name, o.subscriptions, o.tenants, o.quantity, coalesce(m.state, 'unmapped') AS state, m.service_id,
+           v.name AS service_name, (v.id IS NULL AND m.service_id IS NOT NULL) OR v.removed_at IS NOT NULL AS service_removed,
+           coalesce(m.version, 0) AS version, u.display_name AS changed_by_name, m.changed_at
+    FROM offers o
+    LEFT JOIN offer_mappings m ON m.offer_key = o.offer_key
+    LEFT JOIN autotask_services v ON v.id = m.service_id
+    LEFT JOIN users u ON u.id = m.changed_by";
+
+pub async fn offer_rows(db: impl PgExecutor<'_>) -> Result<Vec<OfferRow>, DbError> {
+    Ok(sqlx::query_as(&format!("{OFFER_ROW} ORDER BY lower(o.offer_name), o.offer_key")).fetch_all(db).await?)
+}
+
+pub async fn offer_row(db: impl PgExecutor<'_>, offer_key: &str) -> Result<OfferRow, DbError> {
+    sqlx::query_as(&format!("{OFFER_ROW} WHERE o.offer_key = $1")).bind(offer_key).fetch_optional(db).await?.ok_or(DbError::NotFound)
+}
+
+/// Every offer mapping (including offers no longer in use), as the contract pages need them.
+pub async fn offer_targets(db: impl PgExecutor<'_>) -> Result<Vec<(String, Target)>, DbError> {
+    let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as("SELECT offer_key, state, service_id FROM offer_mappings").fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(k, s, id)| (k, Target::from_parts(&s, id))).collect())
+}
+
+/// One entry of a mapping's history.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub changed_by_name: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+pub async fn history(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<Vec<AuditEntry>, DbError> {
+    let (_, _, _, subject) = kind.table();
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.action, a.before, a.after, u.display_name AS changed_by_name, a.changed_at
+         FROM mapping_audit a LEFT JOIN users u ON u.id = a.changed_by
+         WHERE a.subject_kind = $1 AND a.subject_key = $2 ORDER BY a.changed_at DESC, a.id DESC LIMIT 200",
+    )
+    .bind(subject)
+    .bind(key)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Suggestions turned down, as (tenant id, company id).
+pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(sqlx::query_as("SELECT tenant_id, company_id FROM suggestion_dismissals").fetch_all(db).await?)
+}
+
+pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO suggestion_dismissals (tenant_id, company_id, dismissed_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(tenant_id)
+        .bind(company_id)
+        .bind(by)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the offer key of subscriptions that have none yet (rows stored before the key existed).
+pub async fn subscriptions_without_offer_key(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, Option<String>, Option<String>)>, DbError> {
+    Ok(sqlx::query_as("SELECT id, offer_id, term, billing_cycle FROM subscriptions WHERE offer_key IS NULL").fetch_all(db).await?)
+}
+
+pub async fn set_offer_keys(db: impl PgExecutor<'_>, ids: &[String], keys: &[String]) -> Result<(), DbError> {
+    sqlx::query("UPDATE subscriptions s SET offer_key = u.key FROM UNNEST($1::text[], $2::text[]) AS u(id, key) WHERE s.id = u.id")
+        .bind(ids)
+        .bind(keys)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// What a seat of the offer's product costs a month per the SKU override, if an Admin set one.
+pub async fn offer_monthly_cost(db: impl PgExecutor<'_>, offer_key: &str) -> Result<Option<f64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT o.monthly_cost FROM subscriptions s JOIN sku_overrides o ON o.sku_id = s.sku_id
+         WHERE s.offer_key = $1 AND o.monthly_cost IS NOT NULL LIMIT 1",
+    )
+    .bind(offer_key)
+    .fetch_optional(db)
+    .await?
+    .flatten())
+}

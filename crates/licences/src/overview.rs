@@ -1,0 +1,129 @@
+//! Every tenant's seats at a glance: bought, assigned, unused, the unused beyond the spare seats
+//! the customer is allowed to keep (waste), and what the waste costs a month where a price is
+//! known. Worst first.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use seatsync_db::{licences, tenants, DbError, PgPool};
+use seatsync_domain::seats::{self, PricePeriod};
+
+use crate::catalog::Names;
+
+/// One product of one tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductSeats {
+    pub sku_id: String,
+    pub name: String,
+    pub purchased: i64,
+    pub assigned: i64,
+    pub unused: i64,
+    /// Unused beyond the tenant's spare-seat allowance.
+    pub wasted: i64,
+    pub monthly_cost_per_seat: Option<f64>,
+    pub waste_cost: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantOverview {
+    pub tenant_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub spare_seats: i32,
+    pub purchased: i64,
+    pub assigned: i64,
+    pub unused: i64,
+    pub wasted: i64,
+    /// Monthly cost of the wasted seats whose price is known.
+    pub waste_cost: f64,
+    /// Wasted seats of products without a known price (their cost is not in `waste_cost`).
+    pub wasted_unpriced: i64,
+    pub products: Vec<ProductSeats>,
+}
+
+/// Reads an Autotask period label ("Monthly", "Yearly", ...) as a price period.
+pub fn period_from_label(label: Option<&str>) -> PricePeriod {
+    let l = label.unwrap_or("monthly").to_ascii_lowercase();
+    if l.contains("quarter") {
+        PricePeriod::Quarterly
+    } else if l.contains("semi") || l.contains("half") {
+        PricePeriod::SemiAnnual
+    } else if l.contains("year") || l.contains("annual") {
+        PricePeriod::Yearly
+    } else if l.contains("one") {
+        PricePeriod::OneTime
+    } else {
+        PricePeriod::Monthly
+    }
+}
+
+/// The overview of every current tenant, worst first: highest monthly waste cost, then most
+/// wasted seats, then name.
+pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview>, DbError> {
+    let (list, skus, costs) = tokio::try_join!(tenants::list(pool), licences::all_tenant_skus(pool), licences::mapped_costs(pool))?;
+    // The price of a SKU in a tenant per its mapped service: the one billing the most seats.
+    let mut service_cost: HashMap<(&str, &str), (i64, f64)> = HashMap::new();
+    for c in &costs {
+        let monthly = seats::monthly_price(c.unit_cost, period_from_label(c.period_label.as_deref()));
+        let entry = service_cost.entry((c.tenant_id.as_str(), c.sku_id.as_str())).or_insert((c.quantity, monthly));
+        if c.quantity > entry.0 {
+            *entry = (c.quantity, monthly);
+        }
+    }
+    let mut by_tenant: HashMap<&str, Vec<&licences::TenantSku>> = HashMap::new();
+    for k in &skus {
+        // Seats assigned to users only; company-wide SKUs have no per-user count.
+        if k.applies_to.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("user")) {
+            by_tenant.entry(k.tenant_id.as_str()).or_default().push(k);
+        }
+    }
+    let mut out: Vec<TenantOverview> = list
+        .into_iter()
+        .map(|t| {
+            let allowance = i64::from(t.spare_seats);
+            let mut products: Vec<ProductSeats> = by_tenant
+                .get(t.tenant_id.as_str())
+                .map(|ks| {
+                    ks.iter()
+                        .map(|k| {
+                            let price = names
+                                .monthly_cost(&k.sku_id)
+                                .or_else(|| service_cost.get(&(t.tenant_id.as_str(), k.sku_id.as_str())).map(|(_, p)| *p));
+                            let wasted = seats::wasted(k.purchased, k.assigned, allowance);
+                            ProductSeats {
+                                sku_id: k.sku_id.clone(),
+                                name: names.name(&k.sku_id, &k.sku_part_number),
+                                purchased: k.purchased,
+                                assigned: k.assigned,
+                                unused: seats::unused(k.purchased, k.assigned),
+                                wasted,
+                                monthly_cost_per_seat: price,
+                                waste_cost: seats::monthly_cost(wasted, price),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            products.sort_by(|a, b| b.waste_cost.unwrap_or(0.0).total_cmp(&a.waste_cost.unwrap_or(0.0)).then(b.wasted.cmp(&a.wasted)).then(a.name.cmp(&b.name)));
+            TenantOverview {
+                purchased: products.iter().map(|p| p.purchased).sum(),
+                assigned: products.iter().map(|p| p.assigned).sum(),
+                unused: products.iter().map(|p| p.unused).sum(),
+                wasted: products.iter().map(|p| p.wasted).sum(),
+                waste_cost: (products.iter().filter_map(|p| p.waste_cost).sum::<f64>() * 100.0).round() / 100.0,
+                wasted_unpriced: products.iter().filter(|p| p.waste_cost.is_none()).map(|p| p.wasted).sum(),
+                products,
+                tenant_id: t.tenant_id,
+                name: t.name,
+                domain: t.primary_domain,
+                last_synced_at: t.last_synced_at,
+                last_error: t.last_error,
+                spare_seats: t.spare_seats,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.waste_cost.total_cmp(&a.waste_cost).then(b.wasted.cmp(&a.wasted)).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    Ok(out)
+}

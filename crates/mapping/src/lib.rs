@@ -1,0 +1,51 @@
+//! Mapping customers and offers to Autotask.
+//!
+//! [`Mapping`] owns the Autotask cache (companies and services, refreshed by a job and on demand),
+//! the tenant-to-company and offer-to-service mappings (saved only if nobody changed them since
+//! the editor read them, every change audited), company suggestions, and creating a service in
+//! Autotask from the naming template.
+
+mod cache;
+mod error;
+mod offers;
+pub mod settings;
+mod tenants;
+
+use std::sync::Arc;
+
+use seatsync_db::PgPool;
+use seatsync_vendors::autotask::Autotask;
+use tokio::sync::Mutex;
+
+pub use cache::RefreshSummary;
+pub use error::MappingError;
+pub use offers::{OfferAction, ServiceDraft};
+pub use settings::AppSettings;
+pub use tenants::TenantAction;
+
+/// The mapping service.
+pub struct Mapping {
+    pool: PgPool,
+    autotask: Option<Arc<dyn Autotask>>,
+    /// One cache refresh at a time in this process.
+    refreshing: Mutex<()>,
+}
+
+impl Mapping {
+    pub fn new(pool: PgPool, autotask: Option<Arc<dyn Autotask>>) -> Arc<Self> {
+        Arc::new(Self { pool, autotask, refreshing: Mutex::new(()) })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The Autotask client, or the error saying it is not configured.
+    pub fn autotask(&self) -> Result<&Arc<dyn Autotask>, MappingError> {
+        self.autotask.as_ref().ok_or(MappingError::NotConfigured)
+    }
+
+    pub fn autotask_configured(&self) -> bool {
+        self.autotask.is_some()
+    }
+}

@@ -1,0 +1,240 @@
+//! Microsoft offers to Autotask services: map, ignore, undo, reset, and create the service from
+//! the naming template when none fits.
+
+use chrono::Utc;
+use seatsync_db::{
+    autotask_cache,
+    mappings::{self, Kind, Saved, Target},
+    DbError,
+};
+use seatsync_domain::{
+    naming::{fit_name, AUTOTASK_SERVICE_NAME_MAX},
+    OfferKey, Term,
+};
+use seatsync_vendors::{
+    autotask::{picklist_value, NewService},
+    VendorError,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{settings::AppSettings, tenants::conflict_text, Mapping, MappingError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferAction {
+    Map { service_id: i64 },
+    Ignore,
+    UndoIgnore,
+    Reset,
+}
+
+/// The service SeatSync proposes for an offer that has none: its name from the template, and
+/// the price and cost where known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDraft {
+    pub name: String,
+    /// An Autotask service already named so (mapping to it beats creating a twin).
+    pub existing_service_id: Option<i64>,
+    pub unit_price: Option<f64>,
+    pub unit_cost: Option<f64>,
+    /// The Autotask period the service bills per ("Monthly", "Yearly").
+    pub period: &'static str,
+}
+
+/// The Autotask billing period of an offer's service.
+fn period_of(billing: &str) -> &'static str {
+    match billing {
+        "annual" | "triennial" => "Yearly",
+        _ => "Monthly",
+    }
+}
+
+impl Mapping {
+    #[tracing::instrument(skip(self))]
+    pub async fn apply_offer(&self, offer_key: &str, action: OfferAction, expected_version: i32, by: Uuid) -> Result<mappings::OfferRow, MappingError> {
+        let before = match mappings::offer_row(&self.pool, offer_key).await {
+            Err(DbError::NotFound) => return Err(MappingError::NotFound("That offer")),
+            other => other?,
+        };
+        let (target, label, after_name) = match action {
+            OfferAction::Map { service_id } => {
+                let service = match autotask_cache::service(&self.pool, service_id).await {
+                    Err(DbError::NotFound) => return Err(MappingError::Invalid(format!("Autotask service {service_id} is not known; refresh from Autotask and pick again."))),
+                    other => other?,
+                };
+                let label = if matches!(before.target(), Target::Mapped { .. }) { "change service" } else { "map" };
+                (Target::Mapped { id: service_id }, label, Some(service.name))
+            }
+            OfferAction::Ignore => (Target::Ignored, "ignore", None),
+            OfferAction::UndoIgnore => {
+                if before.target() != Target::Ignored && before.version == expected_version {
+                    return Err(MappingError::Invalid("This offer is not ignored, so there is nothing to undo.".into()));
+                }
+                (Target::Unmapped, "undo ignore", None)
+            }
+            OfferAction::Reset => (Target::Unmapped, "reset", None),
+        };
+        self.save_offer(&before, target, label, after_name.as_deref(), expected_version, by).await
+    }
+
+    async fn save_offer(
+        &self,
+        before: &mappings::OfferRow,
+        target: Target,
+        label: &str,
+        after_name: Option<&str>,
+        expected_version: i32,
+        by: Uuid,
+    ) -> Result<mappings::OfferRow, MappingError> {
+        let before_json = snapshot(before.target(), before.service_name.as_deref());
+        let after_json = snapshot(target, after_name);
+        match mappings::save(&self.pool, Kind::Offer, &before.offer_key, target, expected_version, label, &before_json, &after_json, by, false).await? {
+            Saved::Done { .. } => Ok(mappings::offer_row(&self.pool, &before.offer_key).await?),
+            Saved::Conflict(now) => {
+                let what = match now.target {
+                    Target::Unmapped => "not mapped".to_string(),
+                    Target::Ignored => "ignored".to_string(),
+                    Target::Mapped { id } => match autotask_cache::service(&self.pool, id).await {
+                        Ok(s) => format!("mapped to {}", s.name),
+                        Err(_) => format!("mapped to service {id}"),
+                    },
+                };
+                Err(conflict_text(&before.offer_name, &what, now))
+            }
+        }
+    }
+
+    /// The service the template names for this offer, and what is known of its price.
+    pub async fn service_draft(&self, offer_key: &str) -> Result<ServiceDraft, MappingError> {
+        let row = match mappings::offer_row(&self.pool, offer_key).await {
+            Err(DbError::NotFound) => return Err(MappingError::NotFound("That offer")),
+            other => other?,
+        };
+        let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
+        let settings = AppSettings::load(&self.pool).await?;
+        let term = key.term();
+        let name = fit_name(
+            &settings.service_template().render(&[
+                ("product", &row.offer_name),
+                ("term", &key.term),
+                ("term_label", term.map(Term::label).unwrap_or("")),
+                ("billing", &key.billing),
+            ]),
+            AUTOTASK_SERVICE_NAME_MAX,
+        );
+        let period = period_of(&key.billing);
+        let existing = autotask_cache::services(&self.pool).await?.into_iter().find(|s| s.name.eq_ignore_ascii_case(&name)).map(|s| s.id);
+        // What a seat costs the MSP a month, when an Admin said so for the offer's product.
+        let monthly_cost = mappings::offer_monthly_cost(&self.pool, offer_key).await?;
+        let unit_cost = monthly_cost.map(|c| if period == "Yearly" { (c * 12.0 * 100.0).round() / 100.0 } else { c });
+        Ok(ServiceDraft { name, existing_service_id: existing, unit_price: None, unit_cost, period })
+    }
+
+    /// Creates the service in Autotask (or finds the one already named so) and maps the offer to
+    /// it. Autotask has no idempotency keys, so the name is looked up before creating and again
+    /// when the create's outcome is unknown: never two services.
+    #[tracing::instrument(skip(self))]
+    pub async fn create_service_and_map(
+        &self,
+        offer_key: &str,
+        name: &str,
+        unit_price: f64,
+        unit_cost: Option<f64>,
+        expected_version: i32,
+        by: Uuid,
+    ) -> Result<mappings::OfferRow, MappingError> {
+        let autotask = self.autotask()?.clone();
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(MappingError::Invalid("The service needs a name.".into()));
+        }
+        if name.chars().count() > AUTOTASK_SERVICE_NAME_MAX {
+            return Err(MappingError::Invalid(format!("Autotask service names are at most {AUTOTASK_SERVICE_NAME_MAX} characters.")));
+        }
+        if !unit_price.is_finite() || unit_price < 0.0 || unit_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
+            return Err(MappingError::Invalid("Price and cost must be amounts of zero or more.".into()));
+        }
+        let before = match mappings::offer_row(&self.pool, offer_key).await {
+            Err(DbError::NotFound) => return Err(MappingError::NotFound("That offer")),
+            other => other?,
+        };
+        // Refuse before touching Autotask when someone else changed the mapping meanwhile.
+        if before.version != expected_version {
+            let now = mappings::current(&self.pool, Kind::Offer, offer_key).await?;
+            let what = if matches!(now.target, Target::Mapped { .. }) { "mapped" } else if now.target == Target::Ignored { "ignored" } else { "not mapped" };
+            return Err(conflict_text(&before.offer_name, what, now));
+        }
+        let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
+        let period_label = period_of(&key.billing);
+        let periods = autotask.picklist("Services", "periodType").await?;
+        let period_type = picklist_value(&periods, "Services", "periodType", period_label)?;
+        let settings = AppSettings::load(&self.pool).await?;
+        let find = || async {
+            Ok::<_, VendorError>(autotask.services_named(name).await?.into_iter().find(|s| s.name.eq_ignore_ascii_case(name)))
+        };
+        let service = match find().await? {
+            Some(existing) => existing,
+            None => {
+                let new = NewService {
+                    name: name.to_string(),
+                    description: Some(format!("Microsoft {} ({})", before.offer_name, key.to_key_string())),
+                    unit_price,
+                    unit_cost,
+                    period_type,
+                    billing_code_id: settings.service_billing_code_id,
+                };
+                let created = match autotask.create_service(&new).await {
+                    Ok(id) => Some(id),
+                    // The create may have happened: look before anyone tries again.
+                    Err(VendorError::Uncertain { .. }) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                let found = find().await?;
+                match (created, found) {
+                    (_, Some(s)) => s,
+                    (Some(id), None) => seatsync_vendors::autotask::Service {
+                        id,
+                        name: new.name.clone(),
+                        description: new.description.clone(),
+                        unit_price: Some(unit_price),
+                        unit_cost,
+                        period_type: Some(period_type),
+                        is_active: true,
+                    },
+                    (None, None) => {
+                        return Err(MappingError::Invalid(
+                            "Autotask did not confirm the new service and it is not there; nothing was created. Try again.".into(),
+                        ))
+                    }
+                }
+            }
+        };
+        let mut conn = self.pool.acquire().await.map_err(DbError::from)?;
+        autotask_cache::upsert_services(
+            &mut conn,
+            &[autotask_cache::Service {
+                id: service.id,
+                name: service.name.clone(),
+                description: service.description.clone(),
+                unit_price: service.unit_price,
+                unit_cost: service.unit_cost,
+                period_type: service.period_type,
+                period_label: Some(period_label.to_string()),
+                is_active: service.is_active,
+            }],
+            Utc::now(),
+        )
+        .await?;
+        drop(conn);
+        tracing::info!(service_id = service.id, name = %service.name, "service ready in Autotask");
+        self.save_offer(&before, Target::Mapped { id: service.id }, "create service and map", Some(&service.name), expected_version, by).await
+    }
+}
+
+fn snapshot(target: Target, service_name: Option<&str>) -> serde_json::Value {
+    match target {
+        Target::Unmapped => json!({"state": "unmapped"}),
+        Target::Ignored => json!({"state": "ignored"}),
+        Target::Mapped { id } => json!({"state": "mapped", "service_id": id, "service_name": service_name}),
+    }
+}

@@ -1,0 +1,151 @@
+//! Tenants to Autotask companies: map, change, ignore, undo an ignore, reset; suggestions.
+
+use std::collections::HashSet;
+
+use seatsync_db::{
+    autotask_cache,
+    mappings::{self, Current, Kind, Saved, Target},
+    DbError,
+};
+use seatsync_domain::suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{Mapping, MappingError};
+
+/// Suggestions below this confidence are not shown.
+const MIN_CONFIDENCE: f64 = 0.6;
+
+/// What an editor does to a tenant's mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantAction {
+    /// Ties the tenant to this company (new mapping or a change).
+    Map { company_id: i64 },
+    /// Accepts SeatSync's suggestion of this company.
+    AcceptSuggestion { company_id: i64 },
+    Ignore,
+    /// Takes an ignore back: the tenant is unmapped again.
+    UndoIgnore,
+    /// Forgets everything about the tenant's mapping, incl. turned-down suggestions.
+    Reset,
+}
+
+impl Mapping {
+    /// Applies `action` if the mapping is still at `expected_version`; otherwise nothing is
+    /// written and the error says who changed it to what.
+    #[tracing::instrument(skip(self))]
+    pub async fn apply_tenant(&self, tenant_id: &str, action: TenantAction, expected_version: i32, by: Uuid) -> Result<mappings::TenantRow, MappingError> {
+        let before = match mappings::tenant_row(&self.pool, tenant_id).await {
+            Err(DbError::NotFound) => return Err(MappingError::NotFound("That tenant")),
+            other => other?,
+        };
+        let (target, label, after_company) = match action {
+            TenantAction::Map { company_id } | TenantAction::AcceptSuggestion { company_id } => {
+                let company = match autotask_cache::company(&self.pool, company_id).await {
+                    Err(DbError::NotFound) => return Err(MappingError::Invalid(format!("Autotask company {company_id} is not known; refresh from Autotask and pick again."))),
+                    other => other?,
+                };
+                let label = match (action, before.target()) {
+                    (TenantAction::AcceptSuggestion { .. }, _) => "accept suggestion",
+                    (_, Target::Mapped { .. }) => "change company",
+                    _ => "map",
+                };
+                (Target::Mapped { id: company_id }, label, Some(company.name))
+            }
+            TenantAction::Ignore => (Target::Ignored, "ignore", None),
+            TenantAction::UndoIgnore => {
+                if before.target() != Target::Ignored && before.version == expected_version {
+                    return Err(MappingError::Invalid("This tenant is not ignored, so there is nothing to undo.".into()));
+                }
+                (Target::Unmapped, "undo ignore", None)
+            }
+            TenantAction::Reset => (Target::Unmapped, "reset", None),
+        };
+        let before_json = snapshot(before.target(), before.company_name.as_deref());
+        let after_json = snapshot(target, after_company.as_deref());
+        let saved = mappings::save(
+            &self.pool,
+            Kind::Tenant,
+            tenant_id,
+            target,
+            expected_version,
+            label,
+            &before_json,
+            &after_json,
+            by,
+            action == TenantAction::Reset,
+        )
+        .await?;
+        match saved {
+            Saved::Done { .. } => Ok(mappings::tenant_row(&self.pool, tenant_id).await?),
+            Saved::Conflict(now) => Err(conflict(&self.pool, &before.name, now).await),
+        }
+    }
+
+    /// Suggested companies for unmapped tenants: never a company already mapped, never one a
+    /// person turned down for that tenant, and each company for at most one tenant.
+    pub async fn suggestions(&self) -> Result<Vec<Suggestion>, MappingError> {
+        let (rows, companies, dismissed) = tokio::try_join!(
+            mappings::tenant_rows(&self.pool),
+            autotask_cache::companies(&self.pool),
+            mappings::dismissals(&self.pool),
+        )?;
+        let mapped: HashSet<i64> = rows.iter().filter_map(|r| match r.target() {
+            Target::Mapped { id } => Some(id),
+            _ => None,
+        })
+        .collect();
+        let tenants: Vec<TenantForMatching> = rows
+            .iter()
+            .filter(|r| r.target() == Target::Unmapped)
+            .map(|r| TenantForMatching { tenant_id: r.tenant_id.clone(), name: r.name.clone(), domains: r.primary_domain.iter().cloned().collect() })
+            .collect();
+        let companies: Vec<CompanyForMatching> = companies
+            .into_iter()
+            .map(|c| CompanyForMatching { id: c.id, name: c.name, web_address: c.web_address, is_active: c.is_active })
+            .collect();
+        let dismissed: HashSet<(String, i64)> = dismissed.into_iter().collect();
+        // Matching thousands of names is CPU work: keep it off the async workers.
+        let found = tokio::task::spawn_blocking(move || suggest(&tenants, &companies, &mapped, &dismissed, MIN_CONFIDENCE))
+            .await
+            .map_err(|e| MappingError::Invalid(format!("matching companies failed: {e}")))?;
+        Ok(found)
+    }
+
+    /// Turns a suggestion down for good (for that tenant).
+    pub async fn dismiss_suggestion(&self, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), MappingError> {
+        mappings::dismiss(&self.pool, tenant_id, company_id, by).await?;
+        Ok(())
+    }
+}
+
+fn snapshot(target: Target, company_name: Option<&str>) -> serde_json::Value {
+    match target {
+        Target::Unmapped => json!({"state": "unmapped"}),
+        Target::Ignored => json!({"state": "ignored"}),
+        Target::Mapped { id } => json!({"state": "mapped", "company_id": id, "company_name": company_name}),
+    }
+}
+
+/// The conflict message: who changed the mapping, when, and to what.
+async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current) -> MappingError {
+    let what = match now.target {
+        Target::Unmapped => "not mapped".to_string(),
+        Target::Ignored => "ignored".to_string(),
+        Target::Mapped { id } => match autotask_cache::company(pool, id).await {
+            Ok(c) => format!("mapped to {}", c.name),
+            Err(_) => format!("mapped to company {id}"),
+        },
+    };
+    conflict_text(tenant, &what, now)
+}
+
+/// "Eddie Editor changed the mapping of X at 10:42:07 UTC while you were editing; it is now …".
+pub(crate) fn conflict_text(subject: &str, what: &str, now: Current) -> MappingError {
+    let tenant = subject;
+    let who = now.changed_by_name.unwrap_or_else(|| "someone".into());
+    let when = now.changed_at.map(|t| format!(" at {}", t.format("%H:%M:%S UTC"))).unwrap_or_default();
+    MappingError::Conflict(format!(
+        "{who} changed the mapping of {tenant}{when} while you were editing; it is now {what}. Nothing was saved: look again and redo your change if it is still needed."
+    ))
+}

@@ -1,0 +1,217 @@
+//! Test and benchmark support: a database of its own on the test server, the vendor simulator on
+//! an ephemeral port, and SeatSync's real vendor clients pointed at it.
+
+use std::{sync::Arc, time::Duration};
+
+use seatsync_db::PgPool;
+use seatsync_sim::{spawn, SimConfig, SimHandle};
+use seatsync_sync::LicenceSync;
+use seatsync_vendors::{
+    autotask::{AutotaskSettings, HttpAutotask},
+    graph::{GraphSettings, HttpGraph},
+    http::RetryPolicy,
+    partner_center::{HttpPartnerCenter, PartnerCenterSettings},
+};
+use sqlx::{Connection, Executor};
+use url::Url;
+
+/// The server of `DATABASE_URL` (scripts/test sets it), or the machine's local PostgreSQL.
+pub fn admin_database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Creates a database with a random name and returns its URL.
+pub async fn fresh_database_url(prefix: &str) -> String {
+    let admin = admin_database_url();
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL must be reachable at DATABASE_URL");
+    conn.execute(format!("CREATE DATABASE \"{name}\"").as_str()).await.expect("create a test database");
+    let mut url = Url::parse(&admin).expect("DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// A migrated database of its own.
+pub async fn fresh_pool(max_connections: u32) -> PgPool {
+    let url = fresh_database_url("seatsync_test").await;
+    let pool = seatsync_db::connect(&url, max_connections).await.expect("connect to the test database");
+    seatsync_db::migrate(&pool).await.expect("migrations run");
+    pool
+}
+
+/// The simulator with `tenants` customers.
+pub async fn sim(config: SimConfig) -> SimHandle {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind an ephemeral port");
+    spawn(config, listener).await.expect("the simulator starts")
+}
+
+pub async fn sim_with_tenants(tenants: usize) -> SimHandle {
+    sim(SimConfig { tenants, ..SimConfig::default() }).await
+}
+
+/// Retries quick enough for tests.
+pub fn quick_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(40),
+        request_timeout: Duration::from_secs(2),
+        max_retry_after: Duration::from_secs(2),
+    }
+}
+
+pub fn partner_center(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPartnerCenter> {
+    let url = Url::parse(&s.base_url).expect("the simulator's URL");
+    HttpPartnerCenter::new(
+        PartnerCenterSettings {
+            base_url: url.clone(),
+            login_url: url,
+            partner_tenant_id: s.sim.msp().partner_tenant_id.clone(),
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+            refresh_token: "sim-partner-center-refresh-token".into(),
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+pub fn graph(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpGraph> {
+    let url = Url::parse(&s.base_url).expect("the simulator's URL");
+    HttpGraph::new(
+        GraphSettings { base_url: url.clone(), login_url: url, client_id: "seatsync-demo".into(), client_secret: "seatsync-demo-secret".into() },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+pub fn autotask_settings(s: &SimHandle) -> AutotaskSettings {
+    AutotaskSettings {
+        zone_url: Url::parse(&format!("{}/ATServicesRest/V1.0/zoneInformation", s.base_url)).expect("a URL"),
+        username: "seatsync-api@northwind-msp.example".into(),
+        secret: "sim-autotask-secret".into(),
+        integration_code: "SEATSYNCSIMTRACKING".into(),
+        max_budget_wait: Duration::from_secs(5),
+        ..AutotaskSettings::default()
+    }
+}
+
+pub fn autotask(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutotask> {
+    HttpAutotask::new(autotask_settings(s), reqwest::Client::new(), policy)
+}
+
+/// The licence sync against the simulator.
+pub fn licence_sync(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<LicenceSync> {
+    LicenceSync::new(pool.clone(), partner_center(s, quick_policy()), graph(s, quick_policy()), concurrency)
+}
+
+/// Replaces the simulator's fault rules.
+pub async fn faults(s: &SimHandle, rules: serde_json::Value) {
+    let res = reqwest::Client::new().post(format!("{}/_sim/faults", s.base_url)).json(&serde_json::json!({ "rules": rules })).send().await.expect("the simulator answers");
+    assert!(res.status().is_success(), "the simulator refused the fault rules: {}", res.status());
+}
+
+/// Every record of an Autotask entity as the simulator stores it.
+pub async fn autotask_records(s: &SimHandle, entity: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{}/_sim/autotask/{entity}", s.base_url)).await.expect("the simulator answers").json().await.expect("a JSON array")
+}
+
+/// The seeded Autotask company of a customer tenant, if it has one.
+pub async fn company_of(s: &SimHandle, tenant_id: &str) -> Option<i64> {
+    let res = reqwest::get(format!("{}/_sim/autotask-company-of/{tenant_id}", s.base_url)).await.expect("the simulator answers");
+    if !res.status().is_success() {
+        return None;
+    }
+    let v: serde_json::Value = res.json().await.ok()?;
+    v.as_i64().or_else(|| v["companyId"].as_i64()).or_else(|| v["id"].as_i64())
+}
+
+/// Changes a subscription in Partner Center (and Graph's counts follow).
+pub async fn set_subscription(s: &SimHandle, subscription_id: &str, body: serde_json::Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sim/partner-center/subscriptions/{subscription_id}", s.base_url))
+        .json(&body)
+        .send()
+        .await
+        .expect("the simulator answers");
+    assert!(res.status().is_success(), "the simulator refused the change: {}", res.status());
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("a client")
+}
+
+fn location(res: &reqwest::Response) -> Result<String, String> {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| format!("expected a redirect, got {}", res.status()))
+}
+
+/// Signs in to SeatSync at `app_url` through the simulated Entra ID as the demo user `user_key`
+/// (admin, editor, viewer, norole): app, authorize page, account picked, callback, app. Returns
+/// the signed-in client and where the callback sent it.
+pub async fn sign_in(app_url: &str, sim_url: &str, user_key: &str) -> Result<(reqwest::Client, String), String> {
+    let client = browser();
+    let res = client.get(format!("{app_url}/auth/login")).send().await.map_err(|e| e.to_string())?;
+    let authorize = Url::parse(&location(&res)?).map_err(|e| e.to_string())?;
+    if !authorize.as_str().starts_with(sim_url) {
+        return Err(format!("sign-in went to {authorize}, not to the simulator"));
+    }
+    for p in ["state", "nonce", "code_challenge"] {
+        if !authorize.query_pairs().any(|(k, _)| k == p) {
+            return Err(format!("the authorize request lacks {p}"));
+        }
+    }
+    if !authorize.query_pairs().any(|(k, v)| k == "code_challenge_method" && v == "S256") {
+        return Err("the authorize request does not use PKCE S256".into());
+    }
+    // The simulated Entra ID page posts the request back with the chosen account.
+    let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
+    form.push(("user".into(), user_key.into()));
+    let mut page = authorize.clone();
+    page.set_query(None);
+    let res = client.post(page).form(&form).send().await.map_err(|e| e.to_string())?;
+    let callback = location(&res)?;
+    if !callback.starts_with(&format!("{app_url}/auth/callback")) {
+        return Err(format!("the authority sent the browser to {callback}"));
+    }
+    let res = client.get(callback).send().await.map_err(|e| e.to_string())?;
+    let landed = location(&res)?;
+    Ok((client, landed))
+}
+
+/// Every configuration key the app needs, pointed at `sim`.
+pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(String, String)> {
+    let base = &sim.base_url;
+    [
+        ("DATABASE_URL", database_url.to_string()),
+        ("SEATSYNC_PUBLIC_URL", public_url.to_string()),
+        ("SEATSYNC_SESSION_SECRET", "test-session-secret-of-sufficient-length-0123".into()),
+        ("SEATSYNC_OIDC_AUTHORITY", sim.authority()),
+        ("SEATSYNC_OIDC_CLIENT_ID", "seatsync-demo".into()),
+        ("SEATSYNC_OIDC_CLIENT_SECRET", "seatsync-demo-secret".into()),
+        ("SEATSYNC_BOOTSTRAP_ADMIN_EMAIL", "norole-bootstrap@nowhere.example".into()),
+        ("SEATSYNC_PARTNER_CENTER_URL", base.clone()),
+        ("SEATSYNC_ENTRA_LOGIN_URL", base.clone()),
+        ("SEATSYNC_GRAPH_URL", base.clone()),
+        ("SEATSYNC_PARTNER_TENANT_ID", sim.sim.msp().partner_tenant_id.clone()),
+        ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", "seatsync-demo".into()),
+        ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", "seatsync-demo-secret".into()),
+        ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", "sim-partner-center-refresh-token".into()),
+        ("SEATSYNC_GRAPH_CLIENT_ID", "seatsync-demo".into()),
+        ("SEATSYNC_GRAPH_CLIENT_SECRET", "seatsync-demo-secret".into()),
+        // Tests start their syncs themselves.
+        ("SEATSYNC_SYNC_ON_FIRST_START", "false".into()),
+        ("SEATSYNC_AUTOTASK_ZONE_URL", format!("{base}/ATServicesRest/V1.0/zoneInformation")),
+        ("SEATSYNC_AUTOTASK_USERNAME", "seatsync-api@northwind-msp.example".into()),
+        ("SEATSYNC_AUTOTASK_SECRET", "sim-autotask-secret".into()),
+        ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", "SEATSYNCSIMTRACKING".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
