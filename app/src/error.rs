@@ -21,9 +21,12 @@ pub enum AppError {
     /// 400: the input is wrong, and the message says how.
     #[error("{0}")]
     Invalid(String),
-    /// 409: someone else changed it first.
+    /// 409: someone else changed it first, or it cannot be done as things stand.
     #[error("{0}")]
     Conflict(String),
+    /// 502: a vendor (Autotask, Partner Center) refused or failed; the message is theirs, in words.
+    #[error("{0}")]
+    Upstream(String),
     /// 500: logged on the server under this reference; details are not sent to the browser.
     #[error("Something went wrong on the server (reference {reference}). Try again; if it persists, give the reference to your administrator.")]
     Internal { reference: String },
@@ -50,6 +53,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +72,46 @@ impl From<seatsync_db::DbError> for AppError {
         match e {
             seatsync_db::DbError::NotFound => AppError::NotFound("The record".into()),
             other => AppError::internal("database", other),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<seatsync_mapping::MappingError> for AppError {
+    fn from(e: seatsync_mapping::MappingError) -> Self {
+        use seatsync_mapping::MappingError as E;
+        match e {
+            E::NotConfigured => AppError::Invalid(e.to_string()),
+            E::Conflict(m) => AppError::Conflict(m),
+            E::NotFound(what) => AppError::NotFound(what.into()),
+            E::Invalid(m) => AppError::Invalid(m),
+            E::Vendor(v) => AppError::Upstream(format!("Autotask: {v}")),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<seatsync_contracts::ContractError> for AppError {
+    fn from(e: seatsync_contracts::ContractError) -> Self {
+        use seatsync_contracts::ContractError as E;
+        match e {
+            E::NotConfigured => AppError::Invalid(e.to_string()),
+            E::NotFound(what) => AppError::NotFound(what.into()),
+            E::Refused(m) | E::Busy(m) => AppError::Conflict(m),
+            E::Vendor(v) => AppError::Upstream(format!("Autotask: {v}")),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<seatsync_licences::CatalogError> for AppError {
+    fn from(e: seatsync_licences::CatalogError) -> Self {
+        use seatsync_licences::CatalogError as E;
+        match e {
+            E::Csv(_) | E::Invalid(_) => AppError::Invalid(e.to_string()),
+            E::Db(db) => db.into(),
         }
     }
 }

@@ -21,7 +21,11 @@ use leptos_router::{
 
 use crate::{
     components::layout::Layout,
-    pages::{dashboard::DashboardPage, errors::NotFound, settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage},
+    pages::{
+        contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound, overview::OverviewPage,
+        products::ProductsPage, service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage,
+        users::UsersPage,
+    },
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -55,7 +59,12 @@ pub fn App() -> impl IntoView {
                 // 404 decided while rendering becomes the response's status.
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=|| view! { <Layout><DashboardPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/overview") view=|| view! { <Layout><OverviewPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/subscriptions") view=|| view! { <Layout><SubscriptionsPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/mapping/customers") view=|| view! { <Layout><CustomerMappingPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/mapping/services") view=|| view! { <Layout><ServiceMappingPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/contracts") view=|| view! { <Layout><ContractsPage /></Layout> } ssr=SsrMode::Async />
+                <Route path=path!("/settings/products") view=|| view! { <Layout><ProductsPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/users") view=|| view! { <Layout><UsersPage /></Layout> } ssr=SsrMode::Async />
                 <Route path=path!("/settings") view=|| view! { <Layout><SettingsPage /></Layout> } ssr=SsrMode::Async />
             </Routes>

@@ -22,6 +22,12 @@ pub struct ServerContext {
     pub integrations: Arc<Vec<IntegrationInfo>>,
     /// The licence sync, when Partner Center and Graph are configured.
     pub licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
+    /// Product names and local costs per SKU.
+    pub catalog: Arc<seatsync_licences::Catalog>,
+    /// Tenant and offer mappings (and the Autotask cache behind them).
+    pub mapping: Arc<seatsync_mapping::Mapping>,
+    /// Suggested contracts, contract creation and the contract sync.
+    pub contracts: Arc<seatsync_contracts::Contracts>,
 }
 
 pub fn context() -> ServerContext {
@@ -57,9 +63,26 @@ pub struct Caller {
     pub respond: Responder,
 }
 
-/// The signed-in user, if any, read fresh from the database so that a role change or removal
-/// takes effect on the very next call.
+impl Caller {
+    /// Converts `error` into the typed error and gives the response its status.
+    pub fn fail(&self, error: impl Into<AppError>) -> AppError {
+        self.respond.fail(error.into())
+    }
+}
+
+/// The signed-in user as read once for the current request. A server-rendered page calls
+/// several server functions; each checks the role, and reading the user once serves them all.
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<tokio::sync::OnceCell<Option<seatsync_db::users::User>>>);
+
+/// The signed-in user, if any, read fresh from the database (once per request) so that a role
+/// change or removal takes effect on the very next request.
 pub async fn signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
+    let cache = use_context::<RequestUser>().unwrap_or_default();
+    cache.0.get_or_try_init(|| read_signed_in_user(ctx)).await.cloned()
+}
+
+async fn read_signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
     let session: Session = leptos_axum::extract()
         .await
         .map_err(|e| AppError::internal("reading the session", e))?;
@@ -90,5 +113,18 @@ pub async fn require(needed: Role) -> Result<Caller, AppError> {
             needed,
             have: other.map(|r| r.label().to_string()).unwrap_or_else(|| "a user without a SeatSync role".into()),
         })),
+    }
+}
+
+/// Autotask's web address (from zone discovery) for links to companies and contracts; `None`
+/// when Autotask is not configured or cannot be reached right now (links are then left out).
+pub async fn autotask_web_url(ctx: &ServerContext) -> Option<String> {
+    let autotask = ctx.mapping.autotask().ok()?.clone();
+    match autotask.web_url().await {
+        Ok(url) => Some(url.to_string()),
+        Err(e) => {
+            tracing::warn!(error = %e, "Autotask's web address is unknown; links to it are left out");
+            None
+        }
     }
 }

@@ -1,4 +1,4 @@
-import { expect, test as base } from "@playwright/test";
+import { expect, test as base, type Page } from "@playwright/test";
 
 /** Every test fails if the page logs a hydration error or an uncaught exception. */
 export const test = base.extend<{ consoleProblems: string[] }>({
@@ -17,3 +17,22 @@ export const test = base.extend<{ consoleProblems: string[] }>({
 });
 
 export { expect };
+
+/** Signs in through the simulated Entra ID by picking the demo account named `who`. */
+export async function signIn(page: Page, who: string) {
+  await page.goto("/signin");
+  await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
+  await page.getByRole("button", { name: new RegExp(who) }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** Calls a server function as the signed-in page's user; returns status and JSON body. */
+export async function api(page: Page, endpoint: string, form: Record<string, string> = {}) {
+  const res = await page.request.post(`/api/${endpoint}`, { form, headers: { Accept: "application/json" } });
+  const text = await res.text();
+  let body: any = null;
+  try { body = JSON.parse(text); } catch { body = text; }
+  return { status: res.status(), body };
+}
+
+export const simUrl = process.env.E2E_SIM_URL ?? "http://127.0.0.1:4110";

@@ -1,12 +1,4 @@
-import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
-
-async function signIn(page: Page, who: string) {
-  await page.goto("/signin");
-  await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
-  await page.getByRole("button", { name: new RegExp(who) }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
+import { expect, signIn, test } from "./fixtures";
 
 test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links", async ({ page }) => {
   await signIn(page, "Eddie Editor");

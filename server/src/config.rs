@@ -61,7 +61,11 @@ pub struct SyncConfig {
     /// `SEATSYNC_LICENCE_SYNC_CRON`: when the scheduled sync runs, as a cron expression with
     /// seconds, in UTC (default `0 0 2 * * *`, nightly at 02:00).
     pub licence_cron: cron::Schedule,
-    /// `SEATSYNC_SYNC_CONCURRENCY`: tenants synced at once (default 8).
+    /// `SEATSYNC_SYNC_ON_FIRST_START`: run a licence sync when SeatSync starts and has never
+    /// synced, so a new installation shows data at once (default true).
+    pub on_first_start: bool,
+    /// `SEATSYNC_SYNC_CONCURRENCY`: vendor requests the licence sync keeps in flight at once
+    /// (default 16).
     pub concurrency: usize,
 }
 
@@ -113,6 +117,15 @@ pub struct AutotaskConfig {
     pub username: Option<String>,
     pub secret: Option<Secret>,
     pub integration_code: Option<Secret>,
+    /// `SEATSYNC_AUTOTASK_HOURLY_SHARE`: the share of the database's 10,000 requests an hour
+    /// SeatSync may use, in percent (default 50): other integrations share the same budget.
+    pub hourly_share_percent: u8,
+    /// `SEATSYNC_AUTOTASK_REFRESH_CRON`: when companies and services are re-read (default hourly,
+    /// `0 15 * * * *`).
+    pub refresh_cron: cron::Schedule,
+    /// `SEATSYNC_CONTRACT_SYNC_CRON`: when contracts are brought in line with Partner Center
+    /// (default nightly at 03:00 UTC, after the licence sync).
+    pub contract_sync_cron: cron::Schedule,
 }
 
 #[derive(Debug, Clone)]
@@ -272,6 +285,15 @@ impl Reader<'_> {
         self.parse_url(key, &raw)
     }
 
+    /// A cron expression with seconds, with a default.
+    fn cron(&mut self, key: &str, default: &str) -> cron::Schedule {
+        let text = self.optional(key).unwrap_or_else(|| default.into());
+        text.parse::<cron::Schedule>().unwrap_or_else(|e| {
+            self.problem(key, format!("a cron expression with seconds such as '{default}' ({e})"));
+            default.parse().expect("the default schedule is valid")
+        })
+    }
+
     fn number<T: std::str::FromStr>(&mut self, key: &str, default: T, expected: &str) -> T {
         match self.optional(key) {
             None => default,
@@ -289,6 +311,8 @@ fn placeholder_url() -> Url {
 }
 
 const DEFAULT_LICENCE_CRON: &str = "0 0 2 * * *";
+const DEFAULT_AUTOTASK_REFRESH_CRON: &str = "0 15 * * * *";
+const DEFAULT_CONTRACT_SYNC_CRON: &str = "0 0 3 * * *";
 const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
 
 impl Config {
@@ -347,7 +371,13 @@ impl Config {
             username: r.optional("SEATSYNC_AUTOTASK_USERNAME"),
             secret: r.secret("SEATSYNC_AUTOTASK_SECRET"),
             integration_code: r.secret("SEATSYNC_AUTOTASK_INTEGRATION_CODE"),
+            hourly_share_percent: r.number("SEATSYNC_AUTOTASK_HOURLY_SHARE", 50u8, "a whole percentage"),
+            refresh_cron: r.cron("SEATSYNC_AUTOTASK_REFRESH_CRON", DEFAULT_AUTOTASK_REFRESH_CRON),
+            contract_sync_cron: r.cron("SEATSYNC_CONTRACT_SYNC_CRON", DEFAULT_CONTRACT_SYNC_CRON),
         };
+        if !(1..=100).contains(&autotask.hourly_share_percent) {
+            r.problem("SEATSYNC_AUTOTASK_HOURLY_SHARE", "between 1 and 100 (percent)");
+        }
         let pax8 = Pax8Config {
             api_url: r.url("SEATSYNC_PAX8_API_URL", "https://api.pax8.com/v1"),
             token_url: r.url("SEATSYNC_PAX8_TOKEN_URL", "https://token-manager.pax8.com/oauth/token"),
@@ -377,16 +407,13 @@ impl Config {
         if smtp.from.as_ref().is_some_and(|f| !f.contains('@')) {
             r.problem("SEATSYNC_SMTP_FROM", "an e-mail address such as billing@your-msp.example");
         }
-        let cron_text = r.optional("SEATSYNC_LICENCE_SYNC_CRON").unwrap_or_else(|| DEFAULT_LICENCE_CRON.into());
-        let licence_cron = cron_text.parse::<cron::Schedule>().unwrap_or_else(|e| {
-            r.problem("SEATSYNC_LICENCE_SYNC_CRON", format!("a cron expression with seconds such as '0 0 2 * * *' ({e})"));
-            DEFAULT_LICENCE_CRON.parse().expect("the default schedule is valid")
-        });
-        let concurrency = r.number("SEATSYNC_SYNC_CONCURRENCY", 8usize, "a whole number of tenants");
+        let licence_cron = r.cron("SEATSYNC_LICENCE_SYNC_CRON", DEFAULT_LICENCE_CRON);
+        let concurrency = r.number("SEATSYNC_SYNC_CONCURRENCY", 16usize, "a whole number of requests");
         if !(1..=256).contains(&concurrency) {
             r.problem("SEATSYNC_SYNC_CONCURRENCY", "between 1 and 256");
         }
-        let sync = SyncConfig { licence_cron, concurrency };
+        let on_first_start = r.number("SEATSYNC_SYNC_ON_FIRST_START", true, "true or false");
+        let sync = SyncConfig { licence_cron, concurrency, on_first_start };
 
         if !r.problems.is_empty() {
             return Err(ConfigError { problems: r.problems });

@@ -72,9 +72,34 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let licence_sync = jobs::licence_sync(config, pool.clone())?;
     if let Some(sync) = &licence_sync {
         jobs::schedule_licence_sync(sync.clone(), config.sync.licence_cron.clone());
+        if config.sync.on_first_start && seatsync_db::sync_runs::latest(&pool).await?.is_none() {
+            tracing::info!("no licence sync has run yet: starting the first one");
+            if let Err(e) = sync.start(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await {
+                tracing::warn!(error = %e, "the first licence sync could not start");
+            }
+        }
     }
-    let context = ServerContext { pool: pool.clone(), integrations: Arc::new(config.integrations()), licence_sync };
-    let provide = move || provide_context(context.clone());
+    jobs::backfill_offer_keys(&pool).await?;
+    let autotask = jobs::autotask(config)?;
+    let mapping = seatsync_mapping::Mapping::new(pool.clone(), autotask.clone());
+    let contracts = seatsync_contracts::Contracts::new(pool.clone(), autotask);
+    jobs::schedule_autotask_refresh(mapping.clone(), config.autotask.refresh_cron.clone());
+    if mapping.autotask_configured() {
+        jobs::schedule_contracts(contracts.clone(), config.autotask.contract_sync_cron.clone());
+    }
+    let context = ServerContext {
+        pool: pool.clone(),
+        integrations: Arc::new(config.integrations()),
+        licence_sync,
+        catalog: seatsync_licences::Catalog::new(pool.clone()),
+        mapping,
+        contracts,
+    };
+    let provide = move || {
+        provide_context(context.clone());
+        // Fresh for every request: see `RequestUser`.
+        provide_context(app::server::RequestUser::default());
+    };
     let routes = generate_route_list(App);
     tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");
     let pages = Router::new()

@@ -2,6 +2,9 @@
 
 use server::{config::Source, telemetry, Application, Config};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let config = match Source::from_env().and_then(|s| Config::load(&s)) {

@@ -15,7 +15,6 @@ pub struct TenantItem {
     pub last_synced_at: Option<DateTime<Utc>>,
     /// Why the last sync of this tenant failed; its data is as of `last_synced_at`.
     pub last_error: Option<String>,
-    pub subscriptions: i64,
 }
 
 /// One subscription row of the table.
@@ -23,7 +22,6 @@ pub struct TenantItem {
 pub struct SubscriptionRow {
     pub id: String,
     pub product: String,
-    pub offer_id: String,
     pub purchased: i64,
     /// Users assigned to the subscription's SKU (never devices); `None` when Graph has no
     /// per-user count for it.
@@ -44,11 +42,27 @@ pub struct SubscriptionRow {
     pub cancellation_open_until: Option<DateTime<Utc>>,
 }
 
+/// The Autotask company a tenant is billed through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsaCompany {
+    pub id: i64,
+    pub name: String,
+    /// The company in Autotask, when Autotask's web address is known.
+    pub url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantDetail {
     pub tenant: TenantItem,
     pub rows: Vec<SubscriptionRow>,
     pub partner_center_url: String,
+    /// "mapped", "ignored" or "unmapped".
+    pub mapping_state: String,
+    pub psa_company: Option<PsaCompany>,
+    /// Seats per product (SKU), named from the product catalogue; spare seats allowed excluded
+    /// from waste.
+    pub products: Vec<crate::api::overview::ProductLine>,
+    pub spare_seats: i32,
 }
 
 /// Where a sync run stands.
@@ -68,10 +82,6 @@ pub struct SyncStatus {
     pub failures: Vec<(String, String)>,
 }
 
-/// The link to a customer's subscriptions in Partner Center.
-pub fn partner_center_link(tenant_id: &str) -> String {
-    format!("https://partner.microsoft.com/dashboard/v2/customers/{tenant_id}/subscriptions")
-}
 
 #[server(prefix = "/api", endpoint = "licences/tenants")]
 pub async fn list_tenants() -> Result<Vec<TenantItem>, AppError> {
@@ -85,7 +95,6 @@ pub async fn list_tenants() -> Result<Vec<TenantItem>, AppError> {
             domain: t.primary_domain,
             last_synced_at: t.last_synced_at,
             last_error: t.last_error,
-            subscriptions: t.subscriptions,
         })
         .collect())
 }
@@ -111,7 +120,6 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
             SubscriptionRow {
                 id: s.id.clone(),
                 product: s.friendly_name.clone().or_else(|| s.offer_name.clone()).unwrap_or_else(|| s.offer_id.clone()),
-                offer_id: s.offer_id.clone(),
                 purchased: s.quantity,
                 assigned: per_user.map(|k| k.consumed),
                 unused: per_user.map(|k| (k.enabled + k.warning - k.consumed).max(0)),
@@ -128,16 +136,47 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
             }
         })
         .collect();
-    let total = subs.len() as i64;
+    let names = caller.ctx.catalog.names().await.map_err(|e| caller.fail(e))?;
+    let mapping = seatsync_db::mappings::tenant_row(pool, &tenant_id).await.map_err(fail)?;
+    let psa_company = match (mapping.target(), mapping.company_name.clone()) {
+        (seatsync_db::mappings::Target::Mapped { id }, Some(name)) => {
+            let url = crate::server::autotask_web_url(&caller.ctx).await.map(|web| crate::api::links::autotask_company(&web, id));
+            Some(PsaCompany { id, name, url })
+        }
+        _ => None,
+    };
+    let spare_seats = t.spare_seats;
+    let products = skus
+        .iter()
+        .filter(|k| k.applies_to.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("user")) && k.enabled + k.warning > 0)
+        .map(|k| {
+            let purchased = k.enabled + k.warning;
+            let wasted = seatsync_domain::seats::wasted(purchased, k.consumed, i64::from(spare_seats));
+            let price = names.monthly_cost(&k.sku_id);
+            crate::api::overview::ProductLine {
+                sku_id: k.sku_id.clone(),
+                name: names.name(&k.sku_id, &k.sku_part_number),
+                purchased,
+                assigned: k.consumed,
+                unused: seatsync_domain::seats::unused(purchased, k.consumed),
+                wasted,
+                monthly_cost_per_seat: price,
+                waste_cost: seatsync_domain::seats::monthly_cost(wasted, price),
+            }
+        })
+        .collect();
     Ok(TenantDetail {
-        partner_center_url: partner_center_link(&t.tenant_id),
+        partner_center_url: crate::api::links::partner_center_tenant(&t.tenant_id),
+        mapping_state: mapping.state.clone(),
+        psa_company,
+        products,
+        spare_seats,
         tenant: TenantItem {
             tenant_id: t.tenant_id,
             name: t.name,
             domain: t.primary_domain,
             last_synced_at: t.last_synced_at,
             last_error: t.last_error,
-            subscriptions: total,
         },
         rows,
     })
@@ -209,20 +248,27 @@ pub async fn licence_history(tenant_id: String) -> Result<Vec<SeatSeries>, AppEr
     let pool = &caller.ctx.pool;
     let fail = |e: seatsync_db::DbError| caller.respond.fail(e.into());
     let points = seatsync_db::licences::history(pool, &tenant_id).await.map_err(fail)?;
-    let subs = seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)?;
     let skus = seatsync_db::licences::consumption(pool, &tenant_id).await.map_err(fail)?;
+    // Subscriptions name only SKUs the tenant no longer holds; most pages never need them.
+    let gone = points.iter().any(|p| !skus.iter().any(|k| k.sku_id == p.sku_id));
+    let subs = if gone { seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)? } else { Vec::new() };
+    let names = caller.ctx.catalog.names().await.map_err(|e| caller.fail(e))?;
     let mut series: Vec<(String, SeatSeries)> = Vec::new();
     for p in points {
         let idx = match series.iter().position(|(sku, _)| *sku == p.sku_id) {
             Some(i) => i,
             None => {
-                // Name the SKU after a subscription of it; its part number otherwise.
-                let product = subs
-                    .iter()
-                    .find(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()))
-                    .and_then(|s| s.offer_name.clone().or_else(|| s.friendly_name.clone()))
-                    .or_else(|| skus.iter().find(|k| k.sku_id == p.sku_id).map(|k| k.sku_part_number.clone()))
-                    .unwrap_or_else(|| p.sku_id.clone());
+                // The catalogue's name of the SKU; a subscription's offer name when the SKU is
+                // no longer in the tenant.
+                let part = skus.iter().find(|k| k.sku_id == p.sku_id).map(|k| k.sku_part_number.clone());
+                let product = match part {
+                    Some(part) => names.name(&p.sku_id, &part),
+                    None => subs
+                        .iter()
+                        .find(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()))
+                        .and_then(|s| s.offer_name.clone().or_else(|| s.friendly_name.clone()))
+                        .unwrap_or_else(|| names.name(&p.sku_id, "")),
+                };
                 series.push((p.sku_id.clone(), SeatSeries { product, points: Vec::new() }));
                 series.len() - 1
             }

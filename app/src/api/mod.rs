@@ -1,7 +1,12 @@
 //! Server functions, one module per entity. Each is thin: check the caller's role, delegate to
 //! the database or a service, convert the error.
 
+pub mod contracts;
 pub mod licences;
+pub mod links;
+pub mod mapping;
 pub mod me;
+pub mod overview;
+pub mod products;
 pub mod settings;
 pub mod users;

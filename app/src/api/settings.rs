@@ -43,3 +43,65 @@ pub async fn integration_readiness() -> Result<ReadinessSummary, AppError> {
         not_ready: all.iter().filter(|i| !i.configured).map(|i| i.name.clone()).collect(),
     })
 }
+
+/// The settings an Admin changes in the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingSettingsInfo {
+    pub service_name_template: String,
+    pub contract_name_template: String,
+    /// "today" or "term_start".
+    pub adjustment_date: String,
+    pub service_billing_code_id: Option<i64>,
+    pub service_placeholders: Vec<String>,
+    pub contract_placeholders: Vec<String>,
+    /// SeatSync's Autotask requests in the last hour and what it may use.
+    pub autotask_usage: Option<(u64, u64)>,
+}
+
+#[server(prefix = "/api", endpoint = "settings/mapping")]
+pub async fn mapping_settings() -> Result<MappingSettingsInfo, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
+    let s = seatsync_mapping::AppSettings::load(&caller.ctx.pool).await.map_err(|e| caller.fail(e))?;
+    let usage = caller.ctx.mapping.autotask().ok().map(|a| {
+        let u = a.usage();
+        (u.used_last_hour, u.allowed_per_hour)
+    });
+    Ok(MappingSettingsInfo {
+        service_name_template: s.service_name_template,
+        contract_name_template: s.contract_name_template,
+        adjustment_date: match s.adjustment_date {
+            seatsync_mapping::settings::AdjustmentDate::Today => "today".into(),
+            seatsync_mapping::settings::AdjustmentDate::TermStart => "term_start".into(),
+        },
+        service_billing_code_id: s.service_billing_code_id,
+        service_placeholders: seatsync_domain::naming::SERVICE_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
+        contract_placeholders: seatsync_domain::naming::CONTRACT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
+        autotask_usage: usage,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "settings/save_mapping")]
+pub async fn save_mapping_settings(service_name_template: String, contract_name_template: String, adjustment_date: String, service_billing_code_id: String) -> Result<(), AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
+    use seatsync_mapping::settings::{AdjustmentDate, SettingsError};
+    let adjustment_date = match adjustment_date.as_str() {
+        "today" => AdjustmentDate::Today,
+        "term_start" => AdjustmentDate::TermStart,
+        other => return Err(caller.fail(AppError::Invalid(format!("'{other}' is not a choice; expected today or term_start.")))),
+    };
+    let code = service_billing_code_id.trim();
+    let service_billing_code_id = if code.is_empty() {
+        None
+    } else {
+        Some(code.parse::<i64>().map_err(|_| caller.fail(AppError::Invalid(format!("'{code}' is not an allocation code id (a number)."))))?)
+    };
+    let settings = seatsync_mapping::AppSettings { service_name_template, contract_name_template, adjustment_date, service_billing_code_id };
+    settings.save(&caller.ctx.pool, caller.user.id).await.map_err(|e| {
+        caller.fail(match e {
+            SettingsError::Db(db) => AppError::from(db),
+            other => AppError::Invalid(other.to_string()),
+        })
+    })?;
+    tracing::info!(by = %caller.user.email, "mapping settings changed");
+    Ok(())
+}

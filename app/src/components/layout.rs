@@ -18,7 +18,11 @@ struct NavItem {
 
 const NAV: &[NavItem] = &[
     NavItem { href: "/", label: "Dashboard", needs: Role::Viewer },
+    NavItem { href: "/overview", label: "Overview", needs: Role::Viewer },
     NavItem { href: "/subscriptions", label: "Subscriptions", needs: Role::Viewer },
+    NavItem { href: "/mapping/customers", label: "Customers", needs: Role::Viewer },
+    NavItem { href: "/mapping/services", label: "Services", needs: Role::Viewer },
+    NavItem { href: "/contracts", label: "Contracts", needs: Role::Viewer },
     NavItem { href: "/users", label: "Users", needs: Role::Admin },
     NavItem { href: "/settings", label: "Settings", needs: Role::Admin },
 ];

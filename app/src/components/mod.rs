@@ -2,3 +2,7 @@
 
 pub mod layout;
 pub mod seat_chart;
+pub mod modal;
+pub mod picker;
+pub mod tenant_picker;
+pub mod mapping;

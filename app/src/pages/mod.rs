@@ -1,7 +1,12 @@
 //! One module per page.
 
+pub mod contracts;
+pub mod customer_mapping;
 pub mod dashboard;
 pub mod errors;
+pub mod overview;
+pub mod products;
+pub mod service_mapping;
 pub mod settings;
 pub mod signin;
 pub mod subscriptions;

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use seatsync_domain::Role;
 
-use crate::{api::settings::list_integrations, components::layout::RequireRole};
+use leptos::task::spawn_local;
+
+use crate::{
+    api::settings::{list_integrations, mapping_settings, save_mapping_settings},
+    components::{layout::RequireRole, modal::Feedback},
+};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -12,6 +17,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings" />
         <RequireRole role=Role::Admin>
             <Integrations />
+            <MappingSettingsForm />
         </RequireRole>
     }
 }
@@ -49,6 +55,65 @@ fn Integrations() -> impl IntoView {
                         </div>
                     }.into_any(),
                     Err(e) => view! { <p class="mt-6 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Name templates, when adjustments take effect, and the allocation code of new services.
+#[component]
+fn MappingSettingsForm() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| mapping_settings());
+    view! {
+        <h2 class="mt-10 text-xl font-semibold">"Autotask services and contracts"</h2>
+        <p class="mt-1 text-sm text-slate-500">
+            "How SeatSync names what it creates in Autotask. Product names and costs per product are under "
+            <a class="text-indigo-700 underline" href="/settings/products">"Product names"</a>"."
+        </p>
+        <Suspense fallback=|| view! { <p class="mt-4 text-slate-400">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(s) => {
+                        let service = RwSignal::new(s.service_name_template.clone());
+                        let contract = RwSignal::new(s.contract_name_template.clone());
+                        let date = RwSignal::new(s.adjustment_date.clone());
+                        let code = RwSignal::new(s.service_billing_code_id.map(|c| c.to_string()).unwrap_or_default());
+                        let feedback = RwSignal::new(None::<Result<String, String>>);
+                        let save = move |_| {
+                            spawn_local(async move {
+                                let r = save_mapping_settings(service.get_untracked(), contract.get_untracked(), date.get_untracked(), code.get_untracked()).await;
+                                feedback.set(Some(r.map(|_| "Settings saved.".to_string()).map_err(|e| e.to_string())));
+                            });
+                        };
+                        view! {
+                            <div class="mt-4 grid max-w-2xl gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                                <label class="text-sm font-medium">"Service name template"
+                                    <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm" prop:value=service on:input=move |ev| service.set(event_target_value(&ev)) />
+                                    <span class="mt-1 block text-xs font-normal text-slate-500">{format!("Placeholders: {}", s.service_placeholders.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" "))}</span>
+                                </label>
+                                <label class="text-sm font-medium">"Contract name template"
+                                    <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm" prop:value=contract on:input=move |ev| contract.set(event_target_value(&ev)) />
+                                    <span class="mt-1 block text-xs font-normal text-slate-500">{format!("Placeholders: {}", s.contract_placeholders.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" "))}</span>
+                                </label>
+                                <label class="text-sm font-medium">"Seat changes take effect"
+                                    <select class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" prop:value=date on:change=move |ev| date.set(event_target_value(&ev))>
+                                        <option value="today">"on the day they are pushed"</option>
+                                        <option value="term_start">"from the start of the current term"</option>
+                                    </select>
+                                </label>
+                                <label class="text-sm font-medium">"Allocation code id for new services (optional)"
+                                    <input class="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                                </label>
+                                {s.autotask_usage.map(|(used, allowed)| view! {
+                                    <p class="text-sm text-slate-600" data-testid="autotask-usage">{format!("Autotask requests by SeatSync in the last hour: {used} of the {allowed} it may use.")}</p>
+                                })}
+                                <button class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500" on:click=save>"Save settings"</button>
+                                <Feedback message=feedback.into() />
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="mt-4 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>

@@ -9,10 +9,10 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantItem, TenantDetail},
+        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantDetail},
         me::Me,
     },
-    components::{layout::RequireRole, seat_chart::SeatChart},
+    components::{layout::RequireRole, seat_chart::SeatChart, tenant_picker::TenantPicker},
 };
 
 #[component]
@@ -26,7 +26,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
 }
 
 /// "3 h ago", with the exact time for the title attribute.
-fn relative(t: DateTime<Utc>) -> String {
+pub fn relative(t: DateTime<Utc>) -> String {
     let secs = (Utc::now() - t).num_seconds().max(0);
     match secs {
         0..=59 => "just now".into(),
@@ -36,7 +36,7 @@ fn relative(t: DateTime<Utc>) -> String {
     }
 }
 
-fn exact(t: DateTime<Utc>) -> String {
+pub fn exact(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
@@ -119,7 +119,7 @@ fn Subscriptions() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-slate-400">"Loading tenants…"</p> }>
                 {move || Suspend::new(async move {
                     match tenants.await {
-                        Ok(list) => view! { <TenantPicker tenants=list selected /> }.into_any(),
+                        Ok(list) => view! { <TenantPicker tenants=list selected base="/subscriptions" /> }.into_any(),
                         Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -197,63 +197,6 @@ fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
     }
 }
 
-/// A searchable list that stays instant with thousands of tenants: filtering happens in the
-/// browser over names and domains, and only the first matches are drawn.
-#[component]
-fn TenantPicker(tenants: Vec<TenantItem>, selected: Memo<Option<String>>) -> impl IntoView {
-    const SHOWN: usize = 100;
-    let search = RwSignal::new(String::new());
-    let tenants = StoredValue::new(tenants);
-    let matches = Memo::new(move |_| {
-        let needle = search.get().to_lowercase();
-        tenants.with_value(|all| {
-            all.iter()
-                .filter(|t| needle.is_empty() || t.name.to_lowercase().contains(&needle) || t.domain.as_deref().unwrap_or("").to_lowercase().contains(&needle))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    view! {
-        <aside class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
-            <label class="block text-xs font-semibold uppercase tracking-wide text-slate-500" for="tenant-search">"Tenant"</label>
-            <input
-                id="tenant-search"
-                type="search"
-                placeholder="Search name or domain"
-                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
-                prop:value=search
-                on:input=move |ev| search.set(event_target_value(&ev))
-            />
-            <p class="mt-2 text-xs text-slate-500">
-                {move || {
-                    let n = matches.with(Vec::len);
-                    if n > SHOWN { format!("{n} tenants; showing the first {SHOWN}") } else { format!("{n} tenants") }
-                }}
-            </p>
-            <ul class="mt-2 max-h-[32rem] overflow-y-auto text-sm" aria-label="Tenants">
-                {move || matches.get().into_iter().take(SHOWN).map(|t| {
-                    let id = t.tenant_id.clone();
-                    let is_selected = move || selected.get().as_deref() == Some(id.as_str());
-                    view! {
-                        <li>
-                            <a
-                                href=format!("/subscriptions?tenant={}", t.tenant_id)
-                                class=move || if is_selected() { "block rounded px-2 py-1 bg-indigo-50 text-indigo-800" } else { "block rounded px-2 py-1 hover:bg-slate-50" }
-                            >
-                                <span class="block font-medium">{t.name.clone()}</span>
-                                <span class="block text-xs text-slate-500">
-                                    {t.domain.clone().unwrap_or_default()}
-                                    {t.last_error.is_some().then(|| view! { <span class="ml-1 text-amber-700">" · sync failed"</span> })}
-                                </span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </aside>
-    }
-}
-
 #[derive(Clone, Copy, PartialEq)]
 enum SortBy {
     Product,
@@ -281,6 +224,8 @@ fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Or
 fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLicenceSync>, latest: Memo<Option<SyncStatus>>) -> impl IntoView {
     let t = detail.tenant.clone();
     let tenant_id = t.tenant_id.clone();
+    let products = detail.products.clone();
+    let spare = detail.spare_seats;
     let rows = StoredValue::new(detail.rows);
     let sort = RwSignal::new((SortBy::Product, true));
     let filter = RwSignal::new(String::new());
@@ -340,6 +285,18 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                         <a href=detail.partner_center_url.clone() target="_blank" rel="noopener" class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
                             "Open in Partner Center"
                         </a>
+                        {match (detail.psa_company.clone(), detail.mapping_state.as_str()) {
+                            (Some(c), _) => match c.url {
+                                Some(url) => view! {
+                                    <a href=url target="_blank" rel="noopener" title=format!("Autotask company {}", c.name) class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
+                                        "Open company in Autotask"
+                                    </a>
+                                }.into_any(),
+                                None => view! { <span class="px-2 py-1 text-slate-500">{format!("Autotask: {}", c.name)}</span> }.into_any(),
+                            },
+                            (None, "ignored") => view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any(),
+                            (None, _) => view! { <a href="/mapping/customers" class="px-2 py-1 text-amber-800 underline">"Not mapped to Autotask"</a> }.into_any(),
+                        }}
                         <Show when=move || may_sync>
                             <button
                                 class="rounded-md bg-indigo-600 px-2 py-1 text-white hover:bg-indigo-500 disabled:opacity-50"
@@ -358,6 +315,28 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                 </p>
             })}
         </article>
+        {(!products.is_empty()).then(|| view! {
+            <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+                <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats by product"</h3>
+                <p class="mt-1 text-xs text-slate-500">{format!("Assigned users from Microsoft Graph. The customer may keep {spare} spare seat(s) per product; unused seats beyond that are waste.")}</p>
+                <table class="mt-2 w-full text-sm" aria-label="Seats by product">
+                    <thead class="text-left text-slate-500">
+                        <tr><th class="py-1">"Product"</th><th class="py-1 text-right">"Bought"</th><th class="py-1 text-right">"Assigned"</th><th class="py-1 text-right">"Unused"</th><th class="py-1 text-right">"Wasted"</th></tr>
+                    </thead>
+                    <tbody>
+                        {products.into_iter().map(|p| view! {
+                            <tr class="border-t border-slate-100" data-testid="product-row">
+                                <td class="py-1">{p.name}</td>
+                                <td class="py-1 text-right tabular-nums">{p.purchased}</td>
+                                <td class="py-1 text-right tabular-nums">{p.assigned}</td>
+                                <td class="py-1 text-right tabular-nums">{p.unused}</td>
+                                <td class="py-1 text-right tabular-nums">{if p.wasted > 0 { view! { <span class="font-semibold text-amber-700">{p.wasted}</span> }.into_any() } else { view! { <span>"0"</span> }.into_any() }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         <div class="mt-4 flex items-center justify-between gap-4">
             <input
                 type="search"
@@ -372,7 +351,7 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
             </p>
         </div>
         <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-            <table class="w-full text-sm" aria-label="Subscriptions">
+            <table class="data-table w-full text-sm" aria-label="Subscriptions">
                 <thead class="bg-slate-100 text-left text-slate-600">
                     <tr>
                         {header("Product", SortBy::Product)}
@@ -402,7 +381,7 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
     let shared = (s.sku_shared_by > 1).then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
     view! {
         <tr class="border-t border-slate-100" data-testid="subscription-row">
-            <td class="px-3 py-2">
+            <td>
                 <span class="font-medium">{s.product.clone()}</span>
                 {s.is_trial.then(|| view! { <span class="ml-1 rounded bg-sky-100 px-1 text-xs text-sky-800">"trial"</span> })}
                 {(!s.is_nce).then(|| view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">"legacy"</span> })}
@@ -410,24 +389,24 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
                     <span class="ml-1 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800" title=format!("Seats can be reduced until {}", exact(u))>"window open"</span>
                 })}
             </td>
-            <td class="px-3 py-2 tabular-nums">{s.purchased}</td>
-            <td class="px-3 py-2 tabular-nums" title=shared.clone()>{s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
-            <td class="px-3 py-2 tabular-nums" title=shared>
+            <td class="tabular-nums">{s.purchased}</td>
+            <td class="tabular-nums" title=shared.clone()>{s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td class="tabular-nums">
                 {match s.unused {
                     Some(u) if u > 0 => view! { <span class="font-semibold text-amber-700">{u}</span> }.into_any(),
                     Some(u) => view! { <span>{u}</span> }.into_any(),
                     None => view! { <span>"—"</span> }.into_any(),
                 }}
             </td>
-            <td class="px-3 py-2">{s.term.clone().unwrap_or_default()}</td>
-            <td class="px-3 py-2">{s.billing_cycle.clone().unwrap_or_default()}</td>
-            <td class="px-3 py-2 whitespace-nowrap">{date(s.start)}</td>
-            <td class="px-3 py-2 whitespace-nowrap">
+            <td>{s.term.clone().unwrap_or_default()}</td>
+            <td>{s.billing_cycle.clone().unwrap_or_default()}</td>
+            <td class="whitespace-nowrap">{date(s.start)}</td>
+            <td class="whitespace-nowrap">
                 {date(s.end)}
                 {days_left.filter(|d| *d >= 0).map(|d| view! { <span class="ml-1 text-xs text-slate-500">{format!("({d} days)")}</span> })}
             </td>
-            <td class="px-3 py-2">{if s.auto_renew { "Yes" } else { "No" }}</td>
-            <td class="px-3 py-2">{s.status.clone().unwrap_or_default()}</td>
+            <td>{if s.auto_renew { "Yes" } else { "No" }}</td>
+            <td>{s.status.clone().unwrap_or_default()}</td>
         </tr>
     }
 }

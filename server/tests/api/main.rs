@@ -6,5 +6,7 @@ mod helpers;
 mod config_errors;
 mod health;
 mod licences;
+mod mapping;
+mod products;
 mod role_matrix;
 mod sign_in;

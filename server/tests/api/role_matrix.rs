@@ -25,7 +25,14 @@ struct Endpoint {
 struct Fixture {
     viewer_id: String,
     tenant_id: String,
+    company_id: String,
+    offer_key: String,
+    group_key: String,
+    sku_id: String,
 }
+
+/// A licensing CSV in Microsoft's format.
+const CSV: &str = "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names\nMicrosoft 365 Business Premium,SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,EXCHANGE_S_STANDARD,9aaf7827-d63c-4b61-89c3-182f06f82e5c,Exchange Online (Plan 1)\n";
 
 const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "me", needs: None, form: |_| vec![] },
@@ -38,7 +45,49 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "licences/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "licences/history", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
+    Endpoint { path: "overview/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "overview/history", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "overview/spare_seats", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("spare_seats", "1".into())] },
+    Endpoint { path: "products/catalog", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "products/upload", needs: Some(Role::Admin), form: |_| vec![("file_name", "names.csv".into()), ("csv", CSV.into())] },
+    Endpoint { path: "products/override", needs: Some(Role::Admin), form: |f| vec![("sku_id", f.sku_id.clone()), ("name", "Premium".into()), ("monthly_cost", "22".into())] },
+    Endpoint { path: "settings/mapping", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint {
+        path: "settings/save_mapping",
+        needs: Some(Role::Admin),
+        form: |_| vec![("service_name_template", "{product} ({term}, billed {billing})".into()), ("contract_name_template", "{company} - Microsoft {term_label} term from {start}".into()), ("adjustment_date", "today".into()), ("service_billing_code_id", "".into())],
+    },
+    Endpoint { path: "mapping/customers", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "mapping/offers", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "mapping/history", needs: Some(Role::Viewer), form: |f| vec![("kind", "tenant".into()), ("key", f.tenant_id.clone())] },
+    Endpoint { path: "mapping/companies", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "mapping/services", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "mapping/refresh", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "mapping/service_draft", needs: Some(Role::Editor), form: |f| vec![("offer_key", f.offer_key.clone())] },
+    Endpoint {
+        path: "mapping/save_tenant",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("action", "map".into()), ("company_id", f.company_id.clone()), ("version", "0".into())],
+    },
+    Endpoint { path: "mapping/save_offer", needs: Some(Role::Editor), form: |f| vec![("offer_key", f.offer_key.clone()), ("action", "ignore".into()), ("version", "0".into())] },
+    Endpoint { path: "mapping/dismiss_suggestion", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("company_id", f.company_id.clone())] },
+    Endpoint {
+        path: "mapping/create_service",
+        needs: Some(Role::Editor),
+        form: |f| vec![("offer_key", f.offer_key.clone()), ("name", "Role matrix service".into()), ("unit_price", "10".into()), ("unit_cost", "8".into()), ("version", "0".into())],
+    },
+    Endpoint { path: "contracts/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
+    Endpoint { path: "contracts/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "contracts/refresh", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
+    Endpoint { path: "contracts/create", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())] },
+    Endpoint { path: "contracts/update", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())] },
+    Endpoint { path: "contracts/sync", needs: Some(Role::Editor), form: |_| vec![("dry_run", "true".into())] },
 ];
+
+/// Endpoints that may answer 409 to an allowed caller: the role check passed, but an earlier
+/// caller in the matrix already did it (saved the same version, started a run) or the state
+/// does not allow it (no contract to update yet).
+const MAY_CONFLICT: &[&str] = &["licences/sync", "mapping/save_tenant", "mapping/save_offer", "mapping/create_service", "contracts/create", "contracts/update", "contracts/sync"];
 
 fn expected(needs: Option<Role>, caller: Caller) -> StatusCode {
     match (needs, caller) {
@@ -74,8 +123,20 @@ async fn every_server_function_checks_the_role_on_the_server() {
         .unwrap();
     let admin = &clients.last().unwrap().1;
     app.sync_all(admin).await;
+    app.ok(admin, "mapping/refresh", &[]).await;
     let tenant_id = app.sim.sim.msp().customers[0].tenant_id.clone();
-    let fixture = Fixture { viewer_id, tenant_id };
+    let companies = app.ok(admin, "mapping/companies", &[]).await;
+    let offers = app.ok(admin, "mapping/offers", &[]).await;
+    let contracts = app.ok(admin, "contracts/tenant", &[("tenant_id", &tenant_id)]).await;
+    let sku_id: String = sqlx::query_scalar("SELECT sku_id FROM sku_consumption LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let fixture = Fixture {
+        viewer_id,
+        company_id: companies[1]["id"].to_string(),
+        offer_key: offers["rows"][0]["offer_key"].as_str().unwrap().to_string(),
+        group_key: contracts["groups"][0]["key"].as_str().unwrap().to_string(),
+        tenant_id,
+        sku_id,
+    };
     let mut failures = Vec::new();
     for endpoint in ENDPOINTS {
         for (caller, client) in &clients {
@@ -85,13 +146,21 @@ async fn every_server_function_checks_the_role_on_the_server() {
             let want = expected(endpoint.needs, *caller);
             // Starting a sync while the previous caller's is still running is refused with 409,
             // which is still "allowed" as far as the role check goes.
-            let conflict_ok = endpoint.path == "licences/sync" && want == StatusCode::OK && res.status() == StatusCode::CONFLICT;
+            let conflict_ok = MAY_CONFLICT.contains(&endpoint.path) && want == StatusCode::OK && res.status() == StatusCode::CONFLICT;
             if res.status() != want && !conflict_ok {
                 failures.push(format!("{} as {caller:?}: got {}, want {want}", endpoint.path, res.status()));
             } else if want == StatusCode::FORBIDDEN {
                 let body = res.text().await.unwrap();
                 assert!(body.contains("Forbidden"), "a 403 carries the typed error: {body}");
             }
+        }
+    }
+    // The one server function that takes JSON.
+    for (caller, client) in &clients {
+        let res = app.call_json(client, "mapping/accept_suggestions", serde_json::json!({"items": []})).await;
+        let want = expected(Some(Role::Editor), *caller);
+        if res.status() != want {
+            failures.push(format!("mapping/accept_suggestions as {caller:?}: got {}, want {want}", res.status()));
         }
     }
     assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));

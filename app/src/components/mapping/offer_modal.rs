@@ -1,0 +1,189 @@
+//! The modal that maps a Microsoft offer to an Autotask service, ignores it, takes an ignore
+//! back, resets it, or creates the service from the naming template and maps it.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api::mapping::{autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState, OfferMappingRow},
+    components::{
+        mapping::{history::MappingHistory, ActionButton},
+        modal::{Feedback, Modal},
+        picker::{PickOption, SearchPicker},
+    },
+};
+
+fn amount(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_default()
+}
+
+#[component]
+pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_close: Callback<()>) -> impl IntoView {
+    let current = RwSignal::new(row.clone());
+    let feedback = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let selected = RwSignal::new(row.service_id);
+    // Read again after every save: a service created here must be in the list at once.
+    let services = LocalResource::new(move || {
+        current.with(|r| r.version);
+        autotask_services()
+    });
+    let key = row.offer_key.clone();
+    let draft = LocalResource::new(move || service_draft(key.clone()));
+    let new_name = RwSignal::new(String::new());
+    let new_price = RwSignal::new(String::new());
+    let new_cost = RwSignal::new(String::new());
+    // Fill the create form from the template's proposal once it arrives.
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = draft.get() {
+            if new_name.get_untracked().is_empty() {
+                new_name.set(d.name.clone());
+                new_price.set(amount(d.unit_price));
+                new_cost.set(amount(d.unit_cost));
+            }
+            if selected.get_untracked().is_none() {
+                selected.set(d.existing_service_id);
+            }
+        }
+    });
+    let title = format!("Map {} ({}, {})", row.offer_name, if row.term.is_empty() { "no term" } else { &row.term }, if row.billing.is_empty() { "no billing cycle" } else { &row.billing });
+
+    let done = move |result: Result<OfferMappingRow, crate::error::AppError>| match result {
+        Ok(saved) => {
+            let message = match saved.state {
+                MappingState::Mapped => format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default()),
+                MappingState::Ignored => "Saved: this offer is ignored.".to_string(),
+                MappingState::Unmapped => "Saved: not mapped; pick or create its service.".to_string(),
+            };
+            if saved.state == MappingState::Unmapped {
+                selected.set(None);
+            }
+            current.set(saved.clone());
+            feedback.set(Some(Ok(message)));
+            on_saved.run(saved);
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    };
+    let act = move |action: MappingAction| {
+        let r = current.get_untracked();
+        let service_id = selected.get_untracked();
+        if matches!(action, MappingAction::Map) && service_id.is_none() {
+            feedback.set(Some(Err("Pick a service first.".into())));
+            return;
+        }
+        busy.set(true);
+        feedback.set(None);
+        spawn_local(async move {
+            let result = save_offer_mapping(r.offer_key.clone(), action, service_id, r.version).await;
+            busy.set(false);
+            done(result);
+        });
+    };
+    let create = move |_| {
+        let r = current.get_untracked();
+        busy.set(true);
+        feedback.set(None);
+        spawn_local(async move {
+            let result = create_service(r.offer_key.clone(), new_name.get_untracked(), new_price.get_untracked(), new_cost.get_untracked(), r.version).await;
+            busy.set(false);
+            done(result);
+        });
+    };
+
+    let picker = move || {
+        view! {
+            <Suspense fallback=|| view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }>
+                {move || Suspend::new(async move {
+                    match services.await {
+                        Ok(list) => {
+                            let options = list
+                                .into_iter()
+                                .map(|s| PickOption {
+                                    id: s.id,
+                                    detail: format!(
+                                        "price {} · cost {} · {}",
+                                        s.unit_price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
+                                        s.unit_cost.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
+                                        s.period.clone().unwrap_or_default()
+                                    ),
+                                    label: s.name,
+                                    inactive: !s.active,
+                                })
+                                .collect();
+                            view! { <SearchPicker options selected label="Search services" /> }.into_any()
+                        }
+                        Err(e) => view! { <p class="text-sm text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    };
+    let create_form = move || {
+        view! {
+            <section class="mt-5 rounded-lg border border-slate-200 p-3" aria-label="Create a service">
+                <h3 class="text-sm font-medium">"No fitting service? Create it in Autotask"</h3>
+                {move || draft.get().and_then(|d| d.ok()).and_then(|d| d.existing_service_id).map(|_| view! {
+                    <p class="mt-1 text-xs text-slate-600">"A service with the template's name exists already and is selected above."</p>
+                })}
+                <div class="mt-3 grid gap-3">
+                    <label class="text-sm">"Service name"
+                        <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                    </label>
+                    <div class="grid grid-cols-2 gap-3">
+                        <label class="text-sm">"Price (per unit and period)"
+                            <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" inputmode="decimal" prop:value=new_price on:input=move |ev| new_price.set(event_target_value(&ev)) />
+                        </label>
+                        <label class="text-sm">"Cost"
+                            <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" inputmode="decimal" prop:value=new_cost on:input=move |ev| new_cost.set(event_target_value(&ev)) />
+                        </label>
+                    </div>
+                    <p class="text-xs text-slate-500">
+                        {move || draft.get().and_then(|d| d.ok()).map(|d| format!("Billed {}. The name comes from the template under Settings.", d.period.to_lowercase()))}
+                    </p>
+                    <button class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50" disabled=busy on:click=create>
+                        "Create service and map"
+                    </button>
+                </div>
+            </section>
+        }
+    };
+
+    view! {
+        <Modal title on_close>
+            {move || {
+                let r = current.get();
+                match r.state {
+                    MappingState::Ignored => view! {
+                        <p class="text-sm">"This offer is " <strong>"ignored"</strong> ": its subscriptions are never pushed to Autotask."</p>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
+                        </div>
+                    }.into_any(),
+                    MappingState::Mapped => view! {
+                        <p class="text-sm">"Billed through " <strong>{r.service_name.clone().unwrap_or_default()}</strong>
+                            {r.service_missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
+                        </p>
+                        <p class="mt-3 text-sm font-medium">"Change the service"</p>
+                        <div class="mt-1">{picker()}</div>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Save service"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore offer"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
+                        </div>
+                    }.into_any(),
+                    MappingState::Unmapped => view! {
+                        <p class="text-sm">"Pick the Autotask service these subscriptions are billed through, create one, or ignore the offer."</p>
+                        <div class="mt-3">{picker()}</div>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Map to service"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore offer"</ActionButton>
+                        </div>
+                        {create_form()}
+                    }.into_any(),
+                }
+            }}
+            <Feedback message=feedback.into() />
+            <MappingHistory kind="offer" key=row.offer_key.clone() version=Signal::derive(move || current.with(|r| r.version)) />
+        </Modal>
+    }
+}

@@ -1,0 +1,128 @@
+//! The modal that maps a tenant to an Autotask company, ignores it, takes an ignore back, or
+//! resets it. What it offers follows the tenant's state; after an undo or a reset the company
+//! picker appears at once.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api::mapping::{autotask_companies, save_tenant_mapping, MappingAction, MappingState, TenantMappingRow},
+    components::{
+        mapping::{history::MappingHistory, ActionButton},
+        modal::{Feedback, Modal},
+        picker::{PickOption, SearchPicker},
+    },
+};
+
+#[component]
+pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, on_close: Callback<()>) -> impl IntoView {
+    let current = RwSignal::new(row.clone());
+    let feedback = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let selected = RwSignal::new(row.company_id.or(row.suggestion.as_ref().map(|s| s.company_id)));
+    let companies = LocalResource::new(autotask_companies);
+    let title = format!("Map {}", row.name);
+
+    let act = move |action: MappingAction| {
+        let r = current.get_untracked();
+        let company_id = selected.get_untracked();
+        if matches!(action, MappingAction::Map) && company_id.is_none() {
+            feedback.set(Some(Err("Pick a company first.".into())));
+            return;
+        }
+        busy.set(true);
+        feedback.set(None);
+        spawn_local(async move {
+            let result = save_tenant_mapping(r.tenant_id.clone(), action, company_id, r.version).await;
+            busy.set(false);
+            match result {
+                Ok(saved) => {
+                    let message = match saved.state {
+                        MappingState::Mapped => format!("Saved: {} is mapped to {}.", saved.name, saved.company_name.clone().unwrap_or_default()),
+                        MappingState::Ignored => format!("Saved: {} is ignored.", saved.name),
+                        MappingState::Unmapped => format!("Saved: {} is not mapped; pick its company.", saved.name),
+                    };
+                    if saved.state == MappingState::Unmapped {
+                        selected.set(None);
+                    }
+                    current.set(saved.clone());
+                    feedback.set(Some(Ok(message)));
+                    on_saved.run(saved);
+                }
+                Err(e) => feedback.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+
+    let picker = move || {
+        let initial = current.with_untracked(|r| r.name.split_whitespace().next().unwrap_or_default().to_string());
+        view! {
+            <Suspense fallback=|| view! { <p class="text-sm text-slate-400">"Loading Autotask companies…"</p> }>
+                {move || {
+                    let initial = initial.clone();
+                    Suspend::new(async move {
+                        match companies.await {
+                            Ok(list) if list.is_empty() => view! {
+                                <p class="text-sm text-amber-800" role="alert">"No Autotask companies are cached yet: refresh from Autotask first."</p>
+                            }.into_any(),
+                            Ok(list) => {
+                                let options = list
+                                    .into_iter()
+                                    .map(|c| PickOption {
+                                        id: c.id,
+                                        detail: [c.number.clone(), c.web_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                                        label: c.name,
+                                        inactive: !c.active,
+                                    })
+                                    .collect();
+                                view! { <SearchPicker options selected label="Search companies" initial_search=initial /> }.into_any()
+                            }
+                            Err(e) => view! { <p class="text-sm text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        }
+    };
+
+    view! {
+        <Modal title on_close>
+            {move || {
+                let r = current.get();
+                match r.state {
+                    MappingState::Ignored => view! {
+                        <p class="text-sm">"This tenant is " <strong>"ignored"</strong> ": nothing about it is pushed to Autotask."</p>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
+                        </div>
+                    }.into_any(),
+                    MappingState::Mapped => view! {
+                        <p class="text-sm">"Mapped to " <strong>{r.company_name.clone().unwrap_or_default()}</strong>
+                            {r.company_missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
+                        </p>
+                        <p class="mt-3 text-sm font-medium">"Change the company"</p>
+                        <div class="mt-1">{picker()}</div>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Save company"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore tenant"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
+                        </div>
+                    }.into_any(),
+                    MappingState::Unmapped => view! {
+                        <p class="text-sm">"Pick the Autotask company this tenant is billed as, or ignore the tenant."</p>
+                        {r.suggestion.clone().map(|s| view! {
+                            <p class="mt-2 text-sm text-slate-600">"Suggested: " <strong>{s.company_name}</strong> {format!(" ({:.0}% · {})", s.confidence * 100.0, s.reason)}</p>
+                        })}
+                        <div class="mt-3">{picker()}</div>
+                        <div class="mt-4 flex flex-wrap gap-2">
+                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Map to company"</ActionButton>
+                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore tenant"</ActionButton>
+                        </div>
+                    }.into_any(),
+                }
+            }}
+            <Feedback message=feedback.into() />
+            <MappingHistory kind="tenant" key=row.tenant_id.clone() version=Signal::derive(move || current.with(|r| r.version)) />
+        </Modal>
+    }
+}

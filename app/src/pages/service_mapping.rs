@@ -1,0 +1,168 @@
+//! Service mapping: every Microsoft offer seen in the subscriptions (offer + term + billing
+//! cycle) tied to the Autotask service it is billed through, or ignored. Editors change it in a
+//! modal, which can also create the service from the naming template.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use seatsync_domain::Role;
+
+use crate::{
+    api::{
+        mapping::{offer_mappings, MappingState, OfferMappingRow, RefreshInfo},
+        me::Me,
+    },
+    components::{
+        layout::RequireRole,
+        mapping::{history::MappingHistory, offer_modal::OfferModal},
+        modal::Modal,
+    },
+    pages::customer_mapping::RefreshLine,
+};
+
+#[component]
+pub fn ServiceMappingPage() -> impl IntoView {
+    view! {
+        <Title text="Service mapping" />
+        <RequireRole role=Role::Viewer>
+            <ServiceMapping />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn ServiceMapping() -> impl IntoView {
+    let data = Resource::new(|| (), |_| offer_mappings());
+    view! {
+        <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }.into_any(),
+                    Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configured: bool) -> impl IntoView {
+    let me = expect_context::<Me>();
+    let may_edit = me.may(Role::Editor);
+    let rows = RwSignal::new(rows);
+    let refresh = RwSignal::new(refresh);
+    let filter = RwSignal::new(None::<MappingState>);
+    let hide_mapped = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let editing = RwSignal::new(None::<OfferMappingRow>);
+    let history_of = RwSignal::new(None::<(String, String)>);
+    let count = move |state: MappingState| rows.with(|r| r.iter().filter(|x| x.state == state).count());
+    let shown = Memo::new(move |_| {
+        let needle = search.get().to_lowercase();
+        let f = filter.get();
+        let hide = hide_mapped.get();
+        rows.with(|r| {
+            r.iter()
+                .filter(|x| f.is_none_or(|s| x.state == s))
+                .filter(|x| !(hide && x.state == MappingState::Mapped))
+                .filter(|x| needle.is_empty() || x.offer_name.to_lowercase().contains(&needle) || x.product.to_lowercase().contains(&needle) || x.service_name.as_deref().unwrap_or("").to_lowercase().contains(&needle))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_saved = Callback::new(move |saved: OfferMappingRow| {
+        rows.update(|r| {
+            if let Some(x) = r.iter_mut().find(|x| x.offer_key == saved.offer_key) {
+                *x = saved;
+            }
+        })
+    });
+    let status_button = move |label: &'static str, value: MappingState, color: &'static str, testid: &'static str| {
+        view! {
+            <button
+                class=move || format!("rounded-lg border px-3 py-2 text-left {} {}", color, if filter.get() == Some(value) { "ring-2 ring-indigo-500" } else { "" })
+                aria-pressed=move || if filter.get() == Some(value) { "true" } else { "false" }
+                on:click=move |_| filter.set(if filter.get_untracked() == Some(value) { None } else { Some(value) })
+            >
+                <span class="block text-xs font-semibold uppercase tracking-wide">{label}</span>
+                <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>{move || count(value)}</span>
+            </button>
+        }
+    };
+    view! {
+        <div class="flex flex-wrap items-start justify-between gap-4">
+            <div>
+                <h1 class="text-2xl font-semibold">"Service mapping"</h1>
+                <p class="mt-1 text-sm text-slate-500">"Each Microsoft offer, per term and billing cycle, is billed through one Autotask service, or ignored."</p>
+            </div>
+            <RefreshLine refresh configured may_edit what="Services" />
+        </div>
+        <section class="mt-6 flex flex-wrap gap-3" aria-label="Counts by status">
+            {status_button("Mapped", MappingState::Mapped, "border-emerald-200 bg-emerald-50 text-emerald-900", "count-mapped")}
+            {status_button("Ignored", MappingState::Ignored, "border-slate-200 bg-slate-50 text-slate-700", "count-ignored")}
+            {status_button("Not mapped", MappingState::Unmapped, "border-amber-200 bg-amber-50 text-amber-900", "count-unmapped")}
+        </section>
+        <div class="mt-4 flex flex-wrap items-center gap-4">
+            <input type="search" aria-label="Filter offers" placeholder="Filter by offer, product id or service" class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm" on:input=move |ev| search.set(event_target_value(&ev)) />
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" prop:checked=hide_mapped on:change=move |ev| hide_mapped.set(event_target_checked(&ev)) />
+                "Hide mapped"
+            </label>
+        </div>
+        <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table class="w-full text-sm" aria-label="Offer mappings">
+                <thead class="bg-slate-100 text-left text-slate-600">
+                    <tr>
+                        <th class="px-3 py-2">"Offer"</th>
+                        <th class="px-3 py-2">"Term"</th>
+                        <th class="px-3 py-2">"Billing"</th>
+                        <th class="px-3 py-2 text-right">"Subscriptions"</th>
+                        <th class="px-3 py-2 text-right">"Seats"</th>
+                        <th class="px-3 py-2">"Autotask service"</th>
+                        <th class="px-3 py-2">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || shown.get().into_iter().map(|r| {
+                        let for_edit = r.clone();
+                        let history_key = (r.offer_name.clone(), r.offer_key.clone());
+                        let (badge, badge_class) = match r.state {
+                            MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
+                            MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
+                            MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
+                        };
+                        view! {
+                            <tr class="border-t border-slate-100" data-testid="offer-row">
+                                <td class="px-3 py-2">
+                                    <span class="block font-medium">{r.offer_name.clone()}</span>
+                                    <span class="block font-mono text-xs text-slate-500">{r.product.clone()}</span>
+                                </td>
+                                <td class="px-3 py-2">{r.term.clone()}</td>
+                                <td class="px-3 py-2">{r.billing.clone()}</td>
+                                <td class="px-3 py-2 text-right tabular-nums" title=format!("in {} tenants", r.tenants)>{r.subscriptions}</td>
+                                <td class="px-3 py-2 text-right tabular-nums">{r.quantity}</td>
+                                <td class="px-3 py-2">
+                                    <span class=format!("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}") data-testid="mapping-status">
+                                        {(r.state == MappingState::Unmapped).then(|| view! { <span aria-hidden="true">"● "</span> })}
+                                        {badge}
+                                    </span>
+                                    {r.service_name.clone().map(|n| view! { <span class="ml-2" data-testid="mapped-service">{n}</span> })}
+                                    {r.service_missing.then(|| view! { <span class="ml-1 text-xs text-amber-700">"(not in Autotask any more)"</span> })}
+                                </td>
+                                <td class="px-3 py-2 whitespace-nowrap">
+                                    {may_edit.then(|| view! { <button class="text-indigo-700 hover:underline" on:click=move |_| editing.set(Some(for_edit.clone()))>"Edit"</button> " · " })}
+                                    <button class="text-indigo-700 hover:underline" on:click=move |_| history_of.set(Some(history_key.clone()))>"History"</button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {move || editing.get().map(|row| view! { <OfferModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })}
+        {move || history_of.get().map(|(name, key)| view! {
+            <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
+                <MappingHistory kind="offer" key version=Signal::derive(|| 0) />
+            </Modal>
+        })}
+    }
+}

@@ -1,0 +1,180 @@
+import type { Locator, Page } from "@playwright/test";
+import { api, expect, signIn, simUrl, test } from "./fixtures";
+
+const rowOf = (page: Page, name: string) => page.getByTestId("mapping-row").filter({ hasText: name });
+
+async function openCustomers(page: Page) {
+  await page.goto("/mapping/customers");
+  await expect(page.getByRole("heading", { name: "Customer mapping" })).toBeVisible();
+}
+
+/** The companies Autotask has are read once (the app does it at start; this makes sure). */
+async function ensureCompanies(page: Page) {
+  const r = await api(page, "mapping/refresh");
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+async function pickInModal(dialog: Locator, search: string) {
+  const box = dialog.getByRole("searchbox", { name: "Search companies" });
+  await box.fill(search);
+  await dialog.getByRole("listbox", { name: "Search companies" }).getByRole("option").first().click();
+}
+
+test("an Editor maps, changes, ignores, undoes and resets a tenant in the modal", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await openCustomers(page);
+  const list = (await api(page, "mapping/customers")).body.rows;
+  const tenant = list.find((r: any) => r.state === "unmapped");
+  const row = rowOf(page, tenant.name);
+  const notMapped = Number(await page.getByTestId("count-unmapped").innerText());
+
+  // Map: the modal opens with the picker, the keyboard picks, and the table updates in place.
+  await row.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: `Map ${tenant.name}` });
+  await expect(dialog).toBeVisible();
+  const box = dialog.getByRole("searchbox", { name: "Search companies" });
+  await box.fill("Northwind");
+  await box.press("ArrowDown");
+  await box.press("ArrowUp");
+  await box.press("Enter");
+  await expect(dialog.getByRole("option", { selected: true })).toContainText(/northwind/i);
+  await dialog.getByRole("button", { name: "Map to company" }).click();
+  await expect(dialog.getByRole("status")).toContainText(/is mapped to northwind/i);
+  await expect(row.getByTestId("mapping-status")).toHaveText(/Mapped/);
+  await expect(page.getByTestId("count-unmapped")).toHaveText(String(notMapped - 1));
+
+  // Change the company.
+  await expect(dialog.getByText("Change the company")).toBeVisible();
+  await pickInModal(dialog, tenant.name.split(" ")[0]);
+  await dialog.getByRole("button", { name: "Save company" }).click();
+  await expect(dialog.getByRole("status")).toContainText("is mapped to");
+  await expect(row.getByTestId("mapped-company")).not.toHaveText(/^northwind/i);
+
+  // Ignore, then undo: the company picker is back at once.
+  await dialog.getByRole("button", { name: "Ignore tenant" }).click();
+  await expect(dialog.getByRole("status")).toContainText("is ignored");
+  await expect(row.getByTestId("mapping-status")).toHaveText(/Ignored/);
+  await dialog.getByRole("button", { name: "Undo ignore" }).click();
+  await expect(dialog.getByRole("searchbox", { name: "Search companies" })).toBeVisible();
+  await expect(row.getByTestId("mapping-status")).toHaveText(/Not mapped/);
+
+  // Ignore again and reset everything: the picker again.
+  await dialog.getByRole("button", { name: "Ignore tenant" }).click();
+  await expect(dialog.getByRole("button", { name: "Reset mapping" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Reset mapping" }).click();
+  await expect(dialog.getByRole("searchbox", { name: "Search companies" })).toBeVisible();
+
+  // Every change is in the history, newest first, with who made it.
+  await expect(dialog.getByTestId("mapping-history").getByRole("listitem")).toHaveCount(6);
+  await expect(dialog.getByTestId("mapping-history").getByRole("listitem").first()).toContainText("Eddie Editor · reset");
+
+  // Escape closes the modal.
+  await box.press("Escape");
+  await expect(dialog).toHaveCount(0);
+});
+
+test("a suggestion is accepted in one click, and the rest all at once", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await openCustomers(page);
+  const withSuggestion = page.getByTestId("mapping-row").filter({ has: page.getByTestId("suggestion") });
+  const first = withSuggestion.first();
+  const company = (await first.getByTestId("suggestion").locator("span").first().innerText()).trim();
+  await first.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByText("Mapped 1 tenant(s) to their suggested companies.")).toBeVisible();
+  await expect(page.getByTestId("mapped-company").filter({ hasText: company })).toHaveCount(1);
+
+  const remaining = await withSuggestion.count();
+  expect(remaining).toBeGreaterThan(0);
+  await page.getByRole("button", { name: `Accept ${remaining} suggestions` }).click();
+  await expect(page.getByText(`Mapped ${remaining} tenant(s) to their suggested companies.`)).toBeVisible();
+  await expect(withSuggestion).toHaveCount(0);
+  // The counts and the filters follow.
+  await page.getByLabel("Status filter").selectOption("mapped");
+  await expect(page.getByTestId("mapping-row").first().getByTestId("mapping-status")).toHaveText(/Mapped/);
+  await page.getByLabel("Status filter").selectOption("all");
+  await page.getByLabel("Hide mapped").check();
+  for (const status of await page.getByTestId("mapping-status").allInnerTexts()) expect(status).not.toMatch(/^Mapped/);
+});
+
+test("an offer without a fitting service gets one created from the template", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await page.goto("/mapping/services");
+  await expect(page.getByRole("heading", { name: "Service mapping" })).toBeVisible();
+  const offers = (await api(page, "mapping/offers")).body.rows;
+  let target: any = null;
+  for (const o of offers.filter((o: any) => o.state === "unmapped")) {
+    const draft = (await api(page, "mapping/service_draft", { offer_key: o.offer_key })).body;
+    if (draft.existing_service_id === null) { target = { ...o, draft }; break; }
+  }
+  expect(target, "an offer whose service does not exist yet").not.toBeNull();
+  const row = page.getByTestId("offer-row").filter({ hasText: target.offer_name }).filter({ hasText: target.term }).filter({ hasText: target.billing }).first();
+  await row.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("region", { name: "Create a service" })).toBeVisible();
+  await expect(dialog.getByLabel("Service name")).toHaveValue(target.draft.name);
+  await dialog.getByLabel("Price (per unit and period)").fill("17.50");
+  await dialog.getByLabel("Cost", { exact: true }).fill("14.00");
+  await dialog.getByRole("button", { name: "Create service and map" }).click();
+  await expect(dialog.getByRole("status")).toContainText(`billed through ${target.draft.name}`);
+  const services = await (await page.request.get(`${simUrl}/_sim/autotask/services`)).json();
+  const created = services.filter((s: any) => s.name === target.draft.name);
+  expect(created).toHaveLength(1);
+  expect(created[0].unitPrice).toBe(17.5);
+
+  // Ignore, undo and reset an offer too.
+  await dialog.getByRole("button", { name: "Ignore offer" }).click();
+  await expect(dialog.getByRole("status")).toContainText("ignored");
+  await dialog.getByRole("button", { name: "Undo ignore" }).click();
+  await expect(dialog.getByRole("searchbox", { name: "Search services" })).toBeVisible();
+  await dialog.getByRole("searchbox", { name: "Search services" }).fill(target.draft.name);
+  await dialog.getByRole("option").first().click();
+  await dialog.getByRole("button", { name: "Map to service" }).click();
+  await expect(dialog.getByRole("status")).toContainText(`billed through ${target.draft.name}`);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(row.getByTestId("mapped-service")).toHaveText(target.draft.name);
+});
+
+test("a Viewer sees no edit controls and the server refuses their changes", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await openCustomers(page);
+  await expect(page.getByTestId("mapping-row").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Accept" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Refresh from Autotask" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Copy ID" })).toHaveCount(0);
+  // History is for everyone.
+  await page.getByRole("button", { name: "History" }).first().click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  await page.goto("/mapping/services");
+  await expect(page.getByTestId("offer-row").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
+
+  const tenant = (await api(page, "mapping/customers")).body.rows[0].tenant_id;
+  for (const [endpoint, form] of [
+    ["mapping/save_tenant", { tenant_id: tenant, action: "ignore", version: "0" }],
+    ["mapping/companies", {}],
+    ["mapping/refresh", {}],
+    ["mapping/create_service", { offer_key: "x", name: "x", unit_price: "1", unit_cost: "", version: "0" }],
+    ["contracts/create", { tenant_id: tenant, group_key: "P1Y:2026-01-01:2026-12-31" }],
+    ["contracts/sync", { dry_run: "true" }],
+  ] as const) {
+    const r = await api(page, endpoint, form as Record<string, string>);
+    expect(r.status, endpoint).toBe(403);
+  }
+});
+
+test("an Admin copies a tenant id", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signIn(page, "Ada Admin");
+  await openCustomers(page);
+  const row = page.getByTestId("mapping-row").first();
+  const id = await row.getAttribute("data-tenant");
+  await row.getByRole("button", { name: "Copy ID" }).click();
+  await expect(page.getByText(`Copied tenant id ${id}.`)).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+});
