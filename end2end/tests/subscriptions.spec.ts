@@ -1,4 +1,4 @@
-import { expect, signIn, test } from "./fixtures";
+import { api, expect, signIn, simUrl, test } from "./fixtures";
 
 test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links", async ({ page }) => {
   await signIn(page, "Eddie Editor");
@@ -21,6 +21,22 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
   await expect(card.getByTestId("last-sync")).toHaveText(/just now|min ago/);
   await expect(card.getByTestId("last-sync")).toHaveAttribute("title", /UTC$/);
   await expect(card.getByRole("link", { name: "Open in Partner Center" })).toHaveAttribute("href", /partner\.microsoft\.com/);
+
+  // The PSA link appears once the tenant is mapped to its Autotask company.
+  expect((await api(page, "mapping/refresh")).status).toBe(200);
+  const row = (await api(page, "mapping/customers")).body.rows.find((r: any) => r.name === name);
+  if (row.state !== "mapped") {
+    await expect(card.getByRole("link", { name: "Not mapped to Autotask" })).toBeVisible();
+    const seeded = await (await page.request.get(`${simUrl}/_sim/autotask-company-of/${row.tenant_id}`)).json();
+    const saved = await api(page, "mapping/save_tenant", {
+      tenant_id: row.tenant_id, action: "map", company_id: String(seeded.companyId), version: String(row.version),
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await page.reload();
+  }
+  const company = (await api(page, "mapping/customers")).body.rows.find((r: any) => r.name === name).company_id;
+  const psa = card.getByRole("link", { name: "Open company in Autotask" });
+  await expect(psa).toHaveAttribute("href", new RegExp(`ExecuteCommand\\.aspx\\?.*Code=OpenAccount.*AccountID=${company}`));
 
   const rows = page.getByTestId("subscription-row");
   expect(await rows.count()).toBeGreaterThan(3);

@@ -26,6 +26,7 @@ fn Products() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let catalog = Resource::new(move || version.get(), |_| product_catalog());
     let feedback = RwSignal::new(None::<Result<String, String>>);
+    let row_feedback = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -76,6 +77,7 @@ fn Products() -> impl IntoView {
             </label>
             <Feedback message=feedback.into() />
         </section>
+        <Feedback message=row_feedback.into() />
         <Transition fallback=|| view! { <p class="mt-6 text-slate-400">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match catalog.await {
@@ -92,7 +94,7 @@ fn Products() -> impl IntoView {
                                         <th class="px-3 py-2"></th>
                                     </tr>
                                 </thead>
-                                <tbody>{c.skus.into_iter().map(|s| view! { <SkuRow s version /> }).collect_view()}</tbody>
+                                <tbody>{c.skus.into_iter().map(|s| view! { <SkuRow s version saved=row_feedback /> }).collect_view()}</tbody>
                             </table>
                         </div>
                     }.into_any(),
@@ -104,22 +106,23 @@ fn Products() -> impl IntoView {
 }
 
 #[component]
-fn SkuRow(s: SkuLine, version: RwSignal<u32>) -> impl IntoView {
+fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
     let name = RwSignal::new(s.override_name.clone().unwrap_or_default());
     let cost = RwSignal::new(s.monthly_cost.map(|c| format!("{c:.2}")).unwrap_or_default());
-    let feedback = RwSignal::new(None::<Result<String, String>>);
     let sku = s.sku_id.clone();
+    let part = s.part_number.clone();
     let save = move |_| {
-        let sku = sku.clone();
+        let (sku, part) = (sku.clone(), part.clone());
         spawn_local(async move {
             let n = name.get_untracked();
             let c = cost.get_untracked();
             match set_sku_override(sku, Some(n).filter(|n| !n.trim().is_empty()), Some(c).filter(|c| !c.trim().is_empty())).await {
+                // Said above the table: the rows are drawn again with the saved values.
                 Ok(()) => {
-                    feedback.set(Some(Ok("Saved.".into())));
+                    saved.set(Some(Ok(format!("Saved {part}."))));
                     version.update(|v| *v += 1);
                 }
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
+                Err(e) => saved.set(Some(Err(format!("{part} was not saved: {e}")))),
             }
         });
     };
@@ -132,7 +135,6 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>) -> impl IntoView {
             <td class="px-3 py-2"><input class="w-24 rounded border border-slate-300 px-2 py-1" inputmode="decimal" aria-label=format!("Monthly cost for {}", s.part_number) prop:value=cost on:input=move |ev| cost.set(event_target_value(&ev)) /></td>
             <td class="px-3 py-2">
                 <button class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" on:click=save>"Save"</button>
-                <Feedback message=feedback.into() />
             </td>
         </tr>
     }

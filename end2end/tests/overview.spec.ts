@@ -1,0 +1,79 @@
+import { expect, signIn, test } from "./fixtures";
+
+const BASIC = "O365_BUSINESS_ESSENTIALS";
+const CSV_HEADER = "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names";
+
+test("an Admin uploads Microsoft's product names and prices a product; the overview counts its waste", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await page.goto("/settings/products");
+  await expect(page.getByRole("heading", { name: "Product names" })).toBeVisible();
+  const basic = page.getByTestId("sku-row").filter({ hasText: BASIC });
+  await expect(basic).toHaveCount(1);
+
+  // A malformed file is refused with a reason, and the names in use stay.
+  const before = await page.getByTestId("names-source").innerText();
+  await page.getByLabel("Upload Microsoft's licensing CSV").setInputFiles({
+    name: "wrong.csv", mimeType: "text/csv", buffer: Buffer.from("Name,Price\nfoo,1\n"),
+  });
+  await expect(page.getByRole("alert")).toContainText(/String_Id|GUID|column/i);
+  await expect(page.getByTestId("names-source")).toHaveText(before);
+
+  // Microsoft's format (one row per service plan): the product's new name is used at once.
+  const csv = [
+    CSV_HEADER,
+    `Microsoft 365 Business Basic (2027 name),${BASIC},3b555118-da6a-4418-894f-7df1e2096870,EXCHANGE_S_STANDARD,9aaf7827-d63c-4b61-89c3-182f06f82e5c,EXCHANGE ONLINE (PLAN 1)`,
+    `Microsoft 365 Business Basic (2027 name),${BASIC},3b555118-da6a-4418-894f-7df1e2096870,MCOSTANDARD,0feaeb32-d00e-4d66-bd5a-43b5b83db82c,SKYPE FOR BUSINESS ONLINE (PLAN 2)`,
+  ].join("\r\n");
+  await page.getByLabel("Upload Microsoft's licensing CSV").setInputFiles({
+    name: "licensing-2027.csv", mimeType: "text/csv", buffer: Buffer.from(csv),
+  });
+  await expect(page.getByText("licensing-2027.csv: 1 products read")).toBeVisible();
+  await expect(page.getByTestId("names-source")).toContainText("In use: licensing-2027.csv");
+  await expect(basic).toContainText("Microsoft 365 Business Basic (2027 name)");
+
+  // A price makes the product's unused seats count in dollars on the overview.
+  await page.goto("/overview");
+  await expect(page.getByRole("heading", { name: "Seats overview" })).toBeVisible();
+  const costBefore = await page.getByTestId("total-waste-cost").innerText();
+  // A price not used before, so a rerun against the same database changes the figure too.
+  const price = (5 + Math.random() * 5).toFixed(2);
+  await page.goto("/settings/products");
+  await basic.getByRole("textbox", { name: `Monthly cost for ${BASIC}` }).fill(price);
+  await basic.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Saved ${BASIC}.` })).toBeVisible();
+  await page.goto("/overview");
+  await expect(page.getByTestId("total-waste-cost")).not.toHaveText(costBefore);
+});
+
+test("the overview lists the worst first, and spare seats are not waste", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await page.goto("/overview");
+  await expect(page.getByRole("heading", { name: "Seats overview" })).toBeVisible();
+  const rows = page.getByTestId("overview-row");
+  await expect(rows.first()).toBeVisible();
+  const dollars = (s: string) => (s.startsWith("$") ? Number(s.replace(/[$,]/g, "")) : 0);
+  const costs = (await rows.getByTestId("waste-cost").allInnerTexts()).map(dollars);
+  expect(costs).toEqual([...costs].sort((a, b) => b - a));
+
+  // Keep as many spare seats as the worst tenant has unused: it no longer wastes anything.
+  const worst = rows.first();
+  const name = (await worst.getByRole("link").first().innerText()).trim();
+  const unused = Number((await worst.locator("td").nth(3).innerText()).replace(/,/g, ""));
+  expect(unused).toBeGreaterThan(0);
+  const wastedBefore = Number((await page.getByTestId("total-wasted").innerText()).replace(/,/g, ""));
+  const spare = worst.getByRole("spinbutton", { name: `Spare seats for ${name}` });
+  const wastedHere = Number((await worst.locator("td").nth(5).innerText()).replace(/,/g, ""));
+  await spare.fill(String(unused));
+  await spare.press("Enter");
+  await expect(page.getByTestId("total-wasted")).toHaveText((wastedBefore - wastedHere).toLocaleString("en-US"));
+  const same = rows.filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(same.getByTestId("waste-cost")).toHaveText("—");
+
+  // A Viewer sees the numbers but cannot change spare seats.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByText("You have signed out.")).toBeVisible();
+  await signIn(page, "Vera Viewer");
+  await page.goto("/overview");
+  await expect(rows.first()).toBeVisible();
+  await expect(page.getByRole("spinbutton")).toHaveCount(0);
+});
