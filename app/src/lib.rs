@@ -50,6 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    api::me::SignedIn::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/seatsync.css" />
         <Title formatter=|page: String| if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") } />

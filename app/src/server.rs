@@ -70,28 +70,46 @@ impl Caller {
     }
 }
 
-/// The signed-in user as read once for the current request. A server-rendered page calls
-/// several server functions; each checks the role, and reading the user once serves them all.
+/// The signed-in user as read once for the current request. A middleware reads it before the
+/// page or server function runs (`RequestUser::load`): the page frame needs it synchronously,
+/// and every role check of the request reuses it.
 #[derive(Clone, Default)]
 pub struct RequestUser(Arc<tokio::sync::OnceCell<Option<seatsync_db::users::User>>>);
 
-/// The signed-in user, if any, read fresh from the database (once per request) so that a role
-/// change or removal takes effect on the very next request.
-pub async fn signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
-    let cache = use_context::<RequestUser>().unwrap_or_default();
-    cache.0.get_or_try_init(|| read_signed_in_user(ctx)).await.cloned()
+impl RequestUser {
+    /// Reads the user of `session`, fresh from the database, so that a role change or removal
+    /// takes effect on the very next request.
+    pub async fn load(pool: &PgPool, session: &Session) -> Result<Self, AppError> {
+        let user = read_user(pool, session).await?;
+        Ok(Self(Arc::new(tokio::sync::OnceCell::new_with(Some(user)))))
+    }
+
+    /// The user, when already read for this request.
+    pub fn loaded(&self) -> Option<&seatsync_db::users::User> {
+        self.0.get().and_then(Option::as_ref)
+    }
 }
 
-async fn read_signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
-    let session: Session = leptos_axum::extract()
+/// The signed-in user, if any, read once per request (see `RequestUser`).
+pub async fn signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
+    let cache = use_context::<RequestUser>().unwrap_or_default();
+    cache
+        .0
+        .get_or_try_init(|| async {
+            let session: Session = leptos_axum::extract().await.map_err(|e| AppError::internal("reading the session", e))?;
+            read_user(&ctx.pool, &session).await
+        })
         .await
-        .map_err(|e| AppError::internal("reading the session", e))?;
+        .cloned()
+}
+
+async fn read_user(pool: &PgPool, session: &Session) -> Result<Option<seatsync_db::users::User>, AppError> {
     let id: Option<Uuid> = session
         .get(SESSION_USER_ID)
         .await
         .map_err(|e| AppError::internal("reading the session", e))?;
     let Some(id) = id else { return Ok(None) };
-    match seatsync_db::users::find(&ctx.pool, id).await {
+    match seatsync_db::users::find(pool, id).await {
         Ok(user) => Ok(Some(user)),
         Err(seatsync_db::DbError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),

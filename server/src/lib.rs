@@ -97,8 +97,9 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     };
     let provide = move || {
         provide_context(context.clone());
-        // Fresh for every request: see `RequestUser`.
-        provide_context(app::server::RequestUser::default());
+        // The user `auth::load_user` read for this request (see `RequestUser`).
+        let user = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<app::server::RequestUser>().cloned());
+        provide_context(user.unwrap_or_default());
     };
     let routes = generate_route_list(App);
     tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");
@@ -123,6 +124,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         .route("/healthz", get(healthz).with_state(pool.clone()))
         .merge(auth::router(auth_state))
         .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(pool.clone(), auth::load_user))
         .layer(axum::middleware::from_fn(auth::require_sign_in))
         .layer(session_layer(config, pool).await?)
         .layer(TraceLayer::new_for_http()))

@@ -21,10 +21,42 @@ impl Me {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<seatsync_db::users::User> for Me {
+    fn from(u: seatsync_db::users::User) -> Self {
+        Me { role: u.role(), name: u.display_name, email: u.email }
+    }
+}
+
+/// Who is signed in, known when the page starts rendering: read on the server from the user the
+/// request loaded, and handed to the browser with the page. Pages need it synchronously, and
+/// a page built inside a `Suspense` waiting for it would be built (and would fetch its data)
+/// more than once on the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedIn(pub Option<Me>);
+
+impl SignedIn {
+    /// At the root of the app, once: on the server from the request, in the browser from the
+    /// page's serialised data.
+    pub fn provide() {
+        let me = leptos::server::SharedValue::new(|| {
+            #[cfg(feature = "ssr")]
+            {
+                use_context::<crate::server::RequestUser>().and_then(|u| u.loaded().cloned()).map(Me::from)
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                None::<Me>
+            }
+        });
+        provide_context(SignedIn(me.into_inner()));
+    }
+}
+
 /// The signed-in user, or `None`. Open to everyone: the sign-in page asks it too.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let ctx = crate::server::context();
     let user = crate::server::signed_in_user(&ctx).await?;
-    Ok(user.map(|u| Me { role: u.role(), name: u.display_name, email: u.email }))
+    Ok(user.map(Me::from))
 }

@@ -5,7 +5,7 @@ use leptos_router::{components::A, hooks::use_location};
 use seatsync_domain::Role;
 
 use crate::{
-    api::me::{current_user, Me},
+    api::me::{Me, SignedIn},
     pages::errors::Forbidden,
 };
 
@@ -30,29 +30,18 @@ const NAV: &[NavItem] = &[
 /// Frames a signed-in page. The signed-in user is provided as context to the page inside.
 #[component]
 pub fn Layout(children: ChildrenFn) -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_user());
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <div class="p-8 text-slate-500">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => {
-                        provide_context(me.clone());
-                        view! {
-                            <div class="min-h-screen flex flex-col">
-                                <TopBar me=me.clone() />
-                                <main class="flex-1 mx-auto w-full max-w-7xl px-6 py-8">
-                                    {children.with_value(|c| c())}
-                                </main>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    Ok(None) => view! { <SignedOut /> }.into_any(),
-                    Err(e) => view! { <p class="p-8 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match use_context::<SignedIn>().and_then(|s| s.0) {
+        Some(me) => {
+            provide_context(me.clone());
+            view! {
+                <div class="min-h-screen flex flex-col">
+                    <TopBar me=me.clone() />
+                    <main class="flex-1 mx-auto w-full max-w-7xl px-6 py-8">{children()}</main>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! { <SignedOut /> }.into_any(),
     }
 }
 

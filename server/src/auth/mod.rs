@@ -167,6 +167,24 @@ pub async fn require_sign_in(session: Session, req: Request, next: Next) -> Resp
     Redirect::to(&format!("/signin?next={encoded}")).into_response()
 }
 
+/// Reads the signed-in user once, before the page or server function runs, for everything the
+/// request renders or checks (`app::server::RequestUser`). Static files skip it.
+pub async fn load_user(State(pool): State<PgPool>, session: Session, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    match app::server::RequestUser::load(&pool, &session).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading the signed-in user");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "SeatSync cannot read your session right now: the database did not answer. Try again in a moment.").into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
