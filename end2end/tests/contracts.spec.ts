@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { api, expect, signIn, simUrl, test } from "./fixtures";
+import { api, expect, open, signIn, simUrl, test } from "./fixtures";
 
 /**
  * Maps the last tenant that has a seeded company (via its suggestion) and every offer (to the
@@ -29,7 +29,7 @@ async function prepare(page: Page) {
 test("create a contract in one click, see it drift from Partner Center, and update it", async ({ page }) => {
   await signIn(page, "Eddie Editor");
   const tenant = await prepare(page);
-  await page.goto(`/contracts?tenant=${tenant.tenant_id}`);
+  await open(page, `/contracts?tenant=${tenant.tenant_id}`);
   await expect(page.getByTestId("contracts-card").getByRole("heading", { name: tenant.name })).toBeVisible();
   await expect(page.getByTestId("tenant-mapping")).toContainText("Billed as");
 
@@ -74,7 +74,7 @@ test("create a contract in one click, see it drift from Partner Center, and upda
 
 test("a Viewer reads contracts but cannot act", async ({ page }) => {
   await signIn(page, "Vera Viewer");
-  await page.goto("/contracts");
+  await open(page, "/contracts");
   await page.getByRole("list", { name: "Tenants" }).getByRole("link").first().click();
   await expect(page.getByTestId("contracts-card")).toBeVisible();
   await expect(page.getByRole("button", { name: "Create contract" })).toHaveCount(0);

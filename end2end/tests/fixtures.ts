@@ -26,6 +26,12 @@ export async function signIn(page: Page, who: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
+/** Opens `url` and waits until the page is hydrated: input typed before that is lost. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
 /** Calls a server function as the signed-in page's user; returns status and JSON body. */
 export async function api(page: Page, endpoint: string, form: Record<string, string> = {}) {
   const res = await page.request.post(`/api/${endpoint}`, { form, headers: { Accept: "application/json" } });

@@ -1,10 +1,10 @@
 import type { Locator, Page } from "@playwright/test";
-import { api, expect, signIn, simUrl, test } from "./fixtures";
+import { api, expect, open, signIn, simUrl, test } from "./fixtures";
 
 const rowOf = (page: Page, name: string) => page.getByTestId("mapping-row").filter({ hasText: name });
 
 async function openCustomers(page: Page) {
-  await page.goto("/mapping/customers");
+  await open(page, "/mapping/customers");
   await expect(page.getByRole("heading", { name: "Customer mapping" })).toBeVisible();
 }
 
@@ -101,7 +101,7 @@ test("a suggestion is accepted in one click, and the rest all at once", async ({
 test("an offer without a fitting service gets one created from the template", async ({ page }) => {
   await signIn(page, "Eddie Editor");
   await ensureCompanies(page);
-  await page.goto("/mapping/services");
+  await open(page, "/mapping/services");
   await expect(page.getByRole("heading", { name: "Service mapping" })).toBeVisible();
   const offers = (await api(page, "mapping/offers")).body.rows;
   let target: any = null;
@@ -150,7 +150,7 @@ test("a Viewer sees no edit controls and the server refuses their changes", asyn
   await expect(page.getByRole("dialog")).toBeVisible();
   await page.keyboard.press("Escape");
 
-  await page.goto("/mapping/services");
+  await open(page, "/mapping/services");
   await expect(page.getByTestId("offer-row").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Edit" })).toHaveCount(0);
 

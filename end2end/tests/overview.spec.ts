@@ -1,11 +1,11 @@
-import { expect, signIn, test } from "./fixtures";
+import { expect, open, signIn, test } from "./fixtures";
 
 const BASIC = "O365_BUSINESS_ESSENTIALS";
 const CSV_HEADER = "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names";
 
 test("an Admin uploads Microsoft's product names and prices a product; the overview counts its waste", async ({ page }) => {
   await signIn(page, "Ada Admin");
-  await page.goto("/settings/products");
+  await open(page, "/settings/products");
   await expect(page.getByRole("heading", { name: "Product names" })).toBeVisible();
   const basic = page.getByTestId("sku-row").filter({ hasText: BASIC });
   await expect(basic).toHaveCount(1);
@@ -32,22 +32,22 @@ test("an Admin uploads Microsoft's product names and prices a product; the overv
   await expect(basic).toContainText("Microsoft 365 Business Basic (2027 name)");
 
   // A price makes the product's unused seats count in dollars on the overview.
-  await page.goto("/overview");
+  await open(page, "/overview");
   await expect(page.getByRole("heading", { name: "Seats overview" })).toBeVisible();
   const costBefore = await page.getByTestId("total-waste-cost").innerText();
   // A price not used before, so a rerun against the same database changes the figure too.
   const price = (5 + Math.random() * 5).toFixed(2);
-  await page.goto("/settings/products");
+  await open(page, "/settings/products");
   await basic.getByRole("textbox", { name: `Monthly cost for ${BASIC}` }).fill(price);
   await basic.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Saved ${BASIC}.` })).toBeVisible();
-  await page.goto("/overview");
+  await open(page, "/overview");
   await expect(page.getByTestId("total-waste-cost")).not.toHaveText(costBefore);
 });
 
 test("the overview lists the worst first, and spare seats are not waste", async ({ page }) => {
   await signIn(page, "Eddie Editor");
-  await page.goto("/overview");
+  await open(page, "/overview");
   await expect(page.getByRole("heading", { name: "Seats overview" })).toBeVisible();
   const rows = page.getByTestId("overview-row");
   await expect(rows.first()).toBeVisible();
@@ -73,7 +73,7 @@ test("the overview lists the worst first, and spare seats are not waste", async 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByText("You have signed out.")).toBeVisible();
   await signIn(page, "Vera Viewer");
-  await page.goto("/overview");
+  await open(page, "/overview");
   await expect(rows.first()).toBeVisible();
   await expect(page.getByRole("spinbutton")).toHaveCount(0);
 });

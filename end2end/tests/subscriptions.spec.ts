@@ -1,4 +1,4 @@
-import { api, expect, signIn, simUrl, test } from "./fixtures";
+import { api, expect, open, signIn, simUrl, test } from "./fixtures";
 
 test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links", async ({ page }) => {
   await signIn(page, "Eddie Editor");
@@ -62,7 +62,7 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
 
 test("a Viewer browses subscriptions but cannot start a sync", async ({ page }) => {
   await signIn(page, "Vera Viewer");
-  await page.goto("/subscriptions");
+  await open(page, "/subscriptions");
   await expect(page.getByRole("heading", { name: "NCE subscriptions" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Sync all tenants" })).toHaveCount(0);
   await page.getByRole("list", { name: "Tenants" }).getByRole("link").first().click();

@@ -210,7 +210,8 @@ enum SortBy {
 
 fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Ordering {
     match by {
-        SortBy::Product => a.product.to_lowercase().cmp(&b.product.to_lowercase()),
+        // Case-insensitive without allocating: a sort compares a 300-row table ~2,500 times.
+        SortBy::Product => a.product.chars().flat_map(char::to_lowercase).cmp(b.product.chars().flat_map(char::to_lowercase)),
         SortBy::Purchased => a.purchased.cmp(&b.purchased),
         SortBy::Assigned => a.assigned.cmp(&b.assigned),
         SortBy::Unused => a.unused.cmp(&b.unused),
@@ -229,22 +230,23 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
     let rows = StoredValue::new(detail.rows);
     let sort = RwSignal::new((SortBy::Product, true));
     let filter = RwSignal::new(String::new());
+    // Positions into `rows`, filtered and sorted: the rows themselves are cloned only to draw them.
     let shown = Memo::new(move |_| {
         let (by, asc) = sort.get();
         let needle = filter.get().to_lowercase();
-        let mut list: Vec<SubscriptionRow> = rows.with_value(|r| {
-            r.iter()
-                .filter(|s| {
+        rows.with_value(|r| {
+            let mut list: Vec<usize> = (0..r.len())
+                .filter(|&i| {
+                    let s = &r[i];
                     needle.is_empty()
                         || s.product.to_lowercase().contains(&needle)
                         || s.status.as_deref().unwrap_or("").contains(&needle)
                         || s.term.as_deref().unwrap_or("").to_lowercase().contains(&needle)
                 })
-                .cloned()
-                .collect()
-        });
-        list.sort_by(|a, b| if asc { compare(a, b, by) } else { compare(b, a, by) });
-        list
+                .collect();
+            list.sort_by(|&a, &b| if asc { compare(&r[a], &r[b], by) } else { compare(&r[b], &r[a], by) });
+            list
+        })
     });
     let header = move |label: &'static str, by: SortBy| {
         view! {
@@ -367,7 +369,7 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                     </tr>
                 </thead>
                 <tbody>
-                    {move || shown.get().into_iter().map(|s| view! { <SubscriptionLine s /> }).collect_view()}
+                    {move || shown.with(|list| rows.with_value(|r| list.iter().map(|&i| view! { <SubscriptionLine s=r[i].clone() /> }).collect_view()))}
                 </tbody>
             </table>
         </div>
@@ -376,7 +378,8 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
 
 #[component]
 fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
-    let date = |d: Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+    // `NaiveDate`'s Display is YYYY-MM-DD, without parsing a format string per cell.
+    let date = |d: Option<DateTime<Utc>>| d.map(|d| d.date_naive().to_string()).unwrap_or_else(|| "—".into());
     let days_left = s.end.map(|e| (e - Utc::now()).num_days());
     let shared = (s.sku_shared_by > 1).then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
     view! {
