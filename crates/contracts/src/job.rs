@@ -10,14 +10,14 @@
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
-use seatsync_db::contracts as db;
+use seatsync_db::{contracts as db, locks::AdvisoryLock};
 use seatsync_domain::grouping::ContractMatch;
 use uuid::Uuid;
 
 use crate::{
     push::adjustment_date,
     view::{tenant_contracts, Shared},
-    ContractError, Contracts, LockGuard, JOB_LOCK_KEY,
+    ContractError, Contracts, JOB_LOCK_KEY,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,14 +49,11 @@ impl Contracts {
         Ok(run)
     }
 
-    async fn begin_sync(&self, trigger: Trigger, scope: &Scope, dry_run: bool) -> Result<(i64, LockGuard), ContractError> {
+    async fn begin_sync(&self, trigger: Trigger, scope: &Scope, dry_run: bool) -> Result<(i64, AdvisoryLock), ContractError> {
         self.autotask()?;
-        let mut conn = self.pool.acquire().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(JOB_LOCK_KEY).fetch_one(&mut *conn).await?;
-        if !locked {
+        let Some(lock) = AdvisoryLock::try_acquire(&self.pool, JOB_LOCK_KEY).await? else {
             return Err(ContractError::Busy("A contract sync is already running; wait for it to finish.".into()));
-        }
-        let lock = LockGuard(Some(conn));
+        };
         db::abandon_stale_runs(&self.pool).await?;
         let (kind, by) = match trigger {
             Trigger::Schedule => ("schedule", None),
@@ -70,7 +67,7 @@ impl Contracts {
         Ok((run, lock))
     }
 
-    async fn execute_sync(&self, run: i64, scope: Scope, dry_run: bool, mut lock: LockGuard) {
+    async fn execute_sync(&self, run: i64, scope: Scope, dry_run: bool, lock: AdvisoryLock) {
         let before = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0);
         let outcome = self.sync_tenants(run, scope, dry_run).await;
         let used = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0).saturating_sub(before);
@@ -78,13 +75,7 @@ impl Contracts {
         if let Err(e) = db::finish_run(&self.pool, run, error.as_deref(), used as i32).await {
             tracing::error!(run, error = %e, "recording the end of the contract sync failed");
         }
-        if let Some(conn) = lock.0.as_mut() {
-            match sqlx::query("SELECT pg_advisory_unlock($1)").bind(JOB_LOCK_KEY).execute(&mut **conn).await {
-                Ok(_) => drop(lock.0.take()),
-                // Dropping the guard closes the connection, which releases the lock too.
-                Err(e) => tracing::warn!(error = %e, "releasing the contract-sync lock failed; closing its connection"),
-            }
-        }
+        lock.release().await;
         tracing::info!(run, dry_run, autotask_requests = used, error = ?error, "contract sync finished");
     }
 

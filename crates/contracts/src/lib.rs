@@ -18,7 +18,7 @@ pub mod view;
 
 use std::sync::Arc;
 
-use seatsync_db::PgPool;
+use seatsync_db::{locks::AdvisoryLock, PgPool};
 use seatsync_vendors::autotask::Autotask;
 
 pub use error::ContractError;
@@ -57,36 +57,10 @@ impl Contracts {
     /// Holds the tenant's contract lock while `work` runs, so a click, a second tab and the
     /// sync job never plan from the same units at once (adjustments are deltas).
     async fn with_tenant_lock<T>(&self, tenant_id: &str, work: impl std::future::Future<Output = Result<T, ContractError>>) -> Result<T, ContractError> {
-        let mut guard = LockGuard(Some(self.pool.acquire().await.map_err(seatsync_db::DbError::from)?));
-        let conn = guard.0.as_mut().expect("the guard holds its connection until dropped");
-        sqlx::query("SELECT pg_advisory_lock($1, hashtext($2))")
-            .bind(TENANT_LOCK_CLASS)
-            .bind(tenant_id)
-            .execute(&mut **conn)
-            .await
-            .map_err(seatsync_db::DbError::from)?;
+        let lock = AdvisoryLock::acquire_named(&self.pool, TENANT_LOCK_CLASS, tenant_id).await?;
         let out = work.await;
-        let conn = guard.0.as_mut().expect("the guard holds its connection until dropped");
-        match sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))").bind(TENANT_LOCK_CLASS).bind(tenant_id).execute(&mut **conn).await {
-            Ok(_) => {
-                // Unlocked: the connection may serve others again.
-                let _ = guard.0.take();
-            }
-            Err(e) => tracing::warn!(error = %e, "releasing a tenant's contract lock failed; closing its connection"),
-        }
+        lock.release().await;
         out
     }
 }
 
-/// A connection holding a session-level advisory lock. If the work holding it is dropped midway
-/// (a cancelled request, a stopped task) the connection is closed instead of going back to the
-/// pool, which releases the lock; a pooled connection would keep it for ever.
-struct LockGuard(Option<sqlx::pool::PoolConnection<sqlx::Postgres>>);
-
-impl Drop for LockGuard {
-    fn drop(&mut self) {
-        if let Some(conn) = self.0.take() {
-            drop(conn.detach());
-        }
-    }
-}

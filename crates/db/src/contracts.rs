@@ -376,14 +376,10 @@ pub async fn record_run_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &st
 }
 
 pub async fn finish_run(db: impl PgExecutor<'_>, run: i64, error: Option<&str>, autotask_requests: i32) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE contract_sync_runs SET finished_at = now(), error = $2, autotask_requests = $3,
-             status = CASE WHEN $2::text IS NOT NULL THEN 'failed'
-                           WHEN tenants_failed = 0 THEN 'succeeded'
-                           WHEN tenants_failed >= tenants_total THEN 'failed'
-                           ELSE 'partial' END
-         WHERE id = $1",
-    )
+    sqlx::query(&format!(
+        "UPDATE contract_sync_runs SET finished_at = now(), error = $2, autotask_requests = $3, status = {} WHERE id = $1",
+        crate::sync_runs::FINISHED_STATUS
+    ))
     .bind(run)
     .bind(error)
     .bind(autotask_requests)

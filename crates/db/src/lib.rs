@@ -8,6 +8,7 @@
 pub mod autotask_cache;
 pub mod contracts;
 pub mod licences;
+pub mod locks;
 pub mod mappings;
 pub mod product_names;
 pub mod settings;

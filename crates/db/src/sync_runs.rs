@@ -104,15 +104,15 @@ pub async fn record_tenants(db: impl PgExecutor<'_>, run: i64, outcomes: &[Outco
     Ok(())
 }
 
+/// A finished run's status from its error (`$2`) and its tenant counts; shared by the runs of
+/// the licence sync and the contract sync.
+pub(crate) const FINISHED_STATUS: &str = "CASE WHEN $2::text IS NOT NULL THEN 'failed'
+     WHEN tenants_failed = 0 THEN 'succeeded'
+     WHEN tenants_failed >= tenants_total THEN 'failed'
+     ELSE 'partial' END";
+
 pub async fn finish(db: impl PgExecutor<'_>, run: i64, error: Option<&str>) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE sync_runs SET finished_at = now(), error = $2,
-             status = CASE WHEN $2::text IS NOT NULL THEN 'failed'
-                           WHEN tenants_failed = 0 THEN 'succeeded'
-                           WHEN tenants_failed >= tenants_total THEN 'failed'
-                           ELSE 'partial' END
-         WHERE id = $1",
-    )
+    sqlx::query(&format!("UPDATE sync_runs SET finished_at = now(), error = $2, status = {FINISHED_STATUS} WHERE id = $1"))
     .bind(run)
     .bind(error)
     .execute(db)

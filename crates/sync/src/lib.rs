@@ -22,12 +22,11 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use futures::{stream, StreamExt};
-use seatsync_db::{licences, sync_runs, tenants, DbError, PgPool};
+use seatsync_db::{licences, locks::AdvisoryLock, sync_runs, tenants, DbError, PgPool};
 use seatsync_vendors::{
     graph::{Graph, SubscribedSku},
     partner_center::{Customer, PartnerCenter, Subscription},
 };
-use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, Semaphore};
 use uuid::Uuid;
 
@@ -96,19 +95,17 @@ impl LicenceSync {
         Ok(run)
     }
 
-    async fn begin(&self, trigger: Trigger, scope: &Scope) -> Result<(i64, PoolConnection<sqlx::Postgres>), SyncError> {
+    async fn begin(&self, trigger: Trigger, scope: &Scope) -> Result<(i64, AdvisoryLock), SyncError> {
         if let Scope::Tenant(id) = scope {
             match tenants::find(&self.pool, id).await {
                 Err(DbError::NotFound) => return Err(SyncError::UnknownTenant),
                 other => other.map(|_| ())?,
             }
         }
-        // A session-level lock on a connection of its own, released when the run ends.
-        let mut lock = self.pool.acquire().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(LOCK_KEY).fetch_one(&mut *lock).await?;
-        if !locked {
+        // Released when the run ends, or with its connection if the run is dropped half-way.
+        let Some(lock) = AdvisoryLock::try_acquire(&self.pool, LOCK_KEY).await? else {
             return Err(SyncError::AlreadyRunning);
-        }
+        };
         // Holding the lock, any run still marked running was cut short by a crash.
         sync_runs::abandon_stale(&self.pool).await?;
         let (kind, by) = match trigger {
@@ -123,18 +120,14 @@ impl LicenceSync {
         Ok((run, lock))
     }
 
-    async fn execute(&self, run: i64, scope: Scope, mut lock: PoolConnection<sqlx::Postgres>) {
+    async fn execute(&self, run: i64, scope: Scope, lock: AdvisoryLock) {
         let started = std::time::Instant::now();
         let outcome = self.sync_tenants(run, scope).await;
         let error = outcome.err().map(|e| e.to_string());
         if let Err(e) = sync_runs::finish(&self.pool, run, error.as_deref()).await {
             tracing::error!(run, error = %e, "recording the end of the licence sync failed");
         }
-        if let Err(e) = sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_KEY).execute(&mut *lock).await {
-            // Closing the connection releases the lock as well.
-            tracing::warn!(error = %e, "releasing the licence-sync lock failed; closing its connection");
-            lock.detach();
-        }
+        lock.release().await;
         tracing::info!(run, elapsed_ms = started.elapsed().as_millis() as u64, error = ?error, "licence sync finished");
     }
 

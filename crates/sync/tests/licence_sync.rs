@@ -153,6 +153,27 @@ async fn one_sync_at_a_time_and_single_tenant_runs() {
     assert!(matches!(sync.run(Trigger::Schedule, Scope::Tenant("nope".into())).await, Err(SyncError::UnknownTenant)));
 }
 
+#[tokio::test]
+async fn a_run_dropped_half_way_does_not_keep_the_lock() {
+    let (pool, s) = (fresh_pool().await, sim(4).await);
+    let sync = job(&pool, &s, 2);
+    faults(&s, serde_json::json!([{"path": "/v1/customers/*", "kind": "latency", "ms": 300}])).await;
+    // The caller gives up while the run waits on Partner Center: its future is dropped.
+    let cut = tokio::time::timeout(Duration::from_millis(200), sync.run(Trigger::Schedule, Scope::All)).await;
+    assert!(cut.is_err(), "the run was still under way when it was dropped");
+    faults(&s, serde_json::json!([])).await;
+    // Its lock went with its connection (PostgreSQL ends the session a moment later).
+    let started = std::time::Instant::now();
+    let run = loop {
+        match sync.run(Trigger::Schedule, Scope::All).await {
+            Err(SyncError::AlreadyRunning) if started.elapsed() < Duration::from_secs(5) => tokio::time::sleep(Duration::from_millis(50)).await,
+            other => break other.expect("a new run starts once the dropped one is gone"),
+        }
+    };
+    assert_eq!(seatsync_db::sync_runs::find(&pool, run).await.unwrap().status, "succeeded");
+    assert_eq!(count(&pool, "SELECT count(*) FROM sync_runs WHERE finished_at IS NULL").await, 0, "the dropped run is closed as abandoned");
+}
+
 /// A simulator served behind a counter of the requests it is serving at once.
 struct CountedSim {
     sim: Arc<Sim>,

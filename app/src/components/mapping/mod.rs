@@ -34,3 +34,61 @@ pub fn ActionButton(
         </button>
     }
 }
+
+/// How a mapping modal names what it maps and what that is mapped to.
+#[derive(Clone, Copy)]
+pub struct Words {
+    /// "tenant" or "offer".
+    pub noun: &'static str,
+    /// "company" or "service".
+    pub target: &'static str,
+}
+
+/// The modal's body for an ignored item: take the ignore back, or reset it.
+#[leptos::component]
+pub fn IgnoredBody(
+    words: Words,
+    /// Why ignoring matters, after "This tenant is ignored".
+    consequence: &'static str,
+    busy: leptos::prelude::RwSignal<bool>,
+    #[prop(into)] act: leptos::prelude::Callback<crate::api::mapping::MappingAction>,
+) -> impl leptos::IntoView {
+    use crate::api::mapping::MappingAction;
+    use leptos::prelude::*;
+    view! {
+        <p class="text-sm">{format!("This {} is ", words.noun)} <strong>"ignored"</strong> {format!(": {consequence}")}</p>
+        <div class="mt-4 flex flex-wrap gap-2">
+            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>"Reset mapping"</ActionButton>
+        </div>
+    }
+}
+
+/// The modal's body for a mapped item: change what it is mapped to, ignore it, or reset it.
+#[leptos::component]
+pub fn MappedBody(
+    words: Words,
+    /// "Mapped to" or "Billed through".
+    lead: &'static str,
+    target_name: String,
+    /// The target is no longer in Autotask.
+    missing: bool,
+    picker: leptos::prelude::AnyView,
+    busy: leptos::prelude::RwSignal<bool>,
+    #[prop(into)] act: leptos::prelude::Callback<crate::api::mapping::MappingAction>,
+) -> impl leptos::IntoView {
+    use crate::api::mapping::MappingAction;
+    use leptos::prelude::*;
+    view! {
+        <p class="text-sm">{format!("{lead} ")} <strong>{target_name}</strong>
+            {missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
+        </p>
+        <p class="mt-3 text-sm font-medium">{format!("Change the {}", words.target)}</p>
+        <div class="mt-1">{picker}</div>
+        <div class="mt-4 flex flex-wrap gap-2">
+            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::Map)>{format!("Save {}", words.target)}</ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Ignore)>{format!("Ignore {}", words.noun)}</ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>"Reset mapping"</ActionButton>
+        </div>
+    }
+}

@@ -6,7 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api::mapping::{autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState, OfferMappingRow},
     components::{
-        mapping::{history::MappingHistory, ActionButton},
+        mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
@@ -147,29 +147,17 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         }
     };
 
+    let words = Words { noun: "offer", target: "service" };
     view! {
         <Modal title on_close>
             {move || {
                 let r = current.get();
                 match r.state {
                     MappingState::Ignored => view! {
-                        <p class="text-sm">"This offer is " <strong>"ignored"</strong> ": its subscriptions are never pushed to Autotask."</p>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
-                        </div>
+                        <IgnoredBody words consequence="its subscriptions are never pushed to Autotask." busy act=Callback::new(act) />
                     }.into_any(),
                     MappingState::Mapped => view! {
-                        <p class="text-sm">"Billed through " <strong>{r.service_name.clone().unwrap_or_default()}</strong>
-                            {r.service_missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
-                        </p>
-                        <p class="mt-3 text-sm font-medium">"Change the service"</p>
-                        <div class="mt-1">{picker()}</div>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Save service"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore offer"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
-                        </div>
+                        <MappedBody words lead="Billed through" target_name=r.service_name.clone().unwrap_or_default() missing=r.service_missing picker=picker().into_any() busy act=Callback::new(act) />
                     }.into_any(),
                     MappingState::Unmapped => view! {
                         <p class="text-sm">"Pick the Autotask service these subscriptions are billed through, create one, or ignore the offer."</p>

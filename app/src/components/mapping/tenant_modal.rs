@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api::mapping::{autotask_companies, save_tenant_mapping, MappingAction, MappingState, TenantMappingRow},
     components::{
-        mapping::{history::MappingHistory, ActionButton},
+        mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
@@ -84,29 +84,17 @@ pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, 
         }
     };
 
+    let words = Words { noun: "tenant", target: "company" };
     view! {
         <Modal title on_close>
             {move || {
                 let r = current.get();
                 match r.state {
                     MappingState::Ignored => view! {
-                        <p class="text-sm">"This tenant is " <strong>"ignored"</strong> ": nothing about it is pushed to Autotask."</p>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
-                        </div>
+                        <IgnoredBody words consequence="nothing about it is pushed to Autotask." busy act=Callback::new(act) />
                     }.into_any(),
                     MappingState::Mapped => view! {
-                        <p class="text-sm">"Mapped to " <strong>{r.company_name.clone().unwrap_or_default()}</strong>
-                            {r.company_missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
-                        </p>
-                        <p class="mt-3 text-sm font-medium">"Change the company"</p>
-                        <div class="mt-1">{picker()}</div>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Save company"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore tenant"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Reset)>"Reset mapping"</ActionButton>
-                        </div>
+                        <MappedBody words lead="Mapped to" target_name=r.company_name.clone().unwrap_or_default() missing=r.company_missing picker=picker().into_any() busy act=Callback::new(act) />
                     }.into_any(),
                     MappingState::Unmapped => view! {
                         <p class="text-sm">"Pick the Autotask company this tenant is billed as, or ignore the tenant."</p>
