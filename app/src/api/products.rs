@@ -62,7 +62,7 @@ pub async fn product_catalog() -> Result<ProductCatalogInfo, AppError> {
             }
         })
         .collect();
-    skus.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    skus.sort_by_key(|s| s.name.to_lowercase());
     Ok(ProductCatalogInfo {
         upload: upload.map(|u| (u.file_name, u.products, u.uploaded_by_name, u.uploaded_at)),
         bundled_products: seatsync_domain::product_names::bundled().len(),

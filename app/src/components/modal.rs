@@ -17,7 +17,7 @@ pub fn Modal(
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
             let first = el.query_selector("input:not([disabled]), select:not([disabled]), button:not([disabled])").ok().flatten();
-            match first.and_then(|f| wasm_focusable(f)) {
+            match first.and_then(wasm_focusable) {
                 Some(f) => {
                     let _ = f.focus();
                 }

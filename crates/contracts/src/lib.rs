@@ -24,9 +24,9 @@ use seatsync_vendors::autotask::Autotask;
 pub use error::ContractError;
 
 /// Advisory-lock class of per-tenant contract work ("SeatSync contracts").
-const TENANT_LOCK_CLASS: i32 = 0x5ea7_c0;
+const TENANT_LOCK_CLASS: i32 = 0x005e_a7c0;
 /// Advisory-lock key of the contract sync job.
-const JOB_LOCK_KEY: i64 = 0x5ea7_c0_5c;
+const JOB_LOCK_KEY: i64 = 0x5ea7_c05c;
 
 /// The contract service.
 pub struct Contracts {

@@ -134,7 +134,7 @@ impl Catalog {
             return Err(CatalogError::Invalid("A product name can be at most 200 characters.".into()));
         }
         if let Some(cost) = monthly_cost {
-            if !cost.is_finite() || cost < 0.0 || cost > 100_000.0 {
+            if !cost.is_finite() || !(0.0..=100_000.0).contains(&cost) {
                 return Err(CatalogError::Invalid("The monthly cost must be a positive amount (at most 100,000).".into()));
             }
         }

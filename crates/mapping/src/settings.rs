@@ -49,8 +49,8 @@ impl AppSettings {
 
     /// Checks the templates and stores the settings.
     pub async fn save(&self, pool: &PgPool, by: Uuid) -> Result<(), SettingsError> {
-        Template::parse(&self.service_name_template, SERVICE_PLACEHOLDERS).map_err(|e| SettingsError::ServiceTemplate(e))?;
-        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS).map_err(|e| SettingsError::ContractTemplate(e))?;
+        Template::parse(&self.service_name_template, SERVICE_PLACEHOLDERS).map_err(SettingsError::ServiceTemplate)?;
+        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS).map_err(SettingsError::ContractTemplate)?;
         if self.service_billing_code_id.is_some_and(|id| id <= 0) {
             return Err(SettingsError::BillingCode);
         }

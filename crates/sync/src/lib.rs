@@ -31,7 +31,7 @@ use tokio::sync::{mpsc, Semaphore};
 use uuid::Uuid;
 
 /// The advisory-lock key of the licence sync ("SeatSync licences").
-const LOCK_KEY: i64 = 0x5ea7_5c_11ce;
+const LOCK_KEY: i64 = 0x005e_a75c_11ce;
 
 /// Who asked for a run.
 #[derive(Debug, Clone, Copy)]

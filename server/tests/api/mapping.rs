@@ -98,7 +98,7 @@ async fn map_change_ignore_undo_and_reset_each_leave_history() {
     let history = app.ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", &tenant)]).await;
     let actions: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["reset", "undo ignore", "ignore", "change company", "map"]);
-    assert_eq!(history[2]["before"].as_str().unwrap().starts_with("Mapped to"), true);
+    assert!(history[2]["before"].as_str().unwrap().starts_with("Mapped to"));
     assert_eq!(history[2]["after"], "Ignored");
     assert_eq!(history[2]["by"], "Eddie Editor");
     // Mapping to a company Autotask does not have is explained.

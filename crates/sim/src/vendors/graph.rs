@@ -47,7 +47,9 @@ async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Res
         if let Some(existing) = skus.iter_mut().find(|v| v["skuId"] == product.sku_id) {
             existing["prepaidUnits"]["enabled"] = json!(existing["prepaidUnits"]["enabled"].as_i64().unwrap_or(0) + enabled);
             existing["prepaidUnits"]["suspended"] = json!(existing["prepaidUnits"]["suspended"].as_i64().unwrap_or(0) + suspended);
-            existing["subscriptionIds"].as_array_mut().map(|a| a.push(json!(s.id)));
+            if let Some(ids) = existing["subscriptionIds"].as_array_mut() {
+                ids.push(json!(s.id));
+            }
             continue;
         }
         let consumed = customer.consumed.iter().find(|(sku, _)| sku == product.sku_id).map(|(_, q)| *q).unwrap_or(0);
