@@ -103,12 +103,14 @@ pub async fn signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::u
         .cloned()
 }
 
+/// Who the session says is signed in. The user may since have been removed: read the user
+/// (`RequestUser`) before trusting it.
+pub async fn session_user_id(session: &Session) -> Result<Option<Uuid>, AppError> {
+    session.get(SESSION_USER_ID).await.map_err(|e| AppError::internal("reading the session", e))
+}
+
 async fn read_user(pool: &PgPool, session: &Session) -> Result<Option<seatsync_db::users::User>, AppError> {
-    let id: Option<Uuid> = session
-        .get(SESSION_USER_ID)
-        .await
-        .map_err(|e| AppError::internal("reading the session", e))?;
-    let Some(id) = id else { return Ok(None) };
+    let Some(id) = session_user_id(session).await? else { return Ok(None) };
     match seatsync_db::users::find(pool, id).await {
         Ok(user) => Ok(Some(user)),
         Err(seatsync_db::DbError::NotFound) => Ok(None),

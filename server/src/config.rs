@@ -53,6 +53,10 @@ pub struct Config {
     pub halo: HaloConfig,
     pub smtp: SmtpConfig,
     pub sync: SyncConfig,
+    /// `SEATSYNC_PAGE_CACHE_SECONDS` (default 30; 0 turns it off) and `SEATSYNC_PAGE_CACHE_MB`
+    /// (default 64): how long a rendered page may be served again while nothing changes, and
+    /// the memory all kept pages may take (see `page_cache`).
+    pub page_cache: crate::page_cache::PageCacheConfig,
 }
 
 /// The licence sync job.
@@ -414,6 +418,18 @@ impl Config {
         }
         let on_first_start = r.number("SEATSYNC_SYNC_ON_FIRST_START", true, "true or false");
         let sync = SyncConfig { licence_cron, concurrency, on_first_start };
+        let page_cache_seconds = r.number("SEATSYNC_PAGE_CACHE_SECONDS", 30u64, "a whole number of seconds");
+        if page_cache_seconds > 600 {
+            r.problem("SEATSYNC_PAGE_CACHE_SECONDS", "at most 600: pages say how long ago things happened");
+        }
+        let page_cache_mb = r.number("SEATSYNC_PAGE_CACHE_MB", 64usize, "a whole number of megabytes");
+        if !(1..=4096).contains(&page_cache_mb) {
+            r.problem("SEATSYNC_PAGE_CACHE_MB", "between 1 and 4096");
+        }
+        let page_cache = crate::page_cache::PageCacheConfig {
+            max_age: std::time::Duration::from_secs(page_cache_seconds),
+            max_bytes: page_cache_mb * 1024 * 1024,
+        };
 
         if !r.problems.is_empty() {
             return Err(ConfigError { problems: r.problems });
@@ -435,6 +451,7 @@ impl Config {
             halo,
             smtp,
             sync,
+            page_cache,
         })
     }
 

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod config;
 pub mod jobs;
+pub mod page_cache;
 pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -125,6 +126,8 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         .merge(auth::router(auth_state))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(pool.clone(), auth::load_user))
+        // Before the user is read: a page served from the cache needs no more than the session.
+        .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::new(pool.clone(), config.page_cache), page_cache::serve))
         .layer(axum::middleware::from_fn(auth::require_sign_in))
         .layer(session_layer(config, pool).await?)
         .layer(TraceLayer::new_for_http()))

@@ -6,6 +6,7 @@
 //! query is exercised by the integration tests against a real PostgreSQL instead.
 
 pub mod autotask_cache;
+pub mod commits;
 pub mod contracts;
 pub mod licences;
 pub mod locks;
@@ -37,12 +38,25 @@ pub enum DbError {
 
 /// Opens a pool; fails fast (within `acquire_timeout`) when the server is unreachable.
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, DbError> {
+    let options = connect_options(url)?;
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .connect_with(options)
         .await?;
     Ok(pool)
+}
+
+/// The URL's options. A connection to this machine that does not ask for TLS goes without it:
+/// PostgreSQL's default (`prefer`) would encrypt every query and row over loopback, which keeps
+/// nothing from anyone and costs CPU on both ends. An `sslmode` in the URL or
+/// `PGSSLMODE` is always obeyed.
+fn connect_options(url: &str) -> Result<sqlx::postgres::PgConnectOptions, DbError> {
+    use std::str::FromStr;
+    let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
+    let asks_for_tls = url::Url::parse(url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == "sslmode")) || std::env::var_os("PGSSLMODE").is_some();
+    let local = matches!(options.get_host(), "localhost" | "127.0.0.1" | "::1" | "[::1]") || options.get_host().starts_with('/');
+    Ok(if local && !asks_for_tls { options.ssl_mode(sqlx::postgres::PgSslMode::Disable) } else { options })
 }
 
 /// Brings the schema up to date. Safe to run from several instances at once: sqlx takes an
@@ -56,4 +70,20 @@ pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
 pub async fn ping(pool: &PgPool) -> Result<(), DbError> {
     sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::postgres::PgSslMode;
+
+    use super::connect_options;
+
+    #[test]
+    fn tls_is_skipped_only_on_this_machine_and_only_when_not_asked_for() {
+        let mode = |url: &str| format!("{:?}", connect_options(url).unwrap().get_ssl_mode());
+        assert_eq!(mode("postgres://u@127.0.0.1:5432/db"), format!("{:?}", PgSslMode::Disable));
+        assert_eq!(mode("postgres://u@localhost/db"), format!("{:?}", PgSslMode::Disable));
+        assert_eq!(mode("postgres://u@127.0.0.1/db?sslmode=require"), format!("{:?}", PgSslMode::Require));
+        assert_eq!(mode("postgres://u@db.internal/db"), format!("{:?}", PgSslMode::Prefer));
+    }
 }

@@ -33,6 +33,8 @@ fn bad_values_say_what_is_expected() {
         ("SEATSYNC_GRAPH_URL", "ftp://graph"),
         ("SEATSYNC_OIDC_ROLE_MAP", "SeatSync.Admin=boss"),
         ("SEATSYNC_SMTP_PORT", "seventy"),
+        ("SEATSYNC_PAGE_CACHE_SECONDS", "3600"),
+        ("SEATSYNC_PAGE_CACHE_MB", "lots"),
     ]);
     assert_eq!(code, 2, "{stderr}");
     for (key, expected) in [
@@ -43,6 +45,8 @@ fn bad_values_say_what_is_expected() {
         ("SEATSYNC_GRAPH_URL", "absolute http(s) URL"),
         ("SEATSYNC_OIDC_ROLE_MAP", "'boss' is not a role"),
         ("SEATSYNC_SMTP_PORT", "TCP port"),
+        ("SEATSYNC_PAGE_CACHE_SECONDS", "at most 600"),
+        ("SEATSYNC_PAGE_CACHE_MB", "whole number of megabytes"),
     ] {
         let line = stderr.lines().find(|l| l.trim_start().starts_with(&format!("{key}:"))).unwrap_or_else(|| panic!("{key} not named in:\n{stderr}"));
         assert!(line.contains(expected), "{key}: expected '{expected}' in '{line}'");

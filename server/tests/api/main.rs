@@ -7,6 +7,7 @@ mod config_errors;
 mod health;
 mod licences;
 mod mapping;
+mod page_cache;
 mod products;
 mod role_matrix;
 mod sign_in;
