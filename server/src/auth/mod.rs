@@ -16,7 +16,6 @@ use seatsync_db::{users, PgPool};
 use seatsync_domain::RoleMap;
 use serde::Deserialize;
 use tower_sessions::Session;
-use uuid::Uuid;
 
 use self::oidc::{Oidc, PendingSignIn, SignInError};
 
@@ -158,8 +157,7 @@ pub async fn require_sign_in(session: Session, req: Request, next: Next) -> Resp
     if is_public(path) {
         return next.run(req).await;
     }
-    let user: Option<Uuid> = session.get(SESSION_USER_ID).await.ok().flatten();
-    if user.is_some() {
+    if app::server::session_user_id(&session).await.ok().flatten().is_some() {
         return next.run(req).await;
     }
     let wanted = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
