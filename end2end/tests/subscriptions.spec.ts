@@ -7,7 +7,8 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
 
   await page.getByRole("button", { name: "Sync all tenants" }).click();
   const progress = page.getByTestId("sync-progress");
-  await expect(progress).toContainText(/Last licence sync .*: 40 of 40 tenants synced/, { timeout: 30_000 });
+  // The seeded MSP has one tenant whose Graph refuses the app (no consent).
+  await expect(progress).toContainText(/Last licence sync .*: 39 of 40 tenants synced, 1 failed/, { timeout: 30_000 });
 
   const tenants = page.getByRole("list", { name: "Tenants" });
   await expect(tenants.getByRole("link")).toHaveCount(40);
@@ -68,4 +69,37 @@ test("a Viewer browses subscriptions but cannot start a sync", async ({ page }) 
   await page.getByRole("list", { name: "Tenants" }).getByRole("link").first().click();
   await expect(page.getByTestId("tenant-card")).toBeVisible();
   await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
+});
+
+/** Starts a licence sync of every tenant (or joins the one running) and waits for it. */
+async function syncEverything(page: import("@playwright/test").Page) {
+  const started = await api(page, "licences/sync");
+  expect([200, 409], JSON.stringify(started.body)).toContain(started.status);
+  await expect.poll(async () => (await api(page, "licences/sync_status")).body?.running, { timeout: 30_000 }).toBe(false);
+}
+
+test("a tenant whose Graph refuses still shows Partner Center's subscriptions, and grace-period seats are not bought", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await syncEverything(page);
+  const summary = await (await page.request.get(`${simUrl}/_sim/summary`)).json();
+
+  // The seeded tenant without Graph consent: subscriptions stored, seat counts marked failed.
+  await open(page, `/subscriptions?tenant=${summary.graphAccessDenied[0]}`);
+  const card = page.getByTestId("tenant-card");
+  await expect(page.getByTestId("subscription-row").first()).toBeVisible();
+  const failed = card.getByTestId("source-failed");
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText("Microsoft Graph could not be read on the last sync");
+  await expect(failed).toContainText("403");
+  await expect(failed).toContainText("The seat counts (assigned, unused) are unknown until it answers.");
+  await expect(card.getByTestId("source-times")).toHaveText(/Subscriptions (just now|\d+ min ago) · seats failed/);
+
+  // The seeded tenant with an expired subscription in its grace period.
+  await open(page, `/subscriptions?tenant=${summary.gracePeriod[0]}`);
+  const grace = page.getByTestId("product-row").filter({ hasText: "2 seat(s) in grace period" });
+  await expect(grace).toHaveCount(1);
+  await expect(grace.locator("td").nth(1)).toHaveText("6");
+  await expect(grace.locator("td").nth(3)).toHaveText("1");
+  const over = page.getByTestId("product-row").filter({ hasText: "3 seat(s) in grace period" });
+  await expect(over.getByTestId("over-assigned")).toHaveText("2 user(s) lose the licence when the grace period ends");
 });

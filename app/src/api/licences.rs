@@ -51,9 +51,22 @@ pub struct PsaCompany {
     pub url: Option<String>,
 }
 
+/// Where one source of a tenant's licence data stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceStatus {
+    /// When this source last answered and its data was stored; what is shown is as of then.
+    pub synced_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed; `None` when it succeeded.
+    pub error: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantDetail {
     pub tenant: TenantItem,
+    /// Subscriptions, from Partner Center.
+    pub subscriptions_source: SourceStatus,
+    /// Seat counts (bought, assigned), from Microsoft Graph.
+    pub seats_source: SourceStatus,
     pub rows: Vec<SubscriptionRow>,
     pub partner_center_url: String,
     /// "mapped", "ignored" or "unmapped".
@@ -116,13 +129,13 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
         .map(|s| {
             let sku = s.sku_id.as_ref().and_then(|id| skus.iter().find(|k| &k.sku_id == id));
             // Only user-assigned SKUs have a meaningful per-user count.
-            let per_user = sku.filter(|k| k.applies_to.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("user")));
+            let per_user = sku.filter(|k| k.is_user_sku()).map(|k| k.units());
             SubscriptionRow {
                 id: s.id.clone(),
                 product: s.friendly_name.clone().or_else(|| s.offer_name.clone()).unwrap_or_else(|| s.offer_id.clone()),
                 purchased: s.quantity,
-                assigned: per_user.map(|k| k.consumed),
-                unused: per_user.map(|k| (k.enabled + k.warning - k.consumed).max(0)),
+                assigned: per_user.map(|k| k.assigned()),
+                unused: per_user.map(|k| k.unused()),
                 sku_shared_by: s.sku_id.as_ref().map(|id| subs.iter().filter(|o| o.sku_id.as_ref() == Some(id)).count()).unwrap_or(1),
                 term: s.term.clone(),
                 billing_cycle: s.billing_cycle.clone(),
@@ -146,26 +159,27 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
         _ => None,
     };
     let spare_seats = t.spare_seats;
-    let products = skus
-        .iter()
-        .filter(|k| k.applies_to.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("user")) && k.enabled + k.warning > 0)
-        .map(|k| {
-            let purchased = k.enabled + k.warning;
-            let wasted = seatsync_domain::seats::wasted(purchased, k.consumed, i64::from(spare_seats));
-            let price = names.monthly_cost(&k.sku_id);
-            crate::api::overview::ProductLine {
-                sku_id: k.sku_id.clone(),
-                name: names.name(&k.sku_id, &k.sku_part_number),
-                purchased,
-                assigned: k.consumed,
-                unused: seatsync_domain::seats::unused(purchased, k.consumed),
-                wasted,
-                monthly_cost_per_seat: price,
-                waste_cost: seatsync_domain::seats::monthly_cost(wasted, price),
-            }
+    let products = seatsync_licences::overview::tenant_products(pool, &names, &tenant_id, spare_seats)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|p| {
+            // Expiring units belong to an expired subscription of the SKU: its end is when the
+            // grace period started.
+            let expiring_since = (p.expiring > 0)
+                .then(|| {
+                    subs.iter()
+                        .filter(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()) && s.commitment_end.is_some_and(|end| end <= now))
+                        .filter_map(|s| s.commitment_end)
+                        .max()
+                })
+                .flatten();
+            crate::api::overview::ProductLine { expiring_since, ..p.into() }
         })
         .collect();
     Ok(TenantDetail {
+        subscriptions_source: SourceStatus { synced_at: t.subscriptions_synced_at, error: t.subscriptions_error.clone() },
+        seats_source: SourceStatus { synced_at: t.seats_synced_at, error: t.seats_error.clone() },
         partner_center_url: crate::api::links::partner_center_tenant(&t.tenant_id),
         mapping_state: mapping.state.clone(),
         psa_company,

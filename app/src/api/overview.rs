@@ -16,6 +16,12 @@ pub struct ProductLine {
     pub assigned: i64,
     pub unused: i64,
     pub wasted: i64,
+    /// Units of an expired subscription in its grace period: not bought, not in the figures above.
+    pub expiring: i64,
+    /// When the expired subscription holding the expiring units ended, where known.
+    pub expiring_since: Option<DateTime<Utc>>,
+    /// Users assigned beyond the seats bought.
+    pub over_assigned: i64,
     pub monthly_cost_per_seat: Option<f64>,
     pub waste_cost: Option<f64>,
 }
@@ -47,6 +53,9 @@ impl From<seatsync_licences::overview::ProductSeats> for ProductLine {
             assigned: p.assigned,
             unused: p.unused,
             wasted: p.wasted,
+            expiring: p.expiring,
+            expiring_since: None,
+            over_assigned: p.over_assigned,
             monthly_cost_per_seat: p.monthly_cost_per_seat,
             waste_cost: p.waste_cost,
         }

@@ -180,7 +180,7 @@ fn RunStatus(s: ContractRunStatus) -> impl IntoView {
         <div class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="contract-sync">
             <p class="text-sm" role="status">{label}</p>
             {s.running.then(|| view! {
-                <div class="mt-2 h-2 overflow-hidden rounded bg-slate-100"><div class="h-2 bg-indigo-500 transition-all" style=format!("width: {pct}%")></div></div>
+                <crate::components::progress::ProgressBar percent=pct label="Contract sync progress" />
             })}
             {s.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> })}
             {(!failures.is_empty()).then(|| view! {

@@ -9,8 +9,9 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, StartLicenceSync, SubscriptionRow, SyncStatus, TenantDetail},
+        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, SourceStatus, StartLicenceSync, SubscriptionRow, SyncStatus, TenantDetail},
         me::Me,
+        overview::ProductLine,
     },
     components::{layout::RequireRole, seat_chart::SeatChart, tenant_picker::TenantPicker},
 };
@@ -177,11 +178,7 @@ fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
                         <span role="status">{label}</span>
                         {s.running.then(|| view! { <span class="text-slate-500">{format!("{pct}%")}</span> })}
                     </div>
-                    {s.running.then(|| view! {
-                        <div class="mt-2 h-2 overflow-hidden rounded bg-slate-100">
-                            <div class="h-2 bg-indigo-500 transition-all" style=format!("width: {pct}%")></div>
-                        </div>
-                    })}
+                    {s.running.then(|| view! { <crate::components::progress::ProgressBar percent=pct label="Licence sync progress" /> })}
                     {s.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> })}
                     {(!failures.is_empty()).then(|| view! {
                         <details class="mt-2 text-sm">
@@ -195,6 +192,40 @@ fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
             }
         })
     }
+}
+
+/// "4 min ago", "failed", or "never", for one source of the tenant's data.
+fn source_age(source: &SourceStatus) -> String {
+    match (&source.error, source.synced_at) {
+        (Some(_), _) => "failed".into(),
+        (None, Some(at)) => relative(at),
+        (None, None) => "never".into(),
+    }
+}
+
+/// Says that one source failed on its last attempt, what it said, and how old the data it left
+/// is; nothing when it answered.
+#[component]
+fn SourceNotice(source: SourceStatus, what: &'static str, data: &'static str) -> impl IntoView {
+    source.error.map(|error| {
+        let kept = match source.synced_at {
+            Some(at) => view! {
+                {format!("{data} are from its last good answer, ")}
+                <time datetime=at.to_rfc3339() title=exact(at)>{relative(at)}</time>
+                "."
+            }
+            .into_any(),
+            None => view! { {format!("{data} are unknown until it answers.")} }.into_any(),
+        };
+        view! {
+            <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="alert" data-testid="source-failed">
+                {format!("{what} could not be read on the last sync: ")}
+                <strong>{error}</strong>
+                " "
+                {kept}
+            </p>
+        }
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -283,6 +314,9 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                             None => view! { <span data-testid="last-sync">"never"</span> }.into_any(),
                         }}
                     </p>
+                    <p class="text-xs text-slate-500" data-testid="source-times">
+                        "Subscriptions " {source_age(&detail.subscriptions_source)} " · seats " {source_age(&detail.seats_source)}
+                    </p>
                     <div class="mt-2 flex justify-end gap-2">
                         <a href=detail.partner_center_url.clone() target="_blank" rel="noopener" class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
                             "Open in Partner Center"
@@ -311,30 +345,28 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                     </div>
                 </div>
             </div>
-            {t.last_error.clone().map(|e| view! {
-                <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="alert">
-                    "The last sync of this tenant failed; the data below is from the last good sync. " <strong>{e}</strong>
-                </p>
-            })}
+            <SourceNotice source=detail.subscriptions_source.clone() what="Partner Center" data="The subscriptions below" />
+            <SourceNotice source=detail.seats_source.clone() what="Microsoft Graph" data="The seat counts (assigned, unused)" />
         </article>
         {(!products.is_empty()).then(|| view! {
             <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
                 <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats by product"</h3>
-                <p class="mt-1 text-xs text-slate-500">{format!("Assigned users from Microsoft Graph. The customer may keep {spare} spare seat(s) per product; unused seats beyond that are waste.")}</p>
+                <p class="mt-1 text-xs text-slate-500">{format!("Bought counts the seats paid for (Graph's enabled units); assigned users come from Microsoft Graph. The customer may keep {spare} spare seat(s) per product; unused seats beyond that are waste. Expiring seats belong to an expired subscription in its grace period: nobody pays for them, and they are not counted as bought.")}</p>
                 <table class="mt-2 w-full text-sm" aria-label="Seats by product">
                     <thead class="text-left text-slate-500">
-                        <tr><th class="py-1">"Product"</th><th class="py-1 text-right">"Bought"</th><th class="py-1 text-right">"Assigned"</th><th class="py-1 text-right">"Unused"</th><th class="py-1 text-right">"Wasted"</th></tr>
+                        <tr><th class="py-1">"Product"</th><th class="py-1 text-right">"Bought"</th><th class="py-1 text-right">"Assigned"</th><th class="py-1 text-right">"Unused"</th><th class="py-1 text-right">"Wasted"</th><th class="py-1 pl-4">"Expiring"</th></tr>
                     </thead>
                     <tbody>
-                        {products.into_iter().map(|p| view! {
+                        {products.into_iter().map(|p| { let note = expiring_note(&p); view! {
                             <tr class="border-t border-slate-100" data-testid="product-row">
                                 <td class="py-1">{p.name}</td>
                                 <td class="py-1 text-right tabular-nums">{p.purchased}</td>
                                 <td class="py-1 text-right tabular-nums">{p.assigned}</td>
                                 <td class="py-1 text-right tabular-nums">{p.unused}</td>
                                 <td class="py-1 text-right tabular-nums">{if p.wasted > 0 { view! { <span class="font-semibold text-amber-700">{p.wasted}</span> }.into_any() } else { view! { <span>"0"</span> }.into_any() }}</td>
+                                <td class="py-1 pl-4" data-testid="expiring">{note}</td>
                             </tr>
-                        }).collect_view()}
+                        } }).collect_view()}
                     </tbody>
                 </table>
             </section>
@@ -374,6 +406,26 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
             </table>
         </div>
     }
+}
+
+/// "2 seats since 2026-11-21", and a warning when more users hold the product than seats are
+/// paid for.
+fn expiring_note(p: &ProductLine) -> impl IntoView {
+    let since = p.expiring_since.map(|d| format!(" since {}", d.date_naive())).unwrap_or_default();
+    let expiring = (p.expiring > 0).then(|| view! {
+        <span class="rounded bg-amber-100 px-1.5 text-xs text-amber-900" title="Units of an expired subscription in its grace period before suspension">
+            {format!("{} seat(s) in grace period{since}", p.expiring)}
+        </span>
+    });
+    let over = (p.over_assigned > 0).then(|| {
+        let text = if p.expiring > 0 {
+            format!("{} user(s) lose the licence when the grace period ends", p.over_assigned)
+        } else {
+            format!("{} user(s) more than seats bought", p.over_assigned)
+        };
+        view! { <span class="ml-1 text-xs font-semibold text-red-700" data-testid="over-assigned">{text}</span> }
+    });
+    view! { {expiring} {over} }
 }
 
 #[component]

@@ -48,66 +48,120 @@ pub struct SkuConsumption {
     pub locked_out: i64,
 }
 
-/// One tenant's fresh data, as a sync stores it.
+impl SkuConsumption {
+    /// The units, to which the one seat rule applies (`seatsync_domain::SkuUnits`).
+    pub fn units(&self) -> seatsync_domain::SkuUnits {
+        seatsync_domain::SkuUnits { enabled: self.enabled, warning: self.warning, suspended: self.suspended, locked_out: self.locked_out, consumed: self.consumed }
+    }
+
+    pub fn is_user_sku(&self) -> bool {
+        seatsync_domain::is_user_sku(self.applies_to.as_deref())
+    }
+}
+
+/// What one sync fetched for a tenant, each source on its own: Partner Center's subscriptions
+/// and Graph's seat counts, or why that source failed.
 #[derive(Debug, Clone, Copy)]
 pub struct TenantRows<'a> {
     pub tenant_id: &'a str,
-    pub subscriptions: &'a [Subscription],
-    pub skus: &'a [SkuConsumption],
+    /// Each subscription's `sku_id` is only read when `skus` succeeded too; otherwise the
+    /// link stored by an earlier sync is kept.
+    pub subscriptions: Result<&'a [Subscription], &'a str>,
+    pub skus: Result<&'a [SkuConsumption], &'a str>,
 }
 
-/// Writes one tenant's fresh data in one transaction: subscriptions upserted (missing ones
-/// marked removed, never deleted), consumption replaced, a history point added, and the tenant
-/// stamped as synced.
-pub async fn store_tenant_sync(
-    db: &sqlx::PgPool,
-    tenant_id: &str,
-    subscriptions: &[Subscription],
-    skus: &[SkuConsumption],
-    at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    let mut tx = db.begin().await?;
-    store_tenant_syncs(&mut tx, &[TenantRows { tenant_id, subscriptions, skus }], at).await?;
-    tx.commit().await?;
-    Ok(())
+impl TenantRows<'_> {
+    /// The failures of this attempt in words, `None` when both sources answered.
+    pub fn error(&self) -> Option<String> {
+        match (self.subscriptions, self.skus) {
+            (Ok(_), Ok(_)) => None,
+            (Err(e), Ok(_)) | (Ok(_), Err(e)) => Some(e.to_string()),
+            (Err(a), Err(b)) if a == b => Some(a.to_string()),
+            (Err(a), Err(b)) => Some(format!("{a}; {b}")),
+        }
+    }
 }
 
-/// Writes several tenants' fresh data on `conn`, as [`store_tenant_sync`] does for one, in one
-/// statement per table whatever the number of tenants and rows. Run it in a transaction: the
-/// caller commits, so it can record the tenants' outcomes in the same transaction. Each
-/// subscription belongs to the tenant whose rows list it (its own `tenant_id` field is not read).
+/// Writes what several tenants' syncs fetched, in one statement per table whatever the number
+/// of tenants and rows. For each source that answered: subscriptions upserted (missing ones
+/// marked removed, never deleted), or seat counts replaced with a history point added. A source
+/// that failed keeps its last good data, and the tenant records the error and when that
+/// source last succeeded. Run it in a transaction: the caller commits, so it can record the
+/// tenants' outcomes in the same transaction. Each subscription belongs to the tenant whose rows
+/// list it (its own `tenant_id` field is not read).
 pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
     if tenants.is_empty() {
         return Ok(());
     }
-    let tenant_ids: Vec<&str> = tenants.iter().map(|t| t.tenant_id).collect();
-    let subs = || tenants.iter().flat_map(|t| t.subscriptions.iter().map(move |s| (t.tenant_id, s)));
-    let col = |f: fn(&Subscription) -> Option<String>| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
-    let sub_tenants: Vec<&str> = subs().map(|(t, _)| t).collect();
-    let ids: Vec<String> = subs().map(|(_, s)| s.id.clone()).collect();
-    let offer_ids: Vec<String> = subs().map(|(_, s)| s.offer_id.clone()).collect();
-    let quantities: Vec<i64> = subs().map(|(_, s)| s.quantity).collect();
-    let time_col = |f: fn(&Subscription) -> Option<DateTime<Utc>>| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
-    let flag = |f: fn(&Subscription) -> bool| subs().map(|(_, s)| f(s)).collect::<Vec<_>>();
+    store_subscriptions(conn, tenants, at).await?;
+    store_seats(conn, tenants, at).await?;
+    let flag = |f: fn(&TenantRows<'_>) -> bool| tenants.iter().map(f).collect::<Vec<bool>>();
+    let error = |f: &dyn Fn(&TenantRows<'_>) -> Option<String>| tenants.iter().map(f).collect::<Vec<Option<String>>>();
+    sqlx::query(
+        "UPDATE tenants t SET
+             last_attempt_at = $1,
+             subscriptions_synced_at = CASE WHEN u.subscriptions_ok THEN $1 ELSE t.subscriptions_synced_at END,
+             subscriptions_error = u.subscriptions_error,
+             seats_synced_at = CASE WHEN u.seats_ok THEN $1 ELSE t.seats_synced_at END,
+             seats_error = u.seats_error,
+             last_synced_at = CASE WHEN u.subscriptions_ok AND u.seats_ok THEN $1 ELSE t.last_synced_at END,
+             last_error = u.error
+         FROM UNNEST($2::text[], $3::bool[], $4::text[], $5::bool[], $6::text[], $7::text[])
+              AS u(tenant_id, subscriptions_ok, subscriptions_error, seats_ok, seats_error, error)
+         WHERE t.tenant_id = u.tenant_id",
+    )
+    .bind(at)
+    .bind(tenants.iter().map(|t| t.tenant_id).collect::<Vec<_>>())
+    .bind(flag(|t| t.subscriptions.is_ok()))
+    .bind(error(&|t| t.subscriptions.err().map(str::to_string)))
+    .bind(flag(|t| t.skus.is_ok()))
+    .bind(error(&|t| t.skus.err().map(str::to_string)))
+    .bind(error(&|t| t.error()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The subscriptions of the tenants whose Partner Center answered.
+async fn store_subscriptions(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
+    let tenants: Vec<(&str, &[Subscription], bool)> =
+        all.iter().filter_map(|t| t.subscriptions.ok().map(|subs| (t.tenant_id, subs, t.skus.is_ok()))).collect();
+    if tenants.is_empty() {
+        return Ok(());
+    }
+    let tenant_ids: Vec<&str> = tenants.iter().map(|(id, _, _)| *id).collect();
+    let subs = || tenants.iter().flat_map(|(id, subs, skus_known)| subs.iter().map(move |s| (*id, s, *skus_known)));
+    let col = |f: fn(&Subscription) -> Option<String>| subs().map(|(_, s, _)| f(s)).collect::<Vec<_>>();
+    let sub_tenants: Vec<&str> = subs().map(|(t, _, _)| t).collect();
+    let ids: Vec<String> = subs().map(|(_, s, _)| s.id.clone()).collect();
+    let offer_ids: Vec<String> = subs().map(|(_, s, _)| s.offer_id.clone()).collect();
+    let quantities: Vec<i64> = subs().map(|(_, s, _)| s.quantity).collect();
+    let time_col = |f: fn(&Subscription) -> Option<DateTime<Utc>>| subs().map(|(_, s, _)| f(s)).collect::<Vec<_>>();
+    let flag = |f: fn(&Subscription) -> bool| subs().map(|(_, s, _)| f(s)).collect::<Vec<_>>();
     sqlx::query(
         "INSERT INTO subscriptions (id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term,
              billing_cycle, effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce,
              is_trial, sku_id, offer_key, synced_at, removed_at)
          SELECT u.id, u.tenant_id, u.offer_id, u.offer_name, u.friendly_name, u.quantity, u.unit_type, u.term, u.billing_cycle,
                 u.effective_start, u.commitment_end, u.cancellation_allowed_until, u.status, u.auto_renew, u.is_nce,
-                u.is_trial, u.sku_id, u.offer_key, $18, NULL
+                u.is_trial,
+                -- Without Graph's answer the SKU a subscription belongs to is not known afresh:
+                -- the link an earlier sync stored is kept.
+                CASE WHEN u.sku_known THEN u.sku_id ELSE (SELECT x.sku_id FROM subscriptions x WHERE x.id = u.id) END,
+                u.offer_key, $18, NULL
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],
                      $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::bool[], $15::bool[],
-                     $16::bool[], $17::text[], $19::text[])
+                     $16::bool[], $17::text[], $19::text[], $20::bool[])
               AS u(tenant_id, id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle, effective_start,
-                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, offer_key)
+                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, offer_key, sku_known)
          ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, offer_id = EXCLUDED.offer_id,
              offer_name = EXCLUDED.offer_name, friendly_name = EXCLUDED.friendly_name, quantity = EXCLUDED.quantity,
              unit_type = EXCLUDED.unit_type, term = EXCLUDED.term, billing_cycle = EXCLUDED.billing_cycle,
              effective_start = EXCLUDED.effective_start, commitment_end = EXCLUDED.commitment_end,
              cancellation_allowed_until = EXCLUDED.cancellation_allowed_until, status = EXCLUDED.status,
              auto_renew = EXCLUDED.auto_renew, is_nce = EXCLUDED.is_nce, is_trial = EXCLUDED.is_trial,
-             sku_id = EXCLUDED.sku_id, offer_key = EXCLUDED.offer_key, synced_at = EXCLUDED.synced_at, removed_at = NULL",
+             sku_id = EXCLUDED.sku_id,
+             offer_key = EXCLUDED.offer_key, synced_at = EXCLUDED.synced_at, removed_at = NULL",
     )
     .bind(&sub_tenants)
     .bind(&ids)
@@ -127,7 +181,8 @@ pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[Tenant
     .bind(flag(|s| s.is_trial))
     .bind(col(|s| s.sku_id.clone()))
     .bind(at)
-    .bind(subs().map(|(_, s)| s.offer_key().to_key_string()).collect::<Vec<_>>())
+    .bind(subs().map(|(_, s, _)| s.offer_key().to_key_string()).collect::<Vec<_>>())
+    .bind(subs().map(|(_, _, known)| known).collect::<Vec<bool>>())
     .execute(&mut *conn)
     .await?;
     // After the upsert every listed subscription belongs to the tenant that listed it, so a row
@@ -141,8 +196,18 @@ pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[Tenant
     .bind(at)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// The seat counts of the tenants whose Graph answered, with one history point each.
+async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
+    let tenants: Vec<(&str, &[SkuConsumption])> = all.iter().filter_map(|t| t.skus.ok().map(|skus| (t.tenant_id, skus))).collect();
+    if tenants.is_empty() {
+        return Ok(());
+    }
+    let tenant_ids: Vec<&str> = tenants.iter().map(|(id, _)| *id).collect();
     sqlx::query("DELETE FROM sku_consumption WHERE tenant_id = ANY($1)").bind(&tenant_ids).execute(&mut *conn).await?;
-    let skus = || tenants.iter().flat_map(|t| t.skus.iter().map(move |k| (t.tenant_id, k)));
+    let skus = || tenants.iter().flat_map(|(id, skus)| skus.iter().map(move |k| (*id, k)));
     let num = |f: fn(&SkuConsumption) -> i64| skus().map(|(_, k)| f(k)).collect::<Vec<_>>();
     let sku_tenants: Vec<&str> = skus().map(|(t, _)| t).collect();
     let sku_ids: Vec<String> = skus().map(|(_, k)| k.sku_id.clone()).collect();
@@ -177,15 +242,10 @@ pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[Tenant
     .bind(at)
     .bind(&sku_tenants)
     .bind(&sku_ids)
-    .bind(num(|k| k.enabled + k.warning))
-    .bind(num(|k| k.consumed))
+    .bind(num(|k| k.units().purchased()))
+    .bind(num(|k| k.units().assigned()))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE tenants SET last_synced_at = $2, last_attempt_at = $2, last_error = NULL WHERE tenant_id = ANY($1)")
-        .bind(&tenant_ids)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 
@@ -238,18 +298,26 @@ pub struct TenantSku {
     pub sku_id: String,
     pub sku_part_number: String,
     pub applies_to: Option<String>,
-    /// Seats bought and usable (enabled plus in warning).
-    pub purchased: i64,
-    pub assigned: i64,
+    pub enabled: i64,
+    pub warning: i64,
+    pub consumed: i64,
 }
 
-/// Every current tenant's user-assignable SKUs with seats bought.
-pub async fn all_tenant_skus(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<TenantSku>, DbError> {
+impl TenantSku {
+    pub fn units(&self) -> seatsync_domain::SkuUnits {
+        seatsync_domain::SkuUnits { enabled: self.enabled, warning: self.warning, consumed: self.consumed, ..Default::default() }
+    }
+}
+
+/// Every current tenant's SKUs with seats bought or expiring (`tenant_id` `None`), or one
+/// tenant's.
+pub async fn tenant_skus(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>) -> Result<Vec<TenantSku>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT k.tenant_id, k.sku_id, k.sku_part_number, k.applies_to, (k.enabled + k.warning) AS purchased, k.consumed AS assigned
+        "SELECT k.tenant_id, k.sku_id, k.sku_part_number, k.applies_to, k.enabled, k.warning, k.consumed
          FROM sku_consumption k JOIN tenants t ON t.tenant_id = k.tenant_id AND t.removed_at IS NULL
-         WHERE k.enabled + k.warning > 0",
+         WHERE (k.enabled > 0 OR k.warning > 0) AND ($1::text IS NULL OR k.tenant_id = $1)",
     )
+    .bind(tenant_id)
     .fetch_all(db)
     .await?)
 }
@@ -265,15 +333,17 @@ pub struct MappedCost {
     pub quantity: i64,
 }
 
-pub async fn mapped_costs(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<MappedCost>, DbError> {
+/// Of every current tenant (`tenant_id` `None`), or of one.
+pub async fn mapped_costs(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>) -> Result<Vec<MappedCost>, DbError> {
     Ok(sqlx::query_as(
         "SELECT s.tenant_id, s.sku_id, v.unit_cost, v.period_label, sum(s.quantity)::bigint AS quantity
          FROM subscriptions s
          JOIN offer_mappings m ON m.offer_key = s.offer_key AND m.state = 'mapped'
          JOIN autotask_services v ON v.id = m.service_id AND v.unit_cost IS NOT NULL
-         WHERE s.removed_at IS NULL AND s.sku_id IS NOT NULL
+         WHERE s.removed_at IS NULL AND s.sku_id IS NOT NULL AND ($1::text IS NULL OR s.tenant_id = $1)
          GROUP BY s.tenant_id, s.sku_id, v.unit_cost, v.period_label",
     )
+    .bind(tenant_id)
     .fetch_all(db)
     .await?)
 }

@@ -114,7 +114,7 @@ pub struct SeenSku {
 pub async fn seen_skus(db: impl PgExecutor<'_>) -> Result<Vec<SeenSku>, DbError> {
     Ok(sqlx::query_as(
         "SELECT k.sku_id, min(k.sku_part_number) AS sku_part_number, count(DISTINCT k.tenant_id) AS tenants,
-                sum(k.enabled + k.warning)::bigint AS purchased
+                sum(k.enabled)::bigint AS purchased
          FROM sku_consumption k JOIN tenants t ON t.tenant_id = k.tenant_id AND t.removed_at IS NULL
          GROUP BY k.sku_id ORDER BY min(k.sku_part_number)",
     )

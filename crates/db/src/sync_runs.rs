@@ -52,7 +52,7 @@ pub async fn record_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, o
              INSERT INTO sync_run_tenants (run_id, tenant_id, outcome, error, subscriptions) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome)
          UPDATE sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
-                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome = 'failed')
+                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome IN ('failed', 'partial'))
          WHERE id = $1",
     )
     .bind(run)
@@ -69,7 +69,7 @@ pub async fn record_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, o
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome<'a> {
     pub tenant_id: &'a str,
-    /// `ok`, `failed` or `skipped`.
+    /// `ok`, `partial` (one source failed, the other was stored), `failed` or `skipped`.
     pub outcome: &'a str,
     pub error: Option<&'a str>,
     pub subscriptions: Option<i32>,
@@ -91,7 +91,7 @@ pub async fn record_tenants(db: impl PgExecutor<'_>, run: i64, outcomes: &[Outco
              SELECT $1, u.* FROM UNNEST($2::text[], $3::text[], $4::text[], $5::int[]) AS u
              ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome)
          UPDATE sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
-                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome = 'failed')
+                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome IN ('failed', 'partial'))
          WHERE id = $1",
     )
     .bind(run)

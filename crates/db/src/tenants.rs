@@ -14,6 +14,13 @@ pub struct Tenant {
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub spare_seats: i32,
+    /// When Partner Center's subscriptions were last stored, and why the last attempt to read
+    /// them failed.
+    pub subscriptions_synced_at: Option<DateTime<Utc>>,
+    pub subscriptions_error: Option<String>,
+    /// When Graph's seat counts were last stored, and why the last attempt failed.
+    pub seats_synced_at: Option<DateTime<Utc>>,
+    pub seats_error: Option<String>,
 }
 
 /// A current tenant as the picker and the overview list it.
@@ -27,7 +34,8 @@ pub struct TenantSummary {
     pub spare_seats: i32,
 }
 
-const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_attempt_at, last_error, spare_seats";
+const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_attempt_at, last_error, spare_seats, \
+                       subscriptions_synced_at, subscriptions_error, seats_synced_at, seats_error";
 
 /// Records the tenants Partner Center lists now; tenants it no longer lists are marked removed
 /// (their data is kept).
@@ -68,15 +76,6 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<TenantSummary>, DbError
     )
     .fetch_all(db)
     .await?)
-}
-
-pub async fn record_failure(db: impl PgExecutor<'_>, tenant_id: &str, error: &str) -> Result<(), DbError> {
-    sqlx::query("UPDATE tenants SET last_attempt_at = now(), last_error = $2 WHERE tenant_id = $1")
-        .bind(tenant_id)
-        .bind(error)
-        .execute(db)
-        .await?;
-    Ok(())
 }
 
 /// Sets how many spare seats per product the tenant is expected to keep.

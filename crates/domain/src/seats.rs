@@ -1,6 +1,65 @@
-//! Seat arithmetic: unused and wasted licences, and what they cost.
+//! Seat arithmetic: which seats count, unused and wasted licences, and what they cost.
 
 use serde::{Deserialize, Serialize};
+
+/// Whether a Graph SKU's seats are assigned to users (`appliesTo` "User", or not said). Only
+/// those have a meaningful per-user count: a company-wide SKU is never "assigned".
+pub fn is_user_sku(applies_to: Option<&str>) -> bool {
+    applies_to.is_none_or(|a| a.trim().eq_ignore_ascii_case("user"))
+}
+
+/// One SKU's units as Graph's `subscribedSkus` reports them (`prepaidUnits` and
+/// `consumedUnits`), and the one rule for what they mean.
+///
+/// Microsoft documents `warning` as the units of an expired subscription in its grace period
+/// before suspension: nobody pays for them, so they are not bought seats. They are shown apart
+/// as *expiring*; users holding them lose the licence when the grace period ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SkuUnits {
+    pub enabled: i64,
+    pub warning: i64,
+    pub suspended: i64,
+    pub locked_out: i64,
+    /// Users the SKU is assigned to.
+    pub consumed: i64,
+}
+
+impl SkuUnits {
+    /// Seats bought and paid for: the enabled units only.
+    pub fn purchased(&self) -> i64 {
+        self.enabled.max(0)
+    }
+
+    pub fn assigned(&self) -> i64 {
+        self.consumed.max(0)
+    }
+
+    /// Units in their grace period after the subscription expired.
+    pub fn expiring(&self) -> i64 {
+        self.warning.max(0)
+    }
+
+    /// Bought seats nobody is assigned to.
+    pub fn unused(&self) -> i64 {
+        unused(self.purchased(), self.assigned())
+    }
+
+    /// Unused beyond the spare seats the tenant may keep.
+    pub fn wasted(&self, spare_allowance: i64) -> i64 {
+        wasted(self.purchased(), self.assigned(), spare_allowance)
+    }
+
+    /// Users assigned beyond the seats paid for. With units in warning these are the users who
+    /// lose the licence when the grace period ends.
+    pub fn over_assigned(&self) -> i64 {
+        self.assigned().saturating_sub(self.purchased()).max(0)
+    }
+
+    /// Whether the SKU has anything worth listing: seats bought or seats about to expire.
+    pub fn is_held(&self) -> bool {
+        self.purchased() > 0 || self.expiring() > 0
+    }
+}
 
 /// Purchased seats nobody is assigned to; never negative (Graph can briefly report more
 /// assigned than purchased while a reduction settles).
@@ -88,7 +147,38 @@ mod tests {
         assert_eq!(monthly_price(500.0, PricePeriod::OneTime), 0.0);
     }
 
+    #[test]
+    fn warning_units_are_not_bought() {
+        // The independent check's case: 6 enabled, 2 in warning, 5 assigned.
+        let k = SkuUnits { enabled: 6, warning: 2, consumed: 5, ..SkuUnits::default() };
+        assert_eq!((k.purchased(), k.unused(), k.expiring(), k.over_assigned()), (6, 1, 2, 0));
+        assert_eq!(k.wasted(0), 1);
+        // More users than paid seats: they hold the expiring units.
+        let k = SkuUnits { enabled: 4, warning: 3, consumed: 6, ..SkuUnits::default() };
+        assert_eq!((k.purchased(), k.unused(), k.over_assigned()), (4, 0, 2));
+        assert!(SkuUnits { warning: 2, ..SkuUnits::default() }.is_held());
+        assert!(!SkuUnits { suspended: 2, consumed: 1, ..SkuUnits::default() }.is_held());
+    }
+
+    #[test]
+    fn only_user_skus_count() {
+        assert!(is_user_sku(None));
+        assert!(is_user_sku(Some("User")));
+        assert!(is_user_sku(Some(" user ")));
+        assert!(!is_user_sku(Some("Company")));
+    }
+
     proptest! {
+        #[test]
+        fn warning_never_adds_bought_or_unused_seats(enabled in 0i64..5_000, warning in 0i64..5_000, consumed in 0i64..10_000) {
+            let without = SkuUnits { enabled, consumed, ..SkuUnits::default() };
+            let with = SkuUnits { warning, ..without };
+            prop_assert_eq!(with.purchased(), without.purchased());
+            prop_assert_eq!(with.unused(), without.unused());
+            prop_assert!(with.unused() + with.assigned() >= with.purchased());
+            prop_assert!(with.over_assigned() == 0 || with.unused() == 0);
+        }
+
         #[test]
         fn wasted_within_unused_within_purchased(purchased in 0i64..10_000, assigned in 0i64..10_000, allowance in -50i64..500) {
             let unused = unused(purchased, assigned);

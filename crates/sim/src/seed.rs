@@ -91,6 +91,9 @@ pub struct Customer {
     pub subscriptions: Vec<Subscription>,
     /// Seats actually assigned to users, per Graph `skuId`.
     pub consumed: Vec<(String, i64)>,
+    /// The MSP's app has no consent in this tenant: Graph answers 403 (a tenant onboarded
+    /// before its admin consented, as every MSP has a few of).
+    pub graph_access_denied: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +179,7 @@ impl Msp {
         }
 
         align_onboarding_terms(&mut customers, seed);
+        seed_special_cases(&mut customers, today);
         let autotask = generate_autotask(&mut rng, seed, today, &customers);
         let mut pax8_companies = Vec::new();
         for c in &customers {
@@ -323,6 +327,62 @@ fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: Strin
         company_name,
         subscriptions,
         consumed,
+        graph_access_denied: false,
+    }
+}
+
+/// Every this many customers, one lacks Graph consent and one has units in their grace period.
+const SPECIAL_CASE_EVERY: usize = 40;
+
+/// Cases every MSP meets and that a client must get right, at fixed positions so tests and the
+/// demo find them (no random draws, so the rest of the MSP stays as it was):
+/// - the 4th customer of every 40 has an expired subscription in its grace period: one product
+///   with 6 seats enabled, 2 in warning (expired 10 days ago) and 5 assigned, and another with
+///   4 enabled, 3 in warning and 6 assigned (2 users lose the licence when the grace ends);
+/// - the 30th of every 40 has not consented to the MSP's app: Graph answers 403 there while
+///   Partner Center lists its subscriptions.
+fn seed_special_cases(customers: &mut [Customer], today: NaiveDate) {
+    for (i, c) in customers.iter_mut().enumerate() {
+        match i % SPECIAL_CASE_EVERY {
+            3 => add_grace_period_units(c, today),
+            29 => c.graph_access_denied = true,
+            _ => {}
+        }
+    }
+}
+
+fn add_grace_period_units(c: &mut Customer, today: NaiveDate) {
+    // Products held through exactly one subscription, an active one: its seats are the enabled units.
+    let mut products: Vec<Product> = Vec::new();
+    for s in c.subscriptions.iter().filter(|s| s.status == "active" && !s.is_trial) {
+        let held_by = c.subscriptions.iter().filter(|o| o.product.sku_id == s.product.sku_id).count();
+        if held_by == 1 {
+            products.push(s.product);
+        }
+    }
+    for (product, (enabled, warning, assigned)) in products.into_iter().zip([(6, 2, 5), (4, 3, 6)]) {
+        if let Some(s) = c.subscriptions.iter_mut().find(|s| s.product.sku_id == product.sku_id && s.status == "active") {
+            s.quantity = enabled;
+        }
+        let template = c.subscriptions.iter().find(|s| s.product.sku_id == product.sku_id).cloned().expect("the product has a subscription");
+        let ended = today - Duration::days(10);
+        let id_seed = Uuid::parse_str(&template.id).map(|u| u.as_u128()).unwrap_or_default() ^ 0x6772_6163_65;
+        c.subscriptions.push(Subscription {
+            id: Uuid::from_u128(id_seed).hyphenated().to_string(),
+            quantity: warning,
+            term_duration: "P1M".into(),
+            billing_cycle: "monthly".into(),
+            effective_start: midnight(ended - Duration::days(30)),
+            commitment_end: midnight(ended),
+            cancellation_allowed_until: None,
+            status: "expired".into(),
+            auto_renew: false,
+            ..template
+        });
+        match c.consumed.iter_mut().find(|(sku, _)| sku == product.sku_id) {
+            Some((_, q)) => *q = assigned,
+            None => c.consumed.push((product.sku_id.to_string(), assigned)),
+        }
     }
 }
 
@@ -373,6 +433,26 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
         let name = format!("{} {}", FIRST.choose(rng).unwrap(), ["Holdings", "Supply", "Prospect", "Ventures"][i % 4]);
         db.insert("Companies", company(name, db.next_id(), other_types[i % 3], i % 7 != 0, None));
     }
+    let billing_codes = schema::entity("BillingCodes").expect("the BillingCodes entity");
+    let mut recurring_code = None;
+    for (name, use_type, active) in [
+        ("Remote Support", "Work Type", true),
+        ("Onsite Support", "Work Type", true),
+        ("Hardware", "Material", true),
+        ("Microsoft 365 Licensing", "Recurring Contract Service", true),
+        ("Managed Services", "Recurring Contract Service", true),
+        ("Legacy Licensing", "Recurring Contract Service", false),
+        ("Travel", "Expense Category", true),
+    ] {
+        let id = db.insert("BillingCodes", record(json!({
+            "name": name, "description": format!("{name} allocation code"), "externalNumber": null, "isActive": active,
+            "billingCodeType": 0, "useType": billing_codes.pick_value("useType", use_type),
+            "unitPrice": null, "unitCost": null, "taxCategoryID": null,
+        })));
+        if recurring_code.is_none() && use_type == "Recurring Contract Service" {
+            recurring_code = Some(id);
+        }
+    }
     let monthly = services.pick_value("periodType", "Monthly");
     let mut service_of_product = HashMap::new();
     for p in CATALOGUE.iter().take(6) {
@@ -384,7 +464,7 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
             "unitCost": p.monthly_price,
             "periodType": monthly,
             "isActive": true,
-            "billingCodeID": null, "vendorCompanyID": null, "markupRate": null, "serviceLevelAgreementID": null,
+            "billingCodeID": recurring_code, "vendorCompanyID": null, "markupRate": null, "serviceLevelAgreementID": null,
             "lastModifiedDate": stamp,
         })));
         service_of_product.insert(p.sku_id, id);
@@ -491,11 +571,17 @@ mod tests {
         assert!((3000..=5000).contains(&subs), "about 20 subscriptions a tenant, got {subs}");
         let today = midnight(Utc::now().date_naive());
         for s in msp.customers.iter().flat_map(|c| &c.subscriptions) {
-            assert!(s.effective_start <= today && s.commitment_end >= today - Duration::days(1), "{s:?}");
+            // Expired subscriptions in their grace period are the one exception to "current".
+            let in_grace = s.status == "expired" && s.commitment_end < today;
+            assert!(s.effective_start <= today && (in_grace || s.commitment_end >= today - Duration::days(1)), "{s:?}");
             assert!(s.quantity > 0);
         }
         let domains: std::collections::HashSet<_> = msp.customers.iter().map(|c| &c.domain).collect();
         assert_eq!(domains.len(), 200, "primary domains are unique");
+        // The cases every MSP meets, at their places.
+        assert_eq!(msp.customers.iter().filter(|c| c.graph_access_denied).count(), 5, "one in forty without Graph consent");
+        let grace: Vec<&Subscription> = msp.customers[3].subscriptions.iter().filter(|s| s.status == "expired" && s.commitment_end < today).collect();
+        assert_eq!(grace.iter().map(|s| s.quantity).collect::<Vec<_>>(), vec![2, 3], "units in their grace period");
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub async fn summary(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
         "autotaskContracts": msp.autotask.count("Contracts"),
         "pax8Companies": msp.pax8_companies.len(),
         "demoUsers": msp.demo_users.iter().map(|u| json!({"email": u.email, "name": u.name, "roles": u.roles})).collect::<Vec<_>>(),
+        // The seeded cases a client must get right (see `seed::seed_special_cases`).
+        "graphAccessDenied": msp.customers.iter().filter(|c| c.graph_access_denied).map(|c| &c.tenant_id).collect::<Vec<_>>(),
+        "gracePeriod": msp.customers.iter().filter(|c| c.subscriptions.iter().any(|s| s.status == "expired" && s.commitment_end < chrono::Utc::now())).map(|c| &c.tenant_id).collect::<Vec<_>>(),
     }))
 }
 

@@ -10,7 +10,10 @@
 //!
 //! Fetched tenants are stored in batches by one writer, once the listing is recorded: each batch,
 //! with every tenant's outcome in the run, in one transaction, so the run's live counters move
-//! with every batch. A tenant that fails keeps its last good data and its error is recorded,
+//! with every batch. Each source of a tenant stands on its own: when Partner Center answers and
+//! Graph does not (or the other way round), what answered is stored and the other keeps its last
+//! good data, with its error and the time of its last good answer on the tenant (outcome
+//! `partial` in the run). A tenant that fails keeps its last good data and its error is recorded,
 //! both on the tenant and in the run; when a batch cannot be written its tenants are written one
 //! by one, so only a tenant the database refuses fails. One run at a time across every SeatSync
 //! instance: a PostgreSQL advisory lock is held for the whole run.
@@ -183,10 +186,10 @@ impl LicenceSync {
             ids.for_each_concurrent(self.tenants_in_progress(), |tenant_id| {
                 let done = done.clone();
                 async move {
-                    let result = self.fetch(slots, &tenant_id).await;
+                    let fetched = self.fetch(slots, &tenant_id).await;
                     // The writer stops receiving only when every sender is gone or the run has
                     // failed (and this is being dropped), so this cannot fail.
-                    let _ = done.send(Fetched { tenant_id, result }).await;
+                    let _ = done.send(fetched).await;
                 }
             })
             .await;
@@ -213,9 +216,9 @@ impl LicenceSync {
         self.concurrency * 2
     }
 
-    /// One tenant's subscriptions and seats. Partner Center and the Graph token are asked for
-    /// at once; the seats follow the token.
-    async fn fetch(&self, slots: &Semaphore, tenant_id: &str) -> Result<Rows, String> {
+    /// One tenant's subscriptions and seats, each source on its own. Partner Center and the
+    /// Graph token are asked for at once; the seats follow the token.
+    async fn fetch(&self, slots: &Semaphore, tenant_id: &str) -> Fetched {
         let slot = || async { slots.acquire().await.expect("the request slots are never closed") };
         let subscriptions = async {
             let _slot = slot().await;
@@ -229,15 +232,12 @@ impl LicenceSync {
             let _slot = slot().await;
             self.graph.subscribed_skus(tenant_id).await
         };
-        let result = match tokio::join!(subscriptions, skus) {
-            (Ok(subs), Ok(skus)) => Ok(to_rows(tenant_id, &subs, &skus)),
-            (Err(e), _) => Err(e.to_string()),
-            (_, Err(e)) => Err(e.to_string()),
-        };
-        if let Err(error) = &result {
-            tracing::warn!(tenant_id, %error, "tenant sync failed; keeping its last good data");
+        let (subscriptions, skus) = tokio::join!(subscriptions, skus);
+        let fetched = Fetched::new(tenant_id, subscriptions.map_err(|e| e.to_string()), skus.map_err(|e| e.to_string()));
+        if let Some(error) = fetched.rows().error() {
+            tracing::warn!(tenant_id, error = ?error, "tenant sync failed in part or whole; what failed keeps its last good data");
         }
-        result
+        fetched
     }
 
     /// Stores a batch of fetched tenants with their outcomes. Should that fail, each tenant is
@@ -265,38 +265,38 @@ impl LicenceSync {
     /// recorded as failed with the database's error and keeps its last good data.
     async fn record_store_failure(&self, run: i64, tenant: &Fetched, e: DbError) {
         let tenant_id = tenant.tenant_id.as_str();
-        if tenant.result.is_err() {
+        if tenant.subscriptions.is_err() && tenant.skus.is_err() {
             // Only its failure was to be written, and even that failed.
             tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
             return;
         }
         let error = e.to_string();
         tracing::warn!(tenant_id, %error, "storing a tenant's sync failed; keeping its last good data");
-        let failed = Fetched { tenant_id: tenant.tenant_id.clone(), result: Err(error) };
+        let failed = Fetched { tenant_id: tenant.tenant_id.clone(), subscriptions: Err(error.clone()), skus: Err(error) };
         if let Err(e) = self.store_batch(run, std::slice::from_ref(&failed), Utc::now()).await {
             tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
         }
     }
 
-    /// One transaction: the fresh data of the tenants fetched, the failure of the others, and
+    /// One transaction: what each tenant's sources returned, the failures of the others, and
     /// every tenant's outcome in the run.
     async fn store_batch(&self, run: i64, batch: &[Fetched], at: chrono::DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
-        let fresh: Vec<licences::TenantRows<'_>> = batch
-            .iter()
-            .filter_map(|t| t.result.as_ref().ok().map(|r| licences::TenantRows { tenant_id: &t.tenant_id, subscriptions: &r.subscriptions, skus: &r.skus }))
-            .collect();
-        licences::store_tenant_syncs(&mut tx, &fresh, at).await?;
-        for t in batch {
-            if let Err(error) = &t.result {
-                tenants::record_failure(&mut *tx, &t.tenant_id, error).await?;
-            }
-        }
+        let rows: Vec<licences::TenantRows<'_>> = batch.iter().map(Fetched::rows).collect();
+        licences::store_tenant_syncs(&mut tx, &rows, at).await?;
+        let errors: Vec<Option<String>> = rows.iter().map(licences::TenantRows::error).collect();
         let outcomes: Vec<sync_runs::Outcome<'_>> = batch
             .iter()
-            .map(|t| match &t.result {
-                Ok(r) => sync_runs::Outcome { tenant_id: &t.tenant_id, outcome: "ok", error: None, subscriptions: Some(r.subscriptions.len() as i32) },
-                Err(e) => sync_runs::Outcome { tenant_id: &t.tenant_id, outcome: "failed", error: Some(e), subscriptions: None },
+            .zip(&errors)
+            .map(|(t, error)| sync_runs::Outcome {
+                tenant_id: &t.tenant_id,
+                outcome: match (&t.subscriptions, &t.skus) {
+                    (Ok(_), Ok(_)) => "ok",
+                    (Err(_), Err(_)) => "failed",
+                    _ => "partial",
+                },
+                error: error.as_deref(),
+                subscriptions: t.subscriptions.as_ref().ok().map(|s| s.len() as i32),
             })
             .collect();
         sync_runs::record_tenants(&mut *tx, run, &outcomes).await?;
@@ -308,22 +308,28 @@ impl LicenceSync {
 /// Tenants stored in one transaction at most.
 const MAX_BATCH: usize = 100;
 
-/// A tenant's fetched data as stored rows, or why it could not be fetched.
+/// A tenant's fetched data as stored rows, each source with its own outcome.
 struct Fetched {
     tenant_id: String,
-    result: Result<Rows, String>,
+    subscriptions: Result<Vec<licences::Subscription>, String>,
+    skus: Result<Vec<licences::SkuConsumption>, String>,
 }
 
-struct Rows {
-    subscriptions: Vec<licences::Subscription>,
-    skus: Vec<licences::SkuConsumption>,
+impl Fetched {
+    fn new(tenant_id: &str, subscriptions: Result<Vec<Subscription>, String>, skus: Result<Vec<SubscribedSku>, String>) -> Self {
+        let subscriptions = subscriptions.map(|subs| subscription_rows(tenant_id, &subs, skus.as_deref().ok()));
+        Self { tenant_id: tenant_id.to_string(), subscriptions, skus: skus.map(|skus| sku_rows(&skus)) }
+    }
+
+    fn rows(&self) -> licences::TenantRows<'_> {
+        licences::TenantRows { tenant_id: &self.tenant_id, subscriptions: self.subscriptions.as_deref().map_err(String::as_str), skus: self.skus.as_deref().map_err(String::as_str) }
+    }
 }
 
-/// Vendor records to stored rows; each subscription is tied to the SKU whose
-/// `subscriptionIds` name it.
-fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> Rows {
-    let subscriptions = subs
-        .iter()
+/// Partner Center's subscriptions as stored rows; each is tied to the SKU whose
+/// `subscriptionIds` name it, when Graph answered (`skus`).
+fn subscription_rows(tenant_id: &str, subs: &[Subscription], skus: Option<&[SubscribedSku]>) -> Vec<licences::Subscription> {
+    subs.iter()
         .map(|s| licences::Subscription {
             id: s.id.to_ascii_lowercase(),
             tenant_id: tenant_id.to_string(),
@@ -342,13 +348,17 @@ fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> Ro
             is_nce: s.is_nce(),
             is_trial: s.is_trial,
             sku_id: skus
+                .unwrap_or_default()
                 .iter()
                 .find(|k| k.subscription_ids.iter().any(|id| id.eq_ignore_ascii_case(&s.id)))
                 .map(|k| k.sku_id.to_ascii_lowercase()),
         })
-        .collect();
-    let skus = skus
-        .iter()
+        .collect()
+}
+
+/// Graph's SKUs as stored rows.
+fn sku_rows(skus: &[SubscribedSku]) -> Vec<licences::SkuConsumption> {
+    skus.iter()
         .map(|k| licences::SkuConsumption {
             sku_id: k.sku_id.to_ascii_lowercase(),
             sku_part_number: k.sku_part_number.clone(),
@@ -360,6 +370,5 @@ fn to_rows(tenant_id: &str, subs: &[Subscription], skus: &[SubscribedSku]) -> Ro
             warning: k.prepaid_units.warning.unwrap_or(0),
             locked_out: k.prepaid_units.locked_out.unwrap_or(0),
         })
-        .collect();
-    Rows { subscriptions, skus }
+        .collect()
 }

@@ -283,3 +283,112 @@ async fn a_listing_that_fails_on_a_later_page_fails_the_run_and_stores_nothing()
     assert_eq!(count(&pool, "SELECT count(*) FROM subscriptions").await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM sync_run_tenants").await, 0);
 }
+
+#[tokio::test]
+async fn a_graph_error_on_the_first_sync_keeps_what_partner_center_returned() {
+    // The 30th customer of the seeded MSP has not consented to the app: Graph answers 403 with
+    // its documented envelope while Partner Center lists the subscriptions.
+    let (pool, s) = (fresh_pool().await, sim(30).await);
+    let msp = s.sim.msp().clone();
+    let denied = msp.customers.iter().find(|c| c.graph_access_denied).expect("the seed has a tenant without Graph consent");
+    let tenant = denied.tenant_id.to_ascii_lowercase();
+    let run = job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
+
+    let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
+    assert_eq!((r.status.as_str(), r.tenants_done, r.tenants_failed), ("partial", 30, 1));
+    let problems = seatsync_db::sync_runs::problems(&pool, run).await.unwrap();
+    assert_eq!((problems.len(), problems[0].tenant_id.as_str(), problems[0].outcome.as_str()), (1, tenant.as_str(), "partial"));
+    assert_eq!(problems[0].subscriptions, Some(denied.subscriptions.len() as i32), "the subscriptions are counted as stored");
+
+    let stored = seatsync_db::licences::subscriptions(&pool, &tenant).await.unwrap();
+    assert_eq!(stored.len(), denied.subscriptions.len(), "Partner Center's subscriptions are stored");
+    assert!(stored.iter().all(|s| s.sku_id.is_none()), "no SKU link is invented without Graph");
+    assert!(seatsync_db::licences::consumption(&pool, &tenant).await.unwrap().is_empty());
+    let t = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
+    assert!(t.subscriptions_synced_at.is_some() && t.subscriptions_error.is_none());
+    assert_eq!(t.seats_synced_at, None, "no good seat counts yet");
+    let error = t.seats_error.expect("the seat counts are marked failed");
+    assert!(error.contains("403") && error.contains("Insufficient privileges"), "{error}");
+    assert_eq!(t.last_synced_at, None, "never synced in full");
+    assert_eq!(t.last_error.as_deref(), Some(error.as_str()));
+}
+
+#[tokio::test]
+async fn a_later_failure_of_either_source_keeps_that_sources_last_good_data() {
+    let (pool, s) = (fresh_pool().await, sim(4).await);
+    let sync = job(&pool, &s, 4);
+    sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let c = s.sim.msp().customers[0].clone();
+    let tenant = c.tenant_id.to_ascii_lowercase();
+    let first = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
+    let seats_before = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
+    let points_before = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
+    let changed = c.subscriptions.iter().find(|s| s.status == "active").unwrap();
+    seatsync_testkit::set_subscription(&s, &changed.id, serde_json::json!({"quantity": changed.quantity + 7})).await;
+
+    // Graph fails: the new quantity is stored, the seat counts stay as they were.
+    faults(&s, serde_json::json!([{"path": "/v1.0/subscribedSkus", "kind": "status", "status": 503}])).await;
+    sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let subs = seatsync_db::licences::subscriptions(&pool, &tenant).await.unwrap();
+    let stored = subs.iter().find(|x| x.id == changed.id.to_ascii_lowercase()).unwrap();
+    assert_eq!(stored.quantity, changed.quantity + 7, "Partner Center's answer is stored");
+    assert!(stored.sku_id.is_some(), "the SKU link of the last good sync is kept");
+    assert_eq!(seatsync_db::licences::consumption(&pool, &tenant).await.unwrap(), seats_before, "last good seat counts kept");
+    let points = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
+    assert_eq!(points, points_before, "no history point without fresh seat counts");
+    let t = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
+    assert_eq!(t.seats_synced_at, first.seats_synced_at, "the time of the last good counts is kept");
+    assert!(t.subscriptions_synced_at > first.subscriptions_synced_at);
+    assert!(t.seats_error.as_deref().unwrap().contains("503"), "{:?}", t.seats_error);
+    assert_eq!(t.last_synced_at, first.last_synced_at);
+
+    // Partner Center fails, Graph answers: the seats move on, the subscriptions stay.
+    faults(&s, serde_json::json!([{"path": "/v1/customers/*", "kind": "status", "status": 500}])).await;
+    seatsync_testkit::set_subscription(&s, &changed.id, serde_json::json!({"quantity": changed.quantity + 9})).await;
+    sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let subs_after = seatsync_db::licences::subscriptions(&pool, &tenant).await.unwrap();
+    assert_eq!(subs_after, subs, "last good subscriptions kept");
+    let seats = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
+    let sku = seats.iter().find(|k| Some(&k.sku_id) == stored.sku_id.as_ref()).unwrap();
+    let before = seats_before.iter().find(|k| k.sku_id == sku.sku_id).unwrap();
+    assert_eq!(sku.enabled, before.enabled + 9, "Graph's fresh counts are stored");
+    let t2 = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
+    assert_eq!(t2.subscriptions_synced_at, t.subscriptions_synced_at);
+    assert!(t2.seats_synced_at > t.seats_synced_at && t2.seats_error.is_none());
+    assert!(t2.subscriptions_error.as_deref().unwrap().contains("Partner Center answered 500"));
+
+    // Both answer again: the tenant is whole.
+    faults(&s, serde_json::json!([])).await;
+    sync.run(Trigger::Schedule, Scope::All).await.unwrap();
+    let t3 = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
+    assert!(t3.last_error.is_none() && t3.subscriptions_error.is_none() && t3.seats_error.is_none());
+    assert!(t3.last_synced_at > first.last_synced_at);
+}
+
+#[tokio::test]
+async fn units_in_warning_are_not_counted_as_bought() {
+    // The 4th seeded customer has an expired subscription in its grace period.
+    let (pool, s) = (fresh_pool().await, sim(4).await);
+    job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
+    let tenant = s.sim.msp().customers[3].tenant_id.to_ascii_lowercase();
+    let skus = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
+    let grace = skus.iter().find(|k| k.warning == 2).expect("a SKU with units in warning");
+    assert_eq!((grace.enabled, grace.consumed), (6, 5));
+    let units = grace.units();
+    assert_eq!((units.purchased(), units.unused(), units.expiring(), units.over_assigned()), (6, 1, 2, 0));
+    let over = skus.iter().find(|k| k.warning == 3).expect("a SKU whose users outnumber its paid seats");
+    assert_eq!((over.units().purchased(), over.units().unused(), over.units().over_assigned()), (4, 0, 2));
+
+    let names = seatsync_licences::Catalog::new(pool.clone()).names().await.unwrap();
+    let products = seatsync_licences::overview::tenant_products(&pool, &names, &tenant, 0).await.unwrap();
+    let line = products.iter().find(|p| p.sku_id == grace.sku_id).unwrap();
+    assert_eq!((line.purchased, line.assigned, line.unused, line.wasted, line.expiring), (6, 5, 1, 1, 2));
+    let overview = seatsync_licences::overview(&pool, &names).await.unwrap();
+    let row = overview.iter().find(|t| t.tenant_id == tenant).unwrap();
+    assert_eq!(row.products.iter().find(|p| p.sku_id == grace.sku_id), Some(line), "both pages count the same");
+    let purchased: i64 = sqlx::query_scalar(&format!("SELECT purchased FROM licence_history WHERE tenant_id = '{tenant}' AND sku_id = '{}'", grace.sku_id))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(purchased, 6, "the chart's bought seats are the enabled units");
+}

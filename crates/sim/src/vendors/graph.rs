@@ -14,6 +14,9 @@ use serde_json::json;
 use super::bearer;
 use crate::{tokens::GRAPH_RESOURCE, Sim};
 
+/// Days an expired subscription's units stay in warning before suspension.
+const GRACE_DAYS: i64 = 30;
+
 pub fn router() -> Router<Arc<Sim>> {
     Router::new().route("/v1.0/subscribedSkus", get(subscribed_skus))
 }
@@ -33,20 +36,27 @@ async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Res
         return graph_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token is empty or invalid.");
     };
     let msp = sim.msp();
-    let Some(customer) = msp.customer(&grant.tenant_id) else {
+    let Some(customer) = msp.customer(&grant.tenant_id).filter(|c| !c.graph_access_denied) else {
         return graph_error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     };
+    let today = chrono::Utc::now();
     let mut skus: Vec<serde_json::Value> = Vec::new();
     for s in &customer.subscriptions {
         let product = s.product;
-        let (enabled, suspended) = match s.status.as_str() {
-            "active" => (s.quantity, 0),
-            "suspended" => (0, s.quantity),
-            _ => (0, 0),
+        // Microsoft: an expired subscription's units stay in `warning` through its grace
+        // period before suspension.
+        let in_grace = s.status == "expired" && s.commitment_end <= today && today - s.commitment_end <= chrono::Duration::days(GRACE_DAYS);
+        let (enabled, suspended, warning) = match s.status.as_str() {
+            "active" => (s.quantity, 0, 0),
+            "suspended" => (0, s.quantity, 0),
+            _ if in_grace => (0, 0, s.quantity),
+            _ => (0, 0, 0),
         };
         if let Some(existing) = skus.iter_mut().find(|v| v["skuId"] == product.sku_id) {
-            existing["prepaidUnits"]["enabled"] = json!(existing["prepaidUnits"]["enabled"].as_i64().unwrap_or(0) + enabled);
-            existing["prepaidUnits"]["suspended"] = json!(existing["prepaidUnits"]["suspended"].as_i64().unwrap_or(0) + suspended);
+            let units = &mut existing["prepaidUnits"];
+            units["enabled"] = json!(units["enabled"].as_i64().unwrap_or(0) + enabled);
+            units["suspended"] = json!(units["suspended"].as_i64().unwrap_or(0) + suspended);
+            units["warning"] = json!(units["warning"].as_i64().unwrap_or(0) + warning);
             if let Some(ids) = existing["subscriptionIds"].as_array_mut() {
                 ids.push(json!(s.id));
             }
@@ -60,12 +70,18 @@ async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Res
             "capabilityStatus": "Enabled",
             "consumedUnits": consumed,
             "id": format!("{}_{}", customer.tenant_id, product.sku_id),
-            "prepaidUnits": {"enabled": enabled, "lockedOut": 0, "suspended": suspended, "warning": 0},
+            "prepaidUnits": {"enabled": enabled, "lockedOut": 0, "suspended": suspended, "warning": warning},
             "servicePlans": [],
             "skuId": product.sku_id,
             "skuPartNumber": product.sku_part_number,
             "subscriptionIds": [s.id],
         }));
+    }
+    for sku in skus.iter_mut() {
+        let units = &sku["prepaidUnits"];
+        if units["enabled"].as_i64() == Some(0) && units["warning"].as_i64().unwrap_or(0) > 0 {
+            sku["capabilityStatus"] = json!("Warning");
+        }
     }
     Json(json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus", "value": skus})).into_response()
 }
