@@ -134,6 +134,136 @@ pub fn effective_role(claimed: Option<Role>, override_role: Option<Role>) -> Opt
     override_role.or(claimed)
 }
 
+/// Who set a role that wins over the identity provider's claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideSource {
+    /// An Admin chose it on the Users page.
+    Admin,
+    /// `SEATSYNC_BOOTSTRAP_ADMIN_EMAIL` named the user: Admin from the first sign-in.
+    Bootstrap,
+    /// An Admin gave it to the e-mail address before the user's first sign-in.
+    PreAssigned,
+}
+
+impl OverrideSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverrideSource::Admin => "admin",
+            OverrideSource::Bootstrap => "bootstrap",
+            OverrideSource::PreAssigned => "pre_assigned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(OverrideSource::Admin),
+            "bootstrap" => Some(OverrideSource::Bootstrap),
+            "pre_assigned" => Some(OverrideSource::PreAssigned),
+            _ => None,
+        }
+    }
+}
+
+/// Where the role a user acts with comes from, for the Users page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleOrigin {
+    /// The `roles` claim of the last sign-in, through the role map.
+    IdentityProvider,
+    Override(OverrideSource),
+    /// Neither: the user may sign in and do nothing.
+    Nothing,
+}
+
+impl RoleOrigin {
+    pub fn of(claimed: Option<Role>, override_role: Option<Role>, source: Option<OverrideSource>) -> Self {
+        match (override_role, claimed) {
+            (Some(_), _) => RoleOrigin::Override(source.unwrap_or(OverrideSource::Admin)),
+            (None, Some(_)) => RoleOrigin::IdentityProvider,
+            (None, None) => RoleOrigin::Nothing,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleOrigin::IdentityProvider => "Entra ID app role",
+            RoleOrigin::Override(OverrideSource::Admin) => "Admin override",
+            RoleOrigin::Override(OverrideSource::Bootstrap) => "Bootstrap admin (configuration)",
+            RoleOrigin::Override(OverrideSource::PreAssigned) => "Pre-assigned before first sign-in",
+            RoleOrigin::Nothing => "No role",
+        }
+    }
+}
+
+/// One change to who may do what, as the access history lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessChange {
+    /// The identity provider's claim changed at a sign-in (or was first seen).
+    ClaimedRole,
+    OverrideSet,
+    OverrideCleared,
+    BootstrapAdmin,
+    PreAssigned,
+    PreAssignmentWithdrawn,
+    /// A pre-assigned role took effect at the first sign-in.
+    PreAssignmentApplied,
+    Blocked,
+    Unblocked,
+    SignedOutEverywhere,
+}
+
+impl AccessChange {
+    pub const ALL: [AccessChange; 10] = [
+        AccessChange::ClaimedRole,
+        AccessChange::OverrideSet,
+        AccessChange::OverrideCleared,
+        AccessChange::BootstrapAdmin,
+        AccessChange::PreAssigned,
+        AccessChange::PreAssignmentWithdrawn,
+        AccessChange::PreAssignmentApplied,
+        AccessChange::Blocked,
+        AccessChange::Unblocked,
+        AccessChange::SignedOutEverywhere,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessChange::ClaimedRole => "claimed_role",
+            AccessChange::OverrideSet => "override_set",
+            AccessChange::OverrideCleared => "override_cleared",
+            AccessChange::BootstrapAdmin => "bootstrap_admin",
+            AccessChange::PreAssigned => "pre_assigned",
+            AccessChange::PreAssignmentWithdrawn => "pre_assignment_withdrawn",
+            AccessChange::PreAssignmentApplied => "pre_assignment_applied",
+            AccessChange::Blocked => "blocked",
+            AccessChange::Unblocked => "unblocked",
+            AccessChange::SignedOutEverywhere => "signed_out_everywhere",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// What happened, in words; `before` and `after` are the roles around the change.
+    pub fn describe(self, before: Option<Role>, after: Option<Role>) -> String {
+        let role = |r: Option<Role>| r.map(Role::label).unwrap_or("no role");
+        match self {
+            AccessChange::ClaimedRole => format!("Entra ID grants {} (was {})", role(after), role(before)),
+            AccessChange::OverrideSet => format!("Role set to {} (was {})", role(after), role(before)),
+            AccessChange::OverrideCleared => format!("Override removed: back to what Entra ID grants (was {})", role(before)),
+            AccessChange::BootstrapAdmin => "Made Admin at first sign-in by the bootstrap setting".into(),
+            AccessChange::PreAssigned => format!("{} pre-assigned to this address", role(after)),
+            AccessChange::PreAssignmentWithdrawn => format!("Pre-assigned {} withdrawn", role(before)),
+            AccessChange::PreAssignmentApplied => format!("Pre-assigned {} took effect at first sign-in", role(after)),
+            AccessChange::Blocked => "Blocked: every session ended, sign-in refused".into(),
+            AccessChange::Unblocked => "Unblocked: may sign in again".into(),
+            AccessChange::SignedOutEverywhere => "Signed out on every device".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +300,21 @@ mod tests {
         assert_eq!(effective_role(None, Some(Role::Editor)), Some(Role::Editor));
         assert_eq!(effective_role(Some(Role::Editor), None), Some(Role::Editor));
         assert_eq!(effective_role(None, None), None);
+    }
+
+    #[test]
+    fn where_a_role_comes_from() {
+        assert_eq!(RoleOrigin::of(Some(Role::Editor), None, None), RoleOrigin::IdentityProvider);
+        assert_eq!(RoleOrigin::of(Some(Role::Editor), Some(Role::Admin), Some(OverrideSource::Bootstrap)), RoleOrigin::Override(OverrideSource::Bootstrap));
+        assert_eq!(RoleOrigin::of(None, Some(Role::Viewer), None), RoleOrigin::Override(OverrideSource::Admin));
+        assert_eq!(RoleOrigin::of(None, None, Some(OverrideSource::Admin)), RoleOrigin::Nothing);
+        for c in AccessChange::ALL {
+            assert_eq!(AccessChange::parse(c.as_str()), Some(c));
+            assert!(!c.describe(Some(Role::Viewer), Some(Role::Admin)).is_empty());
+        }
+        for s in [OverrideSource::Admin, OverrideSource::Bootstrap, OverrideSource::PreAssigned] {
+            assert_eq!(OverrideSource::parse(s.as_str()), Some(s));
+        }
     }
 
     fn any_role() -> impl Strategy<Value = Role> {
