@@ -72,7 +72,7 @@ ensure_postgres() {
     apt_install postgresql
     bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
   fi
-  local data="$ROOT/.data/pg" run="$ROOT/.data/pg-run"
+  local data="$ROOT/.data/pg" run="$ROOT/.data/pg-run" pwfile="$ROOT/.data/pg-password"
   mkdir -p "$run"
   local runas=()
   if [ "$(id -u)" = 0 ]; then
@@ -81,11 +81,22 @@ ensure_postgres() {
     runas=(runuser -u postgres --)
     chown postgres "$run"
   fi
+  # The cluster's password: generated once, readable by this user only. Every connection, over
+  # TCP or the socket, must give it (scram-sha-256), so no other local user gets in.
+  if [ ! -s "$pwfile" ]; then
+    (umask 077 && random_hex 24 > "$pwfile")
+  fi
+  local password
+  password="$(cat "$pwfile")"
   if [ ! -f "$data/PG_VERSION" ]; then
     say "creating a private PostgreSQL cluster in .data/pg"
     mkdir -p "$data"
     [ "$(id -u)" = 0 ] && chown postgres "$data"
-    "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+    local initpw="$run/initdb-password"
+    (umask 077 && printf '%s\n' "$password" > "$initpw")
+    [ "$(id -u)" = 0 ] && chown postgres "$initpw"
+    "${runas[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=scram-sha-256 --pwfile="$initpw" >/dev/null
+    rm -f "$initpw"
   fi
   local port
   if "${runas[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
@@ -98,7 +109,32 @@ ensure_postgres() {
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" -l "$run/postgres.log" \
       -o "-p $port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200" -w start >/dev/null
   fi
-  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  # A cluster made by an earlier version trusted every local user: give it the password.
+  if grep -Eq '^(local|host)[[:space:]].*trust' "$data/pg_hba.conf" 2>/dev/null; then
+    say "requiring a password on the private PostgreSQL cluster"
+    "${runas[@]}" "$bindir/psql" -h "$run" -p "$port" -U postgres -qAt -v ON_ERROR_STOP=1 \
+      -c "ALTER USER postgres PASSWORD '$password'" postgres >/dev/null
+    "${runas[@]}" sed -i -E 's/^((local|host)[[:space:]].*)trust[[:space:]]*$/\1scram-sha-256/' "$data/pg_hba.conf"
+    "${runas[@]}" "$bindir/pg_ctl" -D "$data" reload >/dev/null
+  fi
+  export DATABASE_URL="postgres://postgres:$password@127.0.0.1:$port/postgres"
+}
+
+# `n` random bytes as hex.
+random_hex() {
+  od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'
+}
+
+# The session secret of the demo and the test servers: generated once into .data, never a
+# constant anyone can read in this repository. It carries the demo marker, so SeatSync refuses
+# it unless its public URL is a loopback address.
+demo_session_secret() {
+  local file="$ROOT/.data/session-secret"
+  mkdir -p "$ROOT/.data"
+  if [ ! -s "$file" ]; then
+    (umask 077 && printf 'demo-only-%s' "$(random_hex 32)" > "$file")
+  fi
+  cat "$file"
 }
 
 # Creates database $1 on the server of DATABASE_URL when missing, and prints its URL.
@@ -127,7 +163,7 @@ export_sim_config() {
   export SEATSYNC_OIDC_AUTHORITY="$sim/$tenant/v2.0"
   export SEATSYNC_OIDC_CLIENT_ID="seatsync-demo"
   export SEATSYNC_OIDC_CLIENT_SECRET="seatsync-demo-secret"
-  export SEATSYNC_SESSION_SECRET="${SEATSYNC_SESSION_SECRET:-demo-only-session-secret-change-me-0123456789}"
+  export SEATSYNC_SESSION_SECRET="${SEATSYNC_SESSION_SECRET:-$(demo_session_secret)}"
   export SEATSYNC_PARTNER_CENTER_URL="$sim" SEATSYNC_ENTRA_LOGIN_URL="$sim" SEATSYNC_GRAPH_URL="$sim"
   export SEATSYNC_PARTNER_TENANT_ID="$tenant"
   export SEATSYNC_PARTNER_CENTER_CLIENT_ID="seatsync-demo" SEATSYNC_PARTNER_CENTER_CLIENT_SECRET="seatsync-demo-secret"

@@ -13,6 +13,12 @@ use crate::{api::settings::IntegrationInfo, error::AppError};
 
 /// Session key holding the signed-in user's id.
 pub const SESSION_USER_ID: &str = "user_id";
+/// Session key holding when the user signed in (Unix milliseconds): sessions end this long after
+/// it whatever the activity, and "sign out everywhere" ends those begun before it was asked.
+pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
+/// Session key holding when the session was last used (Unix seconds), refreshed at most once a
+/// minute so that requests do not each write the session.
+pub const SESSION_SEEN_AT: &str = "seen_at";
 
 /// What the server provides to every page render and server-function call.
 #[derive(Clone)]
@@ -70,52 +76,33 @@ impl Caller {
     }
 }
 
-/// The signed-in user as read once for the current request. A middleware reads it before the
-/// page or server function runs (`RequestUser::load`): the page frame needs it synchronously,
-/// and every role check of the request reuses it.
+/// The signed-in user as read once for the current request, by the server's sign-in guard
+/// before the page or server function runs: the page frame needs it synchronously, and every
+/// role check of the request reuses it. The guard has already ended a session that expired, was
+/// revoked or belongs to a blocked or removed user, so a user here may act.
 #[derive(Clone, Default)]
-pub struct RequestUser(Arc<tokio::sync::OnceCell<Option<seatsync_db::users::User>>>);
+pub struct RequestUser(Option<Arc<seatsync_db::users::User>>);
 
 impl RequestUser {
-    /// Reads the user of `session`, fresh from the database, so that a role change or removal
-    /// takes effect on the very next request.
-    pub async fn load(pool: &PgPool, session: &Session) -> Result<Self, AppError> {
-        let user = read_user(pool, session).await?;
-        Ok(Self(Arc::new(tokio::sync::OnceCell::new_with(Some(user)))))
+    pub fn new(user: Option<seatsync_db::users::User>) -> Self {
+        Self(user.map(Arc::new))
     }
 
-    /// The user, when already read for this request.
     pub fn loaded(&self) -> Option<&seatsync_db::users::User> {
-        self.0.get().and_then(Option::as_ref)
+        self.0.as_deref()
     }
 }
 
-/// The signed-in user, if any, read once per request (see `RequestUser`).
-pub async fn signed_in_user(ctx: &ServerContext) -> Result<Option<seatsync_db::users::User>, AppError> {
-    let cache = use_context::<RequestUser>().unwrap_or_default();
-    cache
-        .0
-        .get_or_try_init(|| async {
-            let session: Session = leptos_axum::extract().await.map_err(|e| AppError::internal("reading the session", e))?;
-            read_user(&ctx.pool, &session).await
-        })
-        .await
-        .cloned()
+/// The signed-in user of this request, if any (see `RequestUser`). Without the guard in front
+/// nobody is signed in: a route the guard does not cover can never act as a user.
+pub fn signed_in_user() -> Option<seatsync_db::users::User> {
+    use_context::<RequestUser>().and_then(|u| u.loaded().cloned())
 }
 
-/// Who the session says is signed in. The user may since have been removed: read the user
-/// (`RequestUser`) before trusting it.
+/// Who the session says is signed in. The user may since have been removed or blocked: the
+/// guard reads the user before trusting it.
 pub async fn session_user_id(session: &Session) -> Result<Option<Uuid>, AppError> {
     session.get(SESSION_USER_ID).await.map_err(|e| AppError::internal("reading the session", e))
-}
-
-async fn read_user(pool: &PgPool, session: &Session) -> Result<Option<seatsync_db::users::User>, AppError> {
-    let Some(id) = session_user_id(session).await? else { return Ok(None) };
-    match seatsync_db::users::find(pool, id).await {
-        Ok(user) => Ok(Some(user)),
-        Err(seatsync_db::DbError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The caller, when signed in with at least `needed`; otherwise 401 or 403. Every server
@@ -124,7 +111,7 @@ async fn read_user(pool: &PgPool, session: &Session) -> Result<Option<seatsync_d
 pub async fn require(needed: Role) -> Result<Caller, AppError> {
     let ctx = context();
     let respond = Responder::current();
-    let Some(user) = signed_in_user(&ctx).await? else {
+    let Some(user) = signed_in_user() else {
         return Err(respond.fail(AppError::Unauthenticated));
     };
     match user.role() {

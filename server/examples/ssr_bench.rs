@@ -133,7 +133,7 @@ async fn main() {
     tokio::spawn(app.run(std::future::pending()));
 
     let (admin, _) = seatsync_testkit::sign_in(&url, &sim.base_url, "admin").await.expect("sign-in");
-    let post = |c: &reqwest::Client, endpoint: &str| c.post(format!("{url}/api/{endpoint}")).header("Accept", "application/json").send();
+    let post = |c: &reqwest::Client, endpoint: &str| c.post(format!("{url}/api/{endpoint}")).header("Origin", &url).header("Accept", "application/json").send();
     post(&admin, "licences/sync").await.unwrap();
     loop {
         let s: serde_json::Value = post(&admin, "licences/sync_status").await.unwrap().json().await.unwrap();

@@ -42,6 +42,9 @@ pub struct Config {
     pub session_secret: Secret,
     /// `SEATSYNC_SESSION_IDLE_MINUTES`: a session ends after this long without a request (default 480).
     pub session_idle_minutes: i64,
+    /// `SEATSYNC_SESSION_MAX_HOURS`: a session ends this long after sign-in, however active
+    /// (default 12).
+    pub session_max_hours: i64,
     pub oidc: OidcConfig,
     /// `SEATSYNC_BOOTSTRAP_ADMIN_EMAIL`: made Admin at first sign-in, whatever Entra ID says.
     pub bootstrap_admin_email: Option<String>,
@@ -314,6 +317,21 @@ fn placeholder_url() -> Url {
     Url::parse("http://invalid.invalid/").expect("a constant, valid URL")
 }
 
+/// What `scripts/demo` puts in the session secrets it generates: such a secret is public
+/// knowledge in effect (anyone with the demo can make one), so it is refused for a server other
+/// people reach.
+pub const DEMO_SECRET_MARKER: &str = "demo-only";
+
+/// Whether a URL names this machine only (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 const DEFAULT_LICENCE_CRON: &str = "0 0 2 * * *";
 const DEFAULT_AUTOTASK_REFRESH_CRON: &str = "0 15 * * * *";
 const DEFAULT_CONTRACT_SYNC_CRON: &str = "0 0 3 * * *";
@@ -338,9 +356,21 @@ impl Config {
         if !session_secret.is_empty() && session_secret.chars().count() < 32 {
             r.problem("SEATSYNC_SESSION_SECRET", "at least 32 characters");
         }
+        if session_secret.contains(DEMO_SECRET_MARKER) && !is_loopback(&public_url) {
+            r.problem(
+                "SEATSYNC_SESSION_SECRET",
+                format!("a secret of your own: this one is the demo's (it contains '{DEMO_SECRET_MARKER}'), which is refused unless SEATSYNC_PUBLIC_URL is a loopback address"),
+            );
+        }
         let session_idle_minutes = r.number("SEATSYNC_SESSION_IDLE_MINUTES", 480i64, "a whole number of minutes");
         if !(5..=60 * 24 * 30).contains(&session_idle_minutes) {
             r.problem("SEATSYNC_SESSION_IDLE_MINUTES", "between 5 and 43200 minutes");
+        }
+        let session_max_hours = r.number("SEATSYNC_SESSION_MAX_HOURS", 12i64, "a whole number of hours");
+        if !(1..=24 * 30).contains(&session_max_hours) {
+            r.problem("SEATSYNC_SESSION_MAX_HOURS", "between 1 and 720 hours");
+        } else if session_idle_minutes > session_max_hours * 60 {
+            r.problem("SEATSYNC_SESSION_IDLE_MINUTES", format!("at most SEATSYNC_SESSION_MAX_HOURS ({session_max_hours} h): a session cannot stay idle longer than it may live"));
         }
 
         let authority = r.required("SEATSYNC_OIDC_AUTHORITY", "the sign-in authority, e.g. https://login.microsoftonline.com/<your-tenant-id>/v2.0");
@@ -441,6 +471,7 @@ impl Config {
             public_url,
             session_secret: Secret(session_secret),
             session_idle_minutes,
+            session_max_hours,
             oidc: OidcConfig { authority, client_id, client_secret: Secret(client_secret), role_map },
             bootstrap_admin_email,
             partner_center,
@@ -565,6 +596,34 @@ mod tests {
         let err = load(pairs).unwrap_err();
         assert_eq!(err.problems.len(), 1);
         assert_eq!(err.problems[0].key, "SEATSYNC_OIDC_CLIENT_ID");
+    }
+
+    #[test]
+    fn the_demo_secret_is_refused_off_this_machine() {
+        let demo = |url: &str| {
+            let mut pairs = minimal();
+            pairs.retain(|(k, _)| k != "SEATSYNC_SESSION_SECRET");
+            pairs.push(("SEATSYNC_SESSION_SECRET".into(), "demo-only-0123456789abcdef0123456789abcdef".into()));
+            pairs.push(("SEATSYNC_PUBLIC_URL".into(), url.into()));
+            load(pairs)
+        };
+        assert!(demo("http://127.0.0.1:3000").is_ok());
+        assert!(demo("http://localhost:3000").is_ok());
+        assert!(demo("http://[::1]:3000").is_ok());
+        let err = demo("https://seatsync.msp.example").unwrap_err();
+        assert_eq!(err.problems.len(), 1);
+        assert_eq!(err.problems[0].key, "SEATSYNC_SESSION_SECRET");
+        assert!(err.problems[0].expected.contains("demo"), "{}", err.problems[0].expected);
+    }
+
+    #[test]
+    fn sessions_have_an_idle_and_an_absolute_limit() {
+        let c = load(minimal()).unwrap();
+        assert_eq!((c.session_idle_minutes, c.session_max_hours), (480, 12));
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_SESSION_MAX_HOURS".into(), "4".into()));
+        let err = load(pairs).unwrap_err();
+        assert_eq!(err.problems[0].key, "SEATSYNC_SESSION_IDLE_MINUTES", "480 idle minutes exceed 4 hours");
     }
 
     #[test]

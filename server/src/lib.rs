@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod jobs;
 pub mod page_cache;
+pub mod security;
 pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -98,9 +99,14 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     };
     let provide = move || {
         provide_context(context.clone());
-        // The user `auth::load_user` read for this request (see `RequestUser`).
-        let user = use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<app::server::RequestUser>().cloned());
-        provide_context(user.unwrap_or_default());
+        let parts = use_context::<axum::http::request::Parts>();
+        let extension = |parts: &axum::http::request::Parts| parts.extensions.get::<app::server::RequestUser>().cloned();
+        // The user `auth::guard` read for this request (see `RequestUser`).
+        provide_context(parts.as_ref().and_then(extension).unwrap_or_default());
+        // The nonce the page's Content-Security-Policy names, for Leptos' scripts.
+        if let Some(nonce) = parts.as_ref().and_then(|p| p.extensions.get::<security::PageNonce>()) {
+            provide_context(nonce.0.clone());
+        }
     };
     let routes = generate_route_list(App);
     tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");
@@ -119,22 +125,32 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         pool: pool.clone(),
         role_map: Arc::new(config.oidc.role_map.clone()),
         bootstrap_admin_email: config.bootstrap_admin_email.clone(),
+        pending: auth::pending::PendingCookie::new(config.session_secret.expose(), config.is_https()),
+        public_url: config.public_url.clone(),
     };
+    let guard = auth::GuardState { pool: pool.clone(), max: std::time::Duration::from_secs(config.session_max_hours as u64 * 3600) };
+    let policy = security::Policy::new(&config.public_url, &config.oidc.authority);
 
+    // Outermost last: headers on every response, the cross-site check before the session is
+    // touched, the guard before anything reads the user, the page cache, and inside it the
+    // page's Content-Security-Policy (a kept page keeps the policy matching its nonce).
     Ok(Router::new()
         .route("/healthz", get(healthz).with_state(pool.clone()))
         .merge(auth::router(auth_state))
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(pool.clone(), auth::load_user))
-        // Before the user is read: a page served from the cache needs no more than the session.
+        .layer(axum::middleware::from_fn_with_state(policy.clone(), security::content_security_policy))
+        .layer(axum::middleware::from_fn(security::refuse_malformed_uploads))
         .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::new(pool.clone(), config.page_cache), page_cache::serve))
-        .layer(axum::middleware::from_fn(auth::require_sign_in))
+        .layer(axum::middleware::from_fn_with_state(guard, auth::guard))
         .layer(session_layer(config, pool).await?)
+        .layer(axum::middleware::from_fn_with_state(policy.clone(), security::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))
         .layer(TraceLayer::new_for_http()))
 }
 
 /// Sessions in PostgreSQL; the cookie is signed, HttpOnly, SameSite=Lax, Secure over https, and
-/// expires after the configured idle time.
+/// expires after the configured idle time. The guard renews the expiry at most once a minute and
+/// ends a session past its longest life (`auth::guard`).
 async fn session_layer(config: &Config, pool: PgPool) -> anyhow::Result<SessionManagerLayer<PostgresStore, tower_sessions::service::SignedCookie>> {
     let store = PostgresStore::new(pool);
     store.migrate().await?;

@@ -10,10 +10,12 @@
 //! next request, from this instance or any other. The age limit is for what a page says about
 //! the clock ("3 min ago", days left), not for the data.
 //!
-//! The cache runs before the signed-in user is read (`auth::load_user`): the session names the
-//! user, and a page kept for that user is served only if nothing was committed since, so the
-//! user's row, role included, is as it was when the page was rendered for them. Signing out
-//! deletes the session, and a changed role or a removed user is a commit.
+//! The cache runs after the sign-in guard (`auth::guard`), which has ended any session that is
+//! over (blocked, revoked, expired) and read the user: a page is kept for that user and served
+//! only if nothing was committed since, so the user's row, role included, is as it was when the
+//! page was rendered for them. Signing out deletes the session, and a changed role, a block or a
+//! removed user is a commit. A kept page keeps its headers, among them the Content-Security-Policy
+//! naming the nonce its scripts carry.
 
 use std::{
     collections::HashMap,
@@ -24,12 +26,11 @@ use std::{
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use seatsync_db::{commits::CommitMark, PgPool};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 /// The pages built only from what PostgreSQL holds. A page that reads a vendor while rendering
@@ -124,14 +125,15 @@ impl PageCache {
         Self { inner: Arc::new(Inner { pool, config, pages: Mutex::new(Pages::default()) }) }
     }
 
-    /// The key of a request the cache may answer: a GET of a listed page by a signed-in user.
-    async fn key(&self, method: &Method, uri: &Uri, session: &Session) -> Option<Key> {
-        if self.inner.config.max_age.is_zero() || method != Method::GET || !CACHED_PATHS.contains(&uri.path()) {
+    /// The key of a request the cache may answer: a GET of a listed page by a signed-in user
+    /// (as the guard read them for this request).
+    fn key(&self, req: &Request) -> Option<Key> {
+        let uri = req.uri();
+        if self.inner.config.max_age.is_zero() || req.method() != Method::GET || !CACHED_PATHS.contains(&uri.path()) {
             return None;
         }
-        let uri = uri.to_string();
-        let user = app::server::session_user_id(session).await.ok().flatten()?;
-        Some(Key { user, uri })
+        let user = req.extensions().get::<app::server::RequestUser>()?.loaded()?.id;
+        Some(Key { user, uri: uri.to_string() })
     }
 
     fn pages(&self) -> std::sync::MutexGuard<'_, Pages> {
@@ -141,8 +143,8 @@ impl PageCache {
 }
 
 /// The middleware: answers from the cache when it can, and keeps what it renders otherwise.
-pub async fn serve(State(cache): State<PageCache>, session: Session, req: Request, next: Next) -> Response {
-    let Some(key) = cache.key(req.method(), req.uri(), &session).await else {
+pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    let Some(key) = cache.key(&req) else {
         return next.run(req).await;
     };
     // Read before rendering: a commit made while the page renders makes the page stale.

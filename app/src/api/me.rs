@@ -42,7 +42,7 @@ impl SignedIn {
         let me = leptos::server::SharedValue::new(|| {
             #[cfg(feature = "ssr")]
             {
-                use_context::<crate::server::RequestUser>().and_then(|u| u.loaded().cloned()).map(Me::from)
+                crate::server::signed_in_user().map(Me::from)
             }
             #[cfg(not(feature = "ssr"))]
             {
@@ -56,7 +56,5 @@ impl SignedIn {
 /// The signed-in user, or `None`. Open to everyone: the sign-in page asks it too.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    let ctx = crate::server::context();
-    let user = crate::server::signed_in_user(&ctx).await?;
-    Ok(user.map(Me::from))
+    Ok(crate::server::signed_in_user().map(Me::from))
 }

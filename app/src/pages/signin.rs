@@ -4,11 +4,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::navigation::{safe_return_path, SignInFailure};
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || query.with(|q| q.get("error"));
-    let next = move || query.with(|q| q.get("next")).filter(|n| n.starts_with('/') && !n.starts_with("//"));
+    // Only a known code is shown, as its fixed message: nothing from the address is echoed.
+    let error = move || {
+        query.with(|q| q.get("error")).map(|code| {
+            SignInFailure::from_code(&code).map(SignInFailure::message).unwrap_or("Sign-in did not complete. Start again.")
+        })
+    };
+    let next = move || query.with(|q| q.get("next")).filter(|n| safe_return_path(n).is_some());
     let login_href = move || match next() {
         Some(n) => format!("/auth/login?next={}", urlencode(&n)),
         None => "/auth/login".to_string(),

@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use app::navigation::SignInFailure;
 use openidconnect::{
     core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, TokenResponse as _,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, TokenResponse as _,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
 };
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,8 @@ pub struct PendingSignIn {
     pub pkce_verifier: String,
     /// Where to go after signing in (a local path).
     pub next: String,
+    /// When the sign-in started (Unix seconds): it must finish within ten minutes.
+    pub started_at: i64,
 }
 
 /// Who signed in, from a verified ID token.
@@ -39,22 +42,48 @@ pub struct VerifiedIdentity {
     pub roles: Vec<String>,
 }
 
+/// Why a sign-in failed, with the details for the log. The browser only ever gets the
+/// [`SignInFailure`] code of it, never this text.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
     #[error("the sign-in service could not be reached ({0})")]
     ProviderUnreachable(String),
     #[error("the sign-in was not started here or has expired; start again")]
     StateMismatch,
-    #[error("Microsoft Entra ID refused the sign-in: {0}")]
-    ProviderRefused(String),
     #[error("the code could not be exchanged for tokens ({0})")]
     Exchange(String),
     #[error("the identity provider's answer did not include an ID token")]
     NoIdToken,
-    #[error("the ID token was refused: {0}")]
-    InvalidIdToken(String),
+    #[error("the ID token was refused: {detail}")]
+    InvalidIdToken { problem: SignInFailure, detail: String },
     #[error("the ID token names no e-mail address or user name")]
     NoEmail,
+}
+
+impl SignInError {
+    /// The code the sign-in page shows a fixed message for.
+    pub fn failure(&self) -> SignInFailure {
+        match self {
+            SignInError::ProviderUnreachable(_) => SignInFailure::Unreachable,
+            SignInError::StateMismatch => SignInFailure::NotStarted,
+            SignInError::Exchange(_) => SignInFailure::Exchange,
+            SignInError::NoIdToken => SignInFailure::Token,
+            SignInError::InvalidIdToken { problem, .. } => *problem,
+            SignInError::NoEmail => SignInFailure::NoEmail,
+        }
+    }
+
+    fn token(e: &ClaimsVerificationError) -> Self {
+        let problem = match e {
+            ClaimsVerificationError::Expired(_) => SignInFailure::Expired,
+            ClaimsVerificationError::InvalidAudience(_) => SignInFailure::Audience,
+            ClaimsVerificationError::InvalidIssuer(_) => SignInFailure::Issuer,
+            ClaimsVerificationError::InvalidNonce(_) => SignInFailure::Nonce,
+            ClaimsVerificationError::SignatureVerification(_) => SignInFailure::Signature,
+            _ => SignInFailure::Token,
+        };
+        SignInError::InvalidIdToken { problem, detail: e.to_string() }
+    }
 }
 
 /// The configured authority, its (cached) metadata and the HTTP client used to reach it.
@@ -109,7 +138,7 @@ impl Oidc {
     }
 
     /// The URL to send the browser to, and what to remember until it comes back.
-    pub async fn begin(&self, next: String) -> Result<(url::Url, PendingSignIn), SignInError> {
+    pub async fn begin(&self, next: String, now: i64) -> Result<(url::Url, PendingSignIn), SignInError> {
         let client = self.client(self.metadata(false).await?);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
@@ -125,6 +154,7 @@ impl Oidc {
                 nonce: nonce.secret().clone(),
                 pkce_verifier: verifier.secret().clone(),
                 next,
+                started_at: now,
             },
         ))
     }
@@ -150,11 +180,7 @@ impl Oidc {
                 // The provider may have rotated its signing keys since we cached them.
                 let fresh = self.client(self.metadata(true).await?);
                 let verifier = fresh.id_token_verifier();
-                let claims = id_token
-                    .claims(&verifier, &nonce)
-                    .map_err(|_| SignInError::InvalidIdToken(first.to_string()))?
-                    .clone();
-                claims
+                id_token.claims(&verifier, &nonce).map_err(|_| SignInError::token(&first))?.clone()
             }
         };
         // The token is verified: its payload can be read for Entra's own claims.

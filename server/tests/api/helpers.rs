@@ -60,20 +60,25 @@ impl TestApp {
         client
     }
 
+    /// A POST as one of SeatSync's own pages sends it: with its `Origin`.
+    pub fn post(&self, client: &Client, path: &str) -> reqwest::RequestBuilder {
+        client.post(format!("{}{path}", self.url)).header("Origin", &self.url).header("Accept", "application/json")
+    }
+
     /// Calls a server function the way the browser does (form-encoded POST).
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
-        client
-            .post(format!("{}/api/{endpoint}", self.url))
-            .header("Accept", "application/json")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.post(client, &format!("/api/{endpoint}")).form(form).send().await.unwrap()
     }
 
     /// Calls a server function that takes JSON.
     pub async fn call_json(&self, client: &Client, endpoint: &str, body: serde_json::Value) -> Response {
-        client.post(format!("{}/api/{endpoint}", self.url)).header("Accept", "application/json").json(&body).send().await.unwrap()
+        self.post(client, &format!("/api/{endpoint}")).json(&body).send().await.unwrap()
+    }
+
+    /// Calls a server function that takes a file upload (multipart form data).
+    pub async fn call_upload(&self, client: &Client, endpoint: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap();
+        self.post(client, &format!("/api/{endpoint}")).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap()
     }
 
     /// Calls a server function and reads its JSON answer, failing the test on an error status.

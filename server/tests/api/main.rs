@@ -10,4 +10,6 @@ mod mapping;
 mod page_cache;
 mod products;
 mod role_matrix;
+mod security;
 mod sign_in;
+mod users;
