@@ -1,11 +1,12 @@
 import type { Page } from "@playwright/test";
-import { api, expect, open, signIn, simUrl, test } from "./fixtures";
+import { api, ensureAllocationCode, expect, open, signIn, simUrl, test } from "./fixtures";
 
 /**
  * Maps the last tenant that has a seeded company (via its suggestion) and every offer (to the
  * service the template names, created when missing), through the server functions.
  */
 async function prepare(page: Page) {
+  await ensureAllocationCode(page);
   expect((await api(page, "mapping/refresh")).status).toBe(200);
   const rows = (await api(page, "mapping/customers")).body.rows as any[];
   const tenant = [...rows].reverse().find((r) => r.suggestion && r.state === "unmapped") ?? rows.find((r) => r.state === "mapped");

@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { api, expect, open, signIn, simUrl, test } from "./fixtures";
+import { api, ensureAllocationCode, expect, open, signIn, simUrl, test } from "./fixtures";
 
 const rowOf = (page: Page, name: string) => page.getByTestId("mapping-row").filter({ hasText: name });
 
@@ -99,6 +99,7 @@ test("a suggestion is accepted in one click, and the rest all at once", async ({
 });
 
 test("an offer without a fitting service gets one created from the template", async ({ page }) => {
+  await ensureAllocationCode(page);
   await signIn(page, "Eddie Editor");
   await ensureCompanies(page);
   await open(page, "/mapping/services");

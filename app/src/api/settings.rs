@@ -52,6 +52,8 @@ pub struct MappingSettingsInfo {
     /// "today" or "term_start".
     pub adjustment_date: String,
     pub service_billing_code_id: Option<i64>,
+    /// Whether contracts SeatSync creates require start and stop times on time entries.
+    pub time_reporting_requires_start_stop: bool,
     pub service_placeholders: Vec<String>,
     pub contract_placeholders: Vec<String>,
     /// SeatSync's Autotask requests in the last hour and what it may use.
@@ -74,6 +76,7 @@ pub async fn mapping_settings() -> Result<MappingSettingsInfo, AppError> {
             seatsync_mapping::settings::AdjustmentDate::TermStart => "term_start".into(),
         },
         service_billing_code_id: s.service_billing_code_id,
+        time_reporting_requires_start_stop: s.time_reporting_requires_start_stop,
         service_placeholders: seatsync_domain::naming::SERVICE_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
         contract_placeholders: seatsync_domain::naming::CONTRACT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
         autotask_usage: usage,
@@ -81,7 +84,13 @@ pub async fn mapping_settings() -> Result<MappingSettingsInfo, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "settings/save_mapping")]
-pub async fn save_mapping_settings(service_name_template: String, contract_name_template: String, adjustment_date: String, service_billing_code_id: String) -> Result<(), AppError> {
+pub async fn save_mapping_settings(
+    service_name_template: String,
+    contract_name_template: String,
+    adjustment_date: String,
+    service_billing_code_id: String,
+    time_reporting_requires_start_stop: bool,
+) -> Result<(), AppError> {
     let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
     use seatsync_mapping::settings::{AdjustmentDate, SettingsError};
     let adjustment_date = match adjustment_date.as_str() {
@@ -95,7 +104,7 @@ pub async fn save_mapping_settings(service_name_template: String, contract_name_
     } else {
         Some(code.parse::<i64>().map_err(|_| caller.fail(AppError::Invalid(format!("'{code}' is not an allocation code id (a number)."))))?)
     };
-    let settings = seatsync_mapping::AppSettings { service_name_template, contract_name_template, adjustment_date, service_billing_code_id };
+    let settings = seatsync_mapping::AppSettings { service_name_template, contract_name_template, adjustment_date, service_billing_code_id, time_reporting_requires_start_stop };
     settings.save(&caller.ctx.pool, caller.user.id).await.map_err(|e| {
         caller.fail(match e {
             SettingsError::Db(db) => AppError::from(db),
@@ -104,4 +113,34 @@ pub async fn save_mapping_settings(service_name_template: String, contract_name_
     })?;
     tracing::info!(by = %caller.user.email, "mapping settings changed");
     Ok(())
+}
+
+/// An Autotask allocation code a new service may be billed under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationCode {
+    pub id: i64,
+    pub name: String,
+    /// What Autotask says the code is used for ("Recurring Contract Service", ...), if it says.
+    pub use_type: Option<String>,
+    /// Made for recurring contract services: the natural choice for licences.
+    pub recurring: bool,
+}
+
+/// The active allocation codes of the Autotask database, recurring-service ones first (Admin).
+#[server(prefix = "/api", endpoint = "settings/billing_codes")]
+pub async fn allocation_codes() -> Result<Vec<AllocationCode>, AppError> {
+    let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
+    let autotask = caller.ctx.mapping.autotask().map_err(|e| caller.fail(e))?.clone();
+    let codes = autotask.billing_codes().await.map_err(|e| caller.fail(AppError::Upstream(format!("Autotask: {e}"))))?;
+    let mut out: Vec<AllocationCode> = codes
+        .into_iter()
+        .map(|(c, use_type)| AllocationCode {
+            recurring: use_type.as_deref().is_some_and(|u| u.to_ascii_lowercase().contains("recurring")),
+            id: c.id,
+            name: c.name,
+            use_type,
+        })
+        .collect();
+    out.sort_by(|a, b| b.recurring.cmp(&a.recurring).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    Ok(out)
 }

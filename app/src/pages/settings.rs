@@ -7,7 +7,7 @@ use seatsync_domain::Role;
 use leptos::task::spawn_local;
 
 use crate::{
-    api::settings::{list_integrations, mapping_settings, save_mapping_settings},
+    api::settings::{allocation_codes, list_integrations, mapping_settings, save_mapping_settings},
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -61,6 +61,35 @@ fn Integrations() -> impl IntoView {
     }
 }
 
+/// The allocation code new services are billed under, chosen from the list Autotask returns.
+#[component]
+fn AllocationCodePicker(code: RwSignal<String>, current: Option<i64>) -> impl IntoView {
+    let codes = Resource::new(|| (), |_| allocation_codes());
+    view! {
+        <label class="text-sm font-medium">"Allocation code of new services"
+            <Suspense fallback=|| view! { <span class="mt-1 block text-xs text-slate-400">"Reading Autotask's allocation codes…"</span> }>
+                {move || Suspend::new(async move {
+                    match codes.await {
+                        Ok(list) => view! {
+                            <select class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" aria-label="Allocation code of new services" prop:value=code on:change=move |ev| code.set(event_target_value(&ev))>
+                                <option value="" selected=current.is_none()>"Choose one (Autotask requires it)"</option>
+                                {list.into_iter().map(|c| {
+                                    let label = match &c.use_type { Some(u) => format!("{} ({u})", c.name), None => c.name.clone() };
+                                    view! { <option value=c.id.to_string() selected=current == Some(c.id)>{label}</option> }
+                                }).collect_view()}
+                            </select>
+                            <span class="mt-1 block text-xs font-normal text-slate-500">"Autotask requires an allocation code on every service. Codes for recurring contract services are listed first."</span>
+                        }.into_any(),
+                        Err(e) => view! {
+                            <span class="mt-1 block text-sm font-normal text-red-700" role="alert">{format!("The allocation codes could not be read: {e}")}</span>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </label>
+    }
+}
+
 /// Name templates, when adjustments take effect, and the allocation code of new services.
 #[component]
 fn MappingSettingsForm() -> impl IntoView {
@@ -79,10 +108,11 @@ fn MappingSettingsForm() -> impl IntoView {
                         let contract = RwSignal::new(s.contract_name_template.clone());
                         let date = RwSignal::new(s.adjustment_date.clone());
                         let code = RwSignal::new(s.service_billing_code_id.map(|c| c.to_string()).unwrap_or_default());
+                        let start_stop = RwSignal::new(s.time_reporting_requires_start_stop);
                         let feedback = RwSignal::new(None::<Result<String, String>>);
                         let save = move |_| {
                             spawn_local(async move {
-                                let r = save_mapping_settings(service.get_untracked(), contract.get_untracked(), date.get_untracked(), code.get_untracked()).await;
+                                let r = save_mapping_settings(service.get_untracked(), contract.get_untracked(), date.get_untracked(), code.get_untracked(), start_stop.get_untracked()).await;
                                 feedback.set(Some(r.map(|_| "Settings saved.".to_string()).map_err(|e| e.to_string())));
                             });
                         };
@@ -102,8 +132,12 @@ fn MappingSettingsForm() -> impl IntoView {
                                         <option value="term_start">"from the start of the current term"</option>
                                     </select>
                                 </label>
-                                <label class="text-sm font-medium">"Allocation code id for new services (optional)"
-                                    <input class="mt-1 w-40 rounded-md border border-slate-300 px-2 py-1.5" inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                                <AllocationCodePicker code current=s.service_billing_code_id />
+                                <label class="flex items-start gap-2 text-sm font-medium">
+                                    <input type="checkbox" class="mt-1" prop:checked=start_stop on:change=move |ev| start_stop.set(event_target_checked(&ev)) />
+                                    <span>"Contracts SeatSync creates require start and stop times on time entries"
+                                        <span class="block text-xs font-normal text-slate-500">"Autotask asks this of every new contract. Licence contracts carry no time, so most MSPs leave it off."</span>
+                                    </span>
                                 </label>
                                 {s.autotask_usage.map(|(used, allowed)| view! {
                                     <p class="text-sm text-slate-600" data-testid="autotask-usage">{format!("Autotask requests by SeatSync in the last hour: {used} of the {allowed} it may use.")}</p>

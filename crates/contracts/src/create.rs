@@ -119,6 +119,7 @@ impl Contracts {
                 Some(id) => (id, true),
                 None => {
                     let group = self.fresh_group(&intent.tenant_id, &key, today).await?;
+                    let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
                     let (types, statuses, periods) = tokio::try_join!(
                         autotask.picklist("Contracts", "contractType"),
                         autotask.picklist("Contracts", "status"),
@@ -138,6 +139,7 @@ impl Contracts {
                             key.start,
                             key.end
                         )),
+                        time_reporting_requires_start_and_stop_times: settings.time_reporting_requires_start_stop,
                     };
                     match autotask.create_contract(&new).await {
                         Ok(id) => (id, false),

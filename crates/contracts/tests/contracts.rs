@@ -44,6 +44,9 @@ async fn world(tenants: usize) -> World {
     let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
     let contracts = Contracts::with_stale_after(pool.clone(), Some(autotask), 1);
     let user = editor(&pool).await;
+    // New services need the allocation code an Admin chooses (Autotask requires one).
+    let settings = seatsync_mapping::AppSettings { service_billing_code_id: Some(kit::licensing_allocation_code(&sim).await), ..Default::default() };
+    settings.save(&pool, user).await.unwrap();
     mapping.refresh_cache("manual", Some(user)).await.unwrap();
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
         if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {

@@ -187,6 +187,11 @@ impl Mapping {
                     Ok(id) => Some(id),
                     // The create may have happened: look before anyone tries again.
                     Err(VendorError::Uncertain { .. }) => None,
+                    Err(VendorError::MissingFields { fields, .. }) if fields.iter().any(|f| f.eq_ignore_ascii_case("billingCodeID")) => {
+                        return Err(MappingError::Invalid(
+                            "Autotask requires an allocation code on every service: an Admin chooses the one for new services under Settings, then try again. Nothing was created.".into(),
+                        ))
+                    }
                     Err(e) => return Err(e.into()),
                 };
                 let found = find().await?;

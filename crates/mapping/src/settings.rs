@@ -26,9 +26,12 @@ pub struct AppSettings {
     pub service_name_template: String,
     pub contract_name_template: String,
     pub adjustment_date: AdjustmentDate,
-    /// Autotask allocation code (billingCodeID) for services SeatSync creates, when the
-    /// database requires one.
+    /// Autotask allocation code (`billingCodeID`) of the services SeatSync creates: Autotask
+    /// requires one on every service, chosen under Settings from the database's list.
     pub service_billing_code_id: Option<i64>,
+    /// `timeReportingRequiresStartAndStopTimes` of the contracts SeatSync creates (Autotask
+    /// requires the field); recurring licence contracts take no time, so no by default.
+    pub time_reporting_requires_start_stop: bool,
 }
 
 impl Default for AppSettings {
@@ -38,6 +41,7 @@ impl Default for AppSettings {
             contract_name_template: DEFAULT_CONTRACT_TEMPLATE.into(),
             adjustment_date: AdjustmentDate::Today,
             service_billing_code_id: None,
+            time_reporting_requires_start_stop: false,
         }
     }
 }

@@ -181,7 +181,7 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     expect_500(at.post("Companies/query", json!({"filter": [{"op": "in", "field": "id", "value": (0..501).collect::<Vec<_>>()}]})).await, "500 or fewer");
 
     let company = s.sim.msp().autotask.company_of_tenant.values().next().copied().unwrap();
-    let contract = json!({"companyID": company, "contractType": 7, "status": 1, "startDate": "2026-01-01T00:00:00", "endDate": "2026-12-31T00:00:00", "contractPeriodType": 2});
+    let contract = json!({"companyID": company, "contractType": 7, "status": 1, "startDate": "2026-01-01T00:00:00", "endDate": "2026-12-31T00:00:00", "contractPeriodType": 2, "timeReportingRequiresStartAndStopTimes": 0});
     expect_500(at.post("Contracts", contract.clone()).await, "Value does not exist for the required field contractName.");
     let mut bad = contract.clone();
     bad["contractName"] = json!("x");
@@ -195,6 +195,16 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     bad["contractName"] = json!("x");
     bad["endDate"] = json!("2025-12-31");
     expect_500(at.post("Contracts", bad).await, "endDate cannot be before");
+    let mut bad = contract.clone();
+    bad["contractName"] = json!("x");
+    bad.as_object_mut().unwrap().remove("timeReportingRequiresStartAndStopTimes");
+    expect_500(at.post("Contracts", bad).await, "Value does not exist for the required field timeReportingRequiresStartAndStopTimes.");
+    // Every service names an allocation code, and an existing one.
+    let service = json!({"name": "Needs a code", "unitPrice": 5, "periodType": 3});
+    expect_500(at.post("Services", service.clone()).await, "Value does not exist for the required field billingCodeID.");
+    let mut bad = service.clone();
+    bad["billingCodeID"] = json!(999_999);
+    expect_500(at.post("Services", bad).await, "billingCodeID of type: BillingCode does not exist");
     let mut bad = contract.clone();
     bad["contractName"] = json!("x");
     bad.as_object_mut().unwrap().remove("contractPeriodType");
@@ -330,7 +340,7 @@ async fn adjustments_change_units_and_add_missing_contract_services() {
     let services = at.query("Services", json!([{"op": "gte", "field": "id", "value": 0}])).await;
     let (a, b) = (services[0]["id"].as_i64().unwrap(), services[1]["id"].as_i64().unwrap());
     let (_, created) = at.post("Contracts", json!({"companyID": company, "contractName": "Units test", "contractType": 7, "status": 1,
-        "startDate": "2026-02-01T00:00:00", "endDate": "2027-01-31T00:00:00", "contractPeriodType": 2})).await;
+        "startDate": "2026-02-01T00:00:00", "endDate": "2027-01-31T00:00:00", "contractPeriodType": 2, "timeReportingRequiresStartAndStopTimes": 0})).await;
     let contract = created["itemId"].as_i64().unwrap();
 
     let (status, cs) = at.post(&format!("Contracts/{contract}/Services"), json!({"serviceID": a, "unitPrice": 20.0})).await;
@@ -376,7 +386,7 @@ async fn a_lost_response_still_writes() {
     let company = s.sim.msp().autotask.company_of_tenant.values().next().copied().unwrap();
     let res = at
         .req(reqwest::Method::POST, &format!("{}/Contracts", at.root))
-        .body(json!({"companyID": company, "contractName": "Lost on the way back", "contractType": 7, "status": 1, "startDate": "2026-02-01", "endDate": "2027-01-31", "contractPeriodType": 2}).to_string())
+        .body(json!({"companyID": company, "contractName": "Lost on the way back", "contractType": 7, "status": 1, "startDate": "2026-02-01", "endDate": "2027-01-31", "contractPeriodType": 2, "timeReportingRequiresStartAndStopTimes": 0}).to_string())
         .timeout(Duration::from_millis(500))
         .send()
         .await;

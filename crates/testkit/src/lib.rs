@@ -116,6 +116,17 @@ pub async fn autotask_records(s: &SimHandle, entity: &str) -> Vec<serde_json::Va
     reqwest::get(format!("{}/_sim/autotask/{entity}", s.base_url)).await.expect("the simulator answers").json().await.expect("a JSON array")
 }
 
+/// The seeded Autotask allocation code for licences ("Microsoft 365 Licensing", a recurring
+/// contract service code): what an Admin chooses for new services under Settings.
+pub async fn licensing_allocation_code(s: &SimHandle) -> i64 {
+    autotask_records(s, "BillingCodes")
+        .await
+        .iter()
+        .find(|c| c["name"] == "Microsoft 365 Licensing")
+        .and_then(|c| c["id"].as_i64())
+        .expect("the simulator seeds allocation codes")
+}
+
 /// The seeded Autotask company of a customer tenant, if it has one.
 pub async fn company_of(s: &SimHandle, tenant_id: &str) -> Option<i64> {
     let res = reqwest::get(format!("{}/_sim/autotask-company-of/{tenant_id}", s.base_url)).await.expect("the simulator answers");

@@ -29,6 +29,10 @@ pub enum VendorError {
     /// SeatSync's share of the vendor's request allowance is used up for now.
     #[error("{vendor} request budget exhausted: {detail}")]
     Budget { vendor: &'static str, detail: String },
+    /// The vendor requires fields the request would not carry, found before sending (from the
+    /// vendor's own field definitions); nothing was sent.
+    #[error("{vendor} requires {} on a new {entity}, and SeatSync has no value for it; nothing was created", fields.join(", "))]
+    MissingFields { vendor: &'static str, entity: String, fields: Vec<String> },
     /// A required setting is missing.
     #[error("{vendor} is not configured: {detail}")]
     NotConfigured { vendor: &'static str, detail: String },

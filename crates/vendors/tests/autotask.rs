@@ -73,7 +73,14 @@ fn contract(company_id: i64, name: &str) -> NewContract {
         end_date: start.checked_add_months(Months::new(12)).unwrap().pred_opt().unwrap(),
         contract_period_type: Some(2),
         description: Some("Created by a test".into()),
+        time_reporting_requires_start_and_stop_times: false,
     }
+}
+
+/// The seeded allocation code for licences.
+async fn a_billing_code(s: &SimHandle) -> i64 {
+    let codes = control(s, "autotask/BillingCodes").await;
+    codes.as_array().unwrap().iter().find(|c| c["name"] == "Microsoft 365 Licensing").and_then(|c| c["id"].as_i64()).expect("a seeded allocation code")
 }
 
 fn a_company(s: &SimHandle) -> i64 {
@@ -160,14 +167,16 @@ async fn picklists_are_read_by_label_and_cached() {
 async fn validation_errors_are_surfaced_and_not_retried() {
     let s = sim(3).await;
     let at = client(&s);
+    // A required field left blank is caught before the request, from Autotask's own definitions.
     let err = at.create_contract(&contract(a_company(&s), "")).await.unwrap_err();
-    assert!(matches!(err, VendorError::Status { status: 500, .. }), "{err}");
-    assert!(err.to_string().contains("Value does not exist for the required field contractName."), "{err}");
-    assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 1);
+    assert!(matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["contractName".to_string()]), "{err}");
+    assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 0);
 
+    // What only Autotask can know comes back in its words, once.
     let err = at.create_contract(&NewContract { contract_period_type: None, ..contract(42, "No such company") }).await.unwrap_err();
+    assert!(matches!(err, VendorError::Status { status: 500, .. }), "{err}");
     assert!(err.to_string().contains("companyID of type: Company does not exist") && err.to_string().contains("contractPeriodType"), "{err}");
-    assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 2);
+    assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 1);
 }
 
 #[tokio::test]
@@ -204,7 +213,7 @@ async fn a_write_whose_answer_is_lost_is_not_sent_again() {
 
     // A server error on a write is uncertain too, and not retried.
     faults(&s, &["path=/ATServicesRest/V1.0/Services,method=POST,kind=status,status=503,times=1"]).await;
-    let service = NewService { name: "Uncertain service".into(), description: None, unit_price: 10.0, unit_cost: None, period_type: 3, billing_code_id: None };
+    let service = NewService { name: "Uncertain service".into(), description: None, unit_price: 10.0, unit_cost: None, period_type: 3, billing_code_id: Some(a_billing_code(&s).await) };
     let err = at.create_service(&service).await.unwrap_err();
     assert!(matches!(err, VendorError::Uncertain { .. }), "{err}");
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/services").await, 1);
@@ -279,7 +288,7 @@ async fn services_contracts_and_units_round_trip() {
         unit_price: 9.6,
         unit_cost: Some(8.0),
         period_type: monthly,
-        billing_code_id: None,
+        billing_code_id: Some(a_billing_code(&s).await),
     };
     let service_id = at.create_service(&service).await.unwrap();
     let found = at.services_named("microsoft teams premium (p1y, billed monthly)").await.unwrap();
@@ -313,4 +322,29 @@ async fn services_contracts_and_units_round_trip() {
     let threshold = at.threshold().await.unwrap();
     assert_eq!(threshold.external_request_threshold, 10_000);
     assert!(at.usage().used_last_hour as i64 <= threshold.current_timeframe_request_count);
+}
+
+#[tokio::test]
+async fn a_create_missing_a_required_field_is_refused_before_it_is_sent() {
+    let s = sim(2).await;
+    let at = client(&s);
+    let monthly = picklist_value(&at.picklist("Services", "periodType").await.unwrap(), "Services", "periodType", "Monthly").unwrap();
+    let service = NewService { name: "No allocation code".into(), description: None, unit_price: 5.0, unit_cost: None, period_type: monthly, billing_code_id: None };
+    let err = at.create_service(&service).await.unwrap_err();
+    assert!(matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["billingCodeID".to_string()]), "{err}");
+    assert!(err.to_string().contains("billingCodeID") && err.to_string().contains("nothing was created"), "{err}");
+    assert_eq!(calls(&s, "POST /atservicesrest/v1.0/services").await, 0, "nothing was sent");
+
+    // What Autotask requires of a contract is sent: the start-and-stop-times flag included.
+    let id = at.create_contract(&contract(a_company(&s), "With time reporting")).await.unwrap();
+    let stored = control(&s, "autotask/Contracts").await;
+    let record = stored.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(record["timeReportingRequiresStartAndStopTimes"], 0, "{record}");
+
+    // The allocation codes to choose from, with what each is for; inactive ones left out.
+    let codes = at.billing_codes().await.unwrap();
+    assert_eq!(codes.len(), 6);
+    assert!(codes.iter().all(|(c, _)| c.name != "Legacy Licensing"));
+    let licensing = codes.iter().find(|(c, _)| c.name == "Microsoft 365 Licensing").unwrap();
+    assert_eq!(licensing.1.as_deref(), Some("Recurring Contract Service"));
 }

@@ -141,9 +141,68 @@ async fn a_dismissed_suggestion_never_comes_back_for_that_tenant() {
     assert_eq!(row(&list, tenant)["suggestion"]["company_id"].to_string(), company);
 }
 
+/// An Admin chooses, from Autotask's list, the allocation code new services get.
+async fn choose_allocation_code(app: &TestApp) -> i64 {
+    let admin = app.signed_in("admin").await;
+    let codes = app.ok(&admin, "settings/billing_codes", &[]).await;
+    let codes = codes.as_array().unwrap();
+    assert_eq!((codes[0]["recurring"].as_bool(), codes[1]["recurring"].as_bool(), codes[2]["recurring"].as_bool()), (Some(true), Some(true), Some(false)), "recurring-service codes come first: {codes:?}");
+    let licensing = codes.iter().find(|c| c["name"] == "Microsoft 365 Licensing").unwrap();
+    assert_eq!(licensing["use_type"], "Recurring Contract Service");
+    let id = licensing["id"].as_i64().unwrap();
+    let form = [
+        ("service_name_template", "{product} ({term}, billed {billing})"),
+        ("contract_name_template", "{company} - Microsoft {term_label} term from {start}"),
+        ("adjustment_date", "today"),
+        ("service_billing_code_id", &id.to_string()),
+        ("time_reporting_requires_start_stop", "false"),
+    ];
+    app.ok(&admin, "settings/save_mapping", &form).await;
+    id
+}
+
+#[tokio::test]
+async fn a_service_needs_an_allocation_code_and_amounts_read_as_people_write_them() {
+    let (app, editor) = ready().await;
+    let offers = app.ok(&editor, "mapping/offers", &[]).await;
+    let mut target = None;
+    for o in offers["rows"].as_array().unwrap() {
+        let key = o["offer_key"].as_str().unwrap().to_string();
+        let draft = app.ok(&editor, "mapping/service_draft", &[("offer_key", &key)]).await;
+        if draft["existing_service_id"].is_null() {
+            target = Some((key, draft["name"].as_str().unwrap().to_string()));
+            break;
+        }
+    }
+    let (key, name) = target.expect("some offer had no service yet");
+    let create = |price: &'static str| {
+        let (key, name) = (key.clone(), name.clone());
+        let app = &app;
+        let editor = &editor;
+        async move { app.call(editor, "mapping/create_service", &[("offer_key", &key), ("name", &name), ("unit_price", price), ("unit_cost", "€ 7"), ("version", "0")]).await }
+    };
+    // Autotask requires an allocation code on every service: refused before anything is sent.
+    let res = create("12,50").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("allocation code"));
+    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    assert!(services.iter().all(|s| s["name"] != name.as_str()), "nothing was created");
+    let code = choose_allocation_code(&app).await;
+    // An amount that reads two ways is a question, not a guess.
+    let res = create("1,250").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("did you mean 1250 or 1.25?"));
+    let res = create("12,50").await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    let created = services.iter().find(|s| s["name"] == name.as_str()).unwrap();
+    assert_eq!((created["unitPrice"].as_f64(), created["unitCost"].as_f64(), created["billingCodeID"].as_i64()), (Some(12.5), Some(7.0), Some(code)));
+}
+
 #[tokio::test]
 async fn a_service_is_created_from_the_template_once_and_mapped() {
     let (app, editor) = ready().await;
+    choose_allocation_code(&app).await;
     let offers = app.ok(&editor, "mapping/offers", &[]).await;
     let mut created = None;
     for o in offers["rows"].as_array().unwrap() {

@@ -24,6 +24,9 @@ struct Endpoint {
 /// Ids the requests refer to.
 struct Fixture {
     viewer_id: String,
+    /// A user who is none of the callers: blocking them or ending their sessions changes no
+    /// caller's answers.
+    bystander_id: String,
     tenant_id: String,
     company_id: String,
     offer_key: String,
@@ -40,6 +43,11 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "settings/integrations", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "users/set_role", needs: Some(Role::Admin), form: |f| vec![("user_id", f.viewer_id.clone()), ("role", "viewer".into())] },
+    Endpoint { path: "users/set_blocked", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone()), ("blocked", "true".into())] },
+    Endpoint { path: "users/sign_out_everywhere", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone())] },
+    Endpoint { path: "users/history", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone())] },
+    Endpoint { path: "users/grant_role", needs: Some(Role::Admin), form: |_| vec![("email", "starter@northwind-msp.example".into()), ("role", "editor".into())] },
+    Endpoint { path: "users/withdraw_grant", needs: Some(Role::Admin), form: |_| vec![("email", "starter@northwind-msp.example".into())] },
     Endpoint { path: "licences/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "licences/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
@@ -49,13 +57,13 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "overview/history", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "overview/spare_seats", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("spare_seats", "1".into())] },
     Endpoint { path: "products/catalog", needs: Some(Role::Admin), form: |_| vec![] },
-    Endpoint { path: "products/upload", needs: Some(Role::Admin), form: |_| vec![("file_name", "names.csv".into()), ("csv", CSV.into())] },
     Endpoint { path: "products/override", needs: Some(Role::Admin), form: |f| vec![("sku_id", f.sku_id.clone()), ("name", "Premium".into()), ("monthly_cost", "22".into())] },
     Endpoint { path: "settings/mapping", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "settings/billing_codes", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "settings/save_mapping",
         needs: Some(Role::Admin),
-        form: |_| vec![("service_name_template", "{product} ({term}, billed {billing})".into()), ("contract_name_template", "{company} - Microsoft {term_label} term from {start}".into()), ("adjustment_date", "today".into()), ("service_billing_code_id", "".into())],
+        form: |_| vec![("service_name_template", "{product} ({term}, billed {billing})".into()), ("contract_name_template", "{company} - Microsoft {term_label} term from {start}".into()), ("adjustment_date", "today".into()), ("service_billing_code_id", "".into()), ("time_reporting_requires_start_stop", "false".into())],
     },
     Endpoint { path: "mapping/customers", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "mapping/offers", needs: Some(Role::Viewer), form: |_| vec![] },
@@ -121,6 +129,12 @@ async fn every_server_function_checks_the_role_on_the_server() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    let bystander_id: String = sqlx::query_scalar(
+        "INSERT INTO users (id, subject, email, display_name) VALUES (gen_random_uuid(), 'bystander', 'bystander@northwind-msp.example', 'Bea Bystander') RETURNING id::text",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let admin = &clients.last().unwrap().1;
     app.sync_all(admin).await;
     app.ok(admin, "mapping/refresh", &[]).await;
@@ -131,6 +145,7 @@ async fn every_server_function_checks_the_role_on_the_server() {
     let sku_id: String = sqlx::query_scalar("SELECT sku_id FROM sku_consumption LIMIT 1").fetch_one(&app.pool).await.unwrap();
     let fixture = Fixture {
         viewer_id,
+        bystander_id,
         company_id: companies[1]["id"].to_string(),
         offer_key: offers["rows"][0]["offer_key"].as_str().unwrap().to_string(),
         group_key: contracts["groups"][0]["key"].as_str().unwrap().to_string(),
@@ -153,6 +168,14 @@ async fn every_server_function_checks_the_role_on_the_server() {
                 let body = res.text().await.unwrap();
                 assert!(body.contains("Forbidden"), "a 403 carries the typed error: {body}");
             }
+        }
+    }
+    // The one server function that takes a file.
+    for (caller, client) in &clients {
+        let res = app.call_upload(client, "products/upload", "names.csv", CSV.as_bytes().to_vec()).await;
+        let want = expected(Some(Role::Admin), *caller);
+        if res.status() != want {
+            failures.push(format!("products/upload as {caller:?}: got {}, want {want}", res.status()));
         }
     }
     // The one server function that takes JSON.

@@ -99,6 +99,7 @@ fn store_name(reference: &str) -> Option<&'static str> {
     Some(match reference {
         "Company" => "Companies",
         "Service" => "Services",
+        "BillingCode" => "BillingCodes",
         "Contract" => "Contracts",
         "ContractService" => "ContractServices",
         "Ticket" => "Tickets",
@@ -639,7 +640,8 @@ mod tests {
 
     fn contract(db: &mut Database) -> i64 {
         db.create(entity("Contracts").unwrap(), &json!({"companyID": 101, "contractName": "Blue Harbor - Microsoft annual term from 2026-03-01",
-            "contractType": 7, "status": "1", "startDate": "2026-03-01", "endDate": "2027-02-28T00:00:00", "contractPeriodType": 2}), None).unwrap()
+            "contractType": 7, "status": "1", "startDate": "2026-03-01", "endDate": "2027-02-28T00:00:00", "contractPeriodType": 2,
+            "timeReportingRequiresStartAndStopTimes": 0}), None).unwrap()
     }
 
     #[test]

@@ -252,11 +252,33 @@ fn build() -> Vec<Entity> {
                 Field::new("unitCost", Decimal),
                 Field::new("periodType", Integer).req().picks(&service_period),
                 Field::new("isActive", Boolean),
-                Field::new("billingCodeID", Integer).refs("BillingCode"),
+                // Required by Autotask's entity definition (the SDKs generated from it agree).
+                Field::new("billingCodeID", Integer).req().refs("BillingCode"),
                 Field::new("vendorCompanyID", Integer).refs("Company"),
                 Field::new("markupRate", Double),
                 Field::new("serviceLevelAgreementID", Integer),
                 Field::new("lastModifiedDate", DateTime).ro(),
+            ],
+        },
+        Entity {
+            // Allocation codes; admins manage them in Autotask, the API only reads them.
+            name: "BillingCodes",
+            access: Access::ReadOnly,
+            fields: vec![
+                id(),
+                Field::new("name", String).ro().len(200),
+                Field::new("description", String).ro().len(500),
+                Field::new("externalNumber", String).ro().len(100),
+                Field::new("isActive", Boolean).ro(),
+                Field::new("billingCodeType", Integer).ro(),
+                // Not 1..n in label order: a client must read the labels.
+                Field::new("useType", Integer).ro().picks(&[
+                    ("1", "Work Type"), ("2", "Material"), ("3", "Internal Time"), ("4", "Expense Category"),
+                    ("6", "Recurring Contract Service"), ("7", "Milestone"),
+                ]),
+                Field::new("unitPrice", Decimal).ro(),
+                Field::new("unitCost", Decimal).ro(),
+                Field::new("taxCategoryID", Integer).ro(),
             ],
         },
         Entity {
@@ -281,7 +303,7 @@ fn build() -> Vec<Entity> {
                 Field::new("isDefaultContract", Boolean),
                 Field::new("setupFee", Decimal),
                 Field::new("estimatedRevenue", Decimal),
-                Field::new("timeReportingRequiresStartAndStopTimes", Integer),
+                Field::new("timeReportingRequiresStartAndStopTimes", Integer).req(),
                 Field::new("lastModifiedDateTime", DateTime).ro(),
             ],
         },

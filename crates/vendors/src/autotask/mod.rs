@@ -121,6 +121,9 @@ pub trait Autotask: Send + Sync {
     /// not on the contract); the adjustment's id. Adjustments cannot be read back: verify with
     /// [`Autotask::contract_service_units`].
     fn adjust_units<'a>(&'a self, adjustment: &'a NewAdjustment) -> BoxFuture<'a, Result<i64, VendorError>>;
+    /// The active allocation codes, with what each is used for (the `useType` picklist's label,
+    /// where Autotask has one).
+    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<(BillingCode, Option<String>)>, VendorError>>;
     /// The values of a picklist field, from `entityInformation/fields` (cached per entity).
     fn picklist<'a>(&'a self, entity: &'a str, field: &'a str) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>>;
     /// The database's threshold and current count (one request).
@@ -248,6 +251,25 @@ pub struct NewContract {
     pub end_date: NaiveDate,
     pub contract_period_type: Option<i64>,
     pub description: Option<String>,
+    /// Whether time entered against the contract needs start and stop times; Autotask requires
+    /// the field on every new contract.
+    pub time_reporting_requires_start_and_stop_times: bool,
+}
+
+/// An allocation code (Autotask's `BillingCodes`), which every service must name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingCode {
+    #[serde(deserialize_with = "serde_lenient::int")]
+    pub id: i64,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub use_type: Option<i64>,
+    #[serde(default = "yes", deserialize_with = "serde_lenient::flag")]
+    pub is_active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -377,6 +399,28 @@ struct FieldInfo {
     is_pick_list: bool,
     #[serde(default)]
     picklist_values: Option<Vec<PicklistValue>>,
+    #[serde(default, deserialize_with = "serde_lenient::flag")]
+    is_required: bool,
+    #[serde(default, deserialize_with = "serde_lenient::flag")]
+    is_read_only: bool,
+}
+
+/// The fields Autotask requires on a new record that `body` does not carry. `id` and read-only
+/// fields are Autotask's to fill.
+fn missing_required(fields: &[FieldInfo], body: &Value) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| f.is_required && !f.is_read_only && !f.name.eq_ignore_ascii_case("id"))
+        .filter(|f| {
+            let given = body.as_object().and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.name)).map(|(_, v)| v));
+            match given {
+                None | Some(Value::Null) => true,
+                Some(Value::String(s)) => s.trim().is_empty(),
+                Some(_) => false,
+            }
+        })
+        .map(|f| f.name.clone())
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -630,8 +674,16 @@ impl HttpAutotask {
             .map_err(|e| VendorError::Malformed { vendor: VENDOR, what: "query page".into(), detail: format!("nextPageUrl '{url}': {e}") })
     }
 
-    /// A create or update: sent once unless refused before processing; the new record's id.
+    /// A create or update: sent once unless refused before processing; the new record's id. A
+    /// create missing a field this Autotask database requires (per its `entityInformation`) is
+    /// refused here, naming the field, instead of by Autotask with a 500.
     async fn write(&self, method: Method, endpoint: &str, path: &str, body: Value, what: &str) -> Result<i64, VendorError> {
+        if method == Method::POST {
+            let missing = missing_required(&self.fields_of(endpoint).await?, &body);
+            if !missing.is_empty() {
+                return Err(VendorError::MissingFields { vendor: VENDOR, entity: endpoint.to_string(), fields: missing });
+            }
+        }
         let url = self.url(path).await?;
         match self.call::<Created>(method, endpoint, &url, Some(&body), RetryMode::Unrepeatable, what).await {
             Ok(created) => Ok(created.item_id),
@@ -641,6 +693,19 @@ impl HttpAutotask {
                 detail: format!("Autotask accepted the {what} but its answer could not be read ({detail})"),
             }),
             Err(e) => Err(e),
+        }
+    }
+
+    /// A yes/no value for `entity.field` as this database defines the field: the value of its
+    /// "Yes" or "No" entry when it is a picklist, 1 or 0 otherwise.
+    async fn yes_no(&self, entity: &str, field: &str, yes: bool) -> Result<Value, VendorError> {
+        let fields = self.fields_of(entity).await?;
+        match fields.iter().find(|f| f.name.eq_ignore_ascii_case(field)) {
+            Some(info) if info.is_pick_list => {
+                let values = info.picklist_values.clone().unwrap_or_default();
+                Ok(json!(picklist_value(&values, entity, field, if yes { "Yes" } else { "No" })?))
+            }
+            _ => Ok(json!(i64::from(yes))),
         }
     }
 
@@ -721,6 +786,8 @@ impl Autotask for HttpAutotask {
             });
             put(&mut body, "contractPeriodType", &contract.contract_period_type);
             put(&mut body, "description", &contract.description);
+            let field = "timeReportingRequiresStartAndStopTimes";
+            body[field] = self.yes_no("Contracts", field, contract.time_reporting_requires_start_and_stop_times).await?;
             self.write(Method::POST, "Contracts", "Contracts", body, "created contract").await
         })
     }
@@ -762,6 +829,17 @@ impl Autotask for HttpAutotask {
             put(&mut body, "adjustedUnitPrice", &adjustment.adjusted_unit_price);
             put(&mut body, "adjustedUnitCost", &adjustment.adjusted_unit_cost);
             self.write(Method::POST, "ContractServiceAdjustments", "ContractServiceAdjustments", body, "created adjustment").await
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<(BillingCode, Option<String>)>, VendorError>> {
+        Box::pin(async move {
+            let codes: Vec<BillingCode> = self.query("BillingCodes", vec![filter::eq("isActive", true)], "allocation code list").await?;
+            let fields = self.fields_of("BillingCodes").await?;
+            let use_types = fields.iter().find(|f| f.name.eq_ignore_ascii_case("useType")).and_then(|f| f.picklist_values.clone()).unwrap_or_default();
+            let label = |v: Option<i64>| v.and_then(|v| use_types.iter().find(|p| p.value.trim() == v.to_string()).map(|p| p.label.clone()));
+            Ok(codes.into_iter().filter(|c| c.is_active).map(|c| { let l = label(c.use_type); (c, l) }).collect())
         })
     }
 
