@@ -21,6 +21,12 @@ pub enum AppError {
     /// 400: the input is wrong, and the message says how.
     #[error("{0}")]
     Invalid(String),
+    /// 403: refused before any role was considered (a cross-site request); the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// 413: an upload larger than SeatSync accepts; the message says the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 409: someone else changed it first, or it cannot be done as things stand.
     #[error("{0}")]
     Conflict(String),
@@ -39,6 +45,17 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server these mean the request itself was malformed (a missing or unreadable
+        // argument): the caller's mistake, answered 400 with what was wrong, never a 500.
+        #[cfg(feature = "ssr")]
+        if let ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) | ServerFnErrorErr::Deserialization(detail) = &value {
+            let error = AppError::Invalid(format!("The request could not be read: {detail}. Reload the page and try again."));
+            tracing::info!(%detail, "refused a malformed server function request");
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(error.status());
+            }
+            return error;
+        }
         AppError::Transport(value.to_string())
     }
 }
@@ -49,10 +66,11 @@ impl AppError {
         use http::StatusCode;
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Forbidden { .. } | AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal { .. } | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

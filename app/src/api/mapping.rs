@@ -404,17 +404,11 @@ pub async fn service_draft(offer_key: String) -> Result<ServiceDraftInfo, AppErr
     Ok(ServiceDraftInfo { name: d.name, existing_service_id: d.existing_service_id, unit_price: d.unit_price, unit_cost: d.unit_cost, period: d.period.into() })
 }
 
-/// Reads an amount typed by a person ("12.50", "$1,200"); empty is `None`.
+/// Reads an amount as a person writes it ("12,50", "€ 7", "$1,200.00"); empty is `None`. An
+/// amount that could be read two ways is sent back as a question.
 #[cfg(feature = "ssr")]
 pub(crate) fn amount(label: &str, text: &str) -> Result<Option<f64>, AppError> {
-    let t = text.trim().trim_start_matches(['$', '€', '£']).replace(',', "");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-        _ => Err(AppError::Invalid(format!("The {label} '{}' is not an amount; write it like 12.50.", text.trim()))),
-    }
+    seatsync_domain::parse_amount(text).map_err(|e| AppError::Invalid(format!("The {label}: {e}.")))
 }
 
 /// Creates the service in Autotask (or finds it by name) and maps the offer to it.

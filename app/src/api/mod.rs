@@ -10,3 +10,7 @@ pub mod overview;
 pub mod products;
 pub mod settings;
 pub mod users;
+
+/// Server functions that take a file (multipart form data). server_fn panics on a body that is
+/// not multipart with a boundary, so the server refuses such requests before they reach it.
+pub const UPLOAD_PATHS: &[&str] = &["/api/products/upload"];

@@ -70,13 +70,36 @@ pub async fn product_catalog() -> Result<ProductCatalogInfo, AppError> {
     })
 }
 
-/// Makes an uploaded licensing CSV the source of product names; returns how many products it
-/// names. A file that does not read changes nothing and says why.
-#[server(prefix = "/api", endpoint = "products/upload")]
-pub async fn upload_product_names(file_name: String, csv: String) -> Result<usize, AppError> {
+/// The largest licensing CSV accepted. Microsoft's file is about 1 MB and grows every year.
+pub const MAX_UPLOAD_MB: usize = 16;
+
+/// Makes an uploaded licensing CSV (the form's `file` part) the source of product names;
+/// returns how many products it names. A file that does not read changes nothing and says why.
+#[server(prefix = "/api", endpoint = "products/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_product_names(data: leptos::server_fn::codec::MultipartData) -> Result<usize, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
-    let name = if file_name.trim().is_empty() { "upload.csv".to_string() } else { file_name.trim().chars().take(200).collect() };
-    let count = caller.ctx.catalog.upload(&name, csv.as_bytes(), caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let unreadable = |e: &dyn std::fmt::Display| caller.fail(AppError::Invalid(format!("The upload could not be read ({e}). Choose the file again.")));
+    let mut form = data.into_inner().ok_or_else(|| unreadable(&"no form data"))?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = form.next_field().await.map_err(|e| unreadable(&e))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("upload.csv").chars().take(200).collect();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
+            if bytes.len() + chunk.len() > MAX_UPLOAD_MB * 1024 * 1024 {
+                return Err(caller.fail(AppError::TooLarge(format!("The file is too large (at most {MAX_UPLOAD_MB} MB). Microsoft's licensing CSV is about 1 MB; check that this is the right file."))));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((name, bytes));
+    }
+    let Some((name, bytes)) = file else {
+        return Err(caller.fail(AppError::Invalid("No file was sent: choose Microsoft's licensing CSV.".into())));
+    };
+    let count = caller.ctx.catalog.upload(&name, &bytes, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    tracing::info!(by = %caller.user.email, file = %name, bytes = bytes.len(), products = count, "licensing CSV uploaded");
     Ok(count)
 }
 
@@ -84,15 +107,7 @@ pub async fn upload_product_names(file_name: String, csv: String) -> Result<usiz
 #[server(prefix = "/api", endpoint = "products/override")]
 pub async fn set_sku_override(sku_id: String, name: Option<String>, monthly_cost: Option<String>) -> Result<(), AppError> {
     let caller = crate::server::require(Role::Admin).await?;
-    let cost = match monthly_cost.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(text) => Some(
-            text.trim_start_matches(['$', '€', '£'])
-                .replace(',', "")
-                .parse::<f64>()
-                .map_err(|_| caller.fail(AppError::Invalid(format!("'{text}' is not an amount; write it like 12.50."))))?,
-        ),
-    };
+    let cost = crate::api::mapping::amount("monthly cost", monthly_cost.as_deref().unwrap_or_default()).map_err(|e| caller.fail(e))?;
     caller.ctx.catalog.set_override(&sku_id, name.as_deref(), cost, caller.user.id).await.map_err(|e| caller.fail(e))?;
     Ok(())
 }

@@ -8,7 +8,9 @@ use crate::api::{me::Me, settings::integration_readiness};
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let me = expect_context::<Me>();
-    let readiness = Resource::new(|| (), |_| integration_readiness());
+    // Only a user with a role may ask: a server function refused while rendering would make the
+    // whole page answer 403.
+    let readiness = me.role.is_some().then(|| Resource::new(|| (), |_| integration_readiness()));
     let first_name = me.name.split_whitespace().next().unwrap_or_default().to_string();
     view! {
         <Title text="Dashboard" />
@@ -29,6 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Vendor connections"</h2>
                     <Suspense fallback=|| view! { <p class="mt-2 text-slate-400">"Checking…"</p> }>
                         {move || Suspend::new(async move {
+                            let Some(readiness) = readiness else { return ().into_any() };
                             match readiness.await {
                                 Ok(r) => view! {
                                     <p class="mt-2 text-3xl font-semibold" data-testid="integrations-ready">

@@ -36,11 +36,19 @@ fn Products() -> impl IntoView {
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             let name = file.name();
+            let too_large = file.size() > (crate::api::products::MAX_UPLOAD_MB * 1024 * 1024) as f64;
+            if too_large {
+                feedback.set(Some(Err(format!("{name} is too large (at most {} MB).", crate::api::products::MAX_UPLOAD_MB))));
+                return;
+            }
+            let Ok(form) = leptos::web_sys::FormData::new() else { return };
+            if form.append_with_blob_and_filename("file", &file, &name).is_err() {
+                return;
+            }
             busy.set(true);
             feedback.set(None);
             spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
-                match upload_product_names(name.clone(), text).await {
+                match upload_product_names(form.into()).await {
                     Ok(n) => {
                         feedback.set(Some(Ok(format!("{name}: {n} products read; their names are now used everywhere."))));
                         version.update(|v| *v += 1);

@@ -276,14 +276,20 @@ pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64)>, D
     Ok(sqlx::query_as("SELECT tenant_id, company_id FROM suggestion_dismissals").fetch_all(db).await?)
 }
 
+/// Records that a suggestion was dismissed; `NotFound` when the tenant is not known.
 pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO suggestion_dismissals (tenant_id, company_id, dismissed_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .bind(tenant_id)
-        .bind(company_id)
-        .bind(by)
-        .execute(db)
-        .await?;
-    Ok(())
+    let known: bool = sqlx::query_scalar(
+        "WITH tenant AS (SELECT tenant_id FROM tenants WHERE tenant_id = $1),
+              added AS (INSERT INTO suggestion_dismissals (tenant_id, company_id, dismissed_by)
+                        SELECT tenant_id, $2, $3 FROM tenant ON CONFLICT DO NOTHING)
+         SELECT EXISTS (SELECT 1 FROM tenant)",
+    )
+    .bind(tenant_id)
+    .bind(company_id)
+    .bind(by)
+    .fetch_one(db)
+    .await?;
+    if known { Ok(()) } else { Err(DbError::NotFound) }
 }
 
 /// Sets the offer key of subscriptions that have none yet (rows stored before the key existed).

@@ -4,6 +4,7 @@
 //! browser (WASM) as well as the server, and its rules are tested as plain functions. Nothing
 //! reads the clock either: rules that depend on the date take `today` as an argument.
 
+pub mod amount;
 pub mod contract_plan;
 pub mod grouping;
 pub mod naming;
@@ -14,6 +15,7 @@ pub mod seats;
 pub mod suggest;
 pub mod term;
 
+pub use amount::{parse_amount, AmountError};
 pub use contract_plan::{
     plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState,
     ServiceMapping, TenantMapping,
@@ -30,8 +32,8 @@ pub use offer::{OfferKey, OfferKeyError};
 pub use product_names::{
     bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames,
 };
-pub use role::{Role, RoleMap, RoleMapError};
-pub use seats::{monthly_cost, monthly_price, unused, wasted, PricePeriod};
+pub use role::{AccessChange, OverrideSource, Role, RoleMap, RoleMapError, RoleOrigin};
+pub use seats::{is_user_sku, monthly_cost, monthly_price, unused, wasted, PricePeriod, SkuUnits};
 pub use suggest::{
     domain_stem, name_similarity, normalize_company_name, suggest, CompanyForMatching, Suggestion,
     TenantForMatching,

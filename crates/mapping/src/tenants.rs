@@ -114,8 +114,10 @@ impl Mapping {
 
     /// Turns a suggestion down for good (for that tenant).
     pub async fn dismiss_suggestion(&self, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), MappingError> {
-        mappings::dismiss(&self.pool, tenant_id, company_id, by).await?;
-        Ok(())
+        mappings::dismiss(&self.pool, tenant_id, company_id, by).await.map_err(|e| match e {
+            seatsync_db::DbError::NotFound => MappingError::NotFound("That tenant"),
+            other => other.into(),
+        })
     }
 }
 
