@@ -166,7 +166,14 @@ fn location(res: &reqwest::Response) -> Result<String, String> {
 /// the signed-in client and where the callback sent it.
 pub async fn sign_in(app_url: &str, sim_url: &str, user_key: &str) -> Result<(reqwest::Client, String), String> {
     let client = browser();
-    let res = client.get(format!("{app_url}/auth/login")).send().await.map_err(|e| e.to_string())?;
+    let landed = sign_in_from(&client, app_url, sim_url, user_key, "/auth/login").await?;
+    Ok((client, landed))
+}
+
+/// Like [`sign_in`] with `client`, starting at `login` (the sign-in path with its query, e.g.
+/// `/auth/login?next=/users`); where the callback finally sent the browser.
+pub async fn sign_in_from(client: &reqwest::Client, app_url: &str, sim_url: &str, user_key: &str, login: &str) -> Result<String, String> {
+    let res = client.get(format!("{app_url}{login}")).send().await.map_err(|e| e.to_string())?;
     let authorize = Url::parse(&location(&res)?).map_err(|e| e.to_string())?;
     if !authorize.as_str().starts_with(sim_url) {
         return Err(format!("sign-in went to {authorize}, not to the simulator"));
@@ -190,8 +197,7 @@ pub async fn sign_in(app_url: &str, sim_url: &str, user_key: &str) -> Result<(re
         return Err(format!("the authority sent the browser to {callback}"));
     }
     let res = client.get(callback).send().await.map_err(|e| e.to_string())?;
-    let landed = location(&res)?;
-    Ok((client, landed))
+    location(&res)
 }
 
 /// Every configuration key the app needs, pointed at `sim`.

@@ -9,17 +9,7 @@ use crate::helpers::{browser, location, spawn_app, spawn_app_with, TestApp};
 /// The sign-in flow as the browser runs it, starting at `login` (a path with its query); where
 /// the callback finally sends the browser.
 async fn sign_in_from(app: &TestApp, client: &reqwest::Client, login: &str) -> String {
-    let res = client.get(format!("{}{login}", app.url)).send().await.unwrap();
-    assert!(res.status().is_redirection(), "{login}: {}", res.status());
-    let authorize = url::Url::parse(&location(&res)).unwrap();
-    let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
-    form.push(("user".into(), "editor".into()));
-    let mut page = authorize.clone();
-    page.set_query(None);
-    let res = client.post(page).form(&form).send().await.unwrap();
-    let res = client.get(location(&res)).send().await.unwrap();
-    assert!(res.status().is_redirection(), "the callback redirects: {}", res.status());
-    location(&res)
+    seatsync_testkit::sign_in_from(client, &app.url, &app.sim.base_url, "editor", login).await.unwrap_or_else(|e| panic!("{login}: {e}"))
 }
 
 #[tokio::test]
