@@ -167,7 +167,7 @@ mod convert {
             plan: g.plan.iter().map(|p| p.description.clone()).collect(),
             flagged: g.plan.iter().filter(|p| matches!(p.change, Change::FlagEnded { .. })).count(),
             pushable,
-            create_blocked: g.create_blocked,
+            create_blocked: g.create_blocked.map(|b| b.reason().to_string()),
             creating: g.open_creation.map(|c| {
                 format!("{} started creating this contract at {}.", c.requested_by_name.unwrap_or_else(|| "SeatSync".into()), c.requested_at.format("%H:%M:%S UTC"))
             }),

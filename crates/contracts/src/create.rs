@@ -20,7 +20,11 @@ use seatsync_vendors::{
 };
 use uuid::Uuid;
 
-use crate::{push::Pushed, view::Group, ContractError, Contracts};
+use crate::{
+    push::Pushed,
+    view::{CreateBlocked, Group},
+    ContractError, Contracts,
+};
 
 /// How long a second click waits for the first one's outcome.
 const WAIT_FOR_OTHER: Duration = Duration::from_secs(45);
@@ -47,12 +51,12 @@ impl Contracts {
         if let ContractMatch::Active { id } = group.contract {
             return Ok(Created { contract_id: id, contract_name: group.contract_name.clone().unwrap_or_default(), existed: true, services: Pushed::default() });
         }
-        if let Some(why) = &group.create_blocked {
-            return Err(ContractError::Refused(why.clone()));
+        if let Some(why) = group.create_blocked {
+            return Err(ContractError::Refused(why.reason().into()));
         }
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
         let TenantMapping::Mapped { company_id } = crate::view::tenant_mapping(&row) else {
-            return Err(ContractError::Refused("Map the tenant to an Autotask company first.".into()));
+            return Err(ContractError::Refused(CreateBlocked::TenantNotMapped.reason().into()));
         };
         let intent = match db::begin_creation(&self.pool, tenant_id, group_key, company_id, &group.proposed_name, by).await? {
             Ok(intent) => intent,
@@ -94,7 +98,9 @@ impl Contracts {
         )))
     }
 
-    /// Carries an intent to the end: contract (found or created), services, link, log.
+    /// Carries an intent to the end: contract (found or created), services, link, log. The
+    /// snapshot of the company's contracts must have been re-read just before (a click reads it
+    /// to find the group; a resumed creation reads it first).
     async fn execute_creation(&self, intent: Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
         let tenant_id = intent.tenant_id.clone();
         let outcome = self.with_tenant_lock(&tenant_id, self.create_steps(&intent, by, today)).await;
@@ -106,55 +112,17 @@ impl Contracts {
         outcome
     }
 
+    /// The steps of a creation, with the Autotask reads they cost: none to find or plan (the
+    /// snapshot is fresh), one to read the new contract's units back at the end. A create whose
+    /// answer was lost costs one more, to look for the contract before anything is tried again.
     async fn create_steps(&self, intent: &Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
-        let autotask = self.autotask()?;
         let key = GroupKey::parse_key_string(&intent.group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
         db::touch_creation(&self.pool, intent.id).await?;
-        let find = || async {
-            Ok::<_, VendorError>(autotask.contracts_named(intent.company_id, &intent.contract_name).await?.into_iter().map(|c| c.id).min())
-        };
         let (contract_id, existed) = match intent.contract_id {
             Some(id) => (id, true),
-            None => match find().await? {
+            None => match db::snapshot_contract_named(&self.pool, intent.company_id, &intent.contract_name).await? {
                 Some(id) => (id, true),
-                None => {
-                    let group = self.fresh_group(&intent.tenant_id, &key, today).await?;
-                    let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
-                    let (types, statuses, periods) = tokio::try_join!(
-                        autotask.picklist("Contracts", "contractType"),
-                        autotask.picklist("Contracts", "status"),
-                        autotask.picklist("Contracts", "contractPeriodType"),
-                    )?;
-                    let new = NewContract {
-                        company_id: intent.company_id,
-                        contract_name: intent.contract_name.clone(),
-                        contract_type: picklist_value(&types, "Contracts", "contractType", "Recurring Service")?,
-                        status: picklist_value(&statuses, "Contracts", "status", "Active")?,
-                        start_date: group.contract_start,
-                        end_date: group.contract_end,
-                        contract_period_type: Some(picklist_value(&periods, "Contracts", "contractPeriodType", "Monthly")?),
-                        description: Some(format!(
-                            "Microsoft {} subscriptions renewing together ({} to {}), kept in line with Partner Center by SeatSync.",
-                            key.term.label(),
-                            key.start,
-                            key.end
-                        )),
-                        time_reporting_requires_start_and_stop_times: settings.time_reporting_requires_start_stop,
-                    };
-                    match autotask.create_contract(&new).await {
-                        Ok(id) => (id, false),
-                        // It may exist now: look, never create blindly again.
-                        Err(VendorError::Uncertain { .. }) => match find().await? {
-                            Some(id) => (id, false),
-                            None => {
-                                return Err(ContractError::Refused(
-                                    "Autotask did not confirm the new contract and it is not there, so nothing was created. Try again.".into(),
-                                ))
-                            }
-                        },
-                        Err(e) => return Err(e.into()),
-                    }
-                }
+                None => (self.create_in_autotask(intent, &key, today).await?, false),
             },
         };
         db::advance_creation(&self.pool, intent.id, "contract_created", Some(contract_id), None).await?;
@@ -179,9 +147,10 @@ impl Contracts {
             )
             .await?;
         }
-        // Services: planned from the contract as Autotask holds it now, so a resumed creation
-        // adds only what is missing. New services count from the contract's first day.
-        let group: Group = self.fresh_group(&intent.tenant_id, &key, today).await?;
+        // Services: planned from the contract as the fresh snapshot holds it (a new contract
+        // holds none), so a resumed creation adds only what is missing. New services count from
+        // the contract's first day.
+        let group: Group = self.stored_group(&intent.tenant_id, &key, today).await?;
         let services = match group.contract {
             ContractMatch::Active { id } if id == contract_id => self.apply_plan(&intent.tenant_id, &group, contract_id, None, by, group.contract_start, false).await?,
             _ => {
@@ -190,9 +159,61 @@ impl Contracts {
                 )))
             }
         };
-        self.refresh_tenant_snapshot(&intent.tenant_id, today).await?;
+        self.refresh_contract_units(contract_id, today).await?;
         db::advance_creation(&self.pool, intent.id, "done", Some(contract_id), None).await?;
         Ok(Created { contract_id, contract_name: intent.contract_name.clone(), existed, services })
+    }
+
+    /// Creates the intent's contract in Autotask and records it in the snapshot; its id. Never
+    /// sent twice: an answer that was lost is followed by a look for the contract by name.
+    async fn create_in_autotask(&self, intent: &Creation, key: &GroupKey, today: NaiveDate) -> Result<i64, ContractError> {
+        let autotask = self.autotask()?;
+        let group = self.stored_group(&intent.tenant_id, key, today).await?;
+        let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
+        let (types, statuses, periods) = tokio::try_join!(
+            autotask.picklist("Contracts", "contractType"),
+            autotask.picklist("Contracts", "status"),
+            autotask.picklist("Contracts", "contractPeriodType"),
+        )?;
+        let new = NewContract {
+            company_id: intent.company_id,
+            contract_name: intent.contract_name.clone(),
+            contract_type: picklist_value(&types, "Contracts", "contractType", "Recurring Service")?,
+            status: picklist_value(&statuses, "Contracts", "status", "Active")?,
+            start_date: group.contract_start,
+            end_date: group.contract_end,
+            contract_period_type: Some(picklist_value(&periods, "Contracts", "contractPeriodType", "Monthly")?),
+            description: Some(format!(
+                "Microsoft {} subscriptions renewing together ({} to {}), kept in line with Partner Center by SeatSync.",
+                key.term.label(),
+                key.start,
+                key.end
+            )),
+            time_reporting_requires_start_and_stop_times: settings.time_reporting_requires_start_stop,
+        };
+        let id = match autotask.create_contract(&new).await {
+            Ok(id) => id,
+            // It may exist now: look, never create blindly again.
+            Err(VendorError::Uncertain { .. }) => match autotask.contracts_named(intent.company_id, &intent.contract_name).await?.into_iter().map(|c| c.id).min() {
+                Some(id) => id,
+                None => {
+                    return Err(ContractError::Refused("Autotask did not confirm the new contract and it is not there, so nothing was created. Try again.".into()))
+                }
+            },
+            Err(e) => return Err(e.into()),
+        };
+        let contract = db::Contract {
+            id,
+            company_id: new.company_id,
+            name: new.contract_name.clone(),
+            contract_type: Some(new.contract_type),
+            status: Some(new.status),
+            is_active: true,
+            start_date: new.start_date,
+            end_date: new.end_date,
+        };
+        db::store_contract(&self.pool, &contract, &[], chrono::Utc::now()).await?;
+        Ok(id)
     }
 
     /// Resumes creations whose process stopped mid-way (run at start and periodically).
@@ -204,6 +225,8 @@ impl Contracts {
         for open in db::stale_creations(&self.pool, self.stale_after_secs).await? {
             if let Some(claimed) = db::claim_stale(&self.pool, open.id, self.stale_after_secs).await? {
                 let by = None;
+                // What the interrupted attempt left in Autotask is read before anything else.
+                self.refresh_snapshot(&[claimed.company_id], today).await?;
                 match self.execute_creation(claimed, by, today).await {
                     Ok(c) => tracing::info!(contract = c.contract_id, "interrupted contract creation finished"),
                     Err(e) => tracing::warn!(error = %e, "interrupted contract creation could not finish; recorded as failed"),

@@ -119,7 +119,7 @@ impl Contracts {
         let mut failed = Vec::new();
         for group in view.groups.iter().filter(|g| !g.plan.is_empty()) {
             let ContractMatch::Active { id } = group.contract else { continue };
-            let pushed = self.apply_plan(tenant_id, group, id, Some(run), None, adjustment_date(shared, &group.key, today), dry_run).await?;
+            let pushed = self.apply_plan(tenant_id, group, id, Some(run), None, adjustment_date(&shared.settings, &group.key, today), dry_run).await?;
             changes += pushed.applied.len() + pushed.flagged.len();
             failed.extend(pushed.failed);
         }

@@ -24,7 +24,8 @@ pub struct Pushed {
 }
 
 impl Contracts {
-    /// "Update contract": re-reads the company's contracts, then applies the group's plan.
+    /// "Update contract": re-reads the company's contracts (three Autotask reads), applies the
+    /// group's plan, and reads the contract's units back (one read).
     #[tracing::instrument(skip(self))]
     pub async fn update_group(&self, tenant_id: &str, group_key: &str, by: Option<Uuid>, today: NaiveDate) -> Result<Pushed, ContractError> {
         let key = GroupKey::parse_key_string(group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
@@ -34,9 +35,9 @@ impl Contracts {
             let ContractMatch::Active { id } = group.contract else {
                 return Err(ContractError::Refused("This group has no active contract to update: create one first.".into()));
             };
-            let shared = Shared::load(&self.pool).await?;
-            let pushed = self.apply_plan(tenant_id, &group, id, None, by, adjustment_date(&shared, &key, today), false).await?;
-            self.refresh_tenant_snapshot(tenant_id, today).await?;
+            let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
+            let pushed = self.apply_plan(tenant_id, &group, id, None, by, adjustment_date(&settings, &key, today), false).await?;
+            self.refresh_contract_units(id, today).await?;
             Ok(pushed)
         })
         .await
@@ -45,11 +46,40 @@ impl Contracts {
     /// The group as it stands after re-reading the tenant's company's contracts.
     pub(crate) async fn fresh_group(&self, tenant_id: &str, key: &GroupKey, today: NaiveDate) -> Result<Group, ContractError> {
         self.refresh_tenant_snapshot(tenant_id, today).await?;
+        self.stored_group(tenant_id, key, today).await
+    }
+
+    /// The group as what is stored says, without reading Autotask: after SeatSync's own writes,
+    /// which it records in the snapshot as it makes them.
+    pub(crate) async fn stored_group(&self, tenant_id: &str, key: &GroupKey, today: NaiveDate) -> Result<Group, ContractError> {
         let shared = Shared::load(&self.pool).await?;
         let view = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
         view.groups.into_iter().find(|g| g.key == *key).ok_or_else(|| {
             ContractError::Refused("These subscriptions no longer form this group (Partner Center changed their terms); reload the page.".into())
         })
+    }
+
+    /// Reads back the units of one contract SeatSync just changed (one Autotask read: the units
+    /// rows name their contract service and service) and puts them in the snapshot. A service
+    /// without units in force today is left out, as it holds nothing today.
+    pub(crate) async fn refresh_contract_units(&self, contract_id: i64, today: NaiveDate) -> Result<(), ContractError> {
+        let units = self.autotask()?.contract_service_units(&[contract_id], today).await?;
+        let mut services: Vec<db::ContractService> = Vec::new();
+        for u in units.iter().filter(|u| u.start_date <= today && today <= u.end_date) {
+            match services.iter_mut().find(|s| s.id == u.contract_service_id) {
+                Some(s) => s.units += u.units,
+                None => services.push(db::ContractService {
+                    id: u.contract_service_id,
+                    contract_id,
+                    service_id: u.service_id,
+                    units: u.units,
+                    unit_price: u.price,
+                    unit_cost: u.cost,
+                }),
+            }
+        }
+        db::replace_contract_services(&self.pool, contract_id, &services).await?;
+        Ok(())
     }
 
     /// Re-reads the contracts of the tenant's company, when it is mapped.
@@ -151,8 +181,8 @@ impl Contracts {
 }
 
 /// When a change of seats takes effect, as the Admin configured it.
-pub(crate) fn adjustment_date(shared: &Shared, key: &GroupKey, today: NaiveDate) -> NaiveDate {
-    match shared.settings.adjustment_date {
+pub(crate) fn adjustment_date(settings: &seatsync_mapping::AppSettings, key: &GroupKey, today: NaiveDate) -> NaiveDate {
+    match settings.adjustment_date {
         AdjustmentDate::Today => today,
         AdjustmentDate::TermStart => key.start,
     }

@@ -296,3 +296,77 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     assert!(seatsync_db::contracts::run_changes(&w.pool, run).await.unwrap().iter().all(|c| c.tenant_id != tenant), "an ignored tenant is skipped");
     let _ = created;
 }
+
+/// Requests the simulated Autotask served per route, e.g. `POST /atservicesrest/v1.0/contracts/query`.
+async fn autotask_calls(w: &World) -> HashMap<String, u64> {
+    let calls: serde_json::Value = reqwest::get(format!("{}/_sim/calls", w.sim.base_url)).await.unwrap().json().await.unwrap();
+    calls["byRoute"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| route.contains("/atservicesrest/"))
+        .map(|(route, n)| (route.clone(), n.as_u64().unwrap()))
+        .collect()
+}
+
+/// Reads and writes between two counts: a read is a GET or a query, a write anything else.
+fn reads_and_writes(before: &HashMap<String, u64>, after: &HashMap<String, u64>) -> (u64, u64, Vec<String>) {
+    let (mut reads, mut writes, mut routes) = (0, 0, Vec::new());
+    for (route, n) in after {
+        let n = n - before.get(route).copied().unwrap_or(0);
+        if n == 0 {
+            continue;
+        }
+        routes.push(format!("{n} x {route}"));
+        if route.starts_with("GET ") || route.contains("/query") {
+            reads += n;
+        } else {
+            writes += n;
+        }
+    }
+    routes.sort();
+    (reads, writes, routes)
+}
+
+#[tokio::test]
+async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record() {
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    let services = w.group(&tenant, &key).await.rows.iter().filter_map(|r| r.service_name.clone()).collect::<std::collections::HashSet<_>>().len() as u64;
+    // The field lists and picklists are read once per process; a first create elsewhere reads them.
+    let other = {
+        let shared = Shared::load(&w.pool).await.unwrap();
+        let mut found = None;
+        for (t, _, _) in seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap() {
+            let view = tenant_contracts(&w.pool, &shared, &t, today()).await.unwrap();
+            if let Some(g) = view.groups.iter().find(|g| g.can_create() && !(t == tenant && g.key.to_key_string() == key)) {
+                found = Some((t.clone(), g.key.to_key_string()));
+                break;
+            }
+        }
+        found.expect("a second creatable group")
+    };
+    w.contracts.create_contract(&other.0, &other.1, Some(w.user), today()).await.unwrap();
+
+    let before = autotask_calls(&w).await;
+    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let (reads, writes, routes) = reads_and_writes(&before, &autotask_calls(&w).await);
+    assert!(!created.existed && created.services.failed.is_empty());
+    println!("one create click: {reads} reads, {writes} writes: {routes:?}");
+    assert!(reads <= 4, "{reads} reads: {routes:?}");
+    assert_eq!(writes, 1 + services, "the contract, and one adjustment per service: {routes:?}");
+
+    // "Update contract" after a customer bought seats: the same four reads, one write.
+    let group = w.group(&tenant, &key).await;
+    let sub = &group.rows[0].subscription;
+    kit::set_subscription(&w.sim, &sub.id, serde_json::json!({"quantity": sub.quantity + 3})).await;
+    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+    let before = autotask_calls(&w).await;
+    let pushed = w.contracts.update_group(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let (reads, writes, routes) = reads_and_writes(&before, &autotask_calls(&w).await);
+    println!("one update click: {reads} reads, {writes} writes: {routes:?}");
+    assert_eq!((pushed.applied.len(), pushed.failed.len()), (1, 0), "{pushed:?}");
+    assert!(reads <= 4 && writes == 1, "{reads} reads, {writes} writes: {routes:?}");
+    let after = w.group(&tenant, &key).await;
+    assert!(after.rows.iter().all(|r| r.state.is_on_contract() && !r.state.quantity_mismatch()), "the snapshot holds the new units");
+}

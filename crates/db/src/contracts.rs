@@ -39,6 +39,46 @@ pub async fn store_snapshot(
 ) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM autotask_contracts WHERE company_id = ANY($1)").bind(company_ids).execute(&mut *tx).await?;
+    upsert_contracts(&mut tx, contracts, at).await?;
+    upsert_services(&mut tx, services).await?;
+    sqlx::query(
+        "INSERT INTO contract_snapshots (company_id, refreshed_at) SELECT u, $2 FROM UNNEST($1::bigint[]) AS u
+         ON CONFLICT (company_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at",
+    )
+    .bind(company_ids)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records one contract SeatSync has just created or changed, with its services, in its
+/// company's snapshot (the rest of the snapshot is as of its last read).
+pub async fn store_contract(db: &sqlx::PgPool, contract: &Contract, services: &[ContractService], at: DateTime<Utc>) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    upsert_contracts(&mut tx, std::slice::from_ref(contract), at).await?;
+    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1").bind(contract.id).execute(&mut *tx).await?;
+    upsert_services(&mut tx, services).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces the services of one contract in the snapshot, as just read back.
+pub async fn replace_contract_services(db: &sqlx::PgPool, contract_id: i64, services: &[ContractService]) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1").bind(contract_id).execute(&mut *tx).await?;
+    upsert_services(&mut tx, services).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The id of a company's contract named `name` in the snapshot (the oldest, should there be two).
+pub async fn snapshot_contract_named(db: impl PgExecutor<'_>, company_id: i64, name: &str) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar("SELECT min(id) FROM autotask_contracts WHERE company_id = $1 AND name = $2").bind(company_id).bind(name).fetch_one(db).await?)
+}
+
+async fn upsert_contracts(conn: &mut sqlx::PgConnection, contracts: &[Contract], at: DateTime<Utc>) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO autotask_contracts (id, company_id, name, contract_type, status, is_active, start_date, end_date, refreshed_at)
          SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bool[], $7::date[], $8::date[]) AS u
@@ -55,8 +95,12 @@ pub async fn store_snapshot(
     .bind(contracts.iter().map(|c| c.start_date).collect::<Vec<_>>())
     .bind(contracts.iter().map(|c| c.end_date).collect::<Vec<_>>())
     .bind(at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+async fn upsert_services(conn: &mut sqlx::PgConnection, services: &[ContractService]) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO autotask_contract_services (id, contract_id, service_id, units, unit_price, unit_cost)
          SELECT u.* FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[]) AS u(id, contract_id, service_id, units, unit_price, unit_cost)
@@ -70,17 +114,8 @@ pub async fn store_snapshot(
     .bind(services.iter().map(|s| s.units).collect::<Vec<_>>())
     .bind(services.iter().map(|s| s.unit_price).collect::<Vec<_>>())
     .bind(services.iter().map(|s| s.unit_cost).collect::<Vec<_>>())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO contract_snapshots (company_id, refreshed_at) SELECT u, $2 FROM UNNEST($1::bigint[]) AS u
-         ON CONFLICT (company_id) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at",
-    )
-    .bind(company_ids)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -183,11 +218,20 @@ pub async fn creation(db: impl PgExecutor<'_>, id: i64) -> Result<Creation, DbEr
     sqlx::query_as(&format!("{CREATION} WHERE c.id = $1")).bind(id).fetch_optional(db).await?.ok_or(DbError::NotFound)
 }
 
+/// The creation in progress (or interrupted) of a tenant's group.
 pub async fn open_creation(db: impl PgExecutor<'_>, tenant_id: &str, group_key: &str) -> Result<Option<Creation>, DbError> {
     Ok(sqlx::query_as(&format!("{CREATION} WHERE c.tenant_id = $1 AND c.group_key = $2 AND c.state IN ('pending', 'contract_created')"))
         .bind(tenant_id)
         .bind(group_key)
         .fetch_optional(db)
+        .await?)
+}
+
+/// A tenant's creations in progress (or interrupted), at most one per group.
+pub async fn open_creations(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<Creation>, DbError> {
+    Ok(sqlx::query_as(&format!("{CREATION} WHERE c.tenant_id = $1 AND c.state IN ('pending', 'contract_created')"))
+        .bind(tenant_id)
+        .fetch_all(db)
         .await?)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod contract_plan;
+pub mod contract_view;
 pub mod grouping;
 pub mod naming;
 pub mod offer;
