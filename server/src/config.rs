@@ -343,7 +343,8 @@ impl Config {
         let mut r = Reader { source, problems: Vec::new() };
 
         let database_url = r.required("DATABASE_URL", "a PostgreSQL URL such as postgres://user@127.0.0.1:5432/seatsync");
-        if !database_url.is_empty() && !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        let postgres_url = database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+        if !database_url.is_empty() && !postgres_url {
             r.problem("DATABASE_URL", "a URL starting with postgres:// or postgresql://");
         }
         let database_max_connections = r.number("SEATSYNC_DATABASE_MAX_CONNECTIONS", 10u32, "a whole number of connections");

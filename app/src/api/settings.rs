@@ -134,11 +134,11 @@ pub async fn allocation_codes() -> Result<Vec<AllocationCode>, AppError> {
     let codes = autotask.billing_codes().await.map_err(|e| caller.fail(AppError::Upstream(format!("Autotask: {e}"))))?;
     let mut out: Vec<AllocationCode> = codes
         .into_iter()
-        .map(|(c, use_type)| AllocationCode {
-            recurring: use_type.as_deref().is_some_and(|u| u.to_ascii_lowercase().contains("recurring")),
+        .map(|c| AllocationCode {
+            recurring: c.use_type_label.as_deref().is_some_and(|u| u.to_ascii_lowercase().contains("recurring")),
             id: c.id,
             name: c.name,
-            use_type,
+            use_type: c.use_type_label,
         })
         .collect();
     out.sort_by(|a, b| b.recurring.cmp(&a.recurring).then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase())));

@@ -175,7 +175,7 @@ mod tests {
         let int = (cents / 100).to_string();
         let mut grouped = String::new();
         for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
                 grouped.push_str(thousands);
             }
             grouped.push(c);

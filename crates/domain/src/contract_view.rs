@@ -284,7 +284,7 @@ fn group_view(
         AUTOTASK_CONTRACT_NAME_MAX,
     );
     ViewGroup {
-        key: key.clone(),
+        key: *key,
         proposed_name,
         contract_start,
         contract_end,

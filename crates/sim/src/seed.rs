@@ -366,7 +366,7 @@ fn add_grace_period_units(c: &mut Customer, today: NaiveDate) {
         }
         let template = c.subscriptions.iter().find(|s| s.product.sku_id == product.sku_id).cloned().expect("the product has a subscription");
         let ended = today - Duration::days(10);
-        let id_seed = Uuid::parse_str(&template.id).map(|u| u.as_u128()).unwrap_or_default() ^ 0x6772_6163_65;
+        let id_seed = Uuid::parse_str(&template.id).map(|u| u.as_u128()).unwrap_or_default() ^ 0x67_7261_6365;
         c.subscriptions.push(Subscription {
             id: Uuid::from_u128(id_seed).hyphenated().to_string(),
             quantity: warning,

@@ -344,7 +344,7 @@ async fn a_create_missing_a_required_field_is_refused_before_it_is_sent() {
     // The allocation codes to choose from, with what each is for; inactive ones left out.
     let codes = at.billing_codes().await.unwrap();
     assert_eq!(codes.len(), 6);
-    assert!(codes.iter().all(|(c, _)| c.name != "Legacy Licensing"));
-    let licensing = codes.iter().find(|(c, _)| c.name == "Microsoft 365 Licensing").unwrap();
-    assert_eq!(licensing.1.as_deref(), Some("Recurring Contract Service"));
+    assert!(codes.iter().all(|c| c.name != "Legacy Licensing"));
+    let licensing = codes.iter().find(|c| c.name == "Microsoft 365 Licensing").unwrap();
+    assert_eq!(licensing.use_type_label.as_deref(), Some("Recurring Contract Service"));
 }

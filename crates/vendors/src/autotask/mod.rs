@@ -123,7 +123,7 @@ pub trait Autotask: Send + Sync {
     fn adjust_units<'a>(&'a self, adjustment: &'a NewAdjustment) -> BoxFuture<'a, Result<i64, VendorError>>;
     /// The active allocation codes, with what each is used for (the `useType` picklist's label,
     /// where Autotask has one).
-    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<(BillingCode, Option<String>)>, VendorError>>;
+    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<BillingCode>, VendorError>>;
     /// The values of a picklist field, from `entityInformation/fields` (cached per entity).
     fn picklist<'a>(&'a self, entity: &'a str, field: &'a str) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>>;
     /// The database's threshold and current count (one request).
@@ -270,6 +270,9 @@ pub struct BillingCode {
     pub use_type: Option<i64>,
     #[serde(default = "yes", deserialize_with = "serde_lenient::flag")]
     pub is_active: bool,
+    /// What `use_type` means, from the `useType` picklist (not sent by Autotask on the record).
+    #[serde(skip)]
+    pub use_type_label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -833,13 +836,13 @@ impl Autotask for HttpAutotask {
     }
 
     #[tracing::instrument(skip_all)]
-    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<(BillingCode, Option<String>)>, VendorError>> {
+    fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<BillingCode>, VendorError>> {
         Box::pin(async move {
             let codes: Vec<BillingCode> = self.query("BillingCodes", vec![filter::eq("isActive", true)], "allocation code list").await?;
             let fields = self.fields_of("BillingCodes").await?;
             let use_types = fields.iter().find(|f| f.name.eq_ignore_ascii_case("useType")).and_then(|f| f.picklist_values.clone()).unwrap_or_default();
             let label = |v: Option<i64>| v.and_then(|v| use_types.iter().find(|p| p.value.trim() == v.to_string()).map(|p| p.label.clone()));
-            Ok(codes.into_iter().filter(|c| c.is_active).map(|c| { let l = label(c.use_type); (c, l) }).collect())
+            Ok(codes.into_iter().filter(|c| c.is_active).map(|c| BillingCode { use_type_label: label(c.use_type), ..c }).collect())
         })
     }
 
