@@ -48,8 +48,12 @@ impl FromServerFnError for AppError {
         // On the server these mean the request itself was malformed (a missing or unreadable
         // argument): the caller's mistake, answered 400 with what was wrong, never a 500.
         #[cfg(feature = "ssr")]
-        if let ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) | ServerFnErrorErr::Deserialization(detail) = &value {
-            let error = AppError::Invalid(format!("The request could not be read: {detail}. Reload the page and try again."));
+        if let ServerFnErrorErr::Args(detail)
+        | ServerFnErrorErr::MissingArg(detail)
+        | ServerFnErrorErr::Deserialization(detail) = &value
+        {
+            let error =
+                AppError::Invalid(format!("The request could not be read: {detail}. Reload the page and try again."));
             tracing::info!(%detail, "refused a malformed server function request");
             if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 res.set_status(error.status());

@@ -23,9 +23,9 @@ use leptos_router::{
 use crate::{
     components::layout::Layout,
     pages::{
-        contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound, overview::OverviewPage,
-        products::ProductsPage, service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage,
-        users::UsersPage,
+        contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound,
+        overview::OverviewPage, products::ProductsPage, service_mapping::ServiceMappingPage, settings::SettingsPage,
+        signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage,
     },
 };
 
@@ -54,21 +54,119 @@ pub fn App() -> impl IntoView {
     api::me::SignedIn::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/seatsync.css" />
-        <Title formatter=|page: String| if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") } />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") }
+        } />
         <Router>
-            <Routes fallback=|| view! { <Layout><NotFound /></Layout> }>
+            <Routes fallback=|| {
+                view! {
+                    <Layout>
+                        <NotFound />
+                    </Layout>
+                }
+            }>
                 // Async rendering: the page is complete before the response starts, so a 403 or
                 // 404 decided while rendering becomes the response's status.
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/") view=|| view! { <Layout><DashboardPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/overview") view=|| view! { <Layout><OverviewPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/subscriptions") view=|| view! { <Layout><SubscriptionsPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/mapping/customers") view=|| view! { <Layout><CustomerMappingPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/mapping/services") view=|| view! { <Layout><ServiceMappingPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/contracts") view=|| view! { <Layout><ContractsPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/settings/products") view=|| view! { <Layout><ProductsPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/users") view=|| view! { <Layout><UsersPage /></Layout> } ssr=SsrMode::Async />
-                <Route path=path!("/settings") view=|| view! { <Layout><SettingsPage /></Layout> } ssr=SsrMode::Async />
+                <Route
+                    path=path!("/")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <DashboardPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/overview")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <OverviewPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/subscriptions")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <SubscriptionsPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/mapping/customers")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <CustomerMappingPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/mapping/services")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <ServiceMappingPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/contracts")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <ContractsPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/settings/products")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <ProductsPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/users")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <UsersPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/settings")
+                    view=|| {
+                        view! {
+                            <Layout>
+                                <SettingsPage />
+                            </Layout>
+                        }
+                    }
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

@@ -121,7 +121,12 @@ async fn main() {
     let tenants = arg("--tenants", 40) as usize;
     let subscriptions = arg("--subscriptions", 300) as usize;
 
-    let sim = seatsync_testkit::sim(SimConfig { tenants, first_tenant_subscriptions: Some(subscriptions), ..SimConfig::default() }).await;
+    let sim = seatsync_testkit::sim(SimConfig {
+        tenants,
+        first_tenant_subscriptions: Some(subscriptions),
+        ..SimConfig::default()
+    })
+    .await;
     let database_url = seatsync_testkit::fresh_database_url("seatsync_bench").await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -133,7 +138,9 @@ async fn main() {
     tokio::spawn(app.run(std::future::pending()));
 
     let (admin, _) = seatsync_testkit::sign_in(&url, &sim.base_url, "admin").await.expect("sign-in");
-    let post = |c: &reqwest::Client, endpoint: &str| c.post(format!("{url}/api/{endpoint}")).header("Origin", &url).header("Accept", "application/json").send();
+    let post = |c: &reqwest::Client, endpoint: &str| {
+        c.post(format!("{url}/api/{endpoint}")).header("Origin", &url).header("Accept", "application/json").send()
+    };
     post(&admin, "licences/sync").await.unwrap();
     loop {
         let s: serde_json::Value = post(&admin, "licences/sync_status").await.unwrap().json().await.unwrap();
@@ -143,11 +150,12 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let big = sim.sim.msp().customers[0].clone();
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM subscriptions WHERE tenant_id = $1 AND removed_at IS NULL")
-        .bind(&big.tenant_id)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM subscriptions WHERE tenant_id = $1 AND removed_at IS NULL")
+            .bind(&big.tenant_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let (viewer, _) = seatsync_testkit::sign_in(&url, &sim.base_url, "viewer").await.expect("sign-in");
     // The same server, once more, with the page cache off: what rendering every page costs.
     let uncached_url = {
@@ -166,7 +174,8 @@ async fn main() {
     let mut rows = Vec::new();
     let mut size = 0;
     let mut all_met = true;
-    for (label, base) in [("page cache on (the default)", &url), ("page cache off: every page rendered", &uncached_url)] {
+    for (label, base) in [("page cache on (the default)", &url), ("page cache off: every page rendered", &uncached_url)]
+    {
         // Sessions live in the database and cookies are per host, so the Viewer's session is
         // valid on both servers.
         let run = measure(&viewer, &format!("{base}{path}"), &big.company_name, clients, requests).await;
@@ -192,11 +201,23 @@ async fn main() {
             run.requests as f64 / run.wall.as_secs_f64(),
             run.hits as f64 * 100.0 / run.requests as f64
         );
-        println!("| {label}: p50 / p95 / p99 / max | {} / {} / {} / {} |", ms(run.p50), ms(run.p95), ms(run.p99), ms(run.max));
+        println!(
+            "| {label}: p50 / p95 / p99 / max | {} / {} / {} / {} |",
+            ms(run.p50),
+            ms(run.p95),
+            ms(run.p99),
+            ms(run.max)
+        );
     }
-    println!("| target: p95 under 50 ms with {clients} clients, with the cache as shipped | {} |", if rows[0].1.p95 < Duration::from_millis(50) { "met" } else { "NOT met" });
+    println!(
+        "| target: p95 under 50 ms with {clients} clients, with the cache as shipped | {} |",
+        if rows[0].1.p95 < Duration::from_millis(50) { "met" } else { "NOT met" }
+    );
     if !all_met {
-        println!("| without the cache | {} |", if rows[1].1.p95 < Duration::from_millis(50) { "met" } else { "not met: see README, Performance" });
+        println!(
+            "| without the cache | {} |",
+            if rows[1].1.p95 < Duration::from_millis(50) { "met" } else { "not met: see README, Performance" }
+        );
     }
     pool.close().await;
 }

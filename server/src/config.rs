@@ -218,15 +218,22 @@ impl Source {
         let env: BTreeMap<String, String> = pairs.into_iter().collect();
         let mut values = BTreeMap::new();
         if let Some(path) = env.get("SEATSYNC_CONFIG").filter(|p| !p.is_empty()) {
-            let problem = |expected: String| ConfigError { problems: vec![ConfigProblem { key: "SEATSYNC_CONFIG".into(), expected }] };
-            let text = std::fs::read_to_string(path).map_err(|e| problem(format!("a readable TOML file; reading '{path}' failed: {e}")))?;
+            let problem = |expected: String| ConfigError {
+                problems: vec![ConfigProblem { key: "SEATSYNC_CONFIG".into(), expected }],
+            };
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| problem(format!("a readable TOML file; reading '{path}' failed: {e}")))?;
             let table: toml::Table = text.parse().map_err(|e| problem(format!("valid TOML in '{path}': {e}")))?;
             for (k, v) in table {
                 let value = match v {
                     toml::Value::String(s) => s,
                     other => other.to_string(),
                 };
-                let key = if k.eq_ignore_ascii_case("database_url") { "DATABASE_URL".to_string() } else { format!("SEATSYNC_{}", k.to_ascii_uppercase()) };
+                let key = if k.eq_ignore_ascii_case("database_url") {
+                    "DATABASE_URL".to_string()
+                } else {
+                    format!("SEATSYNC_{}", k.to_ascii_uppercase())
+                };
                 values.insert(key, value);
             }
         }
@@ -342,18 +349,27 @@ impl Config {
     pub fn load(source: &Source) -> Result<Config, ConfigError> {
         let mut r = Reader { source, problems: Vec::new() };
 
-        let database_url = r.required("DATABASE_URL", "a PostgreSQL URL such as postgres://user@127.0.0.1:5432/seatsync");
+        let database_url =
+            r.required("DATABASE_URL", "a PostgreSQL URL such as postgres://user@127.0.0.1:5432/seatsync");
         let postgres_url = database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
         if !database_url.is_empty() && !postgres_url {
             r.problem("DATABASE_URL", "a URL starting with postgres:// or postgresql://");
         }
-        let database_max_connections = r.number("SEATSYNC_DATABASE_MAX_CONNECTIONS", 10u32, "a whole number of connections");
+        let database_max_connections =
+            r.number("SEATSYNC_DATABASE_MAX_CONNECTIONS", 10u32, "a whole number of connections");
         if database_max_connections == 0 {
             r.problem("SEATSYNC_DATABASE_MAX_CONNECTIONS", "at least 1");
         }
-        let bind_addr = r.number("SEATSYNC_BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)), "HOST:PORT such as 127.0.0.1:3000");
+        let bind_addr = r.number(
+            "SEATSYNC_BIND_ADDR",
+            SocketAddr::from(([127, 0, 0, 1], 3000)),
+            "HOST:PORT such as 127.0.0.1:3000",
+        );
         let public_url = r.url("SEATSYNC_PUBLIC_URL", "http://127.0.0.1:3000");
-        let session_secret = r.required("SEATSYNC_SESSION_SECRET", "a random string of at least 32 characters (e.g. openssl rand -hex 32)");
+        let session_secret = r.required(
+            "SEATSYNC_SESSION_SECRET",
+            "a random string of at least 32 characters (e.g. openssl rand -hex 32)",
+        );
         if !session_secret.is_empty() && session_secret.chars().count() < 32 {
             r.problem("SEATSYNC_SESSION_SECRET", "at least 32 characters");
         }
@@ -374,13 +390,23 @@ impl Config {
             r.problem("SEATSYNC_SESSION_IDLE_MINUTES", format!("at most SEATSYNC_SESSION_MAX_HOURS ({session_max_hours} h): a session cannot stay idle longer than it may live"));
         }
 
-        let authority = r.required("SEATSYNC_OIDC_AUTHORITY", "the sign-in authority, e.g. https://login.microsoftonline.com/<your-tenant-id>/v2.0");
-        let authority = if authority.is_empty() { placeholder_url() } else { r.parse_url("SEATSYNC_OIDC_AUTHORITY", &authority).unwrap_or_else(placeholder_url) };
+        let authority = r.required(
+            "SEATSYNC_OIDC_AUTHORITY",
+            "the sign-in authority, e.g. https://login.microsoftonline.com/<your-tenant-id>/v2.0",
+        );
+        let authority = if authority.is_empty() {
+            placeholder_url()
+        } else {
+            r.parse_url("SEATSYNC_OIDC_AUTHORITY", &authority).unwrap_or_else(placeholder_url)
+        };
         let client_id = r.required("SEATSYNC_OIDC_CLIENT_ID", "the Entra app registration's application (client) id");
         let client_secret = r.required("SEATSYNC_OIDC_CLIENT_SECRET", "a client secret of that app registration");
         let role_map_text = r.optional("SEATSYNC_OIDC_ROLE_MAP").unwrap_or_else(|| DEFAULT_ROLE_MAP.into());
         let role_map = RoleMap::parse(&role_map_text).unwrap_or_else(|e| {
-            r.problem("SEATSYNC_OIDC_ROLE_MAP", format!("CLAIM_VALUE=viewer|editor|admin pairs separated by commas ({e})"));
+            r.problem(
+                "SEATSYNC_OIDC_ROLE_MAP",
+                format!("CLAIM_VALUE=viewer|editor|admin pairs separated by commas ({e})"),
+            );
             RoleMap::parse(DEFAULT_ROLE_MAP).expect("the default role map is valid")
         });
         let bootstrap_admin_email = r.optional("SEATSYNC_BOOTSTRAP_ADMIN_EMAIL");
@@ -402,7 +428,10 @@ impl Config {
             client_secret: r.secret("SEATSYNC_GRAPH_CLIENT_SECRET"),
         };
         let autotask = AutotaskConfig {
-            zone_url: r.url("SEATSYNC_AUTOTASK_ZONE_URL", "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation"),
+            zone_url: r.url(
+                "SEATSYNC_AUTOTASK_ZONE_URL",
+                "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation",
+            ),
             username: r.optional("SEATSYNC_AUTOTASK_USERNAME"),
             secret: r.secret("SEATSYNC_AUTOTASK_SECRET"),
             integration_code: r.secret("SEATSYNC_AUTOTASK_INTEGRATION_CODE"),
@@ -497,48 +526,89 @@ impl Config {
         use app::api::settings::IntegrationInfo;
         fn info(name: &str, purpose: &str, base_url: String, needed: &[(&str, bool)]) -> IntegrationInfo {
             let missing: Vec<String> = needed.iter().filter(|(_, set)| !set).map(|(k, _)| k.to_string()).collect();
-            IntegrationInfo { name: name.into(), purpose: purpose.into(), base_url, configured: missing.is_empty(), missing }
+            IntegrationInfo {
+                name: name.into(),
+                purpose: purpose.into(),
+                base_url,
+                configured: missing.is_empty(),
+                missing,
+            }
         }
         let pc = &self.partner_center;
         vec![
-            info("Microsoft Partner Center", "Customers and NCE subscriptions", pc.base_url.to_string(), &[
-                ("SEATSYNC_PARTNER_TENANT_ID", pc.partner_tenant_id.is_some()),
-                ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", pc.client_id.is_some()),
-                ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", pc.client_secret.is_some()),
-                ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", pc.refresh_token.is_some()),
-            ]),
-            info("Microsoft Graph", "Assigned licences in each customer tenant", self.graph.base_url.to_string(), &[
-                ("SEATSYNC_GRAPH_CLIENT_ID", self.graph.client_id.is_some()),
-                ("SEATSYNC_GRAPH_CLIENT_SECRET", self.graph.client_secret.is_some()),
-            ]),
-            info("Autotask PSA", "Companies, services and contracts", self.autotask.zone_url.to_string(), &[
-                ("SEATSYNC_AUTOTASK_USERNAME", self.autotask.username.is_some()),
-                ("SEATSYNC_AUTOTASK_SECRET", self.autotask.secret.is_some()),
-                ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", self.autotask.integration_code.is_some()),
-            ]),
-            info("Pax8", "Distributor subscriptions", self.pax8.api_url.to_string(), &[
-                ("SEATSYNC_PAX8_CLIENT_ID", self.pax8.client_id.is_some()),
-                ("SEATSYNC_PAX8_CLIENT_SECRET", self.pax8.client_secret.is_some()),
-            ]),
-            info("ConnectWise Manage", "Tickets for billing reports", self.connectwise.base_url.to_string(), &[
-                ("SEATSYNC_CONNECTWISE_COMPANY_ID", self.connectwise.company_id.is_some()),
-                ("SEATSYNC_CONNECTWISE_PUBLIC_KEY", self.connectwise.public_key.is_some()),
-                ("SEATSYNC_CONNECTWISE_PRIVATE_KEY", self.connectwise.private_key.is_some()),
-                ("SEATSYNC_CONNECTWISE_CLIENT_ID", self.connectwise.client_id.is_some()),
-            ]),
-            info("HaloPSA", "Tickets for billing reports", self.halo.base_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| "(not set)".into()), &[
-                ("SEATSYNC_HALO_URL", self.halo.base_url.is_some()),
-                ("SEATSYNC_HALO_CLIENT_ID", self.halo.client_id.is_some()),
-                ("SEATSYNC_HALO_CLIENT_SECRET", self.halo.client_secret.is_some()),
-            ]),
-            info("SMTP", "E-mailed billing reports and alerts", self.smtp.host.as_ref().map(|h| format!("{h}:{}", self.smtp.port)).unwrap_or_else(|| "(not set)".into()), &[
-                ("SEATSYNC_SMTP_HOST", self.smtp.host.is_some()),
-                ("SEATSYNC_SMTP_FROM", self.smtp.from.is_some()),
-            ]),
+            info(
+                "Microsoft Partner Center",
+                "Customers and NCE subscriptions",
+                pc.base_url.to_string(),
+                &[
+                    ("SEATSYNC_PARTNER_TENANT_ID", pc.partner_tenant_id.is_some()),
+                    ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", pc.client_id.is_some()),
+                    ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", pc.client_secret.is_some()),
+                    ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", pc.refresh_token.is_some()),
+                ],
+            ),
+            info(
+                "Microsoft Graph",
+                "Assigned licences in each customer tenant",
+                self.graph.base_url.to_string(),
+                &[
+                    ("SEATSYNC_GRAPH_CLIENT_ID", self.graph.client_id.is_some()),
+                    ("SEATSYNC_GRAPH_CLIENT_SECRET", self.graph.client_secret.is_some()),
+                ],
+            ),
+            info(
+                "Autotask PSA",
+                "Companies, services and contracts",
+                self.autotask.zone_url.to_string(),
+                &[
+                    ("SEATSYNC_AUTOTASK_USERNAME", self.autotask.username.is_some()),
+                    ("SEATSYNC_AUTOTASK_SECRET", self.autotask.secret.is_some()),
+                    ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", self.autotask.integration_code.is_some()),
+                ],
+            ),
+            info(
+                "Pax8",
+                "Distributor subscriptions",
+                self.pax8.api_url.to_string(),
+                &[
+                    ("SEATSYNC_PAX8_CLIENT_ID", self.pax8.client_id.is_some()),
+                    ("SEATSYNC_PAX8_CLIENT_SECRET", self.pax8.client_secret.is_some()),
+                ],
+            ),
+            info(
+                "ConnectWise Manage",
+                "Tickets for billing reports",
+                self.connectwise.base_url.to_string(),
+                &[
+                    ("SEATSYNC_CONNECTWISE_COMPANY_ID", self.connectwise.company_id.is_some()),
+                    ("SEATSYNC_CONNECTWISE_PUBLIC_KEY", self.connectwise.public_key.is_some()),
+                    ("SEATSYNC_CONNECTWISE_PRIVATE_KEY", self.connectwise.private_key.is_some()),
+                    ("SEATSYNC_CONNECTWISE_CLIENT_ID", self.connectwise.client_id.is_some()),
+                ],
+            ),
+            info(
+                "HaloPSA",
+                "Tickets for billing reports",
+                self.halo.base_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| "(not set)".into()),
+                &[
+                    ("SEATSYNC_HALO_URL", self.halo.base_url.is_some()),
+                    ("SEATSYNC_HALO_CLIENT_ID", self.halo.client_id.is_some()),
+                    ("SEATSYNC_HALO_CLIENT_SECRET", self.halo.client_secret.is_some()),
+                ],
+            ),
+            info(
+                "SMTP",
+                "E-mailed billing reports and alerts",
+                self.smtp
+                    .host
+                    .as_ref()
+                    .map(|h| format!("{h}:{}", self.smtp.port))
+                    .unwrap_or_else(|| "(not set)".into()),
+                &[("SEATSYNC_SMTP_HOST", self.smtp.host.is_some()), ("SEATSYNC_SMTP_FROM", self.smtp.from.is_some())],
+            ),
         ]
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -8,9 +8,9 @@ use seatsync_db::PgPool;
 use seatsync_mapping::Mapping;
 use seatsync_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_vendors::{
+    autotask::{Autotask, AutotaskSettings, HttpAutotask},
     graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,
-    autotask::{Autotask, AutotaskSettings, HttpAutotask},
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
 };
 
@@ -19,7 +19,9 @@ use crate::Config;
 /// The licence sync, when Partner Center and Graph are both configured.
 pub fn licence_sync(config: &Config, pool: PgPool) -> anyhow::Result<Option<Arc<LicenceSync>>> {
     let pc = &config.partner_center;
-    let (Some(tenant), Some(client_id), Some(secret), Some(refresh)) = (&pc.partner_tenant_id, &pc.client_id, &pc.client_secret, &pc.refresh_token) else {
+    let (Some(tenant), Some(client_id), Some(secret), Some(refresh)) =
+        (&pc.partner_tenant_id, &pc.client_id, &pc.client_secret, &pc.refresh_token)
+    else {
         return Ok(None);
     };
     let (Some(graph_id), Some(graph_secret)) = (&config.graph.client_id, &config.graph.client_secret) else {
@@ -101,7 +103,9 @@ pub fn schedule_licence_sync(sync: Arc<LicenceSync>, schedule: cron::Schedule) {
         async move {
             match sync.run(Trigger::Schedule, Scope::All).await {
                 Ok(run) => tracing::info!(run, "scheduled licence sync done"),
-                Err(SyncError::AlreadyRunning) => tracing::info!("scheduled licence sync skipped: another run is in progress"),
+                Err(SyncError::AlreadyRunning) => {
+                    tracing::info!("scheduled licence sync skipped: another run is in progress")
+                }
                 Err(e) => tracing::error!(error = %e, "scheduled licence sync could not start"),
             }
         }
@@ -167,7 +171,13 @@ pub async fn backfill_offer_keys(pool: &PgPool) -> anyhow::Result<()> {
     }
     let (ids, keys): (Vec<String>, Vec<String>) = missing
         .into_iter()
-        .map(|(id, offer, term, billing)| (id, seatsync_domain::OfferKey::from_subscription(&offer, term.as_deref(), billing.as_deref()).to_key_string()))
+        .map(|(id, offer, term, billing)| {
+            (
+                id,
+                seatsync_domain::OfferKey::from_subscription(&offer, term.as_deref(), billing.as_deref())
+                    .to_key_string(),
+            )
+        })
         .unzip();
     seatsync_db::mappings::set_offer_keys(pool, &ids, &keys).await?;
     tracing::info!(subscriptions = ids.len(), "offer keys filled in");

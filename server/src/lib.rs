@@ -20,7 +20,10 @@ use seatsync_db::PgPool;
 use sha2::Digest;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
-use tower_sessions::{cookie::{Key, SameSite}, Expiry, SessionManagerLayer};
+use tower_sessions::{
+    cookie::{Key, SameSite},
+    Expiry, SessionManagerLayer,
+};
 use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
@@ -100,7 +103,8 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let provide = move || {
         provide_context(context.clone());
         let parts = use_context::<axum::http::request::Parts>();
-        let extension = |parts: &axum::http::request::Parts| parts.extensions.get::<app::server::RequestUser>().cloned();
+        let extension =
+            |parts: &axum::http::request::Parts| parts.extensions.get::<app::server::RequestUser>().cloned();
         // The user `auth::guard` read for this request (see `RequestUser`).
         provide_context(parts.as_ref().and_then(extension).unwrap_or_default());
         // The nonce the page's Content-Security-Policy names, for Leptos' scripts.
@@ -128,7 +132,10 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         pending: auth::pending::PendingCookie::new(config.session_secret.expose(), config.is_https()),
         public_url: config.public_url.clone(),
     };
-    let guard = auth::GuardState { pool: pool.clone(), max: std::time::Duration::from_secs(config.session_max_hours as u64 * 3600) };
+    let guard = auth::GuardState {
+        pool: pool.clone(),
+        max: std::time::Duration::from_secs(config.session_max_hours as u64 * 3600),
+    };
     let policy = security::Policy::new(&config.public_url, &config.oidc.authority);
 
     // Outermost last: headers on every response, the cross-site check before the session is
@@ -140,7 +147,10 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::content_security_policy))
         .layer(axum::middleware::from_fn(security::refuse_malformed_uploads))
-        .layer(axum::middleware::from_fn_with_state(page_cache::PageCache::new(pool.clone(), config.page_cache), page_cache::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(pool.clone(), config.page_cache),
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(guard, auth::guard))
         .layer(session_layer(config, pool).await?)
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::refuse_cross_site))
@@ -151,7 +161,10 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
 /// Sessions in PostgreSQL; the cookie is signed, HttpOnly, SameSite=Lax, Secure over https, and
 /// expires after the configured idle time. The guard renews the expiry at most once a minute and
 /// ends a session past its longest life (`auth::guard`).
-async fn session_layer(config: &Config, pool: PgPool) -> anyhow::Result<SessionManagerLayer<PostgresStore, tower_sessions::service::SignedCookie>> {
+async fn session_layer(
+    config: &Config,
+    pool: PgPool,
+) -> anyhow::Result<SessionManagerLayer<PostgresStore, tower_sessions::service::SignedCookie>> {
     let store = PostgresStore::new(pool);
     store.migrate().await?;
     tokio::spawn({
@@ -179,7 +192,10 @@ async fn healthz(State(pool): State<PgPool>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
+            )
         }
     }
 }

@@ -100,13 +100,16 @@ impl Pages {
         // Pages rendered before a commit will never be served again; drop them first, then the
         // oldest, until the new page fits.
         if self.bytes + size > max_bytes {
-            let stale: Vec<Key> = self.kept.iter().filter(|(_, p)| p.mark != page.mark).map(|(k, _)| k.clone()).collect();
+            let stale: Vec<Key> =
+                self.kept.iter().filter(|(_, p)| p.mark != page.mark).map(|(k, _)| k.clone()).collect();
             for k in stale {
                 self.remove(&k);
             }
         }
         while self.bytes + size > max_bytes {
-            let Some(oldest) = self.kept.iter().min_by_key(|(_, p)| p.rendered_at).map(|(k, _)| k.clone()) else { break };
+            let Some(oldest) = self.kept.iter().min_by_key(|(_, p)| p.rendered_at).map(|(k, _)| k.clone()) else {
+                break;
+            };
             self.remove(&oldest);
         }
         self.bytes += size;
@@ -168,10 +171,15 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "rendering a page failed half-way");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "SeatSync could not finish this page. Reload to try again.").into_response();
+            return (StatusCode::INTERNAL_SERVER_ERROR, "SeatSync could not finish this page. Reload to try again.")
+                .into_response();
         }
     };
-    cache.pages().keep(key, Kept { mark, rendered_at: Instant::now(), headers: parts.headers.clone(), body: body.clone() }, cache.inner.config.max_bytes);
+    cache.pages().keep(
+        key,
+        Kept { mark, rendered_at: Instant::now(), headers: parts.headers.clone(), body: body.clone() },
+        cache.inner.config.max_bytes,
+    );
     answer(parts.status, parts.headers, body, "miss")
 }
 
@@ -179,7 +187,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
 fn keepable(response: &Response) -> bool {
     response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
-        && response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
 }
 
 fn answer(status: StatusCode, headers: HeaderMap, body: Bytes, outcome: &'static str) -> Response {
@@ -201,7 +213,12 @@ mod tests {
     }
 
     fn page(mark_text: &str, size: usize) -> Kept {
-        Kept { mark: mark(mark_text), rendered_at: Instant::now(), headers: HeaderMap::new(), body: Bytes::from(vec![b'x'; size]) }
+        Kept {
+            mark: mark(mark_text),
+            rendered_at: Instant::now(),
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; size]),
+        }
     }
 
     fn key(uri: &str) -> Key {
@@ -216,7 +233,10 @@ mod tests {
         pages.keep(key("/overview"), page("10:12:10", 100), 10_000);
         assert!(pages.fresh(&key("/overview"), &mark("10:12:10"), HOUR).is_some());
         assert!(pages.fresh(&key("/overview"), &mark("10:13:10"), HOUR).is_none(), "transaction 12 completed");
-        assert!(pages.fresh(&key("/overview"), &mark("10:12:10"), HOUR).is_none(), "a stale page is dropped, not kept for later");
+        assert!(
+            pages.fresh(&key("/overview"), &mark("10:12:10"), HOUR).is_none(),
+            "a stale page is dropped, not kept for later"
+        );
         assert_eq!(pages.bytes, 0);
     }
 

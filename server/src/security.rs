@@ -102,7 +102,12 @@ pub async fn refuse_cross_site(State(policy): State<Policy>, req: Request, next:
 /// with a boundary, with a 400 the page can show (server_fn would panic on it).
 pub async fn refuse_malformed_uploads(req: Request, next: Next) -> Response {
     if req.method() == Method::POST && app::api::UPLOAD_PATHS.contains(&req.uri().path()) {
-        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if !(content_type.starts_with("multipart/form-data") && content_type.contains("boundary=")) {
             let error = app::error::AppError::Invalid("Send the file as a form upload (multipart/form-data).".into());
             let body = serde_json::to_string(&error).expect("an error serialises");
@@ -123,7 +128,11 @@ pub async fn content_security_policy(State(policy): State<Policy>, mut req: Requ
     let nonce = leptos::nonce::Nonce::new();
     req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
-    let is_html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     if is_html {
         if let Ok(value) = HeaderValue::from_str(&policy.page_csp(&nonce)) {
             res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
@@ -142,7 +151,10 @@ pub async fn security_headers(State(policy): State<Policy>, req: Request, next: 
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        );
     }
     if policy.https {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
@@ -155,7 +167,10 @@ mod tests {
     use super::*;
 
     fn policy() -> Policy {
-        Policy::new(&Url::parse("https://seatsync.msp.example").unwrap(), &Url::parse("https://login.microsoftonline.com/t/v2.0").unwrap())
+        Policy::new(
+            &Url::parse("https://seatsync.msp.example").unwrap(),
+            &Url::parse("https://login.microsoftonline.com/t/v2.0").unwrap(),
+        )
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -170,7 +185,9 @@ mod tests {
     fn only_requests_from_our_own_pages_pass() {
         let p = policy();
         assert!(p.same_origin(&headers(&[("origin", "https://seatsync.msp.example")])).is_ok());
-        assert!(p.same_origin(&headers(&[("origin", "https://seatsync.msp.example"), ("sec-fetch-site", "same-origin")])).is_ok());
+        assert!(p
+            .same_origin(&headers(&[("origin", "https://seatsync.msp.example"), ("sec-fetch-site", "same-origin")]))
+            .is_ok());
         assert!(p.same_origin(&headers(&[("referer", "https://seatsync.msp.example/overview?x=1")])).is_ok());
         for bad in [
             headers(&[("origin", "https://seatsync.msp.example:8443")]),
@@ -189,7 +206,13 @@ mod tests {
     #[test]
     fn the_page_policy_allows_hydration_and_nothing_foreign() {
         let csp = policy().page_csp("abc");
-        for part in ["'nonce-abc'", "'wasm-unsafe-eval'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self' https://login.microsoftonline.com"] {
+        for part in [
+            "'nonce-abc'",
+            "'wasm-unsafe-eval'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self' https://login.microsoftonline.com",
+        ] {
             assert!(csp.contains(part), "{csp}");
         }
         assert!(!csp.contains("unsafe-inline"), "{csp}");

@@ -97,7 +97,10 @@ pub struct TenantContractsView {
 #[cfg(feature = "ssr")]
 mod convert {
     use seatsync_contracts::view::{Group, Row, TenantContracts};
-    use seatsync_domain::{contract_plan::{Change, RowState}, grouping::ContractMatch};
+    use seatsync_domain::{
+        contract_plan::{Change, RowState},
+        grouping::ContractMatch,
+    };
 
     use super::*;
 
@@ -169,7 +172,11 @@ mod convert {
             pushable,
             create_blocked: g.create_blocked.map(|b| b.reason().to_string()),
             creating: g.open_creation.map(|c| {
-                format!("{} started creating this contract at {}.", c.requested_by_name.unwrap_or_else(|| "SeatSync".into()), c.requested_at.format("%H:%M:%S UTC"))
+                format!(
+                    "{} started creating this contract at {}.",
+                    c.requested_by_name.unwrap_or_else(|| "SeatSync".into()),
+                    c.requested_at.format("%H:%M:%S UTC")
+                )
             }),
             rows: g.rows.into_iter().map(row).collect(),
         }
@@ -188,7 +195,13 @@ mod convert {
         }
     }
 
-    pub fn view(v: TenantContracts, web: Option<&str>, snapshot_error: Option<String>, changes: Vec<ChangeEntry>, configured: bool) -> TenantContractsView {
+    pub fn view(
+        v: TenantContracts,
+        web: Option<&str>,
+        snapshot_error: Option<String>,
+        changes: Vec<ChangeEntry>,
+        configured: bool,
+    ) -> TenantContractsView {
         let state = match v.mapping {
             seatsync_domain::TenantMapping::Mapped { .. } => MappingState::Mapped,
             seatsync_domain::TenantMapping::Ignored => MappingState::Ignored,
@@ -229,21 +242,36 @@ pub async fn refresh_tenant_contracts(tenant_id: String) -> Result<TenantContrac
 }
 
 #[cfg(feature = "ssr")]
-async fn load_view(caller: &crate::server::Caller, tenant_id: &str, force: bool) -> Result<TenantContractsView, AppError> {
+async fn load_view(
+    caller: &crate::server::Caller,
+    tenant_id: &str,
+    force: bool,
+) -> Result<TenantContractsView, AppError> {
     let ctx = &caller.ctx;
     let today = Utc::now().date_naive();
     let shared = seatsync_contracts::view::Shared::load(&ctx.pool).await.map_err(|e| caller.fail(e))?;
-    let mut view = seatsync_contracts::view::tenant_contracts(&ctx.pool, &shared, tenant_id, today).await.map_err(|e| caller.fail(e))?;
+    let mut view = seatsync_contracts::view::tenant_contracts(&ctx.pool, &shared, tenant_id, today)
+        .await
+        .map_err(|e| caller.fail(e))?;
     let mut snapshot_error = None;
     let mapped = matches!(view.mapping, seatsync_domain::TenantMapping::Mapped { .. });
     if mapped && ctx.mapping.autotask_configured() && (force || view.snapshot_at.is_none()) {
         match ctx.contracts.refresh_tenant_snapshot(tenant_id, today).await {
-            Ok(()) => view = seatsync_contracts::view::tenant_contracts(&ctx.pool, &shared, tenant_id, today).await.map_err(|e| caller.fail(e))?,
+            Ok(()) => {
+                view = seatsync_contracts::view::tenant_contracts(&ctx.pool, &shared, tenant_id, today)
+                    .await
+                    .map_err(|e| caller.fail(e))?
+            }
             Err(e) => snapshot_error = Some(AppError::from(e).to_string()),
         }
     }
     let web = crate::server::autotask_web_url(ctx).await;
-    let changes = seatsync_db::contracts::tenant_changes(&ctx.pool, tenant_id, 50).await.map_err(|e| caller.fail(e))?.into_iter().map(convert::change).collect();
+    let changes = seatsync_db::contracts::tenant_changes(&ctx.pool, tenant_id, 50)
+        .await
+        .map_err(|e| caller.fail(e))?
+        .into_iter()
+        .map(convert::change)
+        .collect();
     Ok(convert::view(view, web.as_deref(), snapshot_error, changes, ctx.mapping.autotask_configured()))
 }
 
@@ -269,16 +297,35 @@ pub async fn create_contract(tenant_id: String, group_key: String) -> Result<Pus
         .await
         .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, tenant_id, group_key, contract = c.contract_id, existed = c.existed, "contract created");
-    Ok(PushOutcome { contract_id: c.contract_id, contract_name: c.contract_name, existed: c.existed, applied: c.services.applied, flagged: c.services.flagged, failed: c.services.failed })
+    Ok(PushOutcome {
+        contract_id: c.contract_id,
+        contract_name: c.contract_name,
+        existed: c.existed,
+        applied: c.services.applied,
+        flagged: c.services.flagged,
+        failed: c.services.failed,
+    })
 }
 
 /// Pushes the group's quantities to its contract now.
 #[server(prefix = "/api", endpoint = "contracts/update")]
 pub async fn update_contract(tenant_id: String, group_key: String) -> Result<PushOutcome, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
-    let p = caller.ctx.contracts.update_group(&tenant_id, &group_key, Some(caller.user.id), Utc::now().date_naive()).await.map_err(|e| caller.fail(e))?;
+    let p = caller
+        .ctx
+        .contracts
+        .update_group(&tenant_id, &group_key, Some(caller.user.id), Utc::now().date_naive())
+        .await
+        .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, tenant_id, group_key, applied = p.applied.len(), "contract updated");
-    Ok(PushOutcome { contract_id: 0, contract_name: String::new(), existed: true, applied: p.applied, flagged: p.flagged, failed: p.failed })
+    Ok(PushOutcome {
+        contract_id: 0,
+        contract_name: String::new(),
+        existed: true,
+        applied: p.applied,
+        flagged: p.flagged,
+        failed: p.failed,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,7 +357,12 @@ pub async fn start_contract_sync(dry_run: bool, tenant_id: Option<String>) -> Re
         Some(t) => Scope::Tenant(t),
         None => Scope::All,
     };
-    caller.ctx.contracts.start_sync(Trigger::Manual { by: caller.user.id }, scope, dry_run).await.map_err(|e| caller.fail(e))
+    caller
+        .ctx
+        .contracts
+        .start_sync(Trigger::Manual { by: caller.user.id }, scope, dry_run)
+        .await
+        .map_err(|e| caller.fail(e))
 }
 
 /// The latest contract sync run with its changes.
@@ -318,14 +370,21 @@ pub async fn start_contract_sync(dry_run: bool, tenant_id: Option<String>) -> Re
 pub async fn contract_sync_status() -> Result<Option<ContractRunStatus>, AppError> {
     let caller = crate::server::require(Role::Viewer).await?;
     let pool = &caller.ctx.pool;
-    let Some(run) = seatsync_db::contracts::latest_run(pool).await.map_err(|e| caller.fail(e))? else { return Ok(None) };
+    let Some(run) = seatsync_db::contracts::latest_run(pool).await.map_err(|e| caller.fail(e))? else {
+        return Ok(None);
+    };
     let failures = seatsync_db::contracts::run_failures(pool, run.id)
         .await
         .map_err(|e| caller.fail(e))?
         .into_iter()
         .map(|(id, name, err)| (name.unwrap_or(id), err.unwrap_or_default()))
         .collect();
-    let changes_list = seatsync_db::contracts::run_changes(pool, run.id).await.map_err(|e| caller.fail(e))?.into_iter().map(convert::change).collect();
+    let changes_list = seatsync_db::contracts::run_changes(pool, run.id)
+        .await
+        .map_err(|e| caller.fail(e))?
+        .into_iter()
+        .map(convert::change)
+        .collect();
     Ok(Some(ContractRunStatus {
         run_id: run.id,
         running: run.finished_at.is_none(),

@@ -95,7 +95,6 @@ pub struct SyncStatus {
     pub failures: Vec<(String, String)>,
 }
 
-
 #[server(prefix = "/api", endpoint = "licences/tenants")]
 pub async fn list_tenants() -> Result<Vec<TenantItem>, AppError> {
     let caller = crate::server::require(seatsync_domain::Role::Viewer).await?;
@@ -136,7 +135,11 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
                 purchased: s.quantity,
                 assigned: per_user.map(|k| k.assigned()),
                 unused: per_user.map(|k| k.unused()),
-                sku_shared_by: s.sku_id.as_ref().map(|id| subs.iter().filter(|o| o.sku_id.as_ref() == Some(id)).count()).unwrap_or(1),
+                sku_shared_by: s
+                    .sku_id
+                    .as_ref()
+                    .map(|id| subs.iter().filter(|o| o.sku_id.as_ref() == Some(id)).count())
+                    .unwrap_or(1),
                 term: s.term.clone(),
                 billing_cycle: s.billing_cycle.clone(),
                 start: s.effective_start,
@@ -153,7 +156,9 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
     let mapping = seatsync_db::mappings::tenant_row(pool, &tenant_id).await.map_err(fail)?;
     let psa_company = match (mapping.target(), mapping.company_name.clone()) {
         (seatsync_db::mappings::Target::Mapped { id }, Some(name)) => {
-            let url = crate::server::autotask_web_url(&caller.ctx).await.map(|web| crate::api::links::autotask_company(&web, id));
+            let url = crate::server::autotask_web_url(&caller.ctx)
+                .await
+                .map(|web| crate::api::links::autotask_company(&web, id));
             Some(PsaCompany { id, name, url })
         }
         _ => None,
@@ -169,7 +174,10 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
             let expiring_since = (p.expiring > 0)
                 .then(|| {
                     subs.iter()
-                        .filter(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()) && s.commitment_end.is_some_and(|end| end <= now))
+                        .filter(|s| {
+                            s.sku_id.as_deref() == Some(p.sku_id.as_str())
+                                && s.commitment_end.is_some_and(|end| end <= now)
+                        })
                         .filter_map(|s| s.commitment_end)
                         .max()
                 })
@@ -178,7 +186,10 @@ pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError
         })
         .collect();
     Ok(TenantDetail {
-        subscriptions_source: SourceStatus { synced_at: t.subscriptions_synced_at, error: t.subscriptions_error.clone() },
+        subscriptions_source: SourceStatus {
+            synced_at: t.subscriptions_synced_at,
+            error: t.subscriptions_error.clone(),
+        },
         seats_source: SourceStatus { synced_at: t.seats_synced_at, error: t.seats_error.clone() },
         partner_center_url: crate::api::links::partner_center_tenant(&t.tenant_id),
         mapping_state: mapping.state.clone(),
@@ -265,7 +276,8 @@ pub async fn licence_history(tenant_id: String) -> Result<Vec<SeatSeries>, AppEr
     let skus = seatsync_db::licences::consumption(pool, &tenant_id).await.map_err(fail)?;
     // Subscriptions name only SKUs the tenant no longer holds; most pages never need them.
     let gone = points.iter().any(|p| !skus.iter().any(|k| k.sku_id == p.sku_id));
-    let subs = if gone { seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)? } else { Vec::new() };
+    let subs =
+        if gone { seatsync_db::licences::subscriptions(pool, &tenant_id).await.map_err(fail)? } else { Vec::new() };
     let names = caller.ctx.catalog.names().await.map_err(|e| caller.fail(e))?;
     let mut series: Vec<(String, SeatSeries)> = Vec::new();
     for p in points {

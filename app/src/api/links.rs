@@ -7,10 +7,16 @@ pub fn partner_center_tenant(tenant_id: &str) -> String {
 
 /// A company in Autotask, from the zone's web address (`https://ww5.autotask.net/`).
 pub fn autotask_company(web_url: &str, company_id: i64) -> String {
-    format!("{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenAccount&AccountID={company_id}", web_url.trim_end_matches('/'))
+    format!(
+        "{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenAccount&AccountID={company_id}",
+        web_url.trim_end_matches('/')
+    )
 }
 
 /// A contract in Autotask.
 pub fn autotask_contract(web_url: &str, contract_id: i64) -> String {
-    format!("{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenContract&ContractID={contract_id}", web_url.trim_end_matches('/'))
+    format!(
+        "{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenContract&ContractID={contract_id}",
+        web_url.trim_end_matches('/')
+    )
 }

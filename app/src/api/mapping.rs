@@ -152,15 +152,27 @@ pub async fn customer_mappings() -> Result<CustomerMappingList, AppError> {
     let ctx = &caller.ctx;
     let rows = seatsync_db::mappings::tenant_rows(&ctx.pool).await.map_err(|e| caller.fail(e))?;
     let suggestions = ctx.mapping.suggestions().await.map_err(|e| caller.fail(e))?;
-    let companies: std::collections::HashMap<i64, String> =
-        seatsync_db::autotask_cache::companies(&ctx.pool).await.map_err(|e| caller.fail(e))?.into_iter().map(|c| (c.id, c.name)).collect();
+    let companies: std::collections::HashMap<i64, String> = seatsync_db::autotask_cache::companies(&ctx.pool)
+        .await
+        .map_err(|e| caller.fail(e))?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     let web = crate::server::autotask_web_url(ctx).await;
     let refresh = refresh_info(&ctx.pool).await.map_err(|e| caller.fail(e))?;
     let mut by_tenant: std::collections::HashMap<String, SuggestionInfo> = suggestions
         .into_iter()
         .filter_map(|s| {
             let name = companies.get(&s.company_id)?.clone();
-            Some((s.tenant_id, SuggestionInfo { company_id: s.company_id, company_name: name, confidence: s.confidence, reason: s.reason }))
+            Some((
+                s.tenant_id,
+                SuggestionInfo {
+                    company_id: s.company_id,
+                    company_name: name,
+                    confidence: s.confidence,
+                    reason: s.reason,
+                },
+            ))
         })
         .collect();
     let rows = rows
@@ -181,12 +193,26 @@ pub async fn customer_mappings() -> Result<CustomerMappingList, AppError> {
 pub async fn autotask_companies() -> Result<Vec<CompanyOption>, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
     let companies = seatsync_db::autotask_cache::companies(&caller.ctx.pool).await.map_err(|e| caller.fail(e))?;
-    Ok(companies.into_iter().map(|c| CompanyOption { id: c.id, name: c.name, number: c.number, active: c.is_active, web_address: c.web_address }).collect())
+    Ok(companies
+        .into_iter()
+        .map(|c| CompanyOption {
+            id: c.id,
+            name: c.name,
+            number: c.number,
+            active: c.is_active,
+            web_address: c.web_address,
+        })
+        .collect())
 }
 
 /// Changes a tenant's mapping, if it is still at `version` (what the editor saw).
 #[server(prefix = "/api", endpoint = "mapping/save_tenant")]
-pub async fn save_tenant_mapping(tenant_id: String, action: MappingAction, company_id: Option<i64>, version: i32) -> Result<TenantMappingRow, AppError> {
+pub async fn save_tenant_mapping(
+    tenant_id: String,
+    action: MappingAction,
+    company_id: Option<i64>,
+    version: i32,
+) -> Result<TenantMappingRow, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
     use seatsync_mapping::TenantAction as A;
     let need_company = || company_id.ok_or_else(|| caller.fail(AppError::Invalid("Pick a company first.".into())));
@@ -197,7 +223,12 @@ pub async fn save_tenant_mapping(tenant_id: String, action: MappingAction, compa
         MappingAction::UndoIgnore => A::UndoIgnore,
         MappingAction::Reset => A::Reset,
     };
-    let row = caller.ctx.mapping.apply_tenant(&tenant_id, action, version, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let row = caller
+        .ctx
+        .mapping
+        .apply_tenant(&tenant_id, action, version, caller.user.id)
+        .await
+        .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, tenant_id, ?action, "tenant mapping changed");
     let web = crate::server::autotask_web_url(&caller.ctx).await;
     Ok(tenant_row(row, web.as_deref()))
@@ -231,11 +262,20 @@ pub async fn accept_suggestions(items: Vec<AcceptItem>) -> Result<Vec<AcceptOutc
         let result = caller
             .ctx
             .mapping
-            .apply_tenant(&item.tenant_id, seatsync_mapping::TenantAction::AcceptSuggestion { company_id: item.company_id }, item.version, caller.user.id)
+            .apply_tenant(
+                &item.tenant_id,
+                seatsync_mapping::TenantAction::AcceptSuggestion { company_id: item.company_id },
+                item.version,
+                caller.user.id,
+            )
             .await;
         out.push(match result {
-            Ok(row) => AcceptOutcome { tenant_id: item.tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None },
-            Err(e) => AcceptOutcome { tenant_id: item.tenant_id, row: None, error: Some(AppError::from(e).to_string()) },
+            Ok(row) => {
+                AcceptOutcome { tenant_id: item.tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None }
+            }
+            Err(e) => {
+                AcceptOutcome { tenant_id: item.tenant_id, row: None, error: Some(AppError::from(e).to_string()) }
+            }
         });
     }
     tracing::info!(by = %caller.user.email, accepted = out.iter().filter(|o| o.row.is_some()).count(), "suggestions accepted");
@@ -256,12 +296,21 @@ pub async fn mapping_history(kind: String, key: String) -> Result<Vec<HistoryEnt
     let kind = match kind.as_str() {
         "tenant" => seatsync_db::mappings::Kind::Tenant,
         "offer" => seatsync_db::mappings::Kind::Offer,
-        other => return Err(caller.fail(AppError::Invalid(format!("'{other}' is not a kind of mapping; expected tenant or offer.")))),
+        other => {
+            return Err(caller
+                .fail(AppError::Invalid(format!("'{other}' is not a kind of mapping; expected tenant or offer."))))
+        }
     };
     let entries = seatsync_db::mappings::history(&caller.ctx.pool, kind, &key).await.map_err(|e| caller.fail(e))?;
     Ok(entries
         .into_iter()
-        .map(|e| HistoryEntry { action: e.action, before: describe(e.before.as_ref()), after: describe(e.after.as_ref()), by: e.changed_by_name, at: e.changed_at })
+        .map(|e| HistoryEntry {
+            action: e.action,
+            before: describe(e.before.as_ref()),
+            after: describe(e.after.as_ref()),
+            by: e.changed_by_name,
+            at: e.changed_at,
+        })
         .collect())
 }
 
@@ -365,7 +414,11 @@ pub async fn offer_mappings() -> Result<OfferMappingList, AppError> {
     let caller = crate::server::require(Role::Viewer).await?;
     let rows = seatsync_db::mappings::offer_rows(&caller.ctx.pool).await.map_err(|e| caller.fail(e))?;
     let refresh = refresh_info(&caller.ctx.pool).await.map_err(|e| caller.fail(e))?;
-    Ok(OfferMappingList { rows: rows.into_iter().map(offer_row).collect(), autotask_configured: caller.ctx.mapping.autotask_configured(), refresh })
+    Ok(OfferMappingList {
+        rows: rows.into_iter().map(offer_row).collect(),
+        autotask_configured: caller.ctx.mapping.autotask_configured(),
+        refresh,
+    })
 }
 
 /// Every Autotask service, for the picker.
@@ -375,23 +428,40 @@ pub async fn autotask_services() -> Result<Vec<ServiceOption>, AppError> {
     let services = seatsync_db::autotask_cache::services(&caller.ctx.pool).await.map_err(|e| caller.fail(e))?;
     Ok(services
         .into_iter()
-        .map(|s| ServiceOption { id: s.id, name: s.name, unit_price: s.unit_price, unit_cost: s.unit_cost, period: s.period_label, active: s.is_active })
+        .map(|s| ServiceOption {
+            id: s.id,
+            name: s.name,
+            unit_price: s.unit_price,
+            unit_cost: s.unit_cost,
+            period: s.period_label,
+            active: s.is_active,
+        })
         .collect())
 }
 
 #[server(prefix = "/api", endpoint = "mapping/save_offer")]
-pub async fn save_offer_mapping(offer_key: String, action: MappingAction, service_id: Option<i64>, version: i32) -> Result<OfferMappingRow, AppError> {
+pub async fn save_offer_mapping(
+    offer_key: String,
+    action: MappingAction,
+    service_id: Option<i64>,
+    version: i32,
+) -> Result<OfferMappingRow, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
     use seatsync_mapping::OfferAction as A;
     let action = match action {
-        MappingAction::Map | MappingAction::AcceptSuggestion => {
-            A::Map { service_id: service_id.ok_or_else(|| caller.fail(AppError::Invalid("Pick a service first.".into())))? }
-        }
+        MappingAction::Map | MappingAction::AcceptSuggestion => A::Map {
+            service_id: service_id.ok_or_else(|| caller.fail(AppError::Invalid("Pick a service first.".into())))?,
+        },
         MappingAction::Ignore => A::Ignore,
         MappingAction::UndoIgnore => A::UndoIgnore,
         MappingAction::Reset => A::Reset,
     };
-    let row = caller.ctx.mapping.apply_offer(&offer_key, action, version, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let row = caller
+        .ctx
+        .mapping
+        .apply_offer(&offer_key, action, version, caller.user.id)
+        .await
+        .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, offer_key, ?action, "offer mapping changed");
     Ok(offer_row(row))
 }
@@ -401,7 +471,13 @@ pub async fn save_offer_mapping(offer_key: String, action: MappingAction, servic
 pub async fn service_draft(offer_key: String) -> Result<ServiceDraftInfo, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
     let d = caller.ctx.mapping.service_draft(&offer_key).await.map_err(|e| caller.fail(e))?;
-    Ok(ServiceDraftInfo { name: d.name, existing_service_id: d.existing_service_id, unit_price: d.unit_price, unit_cost: d.unit_cost, period: d.period.into() })
+    Ok(ServiceDraftInfo {
+        name: d.name,
+        existing_service_id: d.existing_service_id,
+        unit_price: d.unit_price,
+        unit_cost: d.unit_cost,
+        period: d.period.into(),
+    })
 }
 
 /// Reads an amount as a person writes it ("12,50", "€ 7", "$1,200.00"); empty is `None`. An
@@ -413,11 +489,24 @@ pub(crate) fn amount(label: &str, text: &str) -> Result<Option<f64>, AppError> {
 
 /// Creates the service in Autotask (or finds it by name) and maps the offer to it.
 #[server(prefix = "/api", endpoint = "mapping/create_service")]
-pub async fn create_service(offer_key: String, name: String, unit_price: String, unit_cost: String, version: i32) -> Result<OfferMappingRow, AppError> {
+pub async fn create_service(
+    offer_key: String,
+    name: String,
+    unit_price: String,
+    unit_cost: String,
+    version: i32,
+) -> Result<OfferMappingRow, AppError> {
     let caller = crate::server::require(Role::Editor).await?;
-    let price = amount("price", &unit_price).map_err(|e| caller.fail(e))?.ok_or_else(|| caller.fail(AppError::Invalid("The service needs a price (what the customer pays per unit).".into())))?;
+    let price = amount("price", &unit_price).map_err(|e| caller.fail(e))?.ok_or_else(|| {
+        caller.fail(AppError::Invalid("The service needs a price (what the customer pays per unit).".into()))
+    })?;
     let cost = amount("cost", &unit_cost).map_err(|e| caller.fail(e))?;
-    let row = caller.ctx.mapping.create_service_and_map(&offer_key, &name, price, cost, version, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let row = caller
+        .ctx
+        .mapping
+        .create_service_and_map(&offer_key, &name, price, cost, version, caller.user.id)
+        .await
+        .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, offer_key, service = %name, "service created and mapped");
     Ok(offer_row(row))
 }

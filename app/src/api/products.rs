@@ -78,14 +78,23 @@ pub const MAX_UPLOAD_MB: usize = 16;
 #[server(prefix = "/api", endpoint = "products/upload", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn upload_product_names(data: leptos::server_fn::codec::MultipartData) -> Result<usize, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
-    let unreadable = |e: &dyn std::fmt::Display| caller.fail(AppError::Invalid(format!("The upload could not be read ({e}). Choose the file again.")));
+    let unreadable = |e: &dyn std::fmt::Display| {
+        caller.fail(AppError::Invalid(format!("The upload could not be read ({e}). Choose the file again.")))
+    };
     let mut form = data.into_inner().ok_or_else(|| unreadable(&"no form data"))?;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(mut field) = form.next_field().await.map_err(|e| unreadable(&e))? {
         if field.name() != Some("file") {
             continue;
         }
-        let name = field.file_name().map(str::trim).filter(|n| !n.is_empty()).unwrap_or("upload.csv").chars().take(200).collect();
+        let name = field
+            .file_name()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or("upload.csv")
+            .chars()
+            .take(200)
+            .collect();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
             if bytes.len() + chunk.len() > MAX_UPLOAD_MB * 1024 * 1024 {
@@ -105,9 +114,19 @@ pub async fn upload_product_names(data: leptos::server_fn::codec::MultipartData)
 
 /// Sets a SKU's local name and monthly cost (both empty: back to Microsoft's name).
 #[server(prefix = "/api", endpoint = "products/override")]
-pub async fn set_sku_override(sku_id: String, name: Option<String>, monthly_cost: Option<String>) -> Result<(), AppError> {
+pub async fn set_sku_override(
+    sku_id: String,
+    name: Option<String>,
+    monthly_cost: Option<String>,
+) -> Result<(), AppError> {
     let caller = crate::server::require(Role::Admin).await?;
-    let cost = crate::api::mapping::amount("monthly cost", monthly_cost.as_deref().unwrap_or_default()).map_err(|e| caller.fail(e))?;
-    caller.ctx.catalog.set_override(&sku_id, name.as_deref(), cost, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let cost = crate::api::mapping::amount("monthly cost", monthly_cost.as_deref().unwrap_or_default())
+        .map_err(|e| caller.fail(e))?;
+    caller
+        .ctx
+        .catalog
+        .set_override(&sku_id, name.as_deref(), cost, caller.user.id)
+        .await
+        .map_err(|e| caller.fail(e))?;
     Ok(())
 }

@@ -96,15 +96,27 @@ pub async fn save_mapping_settings(
     let adjustment_date = match adjustment_date.as_str() {
         "today" => AdjustmentDate::Today,
         "term_start" => AdjustmentDate::TermStart,
-        other => return Err(caller.fail(AppError::Invalid(format!("'{other}' is not a choice; expected today or term_start.")))),
+        other => {
+            return Err(
+                caller.fail(AppError::Invalid(format!("'{other}' is not a choice; expected today or term_start.")))
+            )
+        }
     };
     let code = service_billing_code_id.trim();
     let service_billing_code_id = if code.is_empty() {
         None
     } else {
-        Some(code.parse::<i64>().map_err(|_| caller.fail(AppError::Invalid(format!("'{code}' is not an allocation code id (a number)."))))?)
+        Some(code.parse::<i64>().map_err(|_| {
+            caller.fail(AppError::Invalid(format!("'{code}' is not an allocation code id (a number).")))
+        })?)
     };
-    let settings = seatsync_mapping::AppSettings { service_name_template, contract_name_template, adjustment_date, service_billing_code_id, time_reporting_requires_start_stop };
+    let settings = seatsync_mapping::AppSettings {
+        service_name_template,
+        contract_name_template,
+        adjustment_date,
+        service_billing_code_id,
+        time_reporting_requires_start_stop,
+    };
     settings.save(&caller.ctx.pool, caller.user.id).await.map_err(|e| {
         caller.fail(match e {
             SettingsError::Db(db) => AppError::from(db),
@@ -131,7 +143,8 @@ pub struct AllocationCode {
 pub async fn allocation_codes() -> Result<Vec<AllocationCode>, AppError> {
     let caller = crate::server::require(seatsync_domain::Role::Admin).await?;
     let autotask = caller.ctx.mapping.autotask().map_err(|e| caller.fail(e))?.clone();
-    let codes = autotask.billing_codes().await.map_err(|e| caller.fail(AppError::Upstream(format!("Autotask: {e}"))))?;
+    let codes =
+        autotask.billing_codes().await.map_err(|e| caller.fail(AppError::Upstream(format!("Autotask: {e}"))))?;
     let mut out: Vec<AllocationCode> = codes
         .into_iter()
         .map(|c| AllocationCode {

@@ -85,10 +85,19 @@ fn not_found(caller: &crate::server::Caller) -> impl Fn(seatsync_db::DbError) ->
 pub async fn list_users() -> Result<UsersView, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
     let pool = &caller.ctx.pool;
-    let (users, grants) = tokio::try_join!(seatsync_db::users::list(pool), seatsync_db::users::grants(pool)).map_err(|e| caller.fail(e))?;
+    let (users, grants) = tokio::try_join!(seatsync_db::users::list(pool), seatsync_db::users::grants(pool))
+        .map_err(|e| caller.fail(e))?;
     Ok(UsersView {
         users: users.into_iter().map(|u| row(u, caller.user.id)).collect(),
-        pending: grants.into_iter().map(|g| PendingGrant { email: g.email, role: g.role, granted_by: g.granted_by_name, granted_at: g.granted_at }).collect(),
+        pending: grants
+            .into_iter()
+            .map(|g| PendingGrant {
+                email: g.email,
+                role: g.role,
+                granted_by: g.granted_by_name,
+                granted_at: g.granted_at,
+            })
+            .collect(),
     })
 }
 
@@ -101,7 +110,9 @@ pub async fn set_user_role(user_id: String, role: Option<Role>) -> Result<UserRo
         // An Admin demoting themselves could leave nobody able to undo it.
         return Err(caller.fail(AppError::Invalid("You cannot change your own role; ask another Admin.".into())));
     }
-    let updated = seatsync_db::users::set_role_override(&caller.ctx.pool, id, role, caller.user.id).await.map_err(not_found(&caller))?;
+    let updated = seatsync_db::users::set_role_override(&caller.ctx.pool, id, role, caller.user.id)
+        .await
+        .map_err(not_found(&caller))?;
     tracing::info!(by = %caller.user.email, user = %updated.email, role = ?role, "role override changed");
     Ok(row(updated, caller.user.id))
 }
@@ -115,7 +126,9 @@ pub async fn set_user_blocked(user_id: String, blocked: bool) -> Result<UserRow,
     if id == caller.user.id && blocked {
         return Err(caller.fail(AppError::Invalid("You cannot block yourself; ask another Admin.".into())));
     }
-    let updated = seatsync_db::users::set_blocked(&caller.ctx.pool, id, blocked, caller.user.id).await.map_err(not_found(&caller))?;
+    let updated = seatsync_db::users::set_blocked(&caller.ctx.pool, id, blocked, caller.user.id)
+        .await
+        .map_err(not_found(&caller))?;
     tracing::info!(by = %caller.user.email, user = %updated.email, blocked, "user access changed");
     Ok(row(updated, caller.user.id))
 }
@@ -125,7 +138,8 @@ pub async fn set_user_blocked(user_id: String, blocked: bool) -> Result<UserRow,
 pub async fn sign_out_everywhere(user_id: String) -> Result<UserRow, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
     let id = self::user_id(&caller, &user_id)?;
-    let updated = seatsync_db::users::revoke_sessions(&caller.ctx.pool, id, caller.user.id).await.map_err(not_found(&caller))?;
+    let updated =
+        seatsync_db::users::revoke_sessions(&caller.ctx.pool, id, caller.user.id).await.map_err(not_found(&caller))?;
     tracing::info!(by = %caller.user.email, user = %updated.email, "every session of the user ended");
     Ok(row(updated, caller.user.id))
 }
@@ -136,18 +150,27 @@ pub async fn sign_out_everywhere(user_id: String) -> Result<UserRow, AppError> {
 pub async fn grant_role(email: String, role: Role) -> Result<String, AppError> {
     let caller = crate::server::require(Role::Admin).await?;
     let email = email.trim().to_string();
-    let plausible = email.len() <= 254 && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
+    let plausible = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
     if !plausible || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(caller.fail(AppError::Invalid(format!("'{email}' is not an e-mail address."))));
     }
     if email.eq_ignore_ascii_case(&caller.user.email) {
         return Err(caller.fail(AppError::Invalid("You cannot change your own role; ask another Admin.".into())));
     }
-    let outcome = seatsync_db::users::grant_role(&caller.ctx.pool, &email, role, caller.user.id).await.map_err(|e| caller.fail(e))?;
+    let outcome = seatsync_db::users::grant_role(&caller.ctx.pool, &email, role, caller.user.id)
+        .await
+        .map_err(|e| caller.fail(e))?;
     tracing::info!(by = %caller.user.email, %email, ?role, "role given to an address");
     Ok(match outcome {
-        seatsync_db::users::GrantOutcome::Applied(u) => format!("{} has signed in before: they act as {} from their next request.", u.display_name, role.label()),
-        seatsync_db::users::GrantOutcome::Waiting(g) => format!("{} will be {} from their first sign-in.", g.email, g.role.label()),
+        seatsync_db::users::GrantOutcome::Applied(u) => {
+            format!("{} has signed in before: they act as {} from their next request.", u.display_name, role.label())
+        }
+        seatsync_db::users::GrantOutcome::Waiting(g) => {
+            format!("{} will be {} from their first sign-in.", g.email, g.role.label())
+        }
     })
 }
 
@@ -156,7 +179,9 @@ pub async fn grant_role(email: String, role: Role) -> Result<String, AppError> {
 pub async fn withdraw_grant(email: String) -> Result<(), AppError> {
     let caller = crate::server::require(Role::Admin).await?;
     seatsync_db::users::withdraw_grant(&caller.ctx.pool, &email, caller.user.id).await.map_err(|e| match e {
-        seatsync_db::DbError::NotFound => caller.fail(AppError::NotFound(format!("A role waiting for '{}'", email.trim()))),
+        seatsync_db::DbError::NotFound => {
+            caller.fail(AppError::NotFound(format!("A role waiting for '{}'", email.trim())))
+        }
         other => caller.fail(other),
     })
 }
@@ -170,6 +195,11 @@ pub async fn access_history(user_id: String) -> Result<Vec<AccessEntry>, AppErro
     let events = seatsync_db::users::access_history(&caller.ctx.pool, id).await.map_err(|e| caller.fail(e))?;
     Ok(events
         .into_iter()
-        .map(|e| AccessEntry { change: e.change, what: e.change.describe(e.role_before, e.role_after), by: e.by_name, at: e.at })
+        .map(|e| AccessEntry {
+            change: e.change,
+            what: e.change.describe(e.role_before, e.role_after),
+            by: e.by_name,
+            at: e.at,
+        })
         .collect())
 }

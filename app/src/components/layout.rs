@@ -55,7 +55,11 @@ fn TopBar(me: Me) -> impl IntoView {
             let href = item.href;
             let active = move || {
                 let path = location.pathname.get();
-                if href == "/" { path == "/" } else { path.starts_with(href) }
+                if href == "/" {
+                    path == "/"
+                } else {
+                    path.starts_with(href)
+                }
             };
             view! {
                 <A
@@ -78,8 +82,12 @@ fn TopBar(me: Me) -> impl IntoView {
         <header class="bg-indigo-600 shadow">
             <div class="mx-auto max-w-7xl px-6 flex h-14 items-center justify-between">
                 <div class="flex items-center gap-6">
-                    <a href="/" class="text-white font-semibold tracking-tight text-lg">"SeatSync"</a>
-                    <nav aria-label="Main" class="flex gap-1">{links}</nav>
+                    <a href="/" class="text-white font-semibold tracking-tight text-lg">
+                        "SeatSync"
+                    </a>
+                    <nav aria-label="Main" class="flex gap-1">
+                        {links}
+                    </nav>
                 </div>
                 <div class="flex items-center gap-3 text-sm text-indigo-100">
                     <span data-testid="signed-in-user">
@@ -88,7 +96,10 @@ fn TopBar(me: Me) -> impl IntoView {
                         <span data-testid="signed-in-role">{role_label}</span>
                     </span>
                     <form method="post" action="/auth/logout">
-                        <button type="submit" class="rounded-md bg-indigo-500 px-3 py-1.5 text-white hover:bg-indigo-400">
+                        <button
+                            type="submit"
+                            class="rounded-md bg-indigo-500 px-3 py-1.5 text-white hover:bg-indigo-400"
+                        >
                             "Sign out"
                         </button>
                     </form>
@@ -103,7 +114,9 @@ fn SignedOut() -> impl IntoView {
     view! {
         <div class="p-10 text-center">
             <p class="mb-4">"You are signed out."</p>
-            <a class="text-indigo-700 underline" href="/signin">"Sign in"</a>
+            <a class="text-indigo-700 underline" href="/signin">
+                "Sign in"
+            </a>
         </div>
     }
 }

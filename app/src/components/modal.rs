@@ -16,7 +16,10 @@ pub fn Modal(
     // Focus the first field (or the panel) so the keyboard works at once.
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
-            let first = el.query_selector("input:not([disabled]), select:not([disabled]), button:not([disabled])").ok().flatten();
+            let first = el
+                .query_selector("input:not([disabled]), select:not([disabled]), button:not([disabled])")
+                .ok()
+                .flatten();
             match first.and_then(wasm_focusable) {
                 Some(f) => {
                     let _ = f.focus();
@@ -49,7 +52,12 @@ pub fn Modal(
             >
                 <div class="flex items-start justify-between gap-4">
                     <h2 class="text-lg font-semibold">{heading}</h2>
-                    <button type="button" class="rounded px-2 text-xl leading-none text-slate-400 hover:text-slate-700" aria-label="Close" on:click=move |_| on_close.run(())>
+                    <button
+                        type="button"
+                        class="rounded px-2 text-xl leading-none text-slate-400 hover:text-slate-700"
+                        aria-label="Close"
+                        on:click=move |_| on_close.run(())
+                    >
                         "×"
                     </button>
                 </div>
@@ -75,8 +83,18 @@ fn wasm_focusable(_el: leptos::web_sys::Element) -> Option<leptos::web_sys::Html
 pub fn Feedback(message: Signal<Option<Result<String, String>>>) -> impl IntoView {
     move || {
         message.get().map(|m| match m {
-            Ok(text) => view! { <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800" role="status">{text}</p> }.into_any(),
-            Err(text) => view! { <p class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">{text}</p> }.into_any(),
+            Ok(text) => view! {
+                <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm text-emerald-800" role="status">
+                    {text}
+                </p>
+            }
+            .into_any(),
+            Err(text) => view! {
+                <p class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">
+                    {text}
+                </p>
+            }
+            .into_any(),
         })
     }
 }

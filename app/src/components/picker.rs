@@ -28,7 +28,10 @@ pub fn SearchPicker(
     let options = StoredValue::new(options);
     let search = RwSignal::new(initial_search);
     let cursor = RwSignal::new(0usize);
-    let lowered = StoredValue::new(options.with_value(|o| o.iter().map(|p| format!("{} {}", p.label, p.detail).to_lowercase()).collect::<Vec<_>>()));
+    let lowered = StoredValue::new(
+        options
+            .with_value(|o| o.iter().map(|p| format!("{} {}", p.label, p.detail).to_lowercase()).collect::<Vec<_>>()),
+    );
     let matches = Memo::new(move |_| {
         let words: Vec<String> = search.get().to_lowercase().split_whitespace().map(str::to_string).collect();
         lowered.with_value(|texts| {
@@ -77,10 +80,18 @@ pub fn SearchPicker(
             <p class="mt-1 text-xs text-slate-500">
                 {move || {
                     let n = matches.with(Vec::len);
-                    if n > SHOWN { format!("{n} matches; showing the first {SHOWN}; type to narrow") } else { format!("{n} matches") }
+                    if n > SHOWN {
+                        format!("{n} matches; showing the first {SHOWN}; type to narrow")
+                    } else {
+                        format!("{n} matches")
+                    }
                 }}
             </p>
-            <ul role="listbox" aria-label=label class="mt-1 max-h-64 overflow-y-auto rounded-md border border-slate-200 text-sm">
+            <ul
+                role="listbox"
+                aria-label=label
+                class="mt-1 max-h-64 overflow-y-auto rounded-md border border-slate-200 text-sm"
+            >
                 {move || {
                     matches
                         .get()
@@ -108,7 +119,11 @@ pub fn SearchPicker(
                                 >
                                     <span class="block font-medium">
                                         {o.label.clone()}
-                                        {o.inactive.then(|| view! { <span class="ml-1 text-xs opacity-70">"(inactive)"</span> })}
+                                        {o
+                                            .inactive
+                                            .then(|| {
+                                                view! { <span class="ml-1 text-xs opacity-70">"(inactive)"</span> }
+                                            })}
                                     </span>
                                     <span class="block text-xs opacity-70">{o.detail.clone()}</span>
                                 </li>

@@ -11,7 +11,13 @@ const PAD: f64 = 6.0;
 fn polyline(points: &[(f64, i64)], max: i64) -> String {
     points
         .iter()
-        .map(|(x, v)| format!("{:.1},{:.1}", PAD + x * (W - 2.0 * PAD), H - PAD - (*v as f64 / max.max(1) as f64) * (H - 2.0 * PAD)))
+        .map(|(x, v)| {
+            format!(
+                "{:.1},{:.1}",
+                PAD + x * (W - 2.0 * PAD),
+                H - PAD - (*v as f64 / max.max(1) as f64) * (H - 2.0 * PAD)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -39,11 +45,21 @@ pub fn SeatChart(series: SeatSeries) -> impl IntoView {
             <svg viewBox=format!("0 0 {W} {H}") class="mt-2 w-full" role="img" aria-label=label>
                 <line x1=PAD y1=H - PAD x2=W - PAD y2=H - PAD stroke="#e2e8f0" />
                 <polyline points=polyline(&purchased, max) fill="none" stroke="#4f46e5" stroke-width="2" />
-                <polyline points=polyline(&assigned, max) fill="none" stroke="#059669" stroke-width="2" stroke-dasharray="4 3" />
+                <polyline
+                    points=polyline(&assigned, max)
+                    fill="none"
+                    stroke="#059669"
+                    stroke-width="2"
+                    stroke-dasharray="4 3"
+                />
             </svg>
             <p class="mt-1 flex justify-between text-xs text-slate-500">
                 <span>{first.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()}</span>
-                <span><span class="text-indigo-600">"— purchased"</span>" · "<span class="text-emerald-600">"- - assigned"</span></span>
+                <span>
+                    <span class="text-indigo-600">"— purchased"</span>
+                    " · "
+                    <span class="text-emerald-600">"- - assigned"</span>
+                </span>
                 <span>{last.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()}</span>
             </p>
         </figure>

@@ -20,14 +20,20 @@ pub fn TenantPicker(
         let needle = search.get().to_lowercase();
         tenants.with_value(|all| {
             all.iter()
-                .filter(|t| needle.is_empty() || t.name.to_lowercase().contains(&needle) || t.domain.as_deref().unwrap_or("").to_lowercase().contains(&needle))
+                .filter(|t| {
+                    needle.is_empty()
+                        || t.name.to_lowercase().contains(&needle)
+                        || t.domain.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })
     });
     view! {
         <aside class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
-            <label class="block text-xs font-semibold uppercase tracking-wide text-slate-500" for="tenant-search">"Tenant"</label>
+            <label class="block text-xs font-semibold uppercase tracking-wide text-slate-500" for="tenant-search">
+                "Tenant"
+            </label>
             <input
                 id="tenant-search"
                 type="search"
@@ -43,26 +49,43 @@ pub fn TenantPicker(
                 }}
             </p>
             <ul class="mt-2 max-h-[32rem] overflow-y-auto text-sm" aria-label="Tenants">
-                {move || matches.get().into_iter().take(SHOWN).map(|t| {
-                    let id = t.tenant_id.clone();
-                    let is_selected = move || selected.get().as_deref() == Some(id.as_str());
-                    view! {
-                        <li>
-                            <a
-                                href=format!("{base}?tenant={}", t.tenant_id)
-                                class=move || if is_selected() { "block rounded px-2 py-1 bg-indigo-50 text-indigo-800" } else { "block rounded px-2 py-1 hover:bg-slate-50" }
-                            >
-                                <span class="block font-medium">{t.name.clone()}</span>
-                                <span class="block text-xs text-slate-500">
-                                    {t.domain.clone().unwrap_or_default()}
-                                    {t.last_error.is_some().then(|| view! { <span class="ml-1 text-amber-700">" · sync failed"</span> })}
-                                </span>
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
+                {move || {
+                    matches
+                        .get()
+                        .into_iter()
+                        .take(SHOWN)
+                        .map(|t| {
+                            let id = t.tenant_id.clone();
+                            let is_selected = move || selected.get().as_deref() == Some(id.as_str());
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("{base}?tenant={}", t.tenant_id)
+                                        class=move || {
+                                            if is_selected() {
+                                                "block rounded px-2 py-1 bg-indigo-50 text-indigo-800"
+                                            } else {
+                                                "block rounded px-2 py-1 hover:bg-slate-50"
+                                            }
+                                        }
+                                    >
+                                        <span class="block font-medium">{t.name.clone()}</span>
+                                        <span class="block text-xs text-slate-500">
+                                            {t.domain.clone().unwrap_or_default()}
+                                            {t
+                                                .last_error
+                                                .is_some()
+                                                .then(|| {
+                                                    view! { <span class="ml-1 text-amber-700">" · sync failed"</span> }
+                                                })}
+                                        </span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </aside>
     }
 }
-

@@ -9,7 +9,10 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        contracts::{contract_sync_status, create_contract, refresh_tenant_contracts, start_contract_sync, tenant_contracts, update_contract, ContractGroupView, ContractRow, ContractRunStatus, TenantContractsView},
+        contracts::{
+            contract_sync_status, create_contract, refresh_tenant_contracts, start_contract_sync, tenant_contracts,
+            update_contract, ContractGroupView, ContractRow, ContractRunStatus, TenantContractsView,
+        },
         licences::list_tenants,
         mapping::MappingState,
         me::Me,
@@ -71,27 +74,52 @@ fn Contracts() -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-baseline justify-between gap-4">
             <h1 class="text-2xl font-semibold">"Contracts"</h1>
-            <p class="text-sm text-slate-500">"Subscriptions share an Autotask contract only when their term and renewal dates align."</p>
+            <p class="text-sm text-slate-500">
+                "Subscriptions share an Autotask contract only when their term and renewal dates align."
+            </p>
         </div>
         <SyncPanel may_act refresh />
         <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
-            <Transition fallback=|| view! { <p class="text-slate-400">"Loading tenants…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-slate-400">"Loading tenants…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match tenants.await {
                         Ok(list) => view! { <TenantPicker tenants=list selected base="/contracts" /> }.into_any(),
-                        Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <p class="text-red-700" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>
             <section>
-                <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+                <Transition fallback=|| {
+                    view! { <p class="text-slate-400">"Loading…"</p> }
+                }>
                     {move || Suspend::new(async move {
                         match detail.await {
                             Ok(Some(d)) => view! { <TenantContracts view=d may_act refresh /> }.into_any(),
-                            Ok(None) => view! {
-                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">"Pick a tenant to see its suggested contracts."</p>
-                            }.into_any(),
-                            Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(None) => {
+                                view! {
+                                    <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
+                                        "Pick a tenant to see its suggested contracts."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => {
+                                view! {
+                                    <p class="text-red-700" role="alert">
+                                        {e.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                         }
                     })}
                 </Transition>
@@ -106,7 +134,12 @@ fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
     let tick = RwSignal::new(0u64);
     let feedback = RwSignal::new(None::<Result<String, String>>);
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || { tick.try_update(|t| *t += 1); }, std::time::Duration::from_millis(2000)) {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                tick.try_update(|t| *t += 1);
+            },
+            std::time::Duration::from_millis(2000),
+        ) {
             on_cleanup(move || handle.clear());
         }
     });
@@ -132,16 +165,27 @@ fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
     };
     let running = move || latest.get().is_some_and(|s| s.running);
     view! {
-        {may_act.then(|| view! {
-            <div class="mt-4 flex flex-wrap gap-2">
-                <button class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50" disabled=running on:click=move |_| start(true)>
-                    "Dry run: what would change"
-                </button>
-                <button class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50" disabled=running on:click=move |_| start(false)>
-                    "Sync all contracts"
-                </button>
-            </div>
-        })}
+        {may_act
+            .then(|| {
+                view! {
+                    <div class="mt-4 flex flex-wrap gap-2">
+                        <button
+                            class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
+                            disabled=running
+                            on:click=move |_| start(true)
+                        >
+                            "Dry run: what would change"
+                        </button>
+                        <button
+                            class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            disabled=running
+                            on:click=move |_| start(false)
+                        >
+                            "Sync all contracts"
+                        </button>
+                    </div>
+                }
+            })}
         <Feedback message=feedback.into() />
         <Transition fallback=|| ()>
             {move || Suspend::new(async move { status.await.ok().flatten().map(|s| view! { <RunStatus s /> }) })}
@@ -169,7 +213,8 @@ fn RunStatus(s: ContractRunStatus) -> impl IntoView {
     let mut by_tenant: Vec<(String, Vec<String>)> = Vec::new();
     for c in &s.changes_list {
         let name = c.tenant_name.clone().unwrap_or_else(|| c.tenant_id.clone());
-        let line = format!("{}{}", c.description, c.error.as_ref().map(|e| format!(" — failed: {e}")).unwrap_or_default());
+        let line =
+            format!("{}{}", c.description, c.error.as_ref().map(|e| format!(" — failed: {e}")).unwrap_or_default());
         match by_tenant.last_mut() {
             Some((n, lines)) if *n == name => lines.push(line),
             _ => by_tenant.push((name, vec![line])),
@@ -178,24 +223,63 @@ fn RunStatus(s: ContractRunStatus) -> impl IntoView {
     let failures = s.failures.clone();
     view! {
         <div class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="contract-sync">
-            <p class="text-sm" role="status">{label}</p>
-            {s.running.then(|| view! {
-                <crate::components::progress::ProgressBar percent=pct label="Contract sync progress" />
-            })}
+            <p class="text-sm" role="status">
+                {label}
+            </p>
+            {s
+                .running
+                .then(|| {
+                    view! { <crate::components::progress::ProgressBar percent=pct label="Contract sync progress" /> }
+                })}
             {s.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> })}
-            {(!failures.is_empty()).then(|| view! {
-                <ul class="mt-2 text-sm text-red-700">{failures.into_iter().map(|(n, e)| view! { <li><strong>{n}</strong>": "{e}</li> }).collect_view()}</ul>
-            })}
-            {(!by_tenant.is_empty()).then(|| view! {
-                <details class="mt-2 text-sm" open=s.dry_run>
-                    <summary class="cursor-pointer">{if s.dry_run { "What would change, tenant by tenant" } else { "What changed, tenant by tenant" }}</summary>
-                    <ul class="mt-2 space-y-2" data-testid="run-changes">
-                        {by_tenant.into_iter().map(|(name, lines)| view! {
-                            <li><strong>{name}</strong><ul class="ml-4 list-disc">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul></li>
-                        }).collect_view()}
-                    </ul>
-                </details>
-            })}
+            {(!failures.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="mt-2 text-sm text-red-700">
+                            {failures
+                                .into_iter()
+                                .map(|(n, e)| {
+                                    view! {
+                                        <li>
+                                            <strong>{n}</strong>
+                                            ": "
+                                            {e}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            {(!by_tenant.is_empty())
+                .then(|| {
+                    view! {
+                        <details class="mt-2 text-sm" open=s.dry_run>
+                            <summary class="cursor-pointer">
+                                {if s.dry_run {
+                                    "What would change, tenant by tenant"
+                                } else {
+                                    "What changed, tenant by tenant"
+                                }}
+                            </summary>
+                            <ul class="mt-2 space-y-2" data-testid="run-changes">
+                                {by_tenant
+                                    .into_iter()
+                                    .map(|(name, lines)| {
+                                        view! {
+                                            <li>
+                                                <strong>{name}</strong>
+                                                <ul class="ml-4 list-disc">
+                                                    {lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+                                                </ul>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    }
+                })}
         </div>
     }
 }
@@ -217,7 +301,10 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
             spawn_local(async move {
                 match refresh_tenant_contracts(tenant_id).await {
                     Ok(v) => {
-                        feedback.set("", v.snapshot_error.map(Err).unwrap_or_else(|| Ok("Contracts read from Autotask.".into())));
+                        feedback.set(
+                            "",
+                            v.snapshot_error.map(Err).unwrap_or_else(|| Ok("Contracts read from Autotask.".into())),
+                        );
                         refresh.update(|r| *r += 1);
                     }
                     Err(e) => feedback.set("", Err(e.to_string())),
@@ -239,48 +326,119 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
             <div class="flex flex-wrap items-start justify-between gap-4">
                 <div>
                     <h2 class="text-xl font-semibold">{view.name.clone()}</h2>
-                    <p class="text-sm text-slate-600" data-testid="tenant-mapping">{state_text}</p>
-                    {(view.state == MappingState::Unmapped).then(|| view! {
-                        <a class="text-sm text-indigo-700 underline" href="/mapping/customers">"Map it on the Customer mapping page"</a>
-                    })}
+                    <p class="text-sm text-slate-600" data-testid="tenant-mapping">
+                        {state_text}
+                    </p>
+                    {(view.state == MappingState::Unmapped)
+                        .then(|| {
+                            view! {
+                                <a class="text-sm text-indigo-700 underline" href="/mapping/customers">
+                                    "Map it on the Customer mapping page"
+                                </a>
+                            }
+                        })}
                 </div>
                 <div class="text-right text-sm">
-                    {view.company_url.clone().map(|u| view! { <a class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" href=u target="_blank" rel="noopener">"Open company in Autotask"</a> })}
-                    {view.snapshot_at.map(|t| view! { <p class="mt-2 text-slate-500">"Contracts read " <time title=exact(t)>{relative(t)}</time></p> })}
-                    {(may_act && view.state == MappingState::Mapped && view.autotask_configured).then(|| view! {
-                        <button class="mt-1 rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50" disabled=busy on:click=reread>"Refresh from Autotask"</button>
-                    })}
+                    {view
+                        .company_url
+                        .clone()
+                        .map(|u| {
+                            view! {
+                                <a
+                                    class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                                    href=u
+                                    target="_blank"
+                                    rel="noopener"
+                                >
+                                    "Open company in Autotask"
+                                </a>
+                            }
+                        })}
+                    {view
+                        .snapshot_at
+                        .map(|t| {
+                            view! {
+                                <p class="mt-2 text-slate-500">
+                                    "Contracts read " <time title=exact(t)>{relative(t)}</time>
+                                </p>
+                            }
+                        })}
+                    {(may_act && view.state == MappingState::Mapped && view.autotask_configured)
+                        .then(|| {
+                            view! {
+                                <button
+                                    class="mt-1 rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
+                                    disabled=busy
+                                    on:click=reread
+                                >
+                                    "Refresh from Autotask"
+                                </button>
+                            }
+                        })}
                 </div>
             </div>
-            {view.snapshot_error.clone().map(|e| view! {
-                <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="alert">"Autotask could not be read just now; showing the contracts as last read. " <strong>{e}</strong></p>
-            })}
+            {view
+                .snapshot_error
+                .clone()
+                .map(|e| {
+                    view! {
+                        <p class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900" role="alert">
+                            "Autotask could not be read just now; showing the contracts as last read. "
+                            <strong>{e}</strong>
+                        </p>
+                    }
+                })}
             <Feedback message=feedback.of(String::new()) />
         </article>
-        {groups.into_iter().map(|g| view! { <GroupPanel g tenant_id=tenant_id.clone() may_act refresh /> }).collect_view()}
-        {(!not_grouped.is_empty()).then(|| view! {
-            <section class="mt-6">
-                <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Not on any contract"</h3>
-                <RowsTable rows=not_grouped />
-            </section>
-        })}
+        {groups
+            .into_iter()
+            .map(|g| view! { <GroupPanel g tenant_id=tenant_id.clone() may_act refresh /> })
+            .collect_view()}
+        {(!not_grouped.is_empty())
+            .then(|| {
+                view! {
+                    <section class="mt-6">
+                        <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">
+                            "Not on any contract"
+                        </h3>
+                        <RowsTable rows=not_grouped />
+                    </section>
+                }
+            })}
         <section class="mt-8">
-            <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Changes to this tenant's contracts"</h3>
+            <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">
+                "Changes to this tenant's contracts"
+            </h3>
             {if changes.is_empty() {
                 view! { <p class="mt-2 text-sm text-slate-500">"None yet."</p> }.into_any()
             } else {
                 view! {
                     <ol class="mt-2 space-y-1 text-sm" data-testid="contract-changes">
-                        {changes.into_iter().map(|c| view! {
-                            <li>
-                                <time class="text-slate-500" datetime=c.at.to_rfc3339()>{c.at.format("%Y-%m-%d %H:%M").to_string()}</time>
-                                " · " <strong>{c.by.unwrap_or_else(|| "contract sync".into())}</strong> " · " {c.description}
-                                <span class=match c.outcome.as_str() { "applied" => "ml-1 text-emerald-700", "flagged" => "ml-1 text-amber-700", _ => "ml-1 text-red-700" }>{format!(" ({})", c.outcome)}</span>
-                                {c.error.map(|e| view! { <span class="text-red-700">": " {e}</span> })}
-                            </li>
-                        }).collect_view()}
+                        {changes
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <li>
+                                        <time class="text-slate-500" datetime=c.at.to_rfc3339()>
+                                            {c.at.format("%Y-%m-%d %H:%M").to_string()}
+                                        </time>
+                                        " · "
+                                        <strong>{c.by.unwrap_or_else(|| "contract sync".into())}</strong>
+                                        " · "
+                                        {c.description}
+                                        <span class=match c.outcome.as_str() {
+                                            "applied" => "ml-1 text-emerald-700",
+                                            "flagged" => "ml-1 text-amber-700",
+                                            _ => "ml-1 text-red-700",
+                                        }>{format!(" ({})", c.outcome)}</span>
+                                        {c.error.map(|e| view! { <span class="text-red-700">": " {e}</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ol>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }
@@ -296,11 +454,18 @@ fn GroupPanel(g: ContractGroupView, tenant_id: String, may_act: bool, refresh: R
         busy.set(true);
         feedback.clear();
         spawn_local(async move {
-            let result = if update { update_contract(tenant_id, key.clone()).await } else { create_contract(tenant_id, key.clone()).await };
+            let result = if update {
+                update_contract(tenant_id, key.clone()).await
+            } else {
+                create_contract(tenant_id, key.clone()).await
+            };
             match result {
                 Ok(p) => {
                     let mut text = if update {
-                        format!("Contract updated: {}.", if p.applied.is_empty() { "nothing to change".to_string() } else { p.applied.join("; ") })
+                        format!(
+                            "Contract updated: {}.",
+                            if p.applied.is_empty() { "nothing to change".to_string() } else { p.applied.join("; ") }
+                        )
                     } else if p.existed {
                         format!("The contract {} exists already; nothing was created twice.", p.contract_name)
                     } else {
@@ -309,7 +474,14 @@ fn GroupPanel(g: ContractGroupView, tenant_id: String, may_act: bool, refresh: R
                     if !p.flagged.is_empty() {
                         text.push_str(&format!(" Needs a person: {}.", p.flagged.join("; ")));
                     }
-                    feedback.set(&key, if p.failed.is_empty() { Ok(text) } else { Err(format!("{text} Failed: {}", p.failed.join("; "))) });
+                    feedback.set(
+                        &key,
+                        if p.failed.is_empty() {
+                            Ok(text)
+                        } else {
+                            Err(format!("{text} Failed: {}", p.failed.join("; ")))
+                        },
+                    );
                     refresh.update(|r| *r += 1);
                 }
                 Err(e) => feedback.set(&key, Err(e.to_string())),
@@ -322,53 +494,119 @@ fn GroupPanel(g: ContractGroupView, tenant_id: String, may_act: bool, refresh: R
     let heading = format!("{} term · {} to {}", capitalised(&g.term_label), g.term_start, g.term_end);
     let plan = g.plan.clone();
     view! {
-        <section class="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="contract-group" data-group=g.key.clone()>
+        <section
+            class="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+            data-testid="contract-group"
+            data-group=g.key.clone()
+        >
             <div class="flex flex-wrap items-start justify-between gap-4">
                 <div>
                     <h3 class="font-semibold">{heading}</h3>
                     {match g.contract.clone() {
-                        Some(c) if !c.expired => view! {
-                            <p class="text-sm text-slate-600" data-testid="group-contract">"On contract " <strong>{c.name.clone()}</strong> {format!(" ({} to {})", c.start, c.end)}</p>
-                        }.into_any(),
-                        Some(c) => view! {
-                            <p class="text-sm text-amber-800" data-testid="group-contract">"Contract " <strong>{c.name.clone()}</strong> {format!(" ended {}. ", c.end)} "Create a new one for the current term."</p>
-                        }.into_any(),
-                        None => view! {
-                            <p class="text-sm text-slate-600" data-testid="group-contract">"Suggested contract " <strong>{g.proposed_name.clone()}</strong> {format!(" ({} to {})", g.contract_start, g.contract_end)}</p>
-                        }.into_any(),
+                        Some(c) if !c.expired => {
+                            view! {
+                                <p class="text-sm text-slate-600" data-testid="group-contract">
+                                    "On contract "
+                                    <strong>{c.name.clone()}</strong>
+                                    {format!(" ({} to {})", c.start, c.end)}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Some(c) => {
+                            view! {
+                                <p class="text-sm text-amber-800" data-testid="group-contract">
+                                    "Contract "
+                                    <strong>{c.name.clone()}</strong>
+                                    {format!(" ended {}. ", c.end)}
+                                    "Create a new one for the current term."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <p class="text-sm text-slate-600" data-testid="group-contract">
+                                    "Suggested contract "
+                                    <strong>{g.proposed_name.clone()}</strong>
+                                    {format!(" ({} to {})", g.contract_start, g.contract_end)}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }}
                     {g.creating.clone().map(|c| view! { <p class="text-sm text-amber-800">{c}</p> })}
                 </div>
                 <div class="flex flex-wrap items-center gap-2 text-sm">
-                    {g.contract.clone().and_then(|c| c.url).map(|u| view! {
-                        <a class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" href=u target="_blank" rel="noopener">"Open in Autotask"</a>
-                    })}
+                    {g
+                        .contract
+                        .clone()
+                        .and_then(|c| c.url)
+                        .map(|u| {
+                            view! {
+                                <a
+                                    class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                                    href=u
+                                    target="_blank"
+                                    rel="noopener"
+                                >
+                                    "Open in Autotask"
+                                </a>
+                            }
+                        })}
                     {match (may_act, g.contract.as_ref().is_some_and(|c| !c.expired)) {
                         (false, _) => ().into_any(),
-                        (true, true) => view! {
-                            <button class="rounded-md bg-indigo-600 px-3 py-1 font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-                                disabled=move || busy.get() || g.pushable == 0
-                                title=if g.pushable == 0 { "The contract matches Partner Center" } else { "Push the changes below to Autotask" }
-                                on:click=move |_| act(true)>"Update contract"</button>
-                        }.into_any(),
-                        (true, false) => view! {
-                            <button class="rounded-md bg-emerald-600 px-3 py-1 font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
-                                disabled=move || busy.get() || blocked
-                                title=g.create_blocked.clone().unwrap_or_else(|| "Creates the contract with a service per subscription".into())
-                                on:click=move |_| act_create(false)>"Create contract"</button>
-                        }.into_any(),
+                        (true, true) => {
+                            view! {
+                                <button
+                                    class="rounded-md bg-indigo-600 px-3 py-1 font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                                    disabled=move || busy.get() || g.pushable == 0
+                                    title=if g.pushable == 0 {
+                                        "The contract matches Partner Center"
+                                    } else {
+                                        "Push the changes below to Autotask"
+                                    }
+                                    on:click=move |_| act(true)
+                                >
+                                    "Update contract"
+                                </button>
+                            }
+                                .into_any()
+                        }
+                        (true, false) => {
+                            view! {
+                                <button
+                                    class="rounded-md bg-emerald-600 px-3 py-1 font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+                                    disabled=move || busy.get() || blocked
+                                    title=g
+                                        .create_blocked
+                                        .clone()
+                                        .unwrap_or_else(|| {
+                                            "Creates the contract with a service per subscription".into()
+                                        })
+                                    on:click=move |_| act_create(false)
+                                >
+                                    "Create contract"
+                                </button>
+                            }
+                                .into_any()
+                        }
                     }}
                 </div>
             </div>
-            {(may_act && g.create_blocked.is_some() && g.contract.as_ref().is_none_or(|c| c.expired)).then(|| view! {
-                <p class="mt-1 text-xs text-slate-500">{g.create_blocked.clone()}</p>
-            })}
-            {(!plan.is_empty()).then(|| view! {
-                <div class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
-                    <p class="font-medium">"Autotask differs from Partner Center:"</p>
-                    <ul class="ml-4 list-disc" data-testid="group-plan">{plan.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
-                </div>
-            })}
+            {(may_act && g.create_blocked.is_some() && g.contract.as_ref().is_none_or(|c| c.expired))
+                .then(|| view! { <p class="mt-1 text-xs text-slate-500">{g.create_blocked.clone()}</p> })}
+            {(!plan.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="mt-3 rounded-md bg-amber-50 p-3 text-sm text-amber-900">
+                            <p class="font-medium">"Autotask differs from Partner Center:"</p>
+                            <ul class="ml-4 list-disc" data-testid="group-plan">
+                                {plan.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })}
             <Feedback message=feedback.of(g.key.clone()) />
             <RowsTable rows=g.rows.clone() />
         </section>
@@ -397,29 +635,71 @@ fn RowsTable(rows: Vec<ContractRow>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| {
-                        let hover = r.autotask_units.map(|u| format!("Autotask: {u} units · Partner Center: {} seats", r.partner_center_quantity));
-                        let badge_class = if r.on_contract { "bg-emerald-100 text-emerald-800" } else { "bg-amber-100 text-amber-900" };
-                        view! {
-                            <tr class="border-t border-slate-100" data-testid="contract-row">
-                                <td class="px-2 py-1 font-medium">{r.product.clone()}</td>
-                                <td class="px-2 py-1 text-right tabular-nums" data-testid="row-quantity" title=hover.clone()>
-                                    {r.mismatch.then(|| view! {
-                                        <span class="mr-1 font-bold text-red-600" role="img" aria-label=hover.clone().unwrap_or_default() data-testid="quantity-mismatch">"!"</span>
-                                    })}
-                                    {r.quantity}
-                                </td>
-                                <td class="px-2 py-1">{r.billing.clone().unwrap_or_default()}</td>
-                                <td class="px-2 py-1 whitespace-nowrap">{date(r.start)}</td>
-                                <td class="px-2 py-1 whitespace-nowrap">{date(r.end)}</td>
-                                <td class="px-2 py-1">{r.service_name.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td class="px-2 py-1">
-                                    <span class=format!("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}") title=r.reason.clone() data-testid="row-state">{r.badge.clone()}</span>
-                                    {(r.reason != r.badge).then(|| view! { <span class="block text-xs text-slate-500">{r.reason.clone()}</span> })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            let hover = r
+                                .autotask_units
+                                .map(|u| {
+                                    format!(
+                                        "Autotask: {u} units · Partner Center: {} seats",
+                                        r.partner_center_quantity,
+                                    )
+                                });
+                            let badge_class = if r.on_contract {
+                                "bg-emerald-100 text-emerald-800"
+                            } else {
+                                "bg-amber-100 text-amber-900"
+                            };
+                            view! {
+                                <tr class="border-t border-slate-100" data-testid="contract-row">
+                                    <td class="px-2 py-1 font-medium">{r.product.clone()}</td>
+                                    <td
+                                        class="px-2 py-1 text-right tabular-nums"
+                                        data-testid="row-quantity"
+                                        title=hover.clone()
+                                    >
+                                        {r
+                                            .mismatch
+                                            .then(|| {
+                                                view! {
+                                                    <span
+                                                        class="mr-1 font-bold text-red-600"
+                                                        role="img"
+                                                        aria-label=hover.clone().unwrap_or_default()
+                                                        data-testid="quantity-mismatch"
+                                                    >
+                                                        "!"
+                                                    </span>
+                                                }
+                                            })}
+                                        {r.quantity}
+                                    </td>
+                                    <td class="px-2 py-1">{r.billing.clone().unwrap_or_default()}</td>
+                                    <td class="px-2 py-1 whitespace-nowrap">{date(r.start)}</td>
+                                    <td class="px-2 py-1 whitespace-nowrap">{date(r.end)}</td>
+                                    <td class="px-2 py-1">{r.service_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td class="px-2 py-1">
+                                        <span
+                                            class=format!(
+                                                "whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}",
+                                            )
+                                            title=r.reason.clone()
+                                            data-testid="row-state"
+                                        >
+                                            {r.badge.clone()}
+                                        </span>
+                                        {(r.reason != r.badge)
+                                            .then(|| {
+                                                view! {
+                                                    <span class="block text-xs text-slate-500">{r.reason.clone()}</span>
+                                                }
+                                            })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </div>

@@ -7,7 +7,10 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        mapping::{accept_suggestions, customer_mappings, dismiss_suggestion, refresh_autotask, AcceptItem, MappingState, RefreshInfo, TenantMappingRow},
+        mapping::{
+            accept_suggestions, customer_mappings, dismiss_suggestion, refresh_autotask, AcceptItem, MappingState,
+            RefreshInfo, TenantMappingRow,
+        },
         me::Me,
     },
     components::{
@@ -39,11 +42,23 @@ enum Filter {
 fn CustomerMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| customer_mappings());
     view! {
-        <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="text-slate-400">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) => {
+                        view! { <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -51,7 +66,12 @@ fn CustomerMapping() -> impl IntoView {
 }
 
 #[component]
-pub fn RefreshLine(refresh: RwSignal<Option<RefreshInfo>>, configured: bool, may_edit: bool, what: &'static str) -> impl IntoView {
+pub fn RefreshLine(
+    refresh: RwSignal<Option<RefreshInfo>>,
+    configured: bool,
+    may_edit: bool,
+    what: &'static str,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let run = move |_| {
@@ -60,7 +80,11 @@ pub fn RefreshLine(refresh: RwSignal<Option<RefreshInfo>>, configured: bool, may
         spawn_local(async move {
             match refresh_autotask().await {
                 Ok(info) => {
-                    feedback.set(Some(Ok(format!("Read {} companies and {} services from Autotask. Reload to see them.", info.companies.unwrap_or(0), info.services.unwrap_or(0)))));
+                    feedback.set(Some(Ok(format!(
+                        "Read {} companies and {} services from Autotask. Reload to see them.",
+                        info.companies.unwrap_or(0),
+                        info.services.unwrap_or(0)
+                    ))));
                     refresh.set(Some(info));
                 }
                 Err(e) => feedback.set(Some(Err(e.to_string()))),
@@ -71,23 +95,56 @@ pub fn RefreshLine(refresh: RwSignal<Option<RefreshInfo>>, configured: bool, may
     view! {
         <div class="text-right text-sm text-slate-600">
             {move || match (configured, refresh.get()) {
-                (false, _) => view! { <p class="text-amber-800">"Autotask is not configured: an Admin can see what is missing under Settings."</p> }.into_any(),
+                (false, _) => {
+                    view! {
+                        <p class="text-amber-800">
+                            "Autotask is not configured: an Admin can see what is missing under Settings."
+                        </p>
+                    }
+                        .into_any()
+                }
                 (true, None) => view! { <p>{format!("No {what} read from Autotask yet.")}</p> }.into_any(),
-                (true, Some(r)) => view! {
-                    <p>
-                        {format!("{} as of ", what)}
-                        {r.last_good_at.map(|t| view! { <time title=t.format("%Y-%m-%d %H:%M:%S UTC").to_string()>{relative(t)}</time> }.into_any()).unwrap_or_else(|| view! { <span>"never"</span> }.into_any())}
-                        {r.companies.map(|c| format!(" · {c} companies, {} services", r.services.unwrap_or(0)))}
-                    </p>
-                    {r.error.map(|e| view! { <p class="text-amber-800" role="alert">"The last refresh failed: " {e}</p> })}
-                }.into_any(),
+                (true, Some(r)) => {
+                    view! {
+                        <p>
+                            {format!("{} as of ", what)}
+                            {r
+                                .last_good_at
+                                .map(|t| {
+                                    view! {
+                                        <time title=t.format("%Y-%m-%d %H:%M:%S UTC").to_string()>{relative(t)}</time>
+                                    }
+                                        .into_any()
+                                })
+                                .unwrap_or_else(|| view! { <span>"never"</span> }.into_any())}
+                            {r.companies.map(|c| format!(" · {c} companies, {} services", r.services.unwrap_or(0)))}
+                        </p>
+                        {r
+                            .error
+                            .map(|e| {
+                                view! {
+                                    <p class="text-amber-800" role="alert">
+                                        "The last refresh failed: "
+                                        {e}
+                                    </p>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
             }}
-            {(configured && may_edit).then(|| view! {
-                <button class="mt-1 rounded-md border border-indigo-600 px-3 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50" disabled=busy on:click=run>
-                    {move || if busy.get() { "Refreshing…" } else { "Refresh from Autotask" }}
-                </button>
-            })}
-            <Feedback message=feedback.into() />
+            {(configured && may_edit)
+                .then(|| {
+                    view! {
+                        <button
+                            class="mt-1 rounded-md border border-indigo-600 px-3 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
+                            disabled=busy
+                            on:click=run
+                        >
+                            {move || if busy.get() { "Refreshing…" } else { "Refresh from Autotask" }}
+                        </button>
+                    }
+                })} <Feedback message=feedback.into() />
         </div>
     }
 }
@@ -175,7 +232,13 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let accept_all = move |_| {
         let items: Vec<AcceptItem> = shown.with_untracked(|r| {
             r.iter()
-                .filter_map(|x| x.suggestion.as_ref().map(|s| AcceptItem { tenant_id: x.tenant_id.clone(), company_id: s.company_id, version: x.version }))
+                .filter_map(|x| {
+                    x.suggestion.as_ref().map(|s| AcceptItem {
+                        tenant_id: x.tenant_id.clone(),
+                        company_id: s.company_id,
+                        version: x.version,
+                    })
+                })
                 .collect()
         });
         accept(items);
@@ -192,47 +255,93 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
             }
         });
     };
-    let status_button = move |label: &'static str, value: Filter, n: Signal<usize>, color: &'static str, testid: &'static str| {
-        view! {
-            <button
-                class=move || format!("rounded-lg border px-3 py-2 text-left {} {}", color, if filter.get() == value { "ring-2 ring-indigo-500" } else { "" })
-                aria-pressed=move || if filter.get() == value { "true" } else { "false" }
-                on:click=move |_| filter.set(if filter.get_untracked() == value { Filter::All } else { value })
-            >
-                <span class="block text-xs font-semibold uppercase tracking-wide">{label}</span>
-                <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>{move || n.get()}</span>
-            </button>
-        }
-    };
+    let status_button =
+        move |label: &'static str, value: Filter, n: Signal<usize>, color: &'static str, testid: &'static str| {
+            view! {
+                <button
+                    class=move || {
+                        format!(
+                            "rounded-lg border px-3 py-2 text-left {} {}",
+                            color,
+                            if filter.get() == value { "ring-2 ring-indigo-500" } else { "" },
+                        )
+                    }
+                    aria-pressed=move || if filter.get() == value { "true" } else { "false" }
+                    on:click=move |_| filter.set(if filter.get_untracked() == value { Filter::All } else { value })
+                >
+                    <span class="block text-xs font-semibold uppercase tracking-wide">{label}</span>
+                    <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>
+                        {move || n.get()}
+                    </span>
+                </button>
+            }
+        };
     let suggestions_shown = Memo::new(move |_| shown.with(|r| r.iter().filter(|x| x.suggestion.is_some()).count()));
 
     view! {
         <div class="flex flex-wrap items-start justify-between gap-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Customer mapping"</h1>
-                <p class="mt-1 text-sm text-slate-500">"Each customer tenant is billed as one Autotask company, or deliberately ignored."</p>
+                <p class="mt-1 text-sm text-slate-500">
+                    "Each customer tenant is billed as one Autotask company, or deliberately ignored."
+                </p>
             </div>
             <RefreshLine refresh configured may_edit what="Companies" />
         </div>
         <section class="mt-6 flex flex-wrap gap-3" aria-label="Counts by status">
-            {status_button("Mapped", Filter::Only(MappingState::Mapped), Signal::derive(move || count(MappingState::Mapped)), "border-emerald-200 bg-emerald-50 text-emerald-900", "count-mapped")}
-            {status_button("Ignored", Filter::Only(MappingState::Ignored), Signal::derive(move || count(MappingState::Ignored)), "border-slate-200 bg-slate-50 text-slate-700", "count-ignored")}
-            {status_button("Not mapped", Filter::Only(MappingState::Unmapped), Signal::derive(move || count(MappingState::Unmapped)), "border-amber-200 bg-amber-50 text-amber-900", "count-unmapped")}
+            {status_button(
+                "Mapped",
+                Filter::Only(MappingState::Mapped),
+                Signal::derive(move || count(MappingState::Mapped)),
+                "border-emerald-200 bg-emerald-50 text-emerald-900",
+                "count-mapped",
+            )}
+            {status_button(
+                "Ignored",
+                Filter::Only(MappingState::Ignored),
+                Signal::derive(move || count(MappingState::Ignored)),
+                "border-slate-200 bg-slate-50 text-slate-700",
+                "count-ignored",
+            )}
+            {status_button(
+                "Not mapped",
+                Filter::Only(MappingState::Unmapped),
+                Signal::derive(move || count(MappingState::Unmapped)),
+                "border-amber-200 bg-amber-50 text-amber-900",
+                "count-unmapped",
+            )}
         </section>
         <div class="mt-4 flex flex-wrap items-center gap-4">
-            <input type="search" aria-label="Filter tenants" placeholder="Filter by tenant, domain or company" class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm" on:input=move |ev| search.set(event_target_value(&ev)) />
-            <label class="flex items-center gap-2 text-sm">"Status"
-                <select aria-label="Status filter" class="rounded-md border border-slate-300 px-2 py-1" on:change=move |ev| filter.set(match event_target_value(&ev).as_str() {
-                    "mapped" => Filter::Only(MappingState::Mapped),
-                    "ignored" => Filter::Only(MappingState::Ignored),
-                    "unmapped" => Filter::Only(MappingState::Unmapped),
-                    _ => Filter::All,
-                }) prop:value=move || match filter.get() {
-                    Filter::All => "all",
-                    Filter::Only(MappingState::Mapped) => "mapped",
-                    Filter::Only(MappingState::Ignored) => "ignored",
-                    Filter::Only(MappingState::Unmapped) => "unmapped",
-                }>
+            <input
+                type="search"
+                aria-label="Filter tenants"
+                placeholder="Filter by tenant, domain or company"
+                class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <label class="flex items-center gap-2 text-sm">
+                "Status"
+                <select
+                    aria-label="Status filter"
+                    class="rounded-md border border-slate-300 px-2 py-1"
+                    on:change=move |ev| {
+                        filter
+                            .set(
+                                match event_target_value(&ev).as_str() {
+                                    "mapped" => Filter::Only(MappingState::Mapped),
+                                    "ignored" => Filter::Only(MappingState::Ignored),
+                                    "unmapped" => Filter::Only(MappingState::Unmapped),
+                                    _ => Filter::All,
+                                },
+                            )
+                    }
+                    prop:value=move || match filter.get() {
+                        Filter::All => "all",
+                        Filter::Only(MappingState::Mapped) => "mapped",
+                        Filter::Only(MappingState::Ignored) => "ignored",
+                        Filter::Only(MappingState::Unmapped) => "unmapped",
+                    }
+                >
                     <option value="all">"All"</option>
                     <option value="mapped">"Mapped"</option>
                     <option value="ignored">"Ignored"</option>
@@ -240,14 +349,25 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
                 </select>
             </label>
             <label class="flex items-center gap-2 text-sm">
-                <input type="checkbox" prop:checked=hide_mapped on:change=move |ev| hide_mapped.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    prop:checked=hide_mapped
+                    on:change=move |ev| hide_mapped.set(event_target_checked(&ev))
+                />
                 "Hide mapped"
             </label>
-            {may_edit.then(|| view! {
-                <button class="ml-auto rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50" disabled=move || busy.get() || suggestions_shown.get() == 0 on:click=accept_all>
-                    {move || format!("Accept {} suggestions", suggestions_shown.get())}
-                </button>
-            })}
+            {may_edit
+                .then(|| {
+                    view! {
+                        <button
+                            class="ml-auto rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            disabled=move || busy.get() || suggestions_shown.get() == 0
+                            on:click=accept_all
+                        >
+                            {move || format!("Accept {} suggestions", suggestions_shown.get())}
+                        </button>
+                    }
+                })}
         </div>
         <Feedback message=feedback.into() />
         <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -264,79 +384,205 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
                     {move || {
                         let list = shown.get();
                         let limit = if show_all.get() { list.len() } else { FIRST };
-                        list.into_iter().take(limit).map(|r| {
-                            let for_edit = r.clone();
-                            let tenant_id = r.tenant_id.clone();
-                            let copy_id = r.tenant_id.clone();
-                            let history_key = (r.name.clone(), r.tenant_id.clone());
-                            let (badge, badge_class) = match r.state {
-                                MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
-                                MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
-                                MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
-                            };
-                            view! {
-                                <tr class="border-t border-slate-100" data-testid="mapping-row" data-tenant=r.tenant_id.clone()>
-                                    <td class="px-3 py-2">
-                                        <span class="block font-medium">{r.name.clone()}</span>
-                                        <span class="block text-xs text-slate-500">{r.domain.clone().unwrap_or_default()}</span>
-                                    </td>
-                                    <td class="px-3 py-2">
-                                        <span class=format!("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}") data-testid="mapping-status">
-                                            {(r.state == MappingState::Unmapped).then(|| view! { <span aria-hidden="true">"● "</span> })}
-                                            {badge}
-                                        </span>
-                                        {r.company_name.clone().map(|c| view! { <span class="ml-2" data-testid="mapped-company">{c}</span> })}
-                                        {r.company_missing.then(|| view! { <span class="ml-1 text-xs text-amber-700">"(not in Autotask any more)"</span> })}
-                                    </td>
-                                    <td class="px-3 py-2">
-                                        {r.suggestion.clone().map(|s| {
-                                            let accept_item = AcceptItem { tenant_id: tenant_id.clone(), company_id: s.company_id, version: r.version };
-                                            let dismiss_tenant = tenant_id.clone();
-                                            let company_id = s.company_id;
-                                            view! {
-                                                <span data-testid="suggestion">
-                                                    <span class="font-medium">{s.company_name.clone()}</span>
-                                                    <span class="ml-1 text-xs text-slate-500" title=s.reason.clone()>{format!("{:.0}% · {}", s.confidence * 100.0, s.reason)}</span>
-                                                </span>
-                                                {may_edit.then(|| view! {
-                                                    <button class="ml-2 rounded border border-emerald-600 px-2 py-0.5 text-xs font-medium text-emerald-700 hover:bg-emerald-50" disabled=busy on:click=move |_| accept(vec![accept_item.clone()])>"Accept"</button>
-                                                    <button class="ml-1 rounded px-1 text-xs text-slate-500 hover:text-slate-800" title="Don't suggest this company for this tenant again" aria-label="Dismiss suggestion" on:click=move |_| dismiss(dismiss_tenant.clone(), company_id)>"✕"</button>
+                        list.into_iter()
+                            .take(limit)
+                            .map(|r| {
+                                let for_edit = r.clone();
+                                let tenant_id = r.tenant_id.clone();
+                                let copy_id = r.tenant_id.clone();
+                                let history_key = (r.name.clone(), r.tenant_id.clone());
+                                let (badge, badge_class) = match r.state {
+                                    MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
+                                    MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
+                                    MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
+                                };
+                                view! {
+                                    <tr
+                                        class="border-t border-slate-100"
+                                        data-testid="mapping-row"
+                                        data-tenant=r.tenant_id.clone()
+                                    >
+                                        <td class="px-3 py-2">
+                                            <span class="block font-medium">{r.name.clone()}</span>
+                                            <span class="block text-xs text-slate-500">
+                                                {r.domain.clone().unwrap_or_default()}
+                                            </span>
+                                        </td>
+                                        <td class="px-3 py-2">
+                                            <span
+                                                class=format!(
+                                                    "whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}",
+                                                )
+                                                data-testid="mapping-status"
+                                            >
+                                                {(r.state == MappingState::Unmapped)
+                                                    .then(|| view! { <span aria-hidden="true">"● "</span> })}
+                                                {badge}
+                                            </span>
+                                            {r
+                                                .company_name
+                                                .clone()
+                                                .map(|c| {
+                                                    view! {
+                                                        <span class="ml-2" data-testid="mapped-company">
+                                                            {c}
+                                                        </span>
+                                                    }
                                                 })}
-                                            }
-                                        })}
-                                    </td>
-                                    <td class="px-3 py-2 whitespace-nowrap">
-                                        <a class="text-indigo-700 hover:underline" href=r.partner_center_url.clone() target="_blank" rel="noopener">"Partner Center"</a>
-                                        {r.company_url.clone().map(|u| view! { " · " <a class="text-indigo-700 hover:underline" href=u target="_blank" rel="noopener">"Autotask"</a> })}
-                                        {may_edit.then(|| view! {
-                                            " · " <button class="text-indigo-700 hover:underline" on:click=move |_| editing.set(Some(for_edit.clone()))>"Edit"</button>
-                                        })}
-                                        " · " <button class="text-indigo-700 hover:underline" on:click=move |_| history_of.set(Some(history_key.clone()))>"History"</button>
-                                        {is_admin.then(|| view! {
-                                            " · " <button class="text-indigo-700 hover:underline" title="Copy the tenant id" on:click=move |_| {
-                                                copy_to_clipboard(copy_id.clone());
-                                                feedback.set(Some(Ok(format!("Copied tenant id {copy_id}."))));
-                                            }>"Copy ID"</button>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()
+                                            {r
+                                                .company_missing
+                                                .then(|| {
+                                                    view! {
+                                                        <span class="ml-1 text-xs text-amber-700">
+                                                            "(not in Autotask any more)"
+                                                        </span>
+                                                    }
+                                                })}
+                                        </td>
+                                        <td class="px-3 py-2">
+                                            {r
+                                                .suggestion
+                                                .clone()
+                                                .map(|s| {
+                                                    let accept_item = AcceptItem {
+                                                        tenant_id: tenant_id.clone(),
+                                                        company_id: s.company_id,
+                                                        version: r.version,
+                                                    };
+                                                    let dismiss_tenant = tenant_id.clone();
+                                                    let company_id = s.company_id;
+                                                    view! {
+                                                        <span data-testid="suggestion">
+                                                            <span class="font-medium">{s.company_name.clone()}</span>
+                                                            <span
+                                                                class="ml-1 text-xs text-slate-500"
+                                                                title=s.reason.clone()
+                                                            >
+                                                                {format!("{:.0}% · {}", s.confidence * 100.0, s.reason)}
+                                                            </span>
+                                                        </span>
+                                                        {may_edit
+                                                            .then(|| {
+                                                                view! {
+                                                                    <button
+                                                                        class="ml-2 rounded border border-emerald-600 px-2 py-0.5 text-xs font-medium text-emerald-700 hover:bg-emerald-50"
+                                                                        disabled=busy
+                                                                        on:click=move |_| accept(vec![accept_item.clone()])
+                                                                    >
+                                                                        "Accept"
+                                                                    </button>
+                                                                    <button
+                                                                        class="ml-1 rounded px-1 text-xs text-slate-500 hover:text-slate-800"
+                                                                        title="Don't suggest this company for this tenant again"
+                                                                        aria-label="Dismiss suggestion"
+                                                                        on:click=move |_| dismiss(
+                                                                            dismiss_tenant.clone(),
+                                                                            company_id,
+                                                                        )
+                                                                    >
+                                                                        "✕"
+                                                                    </button>
+                                                                }
+                                                            })}
+                                                    }
+                                                })}
+                                        </td>
+                                        <td class="px-3 py-2 whitespace-nowrap">
+                                            <a
+                                                class="text-indigo-700 hover:underline"
+                                                href=r.partner_center_url.clone()
+                                                target="_blank"
+                                                rel="noopener"
+                                            >
+                                                "Partner Center"
+                                            </a>
+                                            {r
+                                                .company_url
+                                                .clone()
+                                                .map(|u| {
+                                                    view! {
+                                                        " · "
+                                                        <a
+                                                            class="text-indigo-700 hover:underline"
+                                                            href=u
+                                                            target="_blank"
+                                                            rel="noopener"
+                                                        >
+                                                            "Autotask"
+                                                        </a>
+                                                    }
+                                                })}
+                                            {may_edit
+                                                .then(|| {
+                                                    view! {
+                                                        " · "
+                                                        <button
+                                                            class="text-indigo-700 hover:underline"
+                                                            on:click=move |_| editing.set(Some(for_edit.clone()))
+                                                        >
+                                                            "Edit"
+                                                        </button>
+                                                    }
+                                                })}
+                                            " · "
+                                            <button
+                                                class="text-indigo-700 hover:underline"
+                                                on:click=move |_| history_of.set(Some(history_key.clone()))
+                                            >
+                                                "History"
+                                            </button>
+                                            {is_admin
+                                                .then(|| {
+                                                    view! {
+                                                        " · "
+                                                        <button
+                                                            class="text-indigo-700 hover:underline"
+                                                            title="Copy the tenant id"
+                                                            on:click=move |_| {
+                                                                copy_to_clipboard(copy_id.clone());
+                                                                feedback
+                                                                    .set(Some(Ok(format!("Copied tenant id {copy_id}."))));
+                                                            }
+                                                        >
+                                                            "Copy ID"
+                                                        </button>
+                                                    }
+                                                })}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
                     }}
                 </tbody>
             </table>
         </div>
         {move || {
             let n = shown.with(Vec::len);
-            (n > FIRST && !show_all.get()).then(|| view! {
-                <button class="mt-3 text-sm text-indigo-700 underline" on:click=move |_| show_all.set(true)>{format!("Show all {n} tenants")}</button>
-            })
+            (n > FIRST && !show_all.get())
+                .then(|| {
+                    view! {
+                        <button class="mt-3 text-sm text-indigo-700 underline" on:click=move |_| show_all.set(true)>
+                            {format!("Show all {n} tenants")}
+                        </button>
+                    }
+                })
         }}
-        {move || editing.get().map(|row| view! { <TenantModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })}
-        {move || history_of.get().map(|(name, key)| view! {
-            <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
-                <MappingHistory kind="tenant" key version=Signal::derive(|| 0) />
-            </Modal>
-        })}
+        {move || {
+            editing
+                .get()
+                .map(|row| view! { <TenantModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })
+        }}
+        {move || {
+            history_of
+                .get()
+                .map(|(name, key)| {
+                    view! {
+                        <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
+                            <MappingHistory kind="tenant" key version=Signal::derive(|| 0) />
+                        </Modal>
+                    }
+                })
+        }}
     }
 }

@@ -16,36 +16,53 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard" />
         <h1 class="text-2xl font-semibold">"Welcome, " {first_name}</h1>
         {match me.role {
-            Some(role) => view! {
-                <p class="mt-1 text-slate-600">"You are signed in as " <strong>{role.label()}</strong> "."</p>
-            }.into_any(),
-            None => view! {
-                <p class="mt-4 rounded-md bg-amber-50 p-4 text-amber-900" role="alert">
-                    "Your account has no SeatSync role yet. Ask a SeatSync Admin to assign you one; until then you can see nothing else."
-                </p>
-            }.into_any(),
+            Some(role) => {
+                view! { <p class="mt-1 text-slate-600">"You are signed in as " <strong>{role.label()}</strong> "."</p> }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <p class="mt-4 rounded-md bg-amber-50 p-4 text-amber-900" role="alert">
+                        "Your account has no SeatSync role yet. Ask a SeatSync Admin to assign you one; until then you can see nothing else."
+                    </p>
+                }
+                    .into_any()
+            }
         }}
         <Show when=move || me.role.is_some()>
             <section class="mt-8 grid gap-6 md:grid-cols-2">
                 <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
                     <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Vendor connections"</h2>
-                    <Suspense fallback=|| view! { <p class="mt-2 text-slate-400">"Checking…"</p> }>
+                    <Suspense fallback=|| {
+                        view! { <p class="mt-2 text-slate-400">"Checking…"</p> }
+                    }>
                         {move || Suspend::new(async move {
                             let Some(readiness) = readiness else { return ().into_any() };
                             match readiness.await {
-                                Ok(r) => view! {
-                                    <p class="mt-2 text-3xl font-semibold" data-testid="integrations-ready">
-                                        {r.ready} <span class="text-lg text-slate-400">" / " {r.total}</span>
-                                    </p>
-                                    <p class="mt-1 text-sm text-slate-600">
-                                        {if r.not_ready.is_empty() {
-                                            "Every integration is configured.".to_string()
-                                        } else {
-                                            format!("Not configured yet: {}.", r.not_ready.join(", "))
-                                        }}
-                                    </p>
-                                }.into_any(),
-                                Err(e) => view! { <p class="mt-2 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                                Ok(r) => {
+                                    view! {
+                                        <p class="mt-2 text-3xl font-semibold" data-testid="integrations-ready">
+                                            {r.ready}
+                                            <span class="text-lg text-slate-400">" / " {r.total}</span>
+                                        </p>
+                                        <p class="mt-1 text-sm text-slate-600">
+                                            {if r.not_ready.is_empty() {
+                                                "Every integration is configured.".to_string()
+                                            } else {
+                                                format!("Not configured yet: {}.", r.not_ready.join(", "))
+                                            }}
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                                Err(e) => {
+                                    view! {
+                                        <p class="mt-2 text-red-700" role="alert">
+                                            {e.to_string()}
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
                             }
                         })}
                     </Suspense>

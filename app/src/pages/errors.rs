@@ -28,7 +28,9 @@ pub fn Forbidden(needed: Role) -> impl IntoView {
                 "You are signed in with " <strong>{have}</strong>
                 ". If you need access, ask a SeatSync Admin to change your role on the Users page."
             </p>
-            <a href="/" class="mt-6 inline-block text-indigo-700 underline">"Back to the dashboard"</a>
+            <a href="/" class="mt-6 inline-block text-indigo-700 underline">
+                "Back to the dashboard"
+            </a>
         </section>
     }
 }
@@ -43,7 +45,9 @@ pub fn NotFound() -> impl IntoView {
             <p class="text-sm font-semibold text-slate-500">"404 · Not found"</p>
             <h1 class="mt-2 text-2xl font-semibold">"There is no page here"</h1>
             <p class="mt-3 text-slate-700">"The address may be mistyped, or the page has moved."</p>
-            <a href="/" class="mt-6 inline-block text-indigo-700 underline">"Back to the dashboard"</a>
+            <a href="/" class="mt-6 inline-block text-indigo-700 underline">
+                "Back to the dashboard"
+            </a>
         </section>
     }
 }

@@ -33,12 +33,17 @@ fn Products() -> impl IntoView {
         {
             use crate::api::products::upload_product_names;
             use leptos::wasm_bindgen::JsCast;
-            let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) else {
+                return;
+            };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             let name = file.name();
             let too_large = file.size() > (crate::api::products::MAX_UPLOAD_MB * 1024 * 1024) as f64;
             if too_large {
-                feedback.set(Some(Err(format!("{name} is too large (at most {} MB).", crate::api::products::MAX_UPLOAD_MB))));
+                feedback.set(Some(Err(format!(
+                    "{name} is too large (at most {} MB).",
+                    crate::api::products::MAX_UPLOAD_MB
+                ))));
                 return;
             }
             let Ok(form) = leptos::web_sys::FormData::new() else { return };
@@ -50,7 +55,8 @@ fn Products() -> impl IntoView {
             spawn_local(async move {
                 match upload_product_names(form.into()).await {
                     Ok(n) => {
-                        feedback.set(Some(Ok(format!("{name}: {n} products read; their names are now used everywhere."))));
+                        feedback
+                            .set(Some(Ok(format!("{name}: {n} products read; their names are now used everywhere."))));
                         version.update(|v| *v += 1);
                     }
                     Err(e) => feedback.set(Some(Err(e.to_string()))),
@@ -65,48 +71,84 @@ fn Products() -> impl IntoView {
         <h1 class="text-2xl font-semibold">"Product names"</h1>
         <p class="mt-1 text-sm text-slate-500">
             "Graph names licences by part number (SPB, O365_BUSINESS_PREMIUM). SeatSync shows Microsoft's names from its bundled table, from the newest "
-            <em>"Product names and service plan identifiers for licensing"</em>" CSV uploaded here, or from your own name per product."
+            <em>"Product names and service plan identifiers for licensing"</em>
+            " CSV uploaded here, or from your own name per product."
         </p>
         <section class="mt-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    catalog.await.ok().map(|c| view! {
-                        <p class="text-sm" data-testid="names-source">
-                            {match c.upload {
-                                Some((file, n, by, at)) => format!("In use: {file} ({n} products), uploaded by {} {}.", by.unwrap_or_else(|| "someone".into()), relative(at)),
-                                None => format!("In use: the table bundled with SeatSync ({} common products). Upload Microsoft's CSV for every product.", c.bundled_products),
-                            }}
-                        </p>
-                    })
+                    catalog
+                        .await
+                        .ok()
+                        .map(|c| {
+                            view! {
+                                <p class="text-sm" data-testid="names-source">
+                                    {match c.upload {
+                                        Some((file, n, by, at)) => {
+                                            format!(
+                                                "In use: {file} ({n} products), uploaded by {} {}.",
+                                                by.unwrap_or_else(|| "someone".into()),
+                                                relative(at),
+                                            )
+                                        }
+                                        None => {
+                                            format!(
+                                                "In use: the table bundled with SeatSync ({} common products). Upload Microsoft's CSV for every product.",
+                                                c.bundled_products,
+                                            )
+                                        }
+                                    }}
+                                </p>
+                            }
+                        })
                 })}
             </Transition>
-            <label class="mt-3 block text-sm font-medium">"Upload Microsoft's licensing CSV"
+            <label class="mt-3 block text-sm font-medium">
+                "Upload Microsoft's licensing CSV"
                 <input type="file" accept=".csv,text/csv" class="mt-1 block text-sm" disabled=busy on:change=on_file />
             </label>
             <Feedback message=feedback.into() />
         </section>
         <Feedback message=row_feedback.into() />
-        <Transition fallback=|| view! { <p class="mt-6 text-slate-400">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="mt-6 text-slate-400">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match catalog.await {
-                    Ok(c) => view! {
-                        <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-                            <table class="w-full text-sm" aria-label="Products">
-                                <thead class="bg-slate-100 text-left text-slate-600">
-                                    <tr>
-                                        <th class="px-3 py-2">"Shown as"</th>
-                                        <th class="px-3 py-2">"Part number"</th>
-                                        <th class="px-3 py-2 text-right">"Tenants"</th>
-                                        <th class="px-3 py-2">"Your name"</th>
-                                        <th class="px-3 py-2">"Monthly cost per seat"</th>
-                                        <th class="px-3 py-2"></th>
-                                    </tr>
-                                </thead>
-                                <tbody>{c.skus.into_iter().map(|s| view! { <SkuRow s version saved=row_feedback /> }).collect_view()}</tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="mt-6 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(c) => {
+                        view! {
+                            <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+                                <table class="w-full text-sm" aria-label="Products">
+                                    <thead class="bg-slate-100 text-left text-slate-600">
+                                        <tr>
+                                            <th class="px-3 py-2">"Shown as"</th>
+                                            <th class="px-3 py-2">"Part number"</th>
+                                            <th class="px-3 py-2 text-right">"Tenants"</th>
+                                            <th class="px-3 py-2">"Your name"</th>
+                                            <th class="px-3 py-2">"Monthly cost per seat"</th>
+                                            <th class="px-3 py-2"></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {c
+                                            .skus
+                                            .into_iter()
+                                            .map(|s| view! { <SkuRow s version saved=row_feedback /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="mt-6 text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -124,7 +166,13 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
         spawn_local(async move {
             let n = name.get_untracked();
             let c = cost.get_untracked();
-            match set_sku_override(sku, Some(n).filter(|n| !n.trim().is_empty()), Some(c).filter(|c| !c.trim().is_empty())).await {
+            match set_sku_override(
+                sku,
+                Some(n).filter(|n| !n.trim().is_empty()),
+                Some(c).filter(|c| !c.trim().is_empty()),
+            )
+            .await
+            {
                 // Said above the table: the rows are drawn again with the saved values.
                 Ok(()) => {
                     saved.set(Some(Ok(format!("Saved {part}."))));
@@ -136,13 +184,35 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
     };
     view! {
         <tr class="border-t border-slate-100 align-top" data-testid="sku-row">
-            <td class="px-3 py-2"><span class="font-medium">{s.name.clone()}</span><span class="block text-xs text-slate-500">{format!("from the {}", s.source)}</span></td>
-            <td class="px-3 py-2 font-mono text-xs">{s.part_number.clone()}<span class="block text-slate-400">{s.sku_id.clone()}</span></td>
-            <td class="px-3 py-2 text-right tabular-nums">{s.tenants}</td>
-            <td class="px-3 py-2"><input class="w-56 rounded border border-slate-300 px-2 py-1" aria-label=format!("Name for {}", s.part_number) prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></td>
-            <td class="px-3 py-2"><input class="w-24 rounded border border-slate-300 px-2 py-1" inputmode="decimal" aria-label=format!("Monthly cost for {}", s.part_number) prop:value=cost on:input=move |ev| cost.set(event_target_value(&ev)) /></td>
             <td class="px-3 py-2">
-                <button class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" on:click=save>"Save"</button>
+                <span class="font-medium">{s.name.clone()}</span>
+                <span class="block text-xs text-slate-500">{format!("from the {}", s.source)}</span>
+            </td>
+            <td class="px-3 py-2 font-mono text-xs">
+                {s.part_number.clone()}<span class="block text-slate-400">{s.sku_id.clone()}</span>
+            </td>
+            <td class="px-3 py-2 text-right tabular-nums">{s.tenants}</td>
+            <td class="px-3 py-2">
+                <input
+                    class="w-56 rounded border border-slate-300 px-2 py-1"
+                    aria-label=format!("Name for {}", s.part_number)
+                    prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </td>
+            <td class="px-3 py-2">
+                <input
+                    class="w-24 rounded border border-slate-300 px-2 py-1"
+                    inputmode="decimal"
+                    aria-label=format!("Monthly cost for {}", s.part_number)
+                    prop:value=cost
+                    on:input=move |ev| cost.set(event_target_value(&ev))
+                />
+            </td>
+            <td class="px-3 py-2">
+                <button class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" on:click=save>
+                    "Save"
+                </button>
             </td>
         </tr>
     }

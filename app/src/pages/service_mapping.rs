@@ -33,11 +33,23 @@ pub fn ServiceMappingPage() -> impl IntoView {
 fn ServiceMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| offer_mappings());
     view! {
-        <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="text-slate-400">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) => {
+                        view! { <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -64,7 +76,12 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
             r.iter()
                 .filter(|x| f.is_none_or(|s| x.state == s))
                 .filter(|x| !(hide && x.state == MappingState::Mapped))
-                .filter(|x| needle.is_empty() || x.offer_name.to_lowercase().contains(&needle) || x.product.to_lowercase().contains(&needle) || x.service_name.as_deref().unwrap_or("").to_lowercase().contains(&needle))
+                .filter(|x| {
+                    needle.is_empty()
+                        || x.offer_name.to_lowercase().contains(&needle)
+                        || x.product.to_lowercase().contains(&needle)
+                        || x.service_name.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -79,12 +96,20 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     let status_button = move |label: &'static str, value: MappingState, color: &'static str, testid: &'static str| {
         view! {
             <button
-                class=move || format!("rounded-lg border px-3 py-2 text-left {} {}", color, if filter.get() == Some(value) { "ring-2 ring-indigo-500" } else { "" })
+                class=move || {
+                    format!(
+                        "rounded-lg border px-3 py-2 text-left {} {}",
+                        color,
+                        if filter.get() == Some(value) { "ring-2 ring-indigo-500" } else { "" },
+                    )
+                }
                 aria-pressed=move || if filter.get() == Some(value) { "true" } else { "false" }
                 on:click=move |_| filter.set(if filter.get_untracked() == Some(value) { None } else { Some(value) })
             >
                 <span class="block text-xs font-semibold uppercase tracking-wide">{label}</span>
-                <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>{move || count(value)}</span>
+                <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>
+                    {move || count(value)}
+                </span>
             </button>
         }
     };
@@ -92,19 +117,46 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
         <div class="flex flex-wrap items-start justify-between gap-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Service mapping"</h1>
-                <p class="mt-1 text-sm text-slate-500">"Each Microsoft offer, per term and billing cycle, is billed through one Autotask service, or ignored."</p>
+                <p class="mt-1 text-sm text-slate-500">
+                    "Each Microsoft offer, per term and billing cycle, is billed through one Autotask service, or ignored."
+                </p>
             </div>
             <RefreshLine refresh configured may_edit what="Services" />
         </div>
         <section class="mt-6 flex flex-wrap gap-3" aria-label="Counts by status">
-            {status_button("Mapped", MappingState::Mapped, "border-emerald-200 bg-emerald-50 text-emerald-900", "count-mapped")}
-            {status_button("Ignored", MappingState::Ignored, "border-slate-200 bg-slate-50 text-slate-700", "count-ignored")}
-            {status_button("Not mapped", MappingState::Unmapped, "border-amber-200 bg-amber-50 text-amber-900", "count-unmapped")}
+            {status_button(
+                "Mapped",
+                MappingState::Mapped,
+                "border-emerald-200 bg-emerald-50 text-emerald-900",
+                "count-mapped",
+            )}
+            {status_button(
+                "Ignored",
+                MappingState::Ignored,
+                "border-slate-200 bg-slate-50 text-slate-700",
+                "count-ignored",
+            )}
+            {status_button(
+                "Not mapped",
+                MappingState::Unmapped,
+                "border-amber-200 bg-amber-50 text-amber-900",
+                "count-unmapped",
+            )}
         </section>
         <div class="mt-4 flex flex-wrap items-center gap-4">
-            <input type="search" aria-label="Filter offers" placeholder="Filter by offer, product id or service" class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm" on:input=move |ev| search.set(event_target_value(&ev)) />
+            <input
+                type="search"
+                aria-label="Filter offers"
+                placeholder="Filter by offer, product id or service"
+                class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
             <label class="flex items-center gap-2 text-sm">
-                <input type="checkbox" prop:checked=hide_mapped on:change=move |ev| hide_mapped.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    prop:checked=hide_mapped
+                    on:change=move |ev| hide_mapped.set(event_target_checked(&ev))
+                />
                 "Hide mapped"
             </label>
         </div>
@@ -122,47 +174,109 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                     </tr>
                 </thead>
                 <tbody>
-                    {move || shown.get().into_iter().map(|r| {
-                        let for_edit = r.clone();
-                        let history_key = (r.offer_name.clone(), r.offer_key.clone());
-                        let (badge, badge_class) = match r.state {
-                            MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
-                            MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
-                            MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
-                        };
-                        view! {
-                            <tr class="border-t border-slate-100" data-testid="offer-row">
-                                <td class="px-3 py-2">
-                                    <span class="block font-medium">{r.offer_name.clone()}</span>
-                                    <span class="block font-mono text-xs text-slate-500">{r.product.clone()}</span>
-                                </td>
-                                <td class="px-3 py-2">{r.term.clone()}</td>
-                                <td class="px-3 py-2">{r.billing.clone()}</td>
-                                <td class="px-3 py-2 text-right tabular-nums" title=format!("in {} tenants", r.tenants)>{r.subscriptions}</td>
-                                <td class="px-3 py-2 text-right tabular-nums">{r.quantity}</td>
-                                <td class="px-3 py-2">
-                                    <span class=format!("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}") data-testid="mapping-status">
-                                        {(r.state == MappingState::Unmapped).then(|| view! { <span aria-hidden="true">"● "</span> })}
-                                        {badge}
-                                    </span>
-                                    {r.service_name.clone().map(|n| view! { <span class="ml-2" data-testid="mapped-service">{n}</span> })}
-                                    {r.service_missing.then(|| view! { <span class="ml-1 text-xs text-amber-700">"(not in Autotask any more)"</span> })}
-                                </td>
-                                <td class="px-3 py-2 whitespace-nowrap">
-                                    {may_edit.then(|| view! { <button class="text-indigo-700 hover:underline" on:click=move |_| editing.set(Some(for_edit.clone()))>"Edit"</button> " · " })}
-                                    <button class="text-indigo-700 hover:underline" on:click=move |_| history_of.set(Some(history_key.clone()))>"History"</button>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {move || {
+                        shown
+                            .get()
+                            .into_iter()
+                            .map(|r| {
+                                let for_edit = r.clone();
+                                let history_key = (r.offer_name.clone(), r.offer_key.clone());
+                                let (badge, badge_class) = match r.state {
+                                    MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
+                                    MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
+                                    MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
+                                };
+                                view! {
+                                    <tr class="border-t border-slate-100" data-testid="offer-row">
+                                        <td class="px-3 py-2">
+                                            <span class="block font-medium">{r.offer_name.clone()}</span>
+                                            <span class="block font-mono text-xs text-slate-500">
+                                                {r.product.clone()}
+                                            </span>
+                                        </td>
+                                        <td class="px-3 py-2">{r.term.clone()}</td>
+                                        <td class="px-3 py-2">{r.billing.clone()}</td>
+                                        <td
+                                            class="px-3 py-2 text-right tabular-nums"
+                                            title=format!("in {} tenants", r.tenants)
+                                        >
+                                            {r.subscriptions}
+                                        </td>
+                                        <td class="px-3 py-2 text-right tabular-nums">{r.quantity}</td>
+                                        <td class="px-3 py-2">
+                                            <span
+                                                class=format!(
+                                                    "whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}",
+                                                )
+                                                data-testid="mapping-status"
+                                            >
+                                                {(r.state == MappingState::Unmapped)
+                                                    .then(|| view! { <span aria-hidden="true">"● "</span> })}
+                                                {badge}
+                                            </span>
+                                            {r
+                                                .service_name
+                                                .clone()
+                                                .map(|n| {
+                                                    view! {
+                                                        <span class="ml-2" data-testid="mapped-service">
+                                                            {n}
+                                                        </span>
+                                                    }
+                                                })}
+                                            {r
+                                                .service_missing
+                                                .then(|| {
+                                                    view! {
+                                                        <span class="ml-1 text-xs text-amber-700">
+                                                            "(not in Autotask any more)"
+                                                        </span>
+                                                    }
+                                                })}
+                                        </td>
+                                        <td class="px-3 py-2 whitespace-nowrap">
+                                            {may_edit
+                                                .then(|| {
+                                                    view! {
+                                                        <button
+                                                            class="text-indigo-700 hover:underline"
+                                                            on:click=move |_| editing.set(Some(for_edit.clone()))
+                                                        >
+                                                            "Edit"
+                                                        </button>
+                                                        " · "
+                                                    }
+                                                })}
+                                            <button
+                                                class="text-indigo-700 hover:underline"
+                                                on:click=move |_| history_of.set(Some(history_key.clone()))
+                                            >
+                                                "History"
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </tbody>
             </table>
         </div>
-        {move || editing.get().map(|row| view! { <OfferModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })}
-        {move || history_of.get().map(|(name, key)| view! {
-            <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
-                <MappingHistory kind="offer" key version=Signal::derive(|| 0) />
-            </Modal>
-        })}
+        {move || {
+            editing
+                .get()
+                .map(|row| view! { <OfferModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })
+        }}
+        {move || {
+            history_of
+                .get()
+                .map(|(name, key)| {
+                    view! {
+                        <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
+                            <MappingHistory kind="offer" key version=Signal::derive(|| 0) />
+                        </Modal>
+                    }
+                })
+        }}
     }
 }

@@ -30,31 +30,65 @@ fn Integrations() -> impl IntoView {
         <p class="mt-1 text-sm text-slate-500">
             "Endpoints and credentials are set in the server's configuration (environment or TOML file); secrets are never shown."
         </p>
-        <Suspense fallback=|| view! { <p class="mt-6 text-slate-400">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="mt-6 text-slate-400">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match integrations.await {
-                    Ok(list) => view! {
-                        <div class="mt-6 grid gap-4 md:grid-cols-2">
-                            {list.into_iter().map(|i| view! {
-                                <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-                                    <div class="flex items-center justify-between">
-                                        <h2 class="font-semibold">{i.name.clone()}</h2>
-                                        {if i.configured {
-                                            view! { <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">"Configured"</span> }.into_any()
-                                        } else {
-                                            view! { <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">"Not configured"</span> }.into_any()
-                                        }}
-                                    </div>
-                                    <p class="mt-1 text-sm text-slate-600">{i.purpose.clone()}</p>
-                                    <p class="mt-2 font-mono text-xs text-slate-500 break-all">{i.base_url.clone()}</p>
-                                    {(!i.missing.is_empty()).then(|| view! {
-                                        <p class="mt-2 text-xs text-amber-800">"Set: " {i.missing.join(", ")}</p>
-                                    })}
-                                </article>
-                            }).collect_view()}
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="mt-6 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) => {
+                        view! {
+                            <div class="mt-6 grid gap-4 md:grid-cols-2">
+                                {list
+                                    .into_iter()
+                                    .map(|i| {
+                                        view! {
+                                            <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                                                <div class="flex items-center justify-between">
+                                                    <h2 class="font-semibold">{i.name.clone()}</h2>
+                                                    {if i.configured {
+                                                        view! {
+                                                            <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
+                                                                "Configured"
+                                                            </span>
+                                                        }
+                                                            .into_any()
+                                                    } else {
+                                                        view! {
+                                                            <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
+                                                                "Not configured"
+                                                            </span>
+                                                        }
+                                                            .into_any()
+                                                    }}
+                                                </div>
+                                                <p class="mt-1 text-sm text-slate-600">{i.purpose.clone()}</p>
+                                                <p class="mt-2 font-mono text-xs text-slate-500 break-all">
+                                                    {i.base_url.clone()}
+                                                </p>
+                                                {(!i.missing.is_empty())
+                                                    .then(|| {
+                                                        view! {
+                                                            <p class="mt-2 text-xs text-amber-800">
+                                                                "Set: " {i.missing.join(", ")}
+                                                            </p>
+                                                        }
+                                                    })}
+                                            </article>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="mt-6 text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -66,23 +100,55 @@ fn Integrations() -> impl IntoView {
 fn AllocationCodePicker(code: RwSignal<String>, current: Option<i64>) -> impl IntoView {
     let codes = Resource::new(|| (), |_| allocation_codes());
     view! {
-        <label class="text-sm font-medium">"Allocation code of new services"
-            <Suspense fallback=|| view! { <span class="mt-1 block text-xs text-slate-400">"Reading Autotask's allocation codes…"</span> }>
+        <label class="text-sm font-medium">
+            "Allocation code of new services"
+            <Suspense fallback=|| {
+                view! {
+                    <span class="mt-1 block text-xs text-slate-400">"Reading Autotask's allocation codes…"</span>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match codes.await {
-                        Ok(list) => view! {
-                            <select class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" aria-label="Allocation code of new services" prop:value=code on:change=move |ev| code.set(event_target_value(&ev))>
-                                <option value="" selected=current.is_none()>"Choose one (Autotask requires it)"</option>
-                                {list.into_iter().map(|c| {
-                                    let label = match &c.use_type { Some(u) => format!("{} ({u})", c.name), None => c.name.clone() };
-                                    view! { <option value=c.id.to_string() selected=current == Some(c.id)>{label}</option> }
-                                }).collect_view()}
-                            </select>
-                            <span class="mt-1 block text-xs font-normal text-slate-500">"Autotask requires an allocation code on every service. Codes for recurring contract services are listed first."</span>
-                        }.into_any(),
-                        Err(e) => view! {
-                            <span class="mt-1 block text-sm font-normal text-red-700" role="alert">{format!("The allocation codes could not be read: {e}")}</span>
-                        }.into_any(),
+                        Ok(list) => {
+                            view! {
+                                <select
+                                    class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5"
+                                    aria-label="Allocation code of new services"
+                                    prop:value=code
+                                    on:change=move |ev| code.set(event_target_value(&ev))
+                                >
+                                    <option value="" selected=current.is_none()>
+                                        "Choose one (Autotask requires it)"
+                                    </option>
+                                    {list
+                                        .into_iter()
+                                        .map(|c| {
+                                            let label = match &c.use_type {
+                                                Some(u) => format!("{} ({u})", c.name),
+                                                None => c.name.clone(),
+                                            };
+                                            view! {
+                                                <option value=c.id.to_string() selected=current == Some(c.id)>
+                                                    {label}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                <span class="mt-1 block text-xs font-normal text-slate-500">
+                                    "Autotask requires an allocation code on every service. Codes for recurring contract services are listed first."
+                                </span>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <span class="mt-1 block text-sm font-normal text-red-700" role="alert">
+                                    {format!("The allocation codes could not be read: {e}")}
+                                </span>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -98,9 +164,13 @@ fn MappingSettingsForm() -> impl IntoView {
         <h2 class="mt-10 text-xl font-semibold">"Autotask services and contracts"</h2>
         <p class="mt-1 text-sm text-slate-500">
             "How SeatSync names what it creates in Autotask. Product names and costs per product are under "
-            <a class="text-indigo-700 underline" href="/settings/products">"Product names"</a>"."
+            <a class="text-indigo-700 underline" href="/settings/products">
+                "Product names"
+            </a>"."
         </p>
-        <Suspense fallback=|| view! { <p class="mt-4 text-slate-400">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="mt-4 text-slate-400">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(s) => {
@@ -112,42 +182,113 @@ fn MappingSettingsForm() -> impl IntoView {
                         let feedback = RwSignal::new(None::<Result<String, String>>);
                         let save = move |_| {
                             spawn_local(async move {
-                                let r = save_mapping_settings(service.get_untracked(), contract.get_untracked(), date.get_untracked(), code.get_untracked(), start_stop.get_untracked()).await;
+                                let r = save_mapping_settings(
+                                        service.get_untracked(),
+                                        contract.get_untracked(),
+                                        date.get_untracked(),
+                                        code.get_untracked(),
+                                        start_stop.get_untracked(),
+                                    )
+                                    .await;
                                 feedback.set(Some(r.map(|_| "Settings saved.".to_string()).map_err(|e| e.to_string())));
                             });
                         };
                         view! {
                             <div class="mt-4 grid max-w-2xl gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-                                <label class="text-sm font-medium">"Service name template"
-                                    <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm" prop:value=service on:input=move |ev| service.set(event_target_value(&ev)) />
-                                    <span class="mt-1 block text-xs font-normal text-slate-500">{format!("Placeholders: {}", s.service_placeholders.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" "))}</span>
+                                <label class="text-sm font-medium">
+                                    "Service name template"
+                                    <input
+                                        class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm"
+                                        prop:value=service
+                                        on:input=move |ev| service.set(event_target_value(&ev))
+                                    />
+                                    <span class="mt-1 block text-xs font-normal text-slate-500">
+                                        {format!(
+                                            "Placeholders: {}",
+                                            s
+                                                .service_placeholders
+                                                .iter()
+                                                .map(|p| format!("{{{p}}}"))
+                                                .collect::<Vec<_>>()
+                                                .join(" "),
+                                        )}
+                                    </span>
                                 </label>
-                                <label class="text-sm font-medium">"Contract name template"
-                                    <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm" prop:value=contract on:input=move |ev| contract.set(event_target_value(&ev)) />
-                                    <span class="mt-1 block text-xs font-normal text-slate-500">{format!("Placeholders: {}", s.contract_placeholders.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(" "))}</span>
+                                <label class="text-sm font-medium">
+                                    "Contract name template"
+                                    <input
+                                        class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5 font-mono text-sm"
+                                        prop:value=contract
+                                        on:input=move |ev| contract.set(event_target_value(&ev))
+                                    />
+                                    <span class="mt-1 block text-xs font-normal text-slate-500">
+                                        {format!(
+                                            "Placeholders: {}",
+                                            s
+                                                .contract_placeholders
+                                                .iter()
+                                                .map(|p| format!("{{{p}}}"))
+                                                .collect::<Vec<_>>()
+                                                .join(" "),
+                                        )}
+                                    </span>
                                 </label>
-                                <label class="text-sm font-medium">"Seat changes take effect"
-                                    <select class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" prop:value=date on:change=move |ev| date.set(event_target_value(&ev))>
+                                <label class="text-sm font-medium">
+                                    "Seat changes take effect"
+                                    <select
+                                        class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5"
+                                        prop:value=date
+                                        on:change=move |ev| date.set(event_target_value(&ev))
+                                    >
                                         <option value="today">"on the day they are pushed"</option>
                                         <option value="term_start">"from the start of the current term"</option>
                                     </select>
                                 </label>
                                 <AllocationCodePicker code current=s.service_billing_code_id />
                                 <label class="flex items-start gap-2 text-sm font-medium">
-                                    <input type="checkbox" class="mt-1" prop:checked=start_stop on:change=move |ev| start_stop.set(event_target_checked(&ev)) />
-                                    <span>"Contracts SeatSync creates require start and stop times on time entries"
-                                        <span class="block text-xs font-normal text-slate-500">"Autotask asks this of every new contract. Licence contracts carry no time, so most MSPs leave it off."</span>
+                                    <input
+                                        type="checkbox"
+                                        class="mt-1"
+                                        prop:checked=start_stop
+                                        on:change=move |ev| start_stop.set(event_target_checked(&ev))
+                                    />
+                                    <span>
+                                        "Contracts SeatSync creates require start and stop times on time entries"
+                                        <span class="block text-xs font-normal text-slate-500">
+                                            "Autotask asks this of every new contract. Licence contracts carry no time, so most MSPs leave it off."
+                                        </span>
                                     </span>
                                 </label>
-                                {s.autotask_usage.map(|(used, allowed)| view! {
-                                    <p class="text-sm text-slate-600" data-testid="autotask-usage">{format!("Autotask requests by SeatSync in the last hour: {used} of the {allowed} it may use.")}</p>
-                                })}
-                                <button class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500" on:click=save>"Save settings"</button>
+                                {s
+                                    .autotask_usage
+                                    .map(|(used, allowed)| {
+                                        view! {
+                                            <p class="text-sm text-slate-600" data-testid="autotask-usage">
+                                                {format!(
+                                                    "Autotask requests by SeatSync in the last hour: {used} of the {allowed} it may use.",
+                                                )}
+                                            </p>
+                                        }
+                                    })}
+                                <button
+                                    class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+                                    on:click=save
+                                >
+                                    "Save settings"
+                                </button>
                                 <Feedback message=feedback.into() />
                             </div>
-                        }.into_any()
+                        }
+                            .into_any()
                     }
-                    Err(e) => view! { <p class="mt-4 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        view! {
+                            <p class="mt-4 text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -12,7 +12,9 @@ pub fn SignInPage() -> impl IntoView {
     // Only a known code is shown, as its fixed message: nothing from the address is echoed.
     let error = move || {
         query.with(|q| q.get("error")).map(|code| {
-            SignInFailure::from_code(&code).map(SignInFailure::message).unwrap_or("Sign-in did not complete. Start again.")
+            SignInFailure::from_code(&code)
+                .map(SignInFailure::message)
+                .unwrap_or("Sign-in did not complete. Start again.")
         })
     };
     let next = move || query.with(|q| q.get("next")).filter(|n| safe_return_path(n).is_some());
@@ -34,9 +36,16 @@ pub fn SignInPage() -> impl IntoView {
                         "You have signed out."
                     </p>
                 </Show>
-                {move || error().map(|e| view! {
-                    <p class="mt-6 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">{e}</p>
-                })}
+                {move || {
+                    error()
+                        .map(|e| {
+                            view! {
+                                <p class="mt-6 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">
+                                    {e}
+                                </p>
+                            }
+                        })
+                }}
                 <a
                     href=login_href
                     rel="external"

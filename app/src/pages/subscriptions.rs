@@ -9,7 +9,10 @@ use seatsync_domain::Role;
 
 use crate::{
     api::{
-        licences::{licence_history, licence_sync_status, list_tenants, tenant_licences, SourceStatus, StartLicenceSync, SubscriptionRow, SyncStatus, TenantDetail},
+        licences::{
+            licence_history, licence_sync_status, list_tenants, tenant_licences, SourceStatus, StartLicenceSync,
+            SubscriptionRow, SyncStatus, TenantDetail,
+        },
         me::Me,
         overview::ProductLine,
     },
@@ -53,7 +56,12 @@ fn Subscriptions() -> impl IntoView {
     let tick = RwSignal::new(0u64);
     Effect::new(move |_| {
         // Stop polling when the page is left.
-        if let Ok(handle) = set_interval_with_handle(move || { tick.try_update(|t| *t += 1); }, std::time::Duration::from_millis(1500)) {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                tick.try_update(|t| *t += 1);
+            },
+            std::time::Duration::from_millis(1500),
+        ) {
             on_cleanup(move || handle.clear());
         }
     });
@@ -91,8 +99,12 @@ fn Subscriptions() -> impl IntoView {
     );
 
     let sync_error = move || {
-        sync.value().get().and_then(Result::err).map(|e| view! {
-            <p class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">{e.to_string()}</p>
+        sync.value().get().and_then(Result::err).map(|e| {
+            view! {
+                <p class="mt-3 rounded-md bg-red-50 p-3 text-sm text-red-800" role="alert">
+                    {e.to_string()}
+                </p>
+            }
         })
     };
 
@@ -103,7 +115,11 @@ fn Subscriptions() -> impl IntoView {
                 <button
                     class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
                     disabled=move || latest.get().is_some_and(|s| s.running)
-                    on:click=move |_| { sync.dispatch(StartLicenceSync { tenant_id: None }); }
+                    on:click=move |_| {
+                        sync.dispatch(StartLicenceSync {
+                            tenant_id: None,
+                        });
+                    }
                 >
                     "Sync all tenants"
                 </button>
@@ -117,37 +133,66 @@ fn Subscriptions() -> impl IntoView {
             })}
         </Transition>
         <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
-            <Transition fallback=|| view! { <p class="text-slate-400">"Loading tenants…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="text-slate-400">"Loading tenants…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match tenants.await {
                         Ok(list) => view! { <TenantPicker tenants=list selected base="/subscriptions" /> }.into_any(),
-                        Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <p class="text-red-700" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>
             <section>
-                <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+                <Transition fallback=|| {
+                    view! { <p class="text-slate-400">"Loading…"</p> }
+                }>
                     {move || Suspend::new(async move {
                         match detail.await {
                             Ok(Some(d)) => view! { <TenantView detail=d may_sync sync latest /> }.into_any(),
-                            Ok(None) => view! {
-                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
-                                    "Pick a tenant to see its subscriptions."
-                                </p>
-                            }.into_any(),
-                            Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(None) => {
+                                view! {
+                                    <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
+                                        "Pick a tenant to see its subscriptions."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => {
+                                view! {
+                                    <p class="text-red-700" role="alert">
+                                        {e.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                         }
                     })}
                 </Transition>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let series = history.await.unwrap_or_default();
-                        (!series.is_empty()).then(|| view! {
-                            <h3 class="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats over time"</h3>
-                            <div class="mt-3 grid gap-4 md:grid-cols-2 xl:grid-cols-3" data-testid="seat-charts">
-                                {series.into_iter().map(|s| view! { <SeatChart series=s /> }).collect_view()}
-                            </div>
-                        })
+                        (!series.is_empty())
+                            .then(|| {
+                                view! {
+                                    <h3 class="mt-8 text-sm font-semibold uppercase tracking-wide text-slate-500">
+                                        "Seats over time"
+                                    </h3>
+                                    <div
+                                        class="mt-3 grid gap-4 md:grid-cols-2 xl:grid-cols-3"
+                                        data-testid="seat-charts"
+                                    >
+                                        {series.into_iter().map(|s| view! { <SeatChart series=s /> }).collect_view()}
+                                    </div>
+                                }
+                            })
                     })}
                 </Transition>
             </section>
@@ -178,16 +223,38 @@ fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
                         <span role="status">{label}</span>
                         {s.running.then(|| view! { <span class="text-slate-500">{format!("{pct}%")}</span> })}
                     </div>
-                    {s.running.then(|| view! { <crate::components::progress::ProgressBar percent=pct label="Licence sync progress" /> })}
+                    {s
+                        .running
+                        .then(|| {
+                            view! {
+                                <crate::components::progress::ProgressBar percent=pct label="Licence sync progress" />
+                            }
+                        })}
                     {s.error.clone().map(|e| view! { <p class="mt-2 text-sm text-red-700">{e}</p> })}
-                    {(!failures.is_empty()).then(|| view! {
-                        <details class="mt-2 text-sm">
-                            <summary class="cursor-pointer text-red-700">{format!("{} tenant(s) failed", failures.len())}</summary>
-                            <ul class="mt-1 space-y-1">
-                                {failures.into_iter().map(|(name, err)| view! { <li><strong>{name}</strong>": "{err}</li> }).collect_view()}
-                            </ul>
-                        </details>
-                    })}
+                    {(!failures.is_empty())
+                        .then(|| {
+                            view! {
+                                <details class="mt-2 text-sm">
+                                    <summary class="cursor-pointer text-red-700">
+                                        {format!("{} tenant(s) failed", failures.len())}
+                                    </summary>
+                                    <ul class="mt-1 space-y-1">
+                                        {failures
+                                            .into_iter()
+                                            .map(|(name, err)| {
+                                                view! {
+                                                    <li>
+                                                        <strong>{name}</strong>
+                                                        ": "
+                                                        {err}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </details>
+                            }
+                        })}
                 </div>
             }
         })
@@ -211,7 +278,9 @@ fn SourceNotice(source: SourceStatus, what: &'static str, data: &'static str) ->
         let kept = match source.synced_at {
             Some(at) => view! {
                 {format!("{data} are from its last good answer, ")}
-                <time datetime=at.to_rfc3339() title=exact(at)>{relative(at)}</time>
+                <time datetime=at.to_rfc3339() title=exact(at)>
+                    {relative(at)}
+                </time>
                 "."
             }
             .into_any(),
@@ -242,7 +311,9 @@ enum SortBy {
 fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Ordering {
     match by {
         // Case-insensitive without allocating: a sort compares a 300-row table ~2,500 times.
-        SortBy::Product => a.product.chars().flat_map(char::to_lowercase).cmp(b.product.chars().flat_map(char::to_lowercase)),
+        SortBy::Product => {
+            a.product.chars().flat_map(char::to_lowercase).cmp(b.product.chars().flat_map(char::to_lowercase))
+        }
         SortBy::Purchased => a.purchased.cmp(&b.purchased),
         SortBy::Assigned => a.assigned.cmp(&b.assigned),
         SortBy::Unused => a.unused.cmp(&b.unused),
@@ -253,7 +324,12 @@ fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Or
 }
 
 #[component]
-fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLicenceSync>, latest: Memo<Option<SyncStatus>>) -> impl IntoView {
+fn TenantView(
+    detail: TenantDetail,
+    may_sync: bool,
+    sync: ServerAction<StartLicenceSync>,
+    latest: Memo<Option<SyncStatus>>,
+) -> impl IntoView {
     let t = detail.tenant.clone();
     let tenant_id = t.tenant_id.clone();
     let products = detail.products.clone();
@@ -281,13 +357,33 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
     });
     let header = move |label: &'static str, by: SortBy| {
         view! {
-            <th class="px-3 py-2" aria-sort=move || match sort.get() { (b, true) if b == by => "ascending", (b, false) if b == by => "descending", _ => "none" }>
+            <th
+                class="px-3 py-2"
+                aria-sort=move || match sort.get() {
+                    (b, true) if b == by => "ascending",
+                    (b, false) if b == by => "descending",
+                    _ => "none",
+                }
+            >
                 <button
                     class="font-semibold hover:text-indigo-700"
-                    on:click=move |_| sort.update(|(b, asc)| { if *b == by { *asc = !*asc } else { *b = by; *asc = true } })
+                    on:click=move |_| {
+                        sort.update(|(b, asc)| {
+                            if *b == by {
+                                *asc = !*asc
+                            } else {
+                                *b = by;
+                                *asc = true;
+                            }
+                        })
+                    }
                 >
                     {label}
-                    {move || match sort.get() { (b, true) if b == by => " ▲", (b, false) if b == by => " ▼", _ => "" }}
+                    {move || match sort.get() {
+                        (b, true) if b == by => " ▲",
+                        (b, false) if b == by => " ▼",
+                        _ => "",
+                    }}
                 </button>
             </th>
         }
@@ -310,28 +406,70 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                     <p>
                         "Last sync: "
                         {match t.last_synced_at {
-                            Some(at) => view! { <time datetime=at.to_rfc3339() title=exact(at) data-testid="last-sync">{relative(at)}</time> }.into_any(),
+                            Some(at) => {
+                                view! {
+                                    <time datetime=at.to_rfc3339() title=exact(at) data-testid="last-sync">
+                                        {relative(at)}
+                                    </time>
+                                }
+                                    .into_any()
+                            }
                             None => view! { <span data-testid="last-sync">"never"</span> }.into_any(),
                         }}
                     </p>
                     <p class="text-xs text-slate-500" data-testid="source-times">
-                        "Subscriptions " {source_age(&detail.subscriptions_source)} " · seats " {source_age(&detail.seats_source)}
+                        "Subscriptions "
+                        {source_age(&detail.subscriptions_source)}
+                        " · seats "
+                        {source_age(&detail.seats_source)}
                     </p>
                     <div class="mt-2 flex justify-end gap-2">
-                        <a href=detail.partner_center_url.clone() target="_blank" rel="noopener" class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
+                        <a
+                            href=detail.partner_center_url.clone()
+                            target="_blank"
+                            rel="noopener"
+                            class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                        >
                             "Open in Partner Center"
                         </a>
                         {match (detail.psa_company.clone(), detail.mapping_state.as_str()) {
-                            (Some(c), _) => match c.url {
-                                Some(url) => view! {
-                                    <a href=url target="_blank" rel="noopener" title=format!("Autotask company {}", c.name) class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50">
-                                        "Open company in Autotask"
+                            (Some(c), _) => {
+                                match c.url {
+                                    Some(url) => {
+                                        view! {
+                                            <a
+                                                href=url
+                                                target="_blank"
+                                                rel="noopener"
+                                                title=format!("Autotask company {}", c.name)
+                                                class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                                            >
+                                                "Open company in Autotask"
+                                            </a>
+                                        }
+                                            .into_any()
+                                    }
+                                    None => {
+                                        view! {
+                                            <span class="px-2 py-1 text-slate-500">
+                                                {format!("Autotask: {}", c.name)}
+                                            </span>
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            }
+                            (None, "ignored") => {
+                                view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any()
+                            }
+                            (None, _) => {
+                                view! {
+                                    <a href="/mapping/customers" class="px-2 py-1 text-amber-800 underline">
+                                        "Not mapped to Autotask"
                                     </a>
-                                }.into_any(),
-                                None => view! { <span class="px-2 py-1 text-slate-500">{format!("Autotask: {}", c.name)}</span> }.into_any(),
-                            },
-                            (None, "ignored") => view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any(),
-                            (None, _) => view! { <a href="/mapping/customers" class="px-2 py-1 text-amber-800 underline">"Not mapped to Autotask"</a> }.into_any(),
+                                }
+                                    .into_any()
+                            }
                         }}
                         <Show when=move || may_sync>
                             <button
@@ -345,32 +483,71 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
                     </div>
                 </div>
             </div>
-            <SourceNotice source=detail.subscriptions_source.clone() what="Partner Center" data="The subscriptions below" />
-            <SourceNotice source=detail.seats_source.clone() what="Microsoft Graph" data="The seat counts (assigned, unused)" />
+            <SourceNotice
+                source=detail.subscriptions_source.clone()
+                what="Partner Center"
+                data="The subscriptions below"
+            />
+            <SourceNotice
+                source=detail.seats_source.clone()
+                what="Microsoft Graph"
+                data="The seat counts (assigned, unused)"
+            />
         </article>
-        {(!products.is_empty()).then(|| view! {
-            <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-                <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats by product"</h3>
-                <p class="mt-1 text-xs text-slate-500">{format!("Bought counts the seats paid for (Graph's enabled units); assigned users come from Microsoft Graph. The customer may keep {spare} spare seat(s) per product; unused seats beyond that are waste. Expiring seats belong to an expired subscription in its grace period: nobody pays for them, and they are not counted as bought.")}</p>
-                <table class="mt-2 w-full text-sm" aria-label="Seats by product">
-                    <thead class="text-left text-slate-500">
-                        <tr><th class="py-1">"Product"</th><th class="py-1 text-right">"Bought"</th><th class="py-1 text-right">"Assigned"</th><th class="py-1 text-right">"Unused"</th><th class="py-1 text-right">"Wasted"</th><th class="py-1 pl-4">"Expiring"</th></tr>
-                    </thead>
-                    <tbody>
-                        {products.into_iter().map(|p| { let note = expiring_note(&p); view! {
-                            <tr class="border-t border-slate-100" data-testid="product-row">
-                                <td class="py-1">{p.name}</td>
-                                <td class="py-1 text-right tabular-nums">{p.purchased}</td>
-                                <td class="py-1 text-right tabular-nums">{p.assigned}</td>
-                                <td class="py-1 text-right tabular-nums">{p.unused}</td>
-                                <td class="py-1 text-right tabular-nums">{if p.wasted > 0 { view! { <span class="font-semibold text-amber-700">{p.wasted}</span> }.into_any() } else { view! { <span>"0"</span> }.into_any() }}</td>
-                                <td class="py-1 pl-4" data-testid="expiring">{note}</td>
-                            </tr>
-                        } }).collect_view()}
-                    </tbody>
-                </table>
-            </section>
-        })}
+        {(!products.is_empty())
+            .then(|| {
+                view! {
+                    <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+                        <h3 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Seats by product"</h3>
+                        <p class="mt-1 text-xs text-slate-500">
+                            {format!(
+                                "Bought counts the seats paid for (Graph's enabled units); assigned users come from Microsoft Graph. The customer may keep {spare} spare seat(s) per product; unused seats beyond that are waste. Expiring seats belong to an expired subscription in its grace period: nobody pays for them, and they are not counted as bought.",
+                            )}
+                        </p>
+                        <table class="mt-2 w-full text-sm" aria-label="Seats by product">
+                            <thead class="text-left text-slate-500">
+                                <tr>
+                                    <th class="py-1">"Product"</th>
+                                    <th class="py-1 text-right">"Bought"</th>
+                                    <th class="py-1 text-right">"Assigned"</th>
+                                    <th class="py-1 text-right">"Unused"</th>
+                                    <th class="py-1 text-right">"Wasted"</th>
+                                    <th class="py-1 pl-4">"Expiring"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {products
+                                    .into_iter()
+                                    .map(|p| {
+                                        let note = expiring_note(&p);
+                                        view! {
+                                            <tr class="border-t border-slate-100" data-testid="product-row">
+                                                <td class="py-1">{p.name}</td>
+                                                <td class="py-1 text-right tabular-nums">{p.purchased}</td>
+                                                <td class="py-1 text-right tabular-nums">{p.assigned}</td>
+                                                <td class="py-1 text-right tabular-nums">{p.unused}</td>
+                                                <td class="py-1 text-right tabular-nums">
+                                                    {if p.wasted > 0 {
+                                                        view! {
+                                                            <span class="font-semibold text-amber-700">{p.wasted}</span>
+                                                        }
+                                                            .into_any()
+                                                    } else {
+                                                        view! { <span>"0"</span> }.into_any()
+                                                    }}
+                                                </td>
+                                                <td class="py-1 pl-4" data-testid="expiring">
+                                                    {note}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            })}
         <div class="mt-4 flex items-center justify-between gap-4">
             <input
                 type="search"
@@ -388,20 +565,22 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
             <table class="data-table w-full text-sm" aria-label="Subscriptions">
                 <thead class="bg-slate-100 text-left text-slate-600">
                     <tr>
-                        {header("Product", SortBy::Product)}
-                        {header("Purchased", SortBy::Purchased)}
-                        {header("Assigned", SortBy::Assigned)}
-                        {header("Unused", SortBy::Unused)}
-                        {header("Term", SortBy::Term)}
-                        <th class="px-3 py-2">"Billing"</th>
-                        <th class="px-3 py-2">"Start"</th>
-                        {header("End / renewal", SortBy::End)}
-                        <th class="px-3 py-2">"Auto-renew"</th>
-                        {header("Status", SortBy::Status)}
+                        {header("Product", SortBy::Product)} {header("Purchased", SortBy::Purchased)}
+                        {header("Assigned", SortBy::Assigned)} {header("Unused", SortBy::Unused)}
+                        {header("Term", SortBy::Term)} <th class="px-3 py-2">"Billing"</th>
+                        <th class="px-3 py-2">"Start"</th> {header("End / renewal", SortBy::End)}
+                        <th class="px-3 py-2">"Auto-renew"</th> {header("Status", SortBy::Status)}
                     </tr>
                 </thead>
                 <tbody>
-                    {move || shown.with(|list| rows.with_value(|r| list.iter().map(|&i| view! { <SubscriptionLine s=r[i].clone() /> }).collect_view()))}
+                    {move || {
+                        shown
+                            .with(|list| {
+                                rows.with_value(|r| {
+                                    list.iter().map(|&i| view! { <SubscriptionLine s=r[i].clone() /> }).collect_view()
+                                })
+                            })
+                    }}
                 </tbody>
             </table>
         </div>
@@ -412,10 +591,15 @@ fn TenantView(detail: TenantDetail, may_sync: bool, sync: ServerAction<StartLice
 /// paid for.
 fn expiring_note(p: &ProductLine) -> impl IntoView {
     let since = p.expiring_since.map(|d| format!(" since {}", d.date_naive())).unwrap_or_default();
-    let expiring = (p.expiring > 0).then(|| view! {
-        <span class="rounded bg-amber-100 px-1.5 text-xs text-amber-900" title="Units of an expired subscription in its grace period before suspension">
-            {format!("{} seat(s) in grace period{since}", p.expiring)}
-        </span>
+    let expiring = (p.expiring > 0).then(|| {
+        view! {
+            <span
+                class="rounded bg-amber-100 px-1.5 text-xs text-amber-900"
+                title="Units of an expired subscription in its grace period before suspension"
+            >
+                {format!("{} seat(s) in grace period{since}", p.expiring)}
+            </span>
+        }
     });
     let over = (p.over_assigned > 0).then(|| {
         let text = if p.expiring > 0 {
@@ -423,9 +607,16 @@ fn expiring_note(p: &ProductLine) -> impl IntoView {
         } else {
             format!("{} user(s) more than seats bought", p.over_assigned)
         };
-        view! { <span class="ml-1 text-xs font-semibold text-red-700" data-testid="over-assigned">{text}</span> }
+        view! {
+            <span class="ml-1 text-xs font-semibold text-red-700" data-testid="over-assigned">
+                {text}
+            </span>
+        }
     });
-    view! { {expiring} {over} }
+    view! {
+        {expiring}
+        {over}
+    }
 }
 
 #[component]
@@ -433,19 +624,36 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
     // `NaiveDate`'s Display is YYYY-MM-DD, without parsing a format string per cell.
     let date = |d: Option<DateTime<Utc>>| d.map(|d| d.date_naive().to_string()).unwrap_or_else(|| "—".into());
     let days_left = s.end.map(|e| (e - Utc::now()).num_days());
-    let shared = (s.sku_shared_by > 1).then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
+    let shared = (s.sku_shared_by > 1)
+        .then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
     view! {
         <tr class="border-t border-slate-100" data-testid="subscription-row">
             <td>
                 <span class="font-medium">{s.product.clone()}</span>
-                {s.is_trial.then(|| view! { <span class="ml-1 rounded bg-sky-100 px-1 text-xs text-sky-800">"trial"</span> })}
-                {(!s.is_nce).then(|| view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">"legacy"</span> })}
-                {s.cancellation_open_until.map(|u| view! {
-                    <span class="ml-1 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800" title=format!("Seats can be reduced until {}", exact(u))>"window open"</span>
-                })}
+                {s
+                    .is_trial
+                    .then(|| view! { <span class="ml-1 rounded bg-sky-100 px-1 text-xs text-sky-800">"trial"</span> })}
+                {(!s.is_nce)
+                    .then(|| {
+                        view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600">"legacy"</span> }
+                    })}
+                {s
+                    .cancellation_open_until
+                    .map(|u| {
+                        view! {
+                            <span
+                                class="ml-1 rounded bg-emerald-100 px-1.5 text-xs text-emerald-800"
+                                title=format!("Seats can be reduced until {}", exact(u))
+                            >
+                                "window open"
+                            </span>
+                        }
+                    })}
             </td>
             <td class="tabular-nums">{s.purchased}</td>
-            <td class="tabular-nums" title=shared.clone()>{s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td class="tabular-nums" title=shared.clone()>
+                {s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}
+            </td>
             <td class="tabular-nums">
                 {match s.unused {
                     Some(u) if u > 0 => view! { <span class="font-semibold text-amber-700">{u}</span> }.into_any(),
@@ -458,7 +666,9 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
             <td class="whitespace-nowrap">{date(s.start)}</td>
             <td class="whitespace-nowrap">
                 {date(s.end)}
-                {days_left.filter(|d| *d >= 0).map(|d| view! { <span class="ml-1 text-xs text-slate-500">{format!("({d} days)")}</span> })}
+                {days_left
+                    .filter(|d| *d >= 0)
+                    .map(|d| view! { <span class="ml-1 text-xs text-slate-500">{format!("({d} days)")}</span> })}
             </td>
             <td>{if s.auto_renew { "Yes" } else { "No" }}</td>
             <td>{s.status.clone().unwrap_or_default()}</td>

@@ -7,7 +7,10 @@ use leptos_meta::Title;
 use seatsync_domain::{Role, RoleOrigin};
 
 use crate::{
-    api::users::{access_history, grant_role, list_users, set_user_blocked, set_user_role, sign_out_everywhere, withdraw_grant, AccessEntry, PendingGrant, UserRow},
+    api::users::{
+        access_history, grant_role, list_users, set_user_blocked, set_user_role, sign_out_everywhere, withdraw_grant,
+        AccessEntry, PendingGrant, UserRow,
+    },
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -60,33 +63,53 @@ fn Users() -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-baseline justify-between gap-2">
             <h1 class="text-2xl font-semibold">"Users"</h1>
-            <p class="text-sm text-slate-500">"Roles come from Entra ID app roles; an override here wins. Blocking takes effect on the user's next request."</p>
+            <p class="text-sm text-slate-500">
+                "Roles come from Entra ID app roles; an override here wins. Blocking takes effect on the user's next request."
+            </p>
         </div>
-        <div class="mt-4"><Feedback message=actions.feedback.into() /></div>
-        <Suspense fallback=|| view! { <p class="text-slate-400">"Loading users…"</p> }>
+        <div class="mt-4">
+            <Feedback message=actions.feedback.into() />
+        </div>
+        <Suspense fallback=|| {
+            view! { <p class="text-slate-400">"Loading users…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(v) => view! {
-                        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-                            <table class="w-full text-sm" aria-label="Users">
-                                <thead class="bg-slate-100 text-left text-slate-600">
-                                    <tr>
-                                        <th class="px-4 py-2">"Name"</th>
-                                        <th class="px-4 py-2">"E-mail"</th>
-                                        <th class="px-4 py-2">"Role"</th>
-                                        <th class="px-4 py-2">"Role comes from"</th>
-                                        <th class="px-4 py-2">"Access"</th>
-                                        <th class="px-4 py-2">"Last sign-in"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {v.users.into_iter().map(|u| view! { <UserLine user=u actions /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <PreAssign pending=v.pending actions />
-                    }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(v) => {
+                        view! {
+                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+                                <table class="w-full text-sm" aria-label="Users">
+                                    <thead class="bg-slate-100 text-left text-slate-600">
+                                        <tr>
+                                            <th class="px-4 py-2">"Name"</th>
+                                            <th class="px-4 py-2">"E-mail"</th>
+                                            <th class="px-4 py-2">"Role"</th>
+                                            <th class="px-4 py-2">"Role comes from"</th>
+                                            <th class="px-4 py-2">"Access"</th>
+                                            <th class="px-4 py-2">"Last sign-in"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {v
+                                            .users
+                                            .into_iter()
+                                            .map(|u| view! { <UserLine user=u actions /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <PreAssign pending=v.pending actions />
+                        }
+                            .into_any()
+                    }
+                    Err(e) => {
+                        view! {
+                            <p class="text-red-700" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -101,15 +124,23 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
     let claimed = user.claimed_role.map(|r| r.label()).unwrap_or("none");
     let on_change = move |ev: leptos::ev::Event| {
         let role = event_target_value(&ev).parse::<Role>().ok();
-        actions.run(set_user_role(id.get_value(), role), |u| format!("{} now acts as {}.", u.name, u.role.map(|r| r.label()).unwrap_or("nobody (no role)")));
+        actions.run(set_user_role(id.get_value(), role), |u| {
+            format!("{} now acts as {}.", u.name, u.role.map(|r| r.label()).unwrap_or("nobody (no role)"))
+        });
     };
     let blocked = user.blocked_at.is_some();
     let toggle_block = move |_| {
         actions.run(set_user_blocked(id.get_value(), !blocked), move |u| {
-            if blocked { format!("{} may sign in again.", u.name) } else { format!("{} is blocked: their sessions have ended and sign-in is refused.", u.name) }
+            if blocked {
+                format!("{} may sign in again.", u.name)
+            } else {
+                format!("{} is blocked: their sessions have ended and sign-in is refused.", u.name)
+            }
         });
     };
-    let sign_out = move |_| actions.run(sign_out_everywhere(id.get_value()), |u| format!("{} was signed out on every device.", u.name));
+    let sign_out = move |_| {
+        actions.run(sign_out_everywhere(id.get_value()), |u| format!("{} was signed out on every device.", u.name))
+    };
     let show_history = RwSignal::new(false);
     let origin = match user.role_origin {
         RoleOrigin::IdentityProvider => format!("Entra ID ({claimed})"),
@@ -123,8 +154,16 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
         <tr class="border-t border-slate-100 align-top" data-testid="user-row">
             <td class="px-4 py-2 font-medium">
                 {user.name.clone()}
-                {user.is_you.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs text-slate-500">"you"</span> })}
-                <button class="ml-2 text-xs text-indigo-700 underline" on:click=move |_| show_history.update(|s| *s = !*s) aria-expanded=move || show_history.get().to_string()>
+                {user
+                    .is_you
+                    .then(|| {
+                        view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs text-slate-500">"you"</span> }
+                    })}
+                <button
+                    class="ml-2 text-xs text-indigo-700 underline"
+                    on:click=move |_| show_history.update(|s| *s = !*s)
+                    aria-expanded=move || show_history.get().to_string()
+                >
                     "History"
                 </button>
             </td>
@@ -137,34 +176,87 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
                     on:change=on_change
                     prop:value=current.clone()
                 >
-                    <option value="" selected=current.is_empty()>{format!("As in Entra ID ({claimed})")}</option>
-                    {Role::ALL.iter().map(|r| {
-                        let selected = current == r.as_str();
-                        view! { <option value=r.as_str() selected=selected>{r.label()}</option> }
-                    }).collect_view()}
+                    <option value="" selected=current.is_empty()>
+                        {format!("As in Entra ID ({claimed})")}
+                    </option>
+                    {Role::ALL
+                        .iter()
+                        .map(|r| {
+                            let selected = current == r.as_str();
+                            view! {
+                                <option value=r.as_str() selected=selected>
+                                    {r.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
-                {user.is_you.then(|| view! { <span class="mt-1 block text-xs text-slate-500">"Another Admin changes your role."</span> })}
+                {user
+                    .is_you
+                    .then(|| {
+                        view! {
+                            <span class="mt-1 block text-xs text-slate-500">"Another Admin changes your role."</span>
+                        }
+                    })}
             </td>
-            <td class="px-4 py-2 text-slate-600" data-testid="role-origin">{origin}</td>
+            <td class="px-4 py-2 text-slate-600" data-testid="role-origin">
+                {origin}
+            </td>
             <td class="px-4 py-2">
                 {match user.blocked_at {
-                    Some(at) => view! { <span class="rounded bg-red-100 px-1.5 text-xs font-medium text-red-800" data-testid="access">{format!("Blocked since {}", when(at))}</span> }.into_any(),
-                    None => view! { <span class="rounded bg-emerald-100 px-1.5 text-xs font-medium text-emerald-800" data-testid="access">"Active"</span> }.into_any(),
-                }}
-                <div class="mt-1 flex flex-wrap gap-2">
-                    <button class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50" disabled=move || (user.is_you && !blocked) || actions.busy.get() on:click=toggle_block>
+                    Some(at) => {
+                        view! {
+                            <span
+                                class="rounded bg-red-100 px-1.5 text-xs font-medium text-red-800"
+                                data-testid="access"
+                            >
+                                {format!("Blocked since {}", when(at))}
+                            </span>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <span
+                                class="rounded bg-emerald-100 px-1.5 text-xs font-medium text-emerald-800"
+                                data-testid="access"
+                            >
+                                "Active"
+                            </span>
+                        }
+                            .into_any()
+                    }
+                }} <div class="mt-1 flex flex-wrap gap-2">
+                    <button
+                        class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50"
+                        disabled=move || (user.is_you && !blocked) || actions.busy.get()
+                        on:click=toggle_block
+                    >
                         {if blocked { "Unblock" } else { "Block" }}
                     </button>
-                    <button class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50" disabled=move || actions.busy.get() on:click=sign_out>
+                    <button
+                        class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50"
+                        disabled=move || actions.busy.get()
+                        on:click=sign_out
+                    >
                         "Sign out everywhere"
                     </button>
                 </div>
-                {(user.is_you && !blocked).then(|| view! { <span class="mt-1 block text-xs text-slate-500">"You cannot block yourself."</span> })}
+                {(user.is_you && !blocked)
+                    .then(|| {
+                        view! { <span class="mt-1 block text-xs text-slate-500">"You cannot block yourself."</span> }
+                    })}
             </td>
-            <td class="px-4 py-2 text-slate-600" title=user.last_sign_in_at.to_rfc3339()>{when(user.last_sign_in_at)}</td>
+            <td class="px-4 py-2 text-slate-600" title=user.last_sign_in_at.to_rfc3339()>
+                {when(user.last_sign_in_at)}
+            </td>
         </tr>
         <Show when=move || show_history.get()>
-            <tr class="bg-slate-50"><td colspan="6" class="px-4 py-2"><History user_id=id.get_value() name=name.get_value() version=actions.version /></td></tr>
+            <tr class="bg-slate-50">
+                <td colspan="6" class="px-4 py-2">
+                    <History user_id=id.get_value() name=name.get_value() version=actions.version />
+                </td>
+            </tr>
         </Show>
     }
 }
@@ -173,23 +265,56 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
 fn History(user_id: String, name: String, version: RwSignal<u32>) -> impl IntoView {
     let entries = Resource::new(move || version.get(), move |_| access_history(user_id.clone()));
     view! {
-        <Suspense fallback=|| view! { <p class="text-xs text-slate-400">"Loading history…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="text-xs text-slate-400">"Loading history…"</p> }
+        }>
             {move || {
                 let name = name.clone();
                 Suspend::new(async move {
                     match entries.await {
-                        Ok(list) if list.is_empty() => view! { <p class="text-xs text-slate-500">{format!("No changes recorded for {name} yet.")}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="space-y-0.5 text-xs text-slate-700" aria-label=format!("Access history of {name}")>
-                                {list.into_iter().map(|e: AccessEntry| view! {
-                                    <li data-testid="history-entry">
-                                        <span class="text-slate-500">{when(e.at)}</span>" "{e.what}
-                                        {e.by.map(|b| view! { <span class="text-slate-500">{format!(" (by {b})")}</span> })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <p class="text-xs text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            view! {
+                                <p class="text-xs text-slate-500">{format!("No changes recorded for {name} yet.")}</p>
+                            }
+                                .into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul
+                                    class="space-y-0.5 text-xs text-slate-700"
+                                    aria-label=format!("Access history of {name}")
+                                >
+                                    {list
+                                        .into_iter()
+                                        .map(|e: AccessEntry| {
+                                            view! {
+                                                <li data-testid="history-entry">
+                                                    <span class="text-slate-500">{when(e.at)}</span>
+                                                    " "
+                                                    {e.what}
+                                                    {e
+                                                        .by
+                                                        .map(|b| {
+                                                            view! {
+                                                                <span class="text-slate-500">{format!(" (by {b})")}</span>
+                                                            }
+                                                        })}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <p class="text-xs text-red-700" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })
             }}
@@ -213,42 +338,95 @@ fn PreAssign(pending: Vec<PendingGrant>, actions: Actions) -> impl IntoView {
     view! {
         <section class="mt-8 max-w-3xl rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-lg font-semibold">"Give a role before the first sign-in"</h2>
-            <p class="mt-1 text-sm text-slate-500">"The person gets this role when they first sign in with this address, whatever Entra ID grants; an Admin can change it later."</p>
+            <p class="mt-1 text-sm text-slate-500">
+                "The person gets this role when they first sign in with this address, whatever Entra ID grants; an Admin can change it later."
+            </p>
             <form class="mt-3 flex flex-wrap items-end gap-3" on:submit=give>
-                <label class="text-sm font-medium">"E-mail address"
-                    <input type="email" required class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5" prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
+                <label class="text-sm font-medium">
+                    "E-mail address"
+                    <input
+                        type="email"
+                        required
+                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                        prop:value=email
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
                 </label>
-                <label class="text-sm font-medium">"Role"
-                    <select class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" aria-label="Role to give" prop:value=role on:change=move |ev| role.set(event_target_value(&ev))>
-                        {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                <label class="text-sm font-medium">
+                    "Role"
+                    <select
+                        class="mt-1 block rounded-md border border-slate-300 px-2 py-1.5"
+                        aria-label="Role to give"
+                        prop:value=role
+                        on:change=move |ev| role.set(event_target_value(&ev))
+                    >
+                        {Role::ALL
+                            .iter()
+                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .collect_view()}
                     </select>
                 </label>
-                <button type="submit" class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50" disabled=move || actions.busy.get()>
+                <button
+                    type="submit"
+                    class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                    disabled=move || actions.busy.get()
+                >
                     "Give role"
                 </button>
             </form>
-            {(!pending.is_empty()).then(|| view! {
-                <table class="mt-4 w-full text-sm" aria-label="Roles waiting for a first sign-in">
-                    <thead class="text-left text-slate-500"><tr><th class="py-1">"Address"</th><th class="py-1">"Role"</th><th class="py-1">"Given"</th><th></th></tr></thead>
-                    <tbody>
-                        {pending.into_iter().map(|g| {
-                            let address = g.email.clone();
-                            let withdraw = move |_| {
-                                let address = address.clone();
-                                actions.run(withdraw_grant(address.clone()), move |_| format!("The role waiting for {address} was withdrawn."));
-                            };
-                            view! {
-                                <tr class="border-t border-slate-100" data-testid="pending-grant">
-                                    <td class="py-1">{g.email.clone()}</td>
-                                    <td class="py-1">{g.role.label()}</td>
-                                    <td class="py-1 text-slate-500">{format!("{} by {}", when(g.granted_at), g.granted_by.unwrap_or_else(|| "an Admin".into()))}</td>
-                                    <td class="py-1 text-right"><button class="text-xs text-red-700 underline disabled:opacity-50" disabled=move || actions.busy.get() on:click=withdraw>"Withdraw"</button></td>
+            {(!pending.is_empty())
+                .then(|| {
+                    view! {
+                        <table class="mt-4 w-full text-sm" aria-label="Roles waiting for a first sign-in">
+                            <thead class="text-left text-slate-500">
+                                <tr>
+                                    <th class="py-1">"Address"</th>
+                                    <th class="py-1">"Role"</th>
+                                    <th class="py-1">"Given"</th>
+                                    <th></th>
                                 </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
+                            </thead>
+                            <tbody>
+                                {pending
+                                    .into_iter()
+                                    .map(|g| {
+                                        let address = g.email.clone();
+                                        let withdraw = move |_| {
+                                            let address = address.clone();
+                                            actions
+                                                .run(
+                                                    withdraw_grant(address.clone()),
+                                                    move |_| format!("The role waiting for {address} was withdrawn."),
+                                                );
+                                        };
+                                        view! {
+                                            <tr class="border-t border-slate-100" data-testid="pending-grant">
+                                                <td class="py-1">{g.email.clone()}</td>
+                                                <td class="py-1">{g.role.label()}</td>
+                                                <td class="py-1 text-slate-500">
+                                                    {format!(
+                                                        "{} by {}",
+                                                        when(g.granted_at),
+                                                        g.granted_by.unwrap_or_else(|| "an Admin".into()),
+                                                    )}
+                                                </td>
+                                                <td class="py-1 text-right">
+                                                    <button
+                                                        class="text-xs text-red-700 underline disabled:opacity-50"
+                                                        disabled=move || actions.busy.get()
+                                                        on:click=withdraw
+                                                    >
+                                                        "Withdraw"
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })}
         </section>
     }
 }

@@ -34,14 +34,27 @@ async fn main() {
     let sim = kit::sim(SimConfig { tenants, autotask_hourly_limit: 10_000_000, ..SimConfig::default() }).await;
     let pool = kit::fresh_pool(20).await;
     let setup = Instant::now();
-    kit::licence_sync(&pool, &sim, 64).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await.expect("licences sync");
-    let client = HttpAutotask::new(AutotaskSettings { hourly_share: 1.0, ..kit::autotask_settings(&sim) }, reqwest::Client::new(), Default::default());
+    kit::licence_sync(&pool, &sim, 64)
+        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All)
+        .await
+        .expect("licences sync");
+    let client = HttpAutotask::new(
+        AutotaskSettings { hourly_share: 1.0, ..kit::autotask_settings(&sim) },
+        reqwest::Client::new(),
+        Default::default(),
+    );
     let autotask: Arc<dyn Autotask> = client.clone();
     let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
     let contracts = Contracts::new(pool.clone(), Some(autotask));
     let user = seatsync_db::users::record_sign_in(
         &pool,
-        seatsync_db::users::SignIn { subject: "bench", email: "bench@northwind-msp.example", display_name: "Benchmark", claimed_role: None, is_bootstrap_admin: false },
+        seatsync_db::users::SignIn {
+            subject: "bench",
+            email: "bench@northwind-msp.example",
+            display_name: "Benchmark",
+            claimed_role: None,
+            is_bootstrap_admin: false,
+        },
     )
     .await
     .unwrap()
@@ -57,8 +70,12 @@ async fn main() {
     for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
         let draft = mapping.service_draft(&offer.offer_key).await.unwrap();
         match draft.existing_service_id {
-            Some(id) => mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap(),
-            None => mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.0, Some(10.0), 0, user).await.unwrap(),
+            Some(id) => {
+                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap()
+            }
+            None => {
+                mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.0, Some(10.0), 0, user).await.unwrap()
+            }
         };
     }
     let setup = setup.elapsed();
@@ -76,7 +93,14 @@ async fn main() {
     // land: create and update calls the simulated Autotask served.
     let writes_served = || -> u64 {
         let calls = sim.sim.calls_by_route.lock().unwrap_or_else(|p| p.into_inner());
-        calls.iter().filter(|(route, _)| (route.starts_with("POST ") || route.starts_with("PATCH ")) && !route.to_ascii_lowercase().contains("/query")).map(|(_, n)| *n).sum()
+        calls
+            .iter()
+            .filter(|(route, _)| {
+                (route.starts_with("POST ") || route.starts_with("PATCH "))
+                    && !route.to_ascii_lowercase().contains("/query")
+            })
+            .map(|(_, n)| *n)
+            .sum()
     };
     let writes_before = writes_served();
     let before = client.requests_made();
@@ -90,7 +114,8 @@ async fn main() {
     let flagged = changes.iter().filter(|c| c.outcome == "flagged").count();
     let reads = requests - writes;
     let r = seatsync_db::contracts::run(&pool, run).await.unwrap();
-    let contracts_read: i64 = sqlx::query_scalar("SELECT count(*) FROM autotask_contracts").fetch_one(&pool).await.unwrap();
+    let contracts_read: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM autotask_contracts").fetch_one(&pool).await.unwrap();
     let share = 0.5 * 10_000.0;
     let minutes = |n: u64| n as f64 / share * 60.0;
 
@@ -106,8 +131,16 @@ async fn main() {
     println!("| reads per mapped tenant | {:.3} (target at most 3) |", reads as f64 / mapped.max(1) as f64);
     println!("| writes per change | {:.2} (target 1) |", writes as f64 / (changes_made as f64).max(1.0));
     println!("| requests per mapped tenant | {:.3} |", requests as f64 / mapped.max(1) as f64);
-    println!("| wall time (no Autotask latency) / dry run | {:.2} s / {:.2} s |", wall.as_secs_f64(), dry_wall.as_secs_f64());
-    println!("| time within 50% of 10,000 requests an hour | {:.1} min for the run ({:.2} min for the dry run) |", minutes(requests), minutes(dry_requests));
+    println!(
+        "| wall time (no Autotask latency) / dry run | {:.2} s / {:.2} s |",
+        wall.as_secs_f64(),
+        dry_wall.as_secs_f64()
+    );
+    println!(
+        "| time within 50% of 10,000 requests an hour | {:.1} min for the run ({:.2} min for the dry run) |",
+        minutes(requests),
+        minutes(dry_requests)
+    );
     println!("| set-up (licence sync, mapping, services) | {:.1} s |", setup.as_secs_f64());
     pool.close().await;
 }

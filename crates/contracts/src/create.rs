@@ -44,12 +44,23 @@ impl Contracts {
     /// Creates the Recurring Service contract for a tenant's group, with a contract service per
     /// mapped offer; safe to call any number of times at once.
     #[tracing::instrument(skip(self))]
-    pub async fn create_contract(&self, tenant_id: &str, group_key: &str, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+    pub async fn create_contract(
+        &self,
+        tenant_id: &str,
+        group_key: &str,
+        by: Option<Uuid>,
+        today: NaiveDate,
+    ) -> Result<Created, ContractError> {
         let key = GroupKey::parse_key_string(group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
         self.autotask()?;
         let group = self.fresh_group(tenant_id, &key, today).await?;
         if let ContractMatch::Active { id } = group.contract {
-            return Ok(Created { contract_id: id, contract_name: group.contract_name.clone().unwrap_or_default(), existed: true, services: Pushed::default() });
+            return Ok(Created {
+                contract_id: id,
+                contract_name: group.contract_name.clone().unwrap_or_default(),
+                existed: true,
+                services: Pushed::default(),
+            });
         }
         if let Some(why) = group.create_blocked {
             return Err(ContractError::Refused(why.reason().into()));
@@ -58,13 +69,14 @@ impl Contracts {
         let TenantMapping::Mapped { company_id } = crate::view::tenant_mapping(&row) else {
             return Err(ContractError::Refused(CreateBlocked::TenantNotMapped.reason().into()));
         };
-        let intent = match db::begin_creation(&self.pool, tenant_id, group_key, company_id, &group.proposed_name, by).await? {
-            Ok(intent) => intent,
-            Err(open) => match self.take_over_or_wait(open).await? {
-                Ok(claimed) => claimed,
-                Err(done) => return Ok(done),
-            },
-        };
+        let intent =
+            match db::begin_creation(&self.pool, tenant_id, group_key, company_id, &group.proposed_name, by).await? {
+                Ok(intent) => intent,
+                Err(open) => match self.take_over_or_wait(open).await? {
+                    Ok(claimed) => claimed,
+                    Err(done) => return Ok(done),
+                },
+            };
         self.execute_creation(intent, by, today).await
     }
 
@@ -87,7 +99,11 @@ impl Contracts {
                         services: Pushed::default(),
                     }))
                 }
-                "failed" => return Err(ContractError::Refused(now.error.unwrap_or_else(|| "Creating the contract failed.".into()))),
+                "failed" => {
+                    return Err(ContractError::Refused(
+                        now.error.unwrap_or_else(|| "Creating the contract failed.".into()),
+                    ))
+                }
                 _ => {}
             }
         }
@@ -101,7 +117,12 @@ impl Contracts {
     /// Carries an intent to the end: contract (found or created), services, link, log. The
     /// snapshot of the company's contracts must have been re-read just before (a click reads it
     /// to find the group; a resumed creation reads it first).
-    async fn execute_creation(&self, intent: Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+    async fn execute_creation(
+        &self,
+        intent: Creation,
+        by: Option<Uuid>,
+        today: NaiveDate,
+    ) -> Result<Created, ContractError> {
         let tenant_id = intent.tenant_id.clone();
         let outcome = self.with_tenant_lock(&tenant_id, self.create_steps(&intent, by, today)).await;
         if let Err(e) = &outcome {
@@ -115,7 +136,12 @@ impl Contracts {
     /// The steps of a creation, with the Autotask reads they cost: none to find or plan (the
     /// snapshot is fresh), one to read the new contract's units back at the end. A create whose
     /// answer was lost costs one more, to look for the contract before anything is tried again.
-    async fn create_steps(&self, intent: &Creation, by: Option<Uuid>, today: NaiveDate) -> Result<Created, ContractError> {
+    async fn create_steps(
+        &self,
+        intent: &Creation,
+        by: Option<Uuid>,
+        today: NaiveDate,
+    ) -> Result<Created, ContractError> {
         let key = GroupKey::parse_key_string(&intent.group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
         db::touch_creation(&self.pool, intent.id).await?;
         let (contract_id, existed) = match intent.contract_id {
@@ -166,7 +192,12 @@ impl Contracts {
 
     /// Creates the intent's contract in Autotask and records it in the snapshot; its id. Never
     /// sent twice: an answer that was lost is followed by a look for the contract by name.
-    async fn create_in_autotask(&self, intent: &Creation, key: &GroupKey, today: NaiveDate) -> Result<i64, ContractError> {
+    async fn create_in_autotask(
+        &self,
+        intent: &Creation,
+        key: &GroupKey,
+        today: NaiveDate,
+    ) -> Result<i64, ContractError> {
         let autotask = self.autotask()?;
         let group = self.stored_group(&intent.tenant_id, key, today).await?;
         let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
@@ -194,11 +225,18 @@ impl Contracts {
         let id = match autotask.create_contract(&new).await {
             Ok(id) => id,
             // It may exist now: look, never create blindly again.
-            Err(VendorError::Uncertain { .. }) => match autotask.contracts_named(intent.company_id, &intent.contract_name).await?.into_iter().map(|c| c.id).min() {
+            Err(VendorError::Uncertain { .. }) => match autotask
+                .contracts_named(intent.company_id, &intent.contract_name)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .min()
+            {
                 Some(id) => id,
-                None => {
-                    return Err(ContractError::Refused("Autotask did not confirm the new contract and it is not there, so nothing was created. Try again.".into()))
-                }
+                None => return Err(ContractError::Refused(
+                    "Autotask did not confirm the new contract and it is not there, so nothing was created. Try again."
+                        .into(),
+                )),
             },
             Err(e) => return Err(e.into()),
         };
@@ -229,7 +267,9 @@ impl Contracts {
                 self.refresh_snapshot(&[claimed.company_id], today).await?;
                 match self.execute_creation(claimed, by, today).await {
                     Ok(c) => tracing::info!(contract = c.contract_id, "interrupted contract creation finished"),
-                    Err(e) => tracing::warn!(error = %e, "interrupted contract creation could not finish; recorded as failed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "interrupted contract creation could not finish; recorded as failed")
+                    }
                 }
                 resumed += 1;
             }

@@ -35,7 +35,12 @@ pub enum Scope {
 
 impl Contracts {
     /// Records the run and takes the lock, then runs it in the background; returns its id.
-    pub async fn start_sync(self: &Arc<Self>, trigger: Trigger, scope: Scope, dry_run: bool) -> Result<i64, ContractError> {
+    pub async fn start_sync(
+        self: &Arc<Self>,
+        trigger: Trigger,
+        scope: Scope,
+        dry_run: bool,
+    ) -> Result<i64, ContractError> {
         let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
         let this = self.clone();
         tokio::spawn(async move { this.execute_sync(run, scope, dry_run, lock).await });
@@ -43,13 +48,23 @@ impl Contracts {
     }
 
     /// Runs a sync to the end (scheduler, tests, benchmark).
-    pub async fn run_sync(self: &Arc<Self>, trigger: Trigger, scope: Scope, dry_run: bool) -> Result<i64, ContractError> {
+    pub async fn run_sync(
+        self: &Arc<Self>,
+        trigger: Trigger,
+        scope: Scope,
+        dry_run: bool,
+    ) -> Result<i64, ContractError> {
         let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
         self.execute_sync(run, scope, dry_run, lock).await;
         Ok(run)
     }
 
-    async fn begin_sync(&self, trigger: Trigger, scope: &Scope, dry_run: bool) -> Result<(i64, AdvisoryLock), ContractError> {
+    async fn begin_sync(
+        &self,
+        trigger: Trigger,
+        scope: &Scope,
+        dry_run: bool,
+    ) -> Result<(i64, AdvisoryLock), ContractError> {
         self.autotask()?;
         let Some(lock) = AdvisoryLock::try_acquire(&self.pool, JOB_LOCK_KEY).await? else {
             return Err(ContractError::Busy("A contract sync is already running; wait for it to finish.".into()));
@@ -85,7 +100,9 @@ impl Contracts {
         if let Scope::Tenant(id) = &scope {
             tenants.retain(|(t, _, _)| t == id);
             if tenants.is_empty() {
-                return Err(ContractError::Refused("That tenant is not mapped to an Autotask company, so it has no contract to sync.".into()));
+                return Err(ContractError::Refused(
+                    "That tenant is not mapped to an Autotask company, so it has no contract to sync.".into(),
+                ));
             }
         }
         db::set_run_total(&self.pool, run, tenants.len() as i32).await?;
@@ -96,7 +113,8 @@ impl Contracts {
         self.refresh_snapshot(&companies, today).await?;
         let shared = Shared::load(&self.pool).await?;
         for (tenant_id, _, _) in &tenants {
-            let outcome = self.with_tenant_lock(tenant_id, self.sync_tenant(run, &shared, tenant_id, dry_run, today)).await;
+            let outcome =
+                self.with_tenant_lock(tenant_id, self.sync_tenant(run, &shared, tenant_id, dry_run, today)).await;
             let recorded = match &outcome {
                 Ok(changes) => db::record_run_tenant(&self.pool, run, tenant_id, "ok", None, *changes as i32).await,
                 Err(e) => {
@@ -113,13 +131,30 @@ impl Contracts {
 
     /// Plans (and unless a dry run, applies) every group with an active contract; returns the
     /// number of changes.
-    async fn sync_tenant(&self, run: i64, shared: &Shared, tenant_id: &str, dry_run: bool, today: NaiveDate) -> Result<usize, ContractError> {
+    async fn sync_tenant(
+        &self,
+        run: i64,
+        shared: &Shared,
+        tenant_id: &str,
+        dry_run: bool,
+        today: NaiveDate,
+    ) -> Result<usize, ContractError> {
         let view = tenant_contracts(&self.pool, shared, tenant_id, today).await?;
         let mut changes = 0;
         let mut failed = Vec::new();
         for group in view.groups.iter().filter(|g| !g.plan.is_empty()) {
             let ContractMatch::Active { id } = group.contract else { continue };
-            let pushed = self.apply_plan(tenant_id, group, id, Some(run), None, adjustment_date(&shared.settings, &group.key, today), dry_run).await?;
+            let pushed = self
+                .apply_plan(
+                    tenant_id,
+                    group,
+                    id,
+                    Some(run),
+                    None,
+                    adjustment_date(&shared.settings, &group.key, today),
+                    dry_run,
+                )
+                .await?;
             changes += pushed.applied.len() + pushed.flagged.len();
             failed.extend(pushed.failed);
         }
@@ -129,4 +164,3 @@ impl Contracts {
         Ok(changes)
     }
 }
-

@@ -56,11 +56,14 @@ impl Contracts {
 
     /// Holds the tenant's contract lock while `work` runs, so a click, a second tab and the
     /// sync job never plan from the same units at once (adjustments are deltas).
-    async fn with_tenant_lock<T>(&self, tenant_id: &str, work: impl std::future::Future<Output = Result<T, ContractError>>) -> Result<T, ContractError> {
+    async fn with_tenant_lock<T>(
+        &self,
+        tenant_id: &str,
+        work: impl std::future::Future<Output = Result<T, ContractError>>,
+    ) -> Result<T, ContractError> {
         let lock = AdvisoryLock::acquire_named(&self.pool, TENANT_LOCK_CLASS, tenant_id).await?;
         let out = work.await;
         lock.release().await;
         out
     }
 }
-

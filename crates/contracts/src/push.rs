@@ -27,16 +27,26 @@ impl Contracts {
     /// "Update contract": re-reads the company's contracts (three Autotask reads), applies the
     /// group's plan, and reads the contract's units back (one read).
     #[tracing::instrument(skip(self))]
-    pub async fn update_group(&self, tenant_id: &str, group_key: &str, by: Option<Uuid>, today: NaiveDate) -> Result<Pushed, ContractError> {
+    pub async fn update_group(
+        &self,
+        tenant_id: &str,
+        group_key: &str,
+        by: Option<Uuid>,
+        today: NaiveDate,
+    ) -> Result<Pushed, ContractError> {
         let key = GroupKey::parse_key_string(group_key).map_err(|e| ContractError::Refused(e.to_string()))?;
         self.autotask()?;
         self.with_tenant_lock(tenant_id, async {
             let group = self.fresh_group(tenant_id, &key, today).await?;
             let ContractMatch::Active { id } = group.contract else {
-                return Err(ContractError::Refused("This group has no active contract to update: create one first.".into()));
+                return Err(ContractError::Refused(
+                    "This group has no active contract to update: create one first.".into(),
+                ));
             };
             let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
-            let pushed = self.apply_plan(tenant_id, &group, id, None, by, adjustment_date(&settings, &key, today), false).await?;
+            let pushed = self
+                .apply_plan(tenant_id, &group, id, None, by, adjustment_date(&settings, &key, today), false)
+                .await?;
             self.refresh_contract_units(id, today).await?;
             Ok(pushed)
         })
@@ -44,18 +54,31 @@ impl Contracts {
     }
 
     /// The group as it stands after re-reading the tenant's company's contracts.
-    pub(crate) async fn fresh_group(&self, tenant_id: &str, key: &GroupKey, today: NaiveDate) -> Result<Group, ContractError> {
+    pub(crate) async fn fresh_group(
+        &self,
+        tenant_id: &str,
+        key: &GroupKey,
+        today: NaiveDate,
+    ) -> Result<Group, ContractError> {
         self.refresh_tenant_snapshot(tenant_id, today).await?;
         self.stored_group(tenant_id, key, today).await
     }
 
     /// The group as what is stored says, without reading Autotask: after SeatSync's own writes,
     /// which it records in the snapshot as it makes them.
-    pub(crate) async fn stored_group(&self, tenant_id: &str, key: &GroupKey, today: NaiveDate) -> Result<Group, ContractError> {
+    pub(crate) async fn stored_group(
+        &self,
+        tenant_id: &str,
+        key: &GroupKey,
+        today: NaiveDate,
+    ) -> Result<Group, ContractError> {
         let shared = Shared::load(&self.pool).await?;
         let view = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
         view.groups.into_iter().find(|g| g.key == *key).ok_or_else(|| {
-            ContractError::Refused("These subscriptions no longer form this group (Partner Center changed their terms); reload the page.".into())
+            ContractError::Refused(
+                "These subscriptions no longer form this group (Partner Center changed their terms); reload the page."
+                    .into(),
+            )
         })
     }
 

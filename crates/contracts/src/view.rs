@@ -14,7 +14,9 @@ use seatsync_db::{
 pub use seatsync_domain::contract_view::{CreateBlocked, Planned};
 use seatsync_domain::{
     contract_plan::{Change, RowState, ServiceMapping, TenantMapping},
-    contract_view::{contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription},
+    contract_view::{
+        contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription,
+    },
     grouping::{ContractMatch, GroupKey},
     OfferKey,
 };
@@ -86,7 +88,8 @@ pub struct Shared {
 
 impl Shared {
     pub async fn load(pool: &PgPool) -> Result<Shared, DbError> {
-        let (settings, offers, services) = tokio::try_join!(AppSettings::load(pool), mappings::offer_targets(pool), autotask_cache::services(pool))?;
+        let (settings, offers, services) =
+            tokio::try_join!(AppSettings::load(pool), mappings::offer_targets(pool), autotask_cache::services(pool))?;
         let offers = offers
             .into_iter()
             .map(|(key, target)| {
@@ -98,7 +101,10 @@ impl Shared {
                 (key, mapping)
             })
             .collect();
-        let services = services.into_iter().map(|s| (s.id, ServiceInfo { name: s.name, unit_price: s.unit_price, unit_cost: s.unit_cost })).collect();
+        let services = services
+            .into_iter()
+            .map(|s| (s.id, ServiceInfo { name: s.name, unit_price: s.unit_price, unit_cost: s.unit_cost }))
+            .collect();
         Ok(Shared { settings, offers, services })
     }
 }
@@ -114,13 +120,22 @@ pub(crate) fn tenant_mapping(row: &mappings::TenantRow) -> TenantMapping {
 /// Loads what the view of one tenant is computed from and computes it
 /// (`seatsync_domain::contract_view`). Reads PostgreSQL only: the Autotask snapshot is as of its
 /// last refresh.
-pub async fn tenant_contracts(pool: &PgPool, shared: &Shared, tenant_id: &str, today: NaiveDate) -> Result<TenantContracts, ContractError> {
+pub async fn tenant_contracts(
+    pool: &PgPool,
+    shared: &Shared,
+    tenant_id: &str,
+    today: NaiveDate,
+) -> Result<TenantContracts, ContractError> {
     let tenant = match mappings::tenant_row(pool, tenant_id).await {
         Err(DbError::NotFound) => return Err(ContractError::NotFound("That tenant")),
         other => other?,
     };
     let mapping = tenant_mapping(&tenant);
-    let (subs, links, open) = tokio::try_join!(licences::subscriptions(pool, tenant_id), db::links(pool, tenant_id), db::open_creations(pool, tenant_id))?;
+    let (subs, links, open) = tokio::try_join!(
+        licences::subscriptions(pool, tenant_id),
+        db::links(pool, tenant_id),
+        db::open_creations(pool, tenant_id)
+    )?;
     let (company, snapshot) = match mapping {
         TenantMapping::Mapped { company_id } => {
             let company = match autotask_cache::company(pool, company_id).await {
@@ -147,10 +162,20 @@ pub async fn tenant_contracts(pool: &PgPool, shared: &Shared, tenant_id: &str, t
             quantity: s.quantity,
         })
         .collect();
-    let contracts: Vec<ContractInfo> =
-        contracts.iter().map(|c| ContractInfo { id: c.id, name: c.name.clone(), start: c.start_date, end: c.end_date, active: c.is_active }).collect();
-    let contract_services: Vec<ContractServiceInfo> =
-        contract_services.iter().map(|s| ContractServiceInfo { id: s.id, contract_id: s.contract_id, service_id: s.service_id, units: s.units }).collect();
+    let contracts: Vec<ContractInfo> = contracts
+        .iter()
+        .map(|c| ContractInfo {
+            id: c.id,
+            name: c.name.clone(),
+            start: c.start_date,
+            end: c.end_date,
+            active: c.is_active,
+        })
+        .collect();
+    let contract_services: Vec<ContractServiceInfo> = contract_services
+        .iter()
+        .map(|s| ContractServiceInfo { id: s.id, contract_id: s.contract_id, service_id: s.service_id, units: s.units })
+        .collect();
     let template = shared.settings.contract_template();
     let view = contract_view(&ViewInputs {
         tenant_name: &tenant.name,

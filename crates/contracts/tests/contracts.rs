@@ -28,7 +28,13 @@ struct World {
 async fn editor(pool: &PgPool) -> Uuid {
     seatsync_db::users::record_sign_in(
         pool,
-        seatsync_db::users::SignIn { subject: "editor-oid", email: "editor@northwind-msp.example", display_name: "Eddie Editor", claimed_role: None, is_bootstrap_admin: false },
+        seatsync_db::users::SignIn {
+            subject: "editor-oid",
+            email: "editor@northwind-msp.example",
+            display_name: "Eddie Editor",
+            claimed_role: None,
+            is_bootstrap_admin: false,
+        },
     )
     .await
     .unwrap()
@@ -45,7 +51,10 @@ async fn world(tenants: usize) -> World {
     let contracts = Contracts::with_stale_after(pool.clone(), Some(autotask), 1);
     let user = editor(&pool).await;
     // New services need the allocation code an Admin chooses (Autotask requires one).
-    let settings = seatsync_mapping::AppSettings { service_billing_code_id: Some(kit::licensing_allocation_code(&sim).await), ..Default::default() };
+    let settings = seatsync_mapping::AppSettings {
+        service_billing_code_id: Some(kit::licensing_allocation_code(&sim).await),
+        ..Default::default()
+    };
     settings.save(&pool, user).await.unwrap();
     mapping.refresh_cache("manual", Some(user)).await.unwrap();
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
@@ -56,8 +65,12 @@ async fn world(tenants: usize) -> World {
     for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
         let draft = mapping.service_draft(&offer.offer_key).await.unwrap();
         match draft.existing_service_id {
-            Some(id) => mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap(),
-            None => mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.5, Some(10.0), 0, user).await.unwrap(),
+            Some(id) => {
+                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap()
+            }
+            None => {
+                mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.5, Some(10.0), 0, user).await.unwrap()
+            }
         };
     }
     World { pool, sim, mapping, contracts, user }
@@ -79,7 +92,8 @@ impl World {
             self.contracts.refresh_tenant_snapshot(&tenant_id, today).await.unwrap();
             let view = tenant_contracts(&self.pool, &shared, &tenant_id, today).await.unwrap();
             for g in view.groups {
-                let services: std::collections::HashSet<_> = g.rows.iter().filter_map(|r| r.service_name.clone()).collect();
+                let services: std::collections::HashSet<_> =
+                    g.rows.iter().filter_map(|r| r.service_name.clone()).collect();
                 if g.contract == ContractMatch::None && g.can_create() && services.len() >= members {
                     return (tenant_id, g.key.to_key_string());
                 }
@@ -130,7 +144,11 @@ async fn one_click_creates_one_contract_with_a_service_per_offer() {
     let stored = w.contracts_named(&before.proposed_name).await;
     assert_eq!(stored.len(), 1, "exactly one contract");
     assert_eq!(stored[0]["id"].as_i64(), Some(created.contract_id));
-    assert_eq!(w.units(created.contract_id).await, expected_units(&before), "a contract service per mapped offer with Partner Center's seats");
+    assert_eq!(
+        w.units(created.contract_id).await,
+        expected_units(&before),
+        "a contract service per mapped offer with Partner Center's seats"
+    );
 
     let after = w.group(&tenant, &key).await;
     assert!(matches!(after.contract, ContractMatch::Active { id } if id == created.contract_id));
@@ -153,7 +171,11 @@ async fn a_double_click_and_a_second_tab_create_one_contract() {
     let (tenant, key) = w.creatable_group(1).await;
     let name = w.group(&tenant, &key).await.proposed_name;
     // Slow creates so the clicks overlap.
-    kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "latency", "ms": 400}])).await;
+    kit::faults(
+        &w.sim,
+        json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "latency", "ms": 400}]),
+    )
+    .await;
     let c = &w.contracts;
     let (a, b, t) = tokio::join!(
         c.create_contract(&tenant, &key, Some(w.user), today()),
@@ -171,9 +193,17 @@ async fn a_create_whose_answer_is_lost_is_found_not_repeated() {
     let (tenant, key) = w.creatable_group(1).await;
     let group = w.group(&tenant, &key).await;
     // Autotask stores the contract but the answer never arrives: the client times out.
-    kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}])).await;
+    kit::faults(
+        &w.sim,
+        json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}]),
+    )
+    .await;
     let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
-    assert_eq!(w.contracts_named(&group.proposed_name).await.len(), 1, "the contract Autotask made is adopted, not made twice");
+    assert_eq!(
+        w.contracts_named(&group.proposed_name).await.len(),
+        1,
+        "the contract Autotask made is adopted, not made twice"
+    );
     assert_eq!(w.units(created.contract_id).await, expected_units(&group));
 }
 
@@ -222,7 +252,10 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     assert_ne!(grown.service, ended.service);
     kit::set_subscription(&w.sim, &grown.subscription.id, json!({"quantity": grown.subscription.quantity + 3})).await;
     kit::set_subscription(&w.sim, &ended.subscription.id, json!({"status": "suspended"})).await;
-    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .await
+        .unwrap();
 
     let changed = w.group(&tenant, &key).await;
     let row = changed.rows.iter().find(|r| r.subscription.id == grown.subscription.id).unwrap();
@@ -231,15 +264,27 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     assert_eq!(pushed.applied.len(), 1, "{pushed:?}");
     assert_eq!(pushed.flagged.len(), 1, "the ended subscription's service is flagged: {pushed:?}");
     let adjustments = kit::autotask_records(&w.sim, "contractserviceadjustments").await;
-    assert!(adjustments.iter().any(|a| a["contractID"].as_i64() == Some(created.contract_id) && a["unitChange"].as_i64() == Some(3)), "the delta is pushed");
+    assert!(
+        adjustments
+            .iter()
+            .any(|a| a["contractID"].as_i64() == Some(created.contract_id) && a["unitChange"].as_i64() == Some(3)),
+        "the delta is pushed"
+    );
     let units = w.units(created.contract_id).await;
-    let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id: ended_service } = ended.service else { panic!() };
-    assert_eq!(units[&ended_service], ended.subscription.quantity, "an ended subscription's service is never removed silently");
+    let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id: ended_service } = ended.service else {
+        panic!()
+    };
+    assert_eq!(
+        units[&ended_service], ended.subscription.quantity,
+        "an ended subscription's service is never removed silently"
+    );
     let after = w.group(&tenant, &key).await;
     assert!(after.rows.iter().all(|r| !r.state.quantity_mismatch()), "the red mark clears");
     let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
     assert!(log.iter().any(|c| c.kind == "flag_ended" && c.outcome == "flagged"));
-    assert!(log.iter().any(|c| c.kind == "adjust_units" && c.units_before == Some(grown.subscription.quantity) && c.units_after == Some(grown.subscription.quantity + 3)));
+    assert!(log.iter().any(|c| c.kind == "adjust_units"
+        && c.units_before == Some(grown.subscription.quantity)
+        && c.units_after == Some(grown.subscription.quantity + 3)));
 }
 
 #[tokio::test]
@@ -250,24 +295,41 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0].subscription;
     kit::set_subscription(&w.sim, &sub.id, json!({"quantity": sub.quantity + 2})).await;
-    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await.unwrap();
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All)
+        .await
+        .unwrap();
     let adjustments_before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
 
     let dry = w.contracts.run_sync(Trigger::Schedule, Scope::All, true).await.unwrap();
     let planned = seatsync_db::contracts::run_changes(&w.pool, dry).await.unwrap();
-    assert!(planned.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "planned"), "{planned:?}");
-    assert_eq!(kit::autotask_records(&w.sim, "contractserviceadjustments").await.len(), adjustments_before, "a dry run writes nothing");
+    assert!(
+        planned.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "planned"),
+        "{planned:?}"
+    );
+    assert_eq!(
+        kit::autotask_records(&w.sim, "contractserviceadjustments").await.len(),
+        adjustments_before,
+        "a dry run writes nothing"
+    );
     let run = seatsync_db::contracts::run(&w.pool, dry).await.unwrap();
     assert_eq!(run.status, "succeeded", "{:?}", run.error);
 
     let real = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
     let applied = seatsync_db::contracts::run_changes(&w.pool, real).await.unwrap();
-    assert!(applied.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "applied"), "{applied:?}");
+    assert!(
+        applied.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "applied"),
+        "{applied:?}"
+    );
     w.contracts.refresh_tenant_snapshot(&tenant, today()).await.unwrap();
     assert_eq!(w.units(created.contract_id).await, expected_units(&w.group(&tenant, &key).await));
     // A second real run finds nothing more to do for that contract.
     let again = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
-    assert!(!seatsync_db::contracts::run_changes(&w.pool, again).await.unwrap().iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units"));
+    assert!(!seatsync_db::contracts::run_changes(&w.pool, again)
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.tenant_id == tenant && c.kind == "adjust_units"));
 }
 
 #[tokio::test]
@@ -280,7 +342,10 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     let offer = seatsync_db::mappings::offer_row(&w.pool, &sub.offer_key.to_key_string()).await.unwrap();
     w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, w.user).await.unwrap();
     kit::set_subscription(&w.sim, &sub.subscription.id, json!({"quantity": sub.subscription.quantity + 5})).await;
-    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .await
+        .unwrap();
     let before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
     let pushed = w.contracts.update_group(&tenant, &key, Some(w.user), today()).await.unwrap();
     assert!(pushed.applied.is_empty(), "an ignored offer's change is never pushed: {pushed:?}");
@@ -293,13 +358,17 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     let err = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap_err();
     assert!(err.to_string().contains("ignored"), "{err}");
     let run = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
-    assert!(seatsync_db::contracts::run_changes(&w.pool, run).await.unwrap().iter().all(|c| c.tenant_id != tenant), "an ignored tenant is skipped");
+    assert!(
+        seatsync_db::contracts::run_changes(&w.pool, run).await.unwrap().iter().all(|c| c.tenant_id != tenant),
+        "an ignored tenant is skipped"
+    );
     let _ = created;
 }
 
 /// Requests the simulated Autotask served per route, e.g. `POST /atservicesrest/v1.0/contracts/query`.
 async fn autotask_calls(w: &World) -> HashMap<String, u64> {
-    let calls: serde_json::Value = reqwest::get(format!("{}/_sim/calls", w.sim.base_url)).await.unwrap().json().await.unwrap();
+    let calls: serde_json::Value =
+        reqwest::get(format!("{}/_sim/calls", w.sim.base_url)).await.unwrap().json().await.unwrap();
     calls["byRoute"]
         .as_object()
         .unwrap()
@@ -332,14 +401,23 @@ fn reads_and_writes(before: &HashMap<String, u64>, after: &HashMap<String, u64>)
 async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record() {
     let w = world(8).await;
     let (tenant, key) = w.creatable_group(2).await;
-    let services = w.group(&tenant, &key).await.rows.iter().filter_map(|r| r.service_name.clone()).collect::<std::collections::HashSet<_>>().len() as u64;
+    let services = w
+        .group(&tenant, &key)
+        .await
+        .rows
+        .iter()
+        .filter_map(|r| r.service_name.clone())
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
     // The field lists and picklists are read once per process; a first create elsewhere reads them.
     let other = {
         let shared = Shared::load(&w.pool).await.unwrap();
         let mut found = None;
         for (t, _, _) in seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap() {
             let view = tenant_contracts(&w.pool, &shared, &t, today()).await.unwrap();
-            if let Some(g) = view.groups.iter().find(|g| g.can_create() && !(t == tenant && g.key.to_key_string() == key)) {
+            if let Some(g) =
+                view.groups.iter().find(|g| g.can_create() && !(t == tenant && g.key.to_key_string() == key))
+            {
                 found = Some((t.clone(), g.key.to_key_string()));
                 break;
             }
@@ -360,7 +438,10 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0].subscription;
     kit::set_subscription(&w.sim, &sub.id, serde_json::json!({"quantity": sub.quantity + 3})).await;
-    kit::licence_sync(&w.pool, &w.sim, 4).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone())).await.unwrap();
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .await
+        .unwrap();
     let before = autotask_calls(&w).await;
     let pushed = w.contracts.update_group(&tenant, &key, Some(w.user), today()).await.unwrap();
     let (reads, writes, routes) = reads_and_writes(&before, &autotask_calls(&w).await);
@@ -368,5 +449,8 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
     assert_eq!((pushed.applied.len(), pushed.failed.len()), (1, 0), "{pushed:?}");
     assert!(reads <= 4 && writes == 1, "{reads} reads, {writes} writes: {routes:?}");
     let after = w.group(&tenant, &key).await;
-    assert!(after.rows.iter().all(|r| r.state.is_on_contract() && !r.state.quantity_mismatch()), "the snapshot holds the new units");
+    assert!(
+        after.rows.iter().all(|r| r.state.is_on_contract() && !r.state.quantity_mismatch()),
+        "the snapshot holds the new units"
+    );
 }

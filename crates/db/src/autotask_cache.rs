@@ -86,7 +86,11 @@ pub async fn replace_services(db: &sqlx::PgPool, services: &[Service], at: DateT
 }
 
 /// Adds or updates services without touching the others (a service SeatSync just created).
-pub async fn upsert_services(db: &mut sqlx::PgConnection, services: &[Service], at: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn upsert_services(
+    db: &mut sqlx::PgConnection,
+    services: &[Service],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
     let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
     let descriptions: Vec<Option<&str>> = services.iter().map(|s| s.description.as_deref()).collect();
@@ -126,11 +130,13 @@ pub async fn companies(db: impl PgExecutor<'_>) -> Result<Vec<Company>, DbError>
 }
 
 pub async fn company(db: impl PgExecutor<'_>, id: i64) -> Result<Company, DbError> {
-    sqlx::query_as("SELECT id, name, number, company_type, is_active, web_address FROM autotask_companies WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(DbError::NotFound)
+    sqlx::query_as(
+        "SELECT id, name, number, company_type, is_active, web_address FROM autotask_companies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(DbError::NotFound)
 }
 
 pub async fn services(db: impl PgExecutor<'_>) -> Result<Vec<Service>, DbError> {
@@ -158,21 +164,31 @@ pub async fn start_refresh(db: impl PgExecutor<'_>, trigger: &str, by: Option<Uu
         .await?)
 }
 
-pub async fn finish_refresh(db: impl PgExecutor<'_>, id: i64, companies: Option<i32>, services: Option<i32>, error: Option<&str>) -> Result<(), DbError> {
-    sqlx::query("UPDATE autotask_refreshes SET finished_at = now(), companies = $2, services = $3, error = $4 WHERE id = $1")
-        .bind(id)
-        .bind(companies)
-        .bind(services)
-        .bind(error)
-        .execute(db)
-        .await?;
+pub async fn finish_refresh(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    companies: Option<i32>,
+    services: Option<i32>,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE autotask_refreshes SET finished_at = now(), companies = $2, services = $3, error = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(companies)
+    .bind(services)
+    .bind(error)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// The latest refresh, and the latest one that succeeded (what the cache is as of).
 pub async fn latest_refreshes(db: &sqlx::PgPool) -> Result<(Option<Refresh>, Option<Refresh>), DbError> {
     const COLUMNS: &str = "id, trigger, started_at, finished_at, companies, services, error";
-    let latest = sqlx::query_as(&format!("SELECT {COLUMNS} FROM autotask_refreshes ORDER BY id DESC LIMIT 1")).fetch_optional(db).await?;
+    let latest = sqlx::query_as(&format!("SELECT {COLUMNS} FROM autotask_refreshes ORDER BY id DESC LIMIT 1"))
+        .fetch_optional(db)
+        .await?;
     let good = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM autotask_refreshes WHERE finished_at IS NOT NULL AND error IS NULL ORDER BY id DESC LIMIT 1"
     ))

@@ -38,7 +38,10 @@ pub async fn store_snapshot(
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM autotask_contracts WHERE company_id = ANY($1)").bind(company_ids).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM autotask_contracts WHERE company_id = ANY($1)")
+        .bind(company_ids)
+        .execute(&mut *tx)
+        .await?;
     upsert_contracts(&mut tx, contracts, at).await?;
     upsert_services(&mut tx, services).await?;
     sqlx::query(
@@ -55,30 +58,57 @@ pub async fn store_snapshot(
 
 /// Records one contract SeatSync has just created or changed, with its services, in its
 /// company's snapshot (the rest of the snapshot is as of its last read).
-pub async fn store_contract(db: &sqlx::PgPool, contract: &Contract, services: &[ContractService], at: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn store_contract(
+    db: &sqlx::PgPool,
+    contract: &Contract,
+    services: &[ContractService],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
     upsert_contracts(&mut tx, std::slice::from_ref(contract), at).await?;
-    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1").bind(contract.id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1")
+        .bind(contract.id)
+        .execute(&mut *tx)
+        .await?;
     upsert_services(&mut tx, services).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Replaces the services of one contract in the snapshot, as just read back.
-pub async fn replace_contract_services(db: &sqlx::PgPool, contract_id: i64, services: &[ContractService]) -> Result<(), DbError> {
+pub async fn replace_contract_services(
+    db: &sqlx::PgPool,
+    contract_id: i64,
+    services: &[ContractService],
+) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1").bind(contract_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM autotask_contract_services WHERE contract_id = $1")
+        .bind(contract_id)
+        .execute(&mut *tx)
+        .await?;
     upsert_services(&mut tx, services).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The id of a company's contract named `name` in the snapshot (the oldest, should there be two).
-pub async fn snapshot_contract_named(db: impl PgExecutor<'_>, company_id: i64, name: &str) -> Result<Option<i64>, DbError> {
-    Ok(sqlx::query_scalar("SELECT min(id) FROM autotask_contracts WHERE company_id = $1 AND name = $2").bind(company_id).bind(name).fetch_one(db).await?)
+pub async fn snapshot_contract_named(
+    db: impl PgExecutor<'_>,
+    company_id: i64,
+    name: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar("SELECT min(id) FROM autotask_contracts WHERE company_id = $1 AND name = $2")
+        .bind(company_id)
+        .bind(name)
+        .fetch_one(db)
+        .await?)
 }
 
-async fn upsert_contracts(conn: &mut sqlx::PgConnection, contracts: &[Contract], at: DateTime<Utc>) -> Result<(), DbError> {
+async fn upsert_contracts(
+    conn: &mut sqlx::PgConnection,
+    contracts: &[Contract],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO autotask_contracts (id, company_id, name, contract_type, status, is_active, start_date, end_date, refreshed_at)
          SELECT u.*, $9 FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bool[], $7::date[], $8::date[]) AS u
@@ -120,7 +150,10 @@ async fn upsert_services(conn: &mut sqlx::PgConnection, services: &[ContractServ
 }
 
 /// A company's contracts and their services as last read, and when that was (`None`: never).
-pub async fn snapshot(db: &sqlx::PgPool, company_id: i64) -> Result<(Vec<Contract>, Vec<ContractService>, Option<DateTime<Utc>>), DbError> {
+pub async fn snapshot(
+    db: &sqlx::PgPool,
+    company_id: i64,
+) -> Result<(Vec<Contract>, Vec<ContractService>, Option<DateTime<Utc>>), DbError> {
     let contracts: Vec<Contract> = sqlx::query_as(
         "SELECT id, company_id, name, contract_type, status, is_active, start_date, end_date FROM autotask_contracts
          WHERE company_id = $1 ORDER BY start_date DESC, id",
@@ -135,20 +168,33 @@ pub async fn snapshot(db: &sqlx::PgPool, company_id: i64) -> Result<(Vec<Contrac
     .bind(company_id)
     .fetch_all(db)
     .await?;
-    let at: Option<DateTime<Utc>> = sqlx::query_scalar("SELECT refreshed_at FROM contract_snapshots WHERE company_id = $1").bind(company_id).fetch_optional(db).await?;
+    let at: Option<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT refreshed_at FROM contract_snapshots WHERE company_id = $1")
+            .bind(company_id)
+            .fetch_optional(db)
+            .await?;
     Ok((contracts, services, at))
 }
 
 /// Contracts SeatSync created for a tenant's groups: (group key, contract id).
 pub async fn links(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<(String, i64)>, DbError> {
-    Ok(sqlx::query_as("SELECT group_key, contract_id FROM contract_links WHERE tenant_id = $1").bind(tenant_id).fetch_all(db).await?)
+    Ok(sqlx::query_as("SELECT group_key, contract_id FROM contract_links WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_all(db)
+        .await?)
 }
 
 pub async fn all_links(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, DbError> {
     Ok(sqlx::query_as("SELECT tenant_id, group_key, contract_id FROM contract_links").fetch_all(db).await?)
 }
 
-pub async fn link(db: impl PgExecutor<'_>, tenant_id: &str, group_key: &str, contract_id: i64, by: Option<Uuid>) -> Result<(), DbError> {
+pub async fn link(
+    db: impl PgExecutor<'_>,
+    tenant_id: &str,
+    group_key: &str,
+    contract_id: i64,
+    by: Option<Uuid>,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO contract_links (tenant_id, group_key, contract_id, created_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (tenant_id, group_key) DO UPDATE SET contract_id = EXCLUDED.contract_id, created_by = EXCLUDED.created_by, created_at = now()",
@@ -179,7 +225,8 @@ pub struct Creation {
     pub updated_at: DateTime<Utc>,
 }
 
-const CREATION: &str = "SELECT c.id, c.tenant_id, c.group_key, c.company_id, c.contract_name, c.state, c.contract_id, c.attempts, c.error,
+const CREATION: &str =
+    "SELECT c.id, c.tenant_id, c.group_key, c.company_id, c.contract_name, c.state, c.contract_id, c.attempts, c.error,
         u.display_name AS requested_by_name, c.requested_at, c.updated_at
     FROM contract_creations c LEFT JOIN users u ON u.id = c.requested_by";
 
@@ -219,12 +266,18 @@ pub async fn creation(db: impl PgExecutor<'_>, id: i64) -> Result<Creation, DbEr
 }
 
 /// The creation in progress (or interrupted) of a tenant's group.
-pub async fn open_creation(db: impl PgExecutor<'_>, tenant_id: &str, group_key: &str) -> Result<Option<Creation>, DbError> {
-    Ok(sqlx::query_as(&format!("{CREATION} WHERE c.tenant_id = $1 AND c.group_key = $2 AND c.state IN ('pending', 'contract_created')"))
-        .bind(tenant_id)
-        .bind(group_key)
-        .fetch_optional(db)
-        .await?)
+pub async fn open_creation(
+    db: impl PgExecutor<'_>,
+    tenant_id: &str,
+    group_key: &str,
+) -> Result<Option<Creation>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "{CREATION} WHERE c.tenant_id = $1 AND c.group_key = $2 AND c.state IN ('pending', 'contract_created')"
+    ))
+    .bind(tenant_id)
+    .bind(group_key)
+    .fetch_optional(db)
+    .await?)
 }
 
 /// A tenant's creations in progress (or interrupted), at most one per group.
@@ -264,7 +317,13 @@ pub async fn stale_creations(db: impl PgExecutor<'_>, stale_after_secs: i64) -> 
 }
 
 /// Moves an intent on: `contract_created` with the contract's id, `done`, or `failed` with why.
-pub async fn advance_creation(db: impl PgExecutor<'_>, id: i64, state: &str, contract_id: Option<i64>, error: Option<&str>) -> Result<(), DbError> {
+pub async fn advance_creation(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    state: &str,
+    contract_id: Option<i64>,
+    error: Option<&str>,
+) -> Result<(), DbError> {
     sqlx::query(
         "UPDATE contract_creations SET state = $2, contract_id = coalesce($3, contract_id), error = $4, updated_at = now() WHERE id = $1",
     )
@@ -347,16 +406,21 @@ const CHANGE: &str = "SELECT c.id, c.run_id, c.tenant_id, t.name AS tenant_name,
 
 /// A tenant's contract changes, newest first (dry-run plans excluded).
 pub async fn tenant_changes(db: impl PgExecutor<'_>, tenant_id: &str, limit: i64) -> Result<Vec<Change>, DbError> {
-    Ok(sqlx::query_as(&format!("{CHANGE} WHERE c.tenant_id = $1 AND c.outcome <> 'planned' ORDER BY c.changed_at DESC, c.id DESC LIMIT $2"))
-        .bind(tenant_id)
-        .bind(limit)
-        .fetch_all(db)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "{CHANGE} WHERE c.tenant_id = $1 AND c.outcome <> 'planned' ORDER BY c.changed_at DESC, c.id DESC LIMIT $2"
+    ))
+    .bind(tenant_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
 }
 
 /// A run's changes (for a dry run: what it would do), by tenant.
 pub async fn run_changes(db: impl PgExecutor<'_>, run_id: i64) -> Result<Vec<Change>, DbError> {
-    Ok(sqlx::query_as(&format!("{CHANGE} WHERE c.run_id = $1 ORDER BY lower(t.name), c.tenant_id, c.id")).bind(run_id).fetch_all(db).await?)
+    Ok(sqlx::query_as(&format!("{CHANGE} WHERE c.run_id = $1 ORDER BY lower(t.name), c.tenant_id, c.id"))
+        .bind(run_id)
+        .fetch_all(db)
+        .await?)
 }
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -381,7 +445,13 @@ const RUN: &str = "SELECT r.id, r.trigger, r.dry_run, r.scope_tenant_id, u.displ
         r.status, r.tenants_total, r.tenants_done, r.tenants_failed, r.changes, r.autotask_requests, r.error
     FROM contract_sync_runs r LEFT JOIN users u ON u.id = r.requested_by";
 
-pub async fn start_run(db: impl PgExecutor<'_>, trigger: &str, dry_run: bool, scope: Option<&str>, by: Option<Uuid>) -> Result<i64, DbError> {
+pub async fn start_run(
+    db: impl PgExecutor<'_>,
+    trigger: &str,
+    dry_run: bool,
+    scope: Option<&str>,
+    by: Option<Uuid>,
+) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO contract_sync_runs (trigger, dry_run, scope_tenant_id, requested_by, status) VALUES ($1, $2, $3, $4, 'running') RETURNING id",
     )
@@ -394,12 +464,23 @@ pub async fn start_run(db: impl PgExecutor<'_>, trigger: &str, dry_run: bool, sc
 }
 
 pub async fn set_run_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<(), DbError> {
-    sqlx::query("UPDATE contract_sync_runs SET tenants_total = $2 WHERE id = $1").bind(run).bind(total).execute(db).await?;
+    sqlx::query("UPDATE contract_sync_runs SET tenants_total = $2 WHERE id = $1")
+        .bind(run)
+        .bind(total)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Records one tenant's outcome and bumps the run's counters in one statement.
-pub async fn record_run_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, outcome: &str, error: Option<&str>, changes: i32) -> Result<(), DbError> {
+pub async fn record_run_tenant(
+    db: impl PgExecutor<'_>,
+    run: i64,
+    tenant_id: &str,
+    outcome: &str,
+    error: Option<&str>,
+    changes: i32,
+) -> Result<(), DbError> {
     sqlx::query(
         "WITH outcome AS (
              INSERT INTO contract_sync_tenants (run_id, tenant_id, outcome, error, changes) VALUES ($1, $2, $3, $4, $5)
@@ -419,7 +500,12 @@ pub async fn record_run_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &st
     Ok(())
 }
 
-pub async fn finish_run(db: impl PgExecutor<'_>, run: i64, error: Option<&str>, autotask_requests: i32) -> Result<(), DbError> {
+pub async fn finish_run(
+    db: impl PgExecutor<'_>,
+    run: i64,
+    error: Option<&str>,
+    autotask_requests: i32,
+) -> Result<(), DbError> {
     sqlx::query(&format!(
         "UPDATE contract_sync_runs SET finished_at = now(), error = $2, autotask_requests = $3, status = {} WHERE id = $1",
         crate::sync_runs::FINISHED_STATUS
@@ -441,7 +527,10 @@ pub async fn run(db: impl PgExecutor<'_>, id: i64) -> Result<SyncRun, DbError> {
 }
 
 /// Failed tenants of a run, with names and errors.
-pub async fn run_failures(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<(String, Option<String>, Option<String>)>, DbError> {
+pub async fn run_failures(
+    db: impl PgExecutor<'_>,
+    run: i64,
+) -> Result<Vec<(String, Option<String>, Option<String>)>, DbError> {
     Ok(sqlx::query_as(
         "SELECT o.tenant_id, t.name, o.error FROM contract_sync_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id
          WHERE o.run_id = $1 AND o.outcome = 'failed' ORDER BY t.name",

@@ -19,8 +19,8 @@ pub mod users;
 
 use std::time::Duration;
 
-pub use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
+pub use sqlx::PgPool;
 
 /// The migrations in `migrations/` at the workspace root, embedded at compile time.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -54,8 +54,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, DbError>
 fn connect_options(url: &str) -> Result<sqlx::postgres::PgConnectOptions, DbError> {
     use std::str::FromStr;
     let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
-    let asks_for_tls = url::Url::parse(url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == "sslmode")) || std::env::var_os("PGSSLMODE").is_some();
-    let local = matches!(options.get_host(), "localhost" | "127.0.0.1" | "::1" | "[::1]") || options.get_host().starts_with('/');
+    let asks_for_tls = url::Url::parse(url).is_ok_and(|u| u.query_pairs().any(|(k, _)| k == "sslmode"))
+        || std::env::var_os("PGSSLMODE").is_some();
+    let local = matches!(options.get_host(), "localhost" | "127.0.0.1" | "::1" | "[::1]")
+        || options.get_host().starts_with('/');
     Ok(if local && !asks_for_tls { options.ssl_mode(sqlx::postgres::PgSslMode::Disable) } else { options })
 }
 

@@ -31,7 +31,11 @@ pub struct Subscription {
 impl Subscription {
     /// The offer this subscription is mapped to a PSA service through.
     pub fn offer_key(&self) -> seatsync_domain::OfferKey {
-        seatsync_domain::OfferKey::from_subscription(&self.offer_id, self.term.as_deref(), self.billing_cycle.as_deref())
+        seatsync_domain::OfferKey::from_subscription(
+            &self.offer_id,
+            self.term.as_deref(),
+            self.billing_cycle.as_deref(),
+        )
     }
 }
 
@@ -51,7 +55,13 @@ pub struct SkuConsumption {
 impl SkuConsumption {
     /// The units, to which the one seat rule applies (`seatsync_domain::SkuUnits`).
     pub fn units(&self) -> seatsync_domain::SkuUnits {
-        seatsync_domain::SkuUnits { enabled: self.enabled, warning: self.warning, suspended: self.suspended, locked_out: self.locked_out, consumed: self.consumed }
+        seatsync_domain::SkuUnits {
+            enabled: self.enabled,
+            warning: self.warning,
+            suspended: self.suspended,
+            locked_out: self.locked_out,
+            consumed: self.consumed,
+        }
     }
 
     pub fn is_user_sku(&self) -> bool {
@@ -89,7 +99,11 @@ impl TenantRows<'_> {
 /// source last succeeded. Run it in a transaction: the caller commits, so it can record the
 /// tenants' outcomes in the same transaction. Each subscription belongs to the tenant whose rows
 /// list it (its own `tenant_id` field is not read).
-pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn store_tenant_syncs(
+    conn: &mut sqlx::PgConnection,
+    tenants: &[TenantRows<'_>],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     if tenants.is_empty() {
         return Ok(());
     }
@@ -123,7 +137,11 @@ pub async fn store_tenant_syncs(conn: &mut sqlx::PgConnection, tenants: &[Tenant
 }
 
 /// The subscriptions of the tenants whose Partner Center answered.
-async fn store_subscriptions(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
+async fn store_subscriptions(
+    conn: &mut sqlx::PgConnection,
+    all: &[TenantRows<'_>],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     let tenants: Vec<(&str, &[Subscription], bool)> =
         all.iter().filter_map(|t| t.subscriptions.ok().map(|subs| (t.tenant_id, subs, t.skus.is_ok()))).collect();
     if tenants.is_empty() {
@@ -201,7 +219,8 @@ async fn store_subscriptions(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_
 
 /// The seat counts of the tenants whose Graph answered, with one history point each.
 async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
-    let tenants: Vec<(&str, &[SkuConsumption])> = all.iter().filter_map(|t| t.skus.ok().map(|skus| (t.tenant_id, skus))).collect();
+    let tenants: Vec<(&str, &[SkuConsumption])> =
+        all.iter().filter_map(|t| t.skus.ok().map(|skus| (t.tenant_id, skus))).collect();
     if tenants.is_empty() {
         return Ok(());
     }
@@ -305,7 +324,12 @@ pub struct TenantSku {
 
 impl TenantSku {
     pub fn units(&self) -> seatsync_domain::SkuUnits {
-        seatsync_domain::SkuUnits { enabled: self.enabled, warning: self.warning, consumed: self.consumed, ..Default::default() }
+        seatsync_domain::SkuUnits {
+            enabled: self.enabled,
+            warning: self.warning,
+            consumed: self.consumed,
+            ..Default::default()
+        }
     }
 }
 

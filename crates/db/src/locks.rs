@@ -28,7 +28,8 @@ impl AdvisoryLock {
     /// Takes the lock `key` if nobody holds it; `None` when somebody does.
     pub async fn try_acquire(pool: &PgPool, key: i64) -> Result<Option<Self>, DbError> {
         let mut conn = pool.acquire().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut *conn).await?;
+        let locked: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(key).fetch_one(&mut *conn).await?;
         Ok(locked.then(|| Self { conn: Some(conn), key: Key::Single(key) }))
     }
 
@@ -47,7 +48,13 @@ impl AdvisoryLock {
         let Some(mut conn) = self.conn.take() else { return };
         let released = match &self.key {
             Key::Single(key) => sqlx::query("SELECT pg_advisory_unlock($1)").bind(key).execute(&mut *conn).await,
-            Key::Named(class, name) => sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))").bind(class).bind(name).execute(&mut *conn).await,
+            Key::Named(class, name) => {
+                sqlx::query("SELECT pg_advisory_unlock($1, hashtext($2))")
+                    .bind(class)
+                    .bind(name)
+                    .execute(&mut *conn)
+                    .await
+            }
         };
         if let Err(e) = released {
             tracing::warn!(error = %e, key = ?self.key, "releasing an advisory lock failed; closing its connection, which releases it");

@@ -14,7 +14,9 @@ use crate::DbError;
 pub enum Target {
     Unmapped,
     /// Tied to the Autotask company or service with this id.
-    Mapped { id: i64 },
+    Mapped {
+        id: i64,
+    },
     Ignored,
 }
 
@@ -74,7 +76,12 @@ struct CurrentRow {
 
 impl From<CurrentRow> for Current {
     fn from(r: CurrentRow) -> Self {
-        Current { target: Target::from_parts(&r.state, r.target_id), version: r.version, changed_by_name: r.changed_by_name, changed_at: r.changed_at }
+        Current {
+            target: Target::from_parts(&r.state, r.target_id),
+            version: r.version,
+            changed_by_name: r.changed_by_name,
+            changed_at: r.changed_at,
+        }
     }
 }
 
@@ -96,7 +103,12 @@ pub async fn current(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<C
     .bind(key)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(Current::from).unwrap_or(Current { target: Target::Unmapped, version: 0, changed_by_name: None, changed_at: None }))
+    Ok(row.map(Current::from).unwrap_or(Current {
+        target: Target::Unmapped,
+        version: 0,
+        changed_by_name: None,
+        changed_at: None,
+    }))
 }
 
 /// Saves `target` if the mapping is still at `expected_version`, and records the change in the
@@ -188,11 +200,17 @@ const TENANT_ROW: &str = "SELECT t.tenant_id, t.name, t.primary_domain, coalesce
     LEFT JOIN users u ON u.id = m.changed_by";
 
 pub async fn tenant_rows(db: impl PgExecutor<'_>) -> Result<Vec<TenantRow>, DbError> {
-    Ok(sqlx::query_as(&format!("{TENANT_ROW} WHERE t.removed_at IS NULL ORDER BY lower(t.name), t.tenant_id")).fetch_all(db).await?)
+    Ok(sqlx::query_as(&format!("{TENANT_ROW} WHERE t.removed_at IS NULL ORDER BY lower(t.name), t.tenant_id"))
+        .fetch_all(db)
+        .await?)
 }
 
 pub async fn tenant_row(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<TenantRow, DbError> {
-    sqlx::query_as(&format!("{TENANT_ROW} WHERE t.tenant_id = $1")).bind(tenant_id).fetch_optional(db).await?.ok_or(DbError::NotFound)
+    sqlx::query_as(&format!("{TENANT_ROW} WHERE t.tenant_id = $1"))
+        .bind(tenant_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// The Microsoft offers seen in current subscriptions, with their mapping.
@@ -238,12 +256,17 @@ pub async fn offer_rows(db: impl PgExecutor<'_>) -> Result<Vec<OfferRow>, DbErro
 }
 
 pub async fn offer_row(db: impl PgExecutor<'_>, offer_key: &str) -> Result<OfferRow, DbError> {
-    sqlx::query_as(&format!("{OFFER_ROW} WHERE o.offer_key = $1")).bind(offer_key).fetch_optional(db).await?.ok_or(DbError::NotFound)
+    sqlx::query_as(&format!("{OFFER_ROW} WHERE o.offer_key = $1"))
+        .bind(offer_key)
+        .fetch_optional(db)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// Every offer mapping (including offers no longer in use), as the contract pages need them.
 pub async fn offer_targets(db: impl PgExecutor<'_>) -> Result<Vec<(String, Target)>, DbError> {
-    let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as("SELECT offer_key, state, service_id FROM offer_mappings").fetch_all(db).await?;
+    let rows: Vec<(String, String, Option<i64>)> =
+        sqlx::query_as("SELECT offer_key, state, service_id FROM offer_mappings").fetch_all(db).await?;
     Ok(rows.into_iter().map(|(k, s, id)| (k, Target::from_parts(&s, id))).collect())
 }
 
@@ -289,12 +312,20 @@ pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: i64, 
     .bind(by)
     .fetch_one(db)
     .await?;
-    if known { Ok(()) } else { Err(DbError::NotFound) }
+    if known {
+        Ok(())
+    } else {
+        Err(DbError::NotFound)
+    }
 }
 
 /// Sets the offer key of subscriptions that have none yet (rows stored before the key existed).
-pub async fn subscriptions_without_offer_key(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, Option<String>, Option<String>)>, DbError> {
-    Ok(sqlx::query_as("SELECT id, offer_id, term, billing_cycle FROM subscriptions WHERE offer_key IS NULL").fetch_all(db).await?)
+pub async fn subscriptions_without_offer_key(
+    db: impl PgExecutor<'_>,
+) -> Result<Vec<(String, String, Option<String>, Option<String>)>, DbError> {
+    Ok(sqlx::query_as("SELECT id, offer_id, term, billing_cycle FROM subscriptions WHERE offer_key IS NULL")
+        .fetch_all(db)
+        .await?)
 }
 
 pub async fn set_offer_keys(db: impl PgExecutor<'_>, ids: &[String], keys: &[String]) -> Result<(), DbError> {

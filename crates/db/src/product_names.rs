@@ -34,7 +34,12 @@ pub struct SkuOverride {
 
 /// Replaces the uploaded names with a new file's, in one transaction: a failed upload leaves the
 /// previous names in place.
-pub async fn replace_uploaded(db: &sqlx::PgPool, file_name: &str, rows: &[ProductNameRow], by: Uuid) -> Result<i64, DbError> {
+pub async fn replace_uploaded(
+    db: &sqlx::PgPool,
+    file_name: &str,
+    rows: &[ProductNameRow],
+    by: Uuid,
+) -> Result<i64, DbError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.sku_id.as_str()).collect();
     let parts: Vec<&str> = rows.iter().map(|r| r.sku_part_number.as_str()).collect();
     let names: Vec<&str> = rows.iter().map(|r| r.display_name.as_str()).collect();
@@ -49,12 +54,14 @@ pub async fn replace_uploaded(db: &sqlx::PgPool, file_name: &str, rows: &[Produc
     .bind(&names)
     .execute(&mut *tx)
     .await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO product_name_uploads (file_name, products, uploaded_by) VALUES ($1, $2, $3) RETURNING id")
-        .bind(file_name)
-        .bind(rows.len() as i32)
-        .bind(by)
-        .fetch_one(&mut *tx)
-        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO product_name_uploads (file_name, products, uploaded_by) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(file_name)
+    .bind(rows.len() as i32)
+    .bind(by)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -83,7 +90,13 @@ pub async fn overrides(db: impl PgExecutor<'_>) -> Result<Vec<SkuOverride>, DbEr
 }
 
 /// Sets a SKU's local name and monthly cost; both empty removes the override.
-pub async fn set_override(db: impl PgExecutor<'_>, sku_id: &str, display_name: Option<&str>, monthly_cost: Option<f64>, by: Uuid) -> Result<(), DbError> {
+pub async fn set_override(
+    db: impl PgExecutor<'_>,
+    sku_id: &str,
+    display_name: Option<&str>,
+    monthly_cost: Option<f64>,
+    by: Uuid,
+) -> Result<(), DbError> {
     if display_name.is_none() && monthly_cost.is_none() {
         sqlx::query("DELETE FROM sku_overrides WHERE sku_id = $1").bind(sku_id).execute(db).await?;
         return Ok(());

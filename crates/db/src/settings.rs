@@ -8,7 +8,8 @@ use crate::DbError;
 
 /// The stored value of `key`, or `None` when it was never set (or no longer reads as `T`).
 pub async fn get<T: DeserializeOwned>(db: impl PgExecutor<'_>, key: &str) -> Result<Option<T>, DbError> {
-    let value: Option<serde_json::Value> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1").bind(key).fetch_optional(db).await?;
+    let value: Option<serde_json::Value> =
+        sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1").bind(key).fetch_optional(db).await?;
     Ok(value.and_then(|v| match serde_json::from_value(v) {
         Ok(t) => Some(t),
         Err(e) => {

@@ -29,9 +29,15 @@ pub struct TenantOutcome {
     pub subscriptions: Option<i32>,
 }
 
-const COLUMNS: &str = "id, trigger, scope_tenant_id, started_at, finished_at, status, tenants_total, tenants_done, tenants_failed, error";
+const COLUMNS: &str =
+    "id, trigger, scope_tenant_id, started_at, finished_at, status, tenants_total, tenants_done, tenants_failed, error";
 
-pub async fn start(db: impl PgExecutor<'_>, trigger: &str, scope: Option<&str>, requested_by: Option<Uuid>) -> Result<i64, DbError> {
+pub async fn start(
+    db: impl PgExecutor<'_>,
+    trigger: &str,
+    scope: Option<&str>,
+    requested_by: Option<Uuid>,
+) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar("INSERT INTO sync_runs (trigger, scope_tenant_id, requested_by, status) VALUES ($1, $2, $3, 'running') RETURNING id")
         .bind(trigger)
         .bind(scope)
@@ -46,7 +52,14 @@ pub async fn set_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<
 }
 
 /// Records one tenant's outcome and bumps the run's counters in one statement.
-pub async fn record_tenant(db: impl PgExecutor<'_>, run: i64, tenant_id: &str, outcome: &str, error: Option<&str>, subscriptions: Option<i32>) -> Result<(), DbError> {
+pub async fn record_tenant(
+    db: impl PgExecutor<'_>,
+    run: i64,
+    tenant_id: &str,
+    outcome: &str,
+    error: Option<&str>,
+    subscriptions: Option<i32>,
+) -> Result<(), DbError> {
     sqlx::query(
         "WITH outcome AS (
              INSERT INTO sync_run_tenants (run_id, tenant_id, outcome, error, subscriptions) VALUES ($1, $2, $3, $4, $5)
@@ -112,7 +125,9 @@ pub(crate) const FINISHED_STATUS: &str = "CASE WHEN $2::text IS NOT NULL THEN 'f
      ELSE 'partial' END";
 
 pub async fn finish(db: impl PgExecutor<'_>, run: i64, error: Option<&str>) -> Result<(), DbError> {
-    sqlx::query(&format!("UPDATE sync_runs SET finished_at = now(), error = $2, status = {FINISHED_STATUS} WHERE id = $1"))
+    sqlx::query(&format!(
+        "UPDATE sync_runs SET finished_at = now(), error = $2, status = {FINISHED_STATUS} WHERE id = $1"
+    ))
     .bind(run)
     .bind(error)
     .execute(db)
@@ -125,7 +140,11 @@ pub async fn latest(db: impl PgExecutor<'_>) -> Result<Option<SyncRun>, DbError>
 }
 
 pub async fn find(db: impl PgExecutor<'_>, run: i64) -> Result<SyncRun, DbError> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sync_runs WHERE id = $1")).bind(run).fetch_optional(db).await?.ok_or(DbError::NotFound)
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sync_runs WHERE id = $1"))
+        .bind(run)
+        .fetch_optional(db)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// The failed (and skipped) tenants of a run, with names.

@@ -39,7 +39,10 @@ const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_att
 
 /// Records the tenants Partner Center lists now; tenants it no longer lists are marked removed
 /// (their data is kept).
-pub async fn upsert_listed(db: &mut sqlx::PgConnection, listed: &[(String, String, Option<String>)]) -> Result<(), DbError> {
+pub async fn upsert_listed(
+    db: &mut sqlx::PgConnection,
+    listed: &[(String, String, Option<String>)],
+) -> Result<(), DbError> {
     let ids: Vec<&str> = listed.iter().map(|(id, _, _)| id.as_str()).collect();
     let names: Vec<&str> = listed.iter().map(|(_, n, _)| n.as_str()).collect();
     let domains: Vec<Option<&str>> = listed.iter().map(|(_, _, d)| d.as_deref()).collect();
@@ -80,7 +83,11 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<TenantSummary>, DbError
 
 /// Sets how many spare seats per product the tenant is expected to keep.
 pub async fn set_spare_seats(db: impl PgExecutor<'_>, tenant_id: &str, spare: i32) -> Result<(), DbError> {
-    let done = sqlx::query("UPDATE tenants SET spare_seats = $2 WHERE tenant_id = $1").bind(tenant_id).bind(spare).execute(db).await?;
+    let done = sqlx::query("UPDATE tenants SET spare_seats = $2 WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .bind(spare)
+        .execute(db)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(DbError::NotFound);
     }

@@ -45,7 +45,10 @@ impl User {
     /// the session began after the last "sign out everywhere" (a session begun in the same
     /// millisecond, which only a sign-in racing the revocation can be, is kept).
     pub fn session_is_valid(&self, signed_in_at: DateTime<Utc>) -> bool {
-        !self.is_blocked() && self.sessions_revoked_at.is_none_or(|revoked| signed_in_at >= revoked.with_nanosecond(revoked.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(revoked))
+        !self.is_blocked()
+            && self.sessions_revoked_at.is_none_or(|revoked| {
+                signed_in_at >= revoked.with_nanosecond(revoked.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(revoked)
+            })
     }
 }
 
@@ -132,10 +135,11 @@ async fn record(conn: &mut PgConnection, e: Event<'_>) -> Result<(), DbError> {
 /// differs from the last one is written to the history.
 pub async fn record_sign_in(db: &sqlx::PgPool, s: SignIn<'_>) -> Result<User, DbError> {
     let mut tx = db.begin().await?;
-    let existing: Option<UserRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE subject = $1 FOR UPDATE"))
-        .bind(s.subject)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing: Option<UserRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE subject = $1 FOR UPDATE"))
+            .bind(s.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
     let user: User = match existing {
         Some(before) => {
             let before: User = before.into();
@@ -150,16 +154,24 @@ pub async fn record_sign_in(db: &sqlx::PgPool, s: SignIn<'_>) -> Result<User, Db
             .fetch_one(&mut *tx)
             .await?;
             if before.claimed_role != s.claimed_role {
-                let e = Event { user_id: Some(before.id), email: s.email, change: AccessChange::ClaimedRole, before: before.claimed_role, after: s.claimed_role, by: None };
+                let e = Event {
+                    user_id: Some(before.id),
+                    email: s.email,
+                    change: AccessChange::ClaimedRole,
+                    before: before.claimed_role,
+                    after: s.claimed_role,
+                    by: None,
+                };
                 record(&mut tx, e).await?;
             }
             row.into()
         }
         None => {
-            let grant: Option<(String, Uuid)> = sqlx::query_as("DELETE FROM role_grants WHERE email = lower($1) RETURNING role, granted_by")
-                .bind(s.email)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let grant: Option<(String, Uuid)> =
+                sqlx::query_as("DELETE FROM role_grants WHERE email = lower($1) RETURNING role, granted_by")
+                    .bind(s.email)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let grant = grant.and_then(|(role, by)| role.parse::<Role>().ok().map(|r| (r, by)));
             let (role_override, source, changed_by) = match (s.is_bootstrap_admin, grant) {
                 (true, _) => (Some(Role::Admin), Some(OverrideSource::Bootstrap), None),
@@ -183,13 +195,26 @@ pub async fn record_sign_in(db: &sqlx::PgPool, s: SignIn<'_>) -> Result<User, Db
             .await?;
             let user: User = row.into();
             // Events made for the address before the account existed now belong to it.
-            sqlx::query("UPDATE user_access_events SET user_id = $1 WHERE user_id IS NULL AND lower(email) = lower($2)")
-                .bind(user.id)
-                .bind(s.email)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE user_access_events SET user_id = $1 WHERE user_id IS NULL AND lower(email) = lower($2)",
+            )
+            .bind(user.id)
+            .bind(s.email)
+            .execute(&mut *tx)
+            .await?;
             if s.claimed_role.is_some() {
-                record(&mut tx, Event { user_id: Some(user.id), email: s.email, change: AccessChange::ClaimedRole, before: None, after: s.claimed_role, by: None }).await?;
+                record(
+                    &mut tx,
+                    Event {
+                        user_id: Some(user.id),
+                        email: s.email,
+                        change: AccessChange::ClaimedRole,
+                        before: None,
+                        after: s.claimed_role,
+                        by: None,
+                    },
+                )
+                .await?;
             }
             let applied = match source {
                 Some(OverrideSource::Bootstrap) => Some((AccessChange::BootstrapAdmin, None)),
@@ -197,7 +222,11 @@ pub async fn record_sign_in(db: &sqlx::PgPool, s: SignIn<'_>) -> Result<User, Db
                 _ => None,
             };
             if let Some((change, by)) = applied {
-                record(&mut tx, Event { user_id: Some(user.id), email: s.email, change, before: None, after: role_override, by }).await?;
+                record(
+                    &mut tx,
+                    Event { user_id: Some(user.id), email: s.email, change, before: None, after: role_override, by },
+                )
+                .await?;
             }
             user
         }
@@ -207,24 +236,36 @@ pub async fn record_sign_in(db: &sqlx::PgPool, s: SignIn<'_>) -> Result<User, Db
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> Result<User, DbError> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await?;
+    let row: Option<UserRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await?;
     row.map(Into::into).ok_or(DbError::NotFound)
 }
 
 /// Everyone who has signed in, by name.
 pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<User>, DbError> {
-    let rows: Vec<UserRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY lower(display_name), lower(email)")).fetch_all(db).await?;
+    let rows: Vec<UserRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY lower(display_name), lower(email)"))
+            .fetch_all(db)
+            .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Locks the user's row for a change made by an Admin; `NotFound` when there is none.
 async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<User, DbError> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 FOR UPDATE")).bind(id).fetch_optional(conn).await?;
+    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1 FOR UPDATE"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     row.map(Into::into).ok_or(DbError::NotFound)
 }
 
 /// Sets or clears (`None`) an Admin's override of a user's role.
-pub async fn set_role_override(db: &sqlx::PgPool, id: Uuid, role: Option<Role>, changed_by: Uuid) -> Result<User, DbError> {
+pub async fn set_role_override(
+    db: &sqlx::PgPool,
+    id: Uuid,
+    role: Option<Role>,
+    changed_by: Uuid,
+) -> Result<User, DbError> {
     let mut tx = db.begin().await?;
     let before = lock(&mut tx, id).await?;
     let row: UserRow = sqlx::query_as(&format!(
@@ -239,7 +280,18 @@ pub async fn set_role_override(db: &sqlx::PgPool, id: Uuid, role: Option<Role>, 
     .await?;
     let after: User = row.into();
     let change = if role.is_some() { AccessChange::OverrideSet } else { AccessChange::OverrideCleared };
-    record(&mut tx, Event { user_id: Some(id), email: &after.email, change, before: before.role(), after: after.role(), by: Some(changed_by) }).await?;
+    record(
+        &mut tx,
+        Event {
+            user_id: Some(id),
+            email: &after.email,
+            change,
+            before: before.role(),
+            after: after.role(),
+            by: Some(changed_by),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -262,7 +314,18 @@ pub async fn set_blocked(db: &sqlx::PgPool, id: Uuid, blocked: bool, by: Uuid) -
     .fetch_one(&mut *tx)
     .await?;
     let change = if blocked { AccessChange::Blocked } else { AccessChange::Unblocked };
-    record(&mut tx, Event { user_id: Some(id), email: &before.email, change, before: before.role(), after: before.role(), by: Some(by) }).await?;
+    record(
+        &mut tx,
+        Event {
+            user_id: Some(id),
+            email: &before.email,
+            change,
+            before: before.role(),
+            after: before.role(),
+            by: Some(by),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(row.into())
 }
@@ -271,11 +334,23 @@ pub async fn set_blocked(db: &sqlx::PgPool, id: Uuid, blocked: bool, by: Uuid) -
 pub async fn revoke_sessions(db: &sqlx::PgPool, id: Uuid, by: Uuid) -> Result<User, DbError> {
     let mut tx = db.begin().await?;
     let before = lock(&mut tx, id).await?;
-    let row: UserRow = sqlx::query_as(&format!("UPDATE users SET sessions_revoked_at = now() WHERE id = $1 RETURNING {COLUMNS}"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    record(&mut tx, Event { user_id: Some(id), email: &before.email, change: AccessChange::SignedOutEverywhere, before: None, after: None, by: Some(by) }).await?;
+    let row: UserRow =
+        sqlx::query_as(&format!("UPDATE users SET sessions_revoked_at = now() WHERE id = $1 RETURNING {COLUMNS}"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    record(
+        &mut tx,
+        Event {
+            user_id: Some(id),
+            email: &before.email,
+            change: AccessChange::SignedOutEverywhere,
+            before: None,
+            after: None,
+            by: Some(by),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(row.into())
 }
@@ -302,15 +377,19 @@ pub enum GrantOutcome {
 /// belongs to a user.
 pub async fn grant_role(db: &sqlx::PgPool, email: &str, role: Role, by: Uuid) -> Result<GrantOutcome, DbError> {
     let email = email.trim().to_lowercase();
-    let existing: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = $1 ORDER BY last_sign_in_at DESC LIMIT 1")
-        .bind(&email)
-        .fetch_optional(db)
-        .await?;
+    let existing: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = $1 ORDER BY last_sign_in_at DESC LIMIT 1")
+            .bind(&email)
+            .fetch_optional(db)
+            .await?;
     if let Some(id) = existing {
         return Ok(GrantOutcome::Applied(set_role_override(db, id, Some(role), by).await?));
     }
     let mut tx = db.begin().await?;
-    let before: Option<String> = sqlx::query_scalar("SELECT role FROM role_grants WHERE email = $1 FOR UPDATE").bind(&email).fetch_optional(&mut *tx).await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT role FROM role_grants WHERE email = $1 FOR UPDATE")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO role_grants (email, role, granted_by) VALUES ($1, $2, $3)
          ON CONFLICT (email) DO UPDATE SET role = EXCLUDED.role, granted_by = EXCLUDED.granted_by, granted_at = now()",
@@ -320,7 +399,18 @@ pub async fn grant_role(db: &sqlx::PgPool, email: &str, role: Role, by: Uuid) ->
     .bind(by)
     .execute(&mut *tx)
     .await?;
-    record(&mut tx, Event { user_id: None, email: &email, change: AccessChange::PreAssigned, before: parse_role(before), after: Some(role), by: Some(by) }).await?;
+    record(
+        &mut tx,
+        Event {
+            user_id: None,
+            email: &email,
+            change: AccessChange::PreAssigned,
+            before: parse_role(before),
+            after: Some(role),
+            by: Some(by),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let grant = grants(db).await?.into_iter().find(|g| g.email == email).ok_or(DbError::NotFound)?;
     Ok(GrantOutcome::Waiting(grant))
@@ -330,9 +420,23 @@ pub async fn grant_role(db: &sqlx::PgPool, email: &str, role: Role, by: Uuid) ->
 pub async fn withdraw_grant(db: &sqlx::PgPool, email: &str, by: Uuid) -> Result<(), DbError> {
     let email = email.trim().to_lowercase();
     let mut tx = db.begin().await?;
-    let role: Option<String> = sqlx::query_scalar("DELETE FROM role_grants WHERE email = $1 RETURNING role").bind(&email).fetch_optional(&mut *tx).await?;
+    let role: Option<String> = sqlx::query_scalar("DELETE FROM role_grants WHERE email = $1 RETURNING role")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
     let Some(role) = role else { return Err(DbError::NotFound) };
-    record(&mut tx, Event { user_id: None, email: &email, change: AccessChange::PreAssignmentWithdrawn, before: parse_role(Some(role)), after: None, by: Some(by) }).await?;
+    record(
+        &mut tx,
+        Event {
+            user_id: None,
+            email: &email,
+            change: AccessChange::PreAssignmentWithdrawn,
+            before: parse_role(Some(role)),
+            after: None,
+            by: Some(by),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -355,7 +459,14 @@ pub async fn grants(db: impl PgExecutor<'_>) -> Result<Vec<RoleGrant>, DbError> 
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Some(RoleGrant { role: r.role.parse().ok()?, email: r.email, granted_by_name: r.granted_by_name, granted_at: r.granted_at }))
+        .filter_map(|r| {
+            Some(RoleGrant {
+                role: r.role.parse().ok()?,
+                email: r.email,
+                granted_by_name: r.granted_by_name,
+                granted_at: r.granted_at,
+            })
+        })
         .collect())
 }
 
@@ -391,7 +502,13 @@ pub async fn access_history(db: impl PgExecutor<'_>, id: Uuid) -> Result<Vec<Acc
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            Some(AccessEvent { change: AccessChange::parse(&r.change)?, role_before: parse_role(r.role_before), role_after: parse_role(r.role_after), by_name: r.by_name, at: r.at })
+            Some(AccessEvent {
+                change: AccessChange::parse(&r.change)?,
+                role_before: parse_role(r.role_before),
+                role_after: parse_role(r.role_after),
+                by_name: r.by_name,
+                at: r.at,
+            })
         })
         .collect())
 }

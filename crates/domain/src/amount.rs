@@ -11,7 +11,11 @@ pub enum AmountError {
     NotAnAmount(String),
     Negative(String),
     /// One separator followed by exactly three digits: a thousands separator or a decimal one.
-    Ambiguous { text: String, as_thousands: f64, as_decimal: f64 },
+    Ambiguous {
+        text: String,
+        as_thousands: f64,
+        as_decimal: f64,
+    },
 }
 
 impl fmt::Display for AmountError {
@@ -34,7 +38,8 @@ fn plain(v: f64) -> String {
 }
 
 /// Currency signs and codes people put before or after an amount.
-const CURRENCIES: &[&str] = &["$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "aud", "cad", "nzd", "chf", "sek", "nok", "dkk", "zar", "kr"];
+const CURRENCIES: &[&str] =
+    &["$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "aud", "cad", "nzd", "chf", "sek", "nok", "dkk", "zar", "kr"];
 
 /// Separators people put between thousands besides `.` and `,`.
 fn is_group_space(c: char) -> bool {
@@ -62,7 +67,9 @@ pub fn parse_amount(text: &str) -> Result<Option<f64>, AmountError> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, t),
     };
-    if !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_group_space(c)) || !t.starts_with(|c: char| c.is_ascii_digit()) {
+    if !t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_group_space(c))
+        || !t.starts_with(|c: char| c.is_ascii_digit())
+    {
         return Err(not());
     }
     // Spaces and apostrophes only ever group thousands.
@@ -89,7 +96,13 @@ fn read_separators(digits: &str, grouped: bool, original: &str) -> Result<f64, A
     let (decimal, group) = match (last_dot, last_comma) {
         (None, None) => return number(digits, ""),
         // Both: the last one is the decimal separator, the other groups thousands.
-        (Some(d), Some(c)) => if d > c { (Some('.'), ',') } else { (Some(','), '.') },
+        (Some(d), Some(c)) => {
+            if d > c {
+                (Some('.'), ',')
+            } else {
+                (Some(','), '.')
+            }
+        }
         (Some(_), None) | (None, Some(_)) => {
             let sep = if last_dot.is_some() { '.' } else { ',' };
             let other = if sep == '.' { ',' } else { '.' };
@@ -115,7 +128,8 @@ fn read_separators(digits: &str, grouped: bool, original: &str) -> Result<f64, A
         return Err(not());
     }
     let groups: Vec<&str> = int.split(group).collect();
-    let well_grouped = groups.len() == 1 || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+    let well_grouped = groups.len() == 1
+        || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
     if !well_grouped || int.contains(decimal.unwrap_or('\0')) {
         return Err(not());
     }
@@ -164,7 +178,8 @@ mod tests {
 
     #[test]
     fn what_is_not_an_amount() {
-        for bad in ["abc", "12,5,0", "1,2.5", "12.50.1", "1.2345,6", "€", "12,", ".5", "1e5", "12 abc", "--3", "12,50,"] {
+        for bad in ["abc", "12,5,0", "1,2.5", "12.50.1", "1.2345,6", "€", "12,", ".5", "1e5", "12 abc", "--3", "12,50,"]
+        {
             assert!(matches!(parse_amount(bad), Err(AmountError::NotAnAmount(_))), "{bad}: {:?}", parse_amount(bad));
         }
         assert!(matches!(parse_amount("-4,50"), Err(AmountError::Negative(_))));

@@ -57,12 +57,7 @@ pub struct ContractServiceState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     /// Set a contract service's units.
-    AdjustUnits {
-        contract_service_id: i64,
-        service_id: i64,
-        from: i64,
-        to: i64,
-    },
+    AdjustUnits { contract_service_id: i64, service_id: i64, from: i64, to: i64 },
     /// Add a service the contract lacks.
     AddService {
         service_id: i64,
@@ -73,11 +68,7 @@ pub enum Change {
         subscription_ids: Vec<String>,
     },
     /// The contract bills a service no active subscription uses: a person should end it.
-    FlagEnded {
-        contract_service_id: i64,
-        service_id: i64,
-        units: i64,
-    },
+    FlagEnded { contract_service_id: i64, service_id: i64, units: i64 },
 }
 
 impl Change {
@@ -142,10 +133,7 @@ struct Wanted<'a> {
 /// row with the lowest id (a reduction larger than that row moves on to the next). A new
 /// service takes its price and cost from the first subscription (in the order given) that has
 /// one. Changes come ordered by service id, then contract service id.
-pub fn plan_contract(
-    subs: &[PlannedSubscription],
-    contract: &[ContractServiceState],
-) -> Vec<Change> {
+pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceState]) -> Vec<Change> {
     let mut wanted: BTreeMap<i64, Wanted> = BTreeMap::new();
     for sub in subs {
         let ServiceMapping::Mapped { service_id } = sub.service else {
@@ -176,11 +164,7 @@ pub fn plan_contract(
         match (wanted.get(&service_id), held.get(&service_id)) {
             (Some(want), Some(rows)) => adjust(service_id, want.quantity, rows, &mut changes),
             (Some(want), None) if want.quantity != 0 => {
-                let mut subscription_ids: Vec<String> = want
-                    .subscription_ids
-                    .iter()
-                    .map(|id| id.to_string())
-                    .collect();
+                let mut subscription_ids: Vec<String> = want.subscription_ids.iter().map(|id| id.to_string()).collect();
                 subscription_ids.sort();
                 changes.push(Change::AddService {
                     service_id,
@@ -206,15 +190,8 @@ pub fn plan_contract(
 }
 
 /// Moves the total units of `rows` (sorted by id, not empty) to `quantity`.
-fn adjust(
-    service_id: i64,
-    quantity: i64,
-    rows: &[&ContractServiceState],
-    changes: &mut Vec<Change>,
-) {
-    let total = rows
-        .iter()
-        .fold(0i64, |sum, row| sum.saturating_add(row.units));
+fn adjust(service_id: i64, quantity: i64, rows: &[&ContractServiceState], changes: &mut Vec<Change>) {
+    let total = rows.iter().fold(0i64, |sum, row| sum.saturating_add(row.units));
     let mut remaining = quantity.saturating_sub(total);
     let mut new_units: Vec<i64> = rows.iter().map(|row| row.units).collect();
     if remaining < 0 {
@@ -247,26 +224,15 @@ fn adjust(
 /// Where one subscription stands between Partner Center and the PSA.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RowState {
-    OnContract {
-        contract_id: i64,
-        autotask_units: i64,
-        partner_center_quantity: i64,
-    },
-    MissingFromContract {
-        contract_id: i64,
-    },
+    OnContract { contract_id: i64, autotask_units: i64, partner_center_quantity: i64 },
+    MissingFromContract { contract_id: i64 },
     NoContract,
-    ContractExpired {
-        contract_id: i64,
-        ended: NaiveDate,
-    },
+    ContractExpired { contract_id: i64, ended: NaiveDate },
     ServiceNotMapped,
     ServiceIgnored,
     TenantNotMapped,
     TenantIgnored,
-    NotGrouped {
-        reason: String,
-    },
+    NotGrouped { reason: String },
 }
 
 impl RowState {
@@ -286,31 +252,23 @@ impl RowState {
     /// The state in words, naming the action that resolves it.
     pub fn reason(&self) -> String {
         match self {
-            RowState::OnContract {
-                autotask_units,
-                partner_center_quantity,
-                ..
-            } if autotask_units != partner_center_quantity => {
+            RowState::OnContract { autotask_units, partner_center_quantity, .. }
+                if autotask_units != partner_center_quantity =>
+            {
                 format!(
                     "On contract with {autotask_units} {}, but Partner Center has {partner_center_quantity}: Update contract corrects it",
                     units_word(*autotask_units)
                 )
             }
             RowState::OnContract { .. } => "On contract".to_string(),
-            RowState::MissingFromContract { .. } => {
-                "Missing from the contract: Update contract adds it".to_string()
-            }
+            RowState::MissingFromContract { .. } => "Missing from the contract: Update contract adds it".to_string(),
             RowState::NoContract => "Not on a contract yet: Create contract".to_string(),
             RowState::ContractExpired { ended, .. } => {
                 format!("Contract ended {ended}: create a new one")
             }
-            RowState::ServiceNotMapped => {
-                "The offer is not mapped to an Autotask service".to_string()
-            }
+            RowState::ServiceNotMapped => "The offer is not mapped to an Autotask service".to_string(),
             RowState::ServiceIgnored => "The offer is ignored: never pushed".to_string(),
-            RowState::TenantNotMapped => {
-                "The tenant is not mapped to an Autotask company".to_string()
-            }
+            RowState::TenantNotMapped => "The tenant is not mapped to an Autotask company".to_string(),
             RowState::TenantIgnored => "The tenant is ignored".to_string(),
             RowState::NotGrouped { reason } => reason.clone(),
         }
@@ -319,9 +277,7 @@ impl RowState {
 
 impl From<&Excluded> for RowState {
     fn from(excluded: &Excluded) -> Self {
-        RowState::NotGrouped {
-            reason: excluded.reason(),
-        }
+        RowState::NotGrouped { reason: excluded.reason() }
     }
 }
 
@@ -351,10 +307,7 @@ pub fn row_state(
     }
     match *contract {
         ContractMatch::None => RowState::NoContract,
-        ContractMatch::Expired { id, ended } => RowState::ContractExpired {
-            contract_id: id,
-            ended,
-        },
+        ContractMatch::Expired { id, ended } => RowState::ContractExpired { contract_id: id, ended },
         ContractMatch::Active { id } => match units_on_contract {
             Some(units) => RowState::OnContract {
                 contract_id: id,
@@ -372,12 +325,7 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::HashMap;
 
-    fn sub(
-        id: &str,
-        service: ServiceMapping,
-        quantity: i64,
-        price: Option<f64>,
-    ) -> PlannedSubscription {
+    fn sub(id: &str, service: ServiceMapping, quantity: i64, price: Option<f64>) -> PlannedSubscription {
         PlannedSubscription {
             subscription_id: id.into(),
             service,
@@ -392,11 +340,7 @@ mod tests {
     }
 
     fn row(contract_service_id: i64, service_id: i64, units: i64) -> ContractServiceState {
-        ContractServiceState {
-            contract_service_id,
-            service_id,
-            units,
-        }
+        ContractServiceState { contract_service_id, service_id, units }
     }
 
     #[test]
@@ -409,21 +353,11 @@ mod tests {
             sub("e", ServiceMapping::NotMapped, 4, None),
             sub("f", mapped(4), 2, None),
         ];
-        let contract = [
-            row(100, 1, 10),
-            row(101, 3, 4),
-            row(102, 4, 2),
-            row(103, 5, 0),
-        ];
+        let contract = [row(100, 1, 10), row(101, 3, 4), row(102, 4, 2), row(103, 5, 0)];
         assert_eq!(
             plan_contract(&subs, &contract),
             [
-                Change::AdjustUnits {
-                    contract_service_id: 100,
-                    service_id: 1,
-                    from: 10,
-                    to: 12
-                },
+                Change::AdjustUnits { contract_service_id: 100, service_id: 1, from: 10, to: 12 },
                 Change::AddService {
                     service_id: 2,
                     units: 3,
@@ -431,22 +365,14 @@ mod tests {
                     unit_cost: Some(10.0),
                     subscription_ids: vec!["c".into()],
                 },
-                Change::FlagEnded {
-                    contract_service_id: 101,
-                    service_id: 3,
-                    units: 4
-                },
+                Change::FlagEnded { contract_service_id: 101, service_id: 3, units: 4 },
             ]
         );
     }
 
     #[test]
     fn new_service_takes_the_first_price_and_sorted_ids() {
-        let subs = [
-            sub("z", mapped(1), 1, None),
-            sub("y", mapped(1), 2, Some(5.0)),
-            sub("x", mapped(1), 3, Some(9.0)),
-        ];
+        let subs = [sub("z", mapped(1), 1, None), sub("y", mapped(1), 2, Some(5.0)), sub("x", mapped(1), 3, Some(9.0))];
         let plan = plan_contract(&subs, &[]);
         assert_eq!(
             plan,
@@ -466,12 +392,7 @@ mod tests {
         // 4 + 3 = 7: the increase goes to the first (lowest id) row.
         assert_eq!(
             plan_contract(&subs, &[row(9, 1, 3), row(5, 1, 4)]),
-            [Change::AdjustUnits {
-                contract_service_id: 5,
-                service_id: 1,
-                from: 4,
-                to: 7
-            }]
+            [Change::AdjustUnits { contract_service_id: 5, service_id: 1, from: 4, to: 7 }]
         );
         // 4 + 6 = 10: nothing to do.
         assert!(plan_contract(&subs, &[row(5, 1, 4), row(9, 1, 6)]).is_empty());
@@ -480,18 +401,8 @@ mod tests {
         assert_eq!(
             plan_contract(&subs, &[row(5, 1, 4), row(9, 1, 6)]),
             [
-                Change::AdjustUnits {
-                    contract_service_id: 5,
-                    service_id: 1,
-                    from: 4,
-                    to: 0
-                },
-                Change::AdjustUnits {
-                    contract_service_id: 9,
-                    service_id: 1,
-                    from: 6,
-                    to: 1
-                },
+                Change::AdjustUnits { contract_service_id: 5, service_id: 1, from: 4, to: 0 },
+                Change::AdjustUnits { contract_service_id: 9, service_id: 1, from: 6, to: 1 },
             ]
         );
     }
@@ -505,41 +416,16 @@ mod tests {
 
     #[test]
     fn changes_in_words() {
-        let adjust = Change::AdjustUnits {
-            contract_service_id: 1,
-            service_id: 1,
-            from: 10,
-            to: 12,
-        };
-        assert_eq!(
-            adjust.describe("Business Basic"),
-            "Business Basic: 10 → 12 units (+2)"
-        );
+        let adjust = Change::AdjustUnits { contract_service_id: 1, service_id: 1, from: 10, to: 12 };
+        assert_eq!(adjust.describe("Business Basic"), "Business Basic: 10 → 12 units (+2)");
         assert_eq!(adjust.delta(), 2);
-        let down = Change::AdjustUnits {
-            contract_service_id: 1,
-            service_id: 1,
-            from: 3,
-            to: 1,
-        };
+        let down = Change::AdjustUnits { contract_service_id: 1, service_id: 1, from: 3, to: 1 };
         assert_eq!(down.describe("E3"), "E3: 3 → 1 unit (-2)");
-        let add = Change::AddService {
-            service_id: 1,
-            units: 5,
-            unit_price: None,
-            unit_cost: None,
-            subscription_ids: vec![],
-        };
-        assert_eq!(
-            add.describe("Business Basic"),
-            "add Business Basic with 5 units"
-        );
+        let add =
+            Change::AddService { service_id: 1, units: 5, unit_price: None, unit_cost: None, subscription_ids: vec![] };
+        assert_eq!(add.describe("Business Basic"), "add Business Basic with 5 units");
         assert_eq!(add.delta(), 5);
-        let flag = Change::FlagEnded {
-            contract_service_id: 1,
-            service_id: 1,
-            units: 4,
-        };
+        let flag = Change::FlagEnded { contract_service_id: 1, service_id: 1, units: 4 };
         assert_eq!(
             flag.describe("Business Basic"),
             "Business Basic has 4 units on the contract but no active subscription: check and end it in Autotask"
@@ -557,130 +443,58 @@ mod tests {
     #[test]
     fn tenant_decides_first() {
         assert_eq!(
-            row_state(
-                &TenantMapping::Ignored,
-                &ServiceMapping::NotMapped,
-                &ACTIVE,
-                Some(1),
-                1
-            ),
+            row_state(&TenantMapping::Ignored, &ServiceMapping::NotMapped, &ACTIVE, Some(1), 1),
             RowState::TenantIgnored
         );
         assert_eq!(
-            row_state(
-                &TenantMapping::NotMapped,
-                &ServiceMapping::Ignored,
-                &ACTIVE,
-                Some(1),
-                1
-            ),
+            row_state(&TenantMapping::NotMapped, &ServiceMapping::Ignored, &ACTIVE, Some(1), 1),
             RowState::TenantNotMapped
         );
         assert_eq!(RowState::TenantIgnored.reason(), "The tenant is ignored");
-        assert_eq!(
-            RowState::TenantNotMapped.reason(),
-            "The tenant is not mapped to an Autotask company"
-        );
+        assert_eq!(RowState::TenantNotMapped.reason(), "The tenant is not mapped to an Autotask company");
     }
 
     #[test]
     fn then_the_service() {
         assert_eq!(
-            row_state(
-                &MAPPED_TENANT,
-                &ServiceMapping::Ignored,
-                &ContractMatch::None,
-                None,
-                1
-            ),
+            row_state(&MAPPED_TENANT, &ServiceMapping::Ignored, &ContractMatch::None, None, 1),
             RowState::ServiceIgnored
         );
-        assert_eq!(
-            row_state(&MAPPED_TENANT, &ServiceMapping::NotMapped, &ACTIVE, None, 1),
-            RowState::ServiceNotMapped
-        );
-        assert_eq!(
-            RowState::ServiceIgnored.reason(),
-            "The offer is ignored: never pushed"
-        );
-        assert_eq!(
-            RowState::ServiceNotMapped.reason(),
-            "The offer is not mapped to an Autotask service"
-        );
+        assert_eq!(row_state(&MAPPED_TENANT, &ServiceMapping::NotMapped, &ACTIVE, None, 1), RowState::ServiceNotMapped);
+        assert_eq!(RowState::ServiceIgnored.reason(), "The offer is ignored: never pushed");
+        assert_eq!(RowState::ServiceNotMapped.reason(), "The offer is not mapped to an Autotask service");
     }
 
     #[test]
     fn then_the_contract() {
-        let no_contract = row_state(
-            &MAPPED_TENANT,
-            &MAPPED_SERVICE,
-            &ContractMatch::None,
-            None,
-            5,
-        );
+        let no_contract = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ContractMatch::None, None, 5);
         assert_eq!(no_contract, RowState::NoContract);
-        assert_eq!(
-            no_contract.reason(),
-            "Not on a contract yet: Create contract"
-        );
+        assert_eq!(no_contract.reason(), "Not on a contract yet: Create contract");
 
         let ended = NaiveDate::from_ymd_opt(2026, 2, 28).expect("valid");
-        let expired = row_state(
-            &MAPPED_TENANT,
-            &MAPPED_SERVICE,
-            &ContractMatch::Expired { id: 9, ended },
-            Some(5),
-            5,
-        );
-        assert_eq!(
-            expired,
-            RowState::ContractExpired {
-                contract_id: 9,
-                ended
-            }
-        );
-        assert_eq!(
-            expired.reason(),
-            "Contract ended 2026-02-28: create a new one"
-        );
+        let expired = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ContractMatch::Expired { id: 9, ended }, Some(5), 5);
+        assert_eq!(expired, RowState::ContractExpired { contract_id: 9, ended });
+        assert_eq!(expired.reason(), "Contract ended 2026-02-28: create a new one");
 
         let missing = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ACTIVE, None, 5);
         assert_eq!(missing, RowState::MissingFromContract { contract_id: 42 });
-        assert_eq!(
-            missing.reason(),
-            "Missing from the contract: Update contract adds it"
-        );
+        assert_eq!(missing.reason(), "Missing from the contract: Update contract adds it");
         assert!(!missing.is_on_contract());
 
         let on = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ACTIVE, Some(5), 5);
-        assert_eq!(
-            on,
-            RowState::OnContract {
-                contract_id: 42,
-                autotask_units: 5,
-                partner_center_quantity: 5
-            }
-        );
+        assert_eq!(on, RowState::OnContract { contract_id: 42, autotask_units: 5, partner_center_quantity: 5 });
         assert!(on.is_on_contract() && !on.quantity_mismatch());
         assert_eq!(on.reason(), "On contract");
 
         let off = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ACTIVE, Some(4), 6);
         assert!(off.is_on_contract() && off.quantity_mismatch());
-        assert_eq!(
-            off.reason(),
-            "On contract with 4 units, but Partner Center has 6: Update contract corrects it"
-        );
+        assert_eq!(off.reason(), "On contract with 4 units, but Partner Center has 6: Update contract corrects it");
     }
 
     #[test]
     fn not_grouped_carries_the_grouping_reason() {
-        let state = RowState::from(&Excluded::Ended {
-            status: "suspended".into(),
-        });
-        assert_eq!(
-            state.reason(),
-            "suspended: not billed, so not on a contract"
-        );
+        let state = RowState::from(&Excluded::Ended { status: "suspended".into() });
+        assert_eq!(state.reason(), "suspended: not billed, so not on a contract");
         assert!(!state.is_on_contract() && !state.quantity_mismatch());
     }
 
@@ -692,26 +506,17 @@ mod tests {
             1 => Just(ServiceMapping::Ignored),
             1 => Just(ServiceMapping::NotMapped),
         ];
-        proptest::collection::vec(
-            (service, 0i64..50, proptest::option::of(0.0f64..100.0)),
-            0..10,
-        )
-        .prop_map(|rows| {
+        proptest::collection::vec((service, 0i64..50, proptest::option::of(0.0f64..100.0)), 0..10).prop_map(|rows| {
             rows.into_iter()
                 .enumerate()
-                .map(|(i, (service, quantity, price))| {
-                    sub(&format!("s{i}"), service, quantity, price)
-                })
+                .map(|(i, (service, quantity, price))| sub(&format!("s{i}"), service, quantity, price))
                 .collect()
         })
     }
 
     fn contract() -> impl Strategy<Value = Vec<ContractServiceState>> {
         proptest::collection::vec((1i64..8, 0i64..50), 0..8).prop_map(|rows| {
-            rows.into_iter()
-                .enumerate()
-                .map(|(i, (service_id, units))| row(i as i64 * 10, service_id, units))
-                .collect()
+            rows.into_iter().enumerate().map(|(i, (service_id, units))| row(i as i64 * 10, service_id, units)).collect()
         })
     }
 
@@ -719,12 +524,7 @@ mod tests {
         let mut result = contract.to_vec();
         for (n, change) in changes.iter().enumerate() {
             match change {
-                Change::AdjustUnits {
-                    contract_service_id,
-                    from,
-                    to,
-                    ..
-                } => {
+                Change::AdjustUnits { contract_service_id, from, to, .. } => {
                     let target = result
                         .iter_mut()
                         .find(|r| r.contract_service_id == *contract_service_id)
@@ -732,9 +532,7 @@ mod tests {
                     assert_eq!(target.units, *from);
                     target.units = *to;
                 }
-                Change::AddService {
-                    service_id, units, ..
-                } => result.push(row(1000 + n as i64, *service_id, *units)),
+                Change::AddService { service_id, units, .. } => result.push(row(1000 + n as i64, *service_id, *units)),
                 Change::FlagEnded { .. } => {}
             }
         }

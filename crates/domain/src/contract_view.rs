@@ -8,8 +8,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::{
-    contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState, ServiceMapping, TenantMapping},
-    grouping::{contracts_for_group, group_subscriptions, match_contract, ContractMatch, ContractSpan, GroupInput, GroupKey},
+    contract_plan::{
+        plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState, ServiceMapping,
+        TenantMapping,
+    },
+    grouping::{
+        contracts_for_group, group_subscriptions, match_contract, ContractMatch, ContractSpan, GroupInput, GroupKey,
+    },
     naming::{fit_name, Template, AUTOTASK_CONTRACT_NAME_MAX},
     OfferKey, Term,
 };
@@ -145,7 +150,16 @@ impl ViewGroup {
 
     /// Every mapped service of the group with its seats: what a new contract gets.
     pub fn services_to_add(&self) -> BTreeMap<i64, i64> {
-        self.rows.iter().filter_map(|r| if let ServiceMapping::Mapped { service_id } = r.service { Some((service_id, r.group_quantity)) } else { None }).collect()
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                if let ServiceMapping::Mapped { service_id } = r.service {
+                    Some((service_id, r.group_quantity))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 }
 
@@ -161,14 +175,25 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
     let inputs: Vec<GroupInput> = v
         .subscriptions
         .iter()
-        .map(|s| GroupInput { subscription_id: s.id.clone(), term: s.term.clone(), status: s.status.clone(), start: s.start, end: s.end })
+        .map(|s| GroupInput {
+            subscription_id: s.id.clone(),
+            term: s.term.clone(),
+            status: s.status.clone(),
+            start: s.start,
+            end: s.end,
+        })
         .collect();
     let grouping = group_subscriptions(&inputs);
     let position: HashMap<&str, usize> = v.subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let spans: Vec<ContractSpan> = v.contracts.iter().map(|c| ContractSpan { id: c.id, start: c.start, end: c.end, active: c.active }).collect();
+    let spans: Vec<ContractSpan> =
+        v.contracts.iter().map(|c| ContractSpan { id: c.id, start: c.start, end: c.end, active: c.active }).collect();
     let linked: HashSet<i64> = v.links.values().copied().collect();
     let company_name = v.company_name.unwrap_or(v.tenant_name);
-    let mapped_service_ids: HashSet<i64> = v.offers.values().filter_map(|m| if let ServiceMapping::Mapped { service_id } = m { Some(*service_id) } else { None }).collect();
+    let mapped_service_ids: HashSet<i64> = v
+        .offers
+        .values()
+        .filter_map(|m| if let ServiceMapping::Mapped { service_id } = m { Some(*service_id) } else { None })
+        .collect();
     let mut groups: Vec<ViewGroup> = grouping
         .groups
         .iter()
@@ -181,8 +206,18 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
                 }
                 _ => ContractMatch::None,
             };
-            let members: Vec<usize> = g.subscription_ids.iter().filter_map(|id| position.get(id.as_str()).copied()).collect();
-            group_view(v, &g.key, g.contract_start, g.contract_end, matched, &members, company_name, &mapped_service_ids)
+            let members: Vec<usize> =
+                g.subscription_ids.iter().filter_map(|id| position.get(id.as_str()).copied()).collect();
+            group_view(
+                v,
+                &g.key,
+                g.contract_start,
+                g.contract_end,
+                matched,
+                &members,
+                company_name,
+                &mapped_service_ids,
+            )
         })
         .collect();
     forget_annual_contracts_of_monthly_groups(&mut groups, v.links);
@@ -193,8 +228,18 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             let i = *position.get(id.as_str())?;
             let s = &v.subscriptions[i];
             let service = v.service_of(&s.offer_key);
-            let service_name = if let ServiceMapping::Mapped { service_id } = service { v.services.get(&service_id).map(|x| x.name.clone()) } else { None };
-            Some(ViewRow { subscription: i, service, service_name, state: RowState::from(why), group_quantity: s.quantity })
+            let service_name = if let ServiceMapping::Mapped { service_id } = service {
+                v.services.get(&service_id).map(|x| x.name.clone())
+            } else {
+                None
+            };
+            Some(ViewRow {
+                subscription: i,
+                service,
+                service_name,
+                state: RowState::from(why),
+                group_quantity: s.quantity,
+            })
         })
         .collect();
     ContractView { groups, not_grouped }
@@ -233,7 +278,8 @@ fn group_view(
         .map(|&i| {
             let s = &v.subscriptions[i];
             let service = v.service_of(&s.offer_key);
-            let info = if let ServiceMapping::Mapped { service_id } = service { v.services.get(&service_id) } else { None };
+            let info =
+                if let ServiceMapping::Mapped { service_id } = service { v.services.get(&service_id) } else { None };
             PlannedSubscription {
                 subscription_id: s.id.clone(),
                 service,
@@ -254,17 +300,28 @@ fn group_view(
         .zip(&planned)
         .map(|(&i, p)| {
             let (service_name, quantity, units_on) = match p.service {
-                ServiceMapping::Mapped { service_id } => (Some(v.service_name(service_id)), group_quantity.get(&service_id).copied().unwrap_or(0), units.get(&service_id).copied()),
+                ServiceMapping::Mapped { service_id } => (
+                    Some(v.service_name(service_id)),
+                    group_quantity.get(&service_id).copied().unwrap_or(0),
+                    units.get(&service_id).copied(),
+                ),
                 _ => (None, v.subscriptions[i].quantity, None),
             };
-            ViewRow { subscription: i, service: p.service, service_name, state: row_state(&v.mapping, &p.service, &matched, units_on, quantity), group_quantity: quantity }
+            ViewRow {
+                subscription: i,
+                service: p.service,
+                service_name,
+                state: row_state(&v.mapping, &p.service, &matched, units_on, quantity),
+                group_quantity: quantity,
+            }
         })
         .collect();
     let plan = match matched {
         ContractMatch::Active { .. } => {
             // Only services Microsoft offers are mapped to: labour or backup on the same
             // contract is none of SeatSync's business.
-            let relevant: Vec<ContractServiceState> = on_contract.iter().copied().filter(|s| mapped_service_ids.contains(&s.service_id)).collect();
+            let relevant: Vec<ContractServiceState> =
+                on_contract.iter().copied().filter(|s| mapped_service_ids.contains(&s.service_id)).collect();
             plan_contract(&planned, &relevant)
                 .into_iter()
                 .map(|change| Planned { description: change.describe(&v.service_name(change.service_id())), change })
@@ -299,7 +356,11 @@ fn group_view(
 
 /// Whether "Create contract" is offered: for a mapped tenant's group with no active contract and
 /// at least one offer mapped to a service.
-pub fn create_blocked(mapping: TenantMapping, matched: ContractMatch, any_service_mapped: bool) -> Option<CreateBlocked> {
+pub fn create_blocked(
+    mapping: TenantMapping,
+    matched: ContractMatch,
+    any_service_mapped: bool,
+) -> Option<CreateBlocked> {
     match (mapping, matched) {
         (TenantMapping::Ignored, _) => Some(CreateBlocked::TenantIgnored),
         (TenantMapping::NotMapped, _) => Some(CreateBlocked::TenantNotMapped),
@@ -369,7 +430,11 @@ mod tests {
 
     impl World {
         fn new(subs: Vec<ViewSubscription>) -> Self {
-            let services = (1..=3).map(|i| (i, ServiceInfo { name: format!("Service {i}"), unit_price: Some(10.0), unit_cost: Some(8.0) })).collect();
+            let services = (1..=3)
+                .map(|i| {
+                    (i, ServiceInfo { name: format!("Service {i}"), unit_price: Some(10.0), unit_cost: Some(8.0) })
+                })
+                .collect();
             World {
                 subs,
                 offers: HashMap::new(),
@@ -430,7 +495,11 @@ mod tests {
         let none = ContractMatch::None;
         let mapped = TenantMapping::Mapped { company_id: 1 };
         assert_eq!(create_blocked(mapped, none, true), None);
-        assert_eq!(create_blocked(mapped, ContractMatch::Expired { id: 3, ended: d("2026-01-01") }, true), None, "an ended contract needs a new one");
+        assert_eq!(
+            create_blocked(mapped, ContractMatch::Expired { id: 3, ended: d("2026-01-01") }, true),
+            None,
+            "an ended contract needs a new one"
+        );
         assert_eq!(create_blocked(mapped, ContractMatch::Active { id: 3 }, true), Some(CreateBlocked::OnContract));
         assert_eq!(create_blocked(mapped, none, false), Some(CreateBlocked::NoServiceMapped));
         assert_eq!(create_blocked(TenantMapping::Ignored, none, true), Some(CreateBlocked::TenantIgnored));
@@ -445,7 +514,13 @@ mod tests {
         ])
         .map(0, 1)
         .map(1, 2);
-        w.contracts.push(ContractInfo { id: 40, name: "Blue Harbor annual".into(), start: d("2026-03-01"), end: d("2027-02-28"), active: true });
+        w.contracts.push(ContractInfo {
+            id: 40,
+            name: "Blue Harbor annual".into(),
+            start: d("2026-03-01"),
+            end: d("2027-02-28"),
+            active: true,
+        });
         w.contract_services = vec![
             ContractServiceInfo { id: 400, contract_id: 40, service_id: 1, units: 10 },
             // Backup on the same contract: no offer is mapped to service 3.
@@ -456,10 +531,16 @@ mod tests {
         assert_eq!(g.contract, ContractMatch::Active { id: 40 });
         assert_eq!(g.contract_name.as_deref(), Some("Blue Harbor annual"));
         assert_eq!(g.create_blocked, Some(CreateBlocked::OnContract));
-        assert_eq!(g.rows[0].state, RowState::OnContract { contract_id: 40, autotask_units: 10, partner_center_quantity: 12 });
+        assert_eq!(
+            g.rows[0].state,
+            RowState::OnContract { contract_id: 40, autotask_units: 10, partner_center_quantity: 12 }
+        );
         assert_eq!(g.rows[1].state, RowState::MissingFromContract { contract_id: 40 });
         let changes: Vec<&Change> = g.plan.iter().map(|p| &p.change).collect();
-        assert!(changes.iter().any(|c| matches!(c, Change::AdjustUnits { service_id: 1, from: 10, to: 12, .. })), "{changes:?}");
+        assert!(
+            changes.iter().any(|c| matches!(c, Change::AdjustUnits { service_id: 1, from: 10, to: 12, .. })),
+            "{changes:?}"
+        );
         assert!(changes.iter().any(|c| matches!(c, Change::AddService { service_id: 2, units: 5, .. })), "{changes:?}");
         assert!(changes.iter().all(|c| c.service_id() != 3), "service 3 is none of SeatSync's business");
         assert_eq!(g.pushable(), 2);
@@ -474,7 +555,13 @@ mod tests {
         .map(0, 1)
         .map(1, 2);
         // Last year's contract: twelve months starting on the first of March.
-        w.contracts.push(ContractInfo { id: 41, name: "Last year".into(), start: d("2025-03-01"), end: d("2026-02-28"), active: true });
+        w.contracts.push(ContractInfo {
+            id: 41,
+            name: "Last year".into(),
+            start: d("2025-03-01"),
+            end: d("2026-02-28"),
+            active: true,
+        });
         let view = w.view();
         let annual = view.groups.iter().find(|g| g.key.term == Term::P1Y).unwrap();
         let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
@@ -491,8 +578,16 @@ mod tests {
     #[test]
     fn an_ignored_or_unmapped_tenant_matches_no_contract() {
         let mut w = World::new(vec![sub("a", "CFQ7TTC0LCHC:0002:AAA", "P1Y", "2026-03-01", "2027-02-28", 3)]).map(0, 1);
-        w.contracts.push(ContractInfo { id: 40, name: "x".into(), start: d("2026-03-01"), end: d("2027-02-28"), active: true });
-        for (mapping, state) in [(TenantMapping::Ignored, RowState::TenantIgnored), (TenantMapping::NotMapped, RowState::TenantNotMapped)] {
+        w.contracts.push(ContractInfo {
+            id: 40,
+            name: "x".into(),
+            start: d("2026-03-01"),
+            end: d("2027-02-28"),
+            active: true,
+        });
+        for (mapping, state) in
+            [(TenantMapping::Ignored, RowState::TenantIgnored), (TenantMapping::NotMapped, RowState::TenantNotMapped)]
+        {
             w.mapping = mapping;
             let view = w.view();
             assert_eq!(view.groups[0].contract, ContractMatch::None);

@@ -41,9 +41,7 @@ pub struct GroupKey {
 /// A stored group key could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum GroupKeyError {
-    #[error(
-        "group key '{key}' is not of the form TERM:START:END (e.g. P1Y:2026-03-01:2027-02-28)"
-    )]
+    #[error("group key '{key}' is not of the form TERM:START:END (e.g. P1Y:2026-03-01:2027-02-28)")]
     Malformed { key: String },
     #[error("group key '{key}': '{term}' is not a term; expected P1M, P1Y or P3Y")]
     UnknownTerm { key: String, term: String },
@@ -61,25 +59,15 @@ impl GroupKey {
     pub fn parse_key_string(text: &str) -> Result<GroupKey, GroupKeyError> {
         let parts: Vec<&str> = text.split(':').collect();
         let [term, start, end] = parts[..] else {
-            return Err(GroupKeyError::Malformed {
-                key: text.to_string(),
-            });
+            return Err(GroupKeyError::Malformed { key: text.to_string() });
         };
-        let term = Term::parse(term).ok_or_else(|| GroupKeyError::UnknownTerm {
-            key: text.to_string(),
-            term: term.to_string(),
-        })?;
+        let term = Term::parse(term)
+            .ok_or_else(|| GroupKeyError::UnknownTerm { key: text.to_string(), term: term.to_string() })?;
         let date = |part: &str| {
-            NaiveDate::parse_from_str(part.trim(), "%Y-%m-%d").map_err(|_| GroupKeyError::BadDate {
-                key: text.to_string(),
-                date: part.to_string(),
-            })
+            NaiveDate::parse_from_str(part.trim(), "%Y-%m-%d")
+                .map_err(|_| GroupKeyError::BadDate { key: text.to_string(), date: part.to_string() })
         };
-        Ok(GroupKey {
-            term,
-            start: date(start)?,
-            end: date(end)?,
-        })
+        Ok(GroupKey { term, start: date(start)?, end: date(end)? })
     }
 }
 
@@ -118,15 +106,12 @@ impl Excluded {
     pub fn reason(&self) -> String {
         match self {
             Excluded::Ended { status } => format!("{status}: not billed, so not on a contract"),
-            Excluded::NoTerm => {
-                "Partner Center gives no term, so it cannot be placed on a contract".to_string()
-            }
+            Excluded::NoTerm => "Partner Center gives no term, so it cannot be placed on a contract".to_string(),
             Excluded::UnknownTerm(term) => format!(
                 "unknown term '{term}': only monthly (P1M), annual (P1Y) and 3-year (P3Y) terms go on contracts"
             ),
             Excluded::NoDates => {
-                "Partner Center gives no term start or end date, so it cannot be placed on a contract"
-                    .to_string()
+                "Partner Center gives no term start or end date, so it cannot be placed on a contract".to_string()
             }
             Excluded::EndsBeforeStart => {
                 "the term ends before it starts: check the subscription in Partner Center".to_string()
@@ -160,10 +145,7 @@ pub fn group_subscriptions(subs: &[GroupInput]) -> Grouping {
     // `sorted` is in id order, so ids within each group and the excluded list come out sorted.
     for sub in sorted {
         match classify(sub) {
-            Ok(key) => groups
-                .entry(key)
-                .or_default()
-                .push(sub.subscription_id.clone()),
+            Ok(key) => groups.entry(key).or_default().push(sub.subscription_id.clone()),
             Err(why) => excluded.push((sub.subscription_id.clone(), why)),
         }
     }
@@ -171,12 +153,7 @@ pub fn group_subscriptions(subs: &[GroupInput]) -> Grouping {
         .into_iter()
         .map(|(key, subscription_ids)| {
             let (contract_start, contract_end) = contract_dates(&key);
-            ContractGroup {
-                key,
-                subscription_ids,
-                contract_start,
-                contract_end,
-            }
+            ContractGroup { key, subscription_ids, contract_start, contract_end }
         })
         .collect();
     Grouping { groups, excluded }
@@ -184,12 +161,7 @@ pub fn group_subscriptions(subs: &[GroupInput]) -> Grouping {
 
 /// The group a subscription belongs to, or why it belongs to none.
 fn classify(sub: &GroupInput) -> Result<GroupKey, Excluded> {
-    let status = sub
-        .status
-        .as_deref()
-        .unwrap_or_default()
-        .trim()
-        .to_lowercase();
+    let status = sub.status.as_deref().unwrap_or_default().trim().to_lowercase();
     if !status.is_empty() && status != "active" {
         return Err(Excluded::Ended { status });
     }
@@ -197,8 +169,7 @@ fn classify(sub: &GroupInput) -> Result<GroupKey, Excluded> {
     if term_text.is_empty() {
         return Err(Excluded::NoTerm);
     }
-    let term =
-        Term::parse(term_text).ok_or_else(|| Excluded::UnknownTerm(term_text.to_string()))?;
+    let term = Term::parse(term_text).ok_or_else(|| Excluded::UnknownTerm(term_text.to_string()))?;
     let (Some(start), Some(end)) = (sub.start, sub.end) else {
         return Err(Excluded::NoDates);
     };
@@ -260,12 +231,8 @@ pub fn match_contract(
     linked: Option<i64>,
     today: NaiveDate,
 ) -> ContractMatch {
-    let covers =
-        |c: &ContractSpan| c.active && c.start <= key.start && c.end >= key.end && c.end >= today;
-    let best_covering = contracts
-        .iter()
-        .filter(|c| covers(c))
-        .max_by_key(|c| (c.start, Reverse(c.id)));
+    let covers = |c: &ContractSpan| c.active && c.start <= key.start && c.end >= key.end && c.end >= today;
+    let best_covering = contracts.iter().filter(|c| covers(c)).max_by_key(|c| (c.start, Reverse(c.id)));
 
     if let Some(linked) = linked.and_then(|id| contracts.iter().find(|c| c.id == id)) {
         if covers(linked) {
@@ -273,10 +240,7 @@ pub fn match_contract(
         }
         return match best_covering {
             Some(renewed) => ContractMatch::Active { id: renewed.id },
-            None => ContractMatch::Expired {
-                id: linked.id,
-                ended: linked.end,
-            },
+            None => ContractMatch::Expired { id: linked.id, ended: linked.end },
         };
     }
     if let Some(covering) = best_covering {
@@ -287,10 +251,7 @@ pub fn match_contract(
         .iter()
         .filter(|c| aligned(key, c) && ended(c))
         .max_by_key(|c| (c.end, c.start, Reverse(c.id)))
-        .map_or(ContractMatch::None, |c| ContractMatch::Expired {
-            id: c.id,
-            ended: c.end,
-        })
+        .map_or(ContractMatch::None, |c| ContractMatch::Expired { id: c.id, ended: c.end })
 }
 
 /// The contracts of a tenant's company that may be a group's: a PSA contract belongs to one
@@ -303,7 +264,12 @@ pub fn match_contract(
 ///   on the term's first day and runs at least to its end (renewed or extended in the PSA);
 /// - such an unlinked contract of an earlier term: ended before this term, on the same renewal
 ///   day, and exactly as long as this group's contracts are (shown as expired).
-pub fn contracts_for_group(key: &GroupKey, contracts: &[ContractSpan], linked_here: Option<i64>, linked_elsewhere: &HashSet<i64>) -> Vec<ContractSpan> {
+pub fn contracts_for_group(
+    key: &GroupKey,
+    contracts: &[ContractSpan],
+    linked_here: Option<i64>,
+    linked_elsewhere: &HashSet<i64>,
+) -> Vec<ContractSpan> {
     let (proposed_start, proposed_end) = contract_dates(key);
     let proposed_length = months_between(proposed_start, proposed_end);
     contracts
@@ -317,7 +283,8 @@ pub fn contracts_for_group(key: &GroupKey, contracts: &[ContractSpan], linked_he
             }
             let exact = c.start == proposed_start && c.end == proposed_end;
             let starts_the_term = key.term != Term::P1M && c.start == key.start && c.end >= key.end;
-            let earlier_term = c.end < key.start && aligned(key, c) && months_between(c.start, c.end) == proposed_length;
+            let earlier_term =
+                c.end < key.start && aligned(key, c) && months_between(c.start, c.end) == proposed_length;
             exact || starts_the_term || earlier_term
         })
         .copied()
@@ -358,8 +325,7 @@ fn days_align(a: NaiveDate, b: NaiveDate) -> bool {
 }
 
 fn is_last_day_of_month(date: NaiveDate) -> bool {
-    date.succ_opt()
-        .is_none_or(|next| next.month() != date.month())
+    date.succ_opt().is_none_or(|next| next.month() != date.month())
 }
 
 #[cfg(test)]
@@ -375,7 +341,10 @@ mod tests {
         let all = [annual_contract];
         let none = HashSet::new();
         assert_eq!(contracts_for_group(&annual, &all, None, &none), vec![annual_contract]);
-        assert!(contracts_for_group(&monthly, &all, None, &none).is_empty(), "an annual contract covering a monthly term is not the monthly group's");
+        assert!(
+            contracts_for_group(&monthly, &all, None, &none).is_empty(),
+            "an annual contract covering a monthly term is not the monthly group's"
+        );
         // SeatSync's monthly contract runs twelve months from the term start.
         let monthly_contract = span(2, "2026-11-01", "2027-10-31", true);
         let all = [annual_contract, monthly_contract];
@@ -393,7 +362,10 @@ mod tests {
         let other_day = span(4, "2025-03-02", "2026-03-01", true);
         let candidates = contracts_for_group(&annual, &[last_year, other_day], None, &HashSet::new());
         assert_eq!(candidates, vec![last_year]);
-        assert_eq!(match_contract(&annual, &candidates, None, d("2026-11-23")), ContractMatch::Expired { id: 3, ended: d("2026-02-28") });
+        assert_eq!(
+            match_contract(&annual, &candidates, None, d("2026-11-23")),
+            ContractMatch::Expired { id: 3, ended: d("2026-02-28") }
+        );
     }
 
     #[test]
@@ -420,11 +392,7 @@ mod tests {
     }
 
     fn key(term: Term, start: &str, end: &str) -> GroupKey {
-        GroupKey {
-            term,
-            start: d(start),
-            end: d(end),
-        }
+        GroupKey { term, start: d(start), end: d(end) }
     }
 
     #[test]
@@ -436,34 +404,19 @@ mod tests {
             sub("d", "P1M", Some("active"), "2026-03-01", "2026-03-31"),
         ]);
         assert!(grouping.excluded.is_empty());
-        let summary: Vec<(String, Vec<String>)> = grouping
-            .groups
-            .iter()
-            .map(|g| (g.key.to_key_string(), g.subscription_ids.clone()))
-            .collect();
+        let summary: Vec<(String, Vec<String>)> =
+            grouping.groups.iter().map(|g| (g.key.to_key_string(), g.subscription_ids.clone())).collect();
         assert_eq!(
             summary,
             [
-                (
-                    "P1M:2026-03-01:2026-03-31".to_string(),
-                    vec!["d".to_string()]
-                ),
-                (
-                    "P1Y:2026-03-01:2027-02-28".to_string(),
-                    vec!["a".to_string(), "c".to_string()]
-                ),
-                (
-                    "P1Y:2026-04-01:2027-03-31".to_string(),
-                    vec!["b".to_string()]
-                ),
+                ("P1M:2026-03-01:2026-03-31".to_string(), vec!["d".to_string()]),
+                ("P1Y:2026-03-01:2027-02-28".to_string(), vec!["a".to_string(), "c".to_string()]),
+                ("P1Y:2026-04-01:2027-03-31".to_string(), vec!["b".to_string()]),
             ]
         );
         // A monthly term's contract runs a year; annual ones follow the term.
         assert_eq!(
-            (
-                grouping.groups[0].contract_start,
-                grouping.groups[0].contract_end
-            ),
+            (grouping.groups[0].contract_start, grouping.groups[0].contract_end),
             (d("2026-03-01"), d("2027-02-28"))
         );
         assert_eq!(grouping.groups[1].contract_end, d("2027-02-28"));
@@ -484,20 +437,11 @@ mod tests {
             sub("5", " ", None, "2026-01-01", "2026-12-31"),
         ]);
         assert!(grouping.groups.is_empty());
-        let reasons: Vec<(&str, &Excluded)> = grouping
-            .excluded
-            .iter()
-            .map(|(id, why)| (id.as_str(), why))
-            .collect();
+        let reasons: Vec<(&str, &Excluded)> = grouping.excluded.iter().map(|(id, why)| (id.as_str(), why)).collect();
         assert_eq!(
             reasons,
             [
-                (
-                    "0",
-                    &Excluded::Ended {
-                        status: "suspended".into()
-                    }
-                ),
+                ("0", &Excluded::Ended { status: "suspended".into() }),
                 ("1", &Excluded::NoTerm),
                 ("2", &Excluded::UnknownTerm("P2Y".into())),
                 ("3", &Excluded::NoDates),
@@ -505,10 +449,7 @@ mod tests {
                 ("5", &Excluded::NoTerm),
             ]
         );
-        assert_eq!(
-            grouping.excluded[0].1.reason(),
-            "suspended: not billed, so not on a contract"
-        );
+        assert_eq!(grouping.excluded[0].1.reason(), "suspended: not billed, so not on a contract");
         assert!(grouping.excluded[2].1.reason().contains("'P2Y'"));
     }
 
@@ -518,82 +459,44 @@ mod tests {
         let b = sub("x", "P1M", None, "2026-01-01", "2026-01-31");
         let first = group_subscriptions(&[a.clone(), b.clone()]);
         assert_eq!(first, group_subscriptions(&[b, a]));
-        assert_eq!(
-            first
-                .groups
-                .iter()
-                .map(|g| g.subscription_ids.len())
-                .sum::<usize>(),
-            1
-        );
+        assert_eq!(first.groups.iter().map(|g| g.subscription_ids.len()).sum::<usize>(), 1);
     }
 
     #[test]
     fn group_key_text_round_trips_and_reports_errors() {
         let k = key(Term::P1Y, "2026-03-01", "2027-02-28");
         assert_eq!(k.to_key_string(), "P1Y:2026-03-01:2027-02-28");
-        assert_eq!(
-            GroupKey::parse_key_string("P1Y:2026-03-01:2027-02-28"),
-            Ok(k)
-        );
+        assert_eq!(GroupKey::parse_key_string("P1Y:2026-03-01:2027-02-28"), Ok(k));
         assert_eq!(
             GroupKey::parse_key_string("P1Y:2026-03-01").unwrap_err().to_string(),
             "group key 'P1Y:2026-03-01' is not of the form TERM:START:END (e.g. P1Y:2026-03-01:2027-02-28)"
         );
         assert_eq!(
-            GroupKey::parse_key_string("P2Y:2026-03-01:2027-02-28")
-                .unwrap_err()
-                .to_string(),
+            GroupKey::parse_key_string("P2Y:2026-03-01:2027-02-28").unwrap_err().to_string(),
             "group key 'P2Y:2026-03-01:2027-02-28': 'P2Y' is not a term; expected P1M, P1Y or P3Y"
         );
         assert_eq!(
             GroupKey::parse_key_string("P1Y:2026-02-30:2027-02-28"),
-            Err(GroupKeyError::BadDate {
-                key: "P1Y:2026-02-30:2027-02-28".into(),
-                date: "2026-02-30".into()
-            })
+            Err(GroupKeyError::BadDate { key: "P1Y:2026-02-30:2027-02-28".into(), date: "2026-02-30".into() })
         );
     }
 
     #[test]
     fn monthly_contract_dates_at_month_ends() {
         let dates = |start: &str, end: &str| contract_dates(&key(Term::P1M, start, end));
-        assert_eq!(
-            dates("2026-01-15", "2026-02-14"),
-            (d("2026-01-15"), d("2027-01-14"))
-        );
-        assert_eq!(
-            dates("2026-01-31", "2026-02-27"),
-            (d("2026-01-31"), d("2027-01-30"))
-        );
-        assert_eq!(
-            dates("2024-02-29", "2024-03-28"),
-            (d("2024-02-29"), d("2025-02-28"))
-        );
-        assert_eq!(
-            dates("2026-03-01", "2026-03-31"),
-            (d("2026-03-01"), d("2027-02-28"))
-        );
+        assert_eq!(dates("2026-01-15", "2026-02-14"), (d("2026-01-15"), d("2027-01-14")));
+        assert_eq!(dates("2026-01-31", "2026-02-27"), (d("2026-01-31"), d("2027-01-30")));
+        assert_eq!(dates("2024-02-29", "2024-03-28"), (d("2024-02-29"), d("2025-02-28")));
+        assert_eq!(dates("2026-03-01", "2026-03-31"), (d("2026-03-01"), d("2027-02-28")));
         // Never shorter than the term itself.
-        assert_eq!(
-            dates("2026-03-01", "2028-01-01"),
-            (d("2026-03-01"), d("2028-01-01"))
-        );
-        assert_eq!(
-            contract_dates(&key(Term::P3Y, "2026-03-01", "2029-02-28")),
-            (d("2026-03-01"), d("2029-02-28"))
-        );
+        assert_eq!(dates("2026-03-01", "2028-01-01"), (d("2026-03-01"), d("2028-01-01")));
+        assert_eq!(contract_dates(&key(Term::P3Y, "2026-03-01", "2029-02-28")), (d("2026-03-01"), d("2029-02-28")));
     }
 
     // ---- match_contract ----
 
     fn span(id: i64, start: &str, end: &str, active: bool) -> ContractSpan {
-        ContractSpan {
-            id,
-            start: d(start),
-            end: d(end),
-            active,
-        }
+        ContractSpan { id, start: d(start), end: d(end), active }
     }
 
     const TODAY: &str = "2026-06-15";
@@ -604,60 +507,36 @@ mod tests {
 
     #[test]
     fn linked_contract_that_covers_wins() {
-        let contracts = [
-            span(1, "2026-03-01", "2027-02-28", true),
-            span(2, "2026-03-01", "2027-02-28", true),
-        ];
-        assert_eq!(
-            match_contract(&annual(), &contracts, Some(2), d(TODAY)),
-            ContractMatch::Active { id: 2 }
-        );
+        let contracts = [span(1, "2026-03-01", "2027-02-28", true), span(2, "2026-03-01", "2027-02-28", true)];
+        assert_eq!(match_contract(&annual(), &contracts, Some(2), d(TODAY)), ContractMatch::Active { id: 2 });
     }
 
     #[test]
     fn linked_contract_renewed_in_the_psa() {
         // The linked contract covered last year's term; someone created this year's by hand.
-        let contracts = [
-            span(1, "2025-03-01", "2026-02-28", true),
-            span(7, "2026-03-01", "2027-02-28", true),
-        ];
-        assert_eq!(
-            match_contract(&annual(), &contracts, Some(1), d(TODAY)),
-            ContractMatch::Active { id: 7 }
-        );
+        let contracts = [span(1, "2025-03-01", "2026-02-28", true), span(7, "2026-03-01", "2027-02-28", true)];
+        assert_eq!(match_contract(&annual(), &contracts, Some(1), d(TODAY)), ContractMatch::Active { id: 7 });
     }
 
     #[test]
     fn linked_contract_ended() {
-        let contracts = [
-            span(1, "2025-03-01", "2026-02-28", true),
-            span(2, "2026-04-01", "2027-03-31", true),
-        ];
+        let contracts = [span(1, "2025-03-01", "2026-02-28", true), span(2, "2026-04-01", "2027-03-31", true)];
         assert_eq!(
             match_contract(&annual(), &contracts, Some(1), d(TODAY)),
-            ContractMatch::Expired {
-                id: 1,
-                ended: d("2026-02-28")
-            }
+            ContractMatch::Expired { id: 1, ended: d("2026-02-28") }
         );
         // Deactivated in the PSA counts as ended even before its end date.
         let contracts = [span(1, "2026-03-01", "2027-02-28", false)];
         assert_eq!(
             match_contract(&annual(), &contracts, Some(1), d(TODAY)),
-            ContractMatch::Expired {
-                id: 1,
-                ended: d("2027-02-28")
-            }
+            ContractMatch::Expired { id: 1, ended: d("2027-02-28") }
         );
     }
 
     #[test]
     fn unknown_linked_contract_falls_back_to_covering() {
         let contracts = [span(3, "2026-01-01", "2027-12-31", true)];
-        assert_eq!(
-            match_contract(&annual(), &contracts, Some(99), d(TODAY)),
-            ContractMatch::Active { id: 3 }
-        );
+        assert_eq!(match_contract(&annual(), &contracts, Some(99), d(TODAY)), ContractMatch::Active { id: 3 });
     }
 
     #[test]
@@ -666,14 +545,11 @@ mod tests {
             span(5, "2025-01-01", "2027-12-31", true),
             span(9, "2026-02-01", "2027-12-31", true),
             span(4, "2026-02-01", "2027-03-31", true),
-            span(1, "2026-03-02", "2027-12-31", true), // starts after the term
-            span(2, "2026-03-01", "2027-02-27", true), // ends before the term
+            span(1, "2026-03-02", "2027-12-31", true),  // starts after the term
+            span(2, "2026-03-01", "2027-02-27", true),  // ends before the term
             span(3, "2026-03-01", "2027-02-28", false), // inactive
         ];
-        assert_eq!(
-            match_contract(&annual(), &contracts, None, d(TODAY)),
-            ContractMatch::Active { id: 4 }
-        );
+        assert_eq!(match_contract(&annual(), &contracts, None, d(TODAY)), ContractMatch::Active { id: 4 });
     }
 
     #[test]
@@ -681,10 +557,7 @@ mod tests {
         let contracts = [span(1, "2026-03-01", "2027-02-28", true)];
         assert_eq!(
             match_contract(&annual(), &contracts, None, d("2027-03-01")),
-            ContractMatch::Expired {
-                id: 1,
-                ended: d("2027-02-28")
-            }
+            ContractMatch::Expired { id: 1, ended: d("2027-02-28") }
         );
     }
 
@@ -697,10 +570,7 @@ mod tests {
         ];
         assert_eq!(
             match_contract(&annual(), &contracts, None, d(TODAY)),
-            ContractMatch::Expired {
-                id: 2,
-                ended: d("2026-02-28")
-            }
+            ContractMatch::Expired { id: 2, ended: d("2026-02-28") }
         );
     }
 
@@ -710,57 +580,33 @@ mod tests {
         let contracts = [span(1, "2025-02-10", "2026-02-09", true)];
         assert_eq!(
             match_contract(&monthly, &contracts, None, d(TODAY)),
-            ContractMatch::Expired {
-                id: 1,
-                ended: d("2026-02-09")
-            }
+            ContractMatch::Expired { id: 1, ended: d("2026-02-09") }
         );
         let contracts = [span(1, "2025-02-11", "2026-02-10", true)];
-        assert_eq!(
-            match_contract(&monthly, &contracts, None, d(TODAY)),
-            ContractMatch::None
-        );
+        assert_eq!(match_contract(&monthly, &contracts, None, d(TODAY)), ContractMatch::None);
         // The 30th of June aligns with a contract that started on the 31st.
         let month_end = key(Term::P1M, "2026-06-30", "2026-07-30");
         let contracts = [span(8, "2025-05-31", "2026-05-30", true)];
         assert_eq!(
             match_contract(&month_end, &contracts, None, d(TODAY)),
-            ContractMatch::Expired {
-                id: 8,
-                ended: d("2026-05-30")
-            }
+            ContractMatch::Expired { id: 8, ended: d("2026-05-30") }
         );
     }
 
     #[test]
     fn nothing_fits() {
-        assert_eq!(
-            match_contract(&annual(), &[], None, d(TODAY)),
-            ContractMatch::None
-        );
-        assert_eq!(
-            match_contract(&annual(), &[], Some(1), d(TODAY)),
-            ContractMatch::None
-        );
+        assert_eq!(match_contract(&annual(), &[], None, d(TODAY)), ContractMatch::None);
+        assert_eq!(match_contract(&annual(), &[], Some(1), d(TODAY)), ContractMatch::None);
         // Aligned but still running and not covering (starts later): not an expired one either.
         let contracts = [span(1, "2027-03-01", "2028-02-29", true)];
-        assert_eq!(
-            match_contract(&annual(), &contracts, None, d(TODAY)),
-            ContractMatch::None
-        );
+        assert_eq!(match_contract(&annual(), &contracts, None, d(TODAY)), ContractMatch::None);
     }
 
     // ---- properties ----
 
     fn inputs() -> impl Strategy<Value = Vec<GroupInput>> {
         let one = (
-            prop_oneof![
-                Just(Some("P1M")),
-                Just(Some("P1Y")),
-                Just(Some("p3y")),
-                Just(Some("P2W")),
-                Just(None)
-            ],
+            prop_oneof![Just(Some("P1M")), Just(Some("P1Y")), Just(Some("p3y")), Just(Some("P2W")), Just(None)],
             prop_oneof![
                 4 => Just(Some("active")), 2 => Just(None), 1 => Just(Some("Suspended")), 1 => Just(Some("deleted"))
             ],
@@ -773,13 +619,8 @@ mod tests {
                 .enumerate()
                 .map(|(i, (term, status, start, len))| {
                     let start = start.map(|o| base + Days::new(o));
-                    let end = start.zip(len).map(|(s, l)| {
-                        if l < 0 {
-                            s - Days::new(1)
-                        } else {
-                            s + Days::new(l as u64)
-                        }
-                    });
+                    let end =
+                        start.zip(len).map(|(s, l)| if l < 0 { s - Days::new(1) } else { s + Days::new(l as u64) });
                     GroupInput {
                         subscription_id: format!("sub-{i:02}"),
                         term: term.map(Into::into),
@@ -794,13 +635,8 @@ mod tests {
 
     fn any_key() -> impl Strategy<Value = GroupKey> {
         (0usize..3, 0i64..200_000, 0u64..2000).prop_map(|(t, start, len)| {
-            let start =
-                NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid") + Days::new(start as u64);
-            GroupKey {
-                term: Term::ALL[t],
-                start,
-                end: start + Days::new(len),
-            }
+            let start = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid") + Days::new(start as u64);
+            GroupKey { term: Term::ALL[t], start, end: start + Days::new(len) }
         })
     }
 

@@ -18,25 +18,22 @@ pub mod term;
 
 pub use amount::{parse_amount, AmountError};
 pub use contract_plan::{
-    plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState,
-    ServiceMapping, TenantMapping,
+    plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState, ServiceMapping,
+    TenantMapping,
 };
 pub use grouping::{
     contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
     ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
 };
 pub use naming::{
-    fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE,
-    DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS,
+    fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
+    SERVICE_PLACEHOLDERS,
 };
 pub use offer::{OfferKey, OfferKeyError};
-pub use product_names::{
-    bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames,
-};
+pub use product_names::{bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames};
 pub use role::{AccessChange, OverrideSource, Role, RoleMap, RoleMapError, RoleOrigin};
 pub use seats::{is_user_sku, monthly_cost, monthly_price, unused, wasted, PricePeriod, SkuUnits};
 pub use suggest::{
-    domain_stem, name_similarity, normalize_company_name, suggest, CompanyForMatching, Suggestion,
-    TenantForMatching,
+    domain_stem, name_similarity, normalize_company_name, suggest, CompanyForMatching, Suggestion, TenantForMatching,
 };
 pub use term::Term;

@@ -11,8 +11,7 @@ pub const SERVICE_PLACEHOLDERS: &[&str] = &["product", "term", "term_label", "bi
 /// The service name SeatSync uses unless the MSP sets its own.
 pub const DEFAULT_SERVICE_TEMPLATE: &str = "{product} ({term}, billed {billing})";
 /// Placeholders a contract name may use.
-pub const CONTRACT_PLACEHOLDERS: &[&str] =
-    &["company", "tenant", "term", "term_label", "start", "end"];
+pub const CONTRACT_PLACEHOLDERS: &[&str] = &["company", "tenant", "term", "term_label", "start", "end"];
 /// The contract name SeatSync uses unless the MSP sets its own.
 pub const DEFAULT_CONTRACT_TEMPLATE: &str = "{company} - Microsoft {term_label} term from {start}";
 
@@ -42,10 +41,7 @@ pub enum TemplateError {
     #[error("unknown placeholder {{{name}}}; use one of {}", braced(.allowed))]
     UnknownPlaceholder { name: String, allowed: Vec<String> },
     #[error("empty placeholder {{}} at character {position}; use one of {}", braced(.allowed))]
-    EmptyPlaceholder {
-        position: usize,
-        allowed: Vec<String>,
-    },
+    EmptyPlaceholder { position: usize, allowed: Vec<String> },
     #[error("the '{{' at character {position} is never closed; write {{{{ for a literal brace")]
     Unclosed { position: usize },
     #[error("the '}}' at character {position} closes nothing; write }}}} for a literal brace")]
@@ -53,11 +49,7 @@ pub enum TemplateError {
 }
 
 fn braced(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("{{{n}}}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(", ")
 }
 
 impl Template {
@@ -75,30 +67,19 @@ impl Template {
             match c {
                 '{' if chars.next_if(|(_, next)| *next == '{').is_some() => literal.push('{'),
                 '}' if chars.next_if(|(_, next)| *next == '}').is_some() => literal.push('}'),
-                '}' => {
-                    return Err(TemplateError::Unopened {
-                        position: index + 1,
-                    })
-                }
+                '}' => return Err(TemplateError::Unopened { position: index + 1 }),
                 '{' => {
                     let mut name = String::new();
                     loop {
                         match chars.next() {
                             Some((_, '}')) => break,
-                            Some((_, '{')) | None => {
-                                return Err(TemplateError::Unclosed {
-                                    position: index + 1,
-                                })
-                            }
+                            Some((_, '{')) | None => return Err(TemplateError::Unclosed { position: index + 1 }),
                             Some((_, other)) => name.push(other),
                         }
                     }
                     let name = name.trim();
                     if name.is_empty() {
-                        return Err(TemplateError::EmptyPlaceholder {
-                            position: index + 1,
-                            allowed: allowed_list(),
-                        });
+                        return Err(TemplateError::EmptyPlaceholder { position: index + 1, allowed: allowed_list() });
                     }
                     if !allowed.contains(&name) {
                         return Err(TemplateError::UnknownPlaceholder {
@@ -117,10 +98,7 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
-        Ok(Template {
-            text: text.to_string(),
-            parts,
-        })
+        Ok(Template { text: text.to_string(), parts })
     }
 
     /// Fills in the placeholders. A placeholder without a value renders as nothing, so a name can
@@ -172,27 +150,16 @@ mod tests {
     fn default_templates_parse_and_render() {
         let service = Template::parse(DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS).unwrap();
         assert_eq!(
-            service.render(&[
-                ("product", "Microsoft 365 Business Basic"),
-                ("term", "P1Y"),
-                ("billing", "monthly")
-            ]),
+            service.render(&[("product", "Microsoft 365 Business Basic"), ("term", "P1Y"), ("billing", "monthly")]),
             "Microsoft 365 Business Basic (P1Y, billed monthly)"
         );
         let contract = Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).unwrap();
         assert_eq!(
-            contract.render(&[
-                ("company", "Contoso Ltd"),
-                ("term_label", "annual"),
-                ("start", "2026-03-01")
-            ]),
+            contract.render(&[("company", "Contoso Ltd"), ("term_label", "annual"), ("start", "2026-03-01")]),
             "Contoso Ltd - Microsoft annual term from 2026-03-01"
         );
         assert_eq!(contract.as_str(), DEFAULT_CONTRACT_TEMPLATE);
-        assert_eq!(
-            contract.placeholders().collect::<Vec<_>>(),
-            ["company", "term_label", "start"]
-        );
+        assert_eq!(contract.placeholders().collect::<Vec<_>>(), ["company", "term_label", "start"]);
     }
 
     #[test]
@@ -209,29 +176,19 @@ mod tests {
 
     #[test]
     fn errors_say_what_to_fix() {
-        assert_eq!(
-            Template::parse("  ", SERVICE_PLACEHOLDERS),
-            Err(TemplateError::Empty)
-        );
+        assert_eq!(Template::parse("  ", SERVICE_PLACEHOLDERS), Err(TemplateError::Empty));
         let unknown = Template::parse("{produkt} x", SERVICE_PLACEHOLDERS).unwrap_err();
         assert_eq!(
             unknown.to_string(),
             "unknown placeholder {produkt}; use one of {product}, {term}, {term_label}, {billing}"
         );
         assert_eq!(
-            Template::parse("ab {product", SERVICE_PLACEHOLDERS)
-                .unwrap_err()
-                .to_string(),
+            Template::parse("ab {product", SERVICE_PLACEHOLDERS).unwrap_err().to_string(),
             "the '{' at character 4 is never closed; write {{ for a literal brace"
         );
+        assert_eq!(Template::parse("{pro{duct}", SERVICE_PLACEHOLDERS), Err(TemplateError::Unclosed { position: 1 }));
         assert_eq!(
-            Template::parse("{pro{duct}", SERVICE_PLACEHOLDERS),
-            Err(TemplateError::Unclosed { position: 1 })
-        );
-        assert_eq!(
-            Template::parse("a } b", SERVICE_PLACEHOLDERS)
-                .unwrap_err()
-                .to_string(),
+            Template::parse("a } b", SERVICE_PLACEHOLDERS).unwrap_err().to_string(),
             "the '}' at character 3 closes nothing; write }} for a literal brace"
         );
         assert_eq!(
@@ -251,10 +208,7 @@ mod tests {
         assert_eq!(fit_name("ab cd", 3), "ab");
         assert_eq!(fit_name("abc", 0), "");
         let long = "x".repeat(200);
-        assert_eq!(
-            fit_name(&long, AUTOTASK_CONTRACT_NAME_MAX).chars().count(),
-            100
-        );
+        assert_eq!(fit_name(&long, AUTOTASK_CONTRACT_NAME_MAX).chars().count(), 100);
     }
 
     proptest! {

@@ -44,22 +44,12 @@ impl OfferKey {
     /// An NCE offer id is `productId:skuId:availabilityId`. The availability id changes from one
     /// purchase of the same product to the next (it encodes the catalogue availability, not the
     /// product), so only the first two segments identify what the customer bought.
-    pub fn from_subscription(
-        offer_id: &str,
-        term: Option<&str>,
-        billing: Option<&str>,
-    ) -> OfferKey {
+    pub fn from_subscription(offer_id: &str, term: Option<&str>, billing: Option<&str>) -> OfferKey {
         let offer_id = clean(offer_id);
         let product = if is_guid(&offer_id) {
             offer_id.to_ascii_lowercase()
         } else {
-            offer_id
-                .split(':')
-                .take(2)
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join(":")
-                .to_uppercase()
+            offer_id.split(':').take(2).map(str::trim).collect::<Vec<_>>().join(":").to_uppercase()
         };
         let term = clean(term.unwrap_or_default()).to_uppercase();
         let billing = clean(billing.unwrap_or_default()).to_lowercase();
@@ -69,11 +59,7 @@ impl OfferKey {
             "none" | "unknown" => String::new(),
             _ => billing,
         };
-        OfferKey {
-            product,
-            term,
-            billing,
-        }
+        OfferKey { product, term, billing }
     }
 
     /// The term, when it is one SeatSync knows.
@@ -83,10 +69,7 @@ impl OfferKey {
 
     /// One string for storage and URLs: `CFQ7TTC0LH18:0001|P1Y|monthly`.
     pub fn to_key_string(&self) -> String {
-        format!(
-            "{}{SEPARATOR}{}{SEPARATOR}{}",
-            self.product, self.term, self.billing
-        )
+        format!("{}{SEPARATOR}{}{SEPARATOR}{}", self.product, self.term, self.billing)
     }
 
     /// Reads what [`OfferKey::to_key_string`] wrote. The fields are normalised as
@@ -95,21 +78,12 @@ impl OfferKey {
     pub fn parse_key_string(text: &str) -> Result<OfferKey, OfferKeyError> {
         let parts: Vec<&str> = text.split(SEPARATOR).collect();
         let [product, term, billing] = parts[..] else {
-            return Err(OfferKeyError::WrongParts {
-                key: text.to_string(),
-                parts: parts.len(),
-            });
+            return Err(OfferKeyError::WrongParts { key: text.to_string(), parts: parts.len() });
         };
         if product.trim().is_empty() {
-            return Err(OfferKeyError::NoProduct {
-                key: text.to_string(),
-            });
+            return Err(OfferKeyError::NoProduct { key: text.to_string() });
         }
-        Ok(OfferKey::from_subscription(
-            product,
-            Some(term),
-            Some(billing),
-        ))
+        Ok(OfferKey::from_subscription(product, Some(term), Some(billing)))
     }
 }
 
@@ -140,18 +114,10 @@ mod tests {
 
     #[test]
     fn nce_key_drops_the_availability() {
-        let key = OfferKey::from_subscription(
-            "cfq7ttc0lh18:0001:CFQ7TTC0K971",
-            Some("p1y"),
-            Some("Monthly"),
-        );
+        let key = OfferKey::from_subscription("cfq7ttc0lh18:0001:CFQ7TTC0K971", Some("p1y"), Some("Monthly"));
         assert_eq!(
             key,
-            OfferKey {
-                product: "CFQ7TTC0LH18:0001".into(),
-                term: "P1Y".into(),
-                billing: "monthly".into()
-            }
+            OfferKey { product: "CFQ7TTC0LH18:0001".into(), term: "P1Y".into(), billing: "monthly".into() }
         );
         assert_eq!(key.to_key_string(), "CFQ7TTC0LH18:0001|P1Y|monthly");
         assert_eq!(key.term(), Some(Term::P1Y));
@@ -159,11 +125,7 @@ mod tests {
 
     #[test]
     fn legacy_guid_is_lower_cased() {
-        let key = OfferKey::from_subscription(
-            " 031C9E47-4802-4248-838E-778FB1D2CC05 ",
-            Some("P1M"),
-            Some("monthly"),
-        );
+        let key = OfferKey::from_subscription(" 031C9E47-4802-4248-838E-778FB1D2CC05 ", Some("P1M"), Some("monthly"));
         assert_eq!(key.product, "031c9e47-4802-4248-838e-778fb1d2cc05");
     }
 
@@ -171,10 +133,7 @@ mod tests {
     fn unknown_term_and_billing_are_empty() {
         let key = OfferKey::from_subscription("CFQ7TTC0LH18:0001:X", None, Some("unknown"));
         assert_eq!(key.to_key_string(), "CFQ7TTC0LH18:0001||");
-        assert_eq!(
-            OfferKey::from_subscription("A:1", Some(" "), Some("none")).to_key_string(),
-            "A:1||"
-        );
+        assert_eq!(OfferKey::from_subscription("A:1", Some(" "), Some("none")).to_key_string(), "A:1||");
         assert_eq!(key.term(), None);
     }
 
@@ -182,21 +141,14 @@ mod tests {
     fn parse_reports_what_is_wrong() {
         assert_eq!(
             OfferKey::parse_key_string("CFQ7TTC0LH18:0001|P1Y"),
-            Err(OfferKeyError::WrongParts {
-                key: "CFQ7TTC0LH18:0001|P1Y".into(),
-                parts: 2
-            })
+            Err(OfferKeyError::WrongParts { key: "CFQ7TTC0LH18:0001|P1Y".into(), parts: 2 })
         );
         assert_eq!(
-            OfferKey::parse_key_string("a|b|c|d")
-                .unwrap_err()
-                .to_string(),
+            OfferKey::parse_key_string("a|b|c|d").unwrap_err().to_string(),
             "offer key 'a|b|c|d' has 4 part(s); expected PRODUCT|TERM|BILLING"
         );
         assert_eq!(
-            OfferKey::parse_key_string(" |P1Y|monthly")
-                .unwrap_err()
-                .to_string(),
+            OfferKey::parse_key_string(" |P1Y|monthly").unwrap_err().to_string(),
             "offer key ' |P1Y|monthly' names no product before the first '|'"
         );
     }

@@ -55,10 +55,7 @@ const GUID: &str = "GUID";
 /// rejected, so a file re-saved by a spreadsheet still loads.
 pub fn parse_licensing_csv(bytes: &[u8]) -> Result<Vec<ProductName>, CsvError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
     let csv_error = |error: csv::Error| CsvError::Row {
         line: error.position().map_or(0, |p| line_at(bytes, p.byte())),
@@ -99,26 +96,17 @@ pub fn parse_licensing_csv(bytes: &[u8]) -> Result<Vec<ProductName>, CsvError> {
         if id.is_empty() {
             continue;
         }
-        let sku_id = id
-            .trim_start_matches('{')
-            .trim_end_matches('}')
-            .to_ascii_lowercase();
+        let sku_id = id.trim_start_matches('{').trim_end_matches('}').to_ascii_lowercase();
         if !is_guid(&sku_id) {
             return Err(CsvError::Row {
                 line: record.position().map_or(0, |p| line_at(bytes, p.byte())),
-                message: format!(
-                    "GUID '{id}' is not a GUID (expected 8-4-4-4-12 hexadecimal digits)"
-                ),
+                message: format!("GUID '{id}' is not a GUID (expected 8-4-4-4-12 hexadecimal digits)"),
             });
         }
         if !seen.insert(sku_id.clone()) {
             continue;
         }
-        products.push(ProductName {
-            sku_id,
-            sku_part_number: field(part),
-            display_name: field(display),
-        });
+        products.push(ProductName { sku_id, sku_part_number: field(part), display_name: field(display) });
     }
     if products.is_empty() {
         return Err(CsvError::NoProducts);
@@ -181,9 +169,7 @@ impl ProductNames {
 
     /// Looks up a Graph `skuPartNumber`, in any letter case.
     pub fn by_part_number(&self, part_number: &str) -> Option<&ProductName> {
-        let index = self
-            .by_part_number
-            .get(&part_number.trim().to_uppercase())?;
+        let index = self.by_part_number.get(&part_number.trim().to_uppercase())?;
         self.products.get(*index)
     }
 
@@ -233,11 +219,7 @@ pub fn display_name(
     uploaded: Option<&ProductNames>,
     bundled: &ProductNames,
 ) -> String {
-    let non_blank = |text: &str| {
-        Some(text.trim())
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-    };
+    let non_blank = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_string);
     if let Some(name) = override_name.and_then(non_blank) {
         return name;
     }
@@ -245,11 +227,7 @@ pub fn display_name(
         names
             .by_sku_id(sku_id)
             .and_then(|p| non_blank(&p.display_name))
-            .or_else(|| {
-                names
-                    .by_part_number(part_number)
-                    .and_then(|p| non_blank(&p.display_name))
-            })
+            .or_else(|| names.by_part_number(part_number).and_then(|p| non_blank(&p.display_name)))
     };
     uploaded
         .and_then(lookup)
@@ -263,7 +241,8 @@ pub fn display_name(
 mod tests {
     use super::*;
 
-    const HEADER: &str = "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names";
+    const HEADER: &str =
+        "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names";
 
     fn sample() -> Vec<u8> {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
@@ -317,12 +296,8 @@ mod tests {
 
     #[test]
     fn missing_columns_are_named() {
-        let err =
-            parse_licensing_csv(b"Product_Display_Name,Service_Plan_Name\nA,B\n").unwrap_err();
-        assert_eq!(
-            err,
-            CsvError::MissingColumns(vec!["String_Id".into(), "GUID".into()])
-        );
+        let err = parse_licensing_csv(b"Product_Display_Name,Service_Plan_Name\nA,B\n").unwrap_err();
+        assert_eq!(err, CsvError::MissingColumns(vec!["String_Id".into(), "GUID".into()]));
         assert_eq!(
             err.to_string(),
             "the header lacks the column(s) String_Id, GUID; expected Microsoft's licensing CSV, whose header starts Product_Display_Name,String_Id,GUID"
@@ -331,40 +306,26 @@ mod tests {
 
     #[test]
     fn bad_guid_names_its_line() {
-        let csv = format!(
-            "{HEADER}\r\nA,SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,,,\r\nB,X,not-a-guid,,,\r\n"
-        );
+        let csv = format!("{HEADER}\r\nA,SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,,,\r\nB,X,not-a-guid,,,\r\n");
         let err = parse_licensing_csv(csv.as_bytes()).unwrap_err();
         assert_eq!(
             err,
             CsvError::Row {
                 line: 3,
-                message: "GUID 'not-a-guid' is not a GUID (expected 8-4-4-4-12 hexadecimal digits)"
-                    .into()
+                message: "GUID 'not-a-guid' is not a GUID (expected 8-4-4-4-12 hexadecimal digits)".into()
             }
         );
         assert!(err.to_string().starts_with("line 3: GUID 'not-a-guid'"));
         // LF line ends and a BOM count the same.
-        let lf = format!(
-            "\u{feff}{HEADER}\nA,SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,,,\n\nB,X,{{123}},,,\n"
-        );
-        assert!(matches!(
-            parse_licensing_csv(lf.as_bytes()),
-            Err(CsvError::Row { line: 4, .. })
-        ));
+        let lf = format!("\u{feff}{HEADER}\nA,SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,,,\n\nB,X,{{123}},,,\n");
+        assert!(matches!(parse_licensing_csv(lf.as_bytes()), Err(CsvError::Row { line: 4, .. })));
     }
 
     #[test]
     fn empty_and_productless_files() {
         assert_eq!(parse_licensing_csv(b""), Err(CsvError::Empty));
-        assert_eq!(
-            parse_licensing_csv(b"\xEF\xBB\xBF\r\n \r\n"),
-            Err(CsvError::Empty)
-        );
-        assert_eq!(
-            parse_licensing_csv(format!("{HEADER}\r\nA,B,,,,\r\n").as_bytes()),
-            Err(CsvError::NoProducts)
-        );
+        assert_eq!(parse_licensing_csv(b"\xEF\xBB\xBF\r\n \r\n"), Err(CsvError::Empty));
+        assert_eq!(parse_licensing_csv(format!("{HEADER}\r\nA,B,,,,\r\n").as_bytes()), Err(CsvError::NoProducts));
     }
 
     #[test]
@@ -376,15 +337,11 @@ mod tests {
             Some("Microsoft 365 Business Premium")
         );
         assert_eq!(
-            names
-                .by_sku_id("CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46")
-                .map(|p| p.sku_part_number.as_str()),
+            names.by_sku_id("CBDC14AB-D96C-4C30-B9F4-6ADA7CDC1D46").map(|p| p.sku_part_number.as_str()),
             Some("SPB")
         );
         assert_eq!(
-            names
-                .by_part_number("Microsoft_365_Copilot")
-                .map(|p| p.sku_id.as_str()),
+            names.by_part_number("Microsoft_365_Copilot").map(|p| p.sku_id.as_str()),
             Some("639dec6b-bb19-468b-871c-c5c441c4b0cb")
         );
     }
@@ -392,31 +349,13 @@ mod tests {
     #[test]
     fn index_keeps_the_first_and_ignores_case() {
         let names = ProductNames::new(vec![
-            ProductName {
-                sku_id: " ABC1-x ".into(),
-                sku_part_number: "p".into(),
-                display_name: "First".into(),
-            },
-            ProductName {
-                sku_id: "abc1-x".into(),
-                sku_part_number: "q".into(),
-                display_name: "Second".into(),
-            },
-            ProductName {
-                sku_id: "def".into(),
-                sku_part_number: "P".into(),
-                display_name: "Third".into(),
-            },
+            ProductName { sku_id: " ABC1-x ".into(), sku_part_number: "p".into(), display_name: "First".into() },
+            ProductName { sku_id: "abc1-x".into(), sku_part_number: "q".into(), display_name: "Second".into() },
+            ProductName { sku_id: "def".into(), sku_part_number: "P".into(), display_name: "Third".into() },
         ]);
         assert_eq!(names.len(), 2);
-        assert_eq!(
-            names.by_sku_id("abc1-X").map(|p| p.display_name.as_str()),
-            Some("First")
-        );
-        assert_eq!(
-            names.by_part_number("P").map(|p| p.display_name.as_str()),
-            Some("First")
-        );
+        assert_eq!(names.by_sku_id("abc1-X").map(|p| p.display_name.as_str()), Some("First"));
+        assert_eq!(names.by_part_number("P").map(|p| p.display_name.as_str()), Some("First"));
         assert_eq!(names.by_part_number("q"), None);
         assert_eq!(names.iter().count(), 2);
     }
@@ -430,37 +369,12 @@ mod tests {
         }]);
         let spb = "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46";
         let name = |id, part, over, up| display_name(id, part, over, up, bundled());
-        assert_eq!(
-            name(spb, "SPB", Some(" Premium "), Some(&uploaded)),
-            "Premium"
-        );
-        assert_eq!(
-            name(spb, "SPB", Some("  "), Some(&uploaded)),
-            "M365 Business Premium (uploaded)"
-        );
-        assert_eq!(
-            name(spb, "SPB", None, None),
-            "Microsoft 365 Business Premium"
-        );
+        assert_eq!(name(spb, "SPB", Some(" Premium "), Some(&uploaded)), "Premium");
+        assert_eq!(name(spb, "SPB", Some("  "), Some(&uploaded)), "M365 Business Premium (uploaded)");
+        assert_eq!(name(spb, "SPB", None, None), "Microsoft 365 Business Premium");
         // Unknown id but a known part number.
-        assert_eq!(
-            name(
-                "00000000-0000-0000-0000-000000000000",
-                "SPE_E3",
-                None,
-                Some(&uploaded)
-            ),
-            "Microsoft 365 E3"
-        );
-        assert_eq!(
-            name(
-                "00000000-0000-0000-0000-000000000000",
-                "CONTOSO_SKU",
-                None,
-                None
-            ),
-            "CONTOSO_SKU"
-        );
+        assert_eq!(name("00000000-0000-0000-0000-000000000000", "SPE_E3", None, Some(&uploaded)), "Microsoft 365 E3");
+        assert_eq!(name("00000000-0000-0000-0000-000000000000", "CONTOSO_SKU", None, None), "CONTOSO_SKU");
         assert_eq!(
             name("00000000-0000-0000-0000-000000000000", " ", None, None),
             "00000000-0000-0000-0000-000000000000"

@@ -93,17 +93,12 @@ impl RoleMap {
     pub fn parse(text: &str) -> Result<Self, RoleMapError> {
         let mut entries: Vec<(String, Role)> = Vec::new();
         for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-            let (claim, role) = entry
-                .split_once('=')
-                .ok_or_else(|| RoleMapError::Malformed(entry.to_string()))?;
+            let (claim, role) = entry.split_once('=').ok_or_else(|| RoleMapError::Malformed(entry.to_string()))?;
             let claim = claim.trim();
             if claim.is_empty() {
                 return Err(RoleMapError::Malformed(entry.to_string()));
             }
-            let role = role.parse().map_err(|source| RoleMapError::UnknownRole {
-                entry: entry.to_string(),
-                source,
-            })?;
+            let role = role.parse().map_err(|source| RoleMapError::UnknownRole { entry: entry.to_string(), source })?;
             if entries.iter().any(|(c, _)| c == claim) {
                 return Err(RoleMapError::Duplicate(claim.to_string()));
             }
@@ -119,12 +114,7 @@ impl RoleMap {
     pub fn role_for<S: AsRef<str>>(&self, claim_values: &[S]) -> Option<Role> {
         claim_values
             .iter()
-            .filter_map(|v| {
-                self.entries
-                    .iter()
-                    .find(|(claim, _)| claim == v.as_ref())
-                    .map(|(_, role)| *role)
-            })
+            .filter_map(|v| self.entries.iter().find(|(claim, _)| claim == v.as_ref()).map(|(_, role)| *role))
             .max()
     }
 }
@@ -252,7 +242,9 @@ impl AccessChange {
         match self {
             AccessChange::ClaimedRole => format!("Entra ID grants {} (was {})", role(after), role(before)),
             AccessChange::OverrideSet => format!("Role set to {} (was {})", role(after), role(before)),
-            AccessChange::OverrideCleared => format!("Override removed: back to what Entra ID grants (was {})", role(before)),
+            AccessChange::OverrideCleared => {
+                format!("Override removed: back to what Entra ID grants (was {})", role(before))
+            }
             AccessChange::BootstrapAdmin => "Made Admin at first sign-in by the bootstrap setting".into(),
             AccessChange::PreAssigned => format!("{} pre-assigned to this address", role(after)),
             AccessChange::PreAssignmentWithdrawn => format!("Pre-assigned {} withdrawn", role(before)),
@@ -305,7 +297,10 @@ mod tests {
     #[test]
     fn where_a_role_comes_from() {
         assert_eq!(RoleOrigin::of(Some(Role::Editor), None, None), RoleOrigin::IdentityProvider);
-        assert_eq!(RoleOrigin::of(Some(Role::Editor), Some(Role::Admin), Some(OverrideSource::Bootstrap)), RoleOrigin::Override(OverrideSource::Bootstrap));
+        assert_eq!(
+            RoleOrigin::of(Some(Role::Editor), Some(Role::Admin), Some(OverrideSource::Bootstrap)),
+            RoleOrigin::Override(OverrideSource::Bootstrap)
+        );
         assert_eq!(RoleOrigin::of(None, Some(Role::Viewer), None), RoleOrigin::Override(OverrideSource::Admin));
         assert_eq!(RoleOrigin::of(None, None, Some(OverrideSource::Admin)), RoleOrigin::Nothing);
         for c in AccessChange::ALL {

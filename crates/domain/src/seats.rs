@@ -70,17 +70,13 @@ pub fn unused(purchased: i64, assigned: i64) -> i64 {
 /// Unused seats beyond the spares the tenant is allowed to keep for new starters. A negative
 /// allowance counts as none.
 pub fn wasted(purchased: i64, assigned: i64, spare_allowance: i64) -> i64 {
-    unused(purchased, assigned)
-        .saturating_sub(spare_allowance.max(0))
-        .max(0)
+    unused(purchased, assigned).saturating_sub(spare_allowance.max(0)).max(0)
 }
 
 /// What `seats` cost a month, rounded to cents; `None` when the price is unknown (or not a
 /// number).
 pub fn monthly_cost(seats: i64, monthly_price: Option<f64>) -> Option<f64> {
-    monthly_price
-        .filter(|price| price.is_finite())
-        .map(|price| round_cents(seats as f64 * price))
+    monthly_price.filter(|price| price.is_finite()).map(|price| round_cents(seats as f64 * price))
 }
 
 /// How often a PSA service's price is charged.
@@ -109,9 +105,7 @@ impl PricePeriod {
 /// A unit price spread over a month, so services charged on different periods compare. A
 /// one-time charge is no monthly cost.
 pub fn monthly_price(unit_price: f64, period: PricePeriod) -> f64 {
-    period
-        .months()
-        .map_or(0.0, |months| unit_price / f64::from(months))
+    period.months().map_or(0.0, |months| unit_price / f64::from(months))
 }
 
 fn round_cents(amount: f64) -> f64 {

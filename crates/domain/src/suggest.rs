@@ -83,8 +83,8 @@ const GENERIC_STEMS: &[&str] = &[
 
 /// Second-level labels under a country code that are not the company's name (`co.uk`).
 const SECOND_LEVEL: &[&str] = &[
-    "co", "com", "org", "net", "gov", "ac", "edu", "ltd", "plc", "sch", "or", "ne", "go", "gen",
-    "nom", "biz", "info", "asn", "id",
+    "co", "com", "org", "net", "gov", "ac", "edu", "ltd", "plc", "sch", "or", "ne", "go", "gen", "nom", "biz", "info",
+    "asn", "id",
 ];
 
 /// Hosting platforms whose first label is the customer: `contoso.onmicrosoft.com`,
@@ -128,11 +128,7 @@ pub fn normalize_company_name(name: &str) -> String {
     if !initials.is_empty() {
         tokens.push(initials);
     }
-    let kept: Vec<&str> = tokens
-        .iter()
-        .map(String::as_str)
-        .filter(|t| !NOISE_WORDS.contains(t))
-        .collect();
+    let kept: Vec<&str> = tokens.iter().map(String::as_str).filter(|t| !NOISE_WORDS.contains(t)).collect();
     if kept.is_empty() {
         tokens.join(" ")
     } else {
@@ -157,11 +153,7 @@ pub fn domain_stem(domain_or_url: &str) -> Option<String> {
     if let Some(port) = text.find(':') {
         text.truncate(port);
     }
-    let mut labels: Vec<&str> = text
-        .split('.')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let mut labels: Vec<&str> = text.split('.').map(str::trim).filter(|l| !l.is_empty()).collect();
     if labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit())) {
         return None;
     }
@@ -173,25 +165,18 @@ pub fn domain_stem(domain_or_url: &str) -> Option<String> {
         }
         if labels.len() > 1 {
             let tld = labels.pop().unwrap_or_default();
-            if labels.len() > 1
-                && tld.len() == 2
-                && labels.last().is_some_and(|l| SECOND_LEVEL.contains(l))
-            {
+            if labels.len() > 1 && tld.len() == 2 && labels.last().is_some_and(|l| SECOND_LEVEL.contains(l)) {
                 labels.pop();
             }
         }
         labels.last().copied()?
     };
     let valid = !is_www(stem) && stem.chars().all(|c| c.is_alphanumeric() || c == '-');
-    valid
-        .then(|| stem.trim_matches('-').to_string())
-        .filter(|s| !s.is_empty())
+    valid.then(|| stem.trim_matches('-').to_string()).filter(|s| !s.is_empty())
 }
 
 fn is_www(label: &str) -> bool {
-    label
-        .strip_prefix("www")
-        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+    label.strip_prefix("www").is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// How alike two company names are, from 0 to 1, after [`normalize_company_name`]: character
@@ -218,21 +203,14 @@ impl Name {
         let mut tokens: Vec<String> = normalized.split_whitespace().map(str::to_string).collect();
         let mut bigrams = Vec::new();
         for token in &tokens {
-            let padded: Vec<char> = std::iter::once(' ')
-                .chain(token.chars())
-                .chain([' '])
-                .collect();
+            let padded: Vec<char> = std::iter::once(' ').chain(token.chars()).chain([' ']).collect();
             bigrams.extend(padded.windows(2).map(|w| (w[0], w[1])));
         }
         bigrams.sort_unstable();
         tokens.sort_unstable();
         tokens.dedup();
         let compact = compact_of(&normalized);
-        Name {
-            compact,
-            tokens,
-            bigrams,
-        }
+        Name { compact, tokens, bigrams }
     }
 
     fn similarity(&self, other: &Name) -> f64 {
@@ -242,25 +220,14 @@ impl Name {
         if self.compact == other.compact {
             return 1.0;
         }
-        let bigrams = dice(
-            common_sorted(&self.bigrams, &other.bigrams),
-            self.bigrams.len(),
-            other.bigrams.len(),
-        );
-        let tokens = dice(
-            common_sorted(&self.tokens, &other.tokens),
-            self.tokens.len(),
-            other.tokens.len(),
-        );
+        let bigrams = dice(common_sorted(&self.bigrams, &other.bigrams), self.bigrams.len(), other.bigrams.len());
+        let tokens = dice(common_sorted(&self.tokens, &other.tokens), self.tokens.len(), other.tokens.len());
         (0.6 * bigrams + 0.4 * tokens).clamp(0.0, 0.99)
     }
 
     /// Trigrams of the compact name with start and end marks; sorted, no duplicates.
     fn trigrams(&self) -> Vec<[char; 3]> {
-        let chars: Vec<char> = std::iter::once('^')
-            .chain(self.compact.chars())
-            .chain(['$'])
-            .collect();
+        let chars: Vec<char> = std::iter::once('^').chain(self.compact.chars()).chain(['$']).collect();
         let mut trigrams: Vec<[char; 3]> = chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
         trigrams.sort_unstable();
         trigrams.dedup();
@@ -316,20 +283,15 @@ pub fn suggest(
     let mut tenants: Vec<&TenantForMatching> = tenants.iter().collect();
     tenants.sort();
     tenants.dedup_by(|later, first| later.tenant_id == first.tenant_id);
-    let mut companies: Vec<&CompanyForMatching> = companies
-        .iter()
-        .filter(|c| !mapped_companies.contains(&c.id))
-        .collect();
+    let mut companies: Vec<&CompanyForMatching> =
+        companies.iter().filter(|c| !mapped_companies.contains(&c.id)).collect();
     companies.sort();
     companies.dedup_by(|later, first| later.id == first.id);
 
     let index = CompanyIndex::new(&companies);
     let mut dismissed_for: HashMap<&str, HashSet<i64>> = HashMap::new();
     for (tenant_id, company_id) in dismissed {
-        dismissed_for
-            .entry(tenant_id.as_str())
-            .or_default()
-            .insert(*company_id);
+        dismissed_for.entry(tenant_id.as_str()).or_default().insert(*company_id);
     }
 
     let mut scored: Vec<Scored> = Vec::new();
@@ -343,28 +305,16 @@ pub fn suggest(
             .filter(|s| !GENERIC_STEMS.contains(&s.as_str()))
             .collect();
         let no_dismissals = HashSet::new();
-        let dismissed = dismissed_for
-            .get(tenant.tenant_id.as_str())
-            .unwrap_or(&no_dismissals);
+        let dismissed = dismissed_for.get(tenant.tenant_id.as_str()).unwrap_or(&no_dismissals);
         for company_index in index.candidates(&name, &stems, &mut counts) {
             let company = companies[company_index];
             if dismissed.contains(&company.id) {
                 continue;
             }
-            let evidence = Evidence::weigh(
-                &name,
-                &stems,
-                &index.names[company_index],
-                &index.stems[company_index],
-                company,
-            );
+            let evidence =
+                Evidence::weigh(&name, &stems, &index.names[company_index], &index.stems[company_index], company);
             if evidence.confidence >= min_confidence {
-                scored.push(Scored {
-                    confidence: evidence.confidence,
-                    tenant_index,
-                    company_index,
-                    evidence,
-                });
+                scored.push(Scored { confidence: evidence.confidence, tenant_index, company_index, evidence });
             }
         }
     }
@@ -372,16 +322,8 @@ pub fn suggest(
     scored.sort_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)
-            .then_with(|| {
-                tenants[a.tenant_index]
-                    .tenant_id
-                    .cmp(&tenants[b.tenant_index].tenant_id)
-            })
-            .then_with(|| {
-                companies[a.company_index]
-                    .id
-                    .cmp(&companies[b.company_index].id)
-            })
+            .then_with(|| tenants[a.tenant_index].tenant_id.cmp(&tenants[b.tenant_index].tenant_id))
+            .then_with(|| companies[a.company_index].id.cmp(&companies[b.company_index].id))
     });
     let mut tenant_taken = vec![false; tenants.len()];
     let mut company_taken = vec![false; companies.len()];
@@ -427,18 +369,11 @@ impl Evidence {
         record: &CompanyForMatching,
     ) -> Evidence {
         let name_similarity = tenant.similarity(company);
-        let same_domain = company_stem
-            .as_ref()
-            .filter(|stem| tenant_stems.contains(stem))
-            .cloned();
-        let domain_is_name = tenant_stems
-            .iter()
-            .find(|stem| compact_stem(stem) == company.compact)
-            .cloned();
+        let same_domain = company_stem.as_ref().filter(|stem| tenant_stems.contains(stem)).cloned();
+        let domain_is_name = tenant_stems.iter().find(|stem| compact_stem(stem) == company.compact).cloned();
         let mut confidence = name_similarity;
         if same_domain.is_some() {
-            confidence = confidence
-                .max(SAME_DOMAIN_CONFIDENCE + (1.0 - SAME_DOMAIN_CONFIDENCE) * name_similarity);
+            confidence = confidence.max(SAME_DOMAIN_CONFIDENCE + (1.0 - SAME_DOMAIN_CONFIDENCE) * name_similarity);
         } else if domain_is_name.is_some() {
             confidence = confidence.max(DOMAIN_IS_NAME_CONFIDENCE);
         }
@@ -446,13 +381,7 @@ impl Evidence {
         if inactive {
             confidence *= INACTIVE_FACTOR;
         }
-        Evidence {
-            name_similarity,
-            same_domain,
-            domain_is_name,
-            inactive,
-            confidence: confidence.clamp(0.0, 1.0),
-        }
+        Evidence { name_similarity, same_domain, domain_is_name, inactive, confidence: confidence.clamp(0.0, 1.0) }
     }
 
     fn reason(&self) -> String {
@@ -498,12 +427,7 @@ impl CompanyIndex {
         let names: Vec<Name> = companies.iter().map(|c| Name::new(&c.name)).collect();
         let stems: Vec<Option<String>> = companies
             .iter()
-            .map(|c| {
-                c.web_address
-                    .as_deref()
-                    .and_then(domain_stem)
-                    .filter(|s| !GENERIC_STEMS.contains(&s.as_str()))
-            })
+            .map(|c| c.web_address.as_deref().and_then(domain_stem).filter(|s| !GENERIC_STEMS.contains(&s.as_str())))
             .collect();
         let mut index = CompanyIndex {
             by_token: HashMap::new(),
@@ -525,11 +449,7 @@ impl CompanyIndex {
                 index.by_trigram.entry(trigram).or_default().push(i);
             }
             if !name.compact.is_empty() {
-                index
-                    .by_compact_name
-                    .entry(name.compact.clone())
-                    .or_default()
-                    .push(i);
+                index.by_compact_name.entry(name.compact.clone()).or_default().push(i);
             }
             if let Some(stem) = &stems[i] {
                 index.by_stem.entry(stem.clone()).or_default().push(i);
@@ -546,12 +466,7 @@ impl CompanyIndex {
         let mut touched: Vec<usize> = Vec::new();
         let trigrams = name.trigrams();
         for trigram in &trigrams {
-            for &i in self
-                .by_trigram
-                .get(trigram)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-            {
+            for &i in self.by_trigram.get(trigram).map(Vec::as_slice).unwrap_or_default() {
                 if counts[i] == 0 {
                     touched.push(i);
                 }
@@ -560,9 +475,7 @@ impl CompanyIndex {
         }
         let mut found: Vec<usize> = Vec::new();
         for &i in &touched {
-            if dice(counts[i] as usize, trigrams.len(), self.trigram_counts[i])
-                >= TRIGRAM_CANDIDATE_DICE
-            {
+            if dice(counts[i] as usize, trigrams.len(), self.trigram_counts[i]) >= TRIGRAM_CANDIDATE_DICE {
                 found.push(i);
             }
             counts[i] = 0;
@@ -576,12 +489,7 @@ impl CompanyIndex {
         }
         for stem in stems {
             found.extend(self.by_stem.get(stem).into_iter().flatten());
-            found.extend(
-                self.by_compact_name
-                    .get(&compact_stem(stem))
-                    .into_iter()
-                    .flatten(),
-            );
+            found.extend(self.by_compact_name.get(&compact_stem(stem)).into_iter().flatten());
         }
         found.sort_unstable();
         found.dedup();
@@ -603,12 +511,7 @@ mod tests {
     }
 
     fn company(id: i64, name: &str, web: Option<&str>, active: bool) -> CompanyForMatching {
-        CompanyForMatching {
-            id,
-            name: name.into(),
-            web_address: web.map(Into::into),
-            is_active: active,
-        }
+        CompanyForMatching { id, name: name.into(), web_address: web.map(Into::into), is_active: active }
     }
 
     fn none<T>() -> HashSet<T> {
@@ -620,14 +523,8 @@ mod tests {
         assert_eq!(normalize_company_name("Contoso Ltd."), "contoso");
         assert_eq!(normalize_company_name("  CONTOSO   LTD "), "contoso");
         assert_eq!(normalize_company_name("Adatum Corporation, Inc."), "adatum");
-        assert_eq!(
-            normalize_company_name("The Smith & Sons Co"),
-            "smith and sons"
-        );
-        assert_eq!(
-            normalize_company_name("O'Brien Plumbing, L.L.C."),
-            "obrien plumbing"
-        );
+        assert_eq!(normalize_company_name("The Smith & Sons Co"), "smith and sons");
+        assert_eq!(normalize_company_name("O'Brien Plumbing, L.L.C."), "obrien plumbing");
         assert_eq!(normalize_company_name("A.B.C. Dental GmbH"), "abc dental");
         assert_eq!(normalize_company_name("The Company"), "the company");
         assert_eq!(normalize_company_name(""), "");
@@ -635,26 +532,11 @@ mod tests {
 
     #[test]
     fn domain_stems() {
-        assert_eq!(
-            domain_stem("contoso.onmicrosoft.com").as_deref(),
-            Some("contoso")
-        );
-        assert_eq!(
-            domain_stem("contoso.mail.onmicrosoft.com").as_deref(),
-            Some("contoso")
-        );
-        assert_eq!(
-            domain_stem("https://www.contoso.example/x").as_deref(),
-            Some("contoso")
-        );
-        assert_eq!(
-            domain_stem("mail.contoso.co.uk").as_deref(),
-            Some("contoso")
-        );
-        assert_eq!(
-            domain_stem("WWW.Fabrikam-Dental.com:443/").as_deref(),
-            Some("fabrikam-dental")
-        );
+        assert_eq!(domain_stem("contoso.onmicrosoft.com").as_deref(), Some("contoso"));
+        assert_eq!(domain_stem("contoso.mail.onmicrosoft.com").as_deref(), Some("contoso"));
+        assert_eq!(domain_stem("https://www.contoso.example/x").as_deref(), Some("contoso"));
+        assert_eq!(domain_stem("mail.contoso.co.uk").as_deref(), Some("contoso"));
+        assert_eq!(domain_stem("WWW.Fabrikam-Dental.com:443/").as_deref(), Some("fabrikam-dental"));
         assert_eq!(domain_stem("contoso.com.au").as_deref(), Some("contoso"));
         assert_eq!(domain_stem("contoso.co").as_deref(), Some("contoso"));
         assert_eq!(domain_stem("info@adatum.com").as_deref(), Some("adatum"));
@@ -669,14 +551,8 @@ mod tests {
     #[test]
     fn similarity_of_realistic_pairs() {
         assert_eq!(name_similarity("Contoso Ltd", "CONTOSO LTD"), 1.0);
-        assert_eq!(
-            name_similarity("Fabrikam Dental LLC", "Fabrikam Dental"),
-            1.0
-        );
-        assert_eq!(
-            name_similarity("Adatum Corp", "Adatum Corporation, Inc."),
-            1.0
-        );
+        assert_eq!(name_similarity("Fabrikam Dental LLC", "Fabrikam Dental"), 1.0);
+        assert_eq!(name_similarity("Adatum Corp", "Adatum Corporation, Inc."), 1.0);
         assert_eq!(name_similarity("FabrikamDental", "Fabrikam Dental"), 1.0);
         let typo = name_similarity("Northwind Traders", "Northwnd Traders");
         assert!(typo > 0.7 && typo < 1.0, "{typo}");
@@ -684,10 +560,7 @@ mod tests {
         assert!(unrelated < 0.4, "{unrelated}");
         assert!(name_similarity("Tailspin Toys", "Wide World Importers") < 0.15);
         assert_eq!(name_similarity("", "Contoso"), 0.0);
-        assert_eq!(
-            name_similarity("Contoso", "Fabrikam"),
-            name_similarity("Fabrikam", "Contoso")
-        );
+        assert_eq!(name_similarity("Contoso", "Fabrikam"), name_similarity("Fabrikam", "Contoso"));
     }
 
     #[test]
@@ -695,11 +568,7 @@ mod tests {
         let tenants = [
             tenant("t1", "Contoso Ltd", &["contoso.onmicrosoft.com"]),
             tenant("t2", "Fabrikam Dental LLC", &[]),
-            tenant(
-                "t3",
-                "Litware",
-                &["litware.onmicrosoft.com", "litwareinc.com"],
-            ),
+            tenant("t3", "Litware", &["litware.onmicrosoft.com", "litwareinc.com"]),
             tenant("t4", "Blue Yonder Airlines", &[]),
         ];
         let companies = [
@@ -709,10 +578,8 @@ mod tests {
             company(13, "Blue Sky Foods", None, true),
         ];
         let got = suggest(&tenants, &companies, &none(), &none(), 0.6);
-        let pairs: Vec<(&str, i64, &str)> = got
-            .iter()
-            .map(|s| (s.tenant_id.as_str(), s.company_id, s.reason.as_str()))
-            .collect();
+        let pairs: Vec<(&str, i64, &str)> =
+            got.iter().map(|s| (s.tenant_id.as_str(), s.company_id, s.reason.as_str())).collect();
         assert_eq!(
             pairs,
             [
@@ -736,19 +603,11 @@ mod tests {
 
     #[test]
     fn best_pair_wins_and_each_side_is_used_once() {
-        let tenants = [
-            tenant("a", "Northwind Traders", &[]),
-            tenant("b", "Northwind Trading", &[]),
-        ];
-        let companies = [
-            company(1, "Northwind Traders Inc", None, true),
-            company(2, "Northwind Trading Ltd", None, true),
-        ];
+        let tenants = [tenant("a", "Northwind Traders", &[]), tenant("b", "Northwind Trading", &[])];
+        let companies =
+            [company(1, "Northwind Traders Inc", None, true), company(2, "Northwind Trading Ltd", None, true)];
         let got = suggest(&tenants, &companies, &none(), &none(), 0.5);
-        let pairs: Vec<(&str, i64)> = got
-            .iter()
-            .map(|s| (s.tenant_id.as_str(), s.company_id))
-            .collect();
+        let pairs: Vec<(&str, i64)> = got.iter().map(|s| (s.tenant_id.as_str(), s.company_id)).collect();
         assert_eq!(pairs, [("a", 1), ("b", 2)]);
         assert!(got[1].reason.starts_with("same name"));
     }
@@ -774,11 +633,7 @@ mod tests {
 
     #[test]
     fn non_matches_are_not_suggested() {
-        let tenants = [tenant(
-            "t",
-            "Blue Yonder Airlines",
-            &["blueyonder.onmicrosoft.com"],
-        )];
+        let tenants = [tenant("t", "Blue Yonder Airlines", &["blueyonder.onmicrosoft.com"])];
         let companies = [company(1, "Blue Sky Foods", Some("blueskyfoods.com"), true)];
         assert!(suggest(&tenants, &companies, &none(), &none(), 0.5).is_empty());
         // A free-mail web address is no evidence.
@@ -792,22 +647,18 @@ mod tests {
 
     impl Names {
         fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             self.0 >> 33
         }
 
         fn word(&mut self) -> String {
             const SYLLABLES: &[&str] = &[
-                "ka", "lo", "mar", "ven", "tis", "dor", "bel", "ri", "quan", "sol", "tra", "nex",
-                "pi", "zu", "hal", "cor", "fen", "gri", "ost", "wel",
+                "ka", "lo", "mar", "ven", "tis", "dor", "bel", "ri", "quan", "sol", "tra", "nex", "pi", "zu", "hal",
+                "cor", "fen", "gri", "ost", "wel",
             ];
             let count = 2 + self.next() % 2;
-            let mut word: String = (0..count)
-                .map(|_| SYLLABLES[(self.next() % SYLLABLES.len() as u64) as usize])
-                .collect();
+            let mut word: String =
+                (0..count).map(|_| SYLLABLES[(self.next() % SYLLABLES.len() as u64) as usize]).collect();
             if let Some(first) = word.get_mut(0..1) {
                 first.make_ascii_uppercase();
             }
@@ -815,16 +666,8 @@ mod tests {
         }
 
         fn company_name(&mut self) -> String {
-            const KINDS: &[&str] = &[
-                "Dental",
-                "Legal",
-                "Builders",
-                "Accounting",
-                "Services",
-                "Group",
-                "Foods",
-                "Clinic",
-            ];
+            const KINDS: &[&str] =
+                &["Dental", "Legal", "Builders", "Accounting", "Services", "Group", "Foods", "Clinic"];
             const SUFFIXES: &[&str] = &["", " LLC", " Inc", " Ltd", " Corp"];
             let kind = KINDS[(self.next() % KINDS.len() as u64) as usize];
             let suffix = SUFFIXES[(self.next() % SUFFIXES.len() as u64) as usize];
@@ -838,8 +681,7 @@ mod tests {
         let companies: Vec<CompanyForMatching> = (0..2500)
             .map(|i| {
                 let name = names.company_name();
-                let web = (i % 3 == 0)
-                    .then(|| format!("www.{}.com", normalize_company_name(&name).replace(' ', "")));
+                let web = (i % 3 == 0).then(|| format!("www.{}.com", normalize_company_name(&name).replace(' ', "")));
                 company(i, &name, web.as_deref(), i % 17 != 0)
             })
             .collect();
@@ -848,12 +690,8 @@ mod tests {
                 if i % 2 == 0 {
                     // A counterpart of a company, spelt differently.
                     let c = &companies[(i * 5 / 4) as usize];
-                    let name =
-                        format!("{} Limited", normalize_company_name(&c.name).to_uppercase());
-                    let domain = format!(
-                        "{}.onmicrosoft.com",
-                        normalize_company_name(&c.name).replace(' ', "")
-                    );
+                    let name = format!("{} Limited", normalize_company_name(&c.name).to_uppercase());
+                    let domain = format!("{}.onmicrosoft.com", normalize_company_name(&c.name).replace(' ', ""));
                     tenant(&format!("t{i:04}"), &name, &[&domain])
                 } else {
                     tenant(&format!("t{i:04}"), &names.company_name(), &[])
@@ -882,18 +720,10 @@ mod tests {
             Just("Inc"),
             Just("Contosso")
         ];
-        let domain = prop_oneof![
-            Just("contoso.com"),
-            Just("fabrikam.onmicrosoft.com"),
-            Just("adatum.co.uk"),
-            Just("gmail.com")
-        ];
+        let domain =
+            prop_oneof![Just("contoso.com"), Just("fabrikam.onmicrosoft.com"), Just("adatum.co.uk"), Just("gmail.com")];
         proptest::collection::vec(
-            (
-                0u8..12,
-                proptest::collection::vec(words, 1..4),
-                proptest::collection::vec(domain, 0..2),
-            ),
+            (0u8..12, proptest::collection::vec(words, 1..4), proptest::collection::vec(domain, 0..2)),
             0..10,
         )
         .prop_map(|rows| {
@@ -924,25 +754,17 @@ mod tests {
             Just("https://fabrikam.com/"),
             Just("adatum.co.uk")
         ]);
-        proptest::collection::vec(
-            (
-                0i64..15,
-                proptest::collection::vec(words, 1..4),
-                web,
-                any::<bool>(),
-            ),
-            0..12,
-        )
-        .prop_map(|rows| {
-            rows.into_iter()
-                .map(|(id, words, web, is_active)| CompanyForMatching {
-                    id,
-                    name: words.join(" "),
-                    web_address: web.map(Into::into),
-                    is_active,
-                })
-                .collect()
-        })
+        proptest::collection::vec((0i64..15, proptest::collection::vec(words, 1..4), web, any::<bool>()), 0..12)
+            .prop_map(|rows| {
+                rows.into_iter()
+                    .map(|(id, words, web, is_active)| CompanyForMatching {
+                        id,
+                        name: words.join(" "),
+                        web_address: web.map(Into::into),
+                        is_active,
+                    })
+                    .collect()
+            })
     }
 
     proptest! {

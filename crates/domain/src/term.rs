@@ -23,9 +23,7 @@ impl Term {
     /// anything else, including the empty `renewalTermDuration` Partner Center sometimes sends.
     pub fn parse(text: &str) -> Option<Term> {
         let text = text.trim();
-        Term::ALL
-            .into_iter()
-            .find(|term| term.as_str().eq_ignore_ascii_case(text))
+        Term::ALL.into_iter().find(|term| term.as_str().eq_ignore_ascii_case(text))
     }
 
     /// The ISO-8601 duration, e.g. `"P1M"`.
@@ -91,8 +89,7 @@ mod tests {
         // serde_json is not a dependency here; serde's own string deserializer shows the same.
         use serde::de::{value::Error, IntoDeserializer};
         for term in Term::ALL {
-            let read =
-                Term::deserialize(IntoDeserializer::<Error>::into_deserializer(term.as_str()));
+            let read = Term::deserialize(IntoDeserializer::<Error>::into_deserializer(term.as_str()));
             assert_eq!(read, Ok(term));
         }
     }

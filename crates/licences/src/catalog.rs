@@ -93,14 +93,20 @@ impl Catalog {
         let uploaded = (!rows.is_empty()).then(|| {
             ProductNames::new(
                 rows.into_iter()
-                    .map(|r| ProductName { sku_id: r.sku_id, sku_part_number: r.sku_part_number, display_name: r.display_name })
+                    .map(|r| ProductName {
+                        sku_id: r.sku_id,
+                        sku_part_number: r.sku_part_number,
+                        display_name: r.display_name,
+                    })
                     .collect(),
             )
         });
         let overrides = product_names::overrides(&self.pool)
             .await?
             .into_iter()
-            .map(|o| (o.sku_id.to_ascii_lowercase(), Override { display_name: o.display_name, monthly_cost: o.monthly_cost }))
+            .map(|o| {
+                (o.sku_id.to_ascii_lowercase(), Override { display_name: o.display_name, monthly_cost: o.monthly_cost })
+            })
             .collect();
         Ok(Loaded { uploaded, overrides })
     }
@@ -115,7 +121,11 @@ impl Catalog {
         let names = parse_licensing_csv(bytes)?;
         let rows: Vec<product_names::ProductNameRow> = names
             .into_iter()
-            .map(|p| product_names::ProductNameRow { sku_id: p.sku_id, sku_part_number: p.sku_part_number, display_name: p.display_name })
+            .map(|p| product_names::ProductNameRow {
+                sku_id: p.sku_id,
+                sku_part_number: p.sku_part_number,
+                display_name: p.display_name,
+            })
             .collect();
         product_names::replace_uploaded(&self.pool, file_name, &rows, by).await?;
         self.invalidate().await;
@@ -124,7 +134,13 @@ impl Catalog {
     }
 
     /// Sets (or with both empty, removes) a SKU's local name and monthly cost.
-    pub async fn set_override(&self, sku_id: &str, display_name: Option<&str>, monthly_cost: Option<f64>, by: Uuid) -> Result<(), CatalogError> {
+    pub async fn set_override(
+        &self,
+        sku_id: &str,
+        display_name: Option<&str>,
+        monthly_cost: Option<f64>,
+        by: Uuid,
+    ) -> Result<(), CatalogError> {
         let sku = sku_id.trim().to_ascii_lowercase();
         if sku.is_empty() {
             return Err(CatalogError::Invalid("Which SKU? The SKU id is missing.".into()));
@@ -135,7 +151,9 @@ impl Catalog {
         }
         if let Some(cost) = monthly_cost {
             if !cost.is_finite() || !(0.0..=100_000.0).contains(&cost) {
-                return Err(CatalogError::Invalid("The monthly cost must be a positive amount (at most 100,000).".into()));
+                return Err(CatalogError::Invalid(
+                    "The monthly cost must be a positive amount (at most 100,000).".into(),
+                ));
             }
         }
         product_names::set_override(&self.pool, &sku, name, monthly_cost, by).await?;

@@ -68,7 +68,8 @@ pub fn period_from_label(label: Option<&str>) -> PricePeriod {
 /// The overview of every current tenant, worst first: highest monthly waste cost, then most
 /// wasted seats, then name.
 pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview>, DbError> {
-    let (list, skus, costs) = tokio::try_join!(tenants::list(pool), licences::tenant_skus(pool, None), licences::mapped_costs(pool, None))?;
+    let (list, skus, costs) =
+        tokio::try_join!(tenants::list(pool), licences::tenant_skus(pool, None), licences::mapped_costs(pool, None))?;
     let prices = SeatPrices::new(names, &costs);
     let mut by_tenant: HashMap<&str, Vec<&licences::TenantSku>> = HashMap::new();
     for k in &skus {
@@ -77,7 +78,12 @@ pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview
     let mut out: Vec<TenantOverview> = list
         .into_iter()
         .map(|t| {
-            let products = product_seats(by_tenant.get(t.tenant_id.as_str()).map(Vec::as_slice).unwrap_or_default(), t.spare_seats, names, &prices);
+            let products = product_seats(
+                by_tenant.get(t.tenant_id.as_str()).map(Vec::as_slice).unwrap_or_default(),
+                t.spare_seats,
+                names,
+                &prices,
+            );
             TenantOverview {
                 purchased: products.iter().map(|p| p.purchased).sum(),
                 assigned: products.iter().map(|p| p.assigned).sum(),
@@ -95,13 +101,24 @@ pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview
             }
         })
         .collect();
-    out.sort_by(|a, b| b.waste_cost.total_cmp(&a.waste_cost).then(b.wasted.cmp(&a.wasted)).then(a.name.to_lowercase().cmp(&b.name.to_lowercase())));
+    out.sort_by(|a, b| {
+        b.waste_cost
+            .total_cmp(&a.waste_cost)
+            .then(b.wasted.cmp(&a.wasted))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
     Ok(out)
 }
 
 /// One tenant's products, counted and priced exactly as [`overview`] does, for its page.
-pub async fn tenant_products(pool: &PgPool, names: &Names, tenant_id: &str, spare_seats: i32) -> Result<Vec<ProductSeats>, DbError> {
-    let (skus, costs) = tokio::try_join!(licences::tenant_skus(pool, Some(tenant_id)), licences::mapped_costs(pool, Some(tenant_id)))?;
+pub async fn tenant_products(
+    pool: &PgPool,
+    names: &Names,
+    tenant_id: &str,
+    spare_seats: i32,
+) -> Result<Vec<ProductSeats>, DbError> {
+    let (skus, costs) =
+        tokio::try_join!(licences::tenant_skus(pool, Some(tenant_id)), licences::mapped_costs(pool, Some(tenant_id)))?;
     let skus: Vec<&licences::TenantSku> = skus.iter().collect();
     Ok(product_seats(&skus, spare_seats, names, &SeatPrices::new(names, &costs)))
 }
@@ -133,7 +150,12 @@ impl<'a> SeatPrices<'a> {
 }
 
 /// The user-assigned SKUs of one tenant as product lines, most costly waste first.
-fn product_seats(skus: &[&licences::TenantSku], spare_seats: i32, names: &Names, prices: &SeatPrices<'_>) -> Vec<ProductSeats> {
+fn product_seats(
+    skus: &[&licences::TenantSku],
+    spare_seats: i32,
+    names: &Names,
+    prices: &SeatPrices<'_>,
+) -> Vec<ProductSeats> {
     let allowance = i64::from(spare_seats);
     let mut products: Vec<ProductSeats> = skus
         .iter()
@@ -157,6 +179,12 @@ fn product_seats(skus: &[&licences::TenantSku], spare_seats: i32, names: &Names,
             }
         })
         .collect();
-    products.sort_by(|a, b| b.waste_cost.unwrap_or(0.0).total_cmp(&a.waste_cost.unwrap_or(0.0)).then(b.wasted.cmp(&a.wasted)).then(a.name.cmp(&b.name)));
+    products.sort_by(|a, b| {
+        b.waste_cost
+            .unwrap_or(0.0)
+            .total_cmp(&a.waste_cost.unwrap_or(0.0))
+            .then(b.wasted.cmp(&a.wasted))
+            .then(a.name.cmp(&b.name))
+    });
     products
 }

@@ -26,8 +26,15 @@ impl Mapping {
         let _guard = self.refreshing.lock().await;
         let id = autotask_cache::start_refresh(&self.pool, trigger, by).await?;
         let outcome = async {
-            let (companies, services, periods) = tokio::try_join!(autotask.companies(), autotask.services(), autotask.picklist("Services", "periodType"))?;
-            let labels: HashMap<i64, String> = periods.iter().filter_map(|p| p.value.trim().parse::<i64>().ok().map(|v| (v, p.label.clone()))).collect();
+            let (companies, services, periods) = tokio::try_join!(
+                autotask.companies(),
+                autotask.services(),
+                autotask.picklist("Services", "periodType")
+            )?;
+            let labels: HashMap<i64, String> = periods
+                .iter()
+                .filter_map(|p| p.value.trim().parse::<i64>().ok().map(|v| (v, p.label.clone())))
+                .collect();
             let now = Utc::now();
             let companies: Vec<autotask_cache::Company> = companies
                 .into_iter()
@@ -59,7 +66,10 @@ impl Mapping {
         }
         .await;
         let recorded = match &outcome {
-            Ok(s) => autotask_cache::finish_refresh(&self.pool, id, Some(s.companies as i32), Some(s.services as i32), None).await,
+            Ok(s) => {
+                autotask_cache::finish_refresh(&self.pool, id, Some(s.companies as i32), Some(s.services as i32), None)
+                    .await
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "Autotask cache refresh failed; keeping the previous cache");
                 autotask_cache::finish_refresh(&self.pool, id, None, None, Some(&e.to_string())).await

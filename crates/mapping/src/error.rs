@@ -3,7 +3,9 @@ use seatsync_vendors::VendorError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
-    #[error("Autotask is not configured, so there is nothing to map to. An Admin can see what is missing under Settings.")]
+    #[error(
+        "Autotask is not configured, so there is nothing to map to. An Admin can see what is missing under Settings."
+    )]
     NotConfigured,
     /// Someone changed the mapping after the caller read it; nothing was written.
     #[error("{0}")]

@@ -51,7 +51,13 @@ fn period_of(billing: &str) -> &'static str {
 
 impl Mapping {
     #[tracing::instrument(skip(self))]
-    pub async fn apply_offer(&self, offer_key: &str, action: OfferAction, expected_version: i32, by: Uuid) -> Result<mappings::OfferRow, MappingError> {
+    pub async fn apply_offer(
+        &self,
+        offer_key: &str,
+        action: OfferAction,
+        expected_version: i32,
+        by: Uuid,
+    ) -> Result<mappings::OfferRow, MappingError> {
         let before = match mappings::offer_row(&self.pool, offer_key).await {
             Err(DbError::NotFound) => return Err(MappingError::NotFound("That offer")),
             other => other?,
@@ -59,7 +65,11 @@ impl Mapping {
         let (target, label, after_name) = match action {
             OfferAction::Map { service_id } => {
                 let service = match autotask_cache::service(&self.pool, service_id).await {
-                    Err(DbError::NotFound) => return Err(MappingError::Invalid(format!("Autotask service {service_id} is not known; refresh from Autotask and pick again."))),
+                    Err(DbError::NotFound) => {
+                        return Err(MappingError::Invalid(format!(
+                            "Autotask service {service_id} is not known; refresh from Autotask and pick again."
+                        )))
+                    }
                     other => other?,
                 };
                 let label = if matches!(before.target(), Target::Mapped { .. }) { "change service" } else { "map" };
@@ -68,7 +78,9 @@ impl Mapping {
             OfferAction::Ignore => (Target::Ignored, "ignore", None),
             OfferAction::UndoIgnore => {
                 if before.target() != Target::Ignored && before.version == expected_version {
-                    return Err(MappingError::Invalid("This offer is not ignored, so there is nothing to undo.".into()));
+                    return Err(MappingError::Invalid(
+                        "This offer is not ignored, so there is nothing to undo.".into(),
+                    ));
                 }
                 (Target::Unmapped, "undo ignore", None)
             }
@@ -88,7 +100,20 @@ impl Mapping {
     ) -> Result<mappings::OfferRow, MappingError> {
         let before_json = snapshot(before.target(), before.service_name.as_deref());
         let after_json = snapshot(target, after_name);
-        match mappings::save(&self.pool, Kind::Offer, &before.offer_key, target, expected_version, label, &before_json, &after_json, by, false).await? {
+        match mappings::save(
+            &self.pool,
+            Kind::Offer,
+            &before.offer_key,
+            target,
+            expected_version,
+            label,
+            &before_json,
+            &after_json,
+            by,
+            false,
+        )
+        .await?
+        {
             Saved::Done { .. } => Ok(mappings::offer_row(&self.pool, &before.offer_key).await?),
             Saved::Conflict(now) => {
                 let what = match now.target {
@@ -123,7 +148,11 @@ impl Mapping {
             AUTOTASK_SERVICE_NAME_MAX,
         );
         let period = period_of(&key.billing);
-        let existing = autotask_cache::services(&self.pool).await?.into_iter().find(|s| s.name.eq_ignore_ascii_case(&name)).map(|s| s.id);
+        let existing = autotask_cache::services(&self.pool)
+            .await?
+            .into_iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&name))
+            .map(|s| s.id);
         // What a seat costs the MSP a month, when an Admin said so for the offer's product.
         let monthly_cost = mappings::offer_monthly_cost(&self.pool, offer_key).await?;
         let unit_cost = monthly_cost.map(|c| if period == "Yearly" { (c * 12.0 * 100.0).round() / 100.0 } else { c });
@@ -149,7 +178,9 @@ impl Mapping {
             return Err(MappingError::Invalid("The service needs a name.".into()));
         }
         if name.chars().count() > AUTOTASK_SERVICE_NAME_MAX {
-            return Err(MappingError::Invalid(format!("Autotask service names are at most {AUTOTASK_SERVICE_NAME_MAX} characters.")));
+            return Err(MappingError::Invalid(format!(
+                "Autotask service names are at most {AUTOTASK_SERVICE_NAME_MAX} characters."
+            )));
         }
         if !unit_price.is_finite() || unit_price < 0.0 || unit_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
             return Err(MappingError::Invalid("Price and cost must be amounts of zero or more.".into()));
@@ -161,7 +192,13 @@ impl Mapping {
         // Refuse before touching Autotask when someone else changed the mapping meanwhile.
         if before.version != expected_version {
             let now = mappings::current(&self.pool, Kind::Offer, offer_key).await?;
-            let what = if matches!(now.target, Target::Mapped { .. }) { "mapped" } else if now.target == Target::Ignored { "ignored" } else { "not mapped" };
+            let what = if matches!(now.target, Target::Mapped { .. }) {
+                "mapped"
+            } else if now.target == Target::Ignored {
+                "ignored"
+            } else {
+                "not mapped"
+            };
             return Err(conflict_text(&before.offer_name, what, now));
         }
         let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
@@ -170,7 +207,9 @@ impl Mapping {
         let period_type = picklist_value(&periods, "Services", "periodType", period_label)?;
         let settings = AppSettings::load(&self.pool).await?;
         let find = || async {
-            Ok::<_, VendorError>(autotask.services_named(name).await?.into_iter().find(|s| s.name.eq_ignore_ascii_case(name)))
+            Ok::<_, VendorError>(
+                autotask.services_named(name).await?.into_iter().find(|s| s.name.eq_ignore_ascii_case(name)),
+            )
         };
         let service = match find().await? {
             Some(existing) => existing,
@@ -206,11 +245,10 @@ impl Mapping {
                         period_type: Some(period_type),
                         is_active: true,
                     },
-                    (None, None) => {
-                        return Err(MappingError::Invalid(
-                            "Autotask did not confirm the new service and it is not there; nothing was created. Try again.".into(),
-                        ))
-                    }
+                    (None, None) => return Err(MappingError::Invalid(
+                        "Autotask did not confirm the new service and it is not there; nothing was created. Try again."
+                            .into(),
+                    )),
                 }
             }
         };
@@ -232,7 +270,15 @@ impl Mapping {
         .await?;
         drop(conn);
         tracing::info!(service_id = service.id, name = %service.name, "service ready in Autotask");
-        self.save_offer(&before, Target::Mapped { id: service.id }, "create service and map", Some(&service.name), expected_version, by).await
+        self.save_offer(
+            &before,
+            Target::Mapped { id: service.id },
+            "create service and map",
+            Some(&service.name),
+            expected_version,
+            by,
+        )
+        .await
     }
 }
 

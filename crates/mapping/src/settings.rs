@@ -3,7 +3,10 @@
 //! set has its default.
 
 use seatsync_db::{settings, DbError, PgPool};
-use seatsync_domain::naming::{Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS};
+use seatsync_domain::naming::{
+    Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
+    SERVICE_PLACEHOLDERS,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -54,7 +57,8 @@ impl AppSettings {
     /// Checks the templates and stores the settings.
     pub async fn save(&self, pool: &PgPool, by: Uuid) -> Result<(), SettingsError> {
         Template::parse(&self.service_name_template, SERVICE_PLACEHOLDERS).map_err(SettingsError::ServiceTemplate)?;
-        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS).map_err(SettingsError::ContractTemplate)?;
+        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS)
+            .map_err(SettingsError::ContractTemplate)?;
         if self.service_billing_code_id.is_some_and(|id| id <= 0) {
             return Err(SettingsError::BillingCode);
         }
@@ -63,13 +67,17 @@ impl AppSettings {
     }
 
     pub fn service_template(&self) -> Template {
-        Template::parse(&self.service_name_template, SERVICE_PLACEHOLDERS)
-            .unwrap_or_else(|_| Template::parse(DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS).expect("the default service template is valid"))
+        Template::parse(&self.service_name_template, SERVICE_PLACEHOLDERS).unwrap_or_else(|_| {
+            Template::parse(DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS)
+                .expect("the default service template is valid")
+        })
     }
 
     pub fn contract_template(&self) -> Template {
-        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS)
-            .unwrap_or_else(|_| Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).expect("the default contract template is valid"))
+        Template::parse(&self.contract_name_template, CONTRACT_PLACEHOLDERS).unwrap_or_else(|_| {
+            Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS)
+                .expect("the default contract template is valid")
+        })
     }
 }
 

@@ -20,9 +20,13 @@ const MIN_CONFIDENCE: f64 = 0.6;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TenantAction {
     /// Ties the tenant to this company (new mapping or a change).
-    Map { company_id: i64 },
+    Map {
+        company_id: i64,
+    },
     /// Accepts SeatSync's suggestion of this company.
-    AcceptSuggestion { company_id: i64 },
+    AcceptSuggestion {
+        company_id: i64,
+    },
     Ignore,
     /// Takes an ignore back: the tenant is unmapped again.
     UndoIgnore,
@@ -34,7 +38,13 @@ impl Mapping {
     /// Applies `action` if the mapping is still at `expected_version`; otherwise nothing is
     /// written and the error says who changed it to what.
     #[tracing::instrument(skip(self))]
-    pub async fn apply_tenant(&self, tenant_id: &str, action: TenantAction, expected_version: i32, by: Uuid) -> Result<mappings::TenantRow, MappingError> {
+    pub async fn apply_tenant(
+        &self,
+        tenant_id: &str,
+        action: TenantAction,
+        expected_version: i32,
+        by: Uuid,
+    ) -> Result<mappings::TenantRow, MappingError> {
         let before = match mappings::tenant_row(&self.pool, tenant_id).await {
             Err(DbError::NotFound) => return Err(MappingError::NotFound("That tenant")),
             other => other?,
@@ -42,7 +52,11 @@ impl Mapping {
         let (target, label, after_company) = match action {
             TenantAction::Map { company_id } | TenantAction::AcceptSuggestion { company_id } => {
                 let company = match autotask_cache::company(&self.pool, company_id).await {
-                    Err(DbError::NotFound) => return Err(MappingError::Invalid(format!("Autotask company {company_id} is not known; refresh from Autotask and pick again."))),
+                    Err(DbError::NotFound) => {
+                        return Err(MappingError::Invalid(format!(
+                            "Autotask company {company_id} is not known; refresh from Autotask and pick again."
+                        )))
+                    }
                     other => other?,
                 };
                 let label = match (action, before.target()) {
@@ -55,7 +69,9 @@ impl Mapping {
             TenantAction::Ignore => (Target::Ignored, "ignore", None),
             TenantAction::UndoIgnore => {
                 if before.target() != Target::Ignored && before.version == expected_version {
-                    return Err(MappingError::Invalid("This tenant is not ignored, so there is nothing to undo.".into()));
+                    return Err(MappingError::Invalid(
+                        "This tenant is not ignored, so there is nothing to undo.".into(),
+                    ));
                 }
                 (Target::Unmapped, "undo ignore", None)
             }
@@ -90,15 +106,21 @@ impl Mapping {
             autotask_cache::companies(&self.pool),
             mappings::dismissals(&self.pool),
         )?;
-        let mapped: HashSet<i64> = rows.iter().filter_map(|r| match r.target() {
-            Target::Mapped { id } => Some(id),
-            _ => None,
-        })
-        .collect();
+        let mapped: HashSet<i64> = rows
+            .iter()
+            .filter_map(|r| match r.target() {
+                Target::Mapped { id } => Some(id),
+                _ => None,
+            })
+            .collect();
         let tenants: Vec<TenantForMatching> = rows
             .iter()
             .filter(|r| r.target() == Target::Unmapped)
-            .map(|r| TenantForMatching { tenant_id: r.tenant_id.clone(), name: r.name.clone(), domains: r.primary_domain.iter().cloned().collect() })
+            .map(|r| TenantForMatching {
+                tenant_id: r.tenant_id.clone(),
+                name: r.name.clone(),
+                domains: r.primary_domain.iter().cloned().collect(),
+            })
             .collect();
         let companies: Vec<CompanyForMatching> = companies
             .into_iter()
@@ -106,9 +128,10 @@ impl Mapping {
             .collect();
         let dismissed: HashSet<(String, i64)> = dismissed.into_iter().collect();
         // Matching thousands of names is CPU work: keep it off the async workers.
-        let found = tokio::task::spawn_blocking(move || suggest(&tenants, &companies, &mapped, &dismissed, MIN_CONFIDENCE))
-            .await
-            .map_err(|e| MappingError::Invalid(format!("matching companies failed: {e}")))?;
+        let found =
+            tokio::task::spawn_blocking(move || suggest(&tenants, &companies, &mapped, &dismissed, MIN_CONFIDENCE))
+                .await
+                .map_err(|e| MappingError::Invalid(format!("matching companies failed: {e}")))?;
         Ok(found)
     }
 

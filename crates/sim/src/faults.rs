@@ -84,9 +84,7 @@ impl FromStr for FaultRule {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut map = serde_json::Map::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (k, v) = part
-                .split_once('=')
-                .ok_or_else(|| format!("'{part}' is not key=value"))?;
+            let (k, v) = part.split_once('=').ok_or_else(|| format!("'{part}' is not key=value"))?;
             let value = match v.parse::<f64>() {
                 Ok(n) if k != "path" && k != "contains" && k != "method" => serde_json::json!(n),
                 _ => serde_json::json!(v),
@@ -99,8 +97,7 @@ impl FromStr for FaultRule {
                 map.insert(key.into(), serde_json::json!(n as u64));
             }
         }
-        serde_json::from_value(serde_json::Value::Object(map))
-            .map_err(|e| format!("fault '{s}': {e}"))
+        serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| format!("fault '{s}': {e}"))
     }
 }
 
@@ -131,10 +128,7 @@ impl FaultBook {
     }
 
     pub fn snapshot(&self) -> Vec<serde_json::Value> {
-        lock(&self.rules)
-            .iter()
-            .map(|(r, fired)| serde_json::json!({"rule": r, "fired": fired}))
-            .collect()
+        lock(&self.rules).iter().map(|(r, fired)| serde_json::json!({"rule": r, "fired": fired})).collect()
     }
 }
 
@@ -168,11 +162,8 @@ pub async fn inject(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Re
                 })),
             )
                 .into_response();
-            let value = if retry_after.fract() == 0.0 {
-                format!("{}", retry_after as u64)
-            } else {
-                format!("{retry_after}")
-            };
+            let value =
+                if retry_after.fract() == 0.0 { format!("{}", retry_after as u64) } else { format!("{retry_after}") };
             if let Ok(v) = HeaderValue::from_str(&value) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -213,7 +204,11 @@ fn route_label(path: &str) -> String {
     path.split('/')
         .map(|seg| {
             let looks_like_id = seg.len() >= 8 && seg.chars().filter(|c| c.is_ascii_digit()).count() >= 4;
-            if looks_like_id { "{id}" } else { seg }
+            if looks_like_id {
+                "{id}"
+            } else {
+                seg
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -252,7 +247,8 @@ mod tests {
         let s: FaultRule = "path=/v1.0/subscribedSkus,kind=status,status=503".parse().unwrap();
         assert_eq!(s.kind, FaultKind::Status { status: 503 });
         assert!("kind=nonsense,path=/".parse::<FaultRule>().is_err());
-        let l: FaultRule = "path=/ATServicesRest/V1.0/Contracts,method=POST,kind=lost_response,times=1".parse().unwrap();
+        let l: FaultRule =
+            "path=/ATServicesRest/V1.0/Contracts,method=POST,kind=lost_response,times=1".parse().unwrap();
         assert_eq!(l.kind, FaultKind::LostResponse);
         assert!(l.matches("POST", "/atservicesrest/v1.0/contracts", "/atservicesrest/v1.0/contracts"));
         assert!("path".parse::<FaultRule>().is_err());

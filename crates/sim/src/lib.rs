@@ -89,12 +89,8 @@ impl Drop for SimHandle {
 /// Binds `listener`, builds the seeded state and serves until the handle is dropped.
 pub async fn spawn(config: SimConfig, listener: TcpListener) -> anyhow::Result<SimHandle> {
     let addr = listener.local_addr()?;
-    let base_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"))
-        .trim_end_matches('/')
-        .to_string();
+    let base_url =
+        config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
     let sim = Arc::new(Sim::new(&config, base_url.clone())?);
     let app = router(sim.clone());
     let task = tokio::spawn(async move {
@@ -117,11 +113,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .layer(from_fn_with_state(sim.clone(), faults::inject))
         .layer(from_fn_with_state(sim.clone(), vendors::autotask::limits))
         .layer(from_fn_with_state(sim.clone(), faults::count_calls));
-    let app = Router::new()
-        .merge(oidc::router())
-        .merge(vendors)
-        .merge(control_router())
-        .with_state(sim);
+    let app = Router::new().merge(oidc::router()).merge(vendors).merge(control_router()).with_state(sim);
     Router::new().fallback_service(app).layer(map_request(vendors::autotask::normalize_path))
 }
 
@@ -129,10 +121,7 @@ fn control_router() -> Router<Arc<Sim>> {
     Router::new()
         .route("/_sim/health", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
         .route("/_sim/summary", get(state::summary))
-        .route(
-            "/_sim/faults",
-            get(faults::list).post(faults::replace).delete(faults::clear),
-        )
+        .route("/_sim/faults", get(faults::list).post(faults::replace).delete(faults::clear))
         .route("/_sim/oidc/next-token", axum::routing::post(oidc::set_next_token_defect))
         .route("/_sim/calls", get(state::calls))
         .merge(vendors::control_router())

@@ -20,7 +20,12 @@ fn parse_args() -> (String, SimConfig) {
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
-        let number = |v: String| v.parse::<u64>().unwrap_or_else(|_| { eprintln!("{flag}: '{v}' is not a whole number"); usage() });
+        let number = |v: String| {
+            v.parse::<u64>().unwrap_or_else(|_| {
+                eprintln!("{flag}: '{v}' is not a whole number");
+                usage()
+            })
+        };
         match flag.as_str() {
             "--addr" => addr = value(),
             "--tenants" => config.tenants = number(value()) as usize,
@@ -33,10 +38,16 @@ fn parse_args() -> (String, SimConfig) {
             "--autotask-hourly-limit" => config.autotask_hourly_limit = number(value()),
             "--fault" => match value().parse() {
                 Ok(rule) => config.faults.push(rule),
-                Err(e) => { eprintln!("--fault: {e}"); usage() }
+                Err(e) => {
+                    eprintln!("--fault: {e}");
+                    usage()
+                }
             },
             "-h" | "--help" => usage(),
-            other => { eprintln!("unknown flag {other}"); usage() }
+            other => {
+                eprintln!("unknown flag {other}");
+                usage()
+            }
         }
     }
     (addr, config)

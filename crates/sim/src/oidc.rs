@@ -52,11 +52,8 @@ impl SigningKey {
     /// A compact JWS (RS256) over `claims`.
     pub fn sign(&self, claims: &serde_json::Value) -> String {
         let header = json!({"typ": "JWT", "alg": "RS256", "kid": KEY_ID});
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let signature = self.key.sign(signing_input.as_bytes());
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
@@ -90,7 +87,11 @@ pub fn router() -> Router<Arc<Sim>> {
 async fn discovery(State(sim): State<Arc<Sim>>, Path(tenant): Path<String>) -> Response {
     let partner = sim.msp().partner_tenant_id.clone();
     if !tenant.eq_ignore_ascii_case(&partner) {
-        return entra_error(StatusCode::BAD_REQUEST, "invalid_tenant", &format!("AADSTS90002: Tenant '{tenant}' not found."));
+        return entra_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_tenant",
+            &format!("AADSTS90002: Tenant '{tenant}' not found."),
+        );
     }
     let base = format!("{}/{partner}", sim.base_url);
     Json(json!({
@@ -142,7 +143,10 @@ pub struct AuthorizeParams {
 
 fn check_request(sim: &Sim, p: &AuthorizeParams) -> Result<(), String> {
     if p.client_id != sim.client_id {
-        return Err(format!("AADSTS700016: Application with identifier '{}' was not found in the directory.", p.client_id));
+        return Err(format!(
+            "AADSTS700016: Application with identifier '{}' was not found in the directory.",
+            p.client_id
+        ));
     }
     if p.response_type != "code" {
         return Err(format!("AADSTS900144: response_type '{}' is not supported here; use 'code'.", p.response_type));
@@ -159,7 +163,8 @@ fn check_request(sim: &Sim, p: &AuthorizeParams) -> Result<(), String> {
 /// The sign-in page: one button per demo user, each a form that posts the original request back.
 async fn authorize_page(State(sim): State<Arc<Sim>>, Query(p): Query<AuthorizeParams>) -> Response {
     if let Err(msg) = check_request(&sim, &p) {
-        return (StatusCode::BAD_REQUEST, Html(page("Sign-in error", &format!("<p class=err>{}</p>", esc(&msg))))).into_response();
+        return (StatusCode::BAD_REQUEST, Html(page("Sign-in error", &format!("<p class=err>{}</p>", esc(&msg)))))
+            .into_response();
     }
     let hidden = |name: &str, value: &Option<String>| match value {
         Some(v) => format!("<input type=hidden name=\"{name}\" value=\"{}\">", esc(v)),
@@ -192,7 +197,14 @@ async fn authorize_page(State(sim): State<Arc<Sim>>, Query(p): Query<AuthorizePa
             )
         })
         .collect();
-    Html(page("Pick an account", &format!("<h1>Pick an account</h1><p>Simulated Microsoft Entra ID sign-in for <b>{}</b>.</p>{buttons}", esc(&sim.msp().partner_name)))).into_response()
+    Html(page(
+        "Pick an account",
+        &format!(
+            "<h1>Pick an account</h1><p>Simulated Microsoft Entra ID sign-in for <b>{}</b>.</p>{buttons}",
+            esc(&sim.msp().partner_name)
+        ),
+    ))
+    .into_response()
 }
 
 async fn authorize_decision(State(sim): State<Arc<Sim>>, Form(p): Form<AuthorizeParams>) -> Response {
@@ -237,7 +249,11 @@ async fn logout(Query(q): Query<std::collections::HashMap<String, String>>) -> R
 pub async fn set_next_token_defect(State(sim): State<Arc<Sim>>, Json(body): Json<serde_json::Value>) -> StatusCode {
     let defect = serde_json::from_value::<TokenDefect>(body["defect"].clone()).ok();
     *lock(&sim.next_token_defect) = defect;
-    if defect.is_some() { StatusCode::NO_CONTENT } else { StatusCode::BAD_REQUEST }
+    if defect.is_some() {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::BAD_REQUEST
+    }
 }
 
 /// Redeems an authorization code (`grant_type=authorization_code`): checks the client, the
@@ -251,9 +267,12 @@ pub fn redeem_code(
     code_verifier: Option<&str>,
 ) -> Result<serde_json::Value, (StatusCode, &'static str, String)> {
     let bad = |code: &'static str, msg: String| (StatusCode::BAD_REQUEST, code, msg);
-    let pending = lock(&sim.codes)
-        .remove(code)
-        .ok_or_else(|| bad("invalid_grant", "AADSTS70008: The provided authorization code or refresh token has expired or was already redeemed.".into()))?;
+    let pending = lock(&sim.codes).remove(code).ok_or_else(|| {
+        bad(
+            "invalid_grant",
+            "AADSTS70008: The provided authorization code or refresh token has expired or was already redeemed.".into(),
+        )
+    })?;
     if pending.issued.elapsed() > std::time::Duration::from_secs(600) {
         return Err(bad("invalid_grant", "AADSTS70008: The provided authorization code has expired.".into()));
     }
@@ -261,10 +280,14 @@ pub fn redeem_code(
         return Err(bad("invalid_grant", "AADSTS70000: The code was issued to another client.".into()));
     }
     if pending.redirect_uri != redirect_uri {
-        return Err(bad("invalid_grant", "AADSTS50148: The redirect_uri does not match the one of the authorization request.".into()));
+        return Err(bad(
+            "invalid_grant",
+            "AADSTS50148: The redirect_uri does not match the one of the authorization request.".into(),
+        ));
     }
     if let Some(challenge) = &pending.code_challenge {
-        let verifier = code_verifier.ok_or_else(|| bad("invalid_grant", "AADSTS50148: The code_verifier is missing.".into()))?;
+        let verifier =
+            code_verifier.ok_or_else(|| bad("invalid_grant", "AADSTS50148: The code_verifier is missing.".into()))?;
         let computed = match pending.code_challenge_method.as_deref() {
             Some("S256") => URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())),
             _ => verifier.to_string(),
@@ -312,7 +335,8 @@ pub fn redeem_code(
         parts[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
         id_token = parts.join(".");
     }
-    let access_token = sim.issue_access_token("00000003-0000-0000-c000-000000000000", tenant, std::time::Duration::from_secs(3600));
+    let access_token =
+        sim.issue_access_token("00000003-0000-0000-c000-000000000000", tenant, std::time::Duration::from_secs(3600));
     Ok(json!({
         "token_type": "Bearer",
         "scope": "openid profile email",

@@ -39,22 +39,118 @@ pub struct Product {
 }
 
 pub const CATALOGUE: &[Product] = &[
-    Product { name: "Microsoft 365 Business Basic", sku_part_number: "O365_BUSINESS_ESSENTIALS", sku_id: "3b555118-da6a-4418-894f-7df1e2096870", catalog_id: "CFQ7TTC0LH18:0001", monthly_price: 6.0 },
-    Product { name: "Microsoft 365 Business Standard", sku_part_number: "O365_BUSINESS_PREMIUM", sku_id: "f245ecc8-75af-4f8e-b61f-27d8114de5f3", catalog_id: "CFQ7TTC0LDPB:0001", monthly_price: 12.5 },
-    Product { name: "Microsoft 365 Business Premium", sku_part_number: "SPB", sku_id: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46", catalog_id: "CFQ7TTC0LCHC:0002", monthly_price: 22.0 },
-    Product { name: "Microsoft 365 Apps for business", sku_part_number: "O365_BUSINESS", sku_id: "cdd28e44-67e3-425e-be4c-737fab2899d3", catalog_id: "CFQ7TTC0LH1G:0001", monthly_price: 8.25 },
-    Product { name: "Office 365 E3", sku_part_number: "ENTERPRISEPACK", sku_id: "6fd2c87f-b296-42f0-b197-1e91e994b900", catalog_id: "CFQ7TTC0LF8R:0001", monthly_price: 23.0 },
-    Product { name: "Microsoft 365 E3", sku_part_number: "SPE_E3", sku_id: "05e9a617-0261-4cee-bb44-138d3ef5d965", catalog_id: "CFQ7TTC0LFLX:0001", monthly_price: 36.0 },
-    Product { name: "Microsoft 365 E5", sku_part_number: "SPE_E5", sku_id: "06ebc4ee-1bb5-47dd-8120-11324bc54e06", catalog_id: "CFQ7TTC0LFLZ:0002", monthly_price: 57.0 },
-    Product { name: "Exchange Online (Plan 1)", sku_part_number: "EXCHANGESTANDARD", sku_id: "4b9405b0-7788-4568-add1-99614e613b69", catalog_id: "CFQ7TTC0LH16:0001", monthly_price: 4.0 },
-    Product { name: "Exchange Online (Plan 2)", sku_part_number: "EXCHANGEENTERPRISE", sku_id: "19ec0d23-8335-4cbd-94ac-6050e30712fa", catalog_id: "CFQ7TTC0LH0R:0001", monthly_price: 8.0 },
-    Product { name: "Power BI Pro", sku_part_number: "POWER_BI_PRO", sku_id: "f8a1db68-be16-40ed-86d5-cb42ce701560", catalog_id: "CFQ7TTC0L3PB:0001", monthly_price: 14.0 },
-    Product { name: "Microsoft Teams Phone Standard", sku_part_number: "MCOEV", sku_id: "e43b5b99-8dfb-405f-9987-dc307f34bcbd", catalog_id: "CFQ7TTC0J1FV:0001", monthly_price: 10.0 },
-    Product { name: "Visio Plan 2", sku_part_number: "VISIOCLIENT", sku_id: "c5928f49-12ba-48f7-ada3-0d743a3601d5", catalog_id: "CFQ7TTC0HD33:0001", monthly_price: 15.0 },
-    Product { name: "Project Plan 3", sku_part_number: "PROJECTPROFESSIONAL", sku_id: "53818b1b-4a27-454b-8896-0dba576410e6", catalog_id: "CFQ7TTC0HDB0:0001", monthly_price: 30.0 },
-    Product { name: "Microsoft Entra ID P1", sku_part_number: "AAD_PREMIUM", sku_id: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4", catalog_id: "CFQ7TTC0LH3P:0001", monthly_price: 6.0 },
-    Product { name: "Microsoft Intune Plan 1", sku_part_number: "INTUNE_A", sku_id: "061f9ace-7d42-4136-88ac-31dc755f143f", catalog_id: "CFQ7TTC0LCH1:0001", monthly_price: 8.0 },
-    Product { name: "Microsoft Defender for Business", sku_part_number: "DEFENDER_ENDPOINT_P1", sku_id: "16a55f2f-ff35-4cd5-9146-fb784e3761a5", catalog_id: "CFQ7TTC0LCHB:0001", monthly_price: 3.0 },
+    Product {
+        name: "Microsoft 365 Business Basic",
+        sku_part_number: "O365_BUSINESS_ESSENTIALS",
+        sku_id: "3b555118-da6a-4418-894f-7df1e2096870",
+        catalog_id: "CFQ7TTC0LH18:0001",
+        monthly_price: 6.0,
+    },
+    Product {
+        name: "Microsoft 365 Business Standard",
+        sku_part_number: "O365_BUSINESS_PREMIUM",
+        sku_id: "f245ecc8-75af-4f8e-b61f-27d8114de5f3",
+        catalog_id: "CFQ7TTC0LDPB:0001",
+        monthly_price: 12.5,
+    },
+    Product {
+        name: "Microsoft 365 Business Premium",
+        sku_part_number: "SPB",
+        sku_id: "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46",
+        catalog_id: "CFQ7TTC0LCHC:0002",
+        monthly_price: 22.0,
+    },
+    Product {
+        name: "Microsoft 365 Apps for business",
+        sku_part_number: "O365_BUSINESS",
+        sku_id: "cdd28e44-67e3-425e-be4c-737fab2899d3",
+        catalog_id: "CFQ7TTC0LH1G:0001",
+        monthly_price: 8.25,
+    },
+    Product {
+        name: "Office 365 E3",
+        sku_part_number: "ENTERPRISEPACK",
+        sku_id: "6fd2c87f-b296-42f0-b197-1e91e994b900",
+        catalog_id: "CFQ7TTC0LF8R:0001",
+        monthly_price: 23.0,
+    },
+    Product {
+        name: "Microsoft 365 E3",
+        sku_part_number: "SPE_E3",
+        sku_id: "05e9a617-0261-4cee-bb44-138d3ef5d965",
+        catalog_id: "CFQ7TTC0LFLX:0001",
+        monthly_price: 36.0,
+    },
+    Product {
+        name: "Microsoft 365 E5",
+        sku_part_number: "SPE_E5",
+        sku_id: "06ebc4ee-1bb5-47dd-8120-11324bc54e06",
+        catalog_id: "CFQ7TTC0LFLZ:0002",
+        monthly_price: 57.0,
+    },
+    Product {
+        name: "Exchange Online (Plan 1)",
+        sku_part_number: "EXCHANGESTANDARD",
+        sku_id: "4b9405b0-7788-4568-add1-99614e613b69",
+        catalog_id: "CFQ7TTC0LH16:0001",
+        monthly_price: 4.0,
+    },
+    Product {
+        name: "Exchange Online (Plan 2)",
+        sku_part_number: "EXCHANGEENTERPRISE",
+        sku_id: "19ec0d23-8335-4cbd-94ac-6050e30712fa",
+        catalog_id: "CFQ7TTC0LH0R:0001",
+        monthly_price: 8.0,
+    },
+    Product {
+        name: "Power BI Pro",
+        sku_part_number: "POWER_BI_PRO",
+        sku_id: "f8a1db68-be16-40ed-86d5-cb42ce701560",
+        catalog_id: "CFQ7TTC0L3PB:0001",
+        monthly_price: 14.0,
+    },
+    Product {
+        name: "Microsoft Teams Phone Standard",
+        sku_part_number: "MCOEV",
+        sku_id: "e43b5b99-8dfb-405f-9987-dc307f34bcbd",
+        catalog_id: "CFQ7TTC0J1FV:0001",
+        monthly_price: 10.0,
+    },
+    Product {
+        name: "Visio Plan 2",
+        sku_part_number: "VISIOCLIENT",
+        sku_id: "c5928f49-12ba-48f7-ada3-0d743a3601d5",
+        catalog_id: "CFQ7TTC0HD33:0001",
+        monthly_price: 15.0,
+    },
+    Product {
+        name: "Project Plan 3",
+        sku_part_number: "PROJECTPROFESSIONAL",
+        sku_id: "53818b1b-4a27-454b-8896-0dba576410e6",
+        catalog_id: "CFQ7TTC0HDB0:0001",
+        monthly_price: 30.0,
+    },
+    Product {
+        name: "Microsoft Entra ID P1",
+        sku_part_number: "AAD_PREMIUM",
+        sku_id: "078d2b04-f1bd-4111-bbd4-b4b1b354cef4",
+        catalog_id: "CFQ7TTC0LH3P:0001",
+        monthly_price: 6.0,
+    },
+    Product {
+        name: "Microsoft Intune Plan 1",
+        sku_part_number: "INTUNE_A",
+        sku_id: "061f9ace-7d42-4136-88ac-31dc755f143f",
+        catalog_id: "CFQ7TTC0LCH1:0001",
+        monthly_price: 8.0,
+    },
+    Product {
+        name: "Microsoft Defender for Business",
+        sku_part_number: "DEFENDER_ENDPOINT_P1",
+        sku_id: "16a55f2f-ff35-4cd5-9146-fb784e3761a5",
+        catalog_id: "CFQ7TTC0LCHB:0001",
+        monthly_price: 3.0,
+    },
 ];
 
 /// A subscription as Partner Center holds it.
@@ -118,15 +214,56 @@ pub struct Msp {
 }
 
 const FIRST: &[&str] = &[
-    "Blue Harbor", "Summit Ridge", "Oak Valley", "Cedar Point", "Northwind", "Riverside", "Lakeshore",
-    "Granite Peak", "Silver Creek", "Maple Grove", "Iron Bridge", "Golden Gate", "Pine Hollow",
-    "Red Rock", "Harborview", "Willow Bend", "Stonegate", "Clearwater", "Eagle Crest", "Fox Run",
-    "Bright Path", "Westfield", "Highland", "Brookside", "Sunrise", "Coastal", "Evergreen", "Meadowlark",
+    "Blue Harbor",
+    "Summit Ridge",
+    "Oak Valley",
+    "Cedar Point",
+    "Northwind",
+    "Riverside",
+    "Lakeshore",
+    "Granite Peak",
+    "Silver Creek",
+    "Maple Grove",
+    "Iron Bridge",
+    "Golden Gate",
+    "Pine Hollow",
+    "Red Rock",
+    "Harborview",
+    "Willow Bend",
+    "Stonegate",
+    "Clearwater",
+    "Eagle Crest",
+    "Fox Run",
+    "Bright Path",
+    "Westfield",
+    "Highland",
+    "Brookside",
+    "Sunrise",
+    "Coastal",
+    "Evergreen",
+    "Meadowlark",
 ];
 const TRADE: &[&str] = &[
-    "Dental", "Legal", "Accounting", "Logistics", "Veterinary", "Architects", "Realty", "Engineering",
-    "Medical Group", "Insurance", "Construction", "Consulting", "Bakery", "Motors", "Outfitters",
-    "Family Practice", "Credit Union", "Marketing", "Manufacturing", "Foods",
+    "Dental",
+    "Legal",
+    "Accounting",
+    "Logistics",
+    "Veterinary",
+    "Architects",
+    "Realty",
+    "Engineering",
+    "Medical Group",
+    "Insurance",
+    "Construction",
+    "Consulting",
+    "Bakery",
+    "Motors",
+    "Outfitters",
+    "Family Practice",
+    "Credit Union",
+    "Marketing",
+    "Manufacturing",
+    "Foods",
 ];
 const SUFFIX: &[&str] = &["", " LLC", " Inc.", " LLP", " Ltd", " Co.", " Group", " Partners"];
 const CITIES: &[&str] = &["Dayton", "Austin", "Denver", "Portland", "Columbus", "Raleigh", "Boise", "Tampa"];
@@ -164,18 +301,20 @@ impl Msp {
         let mut customers = Vec::with_capacity(tenants);
         while customers.len() < tenants {
             let base = format!("{} {}", FIRST.choose(&mut rng).unwrap(), TRADE.choose(&mut rng).unwrap());
-            let name = if used_names.contains(&base) {
-                format!("{base} {}", used_names.len())
-            } else {
-                base.clone()
-            };
+            let name = if used_names.contains(&base) { format!("{base} {}", used_names.len()) } else { base.clone() };
             if !used_names.insert(name.clone()) {
                 continue;
             }
             let suffix = SUFFIX.choose(&mut rng).unwrap();
             let company_name = format!("{name}{suffix}");
             let slug: String = name.to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-            customers.push(generate_customer(&mut rng, today, company_name, &slug, if customers.is_empty() { first_tenant_subscriptions } else { None }));
+            customers.push(generate_customer(
+                &mut rng,
+                today,
+                company_name,
+                &slug,
+                if customers.is_empty() { first_tenant_subscriptions } else { None },
+            ));
         }
 
         align_onboarding_terms(&mut customers, seed);
@@ -194,14 +333,7 @@ impl Msp {
             }
         }
 
-        Msp {
-            partner_tenant_id,
-            partner_name: "Northwind MSP".into(),
-            demo_users,
-            customers,
-            autotask,
-            pax8_companies,
-        }
+        Msp { partner_tenant_id, partner_name: "Northwind MSP".into(), demo_users, customers, autotask, pax8_companies }
     }
 
     pub fn customer(&self, tenant_id: &str) -> Option<&Customer> {
@@ -251,7 +383,13 @@ fn align_onboarding_terms(customers: &mut [Customer], seed: u64) {
     }
 }
 
-fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: String, slug: &str, subscriptions: Option<usize>) -> Customer {
+fn generate_customer(
+    rng: &mut ChaCha8Rng,
+    today: NaiveDate,
+    company_name: String,
+    slug: &str,
+    subscriptions: Option<usize>,
+) -> Customer {
     let tenant_id = uuid(rng);
     let drawn = rng.gen_range(8..=32);
     let count = subscriptions.unwrap_or(drawn);
@@ -280,13 +418,18 @@ fn generate_customer(rng: &mut ChaCha8Rng, today: NaiveDate, company_name: Strin
             _ => "active",
         };
         let quantity = if is_trial { 25 } else { rng.gen_range(1..=60) };
-        let availability: String = (0..12).map(|_| *b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".choose(rng).unwrap() as char).collect();
+        let availability: String =
+            (0..12).map(|_| *b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".choose(rng).unwrap() as char).collect();
         let offer_id = if nce { format!("{}:{}", product.catalog_id, availability) } else { legacy_offer_id(&product) };
         subscriptions.push(Subscription {
             id: uuid(rng),
             offer_id,
             offer_name: product.name.to_string(),
-            friendly_name: if rng.gen_bool(0.1) { format!("{} - {}", product.name, ["Sales", "Office", "Warehouse"].choose(rng).unwrap()) } else { product.name.to_string() },
+            friendly_name: if rng.gen_bool(0.1) {
+                format!("{} - {}", product.name, ["Sales", "Office", "Warehouse"].choose(rng).unwrap())
+            } else {
+                product.name.to_string()
+            },
             product,
             quantity,
             unit_type: "Licenses".into(),
@@ -361,10 +504,16 @@ fn add_grace_period_units(c: &mut Customer, today: NaiveDate) {
         }
     }
     for (product, (enabled, warning, assigned)) in products.into_iter().zip([(6, 2, 5), (4, 3, 6)]) {
-        if let Some(s) = c.subscriptions.iter_mut().find(|s| s.product.sku_id == product.sku_id && s.status == "active") {
+        if let Some(s) = c.subscriptions.iter_mut().find(|s| s.product.sku_id == product.sku_id && s.status == "active")
+        {
             s.quantity = enabled;
         }
-        let template = c.subscriptions.iter().find(|s| s.product.sku_id == product.sku_id).cloned().expect("the product has a subscription");
+        let template = c
+            .subscriptions
+            .iter()
+            .find(|s| s.product.sku_id == product.sku_id)
+            .cloned()
+            .expect("the product has a subscription");
         let ended = today - Duration::days(10);
         let id_seed = Uuid::parse_str(&template.id).map(|u| u.as_u128()).unwrap_or_default() ^ 0x67_7261_6365;
         c.subscriptions.push(Subscription {
@@ -407,11 +556,13 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
         "isActive": true, "ownerResourceID": API_RESOURCE_ID, "parentCompanyID": null, "phone": "+1 555 0100",
         "webAddress": "https://northwind-msp.example", "city": "Dayton", "countryID": 237, "createDate": stamp, "lastActivityDate": stamp,
     })));
-    let company = |name: String, id_hint: i64, company_type: i64, active: bool, web: Option<String>| record(json!({
-        "companyName": name, "companyNumber": format!("C{:05}", id_hint % 100_000), "companyType": company_type,
-        "isActive": active, "ownerResourceID": API_RESOURCE_ID, "parentCompanyID": null, "phone": null,
-        "webAddress": web, "city": null, "countryID": 237, "createDate": stamp, "lastActivityDate": stamp,
-    }));
+    let company = |name: String, id_hint: i64, company_type: i64, active: bool, web: Option<String>| {
+        record(json!({
+            "companyName": name, "companyNumber": format!("C{:05}", id_hint % 100_000), "companyType": company_type,
+            "isActive": active, "ownerResourceID": API_RESOURCE_ID, "parentCompanyID": null, "phone": null,
+            "webAddress": web, "city": null, "countryID": 237, "createDate": stamp, "lastActivityDate": stamp,
+        }))
+    };
     let customer_type = companies.pick_value("companyType", "Customer");
     for c in customers {
         // Most customers exist in the PSA, named as the account manager typed them.
@@ -423,7 +574,16 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
                 2 => format!("{base}, Inc."),
                 _ => c.company_name.clone(),
             };
-            let id = db.insert("Companies", company(company_name, db.next_id(), customer_type, true, Some(format!("https://www.{}", c.custom_domain))));
+            let id = db.insert(
+                "Companies",
+                company(
+                    company_name,
+                    db.next_id(),
+                    customer_type,
+                    true,
+                    Some(format!("https://www.{}", c.custom_domain)),
+                ),
+            );
             db.company_of_tenant.insert(c.tenant_id.clone(), id);
         }
     }
@@ -476,7 +636,14 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
 /// Recurring service contracts: one for about a third of the customers with a company, over
 /// their largest group of annual subscriptions sharing a term; a few expired ones for others.
 /// Uses its own generator so the rest of the MSP stays as it was before contracts existed.
-fn seed_contracts(db: &mut Database, seed: u64, today: NaiveDate, customers: &[Customer], service_of_product: &HashMap<&str, i64>, contracts: &schema::Entity) {
+fn seed_contracts(
+    db: &mut Database,
+    seed: u64,
+    today: NaiveDate,
+    customers: &[Customer],
+    service_of_product: &HashMap<&str, i64>,
+    contracts: &schema::Entity,
+) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00A7_7A5C_C0A7_0001);
     let recurring = contracts.pick_value("contractType", "Recurring Service");
     let monthly = contracts.pick_value("contractPeriodType", "Monthly");
@@ -485,11 +652,14 @@ fn seed_contracts(db: &mut Database, seed: u64, today: NaiveDate, customers: &[C
     let category = contracts.pick_value("contractCategory", "Microsoft 365");
     for c in customers {
         let Some(company_id) = db.company_of_tenant.get(&c.tenant_id).copied() else { continue };
-        let company_name = db.get("Companies", company_id).and_then(|r| r["companyName"].as_str()).unwrap_or_default().to_string();
+        let company_name =
+            db.get("Companies", company_id).and_then(|r| r["companyName"].as_str()).unwrap_or_default().to_string();
         // Annual subscriptions with a service, grouped by term.
         type Term = (DateTime<Utc>, DateTime<Utc>);
         let mut groups: Vec<(Term, Vec<&Subscription>)> = Vec::new();
-        for s in c.subscriptions.iter().filter(|s| s.status == "active" && s.term_duration == "P1Y" && service_of_product.contains_key(s.product.sku_id)) {
+        for s in c.subscriptions.iter().filter(|s| {
+            s.status == "active" && s.term_duration == "P1Y" && service_of_product.contains_key(s.product.sku_id)
+        }) {
             let term = (s.effective_start, s.commitment_end);
             match groups.iter_mut().find(|(t, _)| *t == term) {
                 Some((_, subs)) => subs.push(s),
@@ -510,24 +680,27 @@ fn seed_contracts(db: &mut Database, seed: u64, today: NaiveDate, customers: &[C
             continue;
         };
         debug_assert!(status == inactive || end >= today || start < today);
-        let contract_id = db.insert("Contracts", record(json!({
-            "companyID": company_id,
-            "contractName": format!("{company_name} - Microsoft annual term from {}", start.format("%Y-%m-%d")),
-            "contractNumber": format!("M365-{}-{}", company_id % 100_000, start.format("%Y%m%d")),
-            "contractType": recurring,
-            "contractCategory": category,
-            "status": status,
-            "startDate": crate::autotask::time::format_date(start),
-            "endDate": crate::autotask::time::format_date(end),
-            "contractPeriodType": monthly,
-            "billingPreference": billing,
-            "description": "Microsoft 365 licences, annual commitment billed monthly",
-            "isDefaultContract": false,
-            "setupFee": null,
-            "estimatedRevenue": null,
-            "timeReportingRequiresStartAndStopTimes": 0,
-            "lastModifiedDateTime": crate::autotask::time::format_date(start),
-        })));
+        let contract_id = db.insert(
+            "Contracts",
+            record(json!({
+                "companyID": company_id,
+                "contractName": format!("{company_name} - Microsoft annual term from {}", start.format("%Y-%m-%d")),
+                "contractNumber": format!("M365-{}-{}", company_id % 100_000, start.format("%Y%m%d")),
+                "contractType": recurring,
+                "contractCategory": category,
+                "status": status,
+                "startDate": crate::autotask::time::format_date(start),
+                "endDate": crate::autotask::time::format_date(end),
+                "contractPeriodType": monthly,
+                "billingPreference": billing,
+                "description": "Microsoft 365 licences, annual commitment billed monthly",
+                "isDefaultContract": false,
+                "setupFee": null,
+                "estimatedRevenue": null,
+                "timeReportingRequiresStartAndStopTimes": 0,
+                "lastModifiedDateTime": crate::autotask::time::format_date(start),
+            })),
+        );
         let mut units: Vec<(i64, i64)> = Vec::new();
         for s in subs {
             let service = service_of_product[s.product.sku_id];
@@ -540,7 +713,11 @@ fn seed_contracts(db: &mut Database, seed: u64, today: NaiveDate, customers: &[C
             // About 30% disagree with Partner Center by a few seats, as real contracts drift.
             let quantity = if rng.gen_bool(0.3) {
                 let delta = rng.gen_range(1..=3);
-                if rng.gen_bool(0.5) && quantity > delta { quantity - delta } else { quantity + delta }
+                if rng.gen_bool(0.5) && quantity > delta {
+                    quantity - delta
+                } else {
+                    quantity + delta
+                }
             } else {
                 quantity
             };
@@ -579,8 +756,16 @@ mod tests {
         let domains: std::collections::HashSet<_> = msp.customers.iter().map(|c| &c.domain).collect();
         assert_eq!(domains.len(), 200, "primary domains are unique");
         // The cases every MSP meets, at their places.
-        assert_eq!(msp.customers.iter().filter(|c| c.graph_access_denied).count(), 5, "one in forty without Graph consent");
-        let grace: Vec<&Subscription> = msp.customers[3].subscriptions.iter().filter(|s| s.status == "expired" && s.commitment_end < today).collect();
+        assert_eq!(
+            msp.customers.iter().filter(|c| c.graph_access_denied).count(),
+            5,
+            "one in forty without Graph consent"
+        );
+        let grace: Vec<&Subscription> = msp.customers[3]
+            .subscriptions
+            .iter()
+            .filter(|s| s.status == "expired" && s.commitment_end < today)
+            .collect();
         assert_eq!(grace.iter().map(|s| s.quantity).collect::<Vec<_>>(), vec![2, 3], "units in their grace period");
     }
 
@@ -591,23 +776,34 @@ mod tests {
         let with_company = msp.customers.iter().filter(|c| db.company_of_tenant.contains_key(&c.tenant_id)).count();
         let today = Utc::now().date_naive();
         let contracts: Vec<_> = db.all("Contracts").collect();
-        let current = contracts.iter().filter(|c| db.contract_term(c["id"].as_i64().unwrap()).unwrap().1 >= today).count();
+        let current =
+            contracts.iter().filter(|c| db.contract_term(c["id"].as_i64().unwrap()).unwrap().1 >= today).count();
         let expired = contracts.len() - current;
         assert!((with_company / 5..=with_company / 2).contains(&current), "about a third of {with_company}: {current}");
         assert!(expired >= 2, "a few expired contracts: {expired}");
         let monthly = schema::entity("Services").unwrap().pick_value("periodType", "Monthly");
-        assert!(db.all("Services").all(|s| s["periodType"] == monthly && s["name"].as_str().unwrap().ends_with("(P1Y, billed monthly)")));
+        assert!(db
+            .all("Services")
+            .all(|s| s["periodType"] == monthly && s["name"].as_str().unwrap().ends_with("(P1Y, billed monthly)")));
         let mut mismatched = 0;
         let mut services = 0;
         for c in &contracts {
             let id = c["id"].as_i64().unwrap();
             let (start, end) = db.contract_term(id).unwrap();
             let company = db.get("Companies", c["companyID"].as_i64().unwrap()).unwrap();
-            assert_eq!(c["contractName"], format!("{} - Microsoft annual term from {}", company["companyName"].as_str().unwrap(), start.format("%Y-%m-%d")));
+            assert_eq!(
+                c["contractName"],
+                format!(
+                    "{} - Microsoft annual term from {}",
+                    company["companyName"].as_str().unwrap(),
+                    start.format("%Y-%m-%d")
+                )
+            );
             assert_eq!(c["contractType"], 7);
             assert_eq!(c["contractPeriodType"], 2);
             assert_eq!(add_months(start, 12) - Duration::days(1), end);
-            let tenant = db.company_of_tenant.iter().find(|(_, cid)| **cid == company["id"].as_i64().unwrap()).unwrap().0;
+            let tenant =
+                db.company_of_tenant.iter().find(|(_, cid)| **cid == company["id"].as_i64().unwrap()).unwrap().0;
             let customer = msp.customer(tenant).unwrap();
             for cs in db.all("ContractServices").filter(|cs| cs["contractID"] == id) {
                 services += 1;
@@ -620,7 +816,12 @@ mod tests {
                 let bought: i64 = customer
                     .subscriptions
                     .iter()
-                    .filter(|s| s.status == "active" && s.term_duration == "P1Y" && s.effective_start.date_naive() == start && service["name"].as_str().unwrap().starts_with(s.product.name))
+                    .filter(|s| {
+                        s.status == "active"
+                            && s.term_duration == "P1Y"
+                            && s.effective_start.date_naive() == start
+                            && service["name"].as_str().unwrap().starts_with(s.product.name)
+                    })
                     .map(|s| s.quantity)
                     .sum();
                 assert!(bought > 0);

@@ -98,10 +98,7 @@ impl Sim {
 
     /// The grant behind a bearer token, if it is known and unexpired.
     pub fn grant(&self, token: &str) -> Option<AccessGrant> {
-        lock(&self.tokens)
-            .get(token)
-            .filter(|g| g.expires > Instant::now())
-            .cloned()
+        lock(&self.tokens).get(token).filter(|g| g.expires > Instant::now()).cloned()
     }
 
     pub fn count_call(&self, route: &str) {

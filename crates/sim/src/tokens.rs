@@ -22,9 +22,7 @@ pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
 pub const PARTNER_REFRESH_TOKEN: &str = "sim-partner-center-refresh-token";
 
 pub fn router() -> Router<Arc<Sim>> {
-    Router::new()
-        .route("/{tenant}/oauth2/v2.0/token", post(token_v2))
-        .route("/{tenant}/oauth2/token", post(token_v1))
+    Router::new().route("/{tenant}/oauth2/v2.0/token", post(token_v2)).route("/{tenant}/oauth2/token", post(token_v1))
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,7 +58,8 @@ fn client(sim: &Sim, headers: &HeaderMap, form: &TokenForm) -> Result<String, Re
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| {
             let (id, secret) = s.split_once(':')?;
-            let decode = |x: &str| url::form_urlencoded::parse(format!("x={x}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let decode =
+                |x: &str| url::form_urlencoded::parse(format!("x={x}").as_bytes()).next().map(|(_, v)| v.into_owned());
             Some((decode(id)?, decode(secret)?))
         });
     let (id, secret) = match (basic, &form.client_id, &form.client_secret) {
@@ -69,10 +68,18 @@ fn client(sim: &Sim, headers: &HeaderMap, form: &TokenForm) -> Result<String, Re
         _ => return Err(entra_error(StatusCode::UNAUTHORIZED, "invalid_client", "AADSTS7000216: 'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.")),
     };
     if id != sim.client_id {
-        return Err(entra_error(StatusCode::BAD_REQUEST, "unauthorized_client", &format!("AADSTS700016: Application with identifier '{id}' was not found in the directory.")));
+        return Err(entra_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            &format!("AADSTS700016: Application with identifier '{id}' was not found in the directory."),
+        ));
     }
     if secret != sim.client_secret {
-        return Err(entra_error(StatusCode::UNAUTHORIZED, "invalid_client", "AADSTS7000215: Invalid client secret provided."));
+        return Err(entra_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "AADSTS7000215: Invalid client secret provided.",
+        ));
     }
     Ok(id)
 }
@@ -82,17 +89,31 @@ fn known_tenant(sim: &Sim, tenant: &str) -> bool {
     msp.partner_tenant_id.eq_ignore_ascii_case(tenant) || msp.customer(tenant).is_some()
 }
 
-async fn token_v2(State(sim): State<Arc<Sim>>, Path(tenant): Path<String>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+async fn token_v2(
+    State(sim): State<Arc<Sim>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
     issue(&sim, &tenant, &headers, &form, false)
 }
 
-async fn token_v1(State(sim): State<Arc<Sim>>, Path(tenant): Path<String>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+async fn token_v1(
+    State(sim): State<Arc<Sim>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
     issue(&sim, &tenant, &headers, &form, true)
 }
 
 fn issue(sim: &Sim, tenant: &str, headers: &HeaderMap, form: &TokenForm, v1: bool) -> Response {
     if !known_tenant(sim, tenant) {
-        return entra_error(StatusCode::BAD_REQUEST, "invalid_request", &format!("AADSTS90002: Tenant '{tenant}' not found."));
+        return entra_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("AADSTS90002: Tenant '{tenant}' not found."),
+        );
     }
     let client_id = match client(sim, headers, form) {
         Ok(id) => id,
@@ -114,11 +135,19 @@ fn issue(sim: &Sim, tenant: &str, headers: &HeaderMap, form: &TokenForm, v1: boo
         }
         "refresh_token" => {
             if form.refresh_token.as_deref() != Some(PARTNER_REFRESH_TOKEN) {
-                return entra_error(StatusCode::BAD_REQUEST, "invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity.");
+                return entra_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "AADSTS700082: The refresh token has expired due to inactivity.",
+                );
             }
             let resource = requested_resource(form);
             if resource != PARTNER_CENTER_RESOURCE {
-                return entra_error(StatusCode::BAD_REQUEST, "invalid_resource", &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant."));
+                return entra_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_resource",
+                    &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant."),
+                );
             }
             let token = sim.issue_access_token(PARTNER_CENTER_RESOURCE, tenant, Duration::from_secs(3600));
             token_body(token, &resource, v1, Some(PARTNER_REFRESH_TOKEN))
@@ -126,12 +155,20 @@ fn issue(sim: &Sim, tenant: &str, headers: &HeaderMap, form: &TokenForm, v1: boo
         "client_credentials" => {
             let resource = requested_resource(form);
             if resource != GRAPH_RESOURCE && resource != PARTNER_CENTER_RESOURCE {
-                return entra_error(StatusCode::BAD_REQUEST, "invalid_resource", &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant."));
+                return entra_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_resource",
+                    &format!("AADSTS500011: The resource principal named {resource} was not found in the tenant."),
+                );
             }
             let token = sim.issue_access_token(&resource, tenant, Duration::from_secs(3599));
             token_body(token, &resource, v1, None)
         }
-        other => entra_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("AADSTS70003: The app requested an unsupported grant type '{other}'.")),
+        other => entra_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &format!("AADSTS70003: The app requested an unsupported grant type '{other}'."),
+        ),
     }
 }
 

@@ -25,7 +25,11 @@ struct At {
 
 impl At {
     fn new(s: &SimHandle) -> Self {
-        Self { http: reqwest::Client::new(), root: format!("{}/ATServicesRest/V1.0", s.base_url), base: s.base_url.clone() }
+        Self {
+            http: reqwest::Client::new(),
+            root: format!("{}/ATServicesRest/V1.0", s.base_url),
+            base: s.base_url.clone(),
+        }
     }
 
     fn req(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
@@ -67,7 +71,8 @@ impl At {
     }
 
     async fn faults(&self, rules: Value) {
-        let res = self.http.post(format!("{}/_sim/faults", self.base)).json(&json!({ "rules": rules })).send().await.unwrap();
+        let res =
+            self.http.post(format!("{}/_sim/faults", self.base)).json(&json!({ "rules": rules })).send().await.unwrap();
         assert_eq!(res.status(), 204);
     }
 }
@@ -100,18 +105,27 @@ async fn filters_with_in_or_and_nested_groups() {
     ]);
     let got = at.query("Companies", nested.clone()).await;
     let mut expected = vec![all[5]["id"].as_i64().unwrap()];
-    if all.iter().find(|c| c["id"] == picked[0]).unwrap()["companyName"].as_str().unwrap().starts_with(&prefix) && picked[0] != expected[0] {
+    if all.iter().find(|c| c["id"] == picked[0]).unwrap()["companyName"].as_str().unwrap().starts_with(&prefix)
+        && picked[0] != expected[0]
+    {
         expected.push(picked[0]);
         expected.sort();
     }
     assert_eq!(ids(&got), expected);
 
     // The same query by GET with ?search=, and counted; paths in any casing.
-    let search: String = url::form_urlencoded::byte_serialize(json!({"filter": nested}).to_string().as_bytes()).collect();
+    let search: String =
+        url::form_urlencoded::byte_serialize(json!({"filter": nested}).to_string().as_bytes()).collect();
     let (status, body) = at.get(&format!("companies/QUERY?search={search}")).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(ids(body["items"].as_array().unwrap()), expected);
-    let (_, count) = at.send(reqwest::Method::POST, &format!("{}/atservicesrest/v1.0/COMPANIES/query/count", s.base_url), Some(json!({"filter": [{"op": "in", "field": "id", "value": picked}]}))).await;
+    let (_, count) = at
+        .send(
+            reqwest::Method::POST,
+            &format!("{}/atservicesrest/v1.0/COMPANIES/query/count", s.base_url),
+            Some(json!({"filter": [{"op": "in", "field": "id", "value": picked}]})),
+        )
+        .await;
     assert_eq!(count, json!({"queryCount": picked.len()}));
 
     // Dates compare as dates, whatever their text.
@@ -143,7 +157,10 @@ async fn pages_follow_next_page_urls_and_fields_can_be_limited() {
         assert_eq!(page["pageDetails"]["requestCount"], per_page);
         pages.push(page.clone());
         let Some(next) = page["pageDetails"]["nextPageUrl"].as_str() else { break };
-        assert!(next.starts_with(&format!("{}/ATServicesRest/V1.0/Companies/query/next?paging=", s.base_url)), "{next}");
+        assert!(
+            next.starts_with(&format!("{}/ATServicesRest/V1.0/Companies/query/next?paging=", s.base_url)),
+            "{next}"
+        );
         // Re-POST the same body to the next page's URL, as the documents say.
         let (status, next_page) = at.post(next, body.clone()).await;
         assert_eq!(status, 200, "{next_page}");
@@ -172,17 +189,34 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     let at = At::new(&s);
     let expect_500 = |(status, body): (u16, Value), text: &str| {
         assert_eq!(status, 500, "{body}");
-        let errors: Vec<String> = body["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect();
+        let errors: Vec<String> =
+            body["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect();
         assert!(errors.iter().any(|e| e.contains(text)), "{errors:?} lacks {text}");
     };
     expect_500(at.post("Companies/query", json!({})).await, "filter is required");
-    expect_500(at.post("Companies/query", json!({"filter": [{"op": "eq", "field": "colour", "value": 1}]})).await, "Unable to find colour in the Companies entity.");
-    expect_500(at.post("Companies/query", json!({"filter": [{"op": "similar", "field": "id", "value": 1}]})).await, "not a valid filter operator");
-    expect_500(at.post("Companies/query", json!({"filter": [{"op": "in", "field": "id", "value": (0..501).collect::<Vec<_>>()}]})).await, "500 or fewer");
+    expect_500(
+        at.post("Companies/query", json!({"filter": [{"op": "eq", "field": "colour", "value": 1}]})).await,
+        "Unable to find colour in the Companies entity.",
+    );
+    expect_500(
+        at.post("Companies/query", json!({"filter": [{"op": "similar", "field": "id", "value": 1}]})).await,
+        "not a valid filter operator",
+    );
+    expect_500(
+        at.post(
+            "Companies/query",
+            json!({"filter": [{"op": "in", "field": "id", "value": (0..501).collect::<Vec<_>>()}]}),
+        )
+        .await,
+        "500 or fewer",
+    );
 
     let company = s.sim.msp().autotask.company_of_tenant.values().next().copied().unwrap();
     let contract = json!({"companyID": company, "contractType": 7, "status": 1, "startDate": "2026-01-01T00:00:00", "endDate": "2026-12-31T00:00:00", "contractPeriodType": 2, "timeReportingRequiresStartAndStopTimes": 0});
-    expect_500(at.post("Contracts", contract.clone()).await, "Value does not exist for the required field contractName.");
+    expect_500(
+        at.post("Contracts", contract.clone()).await,
+        "Value does not exist for the required field contractName.",
+    );
     let mut bad = contract.clone();
     bad["contractName"] = json!("x");
     bad["contractType"] = json!(2);
@@ -198,10 +232,16 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     let mut bad = contract.clone();
     bad["contractName"] = json!("x");
     bad.as_object_mut().unwrap().remove("timeReportingRequiresStartAndStopTimes");
-    expect_500(at.post("Contracts", bad).await, "Value does not exist for the required field timeReportingRequiresStartAndStopTimes.");
+    expect_500(
+        at.post("Contracts", bad).await,
+        "Value does not exist for the required field timeReportingRequiresStartAndStopTimes.",
+    );
     // Every service names an allocation code, and an existing one.
     let service = json!({"name": "Needs a code", "unitPrice": 5, "periodType": 3});
-    expect_500(at.post("Services", service.clone()).await, "Value does not exist for the required field billingCodeID.");
+    expect_500(
+        at.post("Services", service.clone()).await,
+        "Value does not exist for the required field billingCodeID.",
+    );
     let mut bad = service.clone();
     bad["billingCodeID"] = json!(999_999);
     expect_500(at.post("Services", bad).await, "billingCodeID of type: BillingCode does not exist");
@@ -209,28 +249,41 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     bad["contractName"] = json!("x");
     bad.as_object_mut().unwrap().remove("contractPeriodType");
     expect_500(at.post("Contracts", bad).await, "required field contractPeriodType");
-    expect_500(at.post("Tickets", json!({"companyID": company, "title": "Seats", "status": 1, "priority": 2})).await, "queueID or an assignedResourceID");
+    expect_500(
+        at.post("Tickets", json!({"companyID": company, "title": "Seats", "status": 1, "priority": 2})).await,
+        "queueID or an assignedResourceID",
+    );
 
     // Where the documents do not allow a write, there is no such endpoint.
     let (status, body) = at.post("ContractServices", json!({"contractID": 1, "serviceID": 2})).await;
     assert_eq!(status, 405, "{body}");
     assert!(body["errors"][0].as_str().unwrap().contains("/Contracts/{id}/Services"));
-    assert_eq!(at.post("ContractServiceUnits/query", json!({"filter": [{"op": "gte", "field": "id", "value": 0}]})).await.0, 200);
+    assert_eq!(
+        at.post("ContractServiceUnits/query", json!({"filter": [{"op": "gte", "field": "id", "value": 0}]})).await.0,
+        200
+    );
     assert_eq!(at.send(reqwest::Method::PATCH, "ContractServiceUnits", Some(json!({"id": 1}))).await.0, 405);
 
     // Unknown ids are 404 with an errors body; a missing secret is 401 with a text body.
     let (status, body) = at.get("Contracts/12345").await;
     assert_eq!(status, 404);
     assert!(body["errors"].is_array());
-    let res = reqwest::Client::new().post(format!("{}/ATServicesRest/V1.0/Companies/query", s.base_url)).body("{}").send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/ATServicesRest/V1.0/Companies/query", s.base_url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     assert_eq!(res.text().await.unwrap(), "Unauthorized");
 
-    let (status, created) = at.post("Contracts", {
-        let mut c = contract.clone();
-        c["contractName"] = json!("Created by a test");
-        c
-    }).await;
+    let (status, created) = at
+        .post("Contracts", {
+            let mut c = contract.clone();
+            c["contractName"] = json!("Created by a test");
+            c
+        })
+        .await;
     assert_eq!(status, 200, "{created}");
     let id = created["itemId"].as_i64().unwrap();
     let (_, got) = at.get(&format!("Contracts/{id}")).await;
@@ -239,7 +292,10 @@ async fn bad_queries_and_writes_get_errors_bodies_with_500() {
     let (status, updated) = at.send(reqwest::Method::PATCH, "Contracts", Some(json!({"id": id, "status": 0}))).await;
     assert_eq!((status, updated), (200, json!({"itemId": id})));
     let (_, got) = at.get(&format!("Contracts/{id}")).await;
-    assert_eq!((got["item"]["status"].clone(), got["item"]["contractName"].clone()), (json!(0), json!("Created by a test")));
+    assert_eq!(
+        (got["item"]["status"].clone(), got["item"]["contractName"].clone()),
+        (json!(0), json!("Created by a test"))
+    );
 }
 
 #[tokio::test]
@@ -250,7 +306,8 @@ async fn entity_information_lists_fields_and_string_picklist_values() {
     let field = |name: &str| fields["fields"].as_array().unwrap().iter().find(|f| f["name"] == name).unwrap().clone();
     let kind = field("contractType");
     assert_eq!(kind["isPickList"], true);
-    let recurring = kind["picklistValues"].as_array().unwrap().iter().find(|v| v["label"] == "Recurring Service").unwrap();
+    let recurring =
+        kind["picklistValues"].as_array().unwrap().iter().find(|v| v["label"] == "Recurring Service").unwrap();
     assert_eq!(recurring["value"], "7");
     assert_eq!(field("startDate")["dataType"], "datetime");
     assert_eq!(field("companyID")["referenceEntityType"], "Company");
@@ -267,7 +324,12 @@ async fn more_than_three_requests_in_flight_per_endpoint_are_refused() {
     at.faults(json!([{"path": "/ATServicesRest/V1.0/Companies/query", "kind": "latency", "ms": 600}])).await;
     let body = json!({"filter": [{"op": "gte", "field": "id", "value": 0}]});
     let calls = (0..8).map(|_| async {
-        let res = at.req(reqwest::Method::POST, &format!("{}/Companies/query", at.root)).body(body.to_string()).send().await.unwrap();
+        let res = at
+            .req(reqwest::Method::POST, &format!("{}/Companies/query", at.root))
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
         let retry_after = res.headers().get("Retry-After").is_some();
         (res.status().as_u16(), retry_after, res.json::<Value>().await.unwrap())
     });
@@ -303,7 +365,11 @@ async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Ite
                 }
             }
         }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     out.into_iter().map(|o| o.unwrap()).collect()
@@ -313,18 +379,27 @@ async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Ite
 async fn the_hourly_threshold_slows_then_refuses() {
     let s = sim_with(SimConfig { tenants: 2, autotask_hourly_limit: 10, ..SimConfig::default() }).await;
     let at = At::new(&s);
-    let zone = at.http.get(format!("{}/ATServicesRest/V1.0/zoneInformation?user=seatsync-api@northwind-msp.example", s.base_url)).send().await.unwrap();
+    let zone = at
+        .http
+        .get(format!("{}/ATServicesRest/V1.0/zoneInformation?user=seatsync-api@northwind-msp.example", s.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(zone.status(), 200, "zone discovery is not counted");
     let mut last = Duration::ZERO;
     for i in 1..=10 {
         let started = Instant::now();
         let (status, body) = at.get("ThresholdInformation").await;
         assert_eq!(status, 200);
-        assert_eq!(body, json!({"externalRequestThreshold": 10, "requestThresholdTimeframe": 60, "currentTimeframeRequestCount": i}));
+        assert_eq!(
+            body,
+            json!({"externalRequestThreshold": 10, "requestThresholdTimeframe": 60, "currentTimeframeRequestCount": i})
+        );
         last = started.elapsed();
     }
     assert!(last >= Duration::from_millis(250), "near the threshold Autotask adds latency: {last:?}");
-    let (status, body) = at.post("Companies/query", json!({"filter": [{"op": "gte", "field": "id", "value": 0}]})).await;
+    let (status, body) =
+        at.post("Companies/query", json!({"filter": [{"op": "gte", "field": "id", "value": 0}]})).await;
     assert_eq!(status, 429);
     assert!(body["errors"][0].as_str().unwrap().contains("threshold"), "{body}");
     let res = at.http.post(format!("{}/_sim/autotask/reset-usage", s.base_url)).send().await.unwrap();
@@ -343,18 +418,34 @@ async fn adjustments_change_units_and_add_missing_contract_services() {
         "startDate": "2026-02-01T00:00:00", "endDate": "2027-01-31T00:00:00", "contractPeriodType": 2, "timeReportingRequiresStartAndStopTimes": 0})).await;
     let contract = created["itemId"].as_i64().unwrap();
 
-    let (status, cs) = at.post(&format!("Contracts/{contract}/Services"), json!({"serviceID": a, "unitPrice": 20.0})).await;
+    let (status, cs) =
+        at.post(&format!("Contracts/{contract}/Services"), json!({"serviceID": a, "unitPrice": 20.0})).await;
     assert_eq!(status, 200, "{cs}");
     let cs = cs["itemId"].as_i64().unwrap();
     let units = || async {
         let (status, body) = at.get(&format!("Contracts/{contract}/ServiceUnits")).await;
         assert_eq!(status, 200, "{body}");
-        body["items"].as_array().unwrap().iter().map(|u| (u["serviceID"].as_i64().unwrap(), u["units"].as_i64().unwrap())).collect::<Vec<_>>()
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["serviceID"].as_i64().unwrap(), u["units"].as_i64().unwrap()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(units().await, vec![(a, 0)]);
-    let adjust = |service: i64, change: i64| at.post("ContractServiceAdjustments", json!({"contractID": contract, "serviceID": service, "effectiveDate": "2026-03-01T00:00:00", "unitChange": change, "adjustedUnitPrice": 19.5}));
+    let adjust = |service: i64, change: i64| {
+        at.post("ContractServiceAdjustments", json!({"contractID": contract, "serviceID": service, "effectiveDate": "2026-03-01T00:00:00", "unitChange": change, "adjustedUnitPrice": 19.5}))
+    };
     assert_eq!(adjust(a, 7).await.0, 200);
-    assert_eq!(at.post(&format!("Contracts/{contract}/ServiceAdjustments"), json!({"serviceID": a, "effectiveDate": "2026-03-01", "unitChange": -2})).await.0, 200);
+    assert_eq!(
+        at.post(
+            &format!("Contracts/{contract}/ServiceAdjustments"),
+            json!({"serviceID": a, "effectiveDate": "2026-03-01", "unitChange": -2})
+        )
+        .await
+        .0,
+        200
+    );
     assert_eq!(units().await, vec![(a, 5)]);
     let (status, body) = adjust(a, -6).await;
     assert_eq!(status, 500);
@@ -363,7 +454,8 @@ async fn adjustments_change_units_and_add_missing_contract_services() {
     // A service not on the contract: the adjustment creates the contract service.
     assert_eq!(adjust(b, 3).await.0, 200);
     assert_eq!(units().await, vec![(a, 5), (b, 3)]);
-    let on_contract = at.query("ContractServices", json!([{"op": "eq", "field": "contractID", "value": contract}])).await;
+    let on_contract =
+        at.query("ContractServices", json!([{"op": "eq", "field": "contractID", "value": contract}])).await;
     assert_eq!(on_contract.len(), 2);
     assert_eq!(on_contract[1]["unitPrice"], 19.5);
     assert_eq!(on_contract[0]["id"], cs);
@@ -374,7 +466,13 @@ async fn adjustments_change_units_and_add_missing_contract_services() {
     // The same service twice on one contract is refused; so is a change of its service.
     let (status, body) = at.post(&format!("Contracts/{contract}/Services"), json!({"serviceID": a})).await;
     assert_eq!(status, 500, "{body}");
-    let (status, _) = at.send(reqwest::Method::PATCH, &format!("Contracts/{contract}/Services"), Some(json!({"id": cs, "unitPrice": 21.0}))).await;
+    let (status, _) = at
+        .send(
+            reqwest::Method::PATCH,
+            &format!("Contracts/{contract}/Services"),
+            Some(json!({"id": cs, "unitPrice": 21.0})),
+        )
+        .await;
     assert_eq!(status, 200);
 }
 
@@ -382,7 +480,10 @@ async fn adjustments_change_units_and_add_missing_contract_services() {
 async fn a_lost_response_still_writes() {
     let s = sim(3).await;
     let at = At::new(&s);
-    at.faults(json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}])).await;
+    at.faults(
+        json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}]),
+    )
+    .await;
     let company = s.sim.msp().autotask.company_of_tenant.values().next().copied().unwrap();
     let res = at
         .req(reqwest::Method::POST, &format!("{}/Contracts", at.root))
@@ -405,10 +506,17 @@ async fn ticket_attachments_keep_their_data_to_the_child_route() {
     let s = sim(2).await;
     let at = At::new(&s);
     let company = s.sim.msp().autotask.company_of_tenant.values().next().copied().unwrap();
-    let (status, t) = at.post("Tickets", json!({"companyID": company, "title": "Licence report", "status": 1, "priority": 2, "queueID": 29683478})).await;
+    let (status, t) = at
+        .post(
+            "Tickets",
+            json!({"companyID": company, "title": "Licence report", "status": 1, "priority": 2, "queueID": 29683478}),
+        )
+        .await;
     assert_eq!(status, 200, "{t}");
     let ticket = t["itemId"].as_i64().unwrap();
-    let (status, n) = at.post(&format!("Tickets/{ticket}/Notes"), json!({"description": "Seats changed", "noteType": 1, "publish": 1})).await;
+    let (status, n) = at
+        .post(&format!("Tickets/{ticket}/Notes"), json!({"description": "Seats changed", "noteType": 1, "publish": 1}))
+        .await;
     assert_eq!(status, 200, "{n}");
     let data = STANDARD.encode(b"tenant,seats\nA,3\n");
     let (status, a) = at.post(&format!("Tickets/{ticket}/Attachments"), json!({"title": "report.csv", "fullPath": "report.csv", "attachmentType": "FILE_ATTACHMENT", "contentType": "text/csv", "publish": 1, "data": data})).await;
@@ -420,7 +528,12 @@ async fn ticket_attachments_keep_their_data_to_the_child_route() {
     let listed = at.query("TicketAttachments", json!([{"op": "eq", "field": "parentID", "value": ticket}])).await;
     assert!(listed[0]["data"].is_null());
     let big = STANDARD.encode(vec![0u8; 7 * 1024 * 1024 + 1]);
-    let (status, body) = at.post(&format!("Tickets/{ticket}/Attachments"), json!({"title": "big.bin", "attachmentType": "FILE_ATTACHMENT", "publish": 1, "data": big})).await;
+    let (status, body) = at
+        .post(
+            &format!("Tickets/{ticket}/Attachments"),
+            json!({"title": "big.bin", "attachmentType": "FILE_ATTACHMENT", "publish": 1, "data": big}),
+        )
+        .await;
     assert_eq!(status, 500);
     assert!(body["errors"][0].as_str().unwrap().contains("7 MB"), "{body}");
 }
@@ -438,12 +551,33 @@ async fn steering_subscriptions_and_company_lookups() {
     assert_eq!(res.status(), 404);
 
     let sub = msp.customers[0].subscriptions.iter().find(|s| s.status == "active").unwrap().clone();
-    let res = at.http.post(format!("{}/_sim/partner-center/subscriptions/{}", s.base_url, sub.id)).json(&json!({"quantity": sub.quantity + 4})).send().await.unwrap();
+    let res = at
+        .http
+        .post(format!("{}/_sim/partner-center/subscriptions/{}", s.base_url, sub.id))
+        .json(&json!({"quantity": sub.quantity + 4}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(s.sim.msp().customers[0].subscriptions.iter().find(|x| x.id == sub.id).unwrap().quantity, sub.quantity + 4);
-    let res = at.http.post(format!("{}/_sim/partner-center/subscriptions/{}", s.base_url, sub.id)).json(&json!({"status": "suspended"})).send().await.unwrap();
+    assert_eq!(
+        s.sim.msp().customers[0].subscriptions.iter().find(|x| x.id == sub.id).unwrap().quantity,
+        sub.quantity + 4
+    );
+    let res = at
+        .http
+        .post(format!("{}/_sim/partner-center/subscriptions/{}", s.base_url, sub.id))
+        .json(&json!({"status": "suspended"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "suspended");
-    let res = at.http.post(format!("{}/_sim/partner-center/subscriptions/nope", s.base_url)).json(&json!({"quantity": 1})).send().await.unwrap();
+    let res = at
+        .http
+        .post(format!("{}/_sim/partner-center/subscriptions/nope", s.base_url))
+        .json(&json!({"quantity": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 
     let summary = at.control("summary").await;

@@ -64,7 +64,12 @@ async fn customers_page_with_a_continuation_header() {
     assert_eq!(seen.len(), 23, "no customer twice");
 
     // A continuation without its header is refused, as is a call without a token.
-    let res = http.get(format!("{}/v1/customers?size=10&seekOperation=Next", s.base_url)).bearer_auth(&token).send().await.unwrap();
+    let res = http
+        .get(format!("{}/v1/customers?size=10&seekOperation=Next", s.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let res = http.get(format!("{}/v1/customers?size=10", s.base_url)).send().await.unwrap();
     assert_eq!(res.status(), 401);
@@ -93,7 +98,12 @@ async fn faults_are_injected_per_route_and_cleared() {
 
     let rules = json!({"rules": [{"path": "/v1/customers*", "kind": "timeout"}]});
     http.post(format!("{}/_sim/faults", s.base_url)).json(&rules).send().await.unwrap();
-    let slow = http.get(format!("{}/v1/customers?size=5", s.base_url)).bearer_auth(&token).timeout(std::time::Duration::from_millis(300)).send().await;
+    let slow = http
+        .get(format!("{}/v1/customers?size=5", s.base_url))
+        .bearer_auth(&token)
+        .timeout(std::time::Duration::from_millis(300))
+        .send()
+        .await;
     assert!(slow.unwrap_err().is_timeout());
     http.delete(format!("{}/_sim/faults", s.base_url)).send().await.unwrap();
     assert_eq!(get().await.unwrap().status(), 200);
@@ -106,22 +116,44 @@ async fn graph_serves_assigned_seats_per_customer_tenant() {
     let http = reqwest::Client::new();
     let res = http
         .post(format!("{}/{tenant}/oauth2/v2.0/token", s.base_url))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "seatsync-demo"), ("client_secret", "seatsync-demo-secret"), ("scope", "https://graph.microsoft.com/.default")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "seatsync-demo"),
+            ("client_secret", "seatsync-demo-secret"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
     let token = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
-    let body: Value = http.get(format!("{}/v1.0/subscribedSkus", s.base_url)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let body: Value = http
+        .get(format!("{}/v1.0/subscribedSkus", s.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let skus = body["value"].as_array().unwrap();
     assert!(!skus.is_empty());
     for sku in skus {
-        assert!(sku["consumedUnits"].as_i64().unwrap() <= sku["prepaidUnits"]["enabled"].as_i64().unwrap() + sku["prepaidUnits"]["suspended"].as_i64().unwrap());
+        assert!(
+            sku["consumedUnits"].as_i64().unwrap()
+                <= sku["prepaidUnits"]["enabled"].as_i64().unwrap()
+                    + sku["prepaidUnits"]["suspended"].as_i64().unwrap()
+        );
         assert_eq!(sku["id"], format!("{tenant}_{}", sku["skuId"].as_str().unwrap()));
     }
     let res = http
         .post(format!("{}/{tenant}/oauth2/v2.0/token", s.base_url))
-        .form(&[("grant_type", "client_credentials"), ("client_id", "seatsync-demo"), ("client_secret", "wrong"), ("scope", "https://graph.microsoft.com/.default")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "seatsync-demo"),
+            ("client_secret", "wrong"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
         .send()
         .await
         .unwrap();

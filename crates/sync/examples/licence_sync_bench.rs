@@ -49,7 +49,12 @@ fn arg(name: &str, default: u64) -> u64 {
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
@@ -84,19 +89,21 @@ async fn main() {
     let sim = Arc::new(Sim::new(&SimConfig { tenants, latency_ms, ..SimConfig::default() }, base_url.clone()).unwrap());
     let gauge = Arc::new(InFlight::default());
     let counted = gauge.clone();
-    let app = seatsync_sim::router(sim.clone()).layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-        let g = counted.clone();
-        async move {
-            let started = Instant::now();
-            let now = g.now.fetch_add(1, Ordering::SeqCst) + 1;
-            g.peak.fetch_max(now, Ordering::SeqCst);
-            let res = next.run(req).await;
-            g.now.fetch_sub(1, Ordering::SeqCst);
-            g.served.fetch_add(1, Ordering::Relaxed);
-            g.busy_us.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-            res
-        }
-    }));
+    let app = seatsync_sim::router(sim.clone()).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let g = counted.clone();
+            async move {
+                let started = Instant::now();
+                let now = g.now.fetch_add(1, Ordering::SeqCst) + 1;
+                g.peak.fetch_max(now, Ordering::SeqCst);
+                let res = next.run(req).await;
+                g.now.fetch_sub(1, Ordering::SeqCst);
+                g.served.fetch_add(1, Ordering::Relaxed);
+                g.busy_us.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                res
+            }
+        },
+    ));
     let server = tokio::spawn(axum::serve(listener, app).into_future());
 
     let subscriptions: usize = sim.msp().customers.iter().map(|c| c.subscriptions.len()).sum();
@@ -115,7 +122,12 @@ async fn main() {
         RetryPolicy::default(),
     );
     let graph = HttpGraph::new(
-        GraphSettings { base_url: base.clone(), login_url: base, client_id: "seatsync-demo".into(), client_secret: "seatsync-demo-secret".into() },
+        GraphSettings {
+            base_url: base.clone(),
+            login_url: base,
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+        },
         http,
         RetryPolicy::default(),
     );
@@ -128,11 +140,18 @@ async fn main() {
     let wall = started.elapsed();
     let calls = sim.vendor_calls.load(Ordering::Relaxed) - calls_before;
     let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM subscriptions WHERE removed_at IS NULL").fetch_one(&pool).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM subscriptions WHERE removed_at IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let bound = Duration::from_secs_f64(calls as f64 * latency_ms as f64 / 1000.0 / concurrency as f64);
     let ratio = wall.as_secs_f64() / bound.as_secs_f64();
     let served = gauge.served.load(Ordering::Relaxed).max(1);
-    let profile = if cfg!(debug_assertions) { "dev (unoptimised: the simulator's CPU time inflates the wall time)" } else { "release" };
+    let profile = if cfg!(debug_assertions) {
+        "dev (unoptimised: the simulator's CPU time inflates the wall time)"
+    } else {
+        "release"
+    };
 
     println!("| measure | value |");
     println!("| --- | --- |");
@@ -143,7 +162,10 @@ async fn main() {
     println!("| added latency per call | {latency_ms} ms |");
     println!("| concurrency: vendor requests allowed in flight | {concurrency} |");
     println!("| requests in flight at the simulator, at most | {} |", gauge.peak.load(Ordering::SeqCst));
-    println!("| time a request spends in the simulator, mean | {:.1} ms |", gauge.busy_us.load(Ordering::Relaxed) as f64 / served as f64 / 1000.0);
+    println!(
+        "| time a request spends in the simulator, mean | {:.1} ms |",
+        gauge.busy_us.load(Ordering::Relaxed) as f64 / served as f64 / 1000.0
+    );
     println!("| vendor calls | {calls} |");
     println!("| calls per tenant | {:.2} |", calls as f64 / tenants as f64);
     println!("| wall time | {:.2} s |", wall.as_secs_f64());
@@ -152,7 +174,10 @@ async fn main() {
         "| wall time / lower bound | {ratio:.2}x: target at most {TARGET}x {} |",
         if ratio <= TARGET { "met" } else { "NOT met" }
     );
-    println!("| peak memory (sync and simulator, one process) | {:.0} MiB ({rss_before:.0} MiB before the sync) |", peak_rss_mib());
+    println!(
+        "| peak memory (sync and simulator, one process) | {:.0} MiB ({rss_before:.0} MiB before the sync) |",
+        peak_rss_mib()
+    );
 
     server.abort();
     pool.close().await;

@@ -78,7 +78,12 @@ impl LicenceSync {
     /// `concurrency`: how many vendor requests the sync keeps in flight at most (at least one).
     /// Twice as many tenants are in progress at once, and one database connection writes, besides
     /// the one holding the lock.
-    pub fn new(pool: PgPool, partner_center: Arc<dyn PartnerCenter>, graph: Arc<dyn Graph>, concurrency: usize) -> Arc<Self> {
+    pub fn new(
+        pool: PgPool,
+        partner_center: Arc<dyn PartnerCenter>,
+        graph: Arc<dyn Graph>,
+        concurrency: usize,
+    ) -> Arc<Self> {
         Arc::new(Self { pool, partner_center, graph, concurrency: concurrency.max(1) })
     }
 
@@ -156,7 +161,8 @@ impl LicenceSync {
                         move |page: Vec<Customer>| {
                             let mut listed = listed.lock().unwrap_or_else(|p| p.into_inner());
                             for c in page {
-                                let name = c.company_profile.company_name.clone().unwrap_or_else(|| c.tenant_id().to_string());
+                                let name =
+                                    c.company_profile.company_name.clone().unwrap_or_else(|| c.tenant_id().to_string());
                                 let id = c.tenant_id().to_ascii_lowercase();
                                 // The receiver outlives every sender: this cannot fail.
                                 let _ = listed_tx.send(id.clone());
@@ -167,7 +173,10 @@ impl LicenceSync {
                     {
                         // The pages are asked for one after another: one slot.
                         let _slot = slots.acquire().await.expect("the request slots are never closed");
-                        self.partner_center.customer_pages(&on_page).await.map_err(|e| format!("listing customers failed: {e}"))?;
+                        self.partner_center
+                            .customer_pages(&on_page)
+                            .await
+                            .map_err(|e| format!("listing customers failed: {e}"))?;
                     }
                     drop(on_page);
                     let listed = listed.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -233,7 +242,8 @@ impl LicenceSync {
             self.graph.subscribed_skus(tenant_id).await
         };
         let (subscriptions, skus) = tokio::join!(subscriptions, skus);
-        let fetched = Fetched::new(tenant_id, subscriptions.map_err(|e| e.to_string()), skus.map_err(|e| e.to_string()));
+        let fetched =
+            Fetched::new(tenant_id, subscriptions.map_err(|e| e.to_string()), skus.map_err(|e| e.to_string()));
         if let Some(error) = fetched.rows().error() {
             tracing::warn!(tenant_id, error = ?error, "tenant sync failed in part or whole; what failed keeps its last good data");
         }
@@ -272,7 +282,8 @@ impl LicenceSync {
         }
         let error = e.to_string();
         tracing::warn!(tenant_id, %error, "storing a tenant's sync failed; keeping its last good data");
-        let failed = Fetched { tenant_id: tenant.tenant_id.clone(), subscriptions: Err(error.clone()), skus: Err(error) };
+        let failed =
+            Fetched { tenant_id: tenant.tenant_id.clone(), subscriptions: Err(error.clone()), skus: Err(error) };
         if let Err(e) = self.store_batch(run, std::slice::from_ref(&failed), Utc::now()).await {
             tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
         }
@@ -316,19 +327,31 @@ struct Fetched {
 }
 
 impl Fetched {
-    fn new(tenant_id: &str, subscriptions: Result<Vec<Subscription>, String>, skus: Result<Vec<SubscribedSku>, String>) -> Self {
+    fn new(
+        tenant_id: &str,
+        subscriptions: Result<Vec<Subscription>, String>,
+        skus: Result<Vec<SubscribedSku>, String>,
+    ) -> Self {
         let subscriptions = subscriptions.map(|subs| subscription_rows(tenant_id, &subs, skus.as_deref().ok()));
         Self { tenant_id: tenant_id.to_string(), subscriptions, skus: skus.map(|skus| sku_rows(&skus)) }
     }
 
     fn rows(&self) -> licences::TenantRows<'_> {
-        licences::TenantRows { tenant_id: &self.tenant_id, subscriptions: self.subscriptions.as_deref().map_err(String::as_str), skus: self.skus.as_deref().map_err(String::as_str) }
+        licences::TenantRows {
+            tenant_id: &self.tenant_id,
+            subscriptions: self.subscriptions.as_deref().map_err(String::as_str),
+            skus: self.skus.as_deref().map_err(String::as_str),
+        }
     }
 }
 
 /// Partner Center's subscriptions as stored rows; each is tied to the SKU whose
 /// `subscriptionIds` name it, when Graph answered (`skus`).
-fn subscription_rows(tenant_id: &str, subs: &[Subscription], skus: Option<&[SubscribedSku]>) -> Vec<licences::Subscription> {
+fn subscription_rows(
+    tenant_id: &str,
+    subs: &[Subscription],
+    skus: Option<&[SubscribedSku]>,
+) -> Vec<licences::Subscription> {
     subs.iter()
         .map(|s| licences::Subscription {
             id: s.id.to_ascii_lowercase(),

@@ -54,7 +54,12 @@ fn job_at(pool: &PgPool, base_url: &str, sim: &Sim, concurrency: usize) -> Arc<L
         policy.clone(),
     );
     let graph = HttpGraph::new(
-        GraphSettings { base_url: url.clone(), login_url: url, client_id: "seatsync-demo".into(), client_secret: "seatsync-demo-secret".into() },
+        GraphSettings {
+            base_url: url.clone(),
+            login_url: url,
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+        },
         reqwest::Client::new(),
         policy,
     );
@@ -62,7 +67,12 @@ fn job_at(pool: &PgPool, base_url: &str, sim: &Sim, concurrency: usize) -> Arc<L
 }
 
 async fn faults(s: &SimHandle, rules: serde_json::Value) {
-    reqwest::Client::new().post(format!("{}/_sim/faults", s.base_url)).json(&serde_json::json!({ "rules": rules })).send().await.unwrap();
+    reqwest::Client::new()
+        .post(format!("{}/_sim/faults", s.base_url))
+        .json(&serde_json::json!({ "rules": rules }))
+        .send()
+        .await
+        .unwrap();
 }
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
@@ -78,13 +88,20 @@ async fn a_full_sync_stores_every_tenant_and_its_seats() {
     let msp = s.sim.msp().clone();
     let seeded: usize = msp.customers.iter().map(|c| c.subscriptions.len()).sum();
     assert_eq!(count(&pool, "SELECT count(*) FROM subscriptions").await, seeded as i64);
-    assert_eq!(count(&pool, "SELECT count(*) FROM tenants WHERE last_synced_at IS NOT NULL AND last_error IS NULL").await, 6);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM tenants WHERE last_synced_at IS NOT NULL AND last_error IS NULL").await,
+        6
+    );
     let c = &msp.customers[0];
     let skus = seatsync_db::licences::consumption(&pool, &c.tenant_id).await.unwrap();
     for (sku, consumed) in &c.consumed {
         assert_eq!(skus.iter().find(|k| &k.sku_id == sku).unwrap().consumed, *consumed);
     }
-    assert_eq!(count(&pool, "SELECT count(*) FROM subscriptions WHERE sku_id IS NULL").await, 0, "every subscription is tied to its SKU");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM subscriptions WHERE sku_id IS NULL").await,
+        0,
+        "every subscription is tied to its SKU"
+    );
 
     // Idempotent: a second run stores the same, plus one more history point per SKU.
     let points = count(&pool, "SELECT count(*) FROM licence_history").await;
@@ -166,12 +183,18 @@ async fn a_run_dropped_half_way_does_not_keep_the_lock() {
     let started = std::time::Instant::now();
     let run = loop {
         match sync.run(Trigger::Schedule, Scope::All).await {
-            Err(SyncError::AlreadyRunning) if started.elapsed() < Duration::from_secs(5) => tokio::time::sleep(Duration::from_millis(50)).await,
+            Err(SyncError::AlreadyRunning) if started.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
             other => break other.expect("a new run starts once the dropped one is gone"),
         }
     };
     assert_eq!(seatsync_db::sync_runs::find(&pool, run).await.unwrap().status, "succeeded");
-    assert_eq!(count(&pool, "SELECT count(*) FROM sync_runs WHERE finished_at IS NULL").await, 0, "the dropped run is closed as abandoned");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM sync_runs WHERE finished_at IS NULL").await,
+        0,
+        "the dropped run is closed as abandoned"
+    );
 }
 
 /// A simulator served behind a counter of the requests it is serving at once.
@@ -195,15 +218,17 @@ async fn counted_sim(config: SimConfig) -> CountedSim {
     let sim = Arc::new(Sim::new(&config, base_url.clone()).unwrap());
     let (in_flight, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (now, most) = (in_flight.clone(), peak.clone());
-    let app = seatsync_sim::router(sim.clone()).layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
-        let (now, most) = (now.clone(), most.clone());
-        async move {
-            most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
-            let res = next.run(req).await;
-            now.fetch_sub(1, Ordering::SeqCst);
-            res
-        }
-    }));
+    let app = seatsync_sim::router(sim.clone()).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let (now, most) = (now.clone(), most.clone());
+            async move {
+                most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                let res = next.run(req).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                res
+            }
+        },
+    ));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).into_future().await;
     });
@@ -229,7 +254,11 @@ async fn requests_in_flight_never_exceed_the_concurrency_and_slots_are_refilled(
         assert_eq!(s.in_flight.load(Ordering::SeqCst), 0);
         // Never more than allowed; and all of it used, since 72 calls of 30 ms each cannot
         // finish without the pipeline filling every slot.
-        assert_eq!(s.peak.load(Ordering::SeqCst), concurrency, "most requests in flight at once with concurrency {concurrency}");
+        assert_eq!(
+            s.peak.load(Ordering::SeqCst),
+            concurrency,
+            "most requests in flight at once with concurrency {concurrency}"
+        );
     }
 }
 
@@ -260,15 +289,24 @@ async fn a_tenant_the_database_refuses_fails_alone() {
     let problems = seatsync_db::sync_runs::problems(&pool, run).await.unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].tenant_id, victim);
-    assert!(problems[0].error.as_deref().unwrap().contains("seat counts refused for this test"), "{:?}", problems[0].error);
+    assert!(
+        problems[0].error.as_deref().unwrap().contains("seat counts refused for this test"),
+        "{:?}",
+        problems[0].error
+    );
     assert_eq!(seatsync_db::licences::subscriptions(&pool, &victim).await.unwrap(), subs_before, "last good data kept");
     assert_eq!(seatsync_db::licences::consumption(&pool, &victim).await.unwrap(), skus_before, "last good seats kept");
     let t = seatsync_db::tenants::find(&pool, &victim).await.unwrap();
     assert_eq!(t.last_synced_at, synced_before);
     assert!(t.last_error.unwrap().contains("seat counts refused for this test"));
     assert_eq!(count(&pool, "SELECT count(*) FROM tenants WHERE last_error IS NULL").await, 7);
-    let victim_points = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{victim}'")).await;
-    assert_eq!(count(&pool, "SELECT count(*) FROM licence_history").await, points * 2 - victim_points, "one more point for every other tenant");
+    let victim_points =
+        count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{victim}'")).await;
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM licence_history").await,
+        points * 2 - victim_points,
+        "one more point for every other tenant"
+    );
 }
 
 #[tokio::test]
@@ -290,15 +328,23 @@ async fn a_graph_error_on_the_first_sync_keeps_what_partner_center_returned() {
     // its documented envelope while Partner Center lists the subscriptions.
     let (pool, s) = (fresh_pool().await, sim(30).await);
     let msp = s.sim.msp().clone();
-    let denied = msp.customers.iter().find(|c| c.graph_access_denied).expect("the seed has a tenant without Graph consent");
+    let denied =
+        msp.customers.iter().find(|c| c.graph_access_denied).expect("the seed has a tenant without Graph consent");
     let tenant = denied.tenant_id.to_ascii_lowercase();
     let run = job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
 
     let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
     assert_eq!((r.status.as_str(), r.tenants_done, r.tenants_failed), ("partial", 30, 1));
     let problems = seatsync_db::sync_runs::problems(&pool, run).await.unwrap();
-    assert_eq!((problems.len(), problems[0].tenant_id.as_str(), problems[0].outcome.as_str()), (1, tenant.as_str(), "partial"));
-    assert_eq!(problems[0].subscriptions, Some(denied.subscriptions.len() as i32), "the subscriptions are counted as stored");
+    assert_eq!(
+        (problems.len(), problems[0].tenant_id.as_str(), problems[0].outcome.as_str()),
+        (1, tenant.as_str(), "partial")
+    );
+    assert_eq!(
+        problems[0].subscriptions,
+        Some(denied.subscriptions.len() as i32),
+        "the subscriptions are counted as stored"
+    );
 
     let stored = seatsync_db::licences::subscriptions(&pool, &tenant).await.unwrap();
     assert_eq!(stored.len(), denied.subscriptions.len(), "Partner Center's subscriptions are stored");
@@ -322,7 +368,8 @@ async fn a_later_failure_of_either_source_keeps_that_sources_last_good_data() {
     let tenant = c.tenant_id.to_ascii_lowercase();
     let first = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
     let seats_before = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
-    let points_before = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
+    let points_before =
+        count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
     let changed = c.subscriptions.iter().find(|s| s.status == "active").unwrap();
     seatsync_testkit::set_subscription(&s, &changed.id, serde_json::json!({"quantity": changed.quantity + 7})).await;
 
@@ -333,7 +380,11 @@ async fn a_later_failure_of_either_source_keeps_that_sources_last_good_data() {
     let stored = subs.iter().find(|x| x.id == changed.id.to_ascii_lowercase()).unwrap();
     assert_eq!(stored.quantity, changed.quantity + 7, "Partner Center's answer is stored");
     assert!(stored.sku_id.is_some(), "the SKU link of the last good sync is kept");
-    assert_eq!(seatsync_db::licences::consumption(&pool, &tenant).await.unwrap(), seats_before, "last good seat counts kept");
+    assert_eq!(
+        seatsync_db::licences::consumption(&pool, &tenant).await.unwrap(),
+        seats_before,
+        "last good seat counts kept"
+    );
     let points = count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
     assert_eq!(points, points_before, "no history point without fresh seat counts");
     let t = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
@@ -386,9 +437,12 @@ async fn units_in_warning_are_not_counted_as_bought() {
     let overview = seatsync_licences::overview(&pool, &names).await.unwrap();
     let row = overview.iter().find(|t| t.tenant_id == tenant).unwrap();
     assert_eq!(row.products.iter().find(|p| p.sku_id == grace.sku_id), Some(line), "both pages count the same");
-    let purchased: i64 = sqlx::query_scalar(&format!("SELECT purchased FROM licence_history WHERE tenant_id = '{tenant}' AND sku_id = '{}'", grace.sku_id))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let purchased: i64 = sqlx::query_scalar(&format!(
+        "SELECT purchased FROM licence_history WHERE tenant_id = '{tenant}' AND sku_id = '{}'",
+        grace.sku_id
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(purchased, 6, "the chart's bought seats are the enabled units");
 }

@@ -79,7 +79,12 @@ pub fn partner_center(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPartnerCent
 pub fn graph(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpGraph> {
     let url = Url::parse(&s.base_url).expect("the simulator's URL");
     HttpGraph::new(
-        GraphSettings { base_url: url.clone(), login_url: url, client_id: "seatsync-demo".into(), client_secret: "seatsync-demo-secret".into() },
+        GraphSettings {
+            base_url: url.clone(),
+            login_url: url,
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+        },
         reqwest::Client::new(),
         policy,
     )
@@ -107,13 +112,23 @@ pub fn licence_sync(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<Lic
 
 /// Replaces the simulator's fault rules.
 pub async fn faults(s: &SimHandle, rules: serde_json::Value) {
-    let res = reqwest::Client::new().post(format!("{}/_sim/faults", s.base_url)).json(&serde_json::json!({ "rules": rules })).send().await.expect("the simulator answers");
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", s.base_url))
+        .json(&serde_json::json!({ "rules": rules }))
+        .send()
+        .await
+        .expect("the simulator answers");
     assert!(res.status().is_success(), "the simulator refused the fault rules: {}", res.status());
 }
 
 /// Every record of an Autotask entity as the simulator stores it.
 pub async fn autotask_records(s: &SimHandle, entity: &str) -> Vec<serde_json::Value> {
-    reqwest::get(format!("{}/_sim/autotask/{entity}", s.base_url)).await.expect("the simulator answers").json().await.expect("a JSON array")
+    reqwest::get(format!("{}/_sim/autotask/{entity}", s.base_url))
+        .await
+        .expect("the simulator answers")
+        .json()
+        .await
+        .expect("a JSON array")
 }
 
 /// The seeded Autotask allocation code for licences ("Microsoft 365 Licensing", a recurring
@@ -129,7 +144,9 @@ pub async fn licensing_allocation_code(s: &SimHandle) -> i64 {
 
 /// The seeded Autotask company of a customer tenant, if it has one.
 pub async fn company_of(s: &SimHandle, tenant_id: &str) -> Option<i64> {
-    let res = reqwest::get(format!("{}/_sim/autotask-company-of/{tenant_id}", s.base_url)).await.expect("the simulator answers");
+    let res = reqwest::get(format!("{}/_sim/autotask-company-of/{tenant_id}", s.base_url))
+        .await
+        .expect("the simulator answers");
     if !res.status().is_success() {
         return None;
     }
@@ -172,7 +189,13 @@ pub async fn sign_in(app_url: &str, sim_url: &str, user_key: &str) -> Result<(re
 
 /// Like [`sign_in`] with `client`, starting at `login` (the sign-in path with its query, e.g.
 /// `/auth/login?next=/users`); where the callback finally sent the browser.
-pub async fn sign_in_from(client: &reqwest::Client, app_url: &str, sim_url: &str, user_key: &str, login: &str) -> Result<String, String> {
+pub async fn sign_in_from(
+    client: &reqwest::Client,
+    app_url: &str,
+    sim_url: &str,
+    user_key: &str,
+    login: &str,
+) -> Result<String, String> {
     let res = client.get(format!("{app_url}{login}")).send().await.map_err(|e| e.to_string())?;
     let authorize = Url::parse(&location(&res)?).map_err(|e| e.to_string())?;
     if !authorize.as_str().starts_with(sim_url) {
@@ -231,4 +254,3 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
     .map(|(k, v)| (k.to_string(), v))
     .collect()
 }
-

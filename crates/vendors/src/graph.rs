@@ -123,12 +123,18 @@ impl Graph for HttpGraph {
             let mut url = format!("{}/v1.0/subscribedSkus", self.settings.base_url.as_str().trim_end_matches('/'));
             let mut skus = Vec::new();
             loop {
-                let res = http::send(VENDOR, &self.policy, || self.client.get(&url).bearer_auth(&token).header("Accept", "application/json")).await;
+                let res = http::send(VENDOR, &self.policy, || {
+                    self.client.get(&url).bearer_auth(&token).header("Accept", "application/json")
+                })
+                .await;
                 let res = match res {
                     Err(VendorError::Status { status: 401, .. }) => {
                         // A revoked or rotated token: the next call fetches a fresh one.
                         self.tokens.forget(tenant_id);
-                        return Err(VendorError::Auth { vendor: VENDOR, detail: format!("the token for tenant {tenant_id} was refused") });
+                        return Err(VendorError::Auth {
+                            vendor: VENDOR,
+                            detail: format!("the token for tenant {tenant_id} was refused"),
+                        });
                     }
                     other => other?,
                 };

@@ -57,7 +57,11 @@ pub fn retry_after(res: &Response) -> Option<Duration> {
 /// Sends the request `build` makes, retrying as the policy says. `build` is called once per
 /// attempt, so it must produce the same request each time (for Partner Center, with the same
 /// `MS-RequestId`, which the vendor treats as an idempotency key).
-pub async fn send(vendor: &'static str, policy: &RetryPolicy, build: impl Fn() -> RequestBuilder) -> Result<Response, VendorError> {
+pub async fn send(
+    vendor: &'static str,
+    policy: &RetryPolicy,
+    build: impl Fn() -> RequestBuilder,
+) -> Result<Response, VendorError> {
     send_with(vendor, policy, SendOptions::default(), || {
         let req = build();
         async move { Ok(req) }
@@ -100,7 +104,12 @@ pub fn status_from_text(vendor: &'static str, status: StatusCode, text: &str) ->
 
 /// The retry loop every client shares. `attempt` makes the request of one attempt; it may wait
 /// first (for a request budget) and may fail, which ends the loop with its error.
-pub async fn send_with<F, Fut>(vendor: &'static str, policy: &RetryPolicy, options: SendOptions, mut attempt_request: F) -> Result<Response, VendorError>
+pub async fn send_with<F, Fut>(
+    vendor: &'static str,
+    policy: &RetryPolicy,
+    options: SendOptions,
+    mut attempt_request: F,
+) -> Result<Response, VendorError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<RequestBuilder, VendorError>>,
@@ -159,7 +168,11 @@ where
             Err(e) if e.is_builder() => return Err(VendorError::Transport { vendor, detail: e.to_string() }),
             // A write that may have been sent. One that never connected was not, and may go again.
             Err(e) if !repeatable && !e.is_connect() => {
-                let what = if e.is_timeout() { "no answer came in time".to_string() } else { format!("the connection failed after sending ({e})") };
+                let what = if e.is_timeout() {
+                    "no answer came in time".to_string()
+                } else {
+                    format!("the connection failed after sending ({e})")
+                };
                 return Err(uncertain(what));
             }
             Err(e) if e.is_timeout() => {
@@ -181,8 +194,16 @@ where
 
 /// Reads a JSON body, naming `what` was expected when it is not in shape.
 pub async fn json<T: DeserializeOwned>(vendor: &'static str, what: &str, res: Response) -> Result<T, VendorError> {
-    let bytes = res.bytes().await.map_err(|e| VendorError::Malformed { vendor, what: what.into(), detail: format!("the body could not be read ({e})") })?;
-    serde_json::from_slice(&bytes).map_err(|e| VendorError::Malformed { vendor, what: what.into(), detail: e.to_string() })
+    let bytes = res.bytes().await.map_err(|e| VendorError::Malformed {
+        vendor,
+        what: what.into(),
+        detail: format!("the body could not be read ({e})"),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| VendorError::Malformed {
+        vendor,
+        what: what.into(),
+        detail: e.to_string(),
+    })
 }
 
 /// An error status with the message of the vendor's error body, whichever vendor's shape it has.
@@ -197,18 +218,23 @@ pub async fn status_error(vendor: &'static str, res: Response) -> VendorError {
 pub fn error_message(body: &str) -> String {
     let fallback = || {
         let t = body.trim();
-        if t.is_empty() { "no details given".to_string() } else { t.chars().take(300).collect() }
+        if t.is_empty() {
+            "no details given".to_string()
+        } else {
+            t.chars().take(300).collect()
+        }
     };
     let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return fallback() };
     let pick = |v: &serde_json::Value| v.as_str().map(str::to_string).filter(|s| !s.is_empty());
-    if let Some(s) = pick(&v["description"]).or_else(|| pick(&v["error"]["message"])).or_else(|| pick(&v["error_description"])).or_else(|| pick(&v["message"])) {
+    if let Some(s) = pick(&v["description"])
+        .or_else(|| pick(&v["error"]["message"]))
+        .or_else(|| pick(&v["error_description"]))
+        .or_else(|| pick(&v["message"]))
+    {
         return s;
     }
     if let Some(errors) = v["errors"].as_array() {
-        let texts: Vec<String> = errors
-            .iter()
-            .filter_map(|e| pick(e).or_else(|| pick(&e["message"])))
-            .collect();
+        let texts: Vec<String> = errors.iter().filter_map(|e| pick(e).or_else(|| pick(&e["message"]))).collect();
         if !texts.is_empty() {
             return texts.join("; ");
         }
@@ -222,10 +248,24 @@ mod tests {
 
     #[test]
     fn error_messages_of_every_vendor_shape() {
-        assert_eq!(error_message(r#"{"code":600008,"description":"Customer not found","data":[],"source":"PartnerFD"}"#), "Customer not found");
-        assert_eq!(error_message(r#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#), "Please retry again later.");
-        assert_eq!(error_message(r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#), "AADSTS7000215: Invalid client secret provided.");
-        assert_eq!(error_message(r#"{"errors":["Value does not exist for the required field title.","Other"]}"#), "Value does not exist for the required field title.; Other");
+        assert_eq!(
+            error_message(r#"{"code":600008,"description":"Customer not found","data":[],"source":"PartnerFD"}"#),
+            "Customer not found"
+        );
+        assert_eq!(
+            error_message(r#"{"error":{"code":"TooManyRequests","message":"Please retry again later."}}"#),
+            "Please retry again later."
+        );
+        assert_eq!(
+            error_message(
+                r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#
+            ),
+            "AADSTS7000215: Invalid client secret provided."
+        );
+        assert_eq!(
+            error_message(r#"{"errors":["Value does not exist for the required field title.","Other"]}"#),
+            "Value does not exist for the required field title.; Other"
+        );
         assert_eq!(error_message(r#"{"errors":[{"message":"bad field"}]}"#), "bad field");
         assert_eq!(error_message("Unauthorized"), "Unauthorized");
         assert_eq!(error_message(""), "no details given");
@@ -233,7 +273,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_stays_bounded() {
-        let p = RetryPolicy { base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(1), ..RetryPolicy::default() };
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
         for attempt in 1..20 {
             let d = p.backoff(attempt);
             assert!(d <= Duration::from_secs(1), "{d:?}");

@@ -32,7 +32,10 @@ pub trait PartnerCenter: Send + Sync {
     /// Every customer of the partner, handed to `page` a page at a time as the pages arrive, so
     /// a caller can start on the first customers while the others are still being listed. The
     /// pages are requested one after another.
-    fn customer_pages<'a>(&'a self, page: &'a (dyn Fn(Vec<Customer>) + Send + Sync)) -> BoxFuture<'a, Result<(), VendorError>> {
+    fn customer_pages<'a>(
+        &'a self,
+        page: &'a (dyn Fn(Vec<Customer>) + Send + Sync),
+    ) -> BoxFuture<'a, Result<(), VendorError>> {
         Box::pin(async move {
             page(self.customers().await?);
             Ok(())
@@ -192,14 +195,23 @@ impl HttpPartnerCenter {
         }
     }
 
-    async fn get_collection<T: serde::de::DeserializeOwned>(&self, what: &str, first: String) -> Result<Vec<T>, VendorError> {
+    async fn get_collection<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        first: String,
+    ) -> Result<Vec<T>, VendorError> {
         let mut items = Vec::new();
         self.get_pages(what, first, |page| items.extend(page)).await?;
         Ok(items)
     }
 
     /// Follows a collection's continuation links, handing each page's items to `on_page`.
-    async fn get_pages<T: serde::de::DeserializeOwned>(&self, what: &str, first: String, mut on_page: impl FnMut(Vec<T>)) -> Result<(), VendorError> {
+    async fn get_pages<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        first: String,
+        mut on_page: impl FnMut(Vec<T>),
+    ) -> Result<(), VendorError> {
         let token = self.token().await?;
         let mut next: Option<(String, Vec<(String, String)>)> = Some((first, Vec::new()));
         while let Some((url, headers)) = next.take() {
@@ -221,7 +233,10 @@ impl HttpPartnerCenter {
             })
             .await?;
             let page: Collection<T> = http::json(VENDOR, what, res).await?;
-            next = page.links.next.map(|l| (self.resolve(&l.uri), l.headers.into_iter().map(|h| (h.key, h.value)).collect()));
+            next = page
+                .links
+                .next
+                .map(|l| (self.resolve(&l.uri), l.headers.into_iter().map(|h| (h.key, h.value)).collect()));
             on_page(page.items);
         }
         Ok(())
@@ -243,7 +258,10 @@ impl PartnerCenter for HttpPartnerCenter {
         })
     }
 
-    fn customer_pages<'a>(&'a self, page: &'a (dyn Fn(Vec<Customer>) + Send + Sync)) -> BoxFuture<'a, Result<(), VendorError>> {
+    fn customer_pages<'a>(
+        &'a self,
+        page: &'a (dyn Fn(Vec<Customer>) + Send + Sync),
+    ) -> BoxFuture<'a, Result<(), VendorError>> {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers?size={PAGE_SIZE}"));
             self.get_pages("customer list", first, page).await

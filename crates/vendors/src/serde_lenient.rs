@@ -27,7 +27,9 @@ pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
         Some(NumberOrText::Int(i)) => Ok(Some(i)),
         Some(NumberOrText::Float(f)) => Ok(Some(f.round() as i64)),
         Some(NumberOrText::Text(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumberOrText::Text(s)) => s.trim().parse::<f64>().map(|f| Some(f.round() as i64)).map_err(serde::de::Error::custom),
+        Some(NumberOrText::Text(s)) => {
+            s.trim().parse::<f64>().map(|f| Some(f.round() as i64)).map_err(serde::de::Error::custom)
+        }
     }
 }
 

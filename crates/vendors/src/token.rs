@@ -50,7 +50,9 @@ pub async fn request(
     form: &[(&str, &str)],
 ) -> Result<(String, Duration), VendorError> {
     let res = http::send(vendor, policy, || client.post(url).form(form)).await.map_err(|e| match e {
-        VendorError::Status { message, status, .. } => VendorError::Auth { vendor, detail: format!("{message} (HTTP {status})") },
+        VendorError::Status { message, status, .. } => {
+            VendorError::Auth { vendor, detail: format!("{message} (HTTP {status})") }
+        }
         other => other,
     })?;
     let body: TokenResponse = http::json(vendor, "token response", res).await?;

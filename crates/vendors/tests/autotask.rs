@@ -7,7 +7,10 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 use chrono::{Months, Utc};
 use seatsync_sim::{spawn, SimConfig, SimHandle};
 use seatsync_vendors::{
-    autotask::{picklist_value, Autotask, AutotaskSettings, HttpAutotask, NewAdjustment, NewContract, NewContractService, NewService},
+    autotask::{
+        picklist_value, Autotask, AutotaskSettings, HttpAutotask, NewAdjustment, NewContract, NewContractService,
+        NewService,
+    },
     http::RetryPolicy,
     VendorError,
 };
@@ -53,7 +56,12 @@ async fn control(s: &SimHandle, path: &str) -> Value {
 
 async fn faults(s: &SimHandle, rules: &[&str]) {
     let rules: Vec<seatsync_sim::FaultRule> = rules.iter().map(|r| r.parse().unwrap()).collect();
-    let res = reqwest::Client::new().post(format!("{}/_sim/faults", s.base_url)).json(&json!({ "rules": rules })).send().await.unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/_sim/faults", s.base_url))
+        .json(&json!({ "rules": rules }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 204);
 }
 
@@ -80,7 +88,13 @@ fn contract(company_id: i64, name: &str) -> NewContract {
 /// The seeded allocation code for licences.
 async fn a_billing_code(s: &SimHandle) -> i64 {
     let codes = control(s, "autotask/BillingCodes").await;
-    codes.as_array().unwrap().iter().find(|c| c["name"] == "Microsoft 365 Licensing").and_then(|c| c["id"].as_i64()).expect("a seeded allocation code")
+    codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Microsoft 365 Licensing")
+        .and_then(|c| c["id"].as_i64())
+        .expect("a seeded allocation code")
 }
 
 fn a_company(s: &SimHandle) -> i64 {
@@ -97,12 +111,20 @@ async fn zone_discovery_and_credentials() {
     assert!(companies.iter().any(|c| c.id == 0 && c.company_name == "Northwind MSP"));
     assert_eq!(calls(&s, "GET /atservicesrest/v1.0/zoneinformation").await, 1, "the zone is discovered once");
 
-    let wrong = HttpAutotask::new(AutotaskSettings { secret: "wrong".into(), ..settings(&s) }, reqwest::Client::new(), quick_policy());
+    let wrong = HttpAutotask::new(
+        AutotaskSettings { secret: "wrong".into(), ..settings(&s) },
+        reqwest::Client::new(),
+        quick_policy(),
+    );
     let err = wrong.companies().await.unwrap_err();
     assert!(matches!(err, VendorError::Auth { .. }), "{err}");
     assert!(err.to_string().contains("check the API user, secret and integration code"), "{err}");
 
-    let unknown = HttpAutotask::new(AutotaskSettings { username: "nobody@example.com".into(), ..settings(&s) }, reqwest::Client::new(), quick_policy());
+    let unknown = HttpAutotask::new(
+        AutotaskSettings { username: "nobody@example.com".into(), ..settings(&s) },
+        reqwest::Client::new(),
+        quick_policy(),
+    );
     let err = unknown.companies().await.unwrap_err();
     assert!(matches!(err, VendorError::Auth { .. }) && err.to_string().contains("nobody@example.com"), "{err}");
 
@@ -138,7 +160,8 @@ async fn pages_and_in_batches_cover_every_record() {
     assert_eq!(services.len(), s.sim.msp().autotask.count("ContractServices"));
     let today = Utc::now().date_naive();
     let units = at.contract_service_units(&contract_ids, today).await.unwrap();
-    let current: HashSet<i64> = contracts.iter().filter(|c| c.start_date <= today && c.end_date >= today).map(|c| c.id).collect();
+    let current: HashSet<i64> =
+        contracts.iter().filter(|c| c.start_date <= today && c.end_date >= today).map(|c| c.id).collect();
     assert!(!units.is_empty());
     assert!(units.iter().all(|u| current.contains(&u.contract_id) && u.start_date <= today && u.end_date >= today));
     assert_eq!(units.iter().map(|u| u.contract_id).collect::<HashSet<_>>(), current);
@@ -155,10 +178,19 @@ async fn picklists_are_read_by_label_and_cached() {
     assert_eq!(at.requests_made(), before, "the entity's fields are cached");
     assert_eq!(picklist_value(&periods, "Contracts", "contractPeriodType", "monthly").unwrap(), 2);
     let service_periods = at.picklist("Services", "periodType").await.unwrap();
-    assert_eq!(picklist_value(&service_periods, "Services", "periodType", "Monthly").unwrap(), 3, "each entity has its own values");
+    assert_eq!(
+        picklist_value(&service_periods, "Services", "periodType", "Monthly").unwrap(),
+        3,
+        "each entity has its own values"
+    );
 
     let err = picklist_value(&types, "Contracts", "contractType", "Recurring").unwrap_err().to_string();
-    assert!(err.contains("Contracts.contractType") && err.contains("'Recurring'") && err.contains("Recurring Service, Per Ticket"), "{err}");
+    assert!(
+        err.contains("Contracts.contractType")
+            && err.contains("'Recurring'")
+            && err.contains("Recurring Service, Per Ticket"),
+        "{err}"
+    );
     let err = at.picklist("Contracts", "colour").await.unwrap_err();
     assert!(err.to_string().contains("no field colour"), "{err}");
 }
@@ -169,13 +201,23 @@ async fn validation_errors_are_surfaced_and_not_retried() {
     let at = client(&s);
     // A required field left blank is caught before the request, from Autotask's own definitions.
     let err = at.create_contract(&contract(a_company(&s), "")).await.unwrap_err();
-    assert!(matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["contractName".to_string()]), "{err}");
+    assert!(
+        matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["contractName".to_string()]),
+        "{err}"
+    );
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 0);
 
     // What only Autotask can know comes back in its words, once.
-    let err = at.create_contract(&NewContract { contract_period_type: None, ..contract(42, "No such company") }).await.unwrap_err();
+    let err = at
+        .create_contract(&NewContract { contract_period_type: None, ..contract(42, "No such company") })
+        .await
+        .unwrap_err();
     assert!(matches!(err, VendorError::Status { status: 500, .. }), "{err}");
-    assert!(err.to_string().contains("companyID of type: Company does not exist") && err.to_string().contains("contractPeriodType"), "{err}");
+    assert!(
+        err.to_string().contains("companyID of type: Company does not exist")
+            && err.to_string().contains("contractPeriodType"),
+        "{err}"
+    );
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts").await, 1);
 }
 
@@ -183,7 +225,14 @@ async fn validation_errors_are_surfaced_and_not_retried() {
 async fn throttling_is_retried_for_reads_and_refused_writes() {
     let s = sim(3).await;
     let at = client(&s);
-    faults(&s, &["path=/ATServicesRest/V1.0/Companies/query,kind=throttle,retry_after=0.05,times=2", "path=/ATServicesRest/V1.0/Services/query,kind=status,status=503,times=1"]).await;
+    faults(
+        &s,
+        &[
+            "path=/ATServicesRest/V1.0/Companies/query,kind=throttle,retry_after=0.05,times=2",
+            "path=/ATServicesRest/V1.0/Services/query,kind=status,status=503,times=1",
+        ],
+    )
+    .await;
     assert!(!at.companies().await.unwrap().is_empty());
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/companies/query").await, 3);
     assert!(!at.services().await.unwrap().is_empty(), "a 503 on a read is retried");
@@ -192,7 +241,8 @@ async fn throttling_is_retried_for_reads_and_refused_writes() {
     faults(&s, &["path=/ATServicesRest/V1.0/Contracts,method=POST,kind=throttle,retry_after=0.05,times=1"]).await;
     let id = at.create_contract(&contract(a_company(&s), "Throttled once")).await.unwrap();
     let stored = control(&s, "autotask/contracts").await;
-    let named: Vec<&Value> = stored.as_array().unwrap().iter().filter(|c| c["contractName"] == "Throttled once").collect();
+    let named: Vec<&Value> =
+        stored.as_array().unwrap().iter().filter(|c| c["contractName"] == "Throttled once").collect();
     assert_eq!(named.len(), 1);
     assert_eq!(named[0]["id"], id);
 }
@@ -200,7 +250,11 @@ async fn throttling_is_retried_for_reads_and_refused_writes() {
 #[tokio::test]
 async fn a_write_whose_answer_is_lost_is_not_sent_again() {
     let s = sim(3).await;
-    let at = HttpAutotask::new(settings(&s), reqwest::Client::new(), RetryPolicy { request_timeout: Duration::from_millis(700), ..quick_policy() });
+    let at = HttpAutotask::new(
+        settings(&s),
+        reqwest::Client::new(),
+        RetryPolicy { request_timeout: Duration::from_millis(700), ..quick_policy() },
+    );
     faults(&s, &["path=/ATServicesRest/V1.0/Contracts,method=POST,kind=lost_response,times=1"]).await;
     let err = at.create_contract(&contract(a_company(&s), "Answer lost")).await.unwrap_err();
     assert!(matches!(err, VendorError::Uncertain { .. }), "{err}");
@@ -213,7 +267,14 @@ async fn a_write_whose_answer_is_lost_is_not_sent_again() {
 
     // A server error on a write is uncertain too, and not retried.
     faults(&s, &["path=/ATServicesRest/V1.0/Services,method=POST,kind=status,status=503,times=1"]).await;
-    let service = NewService { name: "Uncertain service".into(), description: None, unit_price: 10.0, unit_cost: None, period_type: 3, billing_code_id: Some(a_billing_code(&s).await) };
+    let service = NewService {
+        name: "Uncertain service".into(),
+        description: None,
+        unit_price: 10.0,
+        unit_cost: None,
+        period_type: 3,
+        billing_code_id: Some(a_billing_code(&s).await),
+    };
     let err = at.create_service(&service).await.unwrap_err();
     assert!(matches!(err, VendorError::Uncertain { .. }), "{err}");
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/services").await, 1);
@@ -265,7 +326,11 @@ async fn concurrent_reads_stay_within_the_thread_limit() {
 
     // The same reads without the client's limit: the simulator refuses some, so the test above
     // would have seen it.
-    let unlimited = HttpAutotask::new(AutotaskSettings { max_concurrent_per_endpoint: 10, ..settings(&s) }, reqwest::Client::new(), quick_policy());
+    let unlimited = HttpAutotask::new(
+        AutotaskSettings { max_concurrent_per_endpoint: 10, ..settings(&s) },
+        reqwest::Client::new(),
+        quick_policy(),
+    );
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..10 {
         let at = unlimited.clone();
@@ -281,7 +346,9 @@ async fn concurrent_reads_stay_within_the_thread_limit() {
 async fn services_contracts_and_units_round_trip() {
     let s = sim(4).await;
     let at = client(&s);
-    let monthly = picklist_value(&at.picklist("Services", "periodType").await.unwrap(), "Services", "periodType", "Monthly").unwrap();
+    let monthly =
+        picklist_value(&at.picklist("Services", "periodType").await.unwrap(), "Services", "periodType", "Monthly")
+            .unwrap();
     let service = NewService {
         name: "Microsoft Teams Premium (P1Y, billed monthly)".into(),
         description: Some("Teams Premium".into()),
@@ -292,18 +359,42 @@ async fn services_contracts_and_units_round_trip() {
     };
     let service_id = at.create_service(&service).await.unwrap();
     let found = at.services_named("microsoft teams premium (p1y, billed monthly)").await.unwrap();
-    assert_eq!(found.iter().map(|s| (s.id, s.period_type, s.unit_price)).collect::<Vec<_>>(), vec![(service_id, Some(monthly), Some(9.6))]);
+    assert_eq!(
+        found.iter().map(|s| (s.id, s.period_type, s.unit_price)).collect::<Vec<_>>(),
+        vec![(service_id, Some(monthly), Some(9.6))]
+    );
 
     let company = a_company(&s);
     let types = at.picklist("Contracts", "contractType").await.unwrap();
-    let new = NewContract { contract_type: picklist_value(&types, "Contracts", "contractType", "Recurring Service").unwrap(), ..contract(company, "Round trip") };
+    let new = NewContract {
+        contract_type: picklist_value(&types, "Contracts", "contractType", "Recurring Service").unwrap(),
+        ..contract(company, "Round trip")
+    };
     let contract_id = at.create_contract(&new).await.unwrap();
     let named = at.contracts_named(company, "Round trip").await.unwrap();
     assert_eq!(named.len(), 1);
     assert_eq!((named[0].id, named[0].start_date, named[0].end_date), (contract_id, new.start_date, new.end_date));
 
-    let cs = at.add_contract_service(contract_id, &NewContractService { service_id, unit_price: Some(9.5), unit_cost: None, invoice_description: Some("Teams".into()) }).await.unwrap();
-    let adjust = |change: i64, service_id: i64| NewAdjustment { contract_id, service_id, effective_date: new.start_date, unit_change: change, adjusted_unit_price: Some(9.5), adjusted_unit_cost: None };
+    let cs = at
+        .add_contract_service(
+            contract_id,
+            &NewContractService {
+                service_id,
+                unit_price: Some(9.5),
+                unit_cost: None,
+                invoice_description: Some("Teams".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let adjust = |change: i64, service_id: i64| NewAdjustment {
+        contract_id,
+        service_id,
+        effective_date: new.start_date,
+        unit_change: change,
+        adjusted_unit_price: Some(9.5),
+        adjusted_unit_cost: None,
+    };
     at.adjust_units(&adjust(12, service_id)).await.unwrap();
     at.adjust_units(&adjust(-2, service_id)).await.unwrap();
     let units = at.contract_service_units(&[contract_id], new.start_date).await.unwrap();
@@ -317,7 +408,10 @@ async fn services_contracts_and_units_round_trip() {
     let services = at.contract_services(&[contract_id]).await.unwrap();
     assert_eq!(services.iter().map(|s| s.service_id).collect::<HashSet<_>>(), HashSet::from([service_id, other]));
     let units = at.contract_service_units(&[contract_id], new.end_date).await.unwrap();
-    assert_eq!(units.iter().map(|u| (u.service_id, u.units)).collect::<HashSet<_>>(), HashSet::from([(service_id, 10), (other, 3)]));
+    assert_eq!(
+        units.iter().map(|u| (u.service_id, u.units)).collect::<HashSet<_>>(),
+        HashSet::from([(service_id, 10), (other, 3)])
+    );
     assert!(at.contract_service_units(&[contract_id], new.end_date.succ_opt().unwrap()).await.unwrap().is_empty());
     let threshold = at.threshold().await.unwrap();
     assert_eq!(threshold.external_request_threshold, 10_000);
@@ -328,10 +422,22 @@ async fn services_contracts_and_units_round_trip() {
 async fn a_create_missing_a_required_field_is_refused_before_it_is_sent() {
     let s = sim(2).await;
     let at = client(&s);
-    let monthly = picklist_value(&at.picklist("Services", "periodType").await.unwrap(), "Services", "periodType", "Monthly").unwrap();
-    let service = NewService { name: "No allocation code".into(), description: None, unit_price: 5.0, unit_cost: None, period_type: monthly, billing_code_id: None };
+    let monthly =
+        picklist_value(&at.picklist("Services", "periodType").await.unwrap(), "Services", "periodType", "Monthly")
+            .unwrap();
+    let service = NewService {
+        name: "No allocation code".into(),
+        description: None,
+        unit_price: 5.0,
+        unit_cost: None,
+        period_type: monthly,
+        billing_code_id: None,
+    };
     let err = at.create_service(&service).await.unwrap_err();
-    assert!(matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["billingCodeID".to_string()]), "{err}");
+    assert!(
+        matches!(&err, VendorError::MissingFields { fields, .. } if fields == &vec!["billingCodeID".to_string()]),
+        "{err}"
+    );
     assert!(err.to_string().contains("billingCodeID") && err.to_string().contains("nothing was created"), "{err}");
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/services").await, 0, "nothing was sent");
 

@@ -46,7 +46,12 @@ fn partner_center(s: &SimHandle, secret: &str) -> Arc<HttpPartnerCenter> {
 fn graph(s: &SimHandle) -> Arc<HttpGraph> {
     let url = Url::parse(&s.base_url).unwrap();
     HttpGraph::new(
-        GraphSettings { base_url: url.clone(), login_url: url, client_id: "seatsync-demo".into(), client_secret: "seatsync-demo-secret".into() },
+        GraphSettings {
+            base_url: url.clone(),
+            login_url: url,
+            client_id: "seatsync-demo".into(),
+            client_secret: "seatsync-demo-secret".into(),
+        },
         reqwest::Client::new(),
         quick_policy(),
     )
@@ -93,7 +98,14 @@ async fn subscriptions_parse_with_their_nce_fields() {
 async fn throttling_and_server_errors_are_retried() {
     let s = sim(2).await;
     let tenant = s.sim.msp().customers[1].tenant_id.clone();
-    faults(&s, &["path=/v1/customers/*,kind=throttle,retry_after=0.25,times=2", "path=/v1/customers/*,kind=status,status=503,times=1"]).await;
+    faults(
+        &s,
+        &[
+            "path=/v1/customers/*,kind=throttle,retry_after=0.25,times=2",
+            "path=/v1/customers/*,kind=status,status=503,times=1",
+        ],
+    )
+    .await;
     let started = std::time::Instant::now();
     let subs = partner_center(&s, "seatsync-demo-secret").subscriptions(&tenant).await.unwrap();
     assert!(!subs.is_empty());

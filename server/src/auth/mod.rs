@@ -81,7 +81,9 @@ pub fn loggable(text: &str) -> String {
 #[tracing::instrument(skip_all)]
 async fn login(State(auth): State<AuthState>, Query(q): Query<LoginQuery>) -> Response {
     match auth.oidc.begin(safe_next(q.next.as_deref(), &auth.public_url), now()).await {
-        Ok((url, pending)) => ([(header::SET_COOKIE, auth.pending.seal(&pending))], Redirect::to(url.as_str())).into_response(),
+        Ok((url, pending)) => {
+            ([(header::SET_COOKIE, auth.pending.seal(&pending))], Redirect::to(url.as_str())).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %loggable(&e.to_string()), "starting sign-in failed");
             to_signin(e.failure())
@@ -98,19 +100,33 @@ struct CallbackQuery {
 }
 
 #[tracing::instrument(skip_all)]
-async fn callback(State(auth): State<AuthState>, session: Session, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
+async fn callback(
+    State(auth): State<AuthState>,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
     let pending = auth.pending.open(&headers, now());
     // The pending sign-in is used once, whatever happens next.
     let clear = [(header::SET_COOKIE, auth.pending.clear())];
     (clear, complete(&auth, &session, pending, q).await).into_response()
 }
 
-async fn complete(auth: &AuthState, session: &Session, pending: Option<oidc::PendingSignIn>, q: CallbackQuery) -> Response {
+async fn complete(
+    auth: &AuthState,
+    session: &Session,
+    pending: Option<oidc::PendingSignIn>,
+    q: CallbackQuery,
+) -> Response {
     if let Some(err) = q.error {
         let description = q.error_description.unwrap_or_default();
         tracing::warn!(error = %loggable(&err), description = %loggable(&description), "the identity provider returned an error");
         // RFC 6749: the person declined, or consent was not given.
-        return to_signin(if matches!(err.as_str(), "access_denied" | "consent_required" | "interaction_required") { SignInFailure::Cancelled } else { SignInFailure::Refused });
+        return to_signin(if matches!(err.as_str(), "access_denied" | "consent_required" | "interaction_required") {
+            SignInFailure::Cancelled
+        } else {
+            SignInFailure::Refused
+        });
     }
     let (Some(pending), Some(code), Some(state)) = (pending, q.code, q.state) else {
         return to_signin(SignInFailure::NotStarted);
@@ -123,8 +139,15 @@ async fn complete(auth: &AuthState, session: &Session, pending: Option<oidc::Pen
         }
     };
     let claimed_role = auth.role_map.role_for(&identity.roles);
-    let is_bootstrap_admin = auth.bootstrap_admin_email.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(&identity.email));
-    let sign_in = users::SignIn { subject: &identity.subject, email: &identity.email, display_name: &identity.name, claimed_role, is_bootstrap_admin };
+    let is_bootstrap_admin =
+        auth.bootstrap_admin_email.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(&identity.email));
+    let sign_in = users::SignIn {
+        subject: &identity.subject,
+        email: &identity.email,
+        display_name: &identity.name,
+        claimed_role,
+        is_bootstrap_admin,
+    };
     let user = match users::record_sign_in(&auth.pool, sign_in).await {
         Ok(u) => u,
         Err(e) => {
@@ -162,7 +185,12 @@ async fn logout(session: Session) -> Response {
 /// Paths a signed-out visitor may request: the sign-in page and flow, static assets, health, and
 /// server functions (which check the caller themselves and answer 401/403).
 fn is_public(path: &str) -> bool {
-    path == "/signin" || path == "/healthz" || path == "/favicon.ico" || path.starts_with("/auth/") || path.starts_with("/pkg/") || path.starts_with("/api/")
+    path == "/signin"
+        || path == "/healthz"
+        || path == "/favicon.ico"
+        || path.starts_with("/auth/")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/")
 }
 
 /// Requests that never act as a user: static files, health, and the sign-in flow itself.
@@ -213,7 +241,9 @@ enum Lifetime {
 /// limit itself is the session store's expiry, which each write (`touch`) moves on.
 fn lifetime(now_ms: i64, signed_in_ms: Option<i64>, seen_at: Option<i64>, max_seconds: i64) -> Lifetime {
     match signed_in_ms {
-        Some(at) if at <= now_ms && now_ms - at <= max_seconds * 1000 => Lifetime::Live { touch: seen_at.is_none_or(|s| now_ms / 1000 - s >= SEEN_EVERY) },
+        Some(at) if at <= now_ms && now_ms - at <= max_seconds * 1000 => {
+            Lifetime::Live { touch: seen_at.is_none_or(|s| now_ms / 1000 - s >= SEEN_EVERY) }
+        }
         _ => Lifetime::Over,
     }
 }
@@ -261,7 +291,11 @@ pub async fn guard(State(guard): State<GuardState>, session: Session, mut req: R
         Ok(user) => user,
         Err(e) => {
             tracing::error!(error = %e, "reading the signed-in user");
-            return (StatusCode::SERVICE_UNAVAILABLE, "SeatSync cannot read your session right now: the database did not answer. Try again in a moment.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SeatSync cannot read your session right now: the database did not answer. Try again in a moment.",
+            )
+                .into_response();
         }
     };
     let signed_in = matches!(user, Ok(Some(_)));
@@ -285,7 +319,14 @@ mod tests {
     fn next_is_only_ever_a_local_path() {
         let public = Url::parse("http://127.0.0.1:3000").unwrap();
         assert_eq!(safe_next(Some("/users?x=1"), &public), "/users?x=1");
-        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example/", "/x\r\nLocation: //evil", "/auth/logout"] {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/x\r\nLocation: //evil",
+            "/auth/logout",
+        ] {
             assert_eq!(safe_next(Some(bad), &public), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None, &public), "/");
@@ -298,10 +339,21 @@ mod tests {
         assert_eq!(lifetime(ms(1_000), Some(ms(1_000)), Some(1_000), max), Lifetime::Live { touch: false });
         assert_eq!(lifetime(ms(1_059), Some(ms(1_000)), Some(1_000), max), Lifetime::Live { touch: false });
         assert_eq!(lifetime(ms(1_060), Some(ms(1_000)), Some(1_000), max), Lifetime::Live { touch: true });
-        assert_eq!(lifetime(ms(1_000 + max), Some(ms(1_000)), Some(1_000 + max - 5), max), Lifetime::Live { touch: false });
-        assert_eq!(lifetime(ms(1_000 + max) + 1, Some(ms(1_000)), Some(1_000 + max), max), Lifetime::Over, "however active");
+        assert_eq!(
+            lifetime(ms(1_000 + max), Some(ms(1_000)), Some(1_000 + max - 5), max),
+            Lifetime::Live { touch: false }
+        );
+        assert_eq!(
+            lifetime(ms(1_000 + max) + 1, Some(ms(1_000)), Some(1_000 + max), max),
+            Lifetime::Over,
+            "however active"
+        );
         assert_eq!(lifetime(ms(1_000), None, Some(1_000), max), Lifetime::Over, "a session from before the limits");
-        assert_eq!(lifetime(ms(1_000), Some(ms(2_000)), None, max), Lifetime::Over, "a start in the future is not believed");
+        assert_eq!(
+            lifetime(ms(1_000), Some(ms(2_000)), None, max),
+            Lifetime::Over,
+            "a start in the future is not believed"
+        );
         assert_eq!(lifetime(ms(1_000), Some(ms(900)), None, max), Lifetime::Live { touch: true });
     }
 

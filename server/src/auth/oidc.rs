@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use app::navigation::SignInFailure;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use openidconnect::{
     core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
-    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, TokenResponse as _,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
@@ -160,7 +160,12 @@ impl Oidc {
     }
 
     /// Redeems the code and verifies the ID token.
-    pub async fn complete(&self, pending: &PendingSignIn, state: &str, code: &str) -> Result<VerifiedIdentity, SignInError> {
+    pub async fn complete(
+        &self,
+        pending: &PendingSignIn,
+        state: &str,
+        code: &str,
+    ) -> Result<VerifiedIdentity, SignInError> {
         if state != pending.state {
             return Err(SignInError::StateMismatch);
         }
@@ -196,11 +201,8 @@ impl Oidc {
             .map(|e| e.as_str().to_string())
             .or_else(|| claims.preferred_username().map(|u| u.as_str().to_string()))
             .ok_or(SignInError::NoEmail)?;
-        let name = claims
-            .name()
-            .and_then(|n| n.get(None))
-            .map(|n| n.as_str().to_string())
-            .unwrap_or_else(|| email.clone());
+        let name =
+            claims.name().and_then(|n| n.get(None)).map(|n| n.as_str().to_string()).unwrap_or_else(|| email.clone());
         Ok(VerifiedIdentity {
             subject: extra.oid.unwrap_or_else(|| claims.subject().as_str().to_string()),
             email,

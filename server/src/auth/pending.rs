@@ -82,7 +82,13 @@ mod tests {
     use super::*;
 
     fn pending(started_at: i64) -> PendingSignIn {
-        PendingSignIn { state: "s".into(), nonce: "n".into(), pkce_verifier: "v".into(), next: "/users".into(), started_at }
+        PendingSignIn {
+            state: "s".into(),
+            nonce: "n".into(),
+            pkce_verifier: "v".into(),
+            next: "/users".into(),
+            started_at,
+        }
     }
 
     fn request_with(set_cookie: &HeaderValue) -> HeaderMap {
@@ -97,7 +103,13 @@ mod tests {
         let jar = PendingCookie::new("a-session-secret-of-enough-length-000", false);
         let set = jar.seal(&pending(1_000));
         let text = set.to_str().unwrap();
-        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Path=/auth") && text.contains("Max-Age=600"), "{text}");
+        assert!(
+            text.contains("HttpOnly")
+                && text.contains("SameSite=Lax")
+                && text.contains("Path=/auth")
+                && text.contains("Max-Age=600"),
+            "{text}"
+        );
         assert!(!text.contains("users") && !text.contains("pkce"), "the content is encrypted: {text}");
         assert_eq!(jar.open(&request_with(&set), 1_300).map(|p| p.next), Some("/users".into()));
         assert!(jar.open(&request_with(&set), 1_601).is_none(), "older than ten minutes");

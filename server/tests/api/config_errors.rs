@@ -16,7 +16,13 @@ fn run_with(env: &[(&str, &str)]) -> (i32, String) {
 fn missing_keys_are_all_named() {
     let (code, stderr) = run_with(&[]);
     assert_eq!(code, 2, "{stderr}");
-    for key in ["DATABASE_URL", "SEATSYNC_SESSION_SECRET", "SEATSYNC_OIDC_AUTHORITY", "SEATSYNC_OIDC_CLIENT_ID", "SEATSYNC_OIDC_CLIENT_SECRET"] {
+    for key in [
+        "DATABASE_URL",
+        "SEATSYNC_SESSION_SECRET",
+        "SEATSYNC_OIDC_AUTHORITY",
+        "SEATSYNC_OIDC_CLIENT_ID",
+        "SEATSYNC_OIDC_CLIENT_SECRET",
+    ] {
         assert!(stderr.contains(key), "{key} should be named in:\n{stderr}");
     }
 }
@@ -48,7 +54,10 @@ fn bad_values_say_what_is_expected() {
         ("SEATSYNC_PAGE_CACHE_SECONDS", "at most 600"),
         ("SEATSYNC_PAGE_CACHE_MB", "whole number of megabytes"),
     ] {
-        let line = stderr.lines().find(|l| l.trim_start().starts_with(&format!("{key}:"))).unwrap_or_else(|| panic!("{key} not named in:\n{stderr}"));
+        let line = stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("{key} not named in:\n{stderr}"));
         assert!(line.contains(expected), "{key}: expected '{expected}' in '{line}'");
     }
 }
@@ -59,7 +68,8 @@ fn toml_file_is_read_and_environment_wins() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("seatsync.toml");
     std::fs::write(&file, "session_secret = \"short\"\nbind_addr = \"nonsense\"\n").unwrap();
-    let (code, stderr) = run_with(&[("SEATSYNC_CONFIG", file.to_str().unwrap()), ("SEATSYNC_BIND_ADDR", "127.0.0.1:0")]);
+    let (code, stderr) =
+        run_with(&[("SEATSYNC_CONFIG", file.to_str().unwrap()), ("SEATSYNC_BIND_ADDR", "127.0.0.1:0")]);
     assert_eq!(code, 2);
     assert!(stderr.contains("SEATSYNC_SESSION_SECRET: at least 32 characters"), "{stderr}");
     assert!(!stderr.contains("SEATSYNC_BIND_ADDR"), "the environment overrides the file: {stderr}");

@@ -5,7 +5,6 @@ use seatsync_sim::{SimConfig, SimHandle};
 use server::{config::Source, Application, Config};
 use tokio::net::TcpListener;
 
-
 pub struct TestApp {
     pub url: String,
     pub sim: SimHandle,
@@ -25,9 +24,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], letting the test adjust the configuration pairs first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Vec<(String, String)>)) -> TestApp {
-    let sim = seatsync_sim::spawn(SimConfig { tenants: 5, ..SimConfig::default() }, TcpListener::bind("127.0.0.1:0").await.unwrap())
-        .await
-        .expect("simulator starts");
+    let sim = seatsync_sim::spawn(
+        SimConfig { tenants: 5, ..SimConfig::default() },
+        TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    )
+    .await
+    .expect("simulator starts");
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let database_url = fresh_database().await;
@@ -50,7 +52,9 @@ impl TestApp {
     /// Runs the whole sign-in: app → authorize page → pick `user_key` → callback → app.
     /// Returns the client and where the callback finally sent the browser.
     pub async fn sign_in_as(&self, user_key: &str) -> (Client, String) {
-        seatsync_testkit::sign_in(&self.url, &self.sim.base_url, user_key).await.unwrap_or_else(|e| panic!("sign-in of {user_key}: {e}"))
+        seatsync_testkit::sign_in(&self.url, &self.sim.base_url, user_key)
+            .await
+            .unwrap_or_else(|e| panic!("sign-in of {user_key}: {e}"))
     }
 
     /// Signs in and asserts it worked.
@@ -77,8 +81,13 @@ impl TestApp {
 
     /// Calls a server function that takes a file upload (multipart form data).
     pub async fn call_upload(&self, client: &Client, endpoint: &str, file_name: &str, bytes: Vec<u8>) -> Response {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap();
-        self.post(client, &format!("/api/{endpoint}")).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap()
+        let part =
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap();
+        self.post(client, &format!("/api/{endpoint}"))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Calls a server function and reads its JSON answer, failing the test on an error status.

@@ -9,7 +9,11 @@ async fn an_editor_syncs_and_everyone_sees_the_seats() {
     let app = spawn_app().await;
     let editor = app.signed_in("editor").await;
     let viewer = app.signed_in("viewer").await;
-    assert_eq!(app.call(&viewer, "licences/sync", &[]).await.status(), StatusCode::FORBIDDEN, "a Viewer cannot start a sync");
+    assert_eq!(
+        app.call(&viewer, "licences/sync", &[]).await.status(),
+        StatusCode::FORBIDDEN,
+        "a Viewer cannot start a sync"
+    );
 
     let status = app.sync_all(&editor).await;
     assert_eq!(status["status"], "succeeded");
@@ -20,7 +24,8 @@ async fn an_editor_syncs_and_everyone_sees_the_seats() {
     assert_eq!(tenants.as_array().unwrap().len(), 5);
     let msp = app.sim.sim.msp().clone();
     let customer = &msp.customers[0];
-    let detail: serde_json::Value = app.call(&viewer, "licences/tenant", &[("tenant_id", &customer.tenant_id)]).await.json().await.unwrap();
+    let detail: serde_json::Value =
+        app.call(&viewer, "licences/tenant", &[("tenant_id", &customer.tenant_id)]).await.json().await.unwrap();
     assert_eq!(detail["tenant"]["name"], customer.company_name);
     assert!(detail["tenant"]["last_synced_at"].is_string());
     assert!(detail["partner_center_url"].as_str().unwrap().contains(&customer.tenant_id));
@@ -39,7 +44,8 @@ async fn an_editor_syncs_and_everyone_sees_the_seats() {
 
     // Each sync adds one point per product to the seat history.
     app.sync_all(&editor).await;
-    let history: serde_json::Value = app.call(&viewer, "licences/history", &[("tenant_id", &customer.tenant_id)]).await.json().await.unwrap();
+    let history: serde_json::Value =
+        app.call(&viewer, "licences/history", &[("tenant_id", &customer.tenant_id)]).await.json().await.unwrap();
     let series = history.as_array().unwrap();
     assert!(!series.is_empty());
     for s in series {
@@ -72,7 +78,8 @@ async fn a_failed_tenant_is_shown_stale_with_its_error() {
     }
     assert_eq!(status["status"], "failed");
     assert!(status["failures"][0][1].as_str().unwrap().contains("Microsoft Graph answered 403"), "{status}");
-    let detail: serde_json::Value = app.call(&admin, "licences/tenant", &[("tenant_id", &victim)]).await.json().await.unwrap();
+    let detail: serde_json::Value =
+        app.call(&admin, "licences/tenant", &[("tenant_id", &victim)]).await.json().await.unwrap();
     assert!(detail["tenant"]["last_error"].as_str().unwrap().contains("403"));
     assert!(!detail["rows"].as_array().unwrap().is_empty(), "the last good data is still there");
 }

@@ -43,12 +43,20 @@ async fn suggestions_find_the_right_companies_one_to_one() {
             }
         }
     }
-    assert!(right >= 3, "most suggestions name the company the MSP typed for that customer ({right} of {})", suggested.len());
+    assert!(
+        right >= 3,
+        "most suggestions name the company the MSP typed for that customer ({right} of {})",
+        suggested.len()
+    );
 
     // Accept them in bulk; then none is left to suggest.
     let items: Vec<Value> = rows
         .iter()
-        .filter_map(|r| r["suggestion"]["company_id"].as_i64().map(|c| serde_json::json!({"tenant_id": r["tenant_id"], "company_id": c, "version": r["version"]})))
+        .filter_map(|r| {
+            r["suggestion"]["company_id"]
+                .as_i64()
+                .map(|c| serde_json::json!({"tenant_id": r["tenant_id"], "company_id": c, "version": r["version"]}))
+        })
         .collect();
     let res = app.call_json(&editor, "mapping/accept_suggestions", serde_json::json!({ "items": items })).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -57,8 +65,15 @@ async fn suggestions_find_the_right_companies_one_to_one() {
     let after = app.ok(&editor, "mapping/customers", &[]).await;
     let mapped = after["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "mapped").count();
     assert_eq!(mapped, items.len());
-    assert!(after["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "mapped").all(|r| r["suggestion"].is_null()));
-    let history = app.ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", items[0]["tenant_id"].as_str().unwrap())]).await;
+    assert!(after["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["state"] == "mapped")
+        .all(|r| r["suggestion"].is_null()));
+    let history = app
+        .ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", items[0]["tenant_id"].as_str().unwrap())])
+        .await;
     assert_eq!(history[0]["action"], "accept suggestion");
 }
 
@@ -115,9 +130,21 @@ async fn the_second_of_two_editors_gets_a_conflict_not_an_overwrite() {
     let version = row(&list, &tenant)["version"].to_string();
     let companies = app.ok(&editor, "mapping/companies", &[]).await;
     let (a, b) = (companies[1]["id"].to_string(), companies[3]["id"].to_string());
-    let first = app.call(&editor, "mapping/save_tenant", &[("tenant_id", &tenant), ("action", "map"), ("company_id", &a), ("version", &version)]).await;
+    let first = app
+        .call(
+            &editor,
+            "mapping/save_tenant",
+            &[("tenant_id", &tenant), ("action", "map"), ("company_id", &a), ("version", &version)],
+        )
+        .await;
     assert_eq!(first.status(), StatusCode::OK);
-    let second = app.call(&admin, "mapping/save_tenant", &[("tenant_id", &tenant), ("action", "map"), ("company_id", &b), ("version", &version)]).await;
+    let second = app
+        .call(
+            &admin,
+            "mapping/save_tenant",
+            &[("tenant_id", &tenant), ("action", "map"), ("company_id", &b), ("version", &version)],
+        )
+        .await;
     assert_eq!(second.status(), StatusCode::CONFLICT);
     let message = second.text().await.unwrap();
     assert!(message.contains("Eddie Editor changed the mapping"), "{message}");
@@ -146,7 +173,11 @@ async fn choose_allocation_code(app: &TestApp) -> i64 {
     let admin = app.signed_in("admin").await;
     let codes = app.ok(&admin, "settings/billing_codes", &[]).await;
     let codes = codes.as_array().unwrap();
-    assert_eq!((codes[0]["recurring"].as_bool(), codes[1]["recurring"].as_bool(), codes[2]["recurring"].as_bool()), (Some(true), Some(true), Some(false)), "recurring-service codes come first: {codes:?}");
+    assert_eq!(
+        (codes[0]["recurring"].as_bool(), codes[1]["recurring"].as_bool(), codes[2]["recurring"].as_bool()),
+        (Some(true), Some(true), Some(false)),
+        "recurring-service codes come first: {codes:?}"
+    );
     let licensing = codes.iter().find(|c| c["name"] == "Microsoft 365 Licensing").unwrap();
     assert_eq!(licensing["use_type"], "Recurring Contract Service");
     let id = licensing["id"].as_i64().unwrap();
@@ -179,13 +210,21 @@ async fn a_service_needs_an_allocation_code_and_amounts_read_as_people_write_the
         let (key, name) = (key.clone(), name.clone());
         let app = &app;
         let editor = &editor;
-        async move { app.call(editor, "mapping/create_service", &[("offer_key", &key), ("name", &name), ("unit_price", price), ("unit_cost", "€ 7"), ("version", "0")]).await }
+        async move {
+            app.call(
+                editor,
+                "mapping/create_service",
+                &[("offer_key", &key), ("name", &name), ("unit_price", price), ("unit_cost", "€ 7"), ("version", "0")],
+            )
+            .await
+        }
     };
     // Autotask requires an allocation code on every service: refused before anything is sent.
     let res = create("12,50").await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("allocation code"));
-    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    let services: Vec<Value> =
+        reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
     assert!(services.iter().all(|s| s["name"] != name.as_str()), "nothing was created");
     let code = choose_allocation_code(&app).await;
     // An amount that reads two ways is a question, not a guess.
@@ -194,9 +233,13 @@ async fn a_service_needs_an_allocation_code_and_amounts_read_as_people_write_the
     assert!(res.text().await.unwrap().contains("did you mean 1250 or 1.25?"));
     let res = create("12,50").await;
     assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
-    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    let services: Vec<Value> =
+        reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
     let created = services.iter().find(|s| s["name"] == name.as_str()).unwrap();
-    assert_eq!((created["unitPrice"].as_f64(), created["unitCost"].as_f64(), created["billingCodeID"].as_i64()), (Some(12.5), Some(7.0), Some(code)));
+    assert_eq!(
+        (created["unitPrice"].as_f64(), created["unitCost"].as_f64(), created["billingCodeID"].as_i64()),
+        (Some(12.5), Some(7.0), Some(code))
+    );
 }
 
 #[tokio::test]
@@ -211,8 +254,23 @@ async fn a_service_is_created_from_the_template_once_and_mapped() {
         if draft["existing_service_id"].is_null() {
             let name = draft["name"].as_str().unwrap().to_string();
             assert!(name.starts_with(o["offer_name"].as_str().unwrap()), "named by the template: {name}");
-            assert!(name.contains(o["term"].as_str().unwrap()) && name.contains(o["billing"].as_str().unwrap()), "{name}");
-            let res = app.call(&editor, "mapping/create_service", &[("offer_key", key), ("name", &name), ("unit_price", "13.20"), ("unit_cost", "11"), ("version", "0")]).await;
+            assert!(
+                name.contains(o["term"].as_str().unwrap()) && name.contains(o["billing"].as_str().unwrap()),
+                "{name}"
+            );
+            let res = app
+                .call(
+                    &editor,
+                    "mapping/create_service",
+                    &[
+                        ("offer_key", key),
+                        ("name", &name),
+                        ("unit_price", "13.20"),
+                        ("unit_cost", "11"),
+                        ("version", "0"),
+                    ],
+                )
+                .await;
             assert_eq!(res.status(), StatusCode::OK);
             let r: Value = res.json().await.unwrap();
             assert_eq!((r["state"].as_str(), r["service_name"].as_str()), (Some("mapped"), Some(name.as_str())));
@@ -221,19 +279,38 @@ async fn a_service_is_created_from_the_template_once_and_mapped() {
         }
     }
     let (name, created_key) = created.expect("some offer had no service yet");
-    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    let services: Vec<Value> =
+        reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
     let matching: Vec<&Value> = services.iter().filter(|s| s["name"] == name.as_str()).collect();
     assert_eq!(matching.len(), 1);
     assert_eq!(matching[0]["unitPrice"].as_f64(), Some(13.2));
     // Another offer asking for a service of the same name gets the existing one, not a twin.
-    let other = offers["rows"].as_array().unwrap().iter().find(|o| o["state"] == "unmapped" && o["offer_key"] != created_key.as_str()).unwrap();
+    let other = offers["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["state"] == "unmapped" && o["offer_key"] != created_key.as_str())
+        .unwrap();
     let key = other["offer_key"].as_str().unwrap();
-    let r = app.ok(&editor, "mapping/create_service", &[("offer_key", key), ("name", &name), ("unit_price", "1"), ("unit_cost", ""), ("version", "0")]).await;
+    let r = app
+        .ok(
+            &editor,
+            "mapping/create_service",
+            &[("offer_key", key), ("name", &name), ("unit_price", "1"), ("unit_cost", ""), ("version", "0")],
+        )
+        .await;
     assert_eq!(r["service_name"], name.as_str());
-    let services: Vec<Value> = reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    let services: Vec<Value> =
+        reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
     assert_eq!(services.iter().filter(|s| s["name"] == name.as_str()).count(), 1);
     // Bad input is explained.
-    let res = app.call(&editor, "mapping/create_service", &[("offer_key", key), ("name", "x"), ("unit_price", "twelve"), ("unit_cost", ""), ("version", "1")]).await;
+    let res = app
+        .call(
+            &editor,
+            "mapping/create_service",
+            &[("offer_key", key), ("name", "x"), ("unit_price", "twelve"), ("unit_cost", ""), ("version", "1")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("is not an amount"));
 }

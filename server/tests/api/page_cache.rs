@@ -27,7 +27,11 @@ async fn a_change_shows_on_the_very_next_request() {
     assert_eq!(outcome.as_deref(), Some("miss"), "the first view is rendered");
 
     // A write by anything else (another instance, a job): no request of this server saw it.
-    sqlx::query("UPDATE tenants SET name = 'Renamed Holdings Ltd' WHERE tenant_id = $1").bind(&tenant.tenant_id).execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE tenants SET name = 'Renamed Holdings Ltd' WHERE tenant_id = $1")
+        .bind(&tenant.tenant_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let (body, outcome) = page(&app, &viewer, &path).await;
     assert!(body.contains("Renamed Holdings Ltd"), "the renamed tenant is shown at once");
     assert_eq!(outcome.as_deref(), Some("miss"));

@@ -13,7 +13,10 @@ async fn an_uploaded_csv_names_products_and_a_bad_one_changes_nothing() {
     let catalog = app.ok(&admin, "products/catalog", &[]).await;
     let spb = catalog["skus"].as_array().unwrap().iter().find(|s| s["part_number"] == "SPB");
     if let Some(spb) = spb {
-        assert_eq!((spb["name"].as_str(), spb["source"].as_str()), (Some("Microsoft 365 Business Premium"), Some("bundled table")));
+        assert_eq!(
+            (spb["name"].as_str(), spb["source"].as_str()),
+            (Some("Microsoft 365 Business Premium"), Some("bundled table"))
+        );
     }
     let csv = "\u{feff}Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names\r\n\
                \"Microsoft 365 Business Premium, newest\",SPB,cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46,EXCHANGE_S_STANDARD,9aaf7827-d63c-4b61-89c3-182f06f82e5c,Exchange\r\n\
@@ -25,13 +28,20 @@ async fn an_uploaded_csv_names_products_and_a_bad_one_changes_nothing() {
     let catalog = app.ok(&admin, "products/catalog", &[]).await;
     assert_eq!(catalog["upload"][0], "licensing.csv");
     if let Some(spb) = catalog["skus"].as_array().unwrap().iter().find(|s| s["part_number"] == "SPB") {
-        assert_eq!((spb["name"].as_str(), spb["source"].as_str()), (Some("Microsoft 365 Business Premium, newest"), Some("uploaded CSV")));
+        assert_eq!(
+            (spb["name"].as_str(), spb["source"].as_str()),
+            (Some("Microsoft 365 Business Premium, newest"), Some("uploaded CSV"))
+        );
     }
     let res = app.call_upload(&admin, "products/upload", "wrong.csv", b"Name,Id\nfoo,bar\n".to_vec()).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let message = res.text().await.unwrap();
     assert!(message.contains("String_Id") && message.contains("GUID"), "names the missing columns: {message}");
-    assert_eq!(app.ok(&admin, "products/catalog", &[]).await["upload"][0], "licensing.csv", "the previous file stays in use");
+    assert_eq!(
+        app.ok(&admin, "products/catalog", &[]).await["upload"][0],
+        "licensing.csv",
+        "the previous file stays in use"
+    );
     // An unknown SKU shows its part number, never a blank.
     let catalog = app.ok(&admin, "products/catalog", &[]).await;
     assert!(catalog["skus"].as_array().unwrap().iter().all(|s| !s["name"].as_str().unwrap().is_empty()));
@@ -85,13 +95,23 @@ async fn the_overview_counts_waste_beyond_spare_seats_and_prices_it() {
         let sum = |f: &str| r["products"].as_array().unwrap().iter().map(|p| p[f].as_i64().unwrap()).sum::<i64>();
         assert_eq!(r["purchased"].as_i64().unwrap(), sum("purchased"));
         // Unused is counted per product: a product with more users than seats adds none.
-        let unused: i64 = r["products"].as_array().unwrap().iter().map(|p| (p["purchased"].as_i64().unwrap() - p["assigned"].as_i64().unwrap()).max(0)).sum();
+        let unused: i64 = r["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["purchased"].as_i64().unwrap() - p["assigned"].as_i64().unwrap()).max(0))
+            .sum();
         assert_eq!(r["unused"].as_i64().unwrap(), unused);
     }
     // Price a wasted product; its waste gets a monthly cost.
     let worst = rows.iter().find(|r| r["wasted"].as_i64().unwrap() > 0).expect("the seeded MSP wastes seats somewhere");
     let product = worst["products"].as_array().unwrap().iter().find(|p| p["wasted"].as_i64().unwrap() > 0).unwrap();
-    app.ok(&admin, "products/override", &[("sku_id", product["sku_id"].as_str().unwrap()), ("name", ""), ("monthly_cost", "$20.00")]).await;
+    app.ok(
+        &admin,
+        "products/override",
+        &[("sku_id", product["sku_id"].as_str().unwrap()), ("name", ""), ("monthly_cost", "$20.00")],
+    )
+    .await;
     let after = app.ok(&viewer, "overview/tenants", &[]).await;
     let t = after.as_array().unwrap().iter().find(|r| r["tenant_id"] == worst["tenant_id"]).unwrap();
     let p = t["products"].as_array().unwrap().iter().find(|p| p["sku_id"] == product["sku_id"]).unwrap();
@@ -99,12 +119,32 @@ async fn the_overview_counts_waste_beyond_spare_seats_and_prices_it() {
     // Spare seats the customer may keep are not waste.
     let wasted = p["wasted"].as_i64().unwrap();
     let editor = app.signed_in("editor").await;
-    assert_eq!(app.call(&viewer, "overview/spare_seats", &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "1")]).await.status(), StatusCode::FORBIDDEN);
-    app.ok(&editor, "overview/spare_seats", &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "1")]).await;
+    assert_eq!(
+        app.call(
+            &viewer,
+            "overview/spare_seats",
+            &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "1")]
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.ok(
+        &editor,
+        "overview/spare_seats",
+        &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "1")],
+    )
+    .await;
     let after = app.ok(&viewer, "overview/tenants", &[]).await;
     let t = after.as_array().unwrap().iter().find(|r| r["tenant_id"] == worst["tenant_id"]).unwrap();
     let p = t["products"].as_array().unwrap().iter().find(|p| p["sku_id"] == product["sku_id"]).unwrap();
     assert_eq!(p["wasted"].as_i64().unwrap(), wasted - 1);
-    let res = app.call(&editor, "overview/spare_seats", &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "-3")]).await;
+    let res = app
+        .call(
+            &editor,
+            "overview/spare_seats",
+            &[("tenant_id", worst["tenant_id"].as_str().unwrap()), ("spare_seats", "-3")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }

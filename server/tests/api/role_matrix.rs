@@ -42,60 +42,155 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "settings/readiness", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "settings/integrations", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
-    Endpoint { path: "users/set_role", needs: Some(Role::Admin), form: |f| vec![("user_id", f.viewer_id.clone()), ("role", "viewer".into())] },
-    Endpoint { path: "users/set_blocked", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone()), ("blocked", "true".into())] },
-    Endpoint { path: "users/sign_out_everywhere", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone())] },
+    Endpoint {
+        path: "users/set_role",
+        needs: Some(Role::Admin),
+        form: |f| vec![("user_id", f.viewer_id.clone()), ("role", "viewer".into())],
+    },
+    Endpoint {
+        path: "users/set_blocked",
+        needs: Some(Role::Admin),
+        form: |f| vec![("user_id", f.bystander_id.clone()), ("blocked", "true".into())],
+    },
+    Endpoint {
+        path: "users/sign_out_everywhere",
+        needs: Some(Role::Admin),
+        form: |f| vec![("user_id", f.bystander_id.clone())],
+    },
     Endpoint { path: "users/history", needs: Some(Role::Admin), form: |f| vec![("user_id", f.bystander_id.clone())] },
-    Endpoint { path: "users/grant_role", needs: Some(Role::Admin), form: |_| vec![("email", "starter@northwind-msp.example".into()), ("role", "editor".into())] },
-    Endpoint { path: "users/withdraw_grant", needs: Some(Role::Admin), form: |_| vec![("email", "starter@northwind-msp.example".into())] },
+    Endpoint {
+        path: "users/grant_role",
+        needs: Some(Role::Admin),
+        form: |_| vec![("email", "starter@northwind-msp.example".into()), ("role", "editor".into())],
+    },
+    Endpoint {
+        path: "users/withdraw_grant",
+        needs: Some(Role::Admin),
+        form: |_| vec![("email", "starter@northwind-msp.example".into())],
+    },
     Endpoint { path: "licences/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "licences/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
-    Endpoint { path: "licences/history", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
+    Endpoint {
+        path: "licences/history",
+        needs: Some(Role::Viewer),
+        form: |f| vec![("tenant_id", f.tenant_id.clone())],
+    },
     Endpoint { path: "licences/sync", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "overview/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "overview/history", needs: Some(Role::Viewer), form: |_| vec![] },
-    Endpoint { path: "overview/spare_seats", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("spare_seats", "1".into())] },
+    Endpoint {
+        path: "overview/spare_seats",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("spare_seats", "1".into())],
+    },
     Endpoint { path: "products/catalog", needs: Some(Role::Admin), form: |_| vec![] },
-    Endpoint { path: "products/override", needs: Some(Role::Admin), form: |f| vec![("sku_id", f.sku_id.clone()), ("name", "Premium".into()), ("monthly_cost", "22".into())] },
+    Endpoint {
+        path: "products/override",
+        needs: Some(Role::Admin),
+        form: |f| vec![("sku_id", f.sku_id.clone()), ("name", "Premium".into()), ("monthly_cost", "22".into())],
+    },
     Endpoint { path: "settings/mapping", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "settings/billing_codes", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "settings/save_mapping",
         needs: Some(Role::Admin),
-        form: |_| vec![("service_name_template", "{product} ({term}, billed {billing})".into()), ("contract_name_template", "{company} - Microsoft {term_label} term from {start}".into()), ("adjustment_date", "today".into()), ("service_billing_code_id", "".into()), ("time_reporting_requires_start_stop", "false".into())],
+        form: |_| {
+            vec![
+                ("service_name_template", "{product} ({term}, billed {billing})".into()),
+                ("contract_name_template", "{company} - Microsoft {term_label} term from {start}".into()),
+                ("adjustment_date", "today".into()),
+                ("service_billing_code_id", "".into()),
+                ("time_reporting_requires_start_stop", "false".into()),
+            ]
+        },
     },
     Endpoint { path: "mapping/customers", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "mapping/offers", needs: Some(Role::Viewer), form: |_| vec![] },
-    Endpoint { path: "mapping/history", needs: Some(Role::Viewer), form: |f| vec![("kind", "tenant".into()), ("key", f.tenant_id.clone())] },
+    Endpoint {
+        path: "mapping/history",
+        needs: Some(Role::Viewer),
+        form: |f| vec![("kind", "tenant".into()), ("key", f.tenant_id.clone())],
+    },
     Endpoint { path: "mapping/companies", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "mapping/services", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "mapping/refresh", needs: Some(Role::Editor), form: |_| vec![] },
-    Endpoint { path: "mapping/service_draft", needs: Some(Role::Editor), form: |f| vec![("offer_key", f.offer_key.clone())] },
+    Endpoint {
+        path: "mapping/service_draft",
+        needs: Some(Role::Editor),
+        form: |f| vec![("offer_key", f.offer_key.clone())],
+    },
     Endpoint {
         path: "mapping/save_tenant",
         needs: Some(Role::Editor),
-        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("action", "map".into()), ("company_id", f.company_id.clone()), ("version", "0".into())],
+        form: |f| {
+            vec![
+                ("tenant_id", f.tenant_id.clone()),
+                ("action", "map".into()),
+                ("company_id", f.company_id.clone()),
+                ("version", "0".into()),
+            ]
+        },
     },
-    Endpoint { path: "mapping/save_offer", needs: Some(Role::Editor), form: |f| vec![("offer_key", f.offer_key.clone()), ("action", "ignore".into()), ("version", "0".into())] },
-    Endpoint { path: "mapping/dismiss_suggestion", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("company_id", f.company_id.clone())] },
+    Endpoint {
+        path: "mapping/save_offer",
+        needs: Some(Role::Editor),
+        form: |f| vec![("offer_key", f.offer_key.clone()), ("action", "ignore".into()), ("version", "0".into())],
+    },
+    Endpoint {
+        path: "mapping/dismiss_suggestion",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("company_id", f.company_id.clone())],
+    },
     Endpoint {
         path: "mapping/create_service",
         needs: Some(Role::Editor),
-        form: |f| vec![("offer_key", f.offer_key.clone()), ("name", "Role matrix service".into()), ("unit_price", "10".into()), ("unit_cost", "8".into()), ("version", "0".into())],
+        form: |f| {
+            vec![
+                ("offer_key", f.offer_key.clone()),
+                ("name", "Role matrix service".into()),
+                ("unit_price", "10".into()),
+                ("unit_cost", "8".into()),
+                ("version", "0".into()),
+            ]
+        },
     },
-    Endpoint { path: "contracts/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
+    Endpoint {
+        path: "contracts/tenant",
+        needs: Some(Role::Viewer),
+        form: |f| vec![("tenant_id", f.tenant_id.clone())],
+    },
     Endpoint { path: "contracts/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
-    Endpoint { path: "contracts/refresh", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
-    Endpoint { path: "contracts/create", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())] },
-    Endpoint { path: "contracts/update", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())] },
+    Endpoint {
+        path: "contracts/refresh",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone())],
+    },
+    Endpoint {
+        path: "contracts/create",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())],
+    },
+    Endpoint {
+        path: "contracts/update",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())],
+    },
     Endpoint { path: "contracts/sync", needs: Some(Role::Editor), form: |_| vec![("dry_run", "true".into())] },
 ];
 
 /// Endpoints that may answer 409 to an allowed caller: the role check passed, but an earlier
 /// caller in the matrix already did it (saved the same version, started a run) or the state
 /// does not allow it (no contract to update yet).
-const MAY_CONFLICT: &[&str] = &["licences/sync", "mapping/save_tenant", "mapping/save_offer", "mapping/create_service", "contracts/create", "contracts/update", "contracts/sync"];
+const MAY_CONFLICT: &[&str] = &[
+    "licences/sync",
+    "mapping/save_tenant",
+    "mapping/save_offer",
+    "mapping/create_service",
+    "contracts/create",
+    "contracts/update",
+    "contracts/sync",
+];
 
 fn expected(needs: Option<Role>, caller: Caller) -> StatusCode {
     match (needs, caller) {
@@ -120,15 +215,22 @@ async fn client_for(app: &TestApp, caller: Caller) -> reqwest::Client {
 #[tokio::test]
 async fn every_server_function_checks_the_role_on_the_server() {
     let app = spawn_app().await;
-    let callers = [Caller::SignedOut, Caller::NoRole, Caller::As(Role::Viewer), Caller::As(Role::Editor), Caller::As(Role::Admin)];
+    let callers = [
+        Caller::SignedOut,
+        Caller::NoRole,
+        Caller::As(Role::Viewer),
+        Caller::As(Role::Editor),
+        Caller::As(Role::Admin),
+    ];
     let mut clients = Vec::new();
     for c in callers {
         clients.push((c, client_for(&app, c).await));
     }
-    let viewer_id: String = sqlx::query_scalar("SELECT id::text FROM users WHERE email = 'viewer@northwind-msp.example'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let viewer_id: String =
+        sqlx::query_scalar("SELECT id::text FROM users WHERE email = 'viewer@northwind-msp.example'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let bystander_id: String = sqlx::query_scalar(
         "INSERT INTO users (id, subject, email, display_name) VALUES (gen_random_uuid(), 'bystander', 'bystander@northwind-msp.example', 'Bea Bystander') RETURNING id::text",
     )
@@ -142,7 +244,8 @@ async fn every_server_function_checks_the_role_on_the_server() {
     let companies = app.ok(admin, "mapping/companies", &[]).await;
     let offers = app.ok(admin, "mapping/offers", &[]).await;
     let contracts = app.ok(admin, "contracts/tenant", &[("tenant_id", &tenant_id)]).await;
-    let sku_id: String = sqlx::query_scalar("SELECT sku_id FROM sku_consumption LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let sku_id: String =
+        sqlx::query_scalar("SELECT sku_id FROM sku_consumption LIMIT 1").fetch_one(&app.pool).await.unwrap();
     let fixture = Fixture {
         viewer_id,
         bystander_id,
@@ -161,7 +264,8 @@ async fn every_server_function_checks_the_role_on_the_server() {
             let want = expected(endpoint.needs, *caller);
             // Starting a sync while the previous caller's is still running is refused with 409,
             // which is still "allowed" as far as the role check goes.
-            let conflict_ok = MAY_CONFLICT.contains(&endpoint.path) && want == StatusCode::OK && res.status() == StatusCode::CONFLICT;
+            let conflict_ok =
+                MAY_CONFLICT.contains(&endpoint.path) && want == StatusCode::OK && res.status() == StatusCode::CONFLICT;
             if res.status() != want && !conflict_ok {
                 failures.push(format!("{} as {caller:?}: got {}, want {want}", endpoint.path, res.status()));
             } else if want == StatusCode::FORBIDDEN {
@@ -195,10 +299,11 @@ async fn an_admin_override_takes_effect_on_the_next_call() {
     let viewer = app.signed_in("viewer").await;
     let admin = app.signed_in("admin").await;
     assert_eq!(app.call(&viewer, "users/list", &[]).await.status(), StatusCode::FORBIDDEN);
-    let viewer_id: String = sqlx::query_scalar("SELECT id::text FROM users WHERE email = 'viewer@northwind-msp.example'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let viewer_id: String =
+        sqlx::query_scalar("SELECT id::text FROM users WHERE email = 'viewer@northwind-msp.example'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let res = app.call(&admin, "users/set_role", &[("user_id", &viewer_id), ("role", "admin")]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let row: serde_json::Value = res.json().await.unwrap();
@@ -231,6 +336,7 @@ async fn an_admin_cannot_change_their_own_role_and_bad_ids_are_explained() {
     assert!(res.text().await.unwrap().contains("cannot change your own role"));
     let res = app.call(&admin, "users/set_role", &[("user_id", "not-a-uuid"), ("role", "viewer")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let res = app.call(&admin, "users/set_role", &[("user_id", &uuid::Uuid::new_v4().to_string()), ("role", "viewer")]).await;
+    let res =
+        app.call(&admin, "users/set_role", &[("user_id", &uuid::Uuid::new_v4().to_string()), ("role", "viewer")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -9,21 +9,41 @@ use crate::helpers::{browser, location, spawn_app, spawn_app_with, TestApp};
 /// The sign-in flow as the browser runs it, starting at `login` (a path with its query); where
 /// the callback finally sends the browser.
 async fn sign_in_from(app: &TestApp, client: &reqwest::Client, login: &str) -> String {
-    seatsync_testkit::sign_in_from(client, &app.url, &app.sim.base_url, "editor", login).await.unwrap_or_else(|e| panic!("{login}: {e}"))
+    seatsync_testkit::sign_in_from(client, &app.url, &app.sim.base_url, "editor", login)
+        .await
+        .unwrap_or_else(|e| panic!("{login}: {e}"))
 }
 
 #[tokio::test]
 async fn next_never_leads_off_the_site() {
     let app = spawn_app().await;
-    for next in ["/%09/evil.example/", "/%5Cevil.example", "//evil.example", "https://evil.example/", "/ok%0D%0ALocation:%20//evil.example", "/%0A/evil.example"] {
+    for next in [
+        "/%09/evil.example/",
+        "/%5Cevil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/ok%0D%0ALocation:%20//evil.example",
+        "/%0A/evil.example",
+    ] {
         let client = browser();
         let landed = sign_in_from(&app, &client, &format!("/auth/login?next={next}")).await;
         assert_eq!(landed, "/", "next={next} must not be followed");
     }
     let client = browser();
-    assert_eq!(sign_in_from(&app, &client, "/auth/login?next=/overview%3Fsort%3Dname").await, "/overview?sort=name", "a local path is followed");
+    assert_eq!(
+        sign_in_from(&app, &client, "/auth/login?next=/overview%3Fsort%3Dname").await,
+        "/overview?sort=name",
+        "a local path is followed"
+    );
     // The sign-in page builds its link with the same rule.
-    let page = browser().get(format!("{}/signin?next=/%09/evil.example/", app.url)).send().await.unwrap().text().await.unwrap();
+    let page = browser()
+        .get(format!("{}/signin?next=/%09/evil.example/", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("href=\"/auth/login\""), "the sign-in link drops a bad next");
 }
 
@@ -34,7 +54,10 @@ async fn state_changing_requests_from_other_sites_are_refused() {
     app.sync_all(&editor).await;
     let tenant = app.sim.sim.msp().customers[0].tenant_id.clone();
     let spare = |origin: Option<&str>, referer: Option<&str>, fetch_site: Option<&str>| {
-        let mut req = editor.post(format!("{}/api/overview/spare_seats", app.url)).header("Accept", "application/json").form(&[("tenant_id", tenant.as_str()), ("spare_seats", "7")]);
+        let mut req = editor
+            .post(format!("{}/api/overview/spare_seats", app.url))
+            .header("Accept", "application/json")
+            .form(&[("tenant_id", tenant.as_str()), ("spare_seats", "7")]);
         if let Some(o) = origin {
             req = req.header(header::ORIGIN, o);
         }
@@ -56,17 +79,30 @@ async fn state_changing_requests_from_other_sites_are_refused() {
         (None, None, None),
     ] {
         let res = spare(origin, referer, site).await.unwrap();
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "origin {origin:?}, referer {referer:?}, sec-fetch-site {site:?}");
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "origin {origin:?}, referer {referer:?}, sec-fetch-site {site:?}"
+        );
         let body = res.text().await.unwrap();
         assert!(body.contains("cross-site request protection"), "{body}");
     }
-    let spare_now: i32 = sqlx::query_scalar("SELECT spare_seats FROM tenants WHERE tenant_id = $1").bind(&tenant).fetch_one(&app.pool).await.unwrap();
+    let spare_now: i32 = sqlx::query_scalar("SELECT spare_seats FROM tenants WHERE tenant_id = $1")
+        .bind(&tenant)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(spare_now, 0, "nothing was changed");
     // From SeatSync's own page it works, by Origin or, without one, by Referer.
     assert_eq!(spare(Some(app.url.as_str()), None, Some("same-origin")).await.unwrap().status(), StatusCode::OK);
     assert_eq!(spare(None, Some(&format!("{}/overview", app.url)), None).await.unwrap().status(), StatusCode::OK);
     // Signing out is a change too.
-    let res = editor.post(format!("{}/auth/logout", app.url)).header(header::ORIGIN, "http://evil.example").send().await.unwrap();
+    let res = editor
+        .post(format!("{}/auth/logout", app.url))
+        .header(header::ORIGIN, "http://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(app.signed_in_user(&editor).await.is_some(), "still signed in");
 }
@@ -86,8 +122,15 @@ async fn pages_cannot_be_framed_and_carry_a_policy_hydration_can_live_with() {
     for part in ["frame-ancestors 'none'", "base-uri 'none'", "'wasm-unsafe-eval'", "object-src 'none'"] {
         assert!(csp.contains(part), "{csp}");
     }
-    assert!(csp.contains(&format!("form-action 'self' {}", url::Url::parse(&app.sim.authority()).unwrap().origin().ascii_serialization())), "{csp}");
-    let nonce_of = |csp: &str| csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce").to_string();
+    assert!(
+        csp.contains(&format!(
+            "form-action 'self' {}",
+            url::Url::parse(&app.sim.authority()).unwrap().origin().ascii_serialization()
+        )),
+        "{csp}"
+    );
+    let nonce_of =
+        |csp: &str| csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce").to_string();
     let html = res.text().await.unwrap();
     assert!(html.contains(&format!("nonce=\"{}\"", nonce_of(&csp))), "Leptos' scripts carry the policy's nonce");
     // A kept page comes back with the policy that matches its scripts. (Any commit in the
@@ -102,10 +145,16 @@ async fn pages_cannot_be_framed_and_carry_a_policy_hydration_can_live_with() {
     }
     let hit = hit.expect("the page is served from the cache");
     let csp = hit.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(hit.text().await.unwrap().contains(&format!("nonce=\"{}\"", nonce_of(&csp))), "the kept page's nonce is its policy's");
+    assert!(
+        hit.text().await.unwrap().contains(&format!("nonce=\"{}\"", nonce_of(&csp))),
+        "the kept page's nonce is its policy's"
+    );
     // Everything else gets a policy that allows nothing.
     let health = browser().get(format!("{}/healthz", app.url)).send().await.unwrap();
-    assert_eq!(health.headers()["content-security-policy"], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    assert_eq!(
+        health.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+    );
     assert_eq!(health.headers()["x-frame-options"], "DENY");
 }
 
@@ -123,12 +172,17 @@ async fn over_https_the_browser_is_told_to_stay_on_https() {
 #[tokio::test]
 async fn anonymous_visits_store_no_session() {
     let app = spawn_app().await;
-    let sessions = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM tower_sessions.session").fetch_one(&app.pool).await.unwrap() };
+    let sessions = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM tower_sessions.session").fetch_one(&app.pool).await.unwrap()
+    };
     for _ in 0..50 {
         let res = browser().get(format!("{}/auth/login?next=/overview", app.url)).send().await.unwrap();
         assert!(res.status().is_redirection());
         let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
-        assert!(cookie.starts_with("seatsync_signin=") && cookie.contains("Max-Age=600") && cookie.contains("HttpOnly"), "{cookie}");
+        assert!(
+            cookie.starts_with("seatsync_signin=") && cookie.contains("Max-Age=600") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
         browser().get(format!("{}/signin", app.url)).send().await.unwrap();
     }
     assert_eq!(sessions().await, 0, "nothing is stored for a visitor who has not signed in");
@@ -141,9 +195,17 @@ async fn the_sign_in_page_shows_only_fixed_messages_and_the_log_one_line_each() 
     let app = spawn_app().await;
     let evil = "Your account is locked. Call +1-555-0100 now <script>alert(1)</script>\nINFO server: forged";
     let encoded: String = url::form_urlencoded::byte_serialize(evil.as_bytes()).collect();
-    let res = browser().get(format!("{}/auth/callback?error=server_error&error_description={encoded}", app.url)).send().await.unwrap();
+    let res = browser()
+        .get(format!("{}/auth/callback?error=server_error&error_description={encoded}", app.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&res), "/signin?error=refused");
-    let res = browser().get(format!("{}/auth/callback?error=access_denied&error_description={encoded}", app.url)).send().await.unwrap();
+    let res = browser()
+        .get(format!("{}/auth/callback?error=access_denied&error_description={encoded}", app.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&res), "/signin?error=cancelled");
     // Whatever the address says, only a known code's fixed text is shown.
     let page = browser().get(format!("{}/signin?error={encoded}", app.url)).send().await.unwrap().text().await.unwrap();
@@ -171,7 +233,12 @@ async fn an_unreachable_authority_is_not_described_to_a_signed_out_visitor() {
 async fn a_session_is_written_at_most_once_a_minute() {
     let app = spawn_app().await;
     let viewer = app.signed_in("viewer").await;
-    let expiry = || async { sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>("SELECT expiry_date FROM tower_sessions.session").fetch_one(&app.pool).await.unwrap() };
+    let expiry = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>("SELECT expiry_date FROM tower_sessions.session")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
     let first = expiry().await;
     for _ in 0..5 {
         assert_eq!(viewer.get(format!("{}/", app.url)).send().await.unwrap().status(), StatusCode::OK);
@@ -179,7 +246,10 @@ async fn a_session_is_written_at_most_once_a_minute() {
     }
     assert_eq!(expiry().await, first, "requests within a minute do not write the session");
     let idle = first - chrono::Utc::now();
-    assert!(idle > chrono::Duration::minutes(479) && idle <= chrono::Duration::minutes(480), "the idle timeout is the session's expiry: {idle}");
+    assert!(
+        idle > chrono::Duration::minutes(479) && idle <= chrono::Duration::minutes(480),
+        "the idle timeout is the session's expiry: {idle}"
+    );
 }
 
 #[tokio::test]
@@ -192,7 +262,8 @@ async fn malformed_requests_are_answered_400_and_unknown_tenants_404() {
     assert!(body.contains("The request could not be read") && !body.contains("could not be reached"), "{body}");
     let res = app.call(&editor, "overview/spare_seats", &[("tenant_id", "x"), ("spare_seats", "many")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "an unreadable argument");
-    let res = app.call(&editor, "mapping/dismiss_suggestion", &[("tenant_id", "no-such-tenant"), ("company_id", "1")]).await;
+    let res =
+        app.call(&editor, "mapping/dismiss_suggestion", &[("tenant_id", "no-such-tenant"), ("company_id", "1")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.json::<serde_json::Value>().await.unwrap(), serde_json::json!({"NotFound": "That tenant"}));
 }

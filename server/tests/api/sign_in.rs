@@ -22,9 +22,16 @@ async fn the_session_cookie_is_hardened_and_made_only_at_sign_in() {
     let app = spawn_app().await;
     let client = browser();
     let res = client.get(format!("{}/auth/login?next=/users", app.url)).send().await.unwrap();
-    let pending = res.headers().get(SET_COOKIE).expect("a cookie for the pending sign-in").to_str().unwrap().to_string();
-    assert!(pending.starts_with("seatsync_signin=") && pending.contains("HttpOnly") && pending.contains("SameSite=Lax"), "{pending}");
-    assert!(pending.contains("Path=/auth") && pending.contains("Max-Age=600"), "it lives ten minutes, for the callback only: {pending}");
+    let pending =
+        res.headers().get(SET_COOKIE).expect("a cookie for the pending sign-in").to_str().unwrap().to_string();
+    assert!(
+        pending.starts_with("seatsync_signin=") && pending.contains("HttpOnly") && pending.contains("SameSite=Lax"),
+        "{pending}"
+    );
+    assert!(
+        pending.contains("Path=/auth") && pending.contains("Max-Age=600"),
+        "it lives ten minutes, for the callback only: {pending}"
+    );
     assert!(!pending.contains("Secure"), "no Secure flag over plain http: {pending}");
 
     let authorize = url::Url::parse(&location(&res)).unwrap();
@@ -35,7 +42,8 @@ async fn the_session_cookie_is_hardened_and_made_only_at_sign_in() {
     let res = client.post(page).form(&form).send().await.unwrap();
     let res = client.get(location(&res)).send().await.unwrap();
     assert_eq!(location(&res), "/users", "returns to the page asked for");
-    let cookies: Vec<String> = res.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let cookies: Vec<String> =
+        res.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
     let session = cookies.iter().find(|c| c.starts_with("seatsync_session=")).expect("a session cookie at sign-in");
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
     assert!(session.contains("Max-Age=28800"), "idle expiry (480 minutes) is set: {session}");

@@ -65,7 +65,8 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
 async fn a_role_given_before_the_first_sign_in_applies_and_the_history_says_who_did_what() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
-    let message = app.ok(&admin, "users/grant_role", &[("email", "NoRole@Northwind-MSP.example"), ("role", "editor")]).await;
+    let message =
+        app.ok(&admin, "users/grant_role", &[("email", "NoRole@Northwind-MSP.example"), ("role", "editor")]).await;
     assert!(message.as_str().unwrap().contains("from their first sign-in"), "{message}");
     let list = app.ok(&admin, "users/list", &[]).await;
     assert_eq!(list["pending"][0]["email"], "norole@northwind-msp.example");
@@ -90,10 +91,14 @@ async fn a_role_given_before_the_first_sign_in_applies_and_the_history_says_who_
     let changes: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["change"].as_str().unwrap()).collect();
     assert_eq!(changes, vec!["override_set", "pre_assignment_applied", "pre_assigned"]);
     let set = &history[0];
-    assert_eq!((set["by"].as_str(), set["what"].as_str()), (Some("Ada Admin"), Some("Role set to Viewer (was Editor)")));
+    assert_eq!(
+        (set["by"].as_str(), set["what"].as_str()),
+        (Some("Ada Admin"), Some("Role set to Viewer (was Editor)"))
+    );
 
     // A role given to an address already in use applies at once; a waiting one can be withdrawn.
-    let message = app.ok(&admin, "users/grant_role", &[("email", "norole@northwind-msp.example"), ("role", "admin")]).await;
+    let message =
+        app.ok(&admin, "users/grant_role", &[("email", "norole@northwind-msp.example"), ("role", "admin")]).await;
     assert!(message.as_str().unwrap().contains("from their next request"), "{message}");
     assert_eq!(app.signed_in_user(&nico).await.unwrap()["role"], "admin");
     app.ok(&admin, "users/grant_role", &[("email", "starter@northwind-msp.example"), ("role", "viewer")]).await;

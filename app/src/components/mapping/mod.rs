@@ -27,9 +27,17 @@ pub fn ActionButton(
     children: leptos::prelude::Children,
 ) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let look = if primary { "bg-indigo-600 text-white hover:bg-indigo-500" } else { "border border-slate-300 hover:bg-slate-50" };
+    let look = if primary {
+        "bg-indigo-600 text-white hover:bg-indigo-500"
+    } else {
+        "border border-slate-300 hover:bg-slate-50"
+    };
     view! {
-        <button class=format!("rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50 {look}") disabled=busy on:click=move |_| on_click.run(())>
+        <button
+            class=format!("rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50 {look}")
+            disabled=busy
+            on:click=move |_| on_click.run(())
+        >
             {children()}
         </button>
     }
@@ -56,10 +64,16 @@ pub fn IgnoredBody(
     use crate::api::mapping::MappingAction;
     use leptos::prelude::*;
     view! {
-        <p class="text-sm">{format!("This {} is ", words.noun)} <strong>"ignored"</strong> {format!(": {consequence}")}</p>
+        <p class="text-sm">
+            {format!("This {} is ", words.noun)} <strong>"ignored"</strong> {format!(": {consequence}")}
+        </p>
         <div class="mt-4 flex flex-wrap gap-2">
-            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::UndoIgnore)>"Undo ignore"</ActionButton>
-            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>"Reset mapping"</ActionButton>
+            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::UndoIgnore)>
+                "Undo ignore"
+            </ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>
+                "Reset mapping"
+            </ActionButton>
         </div>
     }
 }
@@ -80,15 +94,22 @@ pub fn MappedBody(
     use crate::api::mapping::MappingAction;
     use leptos::prelude::*;
     view! {
-        <p class="text-sm">{format!("{lead} ")} <strong>{target_name}</strong>
+        <p class="text-sm">
+            {format!("{lead} ")} <strong>{target_name}</strong>
             {missing.then(|| view! { <span class="ml-1 text-amber-700">"(no longer in Autotask)"</span> })}
         </p>
         <p class="mt-3 text-sm font-medium">{format!("Change the {}", words.target)}</p>
         <div class="mt-1">{picker}</div>
         <div class="mt-4 flex flex-wrap gap-2">
-            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::Map)>{format!("Save {}", words.target)}</ActionButton>
-            <ActionButton busy on_click=move |_| act.run(MappingAction::Ignore)>{format!("Ignore {}", words.noun)}</ActionButton>
-            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>"Reset mapping"</ActionButton>
+            <ActionButton primary=true busy on_click=move |_| act.run(MappingAction::Map)>
+                {format!("Save {}", words.target)}
+            </ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Ignore)>
+                {format!("Ignore {}", words.noun)}
+            </ActionButton>
+            <ActionButton busy on_click=move |_| act.run(MappingAction::Reset)>
+                "Reset mapping"
+            </ActionButton>
         </div>
     }
 }

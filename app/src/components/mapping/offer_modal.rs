@@ -4,7 +4,10 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    api::mapping::{autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState, OfferMappingRow},
+    api::mapping::{
+        autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState,
+        OfferMappingRow,
+    },
     components::{
         mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
@@ -45,12 +48,19 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
             }
         }
     });
-    let title = format!("Map {} ({}, {})", row.offer_name, if row.term.is_empty() { "no term" } else { &row.term }, if row.billing.is_empty() { "no billing cycle" } else { &row.billing });
+    let title = format!(
+        "Map {} ({}, {})",
+        row.offer_name,
+        if row.term.is_empty() { "no term" } else { &row.term },
+        if row.billing.is_empty() { "no billing cycle" } else { &row.billing }
+    );
 
     let done = move |result: Result<OfferMappingRow, crate::error::AppError>| match result {
         Ok(saved) => {
             let message = match saved.state {
-                MappingState::Mapped => format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default()),
+                MappingState::Mapped => {
+                    format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default())
+                }
                 MappingState::Ignored => "Saved: this offer is ignored.".to_string(),
                 MappingState::Unmapped => "Saved: not mapped; pick or create its service.".to_string(),
             };
@@ -83,7 +93,14 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         busy.set(true);
         feedback.set(None);
         spawn_local(async move {
-            let result = create_service(r.offer_key.clone(), new_name.get_untracked(), new_price.get_untracked(), new_cost.get_untracked(), r.version).await;
+            let result = create_service(
+                r.offer_key.clone(),
+                new_name.get_untracked(),
+                new_price.get_untracked(),
+                new_cost.get_untracked(),
+                r.version,
+            )
+            .await;
             busy.set(false);
             done(result);
         });
@@ -91,7 +108,9 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
 
     let picker = move || {
         view! {
-            <Suspense fallback=|| view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match services.await {
                         Ok(list) => {
@@ -103,7 +122,7 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
                                         "price {} · cost {} · {}",
                                         s.unit_price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
                                         s.unit_cost.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
-                                        s.period.clone().unwrap_or_default()
+                                        s.period.clone().unwrap_or_default(),
                                     ),
                                     label: s.name,
                                     inactive: !s.active,
@@ -111,7 +130,14 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
                                 .collect();
                             view! { <SearchPicker options selected label="Search services" /> }.into_any()
                         }
-                        Err(e) => view! { <p class="text-sm text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <p class="text-sm text-red-700" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -121,25 +147,66 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         view! {
             <section class="mt-5 rounded-lg border border-slate-200 p-3" aria-label="Create a service">
                 <h3 class="text-sm font-medium">"No fitting service? Create it in Autotask"</h3>
-                {move || draft.get().and_then(|d| d.ok()).and_then(|d| d.existing_service_id).map(|_| view! {
-                    <p class="mt-1 text-xs text-slate-600">"A service with the template's name exists already and is selected above."</p>
-                })}
+                {move || {
+                    draft
+                        .get()
+                        .and_then(|d| d.ok())
+                        .and_then(|d| d.existing_service_id)
+                        .map(|_| {
+                            view! {
+                                <p class="mt-1 text-xs text-slate-600">
+                                    "A service with the template's name exists already and is selected above."
+                                </p>
+                            }
+                        })
+                }}
                 <div class="mt-3 grid gap-3">
-                    <label class="text-sm">"Service name"
-                        <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" prop:value=new_name on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                    <label class="text-sm">
+                        "Service name"
+                        <input
+                            class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                            prop:value=new_name
+                            on:input=move |ev| new_name.set(event_target_value(&ev))
+                        />
                     </label>
                     <div class="grid grid-cols-2 gap-3">
-                        <label class="text-sm">"Price (per unit and period)"
-                            <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" inputmode="decimal" prop:value=new_price on:input=move |ev| new_price.set(event_target_value(&ev)) />
+                        <label class="text-sm">
+                            "Price (per unit and period)"
+                            <input
+                                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                                inputmode="decimal"
+                                prop:value=new_price
+                                on:input=move |ev| new_price.set(event_target_value(&ev))
+                            />
                         </label>
-                        <label class="text-sm">"Cost"
-                            <input class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5" inputmode="decimal" prop:value=new_cost on:input=move |ev| new_cost.set(event_target_value(&ev)) />
+                        <label class="text-sm">
+                            "Cost"
+                            <input
+                                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                                inputmode="decimal"
+                                prop:value=new_cost
+                                on:input=move |ev| new_cost.set(event_target_value(&ev))
+                            />
                         </label>
                     </div>
                     <p class="text-xs text-slate-500">
-                        {move || draft.get().and_then(|d| d.ok()).map(|d| format!("Billed {}. The name comes from the template under Settings.", d.period.to_lowercase()))}
+                        {move || {
+                            draft
+                                .get()
+                                .and_then(|d| d.ok())
+                                .map(|d| {
+                                    format!(
+                                        "Billed {}. The name comes from the template under Settings.",
+                                        d.period.to_lowercase(),
+                                    )
+                                })
+                        }}
                     </p>
-                    <button class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50" disabled=busy on:click=create>
+                    <button
+                        class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+                        disabled=busy
+                        on:click=create
+                    >
                         "Create service and map"
                     </button>
                 </div>
@@ -153,25 +220,57 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
             {move || {
                 let r = current.get();
                 match r.state {
-                    MappingState::Ignored => view! {
-                        <IgnoredBody words consequence="its subscriptions are never pushed to Autotask." busy act=Callback::new(act) />
-                    }.into_any(),
-                    MappingState::Mapped => view! {
-                        <MappedBody words lead="Billed through" target_name=r.service_name.clone().unwrap_or_default() missing=r.service_missing picker=picker().into_any() busy act=Callback::new(act) />
-                    }.into_any(),
-                    MappingState::Unmapped => view! {
-                        <p class="text-sm">"Pick the Autotask service these subscriptions are billed through, create one, or ignore the offer."</p>
-                        <div class="mt-3">{picker()}</div>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Map to service"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore offer"</ActionButton>
-                        </div>
-                        {create_form()}
-                    }.into_any(),
+                    MappingState::Ignored => {
+                        view! {
+                            <IgnoredBody
+                                words
+                                consequence="its subscriptions are never pushed to Autotask."
+                                busy
+                                act=Callback::new(act)
+                            />
+                        }
+                            .into_any()
+                    }
+                    MappingState::Mapped => {
+                        view! {
+                            <MappedBody
+                                words
+                                lead="Billed through"
+                                target_name=r.service_name.clone().unwrap_or_default()
+                                missing=r.service_missing
+                                picker=picker().into_any()
+                                busy
+                                act=Callback::new(act)
+                            />
+                        }
+                            .into_any()
+                    }
+                    MappingState::Unmapped => {
+                        view! {
+                            <p class="text-sm">
+                                "Pick the Autotask service these subscriptions are billed through, create one, or ignore the offer."
+                            </p>
+                            <div class="mt-3">{picker()}</div>
+                            <div class="mt-4 flex flex-wrap gap-2">
+                                <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>
+                                    "Map to service"
+                                </ActionButton>
+                                <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>
+                                    "Ignore offer"
+                                </ActionButton>
+                            </div>
+                            {create_form()}
+                        }
+                            .into_any()
+                    }
                 }
             }}
             <Feedback message=feedback.into() />
-            <MappingHistory kind="offer" key=row.offer_key.clone() version=Signal::derive(move || current.with(|r| r.version)) />
+            <MappingHistory
+                kind="offer"
+                key=row.offer_key.clone()
+                version=Signal::derive(move || current.with(|r| r.version))
+            />
         </Modal>
     }
 }

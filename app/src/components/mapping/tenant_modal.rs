@@ -14,7 +14,11 @@ use crate::{
 };
 
 #[component]
-pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, on_close: Callback<()>) -> impl IntoView {
+pub fn TenantModal(
+    row: TenantMappingRow,
+    on_saved: Callback<TenantMappingRow>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let current = RwSignal::new(row.clone());
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
@@ -37,7 +41,11 @@ pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, 
             match result {
                 Ok(saved) => {
                     let message = match saved.state {
-                        MappingState::Mapped => format!("Saved: {} is mapped to {}.", saved.name, saved.company_name.clone().unwrap_or_default()),
+                        MappingState::Mapped => format!(
+                            "Saved: {} is mapped to {}.",
+                            saved.name,
+                            saved.company_name.clone().unwrap_or_default()
+                        ),
                         MappingState::Ignored => format!("Saved: {} is ignored.", saved.name),
                         MappingState::Unmapped => format!("Saved: {} is not mapped; pick its company.", saved.name),
                     };
@@ -56,27 +64,48 @@ pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, 
     let picker = move || {
         let initial = current.with_untracked(|r| r.name.split_whitespace().next().unwrap_or_default().to_string());
         view! {
-            <Suspense fallback=|| view! { <p class="text-sm text-slate-400">"Loading Autotask companies…"</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="text-sm text-slate-400">"Loading Autotask companies…"</p> }
+            }>
                 {move || {
                     let initial = initial.clone();
                     Suspend::new(async move {
                         match companies.await {
-                            Ok(list) if list.is_empty() => view! {
-                                <p class="text-sm text-amber-800" role="alert">"No Autotask companies are cached yet: refresh from Autotask first."</p>
-                            }.into_any(),
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="text-sm text-amber-800" role="alert">
+                                        "No Autotask companies are cached yet: refresh from Autotask first."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                             Ok(list) => {
                                 let options = list
                                     .into_iter()
                                     .map(|c| PickOption {
                                         id: c.id,
-                                        detail: [c.number.clone(), c.web_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                                        detail: [c.number.clone(), c.web_address.clone()]
+                                            .into_iter()
+                                            .flatten()
+                                            .collect::<Vec<_>>()
+                                            .join(" · "),
                                         label: c.name,
                                         inactive: !c.active,
                                     })
                                     .collect();
-                                view! { <SearchPicker options selected label="Search companies" initial_search=initial /> }.into_any()
+                                view! {
+                                    <SearchPicker options selected label="Search companies" initial_search=initial />
+                                }
+                                    .into_any()
                             }
-                            Err(e) => view! { <p class="text-sm text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => {
+                                view! {
+                                    <p class="text-sm text-red-700" role="alert">
+                                        {e.to_string()}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                         }
                     })
                 }}
@@ -90,27 +119,67 @@ pub fn TenantModal(row: TenantMappingRow, on_saved: Callback<TenantMappingRow>, 
             {move || {
                 let r = current.get();
                 match r.state {
-                    MappingState::Ignored => view! {
-                        <IgnoredBody words consequence="nothing about it is pushed to Autotask." busy act=Callback::new(act) />
-                    }.into_any(),
-                    MappingState::Mapped => view! {
-                        <MappedBody words lead="Mapped to" target_name=r.company_name.clone().unwrap_or_default() missing=r.company_missing picker=picker().into_any() busy act=Callback::new(act) />
-                    }.into_any(),
-                    MappingState::Unmapped => view! {
-                        <p class="text-sm">"Pick the Autotask company this tenant is billed as, or ignore the tenant."</p>
-                        {r.suggestion.clone().map(|s| view! {
-                            <p class="mt-2 text-sm text-slate-600">"Suggested: " <strong>{s.company_name}</strong> {format!(" ({:.0}% · {})", s.confidence * 100.0, s.reason)}</p>
-                        })}
-                        <div class="mt-3">{picker()}</div>
-                        <div class="mt-4 flex flex-wrap gap-2">
-                            <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>"Map to company"</ActionButton>
-                            <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>"Ignore tenant"</ActionButton>
-                        </div>
-                    }.into_any(),
+                    MappingState::Ignored => {
+                        view! {
+                            <IgnoredBody
+                                words
+                                consequence="nothing about it is pushed to Autotask."
+                                busy
+                                act=Callback::new(act)
+                            />
+                        }
+                            .into_any()
+                    }
+                    MappingState::Mapped => {
+                        view! {
+                            <MappedBody
+                                words
+                                lead="Mapped to"
+                                target_name=r.company_name.clone().unwrap_or_default()
+                                missing=r.company_missing
+                                picker=picker().into_any()
+                                busy
+                                act=Callback::new(act)
+                            />
+                        }
+                            .into_any()
+                    }
+                    MappingState::Unmapped => {
+                        view! {
+                            <p class="text-sm">
+                                "Pick the Autotask company this tenant is billed as, or ignore the tenant."
+                            </p>
+                            {r
+                                .suggestion
+                                .clone()
+                                .map(|s| {
+                                    view! {
+                                        <p class="mt-2 text-sm text-slate-600">
+                                            "Suggested: " <strong>{s.company_name}</strong>
+                                            {format!(" ({:.0}% · {})", s.confidence * 100.0, s.reason)}
+                                        </p>
+                                    }
+                                })}
+                            <div class="mt-3">{picker()}</div>
+                            <div class="mt-4 flex flex-wrap gap-2">
+                                <ActionButton primary=true busy on_click=move |_| act(MappingAction::Map)>
+                                    "Map to company"
+                                </ActionButton>
+                                <ActionButton busy on_click=move |_| act(MappingAction::Ignore)>
+                                    "Ignore tenant"
+                                </ActionButton>
+                            </div>
+                        }
+                            .into_any()
+                    }
                 }
             }}
             <Feedback message=feedback.into() />
-            <MappingHistory kind="tenant" key=row.tenant_id.clone() version=Signal::derive(move || current.with(|r| r.version)) />
+            <MappingHistory
+                kind="tenant"
+                key=row.tenant_id.clone()
+                version=Signal::derive(move || current.with(|r| r.version))
+            />
         </Modal>
     }
 }

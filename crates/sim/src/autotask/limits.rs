@@ -26,7 +26,14 @@ pub struct Usage {
 
 impl Usage {
     pub fn new(limit: u64) -> Self {
-        Self { limit, window: VecDeque::new(), in_flight: HashMap::new(), generation: 0, refused_threshold: 0, refused_threads: 0 }
+        Self {
+            limit,
+            window: VecDeque::new(),
+            in_flight: HashMap::new(),
+            generation: 0,
+            refused_threshold: 0,
+            refused_threads: 0,
+        }
     }
 
     pub fn limit(&self) -> u64 {

@@ -135,7 +135,9 @@ fn coerce(field: &Field, v: &Value) -> Result<Value, String> {
     let bad = || format!("The value {v} is not valid for the field {} ({}).", field.name, field.kind.name());
     let value = match field.kind {
         k if k.is_whole() => match v {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Value::from),
+            Value::Number(n) => {
+                n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Value::from)
+            }
             Value::String(s) => s.trim().parse::<i64>().ok().map(Value::from),
             _ => None,
         }
@@ -146,7 +148,9 @@ fn coerce(field: &Field, v: &Value) -> Result<Value, String> {
             _ => None,
         }
         .ok_or_else(bad)?,
-        Kind::Boolean => Value::Bool(v.as_bool().ok_or_else(|| format!("The field {} is boolean: send literal true or false.", field.name))?),
+        Kind::Boolean => Value::Bool(
+            v.as_bool().ok_or_else(|| format!("The field {} is boolean: send literal true or false.", field.name))?,
+        ),
         Kind::DateTime => Value::String(time::format_time(v.as_str().and_then(time::parse_time).ok_or_else(bad)?)),
         _ => match v {
             Value::String(s) => Value::String(s.clone()),
@@ -295,7 +299,12 @@ impl Database {
     }
 
     /// Creates a record (`POST /{Entity}` or `POST /{Parent}/{id}/{Child}`); returns its id.
-    pub fn create(&mut self, entity: &'static Entity, body: &Value, parent: Option<(&Child, i64)>) -> Result<i64, ApiError> {
+    pub fn create(
+        &mut self,
+        entity: &'static Entity,
+        body: &Value,
+        parent: Option<(&Child, i64)>,
+    ) -> Result<i64, ApiError> {
         if entity.name == "ContractServiceAdjustments" {
             return self.adjust(body, parent.map(|(_, id)| id));
         }
@@ -309,7 +318,11 @@ impl Database {
             if r.contains_key(f.name) {
                 continue;
             }
-            let default = f.picklist.iter().find(|p| p.default && p.active).map(|p| p.value.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(p.value)));
+            let default = f
+                .picklist
+                .iter()
+                .find(|p| p.default && p.active)
+                .map(|p| p.value.parse::<i64>().map(Value::from).unwrap_or_else(|_| json!(p.value)));
             r.insert(f.name.to_string(), default.unwrap_or(Value::Null));
         }
         let stamp = json!(time::format_time(now()));
@@ -376,7 +389,10 @@ impl Database {
         }
         if let Some(given) = num(r, child.parent_field) {
             if given != parent_id {
-                return Err(ApiError::one(format!("The {} {given} in the body does not match the {parent_id} in the URL.", child.parent_field)));
+                return Err(ApiError::one(format!(
+                    "The {} {given} in the body does not match the {parent_id} in the URL.",
+                    child.parent_field
+                )));
             }
         }
         r.insert(child.parent_field.to_string(), json!(parent_id));
@@ -410,12 +426,29 @@ impl Database {
         let cost = r.get("unitCost").cloned().unwrap_or(Value::Null);
         let id = self.insert("ContractServices", r.clone());
         let contract = self.get("Contracts", contract_id).cloned().unwrap_or_default();
-        self.insert_units(contract_id, id, service_id, &contract, 0, r.get("unitPrice").cloned().unwrap_or(Value::Null), cost);
+        self.insert_units(
+            contract_id,
+            id,
+            service_id,
+            &contract,
+            0,
+            r.get("unitPrice").cloned().unwrap_or(Value::Null),
+            cost,
+        );
         Ok(id)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn insert_units(&mut self, contract_id: i64, contract_service_id: i64, service_id: i64, contract: &Record, units: i64, price: Value, cost: Value) {
+    fn insert_units(
+        &mut self,
+        contract_id: i64,
+        contract_service_id: i64,
+        service_id: i64,
+        contract: &Record,
+        units: i64,
+        price: Value,
+        cost: Value,
+    ) {
         let mut row = Record::new();
         row.insert("contractID".into(), json!(contract_id));
         row.insert("contractServiceID".into(), json!(contract_service_id));
@@ -443,7 +476,9 @@ impl Database {
         r.insert("internalDescription".into(), Value::Null);
         r.insert("quoteItemID".into(), Value::Null);
         let id = self.add_contract_service(r).unwrap_or_default();
-        if let Some(row) = self.table_mut("ContractServiceUnits").values_mut().find(|u| num(u, "contractServiceID") == Some(id)) {
+        if let Some(row) =
+            self.table_mut("ContractServiceUnits").values_mut().find(|u| num(u, "contractServiceID") == Some(id))
+        {
             row.insert("units".into(), json!(units));
         }
         id
@@ -473,15 +508,21 @@ impl Database {
             if effective.date() < start.date() || effective.date() > end.date() {
                 return Err(ApiError::one(format!(
                     "The effectiveDate {} is outside the contract's period {} to {}.",
-                    effective.date(), start.date(), end.date()
+                    effective.date(),
+                    start.date(),
+                    end.date()
                 )));
             }
         }
         let contract_service_id = match self.contract_service_of(contract_id, service_id) {
             Some(cs) => {
-                let on = |u: &Record| date(u, "startDate").is_none_or(|s| s.date() <= effective.date()) && date(u, "endDate").is_none_or(|e| e.date() >= effective.date());
+                let on = |u: &Record| {
+                    date(u, "startDate").is_none_or(|s| s.date() <= effective.date())
+                        && date(u, "endDate").is_none_or(|e| e.date() >= effective.date())
+                };
                 let rows = self.table_mut("ContractServiceUnits");
-                let mut matching: Vec<&mut Record> = rows.values_mut().filter(|u| num(u, "contractServiceID") == Some(cs)).collect();
+                let mut matching: Vec<&mut Record> =
+                    rows.values_mut().filter(|u| num(u, "contractServiceID") == Some(cs)).collect();
                 let row_index = matching.iter().position(|u| on(u)).unwrap_or(0);
                 if let Some(row) = matching.get_mut(row_index) {
                     let units = num(row, "units").unwrap_or(0) + change;
@@ -505,7 +546,11 @@ impl Database {
                 cs.insert("internalDescription".into(), Value::Null);
                 cs.insert("quoteItemID".into(), Value::Null);
                 let id = self.add_contract_service(cs)?;
-                if let Some(row) = self.table_mut("ContractServiceUnits").values_mut().find(|u| num(u, "contractServiceID") == Some(id)) {
+                if let Some(row) = self
+                    .table_mut("ContractServiceUnits")
+                    .values_mut()
+                    .find(|u| num(u, "contractServiceID") == Some(id))
+                {
                     row.insert("units".into(), json!(change));
                 }
                 id
@@ -523,17 +568,24 @@ impl Database {
     fn accept_attachment(&mut self, r: &mut Record) -> Result<(), ApiError> {
         let is_file = r.get("attachmentType").and_then(Value::as_str) == Some("FILE_ATTACHMENT");
         let size = match r.get("data").and_then(Value::as_str) {
-            Some(data) => STANDARD.decode(data.trim()).map_err(|_| ApiError::one("The attachment's data is not valid base64."))?.len(),
+            Some(data) => STANDARD
+                .decode(data.trim())
+                .map_err(|_| ApiError::one("The attachment's data is not valid base64."))?
+                .len(),
             None if is_file => return Err(ApiError::one("Value does not exist for the required field data.")),
             None => 0,
         };
         if size > MAX_ATTACHMENT_BYTES {
-            return Err(ApiError::one(format!("The attachment is {size} bytes; the API accepts files of at most 7 MB.")));
+            return Err(ApiError::one(format!(
+                "The attachment is {size} bytes; the API accepts files of at most 7 MB."
+            )));
         }
         let now = Instant::now();
         if let Some(until) = self.attachments_blocked_until {
             if until > now {
-                return Err(ApiError::one("Attachment uploads are blocked for 5 minutes: more than 10,000,000 bytes were sent in 5 minutes."));
+                return Err(ApiError::one(
+                    "Attachment uploads are blocked for 5 minutes: more than 10,000,000 bytes were sent in 5 minutes.",
+                ));
             }
             self.attachments_blocked_until = None;
         }
@@ -543,7 +595,9 @@ impl Database {
         let recent: usize = self.attachment_log.iter().map(|(_, n)| n).sum();
         if recent + size > ATTACHMENT_BYTES_PER_5_MIN {
             self.attachments_blocked_until = Some(now + ATTACHMENT_WINDOW);
-            return Err(ApiError::one("Attachment uploads are blocked for 5 minutes: more than 10,000,000 bytes were sent in 5 minutes."));
+            return Err(ApiError::one(
+                "Attachment uploads are blocked for 5 minutes: more than 10,000,000 bytes were sent in 5 minutes.",
+            ));
         }
         self.attachment_log.push_back((now, size));
         r.insert("fileSize".into(), json!(size));
@@ -551,7 +605,12 @@ impl Database {
     }
 
     /// `PATCH /{Entity}` or `PATCH /{Parent}/{id}/{Child}`: changes the fields sent.
-    pub fn update(&mut self, entity: &'static Entity, body: &Value, parent: Option<(&Child, i64)>) -> Result<i64, ApiError> {
+    pub fn update(
+        &mut self,
+        entity: &'static Entity,
+        body: &Value,
+        parent: Option<(&Child, i64)>,
+    ) -> Result<i64, ApiError> {
         let mut errors = Vec::new();
         let mut changes = Self::input(entity, body, &mut errors);
         let Some(id) = num(&changes, "id") else {
@@ -562,7 +621,10 @@ impl Database {
         };
         if let Some((child, parent_id)) = parent {
             if num(&existing, child.parent_field) != Some(parent_id) {
-                return Err(ApiError::not_found(format!("No {} with id {id} was found on {} {parent_id}.", entity.name, child.parent)));
+                return Err(ApiError::not_found(format!(
+                    "No {} with id {id} was found on {} {parent_id}.",
+                    entity.name, child.parent
+                )));
             }
         }
         // A contract service stays on its contract and service.
@@ -605,7 +667,10 @@ impl Database {
                 self.table_mut(entity.name).remove(&id);
                 Ok(id)
             }
-            _ => Err(ApiError::not_found(format!("No {} with id {id} was found on {} {parent_id}.", entity.name, child.parent))),
+            _ => Err(ApiError::not_found(format!(
+                "No {} with id {id} was found on {} {parent_id}.",
+                entity.name, child.parent
+            ))),
         }
     }
 
@@ -632,8 +697,15 @@ mod tests {
 
     fn db() -> Database {
         let mut db = Database::new(100);
-        db.insert_with_id("Companies", 0, json!({"companyName": "Us", "companyType": 5, "isActive": true}).as_object().unwrap().clone());
-        db.insert("Companies", json!({"companyName": "Blue Harbor", "companyType": 1, "isActive": true}).as_object().unwrap().clone());
+        db.insert_with_id(
+            "Companies",
+            0,
+            json!({"companyName": "Us", "companyType": 5, "isActive": true}).as_object().unwrap().clone(),
+        );
+        db.insert(
+            "Companies",
+            json!({"companyName": "Blue Harbor", "companyType": 1, "isActive": true}).as_object().unwrap().clone(),
+        );
         db.insert("Services", json!({"name": "M365 BP (P1Y, billed monthly)", "unitPrice": 26.4, "unitCost": 22.0, "periodType": 3, "isActive": true}).as_object().unwrap().clone());
         db
     }
@@ -650,12 +722,18 @@ mod tests {
         let contracts = entity("Contracts").unwrap();
         let err = db.create(contracts, &json!({"companyID": 101, "contractType": 7, "status": 1, "startDate": "2026-03-01", "endDate": "2026-02-01"}), None).unwrap_err();
         assert_eq!(err.status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(err.errors.contains(&"Value does not exist for the required field contractName.".to_string()), "{err:?}");
+        assert!(
+            err.errors.contains(&"Value does not exist for the required field contractName.".to_string()),
+            "{err:?}"
+        );
         assert!(err.errors.iter().any(|e| e.contains("endDate cannot be before")), "{err:?}");
         assert!(err.errors.iter().any(|e| e.contains("contractPeriodType")), "{err:?}");
         let err = db.create(contracts, &json!({"companyID": 999, "contractName": "x", "contractType": 2, "status": 1, "startDate": "2026-03-01", "endDate": "2026-04-01"}), None).unwrap_err();
         assert!(err.errors.iter().any(|e| e.contains("companyID of type: Company does not exist")), "{err:?}");
-        assert!(err.errors.iter().any(|e| e.contains("not an active picklist value of the field contractType")), "{err:?}");
+        assert!(
+            err.errors.iter().any(|e| e.contains("not an active picklist value of the field contractType")),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -664,19 +742,43 @@ mod tests {
         let c = contract(&mut db);
         let child = schema::child("contracts", "services").unwrap();
         let cs = db.create(entity("ContractServices").unwrap(), &json!({"serviceID": 102}), Some((child, c))).unwrap();
-        let units = |db: &Database| db.all("ContractServiceUnits").find(|u| num(u, "contractServiceID") == Some(cs)).and_then(|u| num(u, "units"));
+        let units = |db: &Database| {
+            db.all("ContractServiceUnits")
+                .find(|u| num(u, "contractServiceID") == Some(cs))
+                .and_then(|u| num(u, "units"))
+        };
         assert_eq!(units(&db), Some(0));
         let adj = entity("ContractServiceAdjustments").unwrap();
-        db.create(adj, &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2026-05-01", "unitChange": 12}), None).unwrap();
+        db.create(
+            adj,
+            &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2026-05-01", "unitChange": 12}),
+            None,
+        )
+        .unwrap();
         assert_eq!(units(&db), Some(12));
-        let err = db.create(adj, &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2026-05-01", "unitChange": -13}), None).unwrap_err();
+        let err = db
+            .create(
+                adj,
+                &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2026-05-01", "unitChange": -13}),
+                None,
+            )
+            .unwrap_err();
         assert!(err.errors[0].contains("negative"), "{err:?}");
         assert_eq!(units(&db), Some(12));
-        let err = db.create(adj, &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2028-05-01", "unitChange": 1}), None).unwrap_err();
+        let err = db
+            .create(
+                adj,
+                &json!({"contractID": c, "serviceID": 102, "effectiveDate": "2028-05-01", "unitChange": 1}),
+                None,
+            )
+            .unwrap_err();
         assert!(err.errors[0].contains("outside the contract's period"), "{err:?}");
 
         // A service not on the contract yet is added by the adjustment.
-        let s2 = db.insert("Services", json!({"name": "Visio", "unitPrice": 18.0, "periodType": 3}).as_object().unwrap().clone());
+        let s2 = db.insert(
+            "Services",
+            json!({"name": "Visio", "unitPrice": 18.0, "periodType": 3}).as_object().unwrap().clone(),
+        );
         db.create(adj, &json!({"contractID": c, "serviceID": s2, "effectiveDate": "2026-03-01", "unitChange": 4, "adjustedUnitPrice": 17.5}), None).unwrap();
         let added = db.all("ContractServices").find(|r| num(r, "serviceID") == Some(s2)).unwrap().clone();
         assert_eq!(added["unitPrice"], json!(17.5));
@@ -690,7 +792,11 @@ mod tests {
     fn attachments_are_limited_in_size_and_volume() {
         let mut db = db();
         let ticket = db
-            .create(entity("Tickets").unwrap(), &json!({"companyID": 101, "title": "Report", "status": 1, "priority": 2, "queueID": 5}), None)
+            .create(
+                entity("Tickets").unwrap(),
+                &json!({"companyID": 101, "title": "Report", "status": 1, "priority": 2, "queueID": 5}),
+                None,
+            )
             .unwrap();
         let child = schema::child("Tickets", "Attachments").unwrap();
         let attach = |db: &mut Database, bytes: usize| {

@@ -80,15 +80,17 @@ impl Query {
         let Some(obj) = body.as_object() else {
             return Err("The query must be a JSON object with a filter.".into());
         };
-        let filter = match key(obj, "filter") {
-            Some(Value::Array(items)) if !items.is_empty() => {
-                Filter::And(items.iter().map(|i| parse_item(entity, i)).collect::<Result<_, _>>()?)
-            }
-            Some(Value::Array(_)) | Some(Value::Null) | None => {
-                return Err(r#"A filter is required. To return every record, filter on {"op":"gte","field":"id","value":0}."#.into())
-            }
-            Some(_) => return Err("The filter must be an array of conditions.".into()),
-        };
+        let filter =
+            match key(obj, "filter") {
+                Some(Value::Array(items)) if !items.is_empty() => {
+                    Filter::And(items.iter().map(|i| parse_item(entity, i)).collect::<Result<_, _>>()?)
+                }
+                Some(Value::Array(_)) | Some(Value::Null) | None => return Err(
+                    r#"A filter is required. To return every record, filter on {"op":"gte","field":"id","value":0}."#
+                        .into(),
+                ),
+                Some(_) => return Err("The filter must be an array of conditions.".into()),
+            };
         let include = match key(obj, "includeFields") {
             None | Some(Value::Null) => None,
             Some(Value::Array(names)) if names.is_empty() => None,
@@ -123,7 +125,9 @@ impl Query {
     pub fn project(&self, record: &Record) -> Value {
         let mut out = match &self.include {
             None => record.clone(),
-            Some(fields) => fields.iter().map(|f| (f.to_string(), record.get(*f).cloned().unwrap_or(Value::Null))).collect(),
+            Some(fields) => {
+                fields.iter().map(|f| (f.to_string(), record.get(*f).cloned().unwrap_or(Value::Null))).collect()
+            }
         };
         if out.contains_key("data") {
             out.insert("data".into(), Value::Null);
@@ -178,7 +182,8 @@ fn parse_item(entity: &'static Entity, item: &Value) -> Result<Filter, String> {
         return Ok(if op_text.eq_ignore_ascii_case("and") { Filter::And(parsed) } else { Filter::Or(parsed) });
     }
     let op = parse_op(op_text).ok_or_else(|| format!("'{op_text}' is not a valid filter operator."))?;
-    let name = key(obj, "field").and_then(Value::as_str).ok_or_else(|| format!("The '{op_text}' condition needs a field."))?;
+    let name =
+        key(obj, "field").and_then(Value::as_str).ok_or_else(|| format!("The '{op_text}' condition needs a field."))?;
     if key(obj, "udf").and_then(Value::as_bool).unwrap_or(false) {
         return Err(format!("Unable to find the user-defined field {name} in the {} entity.", entity.name));
     }
@@ -187,7 +192,9 @@ fn parse_item(entity: &'static Entity, item: &Value) -> Result<Filter, String> {
     let values = match op {
         Op::Exist | Op::NotExist => Vec::new(),
         Op::In | Op::NotIn => {
-            let list = value.as_array().ok_or_else(|| format!("The '{op_text}' condition on {} needs an array value.", field.name))?;
+            let list = value
+                .as_array()
+                .ok_or_else(|| format!("The '{op_text}' condition on {} needs an array value.", field.name))?;
             if list.is_empty() {
                 return Err(format!("The '{op_text}' condition on {} needs at least one value.", field.name));
             }
@@ -197,7 +204,11 @@ fn parse_item(entity: &'static Entity, item: &Value) -> Result<Filter, String> {
             list.iter().map(|v| operand(field, v)).collect::<Result<_, _>>()?
         }
         Op::BeginsWith | Op::EndsWith | Op::Contains if field.kind != Kind::String => {
-            return Err(format!("The '{op_text}' operator applies to text fields; {} is {}.", field.name, field.kind.name()));
+            return Err(format!(
+                "The '{op_text}' operator applies to text fields; {} is {}.",
+                field.name,
+                field.kind.name()
+            ));
         }
         _ => vec![operand(field, value)?],
     };
@@ -213,7 +224,10 @@ fn operand(field: &Field, v: &Value) -> Result<Operand, String> {
             Value::String(s) => s.trim().parse::<f64>().map(Operand::Num).map_err(|_| bad()),
             _ => Err(bad()),
         },
-        Kind::Boolean => v.as_bool().map(Operand::Bool).ok_or_else(|| format!("The field {} is boolean: compare it with literal true or false.", field.name)),
+        Kind::Boolean => v
+            .as_bool()
+            .map(Operand::Bool)
+            .ok_or_else(|| format!("The field {} is boolean: compare it with literal true or false.", field.name)),
         Kind::DateTime => v.as_str().and_then(parse_time).map(Operand::Time).ok_or_else(bad),
         _ => match v {
             Value::String(s) => Ok(Operand::Text(s.to_lowercase())),
@@ -297,16 +311,24 @@ mod tests {
 
     #[test]
     fn operators_and_groups() {
-        let r = rec(json!({"id": 10, "companyID": 5, "contractName": "Blue Harbor - Microsoft annual term", "startDate": "2026-03-01T00:00:00Z", "endDate": "2027-02-28T00:00:00Z", "status": 1, "isDefaultContract": false, "description": null}));
+        let r = rec(
+            json!({"id": 10, "companyID": 5, "contractName": "Blue Harbor - Microsoft annual term", "startDate": "2026-03-01T00:00:00Z", "endDate": "2027-02-28T00:00:00Z", "status": 1, "isDefaultContract": false, "description": null}),
+        );
         let yes = |body: Value| assert!(q(body.clone()).unwrap().matches(&r), "{body}");
         let no = |body: Value| assert!(!q(body.clone()).unwrap().matches(&r), "{body}");
         yes(json!({"filter": [{"op": "eq", "field": "ContractName", "value": "blue harbor - microsoft ANNUAL term"}]}));
         yes(json!({"Filter": [{"Op": "in", "Field": "companyid", "Value": [1, "5", 9]}]}));
         no(json!({"filter": [{"op": "notIn", "field": "companyID", "value": [5]}]}));
-        yes(json!({"filter": [{"op": "lte", "field": "startDate", "value": "2026-03-01"}, {"op": "gte", "field": "endDate", "value": "2027-02-28T00:00:00"}]}));
+        yes(
+            json!({"filter": [{"op": "lte", "field": "startDate", "value": "2026-03-01"}, {"op": "gte", "field": "endDate", "value": "2027-02-28T00:00:00"}]}),
+        );
         no(json!({"filter": [{"op": "gt", "field": "startDate", "value": "2026-03-01T00:00:00.000Z"}]}));
-        yes(json!({"filter": [{"op": "or", "items": [{"op": "eq", "field": "id", "value": 3}, {"op": "and", "items": [{"op": "beginsWith", "field": "contractName", "value": "Blue"}, {"op": "endsWith", "field": "contractName", "value": "TERM"}]}]}]}));
-        yes(json!({"filter": [{"op": "notExist", "field": "description"}, {"op": "exist", "field": "contractName"}, {"op": "contains", "field": "contractName", "value": "annual"}]}));
+        yes(
+            json!({"filter": [{"op": "or", "items": [{"op": "eq", "field": "id", "value": 3}, {"op": "and", "items": [{"op": "beginsWith", "field": "contractName", "value": "Blue"}, {"op": "endsWith", "field": "contractName", "value": "TERM"}]}]}]}),
+        );
+        yes(
+            json!({"filter": [{"op": "notExist", "field": "description"}, {"op": "exist", "field": "contractName"}, {"op": "contains", "field": "contractName", "value": "annual"}]}),
+        );
         yes(json!({"filter": [{"op": "eq", "field": "isDefaultContract", "value": false}]}));
         no(json!({"filter": [{"op": "noteq", "field": "description", "value": "x"}]}));
     }
@@ -316,12 +338,21 @@ mod tests {
         let err = |body: Value| q(body).unwrap_err();
         assert!(err(json!({})).contains("filter is required"));
         assert!(err(json!({"filter": []})).contains("filter is required"));
-        assert_eq!(err(json!({"filter": [{"op": "eq", "field": "nope", "value": 1}]})), "Unable to find nope in the Contracts entity.");
-        assert!(err(json!({"filter": [{"op": "like", "field": "id", "value": 1}]})).contains("not a valid filter operator"));
-        assert!(err(json!({"filter": [{"op": "eq", "field": "isDefaultContract", "value": "false"}]})).contains("literal true or false"));
-        assert!(err(json!({"filter": [{"op": "in", "field": "id", "value": (0..501).collect::<Vec<_>>()}]})).contains("500 or fewer"));
-        assert!(err(json!({"filter": [{"op": "gte", "field": "id", "value": 0}], "maxRecords": 501})).contains("maxRecords"));
-        assert!(err(json!({"filter": [{"op": "gte", "field": "id", "value": 0}], "includeFields": ["id", "bogus"]})).contains("bogus"));
+        assert_eq!(
+            err(json!({"filter": [{"op": "eq", "field": "nope", "value": 1}]})),
+            "Unable to find nope in the Contracts entity."
+        );
+        assert!(
+            err(json!({"filter": [{"op": "like", "field": "id", "value": 1}]})).contains("not a valid filter operator")
+        );
+        assert!(err(json!({"filter": [{"op": "eq", "field": "isDefaultContract", "value": "false"}]}))
+            .contains("literal true or false"));
+        assert!(err(json!({"filter": [{"op": "in", "field": "id", "value": (0..501).collect::<Vec<_>>()}]}))
+            .contains("500 or fewer"));
+        assert!(err(json!({"filter": [{"op": "gte", "field": "id", "value": 0}], "maxRecords": 501}))
+            .contains("maxRecords"));
+        assert!(err(json!({"filter": [{"op": "gte", "field": "id", "value": 0}], "includeFields": ["id", "bogus"]}))
+            .contains("bogus"));
     }
 
     #[test]

@@ -215,7 +215,8 @@ fn id() -> Field {
 fn build() -> Vec<Entity> {
     // Period types are deliberately not 1..n in label order: a client must read the labels.
     let contract_period = [("2", "Monthly"), ("5", "Quarterly"), ("6", "Semi-Annual"), ("8", "Yearly")];
-    let service_period = [("3", "*Monthly"), ("4", "Quarterly"), ("7", "Semi-Annual"), ("9", "Yearly"), ("11", "~One-Time")];
+    let service_period =
+        [("3", "*Monthly"), ("4", "Quarterly"), ("7", "Semi-Annual"), ("9", "Yearly"), ("11", "~One-Time")];
     let publish = [("1", "*All Autotask Users"), ("2", "Internal Only")];
     vec![
         Entity {
@@ -226,8 +227,14 @@ fn build() -> Vec<Entity> {
                 Field::new("companyName", String).req(),
                 Field::new("companyNumber", String).len(50),
                 Field::new("companyType", Integer).req().picks(&[
-                    ("1", "*Customer"), ("2", "Lead"), ("3", "Prospect"), ("4", "Dead"), ("5", "Our Company"),
-                    ("6", "Cancellation"), ("7", "Vendor"), ("8", "Partner"),
+                    ("1", "*Customer"),
+                    ("2", "Lead"),
+                    ("3", "Prospect"),
+                    ("4", "Dead"),
+                    ("5", "Our Company"),
+                    ("6", "Cancellation"),
+                    ("7", "Vendor"),
+                    ("8", "Partner"),
                 ]),
                 Field::new("isActive", Boolean),
                 Field::new("ownerResourceID", Integer).req().refs("Resource"),
@@ -273,8 +280,12 @@ fn build() -> Vec<Entity> {
                 Field::new("billingCodeType", Integer).ro(),
                 // Not 1..n in label order: a client must read the labels.
                 Field::new("useType", Integer).ro().picks(&[
-                    ("1", "Work Type"), ("2", "Material"), ("3", "Internal Time"), ("4", "Expense Category"),
-                    ("6", "Recurring Contract Service"), ("7", "Milestone"),
+                    ("1", "Work Type"),
+                    ("2", "Material"),
+                    ("3", "Internal Time"),
+                    ("4", "Expense Category"),
+                    ("6", "Recurring Contract Service"),
+                    ("7", "Milestone"),
                 ]),
                 Field::new("unitPrice", Decimal).ro(),
                 Field::new("unitCost", Decimal).ro(),
@@ -290,15 +301,27 @@ fn build() -> Vec<Entity> {
                 Field::new("contractName", String).req().len(100),
                 Field::new("contractNumber", String).len(50),
                 Field::new("contractType", Integer).req().picks(&[
-                    ("1", "Time and Materials"), ("3", "Fixed Price"), ("4", "Block Hours"), ("6", "Retainer"),
-                    ("7", "Recurring Service"), ("8", "Per Ticket"),
+                    ("1", "Time and Materials"),
+                    ("3", "Fixed Price"),
+                    ("4", "Block Hours"),
+                    ("6", "Retainer"),
+                    ("7", "Recurring Service"),
+                    ("8", "Per Ticket"),
                 ]),
-                Field::new("contractCategory", Integer).picks(&[("1", "*Standard"), ("2", "Microsoft 365"), ("3", "Managed Services")]),
+                Field::new("contractCategory", Integer).picks(&[
+                    ("1", "*Standard"),
+                    ("2", "Microsoft 365"),
+                    ("3", "Managed Services"),
+                ]),
                 Field::new("status", Integer).req().picks(&[("0", "Inactive"), ("1", "*Active")]),
                 Field::new("startDate", DateTime).req(),
                 Field::new("endDate", DateTime).req(),
                 Field::new("contractPeriodType", Integer).picks(&contract_period),
-                Field::new("billingPreference", Integer).picks(&[("1", "Manual"), ("2", "*Immediately"), ("3", "Timesheet")]),
+                Field::new("billingPreference", Integer).picks(&[
+                    ("1", "Manual"),
+                    ("2", "*Immediately"),
+                    ("3", "Timesheet"),
+                ]),
                 Field::new("description", String).len(2000),
                 Field::new("isDefaultContract", Boolean),
                 Field::new("setupFee", Decimal),
@@ -369,18 +392,51 @@ fn build() -> Vec<Entity> {
                 Field::new("title", String).req().len(255),
                 Field::new("description", String).len(8000),
                 Field::new("status", Integer).req().picks(&[
-                    ("1", "*New"), ("5", "Complete"), ("7", "Waiting Customer"), ("8", "In Progress"),
-                    ("9", "Waiting Materials"), ("10", "Dispatched"), ("12", "Waiting Vendor"),
+                    ("1", "*New"),
+                    ("5", "Complete"),
+                    ("7", "Waiting Customer"),
+                    ("8", "In Progress"),
+                    ("9", "Waiting Materials"),
+                    ("10", "Dispatched"),
+                    ("12", "Waiting Vendor"),
                 ]),
-                Field::new("priority", Integer).req().picks(&[("1", "High"), ("2", "*Medium"), ("3", "Low"), ("4", "Critical")]),
+                Field::new("priority", Integer).req().picks(&[
+                    ("1", "High"),
+                    ("2", "*Medium"),
+                    ("3", "Low"),
+                    ("4", "Critical"),
+                ]),
                 Field::new("queueID", Integer).picks(&[
-                    ("5", "Client Portal"), ("6", "Post Sale"), ("8", "Monthly Recurring"), ("29682833", "Level I Support"),
-                    ("29683354", "Level II Support"), ("29683478", "Billing"), ("29683480", "~Legacy Licensing"),
+                    ("5", "Client Portal"),
+                    ("6", "Post Sale"),
+                    ("8", "Monthly Recurring"),
+                    ("29682833", "Level I Support"),
+                    ("29683354", "Level II Support"),
+                    ("29683478", "Billing"),
+                    ("29683480", "~Legacy Licensing"),
                 ]),
-                Field::new("source", Integer).picks(&[("-1", "Client Portal"), ("1", "Other"), ("2", "Phone"), ("4", "*Email"), ("6", "Web Portal"), ("8", "Monitoring Alert")]),
-                Field::new("issueType", Integer).picks(&[("4", "Billing"), ("7", "Licensing"), ("14", "Hardware"), ("18", "Software")]),
+                Field::new("source", Integer).picks(&[
+                    ("-1", "Client Portal"),
+                    ("1", "Other"),
+                    ("2", "Phone"),
+                    ("4", "*Email"),
+                    ("6", "Web Portal"),
+                    ("8", "Monitoring Alert"),
+                ]),
+                Field::new("issueType", Integer).picks(&[
+                    ("4", "Billing"),
+                    ("7", "Licensing"),
+                    ("14", "Hardware"),
+                    ("18", "Software"),
+                ]),
                 Field::new("subIssueType", Integer),
-                Field::new("ticketType", Integer).picks(&[("1", "*Service Request"), ("2", "Incident"), ("3", "Problem"), ("4", "Change Request"), ("5", "Alert")]),
+                Field::new("ticketType", Integer).picks(&[
+                    ("1", "*Service Request"),
+                    ("2", "Incident"),
+                    ("3", "Problem"),
+                    ("4", "Change Request"),
+                    ("5", "Alert"),
+                ]),
                 Field::new("contractID", Integer).refs("Contract"),
                 Field::new("assignedResourceID", Integer).refs("Resource"),
                 Field::new("assignedResourceRoleID", Integer).refs("Role"),
@@ -397,7 +453,12 @@ fn build() -> Vec<Entity> {
                 Field::new("ticketID", Integer).req().refs("Ticket"),
                 Field::new("title", String).len(250),
                 Field::new("description", String).len(32000),
-                Field::new("noteType", Integer).req().picks(&[("1", "*Task Summary"), ("2", "Task Detail"), ("3", "Task Notes"), ("13", "Internal Note")]),
+                Field::new("noteType", Integer).req().picks(&[
+                    ("1", "*Task Summary"),
+                    ("2", "Task Detail"),
+                    ("3", "Task Notes"),
+                    ("13", "Internal Note"),
+                ]),
                 Field::new("publish", Integer).req().picks(&publish),
                 Field::new("createDateTime", DateTime).ro(),
                 Field::new("creatorResourceID", Integer).ro().refs("Resource"),
@@ -412,7 +473,11 @@ fn build() -> Vec<Entity> {
                 Field::new("parentID", Integer).req().refs("Ticket"),
                 Field::new("title", String).req().len(255),
                 Field::new("fullPath", String).len(255),
-                Field::new("attachmentType", String).req().picks(&[("FILE_ATTACHMENT", "*File Attachment"), ("URL", "URL"), ("FOLDER_LINK", "Folder Link")]),
+                Field::new("attachmentType", String).req().picks(&[
+                    ("FILE_ATTACHMENT", "*File Attachment"),
+                    ("URL", "URL"),
+                    ("FOLDER_LINK", "Folder Link"),
+                ]),
                 Field::new("contentType", String).len(100),
                 Field::new("data", String).len(0),
                 Field::new("fileSize", Integer).ro(),
@@ -435,11 +500,46 @@ pub struct Child {
 }
 
 pub const CHILDREN: &[Child] = &[
-    Child { parent: "Contracts", segment: "Services", entity: "ContractServices", parent_field: "contractID", can_create: true, can_update: true },
-    Child { parent: "Contracts", segment: "ServiceUnits", entity: "ContractServiceUnits", parent_field: "contractID", can_create: false, can_update: false },
-    Child { parent: "Contracts", segment: "ServiceAdjustments", entity: "ContractServiceAdjustments", parent_field: "contractID", can_create: true, can_update: false },
-    Child { parent: "Tickets", segment: "Notes", entity: "TicketNotes", parent_field: "ticketID", can_create: true, can_update: true },
-    Child { parent: "Tickets", segment: "Attachments", entity: "TicketAttachments", parent_field: "parentID", can_create: true, can_update: false },
+    Child {
+        parent: "Contracts",
+        segment: "Services",
+        entity: "ContractServices",
+        parent_field: "contractID",
+        can_create: true,
+        can_update: true,
+    },
+    Child {
+        parent: "Contracts",
+        segment: "ServiceUnits",
+        entity: "ContractServiceUnits",
+        parent_field: "contractID",
+        can_create: false,
+        can_update: false,
+    },
+    Child {
+        parent: "Contracts",
+        segment: "ServiceAdjustments",
+        entity: "ContractServiceAdjustments",
+        parent_field: "contractID",
+        can_create: true,
+        can_update: false,
+    },
+    Child {
+        parent: "Tickets",
+        segment: "Notes",
+        entity: "TicketNotes",
+        parent_field: "ticketID",
+        can_create: true,
+        can_update: true,
+    },
+    Child {
+        parent: "Tickets",
+        segment: "Attachments",
+        entity: "TicketAttachments",
+        parent_field: "parentID",
+        can_create: true,
+        can_update: false,
+    },
 ];
 
 pub fn child(parent: &str, segment: &str) -> Option<&'static Child> {

@@ -54,13 +54,19 @@ pub fn control_router() -> Router<Arc<Sim>> {
 
 /// A plain page standing in for Autotask's web UI: the company or contract a link opens, with
 /// a contract's services and units, so the demo's links lead somewhere true.
-async fn web_page(State(sim): State<Arc<Sim>>, axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>) -> Response {
+async fn web_page(
+    State(sim): State<Arc<Sim>>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let id = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
     let msp = sim.msp();
-    let find = |entity: &str, id: i64| msp.autotask.all(entity).find(|r| r.get("id").and_then(Value::as_i64) == Some(id)).cloned();
+    let find = |entity: &str, id: i64| {
+        msp.autotask.all(entity).find(|r| r.get("id").and_then(Value::as_i64) == Some(id)).cloned()
+    };
     let table = |r: &serde_json::Map<String, Value>| {
-        let rows: String = r.iter().map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v.to_string()))).collect();
+        let rows: String =
+            r.iter().map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v.to_string()))).collect();
         format!("<table>{rows}</table>")
     };
     let (title, body) = match (q.get("Code").map(String::as_str), id("AccountID"), id("ContractID")) {
@@ -77,10 +83,17 @@ async fn web_page(State(sim): State<Arc<Sim>>, axum::extract::Query(q): axum::ex
                     .map(|u| {
                         let service = u.get("serviceID").and_then(Value::as_i64).and_then(|s| find("Services", s));
                         let name = service.as_ref().and_then(|s| s.get("name")).and_then(Value::as_str).unwrap_or("?");
-                        format!("<li>{}: {} units</li>", esc(name), u.get("units").map(|v| v.to_string()).unwrap_or_default())
+                        format!(
+                            "<li>{}: {} units</li>",
+                            esc(name),
+                            u.get("units").map(|v| v.to_string()).unwrap_or_default()
+                        )
                     })
                     .collect();
-                (format!("Contract {}", c.get("contractName").and_then(Value::as_str).unwrap_or("")), format!("{}<h2>Services</h2><ul>{units}</ul>", table(&c)))
+                (
+                    format!("Contract {}", c.get("contractName").and_then(Value::as_str).unwrap_or("")),
+                    format!("{}<h2>Services</h2><ul>{units}</ul>", table(&c)),
+                )
             }
             None => ("Contract not found".to_string(), format!("<p>No contract {contract}.</p>")),
         },
@@ -211,7 +224,11 @@ pub async fn limits(State(sim): State<Arc<Sim>>, mut req: Request, next: Next) -
 
 async fn zone_information(sim: &Sim, query: Option<&str>) -> Response {
     let user = query
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k.eq_ignore_ascii_case("user")).map(|(_, v)| v.into_owned()))
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k.eq_ignore_ascii_case("user"))
+                .map(|(_, v)| v.into_owned())
+        })
         .unwrap_or_default();
     match user {
         Some(user) if user.eq_ignore_ascii_case(AUTOTASK_USERNAME) => Json(json!({
@@ -246,7 +263,9 @@ impl Paging {
     fn decode(text: &str) -> Option<Self> {
         let v: Value = serde_json::from_str(text).ok()?;
         let obj = v.as_object()?;
-        let ids = |name: &str| key(obj, name).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_i64).collect::<Vec<_>>());
+        let ids = |name: &str| {
+            key(obj, name).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
+        };
         Some(Self { previous: ids("previousIds")?, start: *ids("nextIds")?.first()? })
     }
 }
@@ -259,19 +278,30 @@ fn enc(text: &str) -> String {
 fn query_page(sim: &Sim, entity: &'static Entity, body: &Value, paging: Paging) -> Result<Value, ApiError> {
     let query = AtQuery::parse(entity, body).map_err(ApiError::one)?;
     let msp = sim.msp();
-    let mut matching = msp.autotask.all(entity.name).filter(|r| r["id"].as_i64().is_some_and(|id| id >= paging.start) && query.matches(r));
+    let mut matching = msp
+        .autotask
+        .all(entity.name)
+        .filter(|r| r["id"].as_i64().is_some_and(|id| id >= paging.start) && query.matches(r));
     let items: Vec<Value> = matching.by_ref().take(query.max_records).map(|r| query.project(r)).collect();
     let next_start = matching.next().and_then(|r| r["id"].as_i64());
     let search = enc(&body.to_string());
     let url = |p: &Paging| {
-        format!("{}/ATServicesRest/V1.0/{}/query/next?paging={}&search={search}", sim.base_url, entity.name, enc(&p.encode(query.max_records)))
+        format!(
+            "{}/ATServicesRest/V1.0/{}/query/next?paging={}&search={search}",
+            sim.base_url,
+            entity.name,
+            enc(&p.encode(query.max_records))
+        )
     };
     let next = next_start.map(|start| {
         let mut previous = paging.previous.clone();
         previous.push(paging.start);
         url(&Paging { previous, start })
     });
-    let prev = paging.previous.split_last().map(|(start, previous)| url(&Paging { previous: previous.to_vec(), start: *start }));
+    let prev = paging
+        .previous
+        .split_last()
+        .map(|(start, previous)| url(&Paging { previous: previous.to_vec(), start: *start }));
     Ok(json!({
         "items": items,
         "pageDetails": {"count": items.len(), "requestCount": query.max_records, "prevPageUrl": prev, "nextPageUrl": next},
@@ -292,14 +322,24 @@ fn query_of(method: &Method, params: &[(String, String)], body: &Bytes) -> Resul
     } else {
         match params.iter().find(|(k, _)| k.eq_ignore_ascii_case("search")) {
             Some((_, v)) => v.clone(),
-            None => return Err(ApiError::one(r#"A filter is required. To return every record, filter on {"op":"gte","field":"id","value":0}."#)),
+            None => {
+                return Err(ApiError::one(
+                    r#"A filter is required. To return every record, filter on {"op":"gte","field":"id","value":0}."#,
+                ))
+            }
         }
     };
-    serde_json::from_str(&text).map_err(|e| ApiError { status: StatusCode::BAD_REQUEST, errors: vec![format!("The query is not valid JSON: {e}")] })
+    serde_json::from_str(&text).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        errors: vec![format!("The query is not valid JSON: {e}")],
+    })
 }
 
 fn body_json(body: &Bytes) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError { status: StatusCode::BAD_REQUEST, errors: vec![format!("The request body is not valid JSON: {e}")] })
+    serde_json::from_slice(body).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        errors: vec![format!("The request body is not valid JSON: {e}")],
+    })
 }
 
 fn not_queryable(entity: &Entity) -> ApiError {
@@ -320,7 +360,8 @@ fn item(record: Option<&Record>, entity: &Entity, id: i64, with_data: bool) -> R
 async fn dispatch(State(sim): State<Arc<Sim>>, method: Method, uri: Uri, body: Bytes) -> Response {
     let rest = uri.path().strip_prefix(API_ROOT).unwrap_or_default();
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let params: Vec<(String, String)> = uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let params: Vec<(String, String)> =
+        uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     if segs == ["zoneinformation"] && method == Method::GET {
         return zone_information(&sim, uri.query()).await;
     }
@@ -333,7 +374,13 @@ async fn dispatch(State(sim): State<Arc<Sim>>, method: Method, uri: Uri, body: B
     }
 }
 
-fn handle(sim: &Sim, method: &Method, segs: &[&str], params: &[(String, String)], body: &Bytes) -> Result<Value, ApiError> {
+fn handle(
+    sim: &Sim,
+    method: &Method,
+    segs: &[&str],
+    params: &[(String, String)],
+    body: &Bytes,
+) -> Result<Value, ApiError> {
     let Some((first, rest)) = segs.split_first() else {
         return Err(ApiError::not_found("No such resource."));
     };
@@ -343,17 +390,25 @@ fn handle(sim: &Sim, method: &Method, segs: &[&str], params: &[(String, String)]
     let (top_create, top_update) = Database::top_level_writes(entity);
     match (method, rest) {
         (&Method::GET, ["entityinformation"]) => Ok(entity.info()),
-        (&Method::GET, ["entityinformation", "fields"]) => Ok(json!({"fields": entity.fields.iter().map(|f| f.info()).collect::<Vec<_>>()})),
+        (&Method::GET, ["entityinformation", "fields"]) => {
+            Ok(json!({"fields": entity.fields.iter().map(|f| f.info()).collect::<Vec<_>>()}))
+        }
         (&Method::GET, ["entityinformation", "userdefinedfields"]) => Ok(json!({"fields": []})),
         (&Method::GET | &Method::POST, ["query", ..]) if !entity.can_query() => Err(not_queryable(entity)),
-        (&Method::GET | &Method::POST, ["query"]) => query_page(sim, entity, &query_of(method, params, body)?, Paging { previous: Vec::new(), start: 0 }),
+        (&Method::GET | &Method::POST, ["query"]) => {
+            query_page(sim, entity, &query_of(method, params, body)?, Paging { previous: Vec::new(), start: 0 })
+        }
         (&Method::GET | &Method::POST, ["query", "count"]) => count(sim, entity, &query_of(method, params, body)?),
         (&Method::GET | &Method::POST, ["query", "next"]) => {
             let paging = params
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case("paging"))
                 .and_then(|(_, v)| Paging::decode(v))
-                .ok_or_else(|| ApiError::one("The paging parameter is missing or not valid; follow the nextPageUrl of the previous page."))?;
+                .ok_or_else(|| {
+                    ApiError::one(
+                        "The paging parameter is missing or not valid; follow the nextPageUrl of the previous page.",
+                    )
+                })?;
             query_page(sim, entity, &query_of(method, params, body)?, paging)
         }
         (&Method::POST, []) if top_create => {
@@ -365,21 +420,27 @@ fn handle(sim: &Sim, method: &Method, segs: &[&str], params: &[(String, String)]
             Ok(json!({ "itemId": id }))
         }
         (_, []) => Err(ApiError::not_allowed(match entity.name {
-            "ContractServices" => "Contract services are created and updated through /Contracts/{id}/Services.".to_string(),
+            "ContractServices" => {
+                "Contract services are created and updated through /Contracts/{id}/Services.".to_string()
+            }
             "TicketNotes" => "Ticket notes are created and updated through /Tickets/{id}/Notes.".to_string(),
             "TicketAttachments" => "Ticket attachments are created through /Tickets/{id}/Attachments.".to_string(),
             name => format!("{name} does not support {method} here."),
         })),
         (&Method::GET, [id]) => {
-            let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
+            let id: i64 =
+                id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
             if !entity.can_query() {
                 return Err(not_queryable(entity));
             }
             item(sim.msp().autotask.get(entity.name, id), entity, id, false)
         }
         (_, [parent_id, seg, tail @ ..]) => {
-            let parent_id: i64 = parent_id.parse().map_err(|_| ApiError::not_found(format!("The resource '{parent_id}' does not exist.")))?;
-            let child = schema::child(entity.name, seg).ok_or_else(|| ApiError::not_found(format!("{} has no child resource '{seg}'.", entity.name)))?;
+            let parent_id: i64 = parent_id
+                .parse()
+                .map_err(|_| ApiError::not_found(format!("The resource '{parent_id}' does not exist.")))?;
+            let child = schema::child(entity.name, seg)
+                .ok_or_else(|| ApiError::not_found(format!("{} has no child resource '{seg}'.", entity.name)))?;
             child_route(sim, method, child, parent_id, tail, body)
         }
         _ => Err(ApiError::not_allowed(format!("{} does not support {method} here.", entity.name))),
@@ -387,7 +448,14 @@ fn handle(sim: &Sim, method: &Method, segs: &[&str], params: &[(String, String)]
 }
 
 /// `/{Parent}/{id}/{Child}[/{childId}]`.
-fn child_route(sim: &Sim, method: &Method, child: &Child, parent_id: i64, tail: &[&str], body: &Bytes) -> Result<Value, ApiError> {
+fn child_route(
+    sim: &Sim,
+    method: &Method,
+    child: &Child,
+    parent_id: i64,
+    tail: &[&str],
+    body: &Bytes,
+) -> Result<Value, ApiError> {
     let entity = schema::entity(child.entity).expect("children are in the schema");
     let mut msp = sim.msp();
     let db = &mut msp.autotask;
@@ -407,21 +475,32 @@ fn child_route(sim: &Sim, method: &Method, child: &Child, parent_id: i64, tail: 
                     Value::Object(r)
                 })
                 .collect();
-            Ok(json!({"items": items, "pageDetails": {"count": items.len(), "requestCount": 500, "prevPageUrl": null, "nextPageUrl": null}}))
+            Ok(
+                json!({"items": items, "pageDetails": {"count": items.len(), "requestCount": 500, "prevPageUrl": null, "nextPageUrl": null}}),
+            )
         }
         (&Method::GET, [id]) if entity.can_query() => {
-            let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
+            let id: i64 =
+                id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
             let record = db.get(entity.name, id).filter(|r| r[child.parent_field].as_i64() == Some(parent_id));
             // Only this route returns an attachment's data.
             item(record, entity, id, true)
         }
-        (&Method::POST, []) if child.can_create => Ok(json!({"itemId": db.create(entity, &body_json(body)?, Some((child, parent_id)))?})),
-        (&Method::PATCH, []) if child.can_update => Ok(json!({"itemId": db.update(entity, &body_json(body)?, Some((child, parent_id)))?})),
+        (&Method::POST, []) if child.can_create => {
+            Ok(json!({"itemId": db.create(entity, &body_json(body)?, Some((child, parent_id)))?}))
+        }
+        (&Method::PATCH, []) if child.can_update => {
+            Ok(json!({"itemId": db.update(entity, &body_json(body)?, Some((child, parent_id)))?}))
+        }
         (&Method::DELETE, [id]) => {
-            let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
+            let id: i64 =
+                id.parse().map_err(|_| ApiError::not_found(format!("The resource '{id}' does not exist.")))?;
             Ok(json!({"itemId": db.delete_child(child, parent_id, id)?}))
         }
-        _ => Err(ApiError::not_allowed(format!("{} does not support {method} at /{}/{{id}}/{}.", entity.name, child.parent, child.segment))),
+        _ => Err(ApiError::not_allowed(format!(
+            "{} does not support {method} at /{}/{{id}}/{}.",
+            entity.name, child.parent, child.segment
+        ))),
     }
 }
 
@@ -430,7 +509,11 @@ async fn records(State(sim): State<Arc<Sim>>, Path(name): Path<String>) -> Respo
     let name: String = name.chars().filter(|c| *c != '-' && *c != '_').collect();
     let Some(entity) = schema::entity(&name) else {
         let known: Vec<&str> = schema::entities().iter().map(|e| e.name).collect();
-        return (StatusCode::NOT_FOUND, Json(json!({"error": format!("unknown entity {name}; known: {}", known.join(", "))}))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("unknown entity {name}; known: {}", known.join(", "))})),
+        )
+            .into_response();
     };
     let msp = sim.msp();
     Json(msp.autotask.all(entity.name).cloned().map(Value::Object).collect::<Vec<_>>()).into_response()
@@ -461,7 +544,10 @@ async fn company_of(State(sim): State<Arc<Sim>>, Path(tenant): Path<String>) -> 
     let found = msp.autotask.company_of_tenant.iter().find(|(t, _)| t.eq_ignore_ascii_case(&tenant)).map(|(_, id)| *id);
     match found {
         Some(id) => Json(json!({"tenantId": tenant, "companyId": id})).into_response(),
-        None => (StatusCode::NOT_FOUND, Json(json!({"error": format!("tenant {tenant} has no seeded Autotask company")}))).into_response(),
+        None => {
+            (StatusCode::NOT_FOUND, Json(json!({"error": format!("tenant {tenant} has no seeded Autotask company")})))
+                .into_response()
+        }
     }
 }
 

@@ -33,11 +33,19 @@ pub fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
 
 async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
     let Some(grant) = bearer(&sim, &headers, GRAPH_RESOURCE) else {
-        return graph_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token is empty or invalid.");
+        return graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token is empty or invalid.",
+        );
     };
     let msp = sim.msp();
     let Some(customer) = msp.customer(&grant.tenant_id).filter(|c| !c.graph_access_denied) else {
-        return graph_error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        );
     };
     let today = chrono::Utc::now();
     let mut skus: Vec<serde_json::Value> = Vec::new();
@@ -45,7 +53,9 @@ async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Res
         let product = s.product;
         // Microsoft: an expired subscription's units stay in `warning` through its grace
         // period before suspension.
-        let in_grace = s.status == "expired" && s.commitment_end <= today && today - s.commitment_end <= chrono::Duration::days(GRACE_DAYS);
+        let in_grace = s.status == "expired"
+            && s.commitment_end <= today
+            && today - s.commitment_end <= chrono::Duration::days(GRACE_DAYS);
         let (enabled, suspended, warning) = match s.status.as_str() {
             "active" => (s.quantity, 0, 0),
             "suspended" => (0, s.quantity, 0),
@@ -83,5 +93,6 @@ async fn subscribed_skus(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Res
             sku["capabilityStatus"] = json!("Warning");
         }
     }
-    Json(json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus", "value": skus})).into_response()
+    Json(json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#subscribedSkus", "value": skus}))
+        .into_response()
 }

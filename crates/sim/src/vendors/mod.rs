@@ -31,11 +31,7 @@ pub fn control_router() -> Router<Arc<Sim>> {
 
 /// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.
 fn bearer(sim: &Sim, headers: &HeaderMap, audience: &str) -> Option<AccessGrant> {
-    let token = headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?;
+    let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?;
     sim.grant(token).filter(|g| g.audience == audience)
 }
 

@@ -36,7 +36,11 @@ struct SubscriptionChange {
 
 /// Graph's `prepaidUnits` follow, since they are computed from the subscriptions; the seats
 /// assigned to users (`consumedUnits`) stay.
-async fn change_subscription(State(sim): State<Arc<Sim>>, Path(id): Path<String>, Json(change): Json<SubscriptionChange>) -> Response {
+async fn change_subscription(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    Json(change): Json<SubscriptionChange>,
+) -> Response {
     const STATUSES: [&str; 4] = ["active", "suspended", "expired", "deleted"];
     if change.quantity.is_none() && change.status.is_none() {
         return (StatusCode::BAD_REQUEST, Json(json!({"error": "send quantity and/or status"}))).into_response();
@@ -46,7 +50,11 @@ async fn change_subscription(State(sim): State<Arc<Sim>>, Path(id): Path<String>
     }
     if let Some(status) = &change.status {
         if !STATUSES.contains(&status.to_ascii_lowercase().as_str()) {
-            return (StatusCode::BAD_REQUEST, Json(json!({"error": format!("status must be one of {}", STATUSES.join(", "))}))).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": format!("status must be one of {}", STATUSES.join(", "))})),
+            )
+                .into_response();
         }
     }
     let mut msp = sim.msp();
@@ -71,8 +79,13 @@ fn pc_error(status: StatusCode, code: i64, description: &str) -> Response {
 }
 
 fn unauthorized() -> Response {
-    let mut res = pc_error(StatusCode::UNAUTHORIZED, 401, "Unauthorized: the access token is missing, expired or not for Partner Center.");
-    res.headers_mut().insert("WWW-Authenticate", HeaderValue::from_static("OAuth realm=\"api.partnercenter.microsoft.com\""));
+    let mut res = pc_error(
+        StatusCode::UNAUTHORIZED,
+        401,
+        "Unauthorized: the access token is missing, expired or not for Partner Center.",
+    );
+    res.headers_mut()
+        .insert("WWW-Authenticate", HeaderValue::from_static("OAuth realm=\"api.partnercenter.microsoft.com\""));
     res
 }
 
@@ -107,7 +120,13 @@ async fn customers(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(q): Qu
         let token = headers.get("MS-ContinuationToken").and_then(|v| v.to_str().ok());
         match token.and_then(decode_token) {
             Some(o) => o,
-            None => return pc_error(StatusCode::BAD_REQUEST, 3000, "A continuation request needs a valid MS-ContinuationToken header."),
+            None => {
+                return pc_error(
+                    StatusCode::BAD_REQUEST,
+                    3000,
+                    "A continuation request needs a valid MS-ContinuationToken header.",
+                )
+            }
         }
     } else {
         0
@@ -140,7 +159,8 @@ async fn customers(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(q): Qu
             "headers": [{"key": "MS-ContinuationToken", "value": encode_token(offset + size)}],
         });
     }
-    let body = json!({"totalCount": items.len(), "items": items, "links": links, "attributes": {"objectType": "Collection"}});
+    let body =
+        json!({"totalCount": items.len(), "items": items, "links": links, "attributes": {"objectType": "Collection"}});
     with_ids(Json(body).into_response(), &headers)
 }
 
@@ -162,7 +182,8 @@ async fn subscriptions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(ten
         return pc_error(StatusCode::NOT_FOUND, 600008, &format!("Customer {tenant} was not found."));
     };
     let items: Vec<_> = customer.subscriptions.iter().map(|s| subscription_json(&customer.tenant_id, s)).collect();
-    let body = json!({"totalCount": items.len(), "items": items, "links": {}, "attributes": {"objectType": "Collection"}});
+    let body =
+        json!({"totalCount": items.len(), "items": items, "links": {}, "attributes": {"objectType": "Collection"}});
     with_ids(Json(body).into_response(), &headers)
 }
 
@@ -203,7 +224,8 @@ fn subscription_json(tenant: &str, s: &Subscription) -> serde_json::Value {
         }
         let parts: Vec<&str> = s.offer_id.split(':').collect();
         if parts.len() == 3 {
-            v["links"]["product"] = json!({"uri": format!("/products/{}?country=US", parts[0]), "method": "GET", "headers": []});
+            v["links"]["product"] =
+                json!({"uri": format!("/products/{}?country=US", parts[0]), "method": "GET", "headers": []});
             v["links"]["sku"] = json!({"uri": format!("/products/{}/skus/{}?country=US", parts[0], parts[1]), "method": "GET", "headers": []});
         }
     } else {

@@ -20,9 +20,7 @@ pub const PAX8_CLIENT_SECRET: &str = "sim-pax8-secret";
 const AUDIENCE: &str = "https://api.pax8.com";
 
 pub fn router() -> Router<Arc<Sim>> {
-    Router::new()
-        .route("/oauth/token", post(token))
-        .route("/v1/companies", get(companies))
+    Router::new().route("/oauth/token", post(token)).route("/v1/companies", get(companies))
 }
 
 #[derive(Deserialize)]
@@ -35,15 +33,27 @@ struct TokenRequest {
 
 async fn token(State(sim): State<Arc<Sim>>, Json(req): Json<TokenRequest>) -> Response {
     let audience_ok = req.audience == AUDIENCE || req.audience == "api://p8p.client";
-    if req.client_id != PAX8_CLIENT_ID || req.client_secret != PAX8_CLIENT_SECRET || req.grant_type != "client_credentials" || !audience_ok {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "access_denied", "error_description": "Unauthorized"}))).into_response();
+    if req.client_id != PAX8_CLIENT_ID
+        || req.client_secret != PAX8_CLIENT_SECRET
+        || req.grant_type != "client_credentials"
+        || !audience_ok
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "access_denied", "error_description": "Unauthorized"})),
+        )
+            .into_response();
     }
     let token = sim.issue_access_token(AUDIENCE, "pax8", Duration::from_secs(86_400));
     Json(json!({"access_token": token, "expires_in": 86400, "token_type": "Bearer"})).into_response()
 }
 
 pub fn pax8_error(status: StatusCode, kind: &str, message: &str, instance: &str) -> Response {
-    (status, Json(json!({"type": kind, "message": message, "instance": instance, "status": status.as_u16(), "details": []}))).into_response()
+    (
+        status,
+        Json(json!({"type": kind, "message": message, "instance": instance, "status": status.as_u16(), "details": []})),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -68,9 +78,11 @@ async fn companies(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(q): Qu
         .iter()
         .skip(page * size)
         .take(size)
-        .map(|c| json!({"id": c.id, "name": c.name, "address": {"city": c.city, "country": c.country},
+        .map(|c| {
+            json!({"id": c.id, "name": c.name, "address": {"city": c.city, "country": c.country},
                         "billOnBehalfOfEnabled": true, "selfServiceAllowed": false, "orderApprovalRequired": false,
-                        "status": c.status, "updatedDate": "2026-08-11T11:33:12.314-0600"}))
+                        "status": c.status, "updatedDate": "2026-08-11T11:33:12.314-0600"})
+        })
         .collect();
     Json(json!({"content": content, "page": {"size": size, "totalElements": total, "totalPages": total.div_ceil(size), "number": page}})).into_response()
 }

@@ -104,7 +104,11 @@ impl Budget {
         let s = self.state();
         let Some(at) = s.reported_at else { return true };
         let near = s.database_estimate().is_some_and(|(count, threshold)| count as f64 >= threshold as f64 * SLOW_FROM);
-        let (every, after) = if near { (NEAR_REFRESH_EVERY, NEAR_REFRESH_AFTER_REQUESTS) } else { (REFRESH_EVERY, REFRESH_AFTER_REQUESTS) };
+        let (every, after) = if near {
+            (NEAR_REFRESH_EVERY, NEAR_REFRESH_AFTER_REQUESTS)
+        } else {
+            (REFRESH_EVERY, REFRESH_AFTER_REQUESTS)
+        };
         now.saturating_duration_since(at) >= every || s.sent_since_report >= after
     }
 
@@ -152,7 +156,8 @@ impl Budget {
         if let (false, Some((count, threshold))) = (refresh, s.database_estimate()) {
             let used = count as f64 / threshold.max(1) as f64;
             if used >= STOP_FROM {
-                let until = s.reported_at.map(|t| t + NEAR_REFRESH_EVERY).unwrap_or(now).max(now + Duration::from_secs(1));
+                let until =
+                    s.reported_at.map(|t| t + NEAR_REFRESH_EVERY).unwrap_or(now).max(now + Duration::from_secs(1));
                 return Err(Wait {
                     until,
                     detail: format!(

@@ -32,8 +32,8 @@ use serde_json::{json, Value};
 use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
-pub use budget::BudgetUsage;
 use budget::Budget;
+pub use budget::BudgetUsage;
 
 use crate::{
     http::{self, RetryMode, RetryPolicy, SendOptions},
@@ -68,7 +68,8 @@ pub struct AutotaskSettings {
 impl Default for AutotaskSettings {
     fn default() -> Self {
         Self {
-            zone_url: Url::parse("https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation").expect("a valid URL"),
+            zone_url: Url::parse("https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation")
+                .expect("a valid URL"),
             username: String::new(),
             secret: String::new(),
             integration_code: String::new(),
@@ -108,15 +109,30 @@ pub trait Autotask: Send + Sync {
     /// The contracts of these companies (`in` batches of at most 500).
     fn contracts_of<'a>(&'a self, company_ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
     /// A company's contracts named `name`.
-    fn contracts_named<'a>(&'a self, company_id: i64, name: &'a str) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
+    fn contracts_named<'a>(
+        &'a self,
+        company_id: i64,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
     /// Creates a contract; its id. Never retried once it may have arrived.
     fn create_contract<'a>(&'a self, contract: &'a NewContract) -> BoxFuture<'a, Result<i64, VendorError>>;
     /// The services on these contracts.
-    fn contract_services<'a>(&'a self, contract_ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>>;
+    fn contract_services<'a>(
+        &'a self,
+        contract_ids: &'a [i64],
+    ) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>>;
     /// The units rows of these contracts whose period contains `on`.
-    fn contract_service_units<'a>(&'a self, contract_ids: &'a [i64], on: NaiveDate) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>>;
+    fn contract_service_units<'a>(
+        &'a self,
+        contract_ids: &'a [i64],
+        on: NaiveDate,
+    ) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>>;
     /// Adds a service to a contract (`POST /Contracts/{id}/Services`); the contract service's id.
-    fn add_contract_service<'a>(&'a self, contract_id: i64, service: &'a NewContractService) -> BoxFuture<'a, Result<i64, VendorError>>;
+    fn add_contract_service<'a>(
+        &'a self,
+        contract_id: i64,
+        service: &'a NewContractService,
+    ) -> BoxFuture<'a, Result<i64, VendorError>>;
     /// Changes a contract service's units by a delta (creating the contract service if it is
     /// not on the contract); the adjustment's id. Adjustments cannot be read back: verify with
     /// [`Autotask::contract_service_units`].
@@ -125,7 +141,11 @@ pub trait Autotask: Send + Sync {
     /// where Autotask has one).
     fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<BillingCode>, VendorError>>;
     /// The values of a picklist field, from `entityInformation/fields` (cached per entity).
-    fn picklist<'a>(&'a self, entity: &'a str, field: &'a str) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>>;
+    fn picklist<'a>(
+        &'a self,
+        entity: &'a str,
+        field: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>>;
     /// The database's threshold and current count (one request).
     fn threshold(&self) -> BoxFuture<'_, Result<Threshold, VendorError>>;
     /// Requests SeatSync made in the last hour, its allowance, the database's last reported count.
@@ -136,10 +156,7 @@ pub trait Autotask: Send + Sync {
 /// naming entity.field and the labels that exist.
 pub fn picklist_value(values: &[PicklistValue], entity: &str, field: &str, label: &str) -> Result<i64, VendorError> {
     let wanted = label.trim();
-    let found = values
-        .iter()
-        .filter(|v| v.label.trim().eq_ignore_ascii_case(wanted))
-        .max_by_key(|v| v.is_active);
+    let found = values.iter().filter(|v| v.label.trim().eq_ignore_ascii_case(wanted)).max_by_key(|v| v.is_active);
     match found {
         Some(v) if v.is_active => v.value.trim().parse().map_err(|_| VendorError::Malformed {
             vendor: VENDOR,
@@ -148,7 +165,10 @@ pub fn picklist_value(values: &[PicklistValue], entity: &str, field: &str, label
         }),
         Some(v) => Err(VendorError::NotConfigured {
             vendor: VENDOR,
-            detail: format!("the {entity}.{field} picklist value '{}' is inactive; activate it in Autotask's admin settings", v.label),
+            detail: format!(
+                "the {entity}.{field} picklist value '{}' is inactive; activate it in Autotask's admin settings",
+                v.label
+            ),
         }),
         None => {
             let labels: Vec<&str> = values.iter().filter(|v| v.is_active).map(|v| v.label.as_str()).collect();
@@ -415,7 +435,8 @@ fn missing_required(fields: &[FieldInfo], body: &Value) -> Vec<String> {
         .iter()
         .filter(|f| f.is_required && !f.is_read_only && !f.name.eq_ignore_ascii_case("id"))
         .filter(|f| {
-            let given = body.as_object().and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.name)).map(|(_, v)| v));
+            let given =
+                body.as_object().and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.name)).map(|(_, v)| v));
             match given {
                 None | Some(Value::Null) => true,
                 Some(Value::String(s)) => s.trim().is_empty(),
@@ -456,7 +477,9 @@ pub struct HttpAutotask {
 /// error (retrying cannot help), and a 429 saying the hourly threshold is exceeded will not
 /// clear within a retry's backoff.
 fn is_final(status: StatusCode, body: &str) -> bool {
-    let errors = serde_json::from_str::<Value>(body).ok().and_then(|v| v.get("errors").and_then(Value::as_array).map(|e| !e.is_empty()));
+    let errors = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("errors").and_then(Value::as_array).map(|e| !e.is_empty()));
     match status {
         StatusCode::INTERNAL_SERVER_ERROR => errors == Some(true),
         StatusCode::TOO_MANY_REQUESTS => body.to_ascii_lowercase().contains("threshold"),
@@ -522,8 +545,14 @@ impl HttpAutotask {
 
     /// `GET zoneInformation?user=`: not counted against the threshold, not thread-limited.
     async fn discover_zone(&self) -> Result<ZoneUrls, VendorError> {
-        if self.settings.username.is_empty() || self.settings.secret.is_empty() || self.settings.integration_code.is_empty() {
-            return Err(VendorError::NotConfigured { vendor: VENDOR, detail: "set the API user, secret and integration code".into() });
+        if self.settings.username.is_empty()
+            || self.settings.secret.is_empty()
+            || self.settings.integration_code.is_empty()
+        {
+            return Err(VendorError::NotConfigured {
+                vendor: VENDOR,
+                detail: "set the API user, secret and integration code".into(),
+            });
         }
         let mut url = self.settings.zone_url.clone();
         url.query_pairs_mut().append_pair("user", &self.settings.username);
@@ -535,7 +564,10 @@ impl HttpAutotask {
         .map_err(|e| match e {
             VendorError::Status { status, message, .. } if status < 500 => VendorError::Auth {
                 vendor: VENDOR,
-                detail: format!("Autotask found no zone for the API user {} (HTTP {status}: {message}); check the API user name", self.settings.username),
+                detail: format!(
+                    "Autotask found no zone for the API user {} (HTTP {status}: {message}); check the API user name",
+                    self.settings.username
+                ),
             },
             other => other,
         })?;
@@ -601,40 +633,67 @@ impl HttpAutotask {
     async fn read_threshold(&self) -> Result<Threshold, VendorError> {
         let url = self.url(THRESHOLD).await?;
         let semaphore = self.endpoint(THRESHOLD);
-        let _permit = semaphore.acquire().await.map_err(|e| VendorError::Transport { vendor: VENDOR, detail: e.to_string() })?;
+        let _permit =
+            semaphore.acquire().await.map_err(|e| VendorError::Transport { vendor: VENDOR, detail: e.to_string() })?;
         let url = &url;
-        let res = http::send_with(VENDOR, &self.policy, SendOptions { mode: RetryMode::Repeatable, is_final: Some(is_final) }, move || async move {
-            self.budget.take(Instant::now(), true).map_err(|w| VendorError::Budget { vendor: VENDOR, detail: w.detail })?;
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            Ok(self.request(Method::GET, url, None))
-        })
+        let res = http::send_with(
+            VENDOR,
+            &self.policy,
+            SendOptions { mode: RetryMode::Repeatable, is_final: Some(is_final) },
+            move || async move {
+                self.budget
+                    .take(Instant::now(), true)
+                    .map_err(|w| VendorError::Budget { vendor: VENDOR, detail: w.detail })?;
+                self.requests.fetch_add(1, Ordering::Relaxed);
+                Ok(self.request(Method::GET, url, None))
+            },
+        )
         .await
         .map_err(explain)?;
         let t: Threshold = http::json(VENDOR, "threshold information", res).await?;
         self.budget.record(t.external_request_threshold, t.current_timeframe_request_count, Instant::now());
-        tracing::debug!(threshold = t.external_request_threshold, count = t.current_timeframe_request_count, "Autotask threshold read");
+        tracing::debug!(
+            threshold = t.external_request_threshold,
+            count = t.current_timeframe_request_count,
+            "Autotask threshold read"
+        );
         Ok(t)
     }
 
     /// One call to an entity endpoint: a thread of the endpoint, budget per attempt, retries
     /// as `mode` allows; the JSON answer.
-    async fn call<T: DeserializeOwned>(&self, method: Method, endpoint: &str, url: &str, body: Option<&Value>, mode: RetryMode, what: &str) -> Result<T, VendorError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        endpoint: &str,
+        url: &str,
+        body: Option<&Value>,
+        mode: RetryMode,
+        what: &str,
+    ) -> Result<T, VendorError> {
         let semaphore = self.endpoint(endpoint);
-        let _permit = semaphore.acquire().await.map_err(|e| VendorError::Transport { vendor: VENDOR, detail: e.to_string() })?;
+        let _permit =
+            semaphore.acquire().await.map_err(|e| VendorError::Transport { vendor: VENDOR, detail: e.to_string() })?;
         let method = &method;
-        let res = http::send_with(VENDOR, &self.policy, SendOptions { mode, is_final: Some(is_final) }, move || async move {
-            self.admit().await?;
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            Ok(self.request(method.clone(), url, body))
-        })
-        .await
-        .map_err(explain)?;
+        let res =
+            http::send_with(VENDOR, &self.policy, SendOptions { mode, is_final: Some(is_final) }, move || async move {
+                self.admit().await?;
+                self.requests.fetch_add(1, Ordering::Relaxed);
+                Ok(self.request(method.clone(), url, body))
+            })
+            .await
+            .map_err(explain)?;
         // The body is read while the thread is still held.
         http::json(VENDOR, what, res).await
     }
 
     /// Every record matching `filter`, following `nextPageUrl` with the same body.
-    async fn query<T: DeserializeOwned>(&self, entity: &str, filter: Vec<Value>, what: &str) -> Result<Vec<T>, VendorError> {
+    async fn query<T: DeserializeOwned>(
+        &self,
+        entity: &str,
+        filter: Vec<Value>,
+        what: &str,
+    ) -> Result<Vec<T>, VendorError> {
         let body = json!({"filter": filter, "maxRecords": PAGE_SIZE});
         let mut url = self.url(&format!("{entity}/query")).await?;
         let mut items = Vec::new();
@@ -646,7 +705,11 @@ impl HttpAutotask {
                 Some(next) => {
                     let next = self.resolve(&next).await?;
                     if !visited.insert(next.clone()) {
-                        return Err(VendorError::Malformed { vendor: VENDOR, what: what.into(), detail: format!("the nextPageUrl {next} repeats") });
+                        return Err(VendorError::Malformed {
+                            vendor: VENDOR,
+                            what: what.into(),
+                            detail: format!("the nextPageUrl {next} repeats"),
+                        });
                     }
                     url = next;
                 }
@@ -656,7 +719,14 @@ impl HttpAutotask {
     }
 
     /// Records whose `field` is one of `ids`, in `in` batches of at most 500, plus `extra` conditions.
-    async fn query_in<T: DeserializeOwned>(&self, entity: &str, field: &str, ids: &[i64], extra: &[Value], what: &str) -> Result<Vec<T>, VendorError> {
+    async fn query_in<T: DeserializeOwned>(
+        &self,
+        entity: &str,
+        field: &str,
+        ids: &[i64],
+        extra: &[Value],
+        what: &str,
+    ) -> Result<Vec<T>, VendorError> {
         let mut all = Vec::new();
         for batch in filter::batches(ids) {
             let mut conditions = vec![filter::is_in(field, &batch)];
@@ -672,19 +742,32 @@ impl HttpAutotask {
             return Ok(url.to_string());
         }
         let zone = &self.zone().await?.api;
-        zone.join(url)
-            .map(String::from)
-            .map_err(|e| VendorError::Malformed { vendor: VENDOR, what: "query page".into(), detail: format!("nextPageUrl '{url}': {e}") })
+        zone.join(url).map(String::from).map_err(|e| VendorError::Malformed {
+            vendor: VENDOR,
+            what: "query page".into(),
+            detail: format!("nextPageUrl '{url}': {e}"),
+        })
     }
 
     /// A create or update: sent once unless refused before processing; the new record's id. A
     /// create missing a field this Autotask database requires (per its `entityInformation`) is
     /// refused here, naming the field, instead of by Autotask with a 500.
-    async fn write(&self, method: Method, endpoint: &str, path: &str, body: Value, what: &str) -> Result<i64, VendorError> {
+    async fn write(
+        &self,
+        method: Method,
+        endpoint: &str,
+        path: &str,
+        body: Value,
+        what: &str,
+    ) -> Result<i64, VendorError> {
         if method == Method::POST {
             let missing = missing_required(&self.fields_of(endpoint).await?, &body);
             if !missing.is_empty() {
-                return Err(VendorError::MissingFields { vendor: VENDOR, entity: endpoint.to_string(), fields: missing });
+                return Err(VendorError::MissingFields {
+                    vendor: VENDOR,
+                    entity: endpoint.to_string(),
+                    fields: missing,
+                });
             }
         }
         let url = self.url(path).await?;
@@ -718,7 +801,8 @@ impl HttpAutotask {
             return Ok(f.clone());
         }
         let url = self.url(&format!("{entity}/entityInformation/fields")).await?;
-        let fields: Fields = self.call(Method::GET, entity, &url, None, RetryMode::Repeatable, &format!("{entity} field list")).await?;
+        let fields: Fields =
+            self.call(Method::GET, entity, &url, None, RetryMode::Repeatable, &format!("{entity} field list")).await?;
         let fields = Arc::new(fields.fields);
         self.fields.lock().unwrap_or_else(|p| p.into_inner()).insert(key, fields.clone());
         Ok(fields)
@@ -770,9 +854,18 @@ impl Autotask for HttpAutotask {
     }
 
     #[tracing::instrument(skip(self))]
-    fn contracts_named<'a>(&'a self, company_id: i64, name: &'a str) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>> {
+    fn contracts_named<'a>(
+        &'a self,
+        company_id: i64,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>> {
         Box::pin(async move {
-            self.query("Contracts", vec![filter::eq("companyID", company_id), filter::eq("contractName", name)], "contract list").await
+            self.query(
+                "Contracts",
+                vec![filter::eq("companyID", company_id), filter::eq("contractName", name)],
+                "contract list",
+            )
+            .await
         })
     }
 
@@ -790,18 +883,28 @@ impl Autotask for HttpAutotask {
             put(&mut body, "contractPeriodType", &contract.contract_period_type);
             put(&mut body, "description", &contract.description);
             let field = "timeReportingRequiresStartAndStopTimes";
-            body[field] = self.yes_no("Contracts", field, contract.time_reporting_requires_start_and_stop_times).await?;
+            body[field] =
+                self.yes_no("Contracts", field, contract.time_reporting_requires_start_and_stop_times).await?;
             self.write(Method::POST, "Contracts", "Contracts", body, "created contract").await
         })
     }
 
     #[tracing::instrument(skip_all, fields(contracts = contract_ids.len()))]
-    fn contract_services<'a>(&'a self, contract_ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>> {
-        Box::pin(async move { self.query_in("ContractServices", "contractID", contract_ids, &[], "contract service list").await })
+    fn contract_services<'a>(
+        &'a self,
+        contract_ids: &'a [i64],
+    ) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>> {
+        Box::pin(async move {
+            self.query_in("ContractServices", "contractID", contract_ids, &[], "contract service list").await
+        })
     }
 
     #[tracing::instrument(skip_all, fields(contracts = contract_ids.len(), %on))]
-    fn contract_service_units<'a>(&'a self, contract_ids: &'a [i64], on: NaiveDate) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>> {
+    fn contract_service_units<'a>(
+        &'a self,
+        contract_ids: &'a [i64],
+        on: NaiveDate,
+    ) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>> {
         Box::pin(async move {
             let day = filter::date(on);
             let within = [filter::cond("lte", "startDate", day.clone()), filter::cond("gte", "endDate", day)];
@@ -810,13 +913,24 @@ impl Autotask for HttpAutotask {
     }
 
     #[tracing::instrument(skip_all, fields(contract_id, service_id = service.service_id))]
-    fn add_contract_service<'a>(&'a self, contract_id: i64, service: &'a NewContractService) -> BoxFuture<'a, Result<i64, VendorError>> {
+    fn add_contract_service<'a>(
+        &'a self,
+        contract_id: i64,
+        service: &'a NewContractService,
+    ) -> BoxFuture<'a, Result<i64, VendorError>> {
         Box::pin(async move {
             let mut body = json!({"contractID": contract_id, "serviceID": service.service_id});
             put(&mut body, "unitPrice", &service.unit_price);
             put(&mut body, "unitCost", &service.unit_cost);
             put(&mut body, "invoiceDescription", &service.invoice_description);
-            self.write(Method::POST, "ContractServices", &format!("Contracts/{contract_id}/Services"), body, "created contract service").await
+            self.write(
+                Method::POST,
+                "ContractServices",
+                &format!("Contracts/{contract_id}/Services"),
+                body,
+                "created contract service",
+            )
+            .await
         })
     }
 
@@ -831,30 +945,58 @@ impl Autotask for HttpAutotask {
             });
             put(&mut body, "adjustedUnitPrice", &adjustment.adjusted_unit_price);
             put(&mut body, "adjustedUnitCost", &adjustment.adjusted_unit_cost);
-            self.write(Method::POST, "ContractServiceAdjustments", "ContractServiceAdjustments", body, "created adjustment").await
+            self.write(
+                Method::POST,
+                "ContractServiceAdjustments",
+                "ContractServiceAdjustments",
+                body,
+                "created adjustment",
+            )
+            .await
         })
     }
 
     #[tracing::instrument(skip_all)]
     fn billing_codes(&self) -> BoxFuture<'_, Result<Vec<BillingCode>, VendorError>> {
         Box::pin(async move {
-            let codes: Vec<BillingCode> = self.query("BillingCodes", vec![filter::eq("isActive", true)], "allocation code list").await?;
+            let codes: Vec<BillingCode> =
+                self.query("BillingCodes", vec![filter::eq("isActive", true)], "allocation code list").await?;
             let fields = self.fields_of("BillingCodes").await?;
-            let use_types = fields.iter().find(|f| f.name.eq_ignore_ascii_case("useType")).and_then(|f| f.picklist_values.clone()).unwrap_or_default();
-            let label = |v: Option<i64>| v.and_then(|v| use_types.iter().find(|p| p.value.trim() == v.to_string()).map(|p| p.label.clone()));
-            Ok(codes.into_iter().filter(|c| c.is_active).map(|c| BillingCode { use_type_label: label(c.use_type), ..c }).collect())
+            let use_types = fields
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case("useType"))
+                .and_then(|f| f.picklist_values.clone())
+                .unwrap_or_default();
+            let label = |v: Option<i64>| {
+                v.and_then(|v| use_types.iter().find(|p| p.value.trim() == v.to_string()).map(|p| p.label.clone()))
+            };
+            Ok(codes
+                .into_iter()
+                .filter(|c| c.is_active)
+                .map(|c| BillingCode { use_type_label: label(c.use_type), ..c })
+                .collect())
         })
     }
 
     #[tracing::instrument(skip(self))]
-    fn picklist<'a>(&'a self, entity: &'a str, field: &'a str) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>> {
+    fn picklist<'a>(
+        &'a self,
+        entity: &'a str,
+        field: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>> {
         Box::pin(async move {
             let fields = self.fields_of(entity).await?;
             let Some(info) = fields.iter().find(|f| f.name.eq_ignore_ascii_case(field)) else {
-                return Err(VendorError::NotConfigured { vendor: VENDOR, detail: format!("Autotask's {entity} entity has no field {field}") });
+                return Err(VendorError::NotConfigured {
+                    vendor: VENDOR,
+                    detail: format!("Autotask's {entity} entity has no field {field}"),
+                });
             };
             if !info.is_pick_list {
-                return Err(VendorError::NotConfigured { vendor: VENDOR, detail: format!("{entity}.{} is not a picklist", info.name) });
+                return Err(VendorError::NotConfigured {
+                    vendor: VENDOR,
+                    detail: format!("{entity}.{} is not a picklist", info.name),
+                });
             }
             Ok(info.picklist_values.clone().unwrap_or_default())
         })
@@ -888,26 +1030,41 @@ mod tests {
         assert_eq!(picklist_value(&values(), "Contracts", "contractPeriodType", " monthly ").unwrap(), 2);
         assert_eq!(picklist_value(&values(), "Contracts", "contractPeriodType", "Quarterly").unwrap(), 5);
         let err = picklist_value(&values(), "Contracts", "contractPeriodType", "Yearly").unwrap_err().to_string();
-        assert!(err.contains("Contracts.contractPeriodType") && err.contains("Monthly, Quarterly") && !err.contains("Weekly"), "{err}");
+        assert!(
+            err.contains("Contracts.contractPeriodType")
+                && err.contains("Monthly, Quarterly")
+                && !err.contains("Weekly"),
+            "{err}"
+        );
         let err = picklist_value(&values(), "Contracts", "contractPeriodType", "weekly").unwrap_err().to_string();
         assert!(err.contains("inactive"), "{err}");
     }
 
     #[test]
     fn final_answers_are_not_retried() {
-        assert!(is_final(StatusCode::INTERNAL_SERVER_ERROR, r#"{"errors":["Value does not exist for the required field title."]}"#));
+        assert!(is_final(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            r#"{"errors":["Value does not exist for the required field title."]}"#
+        ));
         assert!(!is_final(StatusCode::INTERNAL_SERVER_ERROR, r#"{"error":"injected"}"#));
         assert!(!is_final(StatusCode::SERVICE_UNAVAILABLE, r#"{"errors":["busy"]}"#));
         assert!(!is_final(StatusCode::TOO_MANY_REQUESTS, r#"{"errors":["Thread limit exceeded"]}"#));
-        assert!(is_final(StatusCode::TOO_MANY_REQUESTS, r#"{"errors":["The API request threshold of 10000 requests per 60 minutes has been exceeded"]}"#));
+        assert!(is_final(
+            StatusCode::TOO_MANY_REQUESTS,
+            r#"{"errors":["The API request threshold of 10000 requests per 60 minutes has been exceeded"]}"#
+        ));
     }
 
     #[test]
     fn records_parse_from_autotask_shapes() {
         let c: Contract = serde_json::from_value(json!({"id": 7, "companyID": "12", "contractName": "X", "contractType": 7, "status": 1,
             "startDate": "2026-03-01T00:00:00", "endDate": "2027-02-28T00:00:00.000Z", "contractPeriodType": null, "extra": 1})).unwrap();
-        assert_eq!((c.company_id, c.start_date.to_string(), c.end_date.to_string(), c.contract_period_type), (12, "2026-03-01".into(), "2027-02-28".into(), None));
-        let s: Service = serde_json::from_value(json!({"id": 1, "name": "S", "unitPrice": "26.40", "isActive": true})).unwrap();
+        assert_eq!(
+            (c.company_id, c.start_date.to_string(), c.end_date.to_string(), c.contract_period_type),
+            (12, "2026-03-01".into(), "2027-02-28".into(), None)
+        );
+        let s: Service =
+            serde_json::from_value(json!({"id": 1, "name": "S", "unitPrice": "26.40", "isActive": true})).unwrap();
         assert_eq!(s.unit_price, Some(26.4));
         let settings = AutotaskSettings { secret: "s3cret".into(), ..AutotaskSettings::default() };
         assert!(!format!("{settings:?}").contains("s3cret"));
