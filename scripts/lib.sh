@@ -18,9 +18,21 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+LEPTOSFMT_VERSION="0.1.33"
+
 ensure_rust_tools() {
   export PATH="$HOME/.cargo/bin:$PATH"
   command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup first"
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
+  if ! leptosfmt --version 2>/dev/null | grep -q "$LEPTOSFMT_VERSION"; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (the views' formatter, about 3 minutes the first time)"
+    cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
+  fi
   if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
     say "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
