@@ -88,52 +88,19 @@ impl AppError {
     }
 }
 
+/// Every service error, once: what the caller can act on keeps its words; the rest is logged
+/// with a reference.
 #[cfg(feature = "ssr")]
-impl From<seatsync_db::DbError> for AppError {
-    fn from(e: seatsync_db::DbError) -> Self {
+impl From<seatsync_services::ServiceError> for AppError {
+    fn from(e: seatsync_services::ServiceError) -> Self {
+        use seatsync_services::ServiceError as E;
         match e {
-            seatsync_db::DbError::NotFound => AppError::NotFound("The record".into()),
-            other => AppError::internal("database", other),
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<seatsync_mapping::MappingError> for AppError {
-    fn from(e: seatsync_mapping::MappingError) -> Self {
-        use seatsync_mapping::MappingError as E;
-        match e {
-            E::NotConfigured => AppError::Invalid(e.to_string()),
-            E::Conflict(m) => AppError::Conflict(m),
-            E::NotFound(what) => AppError::NotFound(what.into()),
+            E::NotFound(what) => AppError::NotFound(what),
             E::Invalid(m) => AppError::Invalid(m),
-            E::Vendor(v) => AppError::Upstream(format!("Autotask: {v}")),
-            E::Db(db) => db.into(),
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<seatsync_contracts::ContractError> for AppError {
-    fn from(e: seatsync_contracts::ContractError) -> Self {
-        use seatsync_contracts::ContractError as E;
-        match e {
-            E::NotConfigured => AppError::Invalid(e.to_string()),
-            E::NotFound(what) => AppError::NotFound(what.into()),
-            E::Refused(m) | E::Busy(m) => AppError::Conflict(m),
-            E::Vendor(v) => AppError::Upstream(format!("Autotask: {v}")),
-            E::Db(db) => db.into(),
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<seatsync_licences::CatalogError> for AppError {
-    fn from(e: seatsync_licences::CatalogError) -> Self {
-        use seatsync_licences::CatalogError as E;
-        match e {
-            E::Csv(_) | E::Invalid(_) => AppError::Invalid(e.to_string()),
-            E::Db(db) => db.into(),
+            E::Conflict(m) => AppError::Conflict(m),
+            E::Upstream(m) => AppError::Upstream(m),
+            E::TooLarge(m) => AppError::TooLarge(m),
+            E::Unexpected { context, detail } => AppError::internal(context, detail),
         }
     }
 }

@@ -1,15 +1,16 @@
-//! Server-side plumbing shared by every server function: what the server provides as context,
-//! and who is calling.
+//! Server-side plumbing shared by every server function: the services, who is calling, and
+//! answering with the right status.
+//!
+//! Every server function is one line over [`serve`]: the role it needs, and one call of
+//! [`Services`]. The services do the work; nothing here reads the database.
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use leptos::prelude::*;
-use seatsync_db::PgPool;
 use seatsync_domain::Role;
-use tower_sessions::Session;
-use uuid::Uuid;
+pub use seatsync_services::{Services, Staff};
 
-use crate::{api::settings::IntegrationInfo, error::AppError};
+use crate::error::AppError;
 
 /// Session key holding the signed-in user's id.
 pub const SESSION_USER_ID: &str = "user_id";
@@ -20,24 +21,9 @@ pub const SESSION_SIGNED_IN_AT: &str = "signed_in_at";
 /// minute so that requests do not each write the session.
 pub const SESSION_SEEN_AT: &str = "seen_at";
 
-/// What the server provides to every page render and server-function call.
-#[derive(Clone)]
-pub struct ServerContext {
-    pub pool: PgPool,
-    /// The configured integrations, as an Admin may see them (no secrets).
-    pub integrations: Arc<Vec<IntegrationInfo>>,
-    /// The licence sync, when Partner Center and Graph are configured.
-    pub licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
-    /// Product names and local costs per SKU.
-    pub catalog: Arc<seatsync_licences::Catalog>,
-    /// Tenant and offer mappings (and the Autotask cache behind them).
-    pub mapping: Arc<seatsync_mapping::Mapping>,
-    /// Suggested contracts, contract creation and the contract sync.
-    pub contracts: Arc<seatsync_contracts::Contracts>,
-}
-
-pub fn context() -> ServerContext {
-    expect_context::<ServerContext>()
+/// The services, as the server provides them to every page render and server-function call.
+pub fn services() -> Arc<Services> {
+    expect_context::<Arc<Services>>()
 }
 
 /// Sets the HTTP status of the response being built. Captured before the first `.await`: Leptos
@@ -59,13 +45,11 @@ impl Responder {
     }
 }
 
-/// The signed-in caller of a server function, with the role they act with right now and what
-/// the server function needs to do its work.
+/// The signed-in caller of a server function, with what it needs to do its work.
 #[derive(Clone)]
 pub struct Caller {
-    pub user: seatsync_db::users::User,
-    pub role: Role,
-    pub ctx: ServerContext,
+    pub user: Staff,
+    pub services: Arc<Services>,
     pub respond: Responder,
 }
 
@@ -81,41 +65,35 @@ impl Caller {
 /// role check of the request reuses it. The guard has already ended a session that expired, was
 /// revoked or belongs to a blocked or removed user, so a user here may act.
 #[derive(Clone, Default)]
-pub struct RequestUser(Option<Arc<seatsync_db::users::User>>);
+pub struct RequestUser(Option<Arc<Staff>>);
 
 impl RequestUser {
-    pub fn new(user: Option<seatsync_db::users::User>) -> Self {
+    pub fn new(user: Option<Staff>) -> Self {
         Self(user.map(Arc::new))
     }
 
-    pub fn loaded(&self) -> Option<&seatsync_db::users::User> {
+    pub fn loaded(&self) -> Option<&Staff> {
         self.0.as_deref()
     }
 }
 
 /// The signed-in user of this request, if any (see `RequestUser`). Without the guard in front
 /// nobody is signed in: a route the guard does not cover can never act as a user.
-pub fn signed_in_user() -> Option<seatsync_db::users::User> {
+pub fn signed_in_user() -> Option<Staff> {
     use_context::<RequestUser>().and_then(|u| u.loaded().cloned())
-}
-
-/// Who the session says is signed in. The user may since have been removed or blocked: the
-/// guard reads the user before trusting it.
-pub async fn session_user_id(session: &Session) -> Result<Option<Uuid>, AppError> {
-    session.get(SESSION_USER_ID).await.map_err(|e| AppError::internal("reading the session", e))
 }
 
 /// The caller, when signed in with at least `needed`; otherwise 401 or 403. Every server
 /// function starts with this, before any other `.await`: hiding a button in the UI is not
 /// security.
 pub async fn require(needed: Role) -> Result<Caller, AppError> {
-    let ctx = context();
+    let services = services();
     let respond = Responder::current();
     let Some(user) = signed_in_user() else {
         return Err(respond.fail(AppError::Unauthenticated));
     };
-    match user.role() {
-        Some(role) if role.allows(needed) => Ok(Caller { user, role, ctx, respond }),
+    match user.role {
+        Some(role) if role.allows(needed) => Ok(Caller { user, services, respond }),
         other => Err(respond.fail(AppError::Forbidden {
             needed,
             have: other.map(|r| r.label().to_string()).unwrap_or_else(|| "a user without a SeatSync role".into()),
@@ -123,15 +101,14 @@ pub async fn require(needed: Role) -> Result<Caller, AppError> {
     }
 }
 
-/// Autotask's web address (from zone discovery) for links to companies and contracts; `None`
-/// when Autotask is not configured or cannot be reached right now (links are then left out).
-pub async fn autotask_web_url(ctx: &ServerContext) -> Option<String> {
-    let autotask = ctx.mapping.autotask().ok()?.clone();
-    match autotask.web_url().await {
-        Ok(url) => Some(url.to_string()),
-        Err(e) => {
-            tracing::warn!(error = %e, "Autotask's web address is unknown; links to it are left out");
-            None
-        }
-    }
+/// A server function's whole body: the caller must have `needed`; then `work` runs with the
+/// caller, and its error becomes the typed error with its status.
+pub async fn serve<T, E, Fut>(needed: Role, work: impl FnOnce(Caller) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: Into<AppError>,
+{
+    let caller = require(needed).await?;
+    let respond = caller.respond.clone();
+    work(caller).await.map_err(|e| respond.fail(e.into()))
 }

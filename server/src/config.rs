@@ -522,8 +522,8 @@ impl Config {
     }
 
     /// The integrations as the Settings page shows them: endpoint, and which keys are missing.
-    pub fn integrations(&self) -> Vec<app::api::settings::IntegrationInfo> {
-        use app::api::settings::IntegrationInfo;
+    pub fn integrations(&self) -> Vec<seatsync_api_types::settings::IntegrationInfo> {
+        use seatsync_api_types::settings::IntegrationInfo;
         fn info(name: &str, purpose: &str, base_url: String, needed: &[(&str, bool)]) -> IntegrationInfo {
             let missing: Vec<String> = needed.iter().filter(|(_, set)| !set).map(|(k, _)| k.to_string()).collect();
             IntegrationInfo {

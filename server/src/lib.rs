@@ -12,7 +12,7 @@ pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::{server::ServerContext, shell, App};
+use app::{shell, App};
 use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::get, Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -92,16 +92,16 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     if mapping.autotask_configured() {
         jobs::schedule_contracts(contracts.clone(), config.autotask.contract_sync_cron.clone());
     }
-    let context = ServerContext {
+    let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
-        integrations: Arc::new(config.integrations()),
+        integrations: config.integrations(),
         licence_sync,
         catalog: seatsync_licences::Catalog::new(pool.clone()),
         mapping,
         contracts,
-    };
+    });
     let provide = move || {
-        provide_context(context.clone());
+        provide_context(services.clone());
         let parts = use_context::<axum::http::request::Parts>();
         let extension =
             |parts: &axum::http::request::Parts| parts.extensions.get::<app::server::RequestUser>().cloned();

@@ -1,32 +1,10 @@
 //! Who is signed in.
 
 use leptos::prelude::*;
-use seatsync_domain::Role;
-use serde::{Deserialize, Serialize};
+
+pub use seatsync_api_types::me::*;
 
 use crate::error::AppError;
-
-/// The signed-in user as the UI needs them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Me {
-    pub name: String,
-    pub email: String,
-    /// `None`: signed in, but no SeatSync role was assigned yet.
-    pub role: Option<Role>,
-}
-
-impl Me {
-    pub fn may(&self, needed: Role) -> bool {
-        self.role.is_some_and(|r| r.allows(needed))
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<seatsync_db::users::User> for Me {
-    fn from(u: seatsync_db::users::User) -> Self {
-        Me { role: u.role(), name: u.display_name, email: u.email }
-    }
-}
 
 /// Who is signed in, known when the page starts rendering: read on the server from the user the
 /// request loaded, and handed to the browser with the page. Pages need it synchronously, and
@@ -42,7 +20,7 @@ impl SignedIn {
         let me = leptos::server::SharedValue::new(|| {
             #[cfg(feature = "ssr")]
             {
-                crate::server::signed_in_user().map(Me::from)
+                crate::server::signed_in_user().map(|u| u.me())
             }
             #[cfg(not(feature = "ssr"))]
             {
@@ -56,5 +34,5 @@ impl SignedIn {
 /// The signed-in user, or `None`. Open to everyone: the sign-in page asks it too.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    Ok(crate::server::signed_in_user().map(Me::from))
+    Ok(crate::server::signed_in_user().map(|u| u.me()))
 }

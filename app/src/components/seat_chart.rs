@@ -24,23 +24,28 @@ fn polyline(points: &[(f64, i64)], max: i64) -> String {
 
 #[component]
 pub fn SeatChart(series: SeatSeries) -> impl IntoView {
-    let first = series.points.first().map(|p| p.0);
-    let last = series.points.last().map(|p| p.0);
+    let first = series.points.first().map(|p| p.at);
+    let last = series.points.last().map(|p| p.at);
     let span = match (first, last) {
         (Some(a), Some(b)) if b > a => (b - a).num_seconds() as f64,
         _ => 1.0,
     };
     let x = |t: chrono::DateTime<chrono::Utc>| first.map(|f| (t - f).num_seconds() as f64 / span).unwrap_or(0.0);
-    let max = series.points.iter().map(|p| p.1.max(p.2)).max().unwrap_or(1);
-    let purchased: Vec<(f64, i64)> = series.points.iter().map(|p| (x(p.0), p.1)).collect();
-    let assigned: Vec<(f64, i64)> = series.points.iter().map(|p| (x(p.0), p.2)).collect();
+    let max = series.points.iter().map(|p| p.purchased.max(p.assigned)).max().unwrap_or(1);
+    let purchased: Vec<(f64, i64)> = series.points.iter().map(|p| (x(p.at), p.purchased)).collect();
+    let assigned: Vec<(f64, i64)> = series.points.iter().map(|p| (x(p.at), p.assigned)).collect();
     let latest = series.points.last().copied();
     let label = format!("Purchased and assigned seats of {} over time", series.product);
     view! {
         <figure class="rounded-xl border border-slate-200 bg-white p-3 shadow-sm">
             <figcaption class="flex justify-between text-sm">
                 <span class="font-medium">{series.product.clone()}</span>
-                {latest.map(|(_, p, a)| view! { <span class="text-slate-500">{format!("{a} of {p} assigned")}</span> })}
+                {latest
+                    .map(|l| {
+                        view! {
+                            <span class="text-slate-500">{format!("{} of {} assigned", l.assigned, l.purchased)}</span>
+                        }
+                    })}
             </figcaption>
             <svg viewBox=format!("0 0 {W} {H}") class="mt-2 w-full" role="img" aria-label=label>
                 <line x1=PAD y1=H - PAD x2=W - PAD y2=H - PAD stroke="#e2e8f0" />

@@ -238,12 +238,12 @@ fn RunStatus(s: ContractRunStatus) -> impl IntoView {
                         <ul class="mt-2 text-sm text-red-700">
                             {failures
                                 .into_iter()
-                                .map(|(n, e)| {
+                                .map(|f| {
                                     view! {
                                         <li>
-                                            <strong>{n}</strong>
+                                            <strong>{f.tenant}</strong>
                                             ": "
-                                            {e}
+                                            {f.error}
                                         </li>
                                     }
                                 })

@@ -84,11 +84,13 @@ fn Products() -> impl IntoView {
                             view! {
                                 <p class="text-sm" data-testid="names-source">
                                     {match c.upload {
-                                        Some((file, n, by, at)) => {
+                                        Some(u) => {
                                             format!(
-                                                "In use: {file} ({n} products), uploaded by {} {}.",
-                                                by.unwrap_or_else(|| "someone".into()),
-                                                relative(at),
+                                                "In use: {} ({} products), uploaded by {} {}.",
+                                                u.file_name,
+                                                u.products,
+                                                u.uploaded_by.unwrap_or_else(|| "someone".into()),
+                                                relative(u.uploaded_at),
                                             )
                                         }
                                         None => {

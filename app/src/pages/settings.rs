@@ -261,11 +261,13 @@ fn MappingSettingsForm() -> impl IntoView {
                                 </label>
                                 {s
                                     .autotask_usage
-                                    .map(|(used, allowed)| {
+                                    .map(|u| {
                                         view! {
                                             <p class="text-sm text-slate-600" data-testid="autotask-usage">
                                                 {format!(
-                                                    "Autotask requests by SeatSync in the last hour: {used} of the {allowed} it may use.",
+                                                    "Autotask requests by SeatSync in the last hour: {} of the {} it may use.",
+                                                    u.used_last_hour,
+                                                    u.allowed_per_hour,
                                                 )}
                                             </p>
                                         }

@@ -13,6 +13,7 @@ use crate::{
             licence_history, licence_sync_status, list_tenants, tenant_licences, SourceStatus, StartLicenceSync,
             SubscriptionRow, SyncStatus, TenantDetail,
         },
+        mapping::MappingState,
         me::Me,
         overview::ProductLine,
     },
@@ -241,12 +242,12 @@ fn SyncProgress(latest: Option<SyncStatus>) -> impl IntoView {
                                     <ul class="mt-1 space-y-1">
                                         {failures
                                             .into_iter()
-                                            .map(|(name, err)| {
+                                            .map(|f| {
                                                 view! {
                                                     <li>
-                                                        <strong>{name}</strong>
+                                                        <strong>{f.tenant}</strong>
                                                         ": "
-                                                        {err}
+                                                        {f.error}
                                                     </li>
                                                 }
                                             })
@@ -432,7 +433,7 @@ fn TenantView(
                         >
                             "Open in Partner Center"
                         </a>
-                        {match (detail.psa_company.clone(), detail.mapping_state.as_str()) {
+                        {match (detail.psa_company.clone(), detail.mapping_state) {
                             (Some(c), _) => {
                                 match c.url {
                                     Some(url) => {
@@ -459,7 +460,7 @@ fn TenantView(
                                     }
                                 }
                             }
-                            (None, "ignored") => {
+                            (None, MappingState::Ignored) => {
                                 view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any()
                             }
                             (None, _) => {

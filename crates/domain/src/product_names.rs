@@ -210,6 +210,28 @@ pub fn bundled() -> &'static ProductNames {
     })
 }
 
+/// Where the name a licence is shown under comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameSource {
+    /// The MSP's own name for it.
+    Override,
+    UploadedCsv,
+    BundledTable,
+    /// No table knows it: its part number (or, without one, its `skuId`).
+    PartNumber,
+}
+
+impl NameSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            NameSource::Override => "override",
+            NameSource::UploadedCsv => "uploaded CSV",
+            NameSource::BundledTable => "bundled table",
+            NameSource::PartNumber => "part number",
+        }
+    }
+}
+
 /// The name to show for a licence. In order: the MSP's own override, the uploaded CSV, the
 /// bundled one (each by `skuId`, then by part number), the part number, the `skuId`. Never blank.
 pub fn display_name(
@@ -219,9 +241,20 @@ pub fn display_name(
     uploaded: Option<&ProductNames>,
     bundled: &ProductNames,
 ) -> String {
+    named(sku_id, part_number, override_name, uploaded, bundled).0
+}
+
+/// [`display_name`] and where it comes from.
+pub fn named(
+    sku_id: &str,
+    part_number: &str,
+    override_name: Option<&str>,
+    uploaded: Option<&ProductNames>,
+    bundled: &ProductNames,
+) -> (String, NameSource) {
     let non_blank = |text: &str| Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_string);
     if let Some(name) = override_name.and_then(non_blank) {
-        return name;
+        return (name, NameSource::Override);
     }
     let lookup = |names: &ProductNames| {
         names
@@ -229,12 +262,15 @@ pub fn display_name(
             .and_then(|p| non_blank(&p.display_name))
             .or_else(|| names.by_part_number(part_number).and_then(|p| non_blank(&p.display_name)))
     };
-    uploaded
-        .and_then(lookup)
-        .or_else(|| lookup(bundled))
-        .or_else(|| non_blank(part_number))
-        .or_else(|| non_blank(sku_id))
-        .unwrap_or_else(|| "Unknown product".to_string())
+    if let Some(name) = uploaded.and_then(lookup) {
+        return (name, NameSource::UploadedCsv);
+    }
+    if let Some(name) = lookup(bundled) {
+        return (name, NameSource::BundledTable);
+    }
+    let fallback =
+        non_blank(part_number).or_else(|| non_blank(sku_id)).unwrap_or_else(|| "Unknown product".to_string());
+    (fallback, NameSource::PartNumber)
 }
 
 #[cfg(test)]

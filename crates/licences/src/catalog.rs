@@ -5,7 +5,9 @@
 use std::{collections::HashMap, sync::Arc};
 
 use seatsync_db::{product_names, DbError, PgPool};
-use seatsync_domain::product_names::{bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames};
+use seatsync_domain::product_names::{
+    bundled, named, parse_licensing_csv, CsvError, NameSource, ProductName, ProductNames,
+};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
@@ -45,9 +47,14 @@ pub struct Names(Arc<Loaded>);
 impl Names {
     /// The name to show for a SKU: override, uploaded CSV, bundled table, part number; never blank.
     pub fn name(&self, sku_id: &str, part_number: &str) -> String {
+        self.named(sku_id, part_number).0
+    }
+
+    /// [`Names::name`] and where it comes from.
+    pub fn named(&self, sku_id: &str, part_number: &str) -> (String, NameSource) {
         let sku = sku_id.to_ascii_lowercase();
         let override_name = self.0.overrides.get(&sku).and_then(|o| o.display_name.as_deref());
-        display_name(&sku, part_number, override_name, self.0.uploaded.as_ref(), bundled())
+        named(&sku, part_number, override_name, self.0.uploaded.as_ref(), bundled())
     }
 
     /// What an Admin said a seat of this SKU costs a month.
@@ -57,15 +64,6 @@ impl Names {
 
     pub fn override_of(&self, sku_id: &str) -> Option<&Override> {
         self.0.overrides.get(&sku_id.to_ascii_lowercase())
-    }
-
-    /// Where the uploaded CSV's name comes from, if it knows the SKU.
-    pub fn uploaded_name(&self, sku_id: &str) -> Option<&str> {
-        self.0.uploaded.as_ref()?.by_sku_id(&sku_id.to_ascii_lowercase()).map(|p| p.display_name.as_str())
-    }
-
-    pub fn bundled_name(&self, sku_id: &str) -> Option<&str> {
-        bundled().by_sku_id(&sku_id.to_ascii_lowercase()).map(|p| p.display_name.as_str())
     }
 }
 

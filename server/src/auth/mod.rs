@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use app::{
     navigation::{safe_return_path, SignInFailure},
-    server::{RequestUser, SESSION_SEEN_AT, SESSION_SIGNED_IN_AT, SESSION_USER_ID},
+    server::{RequestUser, Staff, SESSION_SEEN_AT, SESSION_SIGNED_IN_AT, SESSION_USER_ID},
 };
 use axum::{
     extract::{Query, Request, State},
@@ -299,7 +299,7 @@ pub async fn guard(State(guard): State<GuardState>, session: Session, mut req: R
         }
     };
     let signed_in = matches!(user, Ok(Some(_)));
-    req.extensions_mut().insert(RequestUser::new(user.as_ref().ok().cloned().flatten()));
+    req.extensions_mut().insert(RequestUser::new(user.as_ref().ok().cloned().flatten().map(Staff::from)));
     if signed_in || is_public(&path) {
         return next.run(req).await;
     }

@@ -77,9 +77,70 @@ async fn a_failed_tenant_is_shown_stale_with_its_error() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(status["status"], "failed");
-    assert!(status["failures"][0][1].as_str().unwrap().contains("Microsoft Graph answered 403"), "{status}");
+    assert!(status["failures"][0]["error"].as_str().unwrap().contains("Microsoft Graph answered 403"), "{status}");
     let detail: serde_json::Value =
         app.call(&admin, "licences/tenant", &[("tenant_id", &victim)]).await.json().await.unwrap();
     assert!(detail["tenant"]["last_error"].as_str().unwrap().contains("403"));
     assert!(!detail["rows"].as_array().unwrap().is_empty(), "the last good data is still there");
+}
+
+#[tokio::test]
+async fn the_overview_and_the_subscriptions_page_agree_on_every_tenant() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    app.sync_all(&admin).await;
+    // A price from the catalogue for one product, spare seats for one tenant.
+    let rows = app.ok(&admin, "overview/tenants", &[]).await;
+    let first = &rows[0];
+    let sku = first["products"][0]["sku_id"].as_str().unwrap().to_string();
+    app.ok(&admin, "products/override", &[("sku_id", &sku), ("name", ""), ("monthly_cost", "19,90")]).await;
+    app.ok(
+        &admin,
+        "overview/spare_seats",
+        &[("tenant_id", first["tenant_id"].as_str().unwrap()), ("spare_seats", "1")],
+    )
+    .await;
+    // Another product priced by the Autotask service its offer is mapped to.
+    app.ok(&admin, "mapping/refresh", &[]).await;
+    let offers = app.ok(&admin, "mapping/offers", &[]).await;
+    let mut mapped = false;
+    for o in offers["rows"].as_array().unwrap() {
+        let key = o["offer_key"].as_str().unwrap();
+        let draft = app.ok(&admin, "mapping/service_draft", &[("offer_key", key)]).await;
+        if let Some(service) = draft["existing_service_id"].as_i64() {
+            let form = [("offer_key", key), ("action", "map"), ("service_id", &service.to_string()), ("version", "0")];
+            app.ok(&admin, "mapping/save_offer", &form).await;
+            mapped = true;
+        }
+    }
+    assert!(mapped, "some offer has a seeded service");
+
+    let overview = app.ok(&admin, "overview/tenants", &[]).await;
+    let strip = |products: &serde_json::Value| {
+        let mut list = products.as_array().unwrap().clone();
+        for p in list.iter_mut() {
+            p.as_object_mut().unwrap().remove("expiring_since");
+        }
+        list.sort_by(|a, b| a["sku_id"].as_str().cmp(&b["sku_id"].as_str()));
+        list
+    };
+    for row in overview.as_array().unwrap() {
+        let tenant = row["tenant_id"].as_str().unwrap();
+        let detail = app.ok(&admin, "licences/tenant", &[("tenant_id", tenant)]).await;
+        assert_eq!(
+            strip(&row["products"]),
+            strip(&detail["products"]),
+            "tenant {tenant}: the same seats, waste and prices on both pages"
+        );
+    }
+    let products: Vec<serde_json::Value> =
+        overview.as_array().unwrap().iter().flat_map(|r| r["products"].as_array().unwrap().clone()).collect();
+    assert!(
+        products.iter().any(|p| p["sku_id"] == sku.as_str() && p["monthly_cost_per_seat"] == 19.9),
+        "priced from the catalogue"
+    );
+    assert!(
+        products.iter().any(|p| p["sku_id"] != sku.as_str() && p["monthly_cost_per_seat"].is_number()),
+        "priced from a mapped service"
+    );
 }

@@ -26,7 +26,7 @@ async fn an_uploaded_csv_names_products_and_a_bad_one_changes_nothing() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<Value>().await.unwrap(), 2, "one product per GUID");
     let catalog = app.ok(&admin, "products/catalog", &[]).await;
-    assert_eq!(catalog["upload"][0], "licensing.csv");
+    assert_eq!(catalog["upload"]["file_name"], "licensing.csv");
     if let Some(spb) = catalog["skus"].as_array().unwrap().iter().find(|s| s["part_number"] == "SPB") {
         assert_eq!(
             (spb["name"].as_str(), spb["source"].as_str()),
@@ -38,7 +38,7 @@ async fn an_uploaded_csv_names_products_and_a_bad_one_changes_nothing() {
     let message = res.text().await.unwrap();
     assert!(message.contains("String_Id") && message.contains("GUID"), "names the missing columns: {message}");
     assert_eq!(
-        app.ok(&admin, "products/catalog", &[]).await["upload"][0],
+        app.ok(&admin, "products/catalog", &[]).await["upload"]["file_name"],
         "licensing.csv",
         "the previous file stays in use"
     );
@@ -71,7 +71,11 @@ async fn the_licensing_csv_is_uploaded_as_a_file_up_to_sixteen_megabytes() {
     let res = app.call_upload(&admin, "products/upload", "huge.csv", too_big).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.text().await.unwrap().contains("too large (at most 16 MB)"));
-    assert_eq!(app.ok(&admin, "products/catalog", &[]).await["upload"][0], "licensing.csv", "the file in use stays");
+    assert_eq!(
+        app.ok(&admin, "products/catalog", &[]).await["upload"]["file_name"],
+        "licensing.csv",
+        "the file in use stays"
+    );
     // Not a file upload at all: a plain 400, never a dropped connection.
     let res = app.call(&admin, "products/upload", &[("csv", "x")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);

@@ -1,0 +1,121 @@
+//! Suggested contracts per tenant, what pushing did, and the contract sync's runs.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::mapping::MappingState;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractRow {
+    pub subscription_id: String,
+    /// The offer (product, term, billing) the row is mapped to a service through.
+    pub offer_key: String,
+    pub product: String,
+    pub quantity: i64,
+    pub term: Option<String>,
+    pub billing: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub status: Option<String>,
+    pub service_name: Option<String>,
+    pub on_contract: bool,
+    /// The state in words ("On contract", "Missing from the contract: …").
+    pub reason: String,
+    /// A short label for the state column's badge.
+    pub badge: String,
+    /// Autotask's units differ from Partner Center's seats.
+    pub mismatch: bool,
+    pub autotask_units: Option<i64>,
+    /// Partner Center's seats of the group billed through this row's service.
+    pub partner_center_quantity: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractInfo {
+    pub id: i64,
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub url: Option<String>,
+    /// The group's contract ended (or was deactivated): a new one is needed.
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractGroupView {
+    pub key: String,
+    pub term: String,
+    pub term_label: String,
+    pub term_start: NaiveDate,
+    pub term_end: NaiveDate,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub proposed_name: String,
+    pub contract: Option<ContractInfo>,
+    pub rows: Vec<ContractRow>,
+    /// What "Update contract" would do, in words.
+    pub plan: Vec<String>,
+    pub pushable: usize,
+    pub flagged: usize,
+    pub create_blocked: Option<String>,
+    /// A creation under way (or interrupted and about to be resumed).
+    pub creating: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    pub tenant_id: String,
+    pub tenant_name: Option<String>,
+    pub kind: String,
+    pub description: String,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantContractsView {
+    pub tenant_id: String,
+    pub name: String,
+    pub state: MappingState,
+    pub company_name: Option<String>,
+    pub company_url: Option<String>,
+    pub snapshot_at: Option<DateTime<Utc>>,
+    /// Why the contracts could not be read from Autotask just now (the snapshot is older).
+    pub snapshot_error: Option<String>,
+    pub groups: Vec<ContractGroupView>,
+    pub not_grouped: Vec<ContractRow>,
+    pub changes: Vec<ChangeEntry>,
+    pub autotask_configured: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushOutcome {
+    pub contract_id: i64,
+    pub contract_name: String,
+    pub existed: bool,
+    pub applied: Vec<String>,
+    pub flagged: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractRunStatus {
+    pub run_id: i64,
+    pub running: bool,
+    pub dry_run: bool,
+    pub status: String,
+    pub requested_by: Option<String>,
+    pub total: i32,
+    pub done: i32,
+    pub failed: i32,
+    pub changes: i32,
+    pub autotask_requests: i32,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    pub failures: Vec<crate::licences::SyncFailure>,
+    /// The run's changes (for a dry run: what it would do), tenant by tenant.
+    pub changes_list: Vec<ChangeEntry>,
+}

@@ -1,0 +1,156 @@
+//! Customer and service mappings: rows, pickers, suggestions and history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A mapping's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MappingState {
+    Mapped,
+    Ignored,
+    Unmapped,
+}
+
+impl MappingState {
+    pub fn label(self) -> &'static str {
+        match self {
+            MappingState::Mapped => "Mapped",
+            MappingState::Ignored => "Ignored",
+            MappingState::Unmapped => "Not mapped",
+        }
+    }
+}
+
+/// What an editor does in the mapping modal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingAction {
+    Map,
+    AcceptSuggestion,
+    Ignore,
+    UndoIgnore,
+    Reset,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionInfo {
+    pub company_id: i64,
+    pub company_name: String,
+    pub confidence: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantMappingRow {
+    pub tenant_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub state: MappingState,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    /// The mapped company is no longer in Autotask (or no longer active there).
+    pub company_missing: bool,
+    pub company_url: Option<String>,
+    pub partner_center_url: String,
+    pub version: i32,
+    pub changed_by: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+    pub suggestion: Option<SuggestionInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefreshInfo {
+    pub finished_at: Option<DateTime<Utc>>,
+    pub companies: Option<i32>,
+    pub services: Option<i32>,
+    /// Why the latest refresh failed (the cache is then from the last good one).
+    pub error: Option<String>,
+    pub last_good_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerMappingList {
+    pub rows: Vec<TenantMappingRow>,
+    pub autotask_configured: bool,
+    pub refresh: Option<RefreshInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyOption {
+    pub id: i64,
+    pub name: String,
+    pub number: Option<String>,
+    pub active: bool,
+    pub web_address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub action: String,
+    pub before: String,
+    pub after: String,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptItem {
+    pub tenant_id: String,
+    pub company_id: i64,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptOutcome {
+    pub tenant_id: String,
+    pub row: Option<TenantMappingRow>,
+    pub error: Option<String>,
+}
+
+// ---- Microsoft offers to Autotask services ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferMappingRow {
+    pub offer_key: String,
+    pub offer_name: String,
+    pub product: String,
+    pub term: String,
+    pub billing: String,
+    pub subscriptions: i64,
+    pub tenants: i64,
+    pub quantity: i64,
+    pub state: MappingState,
+    pub service_id: Option<i64>,
+    pub service_name: Option<String>,
+    pub service_missing: bool,
+    pub version: i32,
+    pub changed_by: Option<String>,
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferMappingList {
+    pub rows: Vec<OfferMappingRow>,
+    pub autotask_configured: bool,
+    pub refresh: Option<RefreshInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceOption {
+    pub id: i64,
+    pub name: String,
+    pub unit_price: Option<f64>,
+    pub unit_cost: Option<f64>,
+    pub period: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDraftInfo {
+    pub name: String,
+    pub existing_service_id: Option<i64>,
+    pub unit_price: Option<f64>,
+    pub unit_cost: Option<f64>,
+    pub period: String,
+}

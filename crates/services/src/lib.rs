@@ -1,0 +1,67 @@
+//! The one boundary between the UI and everything under it.
+//!
+//! A server function checks the caller's role and calls one method of [`Services`]; the method
+//! does the work (over the database, the service crates and the vendors) and returns a type of
+//! `seatsync-api-types`, or a [`ServiceError`] saying what went wrong in words a person can act
+//! on. Nothing above this crate reads the database, so "where is X computed?" has one answer:
+//! in the module of this crate named after the page.
+
+mod contracts;
+mod error;
+mod licences;
+mod mapping;
+mod overview;
+mod products;
+pub mod settings;
+pub mod users;
+
+use std::sync::Arc;
+
+use seatsync_api_types::settings::IntegrationInfo;
+use seatsync_db::PgPool;
+
+pub use error::ServiceError;
+pub use users::Staff;
+
+/// What the services are built from (the server builds them once at start).
+pub struct ServiceParts {
+    pub pool: PgPool,
+    /// The configured integrations, as an Admin may see them (no secrets).
+    pub integrations: Vec<IntegrationInfo>,
+    /// The licence sync, when Partner Center and Graph are configured.
+    pub licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
+    pub catalog: Arc<seatsync_licences::Catalog>,
+    pub mapping: Arc<seatsync_mapping::Mapping>,
+    pub contracts: Arc<seatsync_contracts::Contracts>,
+}
+
+/// Everything the UI may ask of SeatSync.
+pub struct Services {
+    pool: PgPool,
+    integrations: Vec<IntegrationInfo>,
+    licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
+    catalog: Arc<seatsync_licences::Catalog>,
+    mapping: Arc<seatsync_mapping::Mapping>,
+    contracts: Arc<seatsync_contracts::Contracts>,
+}
+
+impl Services {
+    pub fn new(parts: ServiceParts) -> Arc<Self> {
+        let ServiceParts { pool, integrations, licence_sync, catalog, mapping, contracts } = parts;
+        Arc::new(Self { pool, integrations, licence_sync, catalog, mapping, contracts })
+    }
+
+    /// Autotask's web address (from zone discovery) for links to companies and contracts;
+    /// `None` when Autotask is not configured or cannot be reached right now (links are then
+    /// left out).
+    async fn autotask_web_url(&self) -> Option<String> {
+        let autotask = self.mapping.autotask().ok()?.clone();
+        match autotask.web_url().await {
+            Ok(url) => Some(url.to_string()),
+            Err(e) => {
+                tracing::warn!(error = %e, "Autotask's web address is unknown; links to it are left out");
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! The Customers and Services mapping pages: every tenant and offer with its mapping, the
+//! pickers' data, saving (versioned), suggestions, history, and the Autotask cache refresh.
+
+use std::collections::HashMap;
+
+use seatsync_api_types::{
+    links,
+    mapping::{
+        AcceptItem, AcceptOutcome, CompanyOption, CustomerMappingList, HistoryEntry, MappingAction, MappingState,
+        OfferMappingList, OfferMappingRow, RefreshInfo, ServiceDraftInfo, ServiceOption, SuggestionInfo,
+        TenantMappingRow,
+    },
+};
+use seatsync_db::{
+    autotask_cache,
+    mappings::{self, Target},
+};
+use seatsync_mapping::{OfferAction, TenantAction};
+
+use crate::{products::amount, ServiceError, Services, Staff};
+
+/// The one mapping state the UI shows, from the stored target.
+pub(crate) fn mapping_state(target: Target) -> MappingState {
+    match target {
+        Target::Mapped { .. } => MappingState::Mapped,
+        Target::Ignored => MappingState::Ignored,
+        Target::Unmapped => MappingState::Unmapped,
+    }
+}
+
+fn tenant_row(r: mappings::TenantRow, web: Option<&str>) -> TenantMappingRow {
+    let state = mapping_state(r.target());
+    TenantMappingRow {
+        company_url: match (web, r.company_id) {
+            (Some(w), Some(id)) if state == MappingState::Mapped => Some(links::autotask_company(w, id)),
+            _ => None,
+        },
+        partner_center_url: links::partner_center_tenant(&r.tenant_id),
+        company_missing: state == MappingState::Mapped && r.company_removed,
+        tenant_id: r.tenant_id,
+        name: r.name,
+        domain: r.primary_domain,
+        state,
+        company_id: r.company_id.filter(|_| state == MappingState::Mapped),
+        company_name: r.company_name.filter(|_| state == MappingState::Mapped),
+        version: r.version,
+        changed_by: r.changed_by_name,
+        changed_at: r.changed_at,
+        suggestion: None,
+    }
+}
+
+fn offer_row(r: mappings::OfferRow) -> OfferMappingRow {
+    let state = mapping_state(r.target());
+    let key = seatsync_domain::OfferKey::parse_key_string(&r.offer_key).ok();
+    OfferMappingRow {
+        product: key.as_ref().map(|k| k.product.clone()).unwrap_or_default(),
+        term: key.as_ref().map(|k| k.term.clone()).unwrap_or_default(),
+        billing: key.map(|k| k.billing).unwrap_or_default(),
+        service_missing: state == MappingState::Mapped && r.service_removed,
+        service_id: r.service_id.filter(|_| state == MappingState::Mapped),
+        service_name: r.service_name.filter(|_| state == MappingState::Mapped),
+        offer_key: r.offer_key,
+        offer_name: r.offer_name,
+        subscriptions: r.subscriptions,
+        tenants: r.tenants,
+        quantity: r.quantity,
+        state,
+        version: r.version,
+        changed_by: r.changed_by_name,
+        changed_at: r.changed_at,
+    }
+}
+
+/// An audit snapshot in words.
+fn describe(v: Option<&serde_json::Value>) -> String {
+    let Some(v) = v else { return "—".into() };
+    match v["state"].as_str() {
+        Some("mapped") => {
+            let name = v["company_name"].as_str().or_else(|| v["service_name"].as_str()).unwrap_or("(unnamed)");
+            let id = v["company_id"].as_i64().or_else(|| v["service_id"].as_i64()).unwrap_or_default();
+            format!("Mapped to {name} ({id})")
+        }
+        Some("ignored") => "Ignored".into(),
+        _ => "Not mapped".into(),
+    }
+}
+
+impl Services {
+    async fn refresh_info(&self) -> Result<Option<RefreshInfo>, ServiceError> {
+        let (latest, good) = autotask_cache::latest_refreshes(&self.pool).await?;
+        Ok(latest.map(|l| RefreshInfo {
+            finished_at: l.finished_at,
+            companies: good.as_ref().and_then(|g| g.companies),
+            services: good.as_ref().and_then(|g| g.services),
+            error: l.error,
+            last_good_at: good.and_then(|g| g.finished_at),
+        }))
+    }
+
+    /// Every tenant with its mapping and, for unmapped ones, a suggested company.
+    pub async fn customer_mappings(&self) -> Result<CustomerMappingList, ServiceError> {
+        let (rows, companies) =
+            tokio::try_join!(mappings::tenant_rows(&self.pool), autotask_cache::companies(&self.pool))?;
+        let suggestions = self.mapping.suggestions().await?;
+        let companies: HashMap<i64, String> = companies.into_iter().map(|c| (c.id, c.name)).collect();
+        let web = self.autotask_web_url().await;
+        let refresh = self.refresh_info().await?;
+        let mut by_tenant: HashMap<String, SuggestionInfo> = suggestions
+            .into_iter()
+            .filter_map(|s| {
+                let company_name = companies.get(&s.company_id)?.clone();
+                Some((
+                    s.tenant_id,
+                    SuggestionInfo {
+                        company_id: s.company_id,
+                        company_name,
+                        confidence: s.confidence,
+                        reason: s.reason,
+                    },
+                ))
+            })
+            .collect();
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let mut row = tenant_row(r, web.as_deref());
+                if row.state == MappingState::Unmapped {
+                    row.suggestion = by_tenant.remove(&row.tenant_id);
+                }
+                row
+            })
+            .collect();
+        Ok(CustomerMappingList { rows, autotask_configured: self.mapping.autotask_configured(), refresh })
+    }
+
+    /// Every Autotask company, for the picker (which filters in the browser).
+    pub async fn autotask_companies(&self) -> Result<Vec<CompanyOption>, ServiceError> {
+        Ok(autotask_cache::companies(&self.pool)
+            .await?
+            .into_iter()
+            .map(|c| CompanyOption {
+                id: c.id,
+                name: c.name,
+                number: c.number,
+                active: c.is_active,
+                web_address: c.web_address,
+            })
+            .collect())
+    }
+
+    /// Changes a tenant's mapping, if it is still at `version` (what the editor saw).
+    pub async fn save_tenant_mapping(
+        &self,
+        by: &Staff,
+        tenant_id: &str,
+        action: MappingAction,
+        company_id: Option<i64>,
+        version: i32,
+    ) -> Result<TenantMappingRow, ServiceError> {
+        let need_company = || company_id.ok_or_else(|| ServiceError::Invalid("Pick a company first.".into()));
+        let action = match action {
+            MappingAction::Map => TenantAction::Map { company_id: need_company()? },
+            MappingAction::AcceptSuggestion => TenantAction::AcceptSuggestion { company_id: need_company()? },
+            MappingAction::Ignore => TenantAction::Ignore,
+            MappingAction::UndoIgnore => TenantAction::UndoIgnore,
+            MappingAction::Reset => TenantAction::Reset,
+        };
+        let row = self.mapping.apply_tenant(tenant_id, action, version, by.id).await?;
+        tracing::info!(by = %by.email, tenant_id, ?action, "tenant mapping changed");
+        Ok(tenant_row(row, self.autotask_web_url().await.as_deref()))
+    }
+
+    /// Accepts several suggestions; each is saved on its own, so one conflict does not stop the
+    /// others.
+    pub async fn accept_suggestions(
+        &self,
+        by: &Staff,
+        items: Vec<AcceptItem>,
+    ) -> Result<Vec<AcceptOutcome>, ServiceError> {
+        if items.len() > 5_000 {
+            return Err(ServiceError::Invalid("At most 5,000 suggestions can be accepted at once.".into()));
+        }
+        let web = self.autotask_web_url().await;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let action = TenantAction::AcceptSuggestion { company_id: item.company_id };
+            let result = self.mapping.apply_tenant(&item.tenant_id, action, item.version, by.id).await;
+            out.push(match result {
+                Ok(row) => {
+                    AcceptOutcome { tenant_id: item.tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None }
+                }
+                Err(e) => AcceptOutcome {
+                    tenant_id: item.tenant_id,
+                    row: None,
+                    error: Some(ServiceError::from(e).to_string()),
+                },
+            });
+        }
+        tracing::info!(by = %by.email, accepted = out.iter().filter(|o| o.row.is_some()).count(), "suggestions accepted");
+        Ok(out)
+    }
+
+    /// Turns a suggestion down: that company is never suggested for that tenant again.
+    pub async fn dismiss_suggestion(&self, by: &Staff, tenant_id: &str, company_id: i64) -> Result<(), ServiceError> {
+        Ok(self.mapping.dismiss_suggestion(tenant_id, company_id, by.id).await?)
+    }
+
+    /// The history of a tenant's (`kind` = "tenant") or an offer's (`kind` = "offer") mapping.
+    pub async fn mapping_history(&self, kind: &str, key: &str) -> Result<Vec<HistoryEntry>, ServiceError> {
+        let kind = match kind {
+            "tenant" => mappings::Kind::Tenant,
+            "offer" => mappings::Kind::Offer,
+            other => {
+                return Err(ServiceError::Invalid(format!(
+                    "'{other}' is not a kind of mapping; expected tenant or offer."
+                )))
+            }
+        };
+        Ok(mappings::history(&self.pool, kind, key)
+            .await?
+            .into_iter()
+            .map(|e| HistoryEntry {
+                action: e.action,
+                before: describe(e.before.as_ref()),
+                after: describe(e.after.as_ref()),
+                by: e.changed_by_name,
+                at: e.changed_at,
+            })
+            .collect())
+    }
+
+    /// Re-reads companies and services from Autotask now.
+    pub async fn refresh_autotask(&self, by: &Staff) -> Result<RefreshInfo, ServiceError> {
+        self.mapping.refresh_cache("manual", Some(by.id)).await?;
+        self.refresh_info().await?.ok_or_else(|| ServiceError::unexpected("the Autotask refresh", "it left no record"))
+    }
+
+    /// Every Microsoft offer seen in the subscriptions (offer + term + billing cycle) with its
+    /// service.
+    pub async fn offer_mappings(&self) -> Result<OfferMappingList, ServiceError> {
+        let rows = mappings::offer_rows(&self.pool).await?;
+        Ok(OfferMappingList {
+            rows: rows.into_iter().map(offer_row).collect(),
+            autotask_configured: self.mapping.autotask_configured(),
+            refresh: self.refresh_info().await?,
+        })
+    }
+
+    /// Every Autotask service, for the picker.
+    pub async fn autotask_services(&self) -> Result<Vec<ServiceOption>, ServiceError> {
+        Ok(autotask_cache::services(&self.pool)
+            .await?
+            .into_iter()
+            .map(|s| ServiceOption {
+                id: s.id,
+                name: s.name,
+                unit_price: s.unit_price,
+                unit_cost: s.unit_cost,
+                period: s.period_label,
+                active: s.is_active,
+            })
+            .collect())
+    }
+
+    pub async fn save_offer_mapping(
+        &self,
+        by: &Staff,
+        offer_key: &str,
+        action: MappingAction,
+        service_id: Option<i64>,
+        version: i32,
+    ) -> Result<OfferMappingRow, ServiceError> {
+        let action = match action {
+            MappingAction::Map | MappingAction::AcceptSuggestion => OfferAction::Map {
+                service_id: service_id.ok_or_else(|| ServiceError::Invalid("Pick a service first.".into()))?,
+            },
+            MappingAction::Ignore => OfferAction::Ignore,
+            MappingAction::UndoIgnore => OfferAction::UndoIgnore,
+            MappingAction::Reset => OfferAction::Reset,
+        };
+        let row = self.mapping.apply_offer(offer_key, action, version, by.id).await?;
+        tracing::info!(by = %by.email, offer_key, ?action, "offer mapping changed");
+        Ok(offer_row(row))
+    }
+
+    /// The service the naming template proposes for an offer, with price and cost where known.
+    pub async fn service_draft(&self, offer_key: &str) -> Result<ServiceDraftInfo, ServiceError> {
+        let d = self.mapping.service_draft(offer_key).await?;
+        Ok(ServiceDraftInfo {
+            name: d.name,
+            existing_service_id: d.existing_service_id,
+            unit_price: d.unit_price,
+            unit_cost: d.unit_cost,
+            period: d.period.into(),
+        })
+    }
+
+    /// Creates the service in Autotask (or finds it by name) and maps the offer to it; the
+    /// price and cost as the person typed them.
+    pub async fn create_service(
+        &self,
+        by: &Staff,
+        offer_key: &str,
+        name: &str,
+        unit_price: &str,
+        unit_cost: &str,
+        version: i32,
+    ) -> Result<OfferMappingRow, ServiceError> {
+        let price = amount("price", unit_price)?.ok_or_else(|| {
+            ServiceError::Invalid("The service needs a price (what the customer pays per unit).".into())
+        })?;
+        let cost = amount("cost", unit_cost)?;
+        let row = self.mapping.create_service_and_map(offer_key, name, price, cost, version, by.id).await?;
+        tracing::info!(by = %by.email, offer_key, service = %name, "service created and mapped");
+        Ok(offer_row(row))
+    }
+}
