@@ -18,9 +18,3 @@ pub enum ContractError {
     #[error(transparent)]
     Db(#[from] DbError),
 }
-
-impl From<sqlx::Error> for ContractError {
-    fn from(e: sqlx::Error) -> Self {
-        ContractError::Db(DbError::Sqlx(e))
-    }
-}

@@ -86,11 +86,12 @@ pub async fn replace_services(db: &sqlx::PgPool, services: &[Service], at: DateT
 }
 
 /// Adds or updates services without touching the others (a service SeatSync just created).
-pub async fn upsert_services(
-    db: &mut sqlx::PgConnection,
-    services: &[Service],
-    at: DateTime<Utc>,
-) -> Result<(), DbError> {
+/// Records one service SeatSync has just created (or found) in Autotask.
+pub async fn store_service(pool: &sqlx::PgPool, service: &Service, at: DateTime<Utc>) -> Result<(), DbError> {
+    crate::in_transaction(pool, async |db| upsert_services(db, std::slice::from_ref(service), at).await).await
+}
+
+async fn upsert_services(db: &mut sqlx::PgConnection, services: &[Service], at: DateTime<Utc>) -> Result<(), DbError> {
     let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
     let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
     let descriptions: Vec<Option<&str>> = services.iter().map(|s| s.description.as_deref()).collect();

@@ -61,6 +61,18 @@ fn connect_options(url: &str) -> Result<sqlx::postgres::PgConnectOptions, DbErro
     Ok(if local && !asks_for_tls { options.ssl_mode(sqlx::postgres::PgSslMode::Disable) } else { options })
 }
 
+/// Runs `work` in one transaction: committed when it succeeds, rolled back when it fails (or is
+/// dropped half-way). The services open transactions only through this, so `sqlx` stays here.
+pub async fn in_transaction<T>(
+    pool: &PgPool,
+    work: impl for<'c> AsyncFnOnce(&'c mut sqlx::PgConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let mut tx = pool.begin().await?;
+    let out = work(&mut tx).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// Brings the schema up to date. Safe to run from several instances at once: sqlx takes an
 /// advisory lock for the duration.
 pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {

@@ -39,7 +39,11 @@ const COLUMNS: &str = "tenant_id, name, primary_domain, last_synced_at, last_att
 
 /// Records the tenants Partner Center lists now; tenants it no longer lists are marked removed
 /// (their data is kept).
-pub async fn upsert_listed(
+pub async fn upsert_listed(pool: &sqlx::PgPool, listed: &[(String, String, Option<String>)]) -> Result<(), DbError> {
+    crate::in_transaction(pool, async |db| upsert_listed_on(db, listed).await).await
+}
+
+async fn upsert_listed_on(
     db: &mut sqlx::PgConnection,
     listed: &[(String, String, Option<String>)],
 ) -> Result<(), DbError> {

@@ -252,23 +252,17 @@ impl Mapping {
                 }
             }
         };
-        let mut conn = self.pool.acquire().await.map_err(DbError::from)?;
-        autotask_cache::upsert_services(
-            &mut conn,
-            &[autotask_cache::Service {
-                id: service.id,
-                name: service.name.clone(),
-                description: service.description.clone(),
-                unit_price: service.unit_price,
-                unit_cost: service.unit_cost,
-                period_type: service.period_type,
-                period_label: Some(period_label.to_string()),
-                is_active: service.is_active,
-            }],
-            Utc::now(),
-        )
-        .await?;
-        drop(conn);
+        let stored = autotask_cache::Service {
+            id: service.id,
+            name: service.name.clone(),
+            description: service.description.clone(),
+            unit_price: service.unit_price,
+            unit_cost: service.unit_cost,
+            period_type: service.period_type,
+            period_label: Some(period_label.to_string()),
+            is_active: service.is_active,
+        };
+        autotask_cache::store_service(&self.pool, &stored, Utc::now()).await?;
         tracing::info!(service_id = service.id, name = %service.name, "service ready in Autotask");
         self.save_offer(
             &before,

@@ -60,12 +60,6 @@ pub enum SyncError {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for SyncError {
-    fn from(e: sqlx::Error) -> Self {
-        SyncError::Db(DbError::Sqlx(e))
-    }
-}
-
 pub struct LicenceSync {
     pool: PgPool,
     partner_center: Arc<dyn PartnerCenter>,
@@ -180,8 +174,7 @@ impl LicenceSync {
                     }
                     drop(on_page);
                     let listed = listed.into_inner().unwrap_or_else(|p| p.into_inner());
-                    let mut conn = self.pool.acquire().await.map_err(|e| e.to_string())?;
-                    tenants::upsert_listed(&mut conn, &listed).await.map_err(|e| e.to_string())?;
+                    tenants::upsert_listed(&self.pool, &listed).await.map_err(|e| e.to_string())?;
                     listed.len()
                 }
             };
@@ -292,9 +285,7 @@ impl LicenceSync {
     /// One transaction: what each tenant's sources returned, the failures of the others, and
     /// every tenant's outcome in the run.
     async fn store_batch(&self, run: i64, batch: &[Fetched], at: chrono::DateTime<Utc>) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
         let rows: Vec<licences::TenantRows<'_>> = batch.iter().map(Fetched::rows).collect();
-        licences::store_tenant_syncs(&mut tx, &rows, at).await?;
         let errors: Vec<Option<String>> = rows.iter().map(licences::TenantRows::error).collect();
         let outcomes: Vec<sync_runs::Outcome<'_>> = batch
             .iter()
@@ -310,9 +301,11 @@ impl LicenceSync {
                 subscriptions: t.subscriptions.as_ref().ok().map(|s| s.len() as i32),
             })
             .collect();
-        sync_runs::record_tenants(&mut *tx, run, &outcomes).await?;
-        tx.commit().await?;
-        Ok(())
+        seatsync_db::in_transaction(&self.pool, async |tx| {
+            licences::store_tenant_syncs(tx, &rows, at).await?;
+            sync_runs::record_tenants(tx, run, &outcomes).await
+        })
+        .await
     }
 }
 
