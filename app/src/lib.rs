@@ -48,6 +48,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The pages whose every input is in PostgreSQL: their server functions read no vendor (links
+/// into Autotask come from the stored cache refresh), so the server's page cache may serve them
+/// again while nothing is committed (`server/src/page_cache.rs`). Declared here, beside the
+/// routes: a page that reads a vendor while rendering must not be listed.
+pub const CACHEABLE_PAGES: &[&str] = &["/subscriptions", "/overview"];
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

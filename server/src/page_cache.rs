@@ -4,7 +4,7 @@
 //! Rendering the subscriptions page of a large tenant costs milliseconds of CPU, and the same
 //! page is asked for again and again: by each person who has it open, on every reload, and by
 //! everyone looking at the same customer. Only pages whose every input is in PostgreSQL are kept
-//! ([`CACHED_PATHS`]), so a commit mark ([`seatsync_db::commits`]) read before rendering tells
+//! (`app::CACHEABLE_PAGES`, declared beside the routes), so a commit mark ([`seatsync_db::commits`]) read before rendering tells
 //! whether a kept page is still exactly what rendering would give. Nothing is served that a
 //! commit has made stale: the check is made on every request, so a change shows on the very
 //! next request, from this instance or any other. The age limit is for what a page says about
@@ -32,10 +32,6 @@ use axum::{
 };
 use seatsync_db::{commits::CommitMark, PgPool};
 use uuid::Uuid;
-
-/// The pages built only from what PostgreSQL holds. A page that reads a vendor while rendering
-/// (the contracts page reads Autotask on a tenant's first view) must not be listed here.
-pub const CACHED_PATHS: &[&str] = &["/subscriptions", "/overview"];
 
 /// Tells operators and tests whether a page came from the cache: `hit` or `miss`.
 pub const CACHE_HEADER: &str = "x-seatsync-page-cache";
@@ -132,7 +128,10 @@ impl PageCache {
     /// (as the guard read them for this request).
     fn key(&self, req: &Request) -> Option<Key> {
         let uri = req.uri();
-        if self.inner.config.max_age.is_zero() || req.method() != Method::GET || !CACHED_PATHS.contains(&uri.path()) {
+        if self.inner.config.max_age.is_zero()
+            || req.method() != Method::GET
+            || !app::CACHEABLE_PAGES.contains(&uri.path())
+        {
             return None;
         }
         let user = req.extensions().get::<app::server::RequestUser>()?.loaded()?.id;

@@ -165,23 +165,37 @@ pub async fn start_refresh(db: impl PgExecutor<'_>, trigger: &str, by: Option<Uu
         .await?)
 }
 
-pub async fn finish_refresh(
-    db: impl PgExecutor<'_>,
-    id: i64,
-    companies: Option<i32>,
-    services: Option<i32>,
-    error: Option<&str>,
-) -> Result<(), DbError> {
+/// How a refresh ended: what it read, or why it failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshEnd<'a> {
+    Read { companies: i32, services: i32, web_url: Option<&'a str> },
+    Failed { error: &'a str },
+}
+
+pub async fn finish_refresh(db: impl PgExecutor<'_>, id: i64, end: RefreshEnd<'_>) -> Result<(), DbError> {
+    let (companies, services, web_url, error) = match end {
+        RefreshEnd::Read { companies, services, web_url } => (Some(companies), Some(services), web_url, None),
+        RefreshEnd::Failed { error } => (None, None, None, Some(error)),
+    };
     sqlx::query(
-        "UPDATE autotask_refreshes SET finished_at = now(), companies = $2, services = $3, error = $4 WHERE id = $1",
+        "UPDATE autotask_refreshes SET finished_at = now(), companies = $2, services = $3, web_url = $4, error = $5
+         WHERE id = $1",
     )
     .bind(id)
     .bind(companies)
     .bind(services)
+    .bind(web_url)
     .bind(error)
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Autotask's web address as of the latest refresh that read it; `None` before any did.
+pub async fn web_url(db: impl PgExecutor<'_>) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT web_url FROM autotask_refreshes WHERE web_url IS NOT NULL ORDER BY id DESC LIMIT 1")
+        .fetch_optional(db)
+        .await?)
 }
 
 /// The latest refresh, and the latest one that succeeded (what the cache is as of).

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use seatsync_db::autotask_cache;
+use seatsync_db::autotask_cache::{self, RefreshEnd};
 use uuid::Uuid;
 
 use crate::{Mapping, MappingError};
@@ -62,20 +62,26 @@ impl Mapping {
                 .collect();
             autotask_cache::replace_companies(&self.pool, &companies, now).await?;
             autotask_cache::replace_services(&self.pool, &services, now).await?;
-            Ok::<_, MappingError>(RefreshSummary { companies: companies.len(), services: services.len() })
+            // Known from the zone discovery the reads above needed: costs no request.
+            let web_url = autotask.web_url().await?.to_string();
+            Ok::<_, MappingError>((RefreshSummary { companies: companies.len(), services: services.len() }, web_url))
         }
         .await;
         let recorded = match &outcome {
-            Ok(s) => {
-                autotask_cache::finish_refresh(&self.pool, id, Some(s.companies as i32), Some(s.services as i32), None)
-                    .await
+            Ok((s, web_url)) => {
+                let end = RefreshEnd::Read {
+                    companies: s.companies as i32,
+                    services: s.services as i32,
+                    web_url: Some(web_url),
+                };
+                autotask_cache::finish_refresh(&self.pool, id, end).await
             }
             Err(e) => {
                 tracing::warn!(error = %e, "Autotask cache refresh failed; keeping the previous cache");
-                autotask_cache::finish_refresh(&self.pool, id, None, None, Some(&e.to_string())).await
+                autotask_cache::finish_refresh(&self.pool, id, RefreshEnd::Failed { error: &e.to_string() }).await
             }
         };
         recorded?;
-        outcome
+        outcome.map(|(summary, _)| summary)
     }
 }

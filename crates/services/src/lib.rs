@@ -51,15 +51,14 @@ impl Services {
         Arc::new(Self { pool, integrations, licence_sync, catalog, mapping, contracts })
     }
 
-    /// Autotask's web address (from zone discovery) for links to companies and contracts;
-    /// `None` when Autotask is not configured or cannot be reached right now (links are then
-    /// left out).
+    /// Autotask's web address for links to companies and contracts, as the last refresh of the
+    /// Autotask cache read it: from PostgreSQL, so no page calls Autotask while rendering.
+    /// `None` before a refresh has read it (links are then left out).
     async fn autotask_web_url(&self) -> Option<String> {
-        let autotask = self.mapping.autotask().ok()?.clone();
-        match autotask.web_url().await {
-            Ok(url) => Some(url.to_string()),
+        match seatsync_db::autotask_cache::web_url(&self.pool).await {
+            Ok(url) => url,
             Err(e) => {
-                tracing::warn!(error = %e, "Autotask's web address is unknown; links to it are left out");
+                tracing::warn!(error = %e, "Autotask's web address could not be read; links to it are left out");
                 None
             }
         }

@@ -84,3 +84,32 @@ async fn the_cache_can_be_turned_off() {
         assert_eq!(outcome, None, "with the cache off every page is rendered and says nothing");
     }
 }
+
+#[tokio::test]
+async fn a_cacheable_page_calls_no_vendor_while_rendering() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    app.sync_all(&admin).await;
+    app.ok(&admin, "mapping/refresh", &[]).await;
+    let rows = app.ok(&admin, "mapping/customers", &[]).await;
+    let row = rows["rows"].as_array().unwrap().iter().find(|r| !r["suggestion"].is_null()).unwrap().clone();
+    let tenant = row["tenant_id"].as_str().unwrap();
+    let company = row["suggestion"]["company_id"].to_string();
+    app.ok(
+        &admin,
+        "mapping/save_tenant",
+        &[("tenant_id", tenant), ("action", "map"), ("company_id", &company), ("version", "0")],
+    )
+    .await;
+    let calls = || async {
+        let c: serde_json::Value =
+            reqwest::get(format!("{}/_sim/calls", app.sim.base_url)).await.unwrap().json().await.unwrap();
+        c["total"].as_u64().unwrap()
+    };
+    let before = calls().await;
+    let page =
+        admin.get(format!("{}/subscriptions?tenant={tenant}", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Open company in Autotask"), "the link into Autotask is there");
+    assert!(page.contains(&format!("AccountID={company}")));
+    assert_eq!(calls().await, before, "no vendor was called to render the page");
+}
