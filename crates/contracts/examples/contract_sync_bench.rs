@@ -6,6 +6,7 @@
 //! scripts/bench contracts [--tenants 2000]
 //! ```
 
+use seatsync_db::kinds::{ChangeKind, ChangeOutcome};
 use std::{sync::Arc, time::Instant};
 
 use seatsync_contracts::{
@@ -87,7 +88,7 @@ async fn main() {
     let dry_wall = started.elapsed();
     let dry_requests = client.requests_made() - before;
     let planned = seatsync_db::contracts::run_changes(&pool, dry).await.unwrap();
-    let planned_writes = planned.iter().filter(|c| c.kind != "flag_ended").count();
+    let planned_writes = planned.iter().filter(|c| c.kind != ChangeKind::FlagEnded).count();
 
     // The real run: the same reads plus one write per change. Writes are counted where they
     // land: create and update calls the simulated Autotask served.
@@ -110,8 +111,8 @@ async fn main() {
     let requests = client.requests_made() - before;
     let changes = seatsync_db::contracts::run_changes(&pool, run).await.unwrap();
     let writes = writes_served() - writes_before;
-    let changes_made = changes.iter().filter(|c| c.outcome == "applied").count();
-    let flagged = changes.iter().filter(|c| c.outcome == "flagged").count();
+    let changes_made = changes.iter().filter(|c| c.outcome == ChangeOutcome::Applied).count();
+    let flagged = changes.iter().filter(|c| c.outcome == ChangeOutcome::Flagged).count();
     let reads = requests - writes;
     let r = seatsync_db::contracts::run(&pool, run).await.unwrap();
     let contracts_read: i64 =

@@ -9,7 +9,10 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use seatsync_db::contracts::{self as db, Creation, NewChange};
+use seatsync_db::{
+    contracts::{self as db, Creation, NewChange},
+    kinds::{ChangeKind, ChangeOutcome, CreationState},
+};
 use seatsync_domain::{
     contract_plan::TenantMapping,
     grouping::{ContractMatch, GroupKey},
@@ -90,8 +93,8 @@ impl Contracts {
         while started.elapsed() < WAIT_FOR_OTHER {
             tokio::time::sleep(Duration::from_millis(200)).await;
             let now = db::creation(&self.pool, open.id).await?;
-            match now.state.as_str() {
-                "done" => {
+            match now.state {
+                CreationState::Done => {
                     return Ok(Err(Created {
                         contract_id: now.contract_id.unwrap_or_default(),
                         contract_name: now.contract_name,
@@ -99,7 +102,7 @@ impl Contracts {
                         services: Pushed::default(),
                     }))
                 }
-                "failed" => {
+                CreationState::Failed => {
                     return Err(ContractError::Refused(
                         now.error.unwrap_or_else(|| "Creating the contract failed.".into()),
                     ))
@@ -128,7 +131,7 @@ impl Contracts {
         if let Err(e) = &outcome {
             // Nothing unknown is left behind: either no contract exists under the name, or the
             // next attempt finds and adopts it.
-            db::advance_creation(&self.pool, intent.id, "failed", None, Some(&e.to_string())).await?;
+            db::advance_creation(&self.pool, intent.id, CreationState::Failed, None, Some(&e.to_string())).await?;
         }
         outcome
     }
@@ -151,7 +154,7 @@ impl Contracts {
                 None => (self.create_in_autotask(intent, &key, today).await?, false),
             },
         };
-        db::advance_creation(&self.pool, intent.id, "contract_created", Some(contract_id), None).await?;
+        db::advance_creation(&self.pool, intent.id, CreationState::ContractCreated, Some(contract_id), None).await?;
         db::link(&self.pool, &intent.tenant_id, &intent.group_key, contract_id, by).await?;
         if !existed {
             db::record_change(
@@ -162,11 +165,11 @@ impl Contracts {
                     group_key: Some(&intent.group_key),
                     contract_id: Some(contract_id),
                     service_id: None,
-                    kind: "create_contract",
+                    kind: ChangeKind::CreateContract,
                     description: format!("created contract {}", intent.contract_name),
                     units_before: None,
                     units_after: None,
-                    outcome: "applied",
+                    outcome: ChangeOutcome::Applied,
                     error: None,
                     changed_by: by,
                 },
@@ -186,7 +189,7 @@ impl Contracts {
             }
         };
         self.refresh_contract_units(contract_id, today).await?;
-        db::advance_creation(&self.pool, intent.id, "done", Some(contract_id), None).await?;
+        db::advance_creation(&self.pool, intent.id, CreationState::Done, Some(contract_id), None).await?;
         Ok(Created { contract_id, contract_name: intent.contract_name.clone(), existed, services })
     }
 

@@ -10,7 +10,11 @@
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
-use seatsync_db::{contracts as db, locks::AdvisoryLock};
+use seatsync_db::{
+    contracts as db,
+    kinds::{RunTrigger, TenantOutcome},
+    locks::AdvisoryLock,
+};
 use seatsync_domain::grouping::ContractMatch;
 use uuid::Uuid;
 
@@ -71,8 +75,8 @@ impl Contracts {
         };
         db::abandon_stale_runs(&self.pool).await?;
         let (kind, by) = match trigger {
-            Trigger::Schedule => ("schedule", None),
-            Trigger::Manual { by } => ("manual", Some(by)),
+            Trigger::Schedule => (RunTrigger::Schedule, None),
+            Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
         };
         let scope_id = match scope {
             Scope::All => None,
@@ -116,10 +120,13 @@ impl Contracts {
             let outcome =
                 self.with_tenant_lock(tenant_id, self.sync_tenant(run, &shared, tenant_id, dry_run, today)).await;
             let recorded = match &outcome {
-                Ok(changes) => db::record_run_tenant(&self.pool, run, tenant_id, "ok", None, *changes as i32).await,
+                Ok(changes) => {
+                    db::record_run_tenant(&self.pool, run, tenant_id, TenantOutcome::Ok, None, *changes as i32).await
+                }
                 Err(e) => {
                     tracing::warn!(tenant_id, error = %e, "contract sync of a tenant failed");
-                    db::record_run_tenant(&self.pool, run, tenant_id, "failed", Some(&e.to_string()), 0).await
+                    db::record_run_tenant(&self.pool, run, tenant_id, TenantOutcome::Failed, Some(&e.to_string()), 0)
+                        .await
                 }
             };
             if let Err(e) = recorded {

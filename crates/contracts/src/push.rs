@@ -1,7 +1,10 @@
 //! Bringing one group's Autotask contract in line with Partner Center.
 
 use chrono::NaiveDate;
-use seatsync_db::contracts::{self as db, NewChange};
+use seatsync_db::{
+    contracts::{self as db, NewChange},
+    kinds::{ChangeKind, ChangeOutcome},
+};
 use seatsync_domain::{
     contract_plan::Change,
     grouping::{ContractMatch, GroupKey},
@@ -135,9 +138,9 @@ impl Contracts {
         for planned in &group.plan {
             let change = &planned.change;
             let (kind, before, after) = match change {
-                Change::AdjustUnits { from, to, .. } => ("adjust_units", Some(*from), Some(*to)),
-                Change::AddService { units, .. } => ("add_service", Some(0), Some(*units)),
-                Change::FlagEnded { units, .. } => ("flag_ended", Some(*units), Some(*units)),
+                Change::AdjustUnits { from, to, .. } => (ChangeKind::AdjustUnits, Some(*from), Some(*to)),
+                Change::AddService { units, .. } => (ChangeKind::AddService, Some(0), Some(*units)),
+                Change::FlagEnded { units, .. } => (ChangeKind::FlagEnded, Some(*units), Some(*units)),
             };
             let mut record = NewChange {
                 run_id,
@@ -149,12 +152,12 @@ impl Contracts {
                 description: planned.description.clone(),
                 units_before: before,
                 units_after: after,
-                outcome: "planned",
+                outcome: ChangeOutcome::Planned,
                 error: None,
                 changed_by: by,
             };
             if matches!(change, Change::FlagEnded { .. }) {
-                record.outcome = if dry_run { "planned" } else { "flagged" };
+                record.outcome = if dry_run { ChangeOutcome::Planned } else { ChangeOutcome::Flagged };
                 out.flagged.push(planned.description.clone());
             } else if dry_run {
                 out.applied.push(planned.description.clone());
@@ -182,7 +185,7 @@ impl Contracts {
                 };
                 match autotask.adjust_units(&adjustment).await {
                     Ok(_) => {
-                        record.outcome = "applied";
+                        record.outcome = ChangeOutcome::Applied;
                         out.applied.push(planned.description.clone());
                     }
                     Err(e) => {
@@ -191,7 +194,7 @@ impl Contracts {
                             _ => e.to_string(),
                         };
                         tracing::warn!(tenant_id, contract_id, error = %message, "contract change failed");
-                        record.outcome = "failed";
+                        record.outcome = ChangeOutcome::Failed;
                         record.error = Some(message.clone());
                         out.failed.push(format!("{}: {message}", planned.description));
                     }

@@ -161,8 +161,8 @@ async fn one_click_creates_one_contract_with_a_service_per_offer() {
     assert!(again.existed && again.contract_id == created.contract_id);
     assert_eq!(w.contracts_named(&before.proposed_name).await.len(), 1);
     let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
-    assert!(log.iter().any(|c| c.kind == "create_contract"), "the creation is logged");
-    assert!(log.iter().filter(|c| c.kind == "add_service").count() >= 2, "each service added is logged");
+    assert!(log.iter().any(|c| c.kind.as_str() == "create_contract"), "the creation is logged");
+    assert!(log.iter().filter(|c| c.kind.as_str() == "add_service").count() >= 2, "each service added is logged");
 }
 
 #[tokio::test]
@@ -281,8 +281,8 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     let after = w.group(&tenant, &key).await;
     assert!(after.rows.iter().all(|r| !r.state.quantity_mismatch()), "the red mark clears");
     let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
-    assert!(log.iter().any(|c| c.kind == "flag_ended" && c.outcome == "flagged"));
-    assert!(log.iter().any(|c| c.kind == "adjust_units"
+    assert!(log.iter().any(|c| c.kind.as_str() == "flag_ended" && c.outcome.as_str() == "flagged"));
+    assert!(log.iter().any(|c| c.kind.as_str() == "adjust_units"
         && c.units_before == Some(grown.subscription.quantity)
         && c.units_after == Some(grown.subscription.quantity + 3)));
 }
@@ -304,7 +304,9 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let dry = w.contracts.run_sync(Trigger::Schedule, Scope::All, true).await.unwrap();
     let planned = seatsync_db::contracts::run_changes(&w.pool, dry).await.unwrap();
     assert!(
-        planned.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "planned"),
+        planned
+            .iter()
+            .any(|c| c.tenant_id == tenant && c.kind.as_str() == "adjust_units" && c.outcome.as_str() == "planned"),
         "{planned:?}"
     );
     assert_eq!(
@@ -313,12 +315,14 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
         "a dry run writes nothing"
     );
     let run = seatsync_db::contracts::run(&w.pool, dry).await.unwrap();
-    assert_eq!(run.status, "succeeded", "{:?}", run.error);
+    assert_eq!(run.status.as_str(), "succeeded", "{:?}", run.error);
 
     let real = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
     let applied = seatsync_db::contracts::run_changes(&w.pool, real).await.unwrap();
     assert!(
-        applied.iter().any(|c| c.tenant_id == tenant && c.kind == "adjust_units" && c.outcome == "applied"),
+        applied
+            .iter()
+            .any(|c| c.tenant_id == tenant && c.kind.as_str() == "adjust_units" && c.outcome.as_str() == "applied"),
         "{applied:?}"
     );
     w.contracts.refresh_tenant_snapshot(&tenant, today()).await.unwrap();
@@ -329,7 +333,7 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
         .await
         .unwrap()
         .iter()
-        .any(|c| c.tenant_id == tenant && c.kind == "adjust_units"));
+        .any(|c| c.tenant_id == tenant && c.kind.as_str() == "adjust_units"));
 }
 
 #[tokio::test]

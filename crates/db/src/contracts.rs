@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
-use crate::DbError;
+use crate::{
+    kinds::{ChangeKind, ChangeOutcome, CreationState, RunStatus, RunTrigger, TenantOutcome},
+    DbError,
+};
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Contract {
@@ -216,7 +219,7 @@ pub struct Creation {
     pub group_key: String,
     pub company_id: i64,
     pub contract_name: String,
-    pub state: String,
+    pub state: CreationState,
     pub contract_id: Option<i64>,
     pub attempts: i32,
     pub error: Option<String>,
@@ -320,7 +323,7 @@ pub async fn stale_creations(db: impl PgExecutor<'_>, stale_after_secs: i64) -> 
 pub async fn advance_creation(
     db: impl PgExecutor<'_>,
     id: i64,
-    state: &str,
+    state: CreationState,
     contract_id: Option<i64>,
     error: Option<&str>,
 ) -> Result<(), DbError> {
@@ -350,11 +353,11 @@ pub struct NewChange<'a> {
     pub group_key: Option<&'a str>,
     pub contract_id: Option<i64>,
     pub service_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: ChangeKind,
     pub description: String,
     pub units_before: Option<i64>,
     pub units_after: Option<i64>,
-    pub outcome: &'a str,
+    pub outcome: ChangeOutcome,
     pub error: Option<String>,
     pub changed_by: Option<Uuid>,
 }
@@ -390,11 +393,11 @@ pub struct Change {
     pub group_key: Option<String>,
     pub contract_id: Option<i64>,
     pub service_id: Option<i64>,
-    pub kind: String,
+    pub kind: ChangeKind,
     pub description: String,
     pub units_before: Option<i64>,
     pub units_after: Option<i64>,
-    pub outcome: String,
+    pub outcome: ChangeOutcome,
     pub error: Option<String>,
     pub changed_by_name: Option<String>,
     pub changed_at: DateTime<Utc>,
@@ -426,13 +429,13 @@ pub async fn run_changes(db: impl PgExecutor<'_>, run_id: i64) -> Result<Vec<Cha
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SyncRun {
     pub id: i64,
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub dry_run: bool,
     pub scope_tenant_id: Option<String>,
     pub requested_by_name: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: RunStatus,
     pub tenants_total: i32,
     pub tenants_done: i32,
     pub tenants_failed: i32,
@@ -447,7 +450,7 @@ const RUN: &str = "SELECT r.id, r.trigger, r.dry_run, r.scope_tenant_id, u.displ
 
 pub async fn start_run(
     db: impl PgExecutor<'_>,
-    trigger: &str,
+    trigger: RunTrigger,
     dry_run: bool,
     scope: Option<&str>,
     by: Option<Uuid>,
@@ -477,7 +480,7 @@ pub async fn record_run_tenant(
     db: impl PgExecutor<'_>,
     run: i64,
     tenant_id: &str,
-    outcome: &str,
+    outcome: TenantOutcome,
     error: Option<&str>,
     changes: i32,
 ) -> Result<(), DbError> {

@@ -4,27 +4,31 @@ use chrono::{DateTime, Utc};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
-use crate::DbError;
+use crate::{
+    kinds::{RunStatus, RunTrigger, TenantOutcome},
+    DbError,
+};
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SyncRun {
     pub id: i64,
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub scope_tenant_id: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: RunStatus,
     pub tenants_total: i32,
     pub tenants_done: i32,
     pub tenants_failed: i32,
     pub error: Option<String>,
 }
 
+/// A tenant's outcome in a run, with its name.
 #[derive(Debug, Clone, PartialEq, FromRow)]
-pub struct TenantOutcome {
+pub struct TenantResult {
     pub tenant_id: String,
     pub tenant_name: Option<String>,
-    pub outcome: String,
+    pub outcome: TenantOutcome,
     pub error: Option<String>,
     pub subscriptions: Option<i32>,
 }
@@ -34,7 +38,7 @@ const COLUMNS: &str =
 
 pub async fn start(
     db: impl PgExecutor<'_>,
-    trigger: &str,
+    trigger: RunTrigger,
     scope: Option<&str>,
     requested_by: Option<Uuid>,
 ) -> Result<i64, DbError> {
@@ -51,39 +55,11 @@ pub async fn set_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<
     Ok(())
 }
 
-/// Records one tenant's outcome and bumps the run's counters in one statement.
-pub async fn record_tenant(
-    db: impl PgExecutor<'_>,
-    run: i64,
-    tenant_id: &str,
-    outcome: &str,
-    error: Option<&str>,
-    subscriptions: Option<i32>,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "WITH outcome AS (
-             INSERT INTO sync_run_tenants (run_id, tenant_id, outcome, error, subscriptions) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (run_id, tenant_id) DO NOTHING RETURNING outcome)
-         UPDATE sync_runs SET tenants_done = tenants_done + (SELECT count(*) FROM outcome),
-                              tenants_failed = tenants_failed + (SELECT count(*) FROM outcome WHERE outcome IN ('failed', 'partial'))
-         WHERE id = $1",
-    )
-    .bind(run)
-    .bind(tenant_id)
-    .bind(outcome)
-    .bind(error)
-    .bind(subscriptions)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// One tenant's outcome in a run, for [`record_tenants`].
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome<'a> {
     pub tenant_id: &'a str,
-    /// `ok`, `partial` (one source failed, the other was stored), `failed` or `skipped`.
-    pub outcome: &'a str,
+    pub outcome: TenantOutcome,
     pub error: Option<&'a str>,
     pub subscriptions: Option<i32>,
 }
@@ -95,7 +71,7 @@ pub async fn record_tenants(db: impl PgExecutor<'_>, run: i64, outcomes: &[Outco
         return Ok(());
     }
     let tenant_ids: Vec<&str> = outcomes.iter().map(|o| o.tenant_id).collect();
-    let kinds: Vec<&str> = outcomes.iter().map(|o| o.outcome).collect();
+    let kinds: Vec<&str> = outcomes.iter().map(|o| o.outcome.as_str()).collect();
     let errors: Vec<Option<&str>> = outcomes.iter().map(|o| o.error).collect();
     let subscriptions: Vec<Option<i32>> = outcomes.iter().map(|o| o.subscriptions).collect();
     sqlx::query(
@@ -148,7 +124,7 @@ pub async fn find(db: impl PgExecutor<'_>, run: i64) -> Result<SyncRun, DbError>
 }
 
 /// The failed (and skipped) tenants of a run, with names.
-pub async fn problems(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<TenantOutcome>, DbError> {
+pub async fn problems(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<TenantResult>, DbError> {
     Ok(sqlx::query_as(
         "SELECT o.tenant_id, t.name AS tenant_name, o.outcome, o.error, o.subscriptions
          FROM sync_run_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id

@@ -153,7 +153,7 @@ impl Services {
         Ok(Some(SyncStatus {
             run_id: run.id,
             running: run.finished_at.is_none(),
-            status: run.status,
+            status: run.status.as_str().into(),
             scope_tenant_id: run.scope_tenant_id,
             total: run.tenants_total,
             done: run.tenants_done,

@@ -25,7 +25,12 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use futures::{stream, StreamExt};
-use seatsync_db::{licences, locks::AdvisoryLock, sync_runs, tenants, DbError, PgPool};
+use seatsync_db::{
+    kinds::{RunTrigger, TenantOutcome},
+    licences,
+    locks::AdvisoryLock,
+    sync_runs, tenants, DbError, PgPool,
+};
 use seatsync_vendors::{
     graph::{Graph, SubscribedSku},
     partner_center::{Customer, PartnerCenter, Subscription},
@@ -111,8 +116,8 @@ impl LicenceSync {
         // Holding the lock, any run still marked running was cut short by a crash.
         sync_runs::abandon_stale(&self.pool).await?;
         let (kind, by) = match trigger {
-            Trigger::Schedule => ("schedule", None),
-            Trigger::Manual { by } => ("manual", Some(by)),
+            Trigger::Schedule => (RunTrigger::Schedule, None),
+            Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
         };
         let scope_id = match scope {
             Scope::All => None,
@@ -293,9 +298,9 @@ impl LicenceSync {
             .map(|(t, error)| sync_runs::Outcome {
                 tenant_id: &t.tenant_id,
                 outcome: match (&t.subscriptions, &t.skus) {
-                    (Ok(_), Ok(_)) => "ok",
-                    (Err(_), Err(_)) => "failed",
-                    _ => "partial",
+                    (Ok(_), Ok(_)) => TenantOutcome::Ok,
+                    (Err(_), Err(_)) => TenantOutcome::Failed,
+                    _ => TenantOutcome::Partial,
                 },
                 error: error.as_deref(),
                 subscriptions: t.subscriptions.as_ref().ok().map(|s| s.len() as i32),

@@ -189,7 +189,7 @@ async fn a_run_dropped_half_way_does_not_keep_the_lock() {
             other => break other.expect("a new run starts once the dropped one is gone"),
         }
     };
-    assert_eq!(seatsync_db::sync_runs::find(&pool, run).await.unwrap().status, "succeeded");
+    assert_eq!(seatsync_db::sync_runs::find(&pool, run).await.unwrap().status.as_str(), "succeeded");
     assert_eq!(
         count(&pool, "SELECT count(*) FROM sync_runs WHERE finished_at IS NULL").await,
         0,
@@ -370,7 +370,7 @@ async fn a_later_failure_of_either_source_keeps_that_sources_last_good_data() {
     let seats_before = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
     let points_before =
         count(&pool, &format!("SELECT count(*) FROM licence_history WHERE tenant_id = '{tenant}'")).await;
-    let changed = c.subscriptions.iter().find(|s| s.status == "active").unwrap();
+    let changed = c.subscriptions.iter().find(|s| s.status.as_str() == "active").unwrap();
     seatsync_testkit::set_subscription(&s, &changed.id, serde_json::json!({"quantity": changed.quantity + 7})).await;
 
     // Graph fails: the new quantity is stored, the seat counts stay as they were.

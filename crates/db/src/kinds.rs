@@ -1,0 +1,88 @@
+//! The states and kinds stored as text under a `CHECK` constraint, as types: each enum spells
+//! exactly the values its constraint allows, so a misspelt state cannot be written or read.
+
+use std::fmt;
+
+/// Declares a text-backed enum: its variants with their stored spelling.
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+        #[sqlx(type_name = "text", rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* #[sqlx(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// The value as stored (and as the pages receive it).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// Who started a run (`sync_runs.trigger`, `contract_sync_runs.trigger`).
+    RunTrigger { Schedule = "schedule", Manual = "manual" }
+}
+
+text_enum! {
+    /// Where a run stands (`sync_runs.status`, `contract_sync_runs.status`).
+    RunStatus { Running = "running", Succeeded = "succeeded", Partial = "partial", Failed = "failed" }
+}
+
+text_enum! {
+    /// One tenant's outcome in a run (`sync_run_tenants.outcome`, `contract_sync_tenants.outcome`).
+    TenantOutcome {
+        Ok = "ok",
+        /// One source failed, what the other returned was stored (licence sync only).
+        Partial = "partial",
+        Failed = "failed",
+        Skipped = "skipped",
+    }
+}
+
+text_enum! {
+    /// Where a contract creation stands (`contract_creations.state`).
+    CreationState {
+        /// The intent is recorded; the contract may or may not exist in Autotask yet.
+        Pending = "pending",
+        /// The contract exists (its id is recorded); its services may not all be there yet.
+        ContractCreated = "contract_created",
+        Done = "done",
+        Failed = "failed",
+    }
+}
+
+impl CreationState {
+    /// Still to be carried to the end (by the click that started it, or a resume).
+    pub fn is_open(self) -> bool {
+        matches!(self, CreationState::Pending | CreationState::ContractCreated)
+    }
+}
+
+text_enum! {
+    /// What a contract change did (`contract_changes.kind`).
+    ChangeKind { CreateContract = "create_contract", AddService = "add_service", AdjustUnits = "adjust_units", FlagEnded = "flag_ended" }
+}
+
+text_enum! {
+    /// How a contract change ended (`contract_changes.outcome`).
+    ChangeOutcome {
+        Applied = "applied",
+        /// A dry run's change, or one not tried yet.
+        Planned = "planned",
+        /// Left for a person (an ended subscription is never removed by SeatSync).
+        Flagged = "flagged",
+        Failed = "failed",
+    }
+}
