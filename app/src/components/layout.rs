@@ -6,7 +6,7 @@ use seatsync_domain::Role;
 
 use crate::{
     api::me::{Me, SignedIn},
-    pages::errors::Forbidden,
+    components::common::Forbidden,
 };
 
 /// A navigation entry and the role it needs.

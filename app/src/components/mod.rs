@@ -1,5 +1,6 @@
 //! Reusable components, grouped by area.
 
+pub mod common;
 pub mod layout;
 pub mod mapping;
 pub mod modal;

@@ -17,8 +17,12 @@ use crate::{
         mapping::MappingState,
         me::Me,
     },
+    components::common::ErrorLine,
+    components::common::{
+        format::{exact, relative},
+        polling::use_polling,
+    },
     components::{layout::RequireRole, modal::Feedback, tenant_picker::TenantPicker},
-    pages::subscriptions::{exact, relative},
 };
 
 /// The last action's outcome on the page, by group key ("" for the tenant card).
@@ -86,14 +90,7 @@ fn Contracts() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tenants.await {
                         Ok(list) => view! { <TenantPicker tenants=list selected base="/contracts" /> }.into_any(),
-                        Err(e) => {
-                            view! {
-                                <p class="text-red-700" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -112,14 +109,7 @@ fn Contracts() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(e) => {
-                                view! {
-                                    <p class="text-red-700" role="alert">
-                                        {e.to_string()}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -131,18 +121,8 @@ fn Contracts() -> impl IntoView {
 /// The contract sync: start it (or a dry run) and follow it live.
 #[component]
 fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
-    let tick = RwSignal::new(0u64);
+    let tick = use_polling(std::time::Duration::from_millis(2000));
     let feedback = RwSignal::new(None::<Result<String, String>>);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                tick.try_update(|t| *t += 1);
-            },
-            std::time::Duration::from_millis(2000),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     let started = RwSignal::new(0u32);
     let status = Resource::new(move || (tick.get(), started.get()), |_| contract_sync_status());
     let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());

@@ -8,17 +8,17 @@ use seatsync_domain::Role;
 use crate::{
     api::{
         mapping::{
-            accept_suggestions, customer_mappings, dismiss_suggestion, refresh_autotask, AcceptItem, MappingState,
-            RefreshInfo, TenantMappingRow,
+            accept_suggestions, customer_mappings, dismiss_suggestion, AcceptItem, MappingState, RefreshInfo,
+            TenantMappingRow,
         },
         me::Me,
     },
+    components::common::ErrorLine,
     components::{
         layout::RequireRole,
-        mapping::{copy_to_clipboard, history::MappingHistory, tenant_modal::TenantModal},
+        mapping::{copy_to_clipboard, history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
         modal::{Feedback, Modal},
     },
-    pages::subscriptions::relative,
 };
 
 #[component]
@@ -51,101 +51,10 @@ fn CustomerMapping() -> impl IntoView {
                         view! { <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-pub fn RefreshLine(
-    refresh: RwSignal<Option<RefreshInfo>>,
-    configured: bool,
-    may_edit: bool,
-    what: &'static str,
-) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let feedback = RwSignal::new(None::<Result<String, String>>);
-    let run = move |_| {
-        busy.set(true);
-        feedback.set(None);
-        spawn_local(async move {
-            match refresh_autotask().await {
-                Ok(info) => {
-                    feedback.set(Some(Ok(format!(
-                        "Read {} companies and {} services from Autotask. Reload to see them.",
-                        info.companies.unwrap_or(0),
-                        info.services.unwrap_or(0)
-                    ))));
-                    refresh.set(Some(info));
-                }
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <div class="text-right text-sm text-slate-600">
-            {move || match (configured, refresh.get()) {
-                (false, _) => {
-                    view! {
-                        <p class="text-amber-800">
-                            "Autotask is not configured: an Admin can see what is missing under Settings."
-                        </p>
-                    }
-                        .into_any()
-                }
-                (true, None) => view! { <p>{format!("No {what} read from Autotask yet.")}</p> }.into_any(),
-                (true, Some(r)) => {
-                    view! {
-                        <p>
-                            {format!("{} as of ", what)}
-                            {r
-                                .last_good_at
-                                .map(|t| {
-                                    view! {
-                                        <time title=t.format("%Y-%m-%d %H:%M:%S UTC").to_string()>{relative(t)}</time>
-                                    }
-                                        .into_any()
-                                })
-                                .unwrap_or_else(|| view! { <span>"never"</span> }.into_any())}
-                            {r.companies.map(|c| format!(" · {c} companies, {} services", r.services.unwrap_or(0)))}
-                        </p>
-                        {r
-                            .error
-                            .map(|e| {
-                                view! {
-                                    <p class="text-amber-800" role="alert">
-                                        "The last refresh failed: "
-                                        {e}
-                                    </p>
-                                }
-                            })}
-                    }
-                        .into_any()
-                }
-            }}
-            {(configured && may_edit)
-                .then(|| {
-                    view! {
-                        <button
-                            class="mt-1 rounded-md border border-indigo-600 px-3 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
-                            disabled=busy
-                            on:click=run
-                        >
-                            {move || if busy.get() { "Refreshing…" } else { "Refresh from Autotask" }}
-                        </button>
-                    }
-                })} <Feedback message=feedback.into() />
-        </div>
     }
 }
 

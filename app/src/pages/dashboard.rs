@@ -1,6 +1,8 @@
 //! The landing page after sign-in.
 
 use leptos::prelude::*;
+
+use crate::components::common::ErrorLine;
 use leptos_meta::Title;
 
 use crate::api::{me::Me, settings::integration_readiness};
@@ -55,14 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     }
                                         .into_any()
                                 }
-                                Err(e) => {
-                                    view! {
-                                        <p class="mt-2 text-red-700" role="alert">
-                                            {e.to_string()}
-                                        </p>
-                                    }
-                                        .into_any()
-                                }
+                                Err(e) => view! { <ErrorLine message=e.to_string() class="mt-2" /> }.into_any(),
                             }
                         })}
                     </Suspense>

@@ -10,7 +10,12 @@ use crate::{
         me::Me,
         overview::{fleet_history, seats_overview, OverviewRow, SetSpareSeats},
     },
-    components::{layout::RequireRole, seat_chart::SeatChart},
+    components::common::ErrorLine,
+    components::{
+        common::format::{count, money},
+        layout::RequireRole,
+        seat_chart::SeatChart,
+    },
 };
 
 #[component]
@@ -21,28 +26,6 @@ pub fn OverviewPage() -> impl IntoView {
             <Overview />
         </RequireRole>
     }
-}
-
-/// 23160 as "23,160".
-pub fn count(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-pub fn money(v: f64) -> String {
-    let cents = (v * 100.0).round() as i64;
-    format!("${}.{:02}", count(cents / 100), (cents % 100).abs())
 }
 
 #[component]
@@ -83,14 +66,7 @@ fn Overview() -> impl IntoView {
                     Ok(list) => {
                         view! { <OverviewBody list search only_waste show_all may_edit save_spare /> }.into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="mt-6 text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-6" /> }.into_any(),
                 }
             })}
         </Transition>

@@ -7,8 +7,9 @@ use seatsync_domain::Role;
 
 use crate::{
     api::products::{product_catalog, set_sku_override, SkuLine},
+    components::common::format::relative,
+    components::common::ErrorLine,
     components::{layout::RequireRole, modal::Feedback},
-    pages::subscriptions::relative,
 };
 
 #[component]
@@ -143,14 +144,7 @@ fn Products() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="mt-6 text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-6" /> }.into_any(),
                 }
             })}
         </Transition>

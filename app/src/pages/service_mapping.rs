@@ -11,12 +11,13 @@ use crate::{
         mapping::{offer_mappings, MappingState, OfferMappingRow, RefreshInfo},
         me::Me,
     },
+    components::common::ErrorLine,
+    components::mapping::refresh_line::RefreshLine,
     components::{
         layout::RequireRole,
         mapping::{history::MappingHistory, offer_modal::OfferModal},
         modal::Modal,
     },
-    pages::customer_mapping::RefreshLine,
 };
 
 #[component]
@@ -42,14 +43,7 @@ fn ServiceMapping() -> impl IntoView {
                         view! { <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                 }
             })}
         </Transition>

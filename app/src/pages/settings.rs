@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::{
     api::settings::{allocation_codes, list_integrations, mapping_settings, save_mapping_settings},
+    components::common::ErrorLine,
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -81,14 +82,7 @@ fn Integrations() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="mt-6 text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-6" /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -283,14 +277,7 @@ fn MappingSettingsForm() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="mt-4 text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-4" /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -17,7 +17,16 @@ use crate::{
         me::Me,
         overview::ProductLine,
     },
-    components::{layout::RequireRole, seat_chart::SeatChart, tenant_picker::TenantPicker},
+    components::common::ErrorLine,
+    components::{
+        common::{
+            format::{exact, relative},
+            polling::use_polling,
+        },
+        layout::RequireRole,
+        seat_chart::SeatChart,
+        tenant_picker::TenantPicker,
+    },
 };
 
 #[component]
@@ -30,21 +39,6 @@ pub fn SubscriptionsPage() -> impl IntoView {
     }
 }
 
-/// "3 h ago", with the exact time for the title attribute.
-pub fn relative(t: DateTime<Utc>) -> String {
-    let secs = (Utc::now() - t).num_seconds().max(0);
-    match secs {
-        0..=59 => "just now".into(),
-        60..=3599 => format!("{} min ago", secs / 60),
-        3600..=86_399 => format!("{} h ago", secs / 3600),
-        _ => format!("{} days ago", secs / 86_400),
-    }
-}
-
-pub fn exact(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
 #[component]
 fn Subscriptions() -> impl IntoView {
     let me = expect_context::<Me>();
@@ -54,18 +48,7 @@ fn Subscriptions() -> impl IntoView {
 
     // Everyone on the page follows the latest run; a finished run refreshes the data shown.
     let sync = ServerAction::<StartLicenceSync>::new();
-    let tick = RwSignal::new(0u64);
-    Effect::new(move |_| {
-        // Stop polling when the page is left.
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                tick.try_update(|t| *t += 1);
-            },
-            std::time::Duration::from_millis(1500),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = use_polling(std::time::Duration::from_millis(1500));
     let status = Resource::new(move || (tick.get(), sync.version().get()), |_| licence_sync_status());
     let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
     // When a run finishes, the tenants and the tenant shown are fetched again. This is driven
@@ -140,14 +123,7 @@ fn Subscriptions() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tenants.await {
                         Ok(list) => view! { <TenantPicker tenants=list selected base="/subscriptions" /> }.into_any(),
-                        Err(e) => {
-                            view! {
-                                <p class="text-red-700" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -166,14 +142,7 @@ fn Subscriptions() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(e) => {
-                                view! {
-                                    <p class="text-red-700" role="alert">
-                                        {e.to_string()}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                         }
                     })}
                 </Transition>

@@ -11,6 +11,7 @@ use crate::{
         access_history, grant_role, list_users, set_user_blocked, set_user_role, sign_out_everywhere, withdraw_grant,
         AccessEntry, PendingGrant, UserRow,
     },
+    components::common::ErrorLine,
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -102,14 +103,7 @@ fn Users() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => {
-                        view! {
-                            <p class="text-red-700" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                            .into_any()
-                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -307,14 +301,7 @@ fn History(user_id: String, name: String, version: RwSignal<u32>) -> impl IntoVi
                             }
                                 .into_any()
                         }
-                        Err(e) => {
-                            view! {
-                                <p class="text-xs text-red-700" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <ErrorLine message=e.to_string() class="text-xs" /> }.into_any(),
                     }
                 })
             }}

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::common::ErrorLine;
+
 use crate::api::mapping::mapping_history;
 
 #[component]
@@ -57,14 +59,7 @@ pub fn MappingHistory(
                             }
                                 .into_any()
                         }
-                        Err(e) => {
-                            view! {
-                                <p class="text-xs text-red-700" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <ErrorLine message=e.to_string() class="text-xs" /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -8,6 +8,7 @@ use crate::{
         autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState,
         OfferMappingRow,
     },
+    components::common::ErrorLine,
     components::{
         mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
@@ -130,14 +131,7 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
                                 .collect();
                             view! { <SearchPicker options selected label="Search services" /> }.into_any()
                         }
-                        Err(e) => {
-                            view! {
-                                <p class="text-sm text-red-700" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <ErrorLine message=e.to_string() class="text-sm" /> }.into_any(),
                     }
                 })}
             </Suspense>

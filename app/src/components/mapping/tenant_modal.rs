@@ -6,6 +6,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::mapping::{autotask_companies, save_tenant_mapping, MappingAction, MappingState, TenantMappingRow},
+    components::common::ErrorLine,
     components::{
         mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
@@ -98,14 +99,7 @@ pub fn TenantModal(
                                 }
                                     .into_any()
                             }
-                            Err(e) => {
-                                view! {
-                                    <p class="text-sm text-red-700" role="alert">
-                                        {e.to_string()}
-                                    </p>
-                                }
-                                    .into_any()
-                            }
+                            Err(e) => view! { <ErrorLine message=e.to_string() class="text-sm" /> }.into_any(),
                         }
                     })
                 }}

@@ -1,0 +1,75 @@
+//! How times, dates, money and counts read on every page.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// "3 h ago"; the exact time goes in the title attribute ([`exact`]).
+pub fn relative(t: DateTime<Utc>) -> String {
+    relative_to(t, Utc::now())
+}
+
+fn relative_to(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - t).num_seconds().max(0);
+    match secs {
+        0..=59 => "just now".into(),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+/// "2026-12-01 21:47:36 UTC".
+pub fn exact(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// "2026-12-01", or a dash when there is none.
+pub fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// "$1,234.50" (the catalogue's prices are in the MSP's currency, shown with a dollar sign).
+pub fn money(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (sign, cents) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+    format!("{sign}${}.{:02}", count(cents / 100), cents % 100)
+}
+
+/// "12,345".
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_money_and_counts_read_as_people_expect() {
+        let now: DateTime<Utc> = "2026-12-01T12:00:00Z".parse().unwrap();
+        let ago = |secs: i64| relative_to(now - chrono::Duration::seconds(secs), now);
+        assert_eq!(
+            (ago(5), ago(60), ago(7_200), ago(3 * 86_400)),
+            ("just now".into(), "1 min ago".into(), "2 h ago".into(), "3 days ago".into())
+        );
+        assert_eq!(ago(-30), "just now", "a clock slightly ahead is not the future");
+        assert_eq!(exact(now), "2026-12-01 12:00:00 UTC");
+        assert_eq!((money(1234.5), money(0.0), money(-7.005)), ("$1,234.50".into(), "$0.00".into(), "-$7.01".into()));
+        assert_eq!(
+            (count(0), count(999), count(1_000), count(-1_234_567)),
+            ("0".into(), "999".into(), "1,000".into(), "-1,234,567".into())
+        );
+        assert_eq!(date(None), "—");
+    }
+}
