@@ -5,8 +5,8 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use seatsync_contracts::{job as contract_job, Contracts};
 use seatsync_db::PgPool;
+use seatsync_licence_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_mapping::Mapping;
-use seatsync_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_vendors::{
     autotask::{Autotask, AutotaskSettings, HttpAutotask},
     graph::{GraphSettings, HttpGraph},

@@ -79,7 +79,9 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         jobs::schedule_licence_sync(sync.clone(), config.sync.licence_cron.clone());
         if config.sync.on_first_start && seatsync_db::sync_runs::latest(&pool).await?.is_none() {
             tracing::info!("no licence sync has run yet: starting the first one");
-            if let Err(e) = sync.start(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await {
+            if let Err(e) =
+                sync.start(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All).await
+            {
                 tracing::warn!(error = %e, "the first licence sync could not start");
             }
         }

@@ -28,13 +28,15 @@ pub async fn refresh_tenant_contracts(tenant_id: String) -> Result<TenantContrac
 /// tabs and after a timeout: the same contract comes back.
 #[server(prefix = "/api", endpoint = "contracts/create")]
 pub async fn create_contract(tenant_id: String, group_key: String) -> Result<PushOutcome, AppError> {
-    serve(Role::Editor, |c| async move { c.services.create_contract(&c.user, &tenant_id, &group_key).await }).await
+    serve(Role::Editor, |c| async move { c.services.create_group_contract(&c.user, &tenant_id, &group_key).await })
+        .await
 }
 
 /// Pushes the group's quantities to its contract now.
 #[server(prefix = "/api", endpoint = "contracts/update")]
 pub async fn update_contract(tenant_id: String, group_key: String) -> Result<PushOutcome, AppError> {
-    serve(Role::Editor, |c| async move { c.services.update_contract(&c.user, &tenant_id, &group_key).await }).await
+    serve(Role::Editor, |c| async move { c.services.update_group_contract(&c.user, &tenant_id, &group_key).await })
+        .await
 }
 
 /// Starts the contract sync of every mapped tenant (or one), for real or as a dry run.

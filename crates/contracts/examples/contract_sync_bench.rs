@@ -36,7 +36,7 @@ async fn main() {
     let pool = kit::fresh_pool(20).await;
     let setup = Instant::now();
     kit::licence_sync(&pool, &sim, 64)
-        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All)
         .await
         .expect("licences sync");
     let client = HttpAutotask::new(

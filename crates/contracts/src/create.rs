@@ -24,7 +24,7 @@ use seatsync_vendors::{
 use uuid::Uuid;
 
 use crate::{
-    push::Pushed,
+    push::{Applier, Pushed},
     view::{CreateBlocked, Group},
     ContractError, Contracts,
 };
@@ -47,7 +47,7 @@ impl Contracts {
     /// Creates the Recurring Service contract for a tenant's group, with a contract service per
     /// mapped offer; safe to call any number of times at once.
     #[tracing::instrument(skip(self))]
-    pub async fn create_contract(
+    pub async fn create_group_contract(
         &self,
         tenant_id: &str,
         group_key: &str,
@@ -181,7 +181,9 @@ impl Contracts {
         // the contract's first day.
         let group: Group = self.stored_group(&intent.tenant_id, &key, today).await?;
         let services = match group.contract {
-            ContractMatch::Active { id } if id == contract_id => self.apply_plan(&intent.tenant_id, &group, contract_id, None, by, group.contract_start, false).await?,
+            ContractMatch::Active { id } if id == contract_id => {
+                self.apply_plan(&intent.tenant_id, &group, contract_id, group.contract_start, Applier::person(by)).await?
+            },
             _ => {
                 return Err(ContractError::Refused(format!(
                     "Contract {contract_id} exists in Autotask but does not cover this group's term (is it inactive or were its dates changed?). Check it in Autotask."
@@ -267,7 +269,7 @@ impl Contracts {
             if let Some(claimed) = db::claim_stale(&self.pool, open.id, self.stale_after_secs).await? {
                 let by = None;
                 // What the interrupted attempt left in Autotask is read before anything else.
-                self.refresh_snapshot(&[claimed.company_id], today).await?;
+                self.reread_company_contracts(&[claimed.company_id], today).await?;
                 match self.execute_creation(claimed, by, today).await {
                     Ok(c) => tracing::info!(contract = c.contract_id, "interrupted contract creation finished"),
                     Err(e) => {

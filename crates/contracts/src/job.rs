@@ -19,7 +19,7 @@ use seatsync_domain::grouping::ContractMatch;
 use uuid::Uuid;
 
 use crate::{
-    push::adjustment_date,
+    push::{adjustment_date, Applier},
     view::{tenant_contracts, Shared},
     ContractError, Contracts, JOB_LOCK_KEY,
 };
@@ -114,7 +114,7 @@ impl Contracts {
         companies.sort_unstable();
         companies.dedup();
         // One batched read of every company's contracts, services and units.
-        self.refresh_snapshot(&companies, today).await?;
+        self.reread_company_contracts(&companies, today).await?;
         let shared = Shared::load(&self.pool).await?;
         for (tenant_id, _, _) in &tenants {
             let outcome =
@@ -156,10 +156,8 @@ impl Contracts {
                     tenant_id,
                     group,
                     id,
-                    Some(run),
-                    None,
                     adjustment_date(&shared.settings, &group.key, today),
-                    dry_run,
+                    Applier::run(run, dry_run),
                 )
                 .await?;
             changes += pushed.applied.len() + pushed.flagged.len();

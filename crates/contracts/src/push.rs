@@ -18,6 +18,27 @@ use crate::{
     ContractError, Contracts,
 };
 
+/// Who applies a plan and whether Autotask is written: a contract sync run (which may be a
+/// dry run) or a person's click.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Applier {
+    pub run_id: Option<i64>,
+    pub by: Option<Uuid>,
+    pub dry_run: bool,
+}
+
+impl Applier {
+    /// A person's "Update contract" or "Create contract" click: always written.
+    pub fn person(by: Option<Uuid>) -> Self {
+        Applier { run_id: None, by, dry_run: false }
+    }
+
+    /// A contract sync run, written unless it is a dry run.
+    pub fn run(run_id: i64, dry_run: bool) -> Self {
+        Applier { run_id: Some(run_id), by: None, dry_run }
+    }
+}
+
 /// What pushing a group did.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pushed {
@@ -48,7 +69,7 @@ impl Contracts {
             };
             let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
             let pushed = self
-                .apply_plan(tenant_id, &group, id, None, by, adjustment_date(&settings, &key, today), false)
+                .apply_plan(tenant_id, &group, id, adjustment_date(&settings, &key, today), Applier::person(by))
                 .await?;
             self.refresh_contract_units(id, today).await?;
             Ok(pushed)
@@ -63,7 +84,7 @@ impl Contracts {
         key: &GroupKey,
         today: NaiveDate,
     ) -> Result<Group, ContractError> {
-        self.refresh_tenant_snapshot(tenant_id, today).await?;
+        self.reread_tenant_contracts(tenant_id, today).await?;
         self.stored_group(tenant_id, key, today).await
     }
 
@@ -109,10 +130,10 @@ impl Contracts {
     }
 
     /// Re-reads the contracts of the tenant's company, when it is mapped.
-    pub async fn refresh_tenant_snapshot(&self, tenant_id: &str, today: NaiveDate) -> Result<(), ContractError> {
+    pub async fn reread_tenant_contracts(&self, tenant_id: &str, today: NaiveDate) -> Result<(), ContractError> {
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
         if let seatsync_db::mappings::Target::Mapped { id } = row.target() {
-            self.refresh_snapshot(&[id], today).await?;
+            self.reread_company_contracts(&[id], today).await?;
         }
         Ok(())
     }
@@ -121,17 +142,15 @@ impl Contracts {
     /// Autotask write per change, each change logged with before and after. A write whose
     /// outcome is unknown is logged as failed: the next plan is made from re-read units, so it
     /// is never applied twice.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_plan(
         &self,
         tenant_id: &str,
         group: &Group,
         contract_id: i64,
-        run_id: Option<i64>,
-        by: Option<Uuid>,
         effective_date: NaiveDate,
-        dry_run: bool,
+        applier: Applier,
     ) -> Result<Pushed, ContractError> {
+        let Applier { run_id, by, dry_run } = applier;
         let autotask = self.autotask()?;
         let key = group.key.to_key_string();
         let mut out = Pushed::default();

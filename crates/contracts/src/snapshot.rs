@@ -12,7 +12,11 @@ use crate::{ContractError, Contracts};
 impl Contracts {
     /// Re-reads the contracts of `company_ids` and stores them. Returns how many contracts.
     #[tracing::instrument(skip(self, company_ids), fields(companies = company_ids.len()))]
-    pub async fn refresh_snapshot(&self, company_ids: &[i64], today: NaiveDate) -> Result<usize, ContractError> {
+    pub async fn reread_company_contracts(
+        &self,
+        company_ids: &[i64],
+        today: NaiveDate,
+    ) -> Result<usize, ContractError> {
         if company_ids.is_empty() {
             return Ok(0);
         }

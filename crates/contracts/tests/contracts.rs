@@ -45,7 +45,10 @@ async fn editor(pool: &PgPool) -> Uuid {
 /// offer mapped to its service (found by the template's name, or created).
 async fn world(tenants: usize) -> World {
     let (pool, sim) = (kit::fresh_pool(10).await, kit::sim_with_tenants(tenants).await);
-    kit::licence_sync(&pool, &sim, 8).run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All).await.unwrap();
+    kit::licence_sync(&pool, &sim, 8)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All)
+        .await
+        .unwrap();
     let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> = kit::autotask(&sim, kit::quick_policy());
     let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
     let contracts = Contracts::with_stale_after(pool.clone(), Some(autotask), 1);
@@ -89,7 +92,7 @@ impl World {
         let shared = Shared::load(&self.pool).await.unwrap();
         let today = Utc::now().date_naive();
         for (tenant_id, _, _) in seatsync_db::contracts::mapped_tenants(&self.pool).await.unwrap() {
-            self.contracts.refresh_tenant_snapshot(&tenant_id, today).await.unwrap();
+            self.contracts.reread_tenant_contracts(&tenant_id, today).await.unwrap();
             let view = tenant_contracts(&self.pool, &shared, &tenant_id, today).await.unwrap();
             for g in view.groups {
                 let services: std::collections::HashSet<_> =
@@ -138,7 +141,7 @@ async fn one_click_creates_one_contract_with_a_service_per_offer() {
     let w = world(8).await;
     let (tenant, key) = w.creatable_group(2).await;
     let before = w.group(&tenant, &key).await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     assert!(!created.existed);
     assert!(created.services.failed.is_empty(), "{:?}", created.services.failed);
     let stored = w.contracts_named(&before.proposed_name).await;
@@ -157,7 +160,7 @@ async fn one_click_creates_one_contract_with_a_service_per_offer() {
         assert!(!r.state.quantity_mismatch());
     }
     // Clicking again later gives the same contract back.
-    let again = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let again = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     assert!(again.existed && again.contract_id == created.contract_id);
     assert_eq!(w.contracts_named(&before.proposed_name).await.len(), 1);
     let log = seatsync_db::contracts::tenant_changes(&w.pool, &tenant, 50).await.unwrap();
@@ -178,9 +181,9 @@ async fn a_double_click_and_a_second_tab_create_one_contract() {
     .await;
     let c = &w.contracts;
     let (a, b, t) = tokio::join!(
-        c.create_contract(&tenant, &key, Some(w.user), today()),
-        c.create_contract(&tenant, &key, Some(w.user), today()),
-        c.create_contract(&tenant, &key, Some(w.user), today()),
+        c.create_group_contract(&tenant, &key, Some(w.user), today()),
+        c.create_group_contract(&tenant, &key, Some(w.user), today()),
+        c.create_group_contract(&tenant, &key, Some(w.user), today()),
     );
     let ids: Vec<i64> = [a, b, t].into_iter().map(|r| r.unwrap().contract_id).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "every click gets the same contract: {ids:?}");
@@ -198,7 +201,7 @@ async fn a_create_whose_answer_is_lost_is_found_not_repeated() {
         json!([{"path": "/ATServicesRest/V1.0/Contracts", "method": "POST", "kind": "lost_response", "times": 1}]),
     )
     .await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     assert_eq!(
         w.contracts_named(&group.proposed_name).await.len(),
         1,
@@ -216,7 +219,7 @@ async fn a_crash_mid_create_resumes_without_duplicates() {
     kit::faults(&w.sim, json!([{"path": "/ATServicesRest/V1.0/ContractServiceAdjustments", "method": "POST", "kind": "latency", "ms": 1500}])).await;
     let task = tokio::spawn({
         let (c, tenant, key, user) = (w.contracts.clone(), tenant.clone(), key.clone(), w.user);
-        async move { c.create_contract(&tenant, &key, Some(user), today()).await }
+        async move { c.create_group_contract(&tenant, &key, Some(user), today()).await }
     });
     for _ in 0..100 {
         if !w.contracts_named(&group.proposed_name).await.is_empty() {
@@ -239,21 +242,21 @@ async fn a_crash_mid_create_resumes_without_duplicates() {
     assert_eq!(w.units(id).await, expected_units(&group), "every service added exactly once");
     assert!(seatsync_db::contracts::open_creation(&w.pool, &tenant, &key).await.unwrap().is_none());
     // And a click after that finds it.
-    assert_eq!(w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap().contract_id, id);
+    assert_eq!(w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap().contract_id, id);
 }
 
 #[tokio::test]
 async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     let w = world(8).await;
     let (tenant, key) = w.creatable_group(2).await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     let group = w.group(&tenant, &key).await;
     let (grown, ended) = (&group.rows[0], &group.rows[group.rows.len() - 1]);
     assert_ne!(grown.service, ended.service);
     kit::set_subscription(&w.sim, &grown.subscription.id, json!({"quantity": grown.subscription.quantity + 3})).await;
     kit::set_subscription(&w.sim, &ended.subscription.id, json!({"status": "suspended"})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
-        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await
         .unwrap();
 
@@ -291,12 +294,12 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
 async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let w = world(8).await;
     let (tenant, key) = w.creatable_group(1).await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0].subscription;
     kit::set_subscription(&w.sim, &sub.id, json!({"quantity": sub.quantity + 2})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
-        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::All)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All)
         .await
         .unwrap();
     let adjustments_before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
@@ -325,7 +328,7 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
             .any(|c| c.tenant_id == tenant && c.kind.as_str() == "adjust_units" && c.outcome.as_str() == "applied"),
         "{applied:?}"
     );
-    w.contracts.refresh_tenant_snapshot(&tenant, today()).await.unwrap();
+    w.contracts.reread_tenant_contracts(&tenant, today()).await.unwrap();
     assert_eq!(w.units(created.contract_id).await, expected_units(&w.group(&tenant, &key).await));
     // A second real run finds nothing more to do for that contract.
     let again = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
@@ -340,14 +343,14 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
 async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     let w = world(8).await;
     let (tenant, key) = w.creatable_group(2).await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0];
     let offer = seatsync_db::mappings::offer_row(&w.pool, &sub.offer_key.to_key_string()).await.unwrap();
     w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, w.user).await.unwrap();
     kit::set_subscription(&w.sim, &sub.subscription.id, json!({"quantity": sub.subscription.quantity + 5})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
-        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await
         .unwrap();
     let before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
@@ -359,7 +362,7 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
 
     let t = seatsync_db::mappings::tenant_row(&w.pool, &tenant).await.unwrap();
     w.mapping.apply_tenant(&tenant, TenantAction::Ignore, t.version, w.user).await.unwrap();
-    let err = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap_err();
+    let err = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap_err();
     assert!(err.to_string().contains("ignored"), "{err}");
     let run = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();
     assert!(
@@ -428,10 +431,10 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
         }
         found.expect("a second creatable group")
     };
-    w.contracts.create_contract(&other.0, &other.1, Some(w.user), today()).await.unwrap();
+    w.contracts.create_group_contract(&other.0, &other.1, Some(w.user), today()).await.unwrap();
 
     let before = autotask_calls(&w).await;
-    let created = w.contracts.create_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     let (reads, writes, routes) = reads_and_writes(&before, &autotask_calls(&w).await);
     assert!(!created.existed && created.services.failed.is_empty());
     println!("one create click: {reads} reads, {writes} writes: {routes:?}");
@@ -443,7 +446,7 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
     let sub = &group.rows[0].subscription;
     kit::set_subscription(&w.sim, &sub.id, serde_json::json!({"quantity": sub.quantity + 3})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
-        .run(seatsync_sync::Trigger::Schedule, seatsync_sync::Scope::Tenant(tenant.clone()))
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await
         .unwrap();
     let before = autotask_calls(&w).await;

@@ -111,24 +111,30 @@ pub async fn current(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<C
     }))
 }
 
-/// Saves `target` if the mapping is still at `expected_version`, and records the change in the
-/// audit log with `before` and `after` (snapshots with names, readable later whatever happens to
-/// the records they name). `clear_dismissals` also forgets the tenant's turned-down suggestions
-/// (a reset). One transaction; the row lock makes concurrent saves queue, so exactly one of two
+/// One edit of a tenant's or offer's mapping, as the audit log records it.
+#[derive(Debug, Clone)]
+pub struct MappingEdit<'a> {
+    pub kind: Kind,
+    /// The tenant id or offer key.
+    pub key: &'a str,
+    pub target: Target,
+    /// The version the editor saw; the save is refused when it has moved on.
+    pub expected_version: i32,
+    /// What the audit log calls the edit ("map", "ignore", "reset", ...).
+    pub action: &'a str,
+    /// Snapshots with names, readable later whatever happens to the records they name.
+    pub before: &'a serde_json::Value,
+    pub after: &'a serde_json::Value,
+    pub by: Uuid,
+    /// Also forgets the tenant's turned-down suggestions (a reset).
+    pub clear_dismissals: bool,
+}
+
+/// Saves the edit if the mapping is still at its `expected_version`, and records it in the
+/// audit log. One transaction; the row lock makes concurrent saves queue, so exactly one of two
 /// editors holding the same version wins.
-#[allow(clippy::too_many_arguments)]
-pub async fn save(
-    db: &sqlx::PgPool,
-    kind: Kind,
-    key: &str,
-    target: Target,
-    expected_version: i32,
-    action: &str,
-    before: &serde_json::Value,
-    after: &serde_json::Value,
-    by: Uuid,
-    clear_dismissals: bool,
-) -> Result<Saved, DbError> {
+pub async fn save(db: &sqlx::PgPool, edit: &MappingEdit<'_>) -> Result<Saved, DbError> {
+    let MappingEdit { kind, key, target, expected_version, action, before, after, by, clear_dismissals } = *edit;
     let (table, key_col, id_col, subject) = kind.table();
     let mut tx = db.begin().await?;
     let (state, id) = target.parts();

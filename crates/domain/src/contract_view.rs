@@ -13,7 +13,8 @@ use crate::{
         TenantMapping,
     },
     grouping::{
-        contracts_for_group, group_subscriptions, match_contract, ContractMatch, ContractSpan, GroupInput, GroupKey,
+        contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch, ContractSpan,
+        GroupInput, GroupKey,
     },
     naming::{fit_name, Template, AUTOTASK_CONTRACT_NAME_MAX},
     OfferKey, Term,
@@ -208,16 +209,7 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             };
             let members: Vec<usize> =
                 g.subscription_ids.iter().filter_map(|id| position.get(id.as_str()).copied()).collect();
-            group_view(
-                v,
-                &g.key,
-                g.contract_start,
-                g.contract_end,
-                matched,
-                &members,
-                company_name,
-                &mapped_service_ids,
-            )
+            group_view(v, g, matched, &members, company_name, &mapped_service_ids)
         })
         .collect();
     forget_annual_contracts_of_monthly_groups(&mut groups, v.links);
@@ -245,17 +237,15 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
     ContractView { groups, not_grouped }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn group_view(
     v: &ViewInputs<'_>,
-    key: &GroupKey,
-    contract_start: NaiveDate,
-    contract_end: NaiveDate,
+    group: &ContractGroup,
     matched: ContractMatch,
     members: &[usize],
     company_name: &str,
     mapped_service_ids: &HashSet<i64>,
 ) -> ViewGroup {
+    let (key, contract_start, contract_end) = (&group.key, group.contract_start, group.contract_end);
     let contract = match matched {
         ContractMatch::Active { id } | ContractMatch::Expired { id, .. } => v.contracts.iter().find(|c| c.id == id),
         ContractMatch::None => None,

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, Kind, Saved, Target},
+    mappings::{self, Kind, MappingEdit, Saved, Target},
     DbError,
 };
 use seatsync_domain::{
@@ -102,15 +102,17 @@ impl Mapping {
         let after_json = snapshot(target, after_name);
         match mappings::save(
             &self.pool,
-            Kind::Offer,
-            &before.offer_key,
-            target,
-            expected_version,
-            label,
-            &before_json,
-            &after_json,
-            by,
-            false,
+            &MappingEdit {
+                kind: Kind::Offer,
+                key: &before.offer_key,
+                target,
+                expected_version,
+                action: label,
+                before: &before_json,
+                after: &after_json,
+                by,
+                clear_dismissals: false,
+            },
         )
         .await?
         {

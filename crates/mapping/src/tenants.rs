@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, Current, Kind, Saved, Target},
+    mappings::{self, Current, Kind, MappingEdit, Saved, Target},
     DbError,
 };
 use seatsync_domain::suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching};
@@ -81,15 +81,17 @@ impl Mapping {
         let after_json = snapshot(target, after_company.as_deref());
         let saved = mappings::save(
             &self.pool,
-            Kind::Tenant,
-            tenant_id,
-            target,
-            expected_version,
-            label,
-            &before_json,
-            &after_json,
-            by,
-            action == TenantAction::Reset,
+            &MappingEdit {
+                kind: Kind::Tenant,
+                key: tenant_id,
+                target,
+                expected_version,
+                action: label,
+                before: &before_json,
+                after: &after_json,
+                by,
+                clear_dismissals: action == TenantAction::Reset,
+            },
         )
         .await?;
         match saved {

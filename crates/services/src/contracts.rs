@@ -157,7 +157,7 @@ impl Services {
         let mapped = matches!(contracts.mapping, TenantMapping::Mapped { .. });
         let configured = self.mapping.autotask_configured();
         if mapped && configured && (reread || contracts.snapshot_at.is_none()) {
-            match self.contracts.refresh_tenant_snapshot(tenant_id, today).await {
+            match self.contracts.reread_tenant_contracts(tenant_id, today).await {
                 Ok(()) => contracts = tenant_contracts(&self.pool, &shared, tenant_id, today).await?,
                 Err(e) => snapshot_error = Some(ServiceError::from(e).to_string()),
             }
@@ -170,13 +170,14 @@ impl Services {
 
     /// Creates the group's contract in Autotask with its services; safe on double clicks, from
     /// two tabs and after a timeout: the same contract comes back.
-    pub async fn create_contract(
+    pub async fn create_group_contract(
         &self,
         by: &Staff,
         tenant_id: &str,
         group_key: &str,
     ) -> Result<PushOutcome, ServiceError> {
-        let c = self.contracts.create_contract(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
+        let c =
+            self.contracts.create_group_contract(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
         tracing::info!(by = %by.email, tenant_id, group_key, contract = c.contract_id, existed = c.existed, "contract created");
         Ok(PushOutcome {
             contract_id: c.contract_id,
@@ -189,7 +190,7 @@ impl Services {
     }
 
     /// Pushes the group's quantities to its contract now.
-    pub async fn update_contract(
+    pub async fn update_group_contract(
         &self,
         by: &Staff,
         tenant_id: &str,

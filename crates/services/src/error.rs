@@ -85,9 +85,9 @@ impl From<seatsync_licences::CatalogError> for ServiceError {
     }
 }
 
-impl From<seatsync_sync::SyncError> for ServiceError {
-    fn from(e: seatsync_sync::SyncError) -> Self {
-        use seatsync_sync::SyncError as E;
+impl From<seatsync_licence_sync::SyncError> for ServiceError {
+    fn from(e: seatsync_licence_sync::SyncError) -> Self {
+        use seatsync_licence_sync::SyncError as E;
         match e {
             E::AlreadyRunning => ServiceError::Conflict(e.to_string()),
             E::UnknownTenant => ServiceError::NotFound("That tenant".into()),

@@ -29,7 +29,7 @@ pub struct ServiceParts {
     /// The configured integrations, as an Admin may see them (no secrets).
     pub integrations: Vec<IntegrationInfo>,
     /// The licence sync, when Partner Center and Graph are configured.
-    pub licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
+    pub licence_sync: Option<Arc<seatsync_licence_sync::LicenceSync>>,
     pub catalog: Arc<seatsync_licences::Catalog>,
     pub mapping: Arc<seatsync_mapping::Mapping>,
     pub contracts: Arc<seatsync_contracts::Contracts>,
@@ -39,7 +39,7 @@ pub struct ServiceParts {
 pub struct Services {
     pool: PgPool,
     integrations: Vec<IntegrationInfo>,
-    licence_sync: Option<Arc<seatsync_sync::LicenceSync>>,
+    licence_sync: Option<Arc<seatsync_licence_sync::LicenceSync>>,
     catalog: Arc<seatsync_licences::Catalog>,
     mapping: Arc<seatsync_mapping::Mapping>,
     contracts: Arc<seatsync_contracts::Contracts>,

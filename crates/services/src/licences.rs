@@ -11,7 +11,7 @@ use seatsync_api_types::{
     overview::ProductLine,
 };
 use seatsync_db::{licences, mappings, sync_runs, tenants};
-use seatsync_sync::{Scope, Trigger};
+use seatsync_licence_sync::{Scope, Trigger};
 
 use crate::{mapping::mapping_state, ServiceError, Services, Staff};
 

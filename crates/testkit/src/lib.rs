@@ -4,8 +4,8 @@
 use std::{sync::Arc, time::Duration};
 
 use seatsync_db::PgPool;
+use seatsync_licence_sync::LicenceSync;
 use seatsync_sim::{spawn, SimConfig, SimHandle};
-use seatsync_sync::LicenceSync;
 use seatsync_vendors::{
     autotask::{AutotaskSettings, HttpAutotask},
     graph::{GraphSettings, HttpGraph},

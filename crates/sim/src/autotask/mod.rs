@@ -423,36 +423,21 @@ impl Database {
         r.insert("adjustedPrice".into(), price.clone());
         r.insert("internalCurrencyUnitPrice".into(), price.clone());
         r.insert("internalCurrencyAdjustedPrice".into(), price);
-        let cost = r.get("unitCost").cloned().unwrap_or(Value::Null);
-        let id = self.insert("ContractServices", r.clone());
+        let id = self.insert("ContractServices", r);
         let contract = self.get("Contracts", contract_id).cloned().unwrap_or_default();
-        self.insert_units(
-            contract_id,
-            id,
-            service_id,
-            &contract,
-            0,
-            r.get("unitPrice").cloned().unwrap_or(Value::Null),
-            cost,
-        );
+        let contract_service = self.get("ContractServices", id).cloned().unwrap_or_default();
+        self.insert_units(&contract, &contract_service, 0);
         Ok(id)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn insert_units(
-        &mut self,
-        contract_id: i64,
-        contract_service_id: i64,
-        service_id: i64,
-        contract: &Record,
-        units: i64,
-        price: Value,
-        cost: Value,
-    ) {
+    /// The units row of a contract service over its contract's term, priced as the service is.
+    fn insert_units(&mut self, contract: &Record, contract_service: &Record, units: i64) {
+        let price = contract_service.get("unitPrice").cloned().unwrap_or(Value::Null);
+        let cost = contract_service.get("unitCost").cloned().unwrap_or(Value::Null);
         let mut row = Record::new();
-        row.insert("contractID".into(), json!(contract_id));
-        row.insert("contractServiceID".into(), json!(contract_service_id));
-        row.insert("serviceID".into(), json!(service_id));
+        row.insert("contractID".into(), contract_service.get("contractID").cloned().unwrap_or(Value::Null));
+        row.insert("contractServiceID".into(), contract_service.get("id").cloned().unwrap_or(Value::Null));
+        row.insert("serviceID".into(), contract_service.get("serviceID").cloned().unwrap_or(Value::Null));
         row.insert("startDate".into(), contract.get("startDate").cloned().unwrap_or(Value::Null));
         row.insert("endDate".into(), contract.get("endDate").cloned().unwrap_or(Value::Null));
         row.insert("units".into(), json!(units));

@@ -24,8 +24,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use seatsync_licence_sync::{LicenceSync, Scope, Trigger};
 use seatsync_sim::{Sim, SimConfig};
-use seatsync_sync::{LicenceSync, Scope, Trigger};
 use seatsync_vendors::{
     graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,

@@ -10,8 +10,8 @@ use std::{
 };
 
 use seatsync_db::PgPool;
+use seatsync_licence_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_sim::{spawn, FaultRule, Sim, SimConfig, SimHandle};
-use seatsync_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_vendors::{
     graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,
