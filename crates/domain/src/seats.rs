@@ -100,6 +100,49 @@ impl PricePeriod {
             PricePeriod::OneTime => None,
         }
     }
+
+    /// Reads an Autotask `periodType` label ("Monthly", "Semi-Annual", "Yearly", ...). An absent
+    /// or unknown label counts as monthly, the period per-seat services are almost always on.
+    pub fn from_autotask_label(label: Option<&str>) -> PricePeriod {
+        let l = label.unwrap_or("monthly").to_ascii_lowercase();
+        if l.contains("quarter") {
+            PricePeriod::Quarterly
+        } else if l.contains("semi") || l.contains("half") {
+            PricePeriod::SemiAnnual
+        } else if l.contains("year") || l.contains("annual") {
+            PricePeriod::Yearly
+        } else if l.contains("one") {
+            PricePeriod::OneTime
+        } else {
+            PricePeriod::Monthly
+        }
+    }
+
+    /// The Autotask `periodType` label to look up in the Services picklist.
+    pub fn autotask_label(self) -> &'static str {
+        match self {
+            PricePeriod::Monthly => "Monthly",
+            PricePeriod::Quarterly => "Quarterly",
+            PricePeriod::SemiAnnual => "Semi-Annual",
+            PricePeriod::Yearly => "Yearly",
+            PricePeriod::OneTime => "One-Time",
+        }
+    }
+
+    /// The period a Microsoft offer's billing cycle (`monthly`, `annual`, `triennial`) charges
+    /// per. A triennial offer is paid a year at a time in Autotask: its contract runs a year.
+    pub fn of_billing_cycle(billing: &str) -> PricePeriod {
+        match billing {
+            "annual" | "triennial" => PricePeriod::Yearly,
+            _ => PricePeriod::Monthly,
+        }
+    }
+
+    /// A monthly amount expressed per this period, to the cent (a one-time charge is left as is).
+    pub fn amount_per_period(self, monthly: f64) -> f64 {
+        let months = self.months().unwrap_or(1);
+        (monthly * f64::from(months) * 100.0).round() / 100.0
+    }
 }
 
 /// A unit price spread over a month, so services charged on different periods compare. A
@@ -139,6 +182,32 @@ mod tests {
         assert_eq!(monthly_price(60.0, PricePeriod::SemiAnnual), 10.0);
         assert_eq!(monthly_price(10.0, PricePeriod::Monthly), 10.0);
         assert_eq!(monthly_price(500.0, PricePeriod::OneTime), 0.0);
+    }
+
+    #[test]
+    fn autotask_labels_read_back_as_the_period_they_name() {
+        for p in [
+            PricePeriod::Monthly,
+            PricePeriod::Quarterly,
+            PricePeriod::SemiAnnual,
+            PricePeriod::Yearly,
+            PricePeriod::OneTime,
+        ] {
+            assert_eq!(PricePeriod::from_autotask_label(Some(p.autotask_label())), p);
+        }
+        assert_eq!(PricePeriod::from_autotask_label(Some("Annual")), PricePeriod::Yearly);
+        assert_eq!(PricePeriod::from_autotask_label(None), PricePeriod::Monthly);
+        assert_eq!(PricePeriod::from_autotask_label(Some("Per visit")), PricePeriod::Monthly);
+    }
+
+    #[test]
+    fn billing_cycles_and_monthly_amounts() {
+        assert_eq!(PricePeriod::of_billing_cycle("annual"), PricePeriod::Yearly);
+        assert_eq!(PricePeriod::of_billing_cycle("triennial"), PricePeriod::Yearly);
+        assert_eq!(PricePeriod::of_billing_cycle("monthly"), PricePeriod::Monthly);
+        assert_eq!(PricePeriod::Yearly.amount_per_period(22.0), 264.0);
+        assert_eq!(PricePeriod::Monthly.amount_per_period(1.0 / 3.0), 0.33);
+        assert_eq!(PricePeriod::Quarterly.amount_per_period(10.0), 30.0);
     }
 
     #[test]

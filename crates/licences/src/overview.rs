@@ -49,22 +49,6 @@ pub struct TenantOverview {
     pub products: Vec<ProductSeats>,
 }
 
-/// Reads an Autotask period label ("Monthly", "Yearly", ...) as a price period.
-pub fn period_from_label(label: Option<&str>) -> PricePeriod {
-    let l = label.unwrap_or("monthly").to_ascii_lowercase();
-    if l.contains("quarter") {
-        PricePeriod::Quarterly
-    } else if l.contains("semi") || l.contains("half") {
-        PricePeriod::SemiAnnual
-    } else if l.contains("year") || l.contains("annual") {
-        PricePeriod::Yearly
-    } else if l.contains("one") {
-        PricePeriod::OneTime
-    } else {
-        PricePeriod::Monthly
-    }
-}
-
 /// The overview of every current tenant, worst first: highest monthly waste cost, then most
 /// wasted seats, then name.
 pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview>, DbError> {
@@ -135,7 +119,8 @@ impl<'a> SeatPrices<'a> {
     fn new(names: &'a Names, costs: &'a [licences::MappedCost]) -> Self {
         let mut mapped: HashMap<(&str, &str), (i64, f64)> = HashMap::new();
         for c in costs {
-            let monthly = seats::monthly_price(c.unit_cost, period_from_label(c.period_label.as_deref()));
+            let monthly =
+                seats::monthly_price(c.unit_cost, PricePeriod::from_autotask_label(c.period_label.as_deref()));
             let entry = mapped.entry((c.tenant_id.as_str(), c.sku_id.as_str())).or_insert((c.quantity, monthly));
             if c.quantity > entry.0 {
                 *entry = (c.quantity, monthly);

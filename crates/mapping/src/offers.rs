@@ -9,7 +9,7 @@ use seatsync_db::{
 };
 use seatsync_domain::{
     naming::{fit_name, AUTOTASK_SERVICE_NAME_MAX},
-    OfferKey, Term,
+    OfferKey, PricePeriod, Term,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewService},
@@ -37,16 +37,8 @@ pub struct ServiceDraft {
     pub existing_service_id: Option<i64>,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
-    /// The Autotask period the service bills per ("Monthly", "Yearly").
-    pub period: &'static str,
-}
-
-/// The Autotask billing period of an offer's service.
-fn period_of(billing: &str) -> &'static str {
-    match billing {
-        "annual" | "triennial" => "Yearly",
-        _ => "Monthly",
-    }
+    /// The period the service bills per: the offer's billing cycle.
+    pub period: PricePeriod,
 }
 
 impl Mapping {
@@ -149,7 +141,7 @@ impl Mapping {
             ]),
             AUTOTASK_SERVICE_NAME_MAX,
         );
-        let period = period_of(&key.billing);
+        let period = PricePeriod::of_billing_cycle(&key.billing);
         let existing = autotask_cache::services(&self.pool)
             .await?
             .into_iter()
@@ -157,7 +149,7 @@ impl Mapping {
             .map(|s| s.id);
         // What a seat costs the MSP a month, when an Admin said so for the offer's product.
         let monthly_cost = mappings::offer_monthly_cost(&self.pool, offer_key).await?;
-        let unit_cost = monthly_cost.map(|c| if period == "Yearly" { (c * 12.0 * 100.0).round() / 100.0 } else { c });
+        let unit_cost = monthly_cost.map(|c| period.amount_per_period(c));
         Ok(ServiceDraft { name, existing_service_id: existing, unit_price: None, unit_cost, period })
     }
 
@@ -204,7 +196,7 @@ impl Mapping {
             return Err(conflict_text(&before.offer_name, what, now));
         }
         let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
-        let period_label = period_of(&key.billing);
+        let period_label = PricePeriod::of_billing_cycle(&key.billing).autotask_label();
         let periods = autotask.picklist("Services", "periodType").await?;
         let period_type = picklist_value(&periods, "Services", "periodType", period_label)?;
         let settings = AppSettings::load(&self.pool).await?;

@@ -292,7 +292,7 @@ impl Services {
             existing_service_id: d.existing_service_id,
             unit_price: d.unit_price,
             unit_cost: d.unit_cost,
-            period: d.period.into(),
+            period: d.period.autotask_label().into(),
         })
     }
 
