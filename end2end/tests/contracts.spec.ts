@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { api, ensureAllocationCode, expect, open, signIn, simUrl, test } from "./fixtures";
+import { api, ensureAllocationCode, expect, open, reload, signIn, simUrl, test } from "./fixtures";
 
 /**
  * Maps the last tenant that has a seeded company (via its suggestion) and every offer (to the
@@ -54,7 +54,7 @@ test("create a contract in one click, see it drift from Partner Center, and upda
   expect(res.ok()).toBeTruthy();
   expect((await api(page, "licences/sync", { tenant_id: tenant.tenant_id })).status).toBe(200);
   await expect.poll(async () => (await api(page, "licences/sync_status")).body.running, { timeout: 20_000 }).toBe(false);
-  await page.reload();
+  await reload(page);
   const mark = panel.getByTestId("quantity-mismatch");
   await expect(mark).toHaveCount(1);
   await expect(mark).toHaveAttribute("aria-label", new RegExp(`Partner Center: ${sub.quantity + 4} seats`));

@@ -38,6 +38,12 @@ export async function open(page: Page, url: string) {
   await page.locator("body[data-hydrated]").waitFor();
 }
 
+/** Reloads the page and waits until it is hydrated again, for the same reason as `open`. */
+export async function reload(page: Page) {
+  await page.reload();
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
 export const baseUrl = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3110";
 
 /**

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, reload, test } from "./fixtures";
 
 /** Signs in through the simulated Entra ID by picking the demo account named `who`. */
 async function signIn(page: Page, who: string) {
@@ -46,7 +46,7 @@ test("an Admin sees the admin pages and can change a role", async ({ page }) => 
   const veraRole = page.getByLabel("Role of Vera Viewer");
   await veraRole.selectOption("editor");
   await expect(page.getByRole("status")).toContainText("Vera Viewer now acts as Editor");
-  await page.reload();
+  await reload(page);
   await expect(page.getByLabel("Role of Vera Viewer")).toHaveValue("editor");
   // Put it back so the suite can run again against the same database.
   await page.getByLabel("Role of Vera Viewer").selectOption("");

@@ -1,4 +1,4 @@
-import { api, expect, open, signIn, simUrl, test } from "./fixtures";
+import { api, expect, open, reload, signIn, simUrl, test } from "./fixtures";
 
 test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links", async ({ page }) => {
   await signIn(page, "Eddie Editor");
@@ -33,7 +33,7 @@ test("an Editor syncs, picks a tenant, sorts, and sees last sync and the links",
       tenant_id: row.tenant_id, action: "map", company_id: String(seeded.companyId), version: String(row.version),
     });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-    await page.reload();
+    await reload(page);
   }
   const company = (await api(page, "mapping/customers")).body.rows.find((r: any) => r.name === name).company_id;
   const psa = card.getByRole("link", { name: "Open company in Autotask" });

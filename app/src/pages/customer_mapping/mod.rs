@@ -1,0 +1,251 @@
+//! Customer mapping: every tenant tied to its Autotask company, deliberately ignored, or not
+//! mapped yet, with suggestions. Viewers read; Editors change (in a modal); Admins also copy ids.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_meta::Title;
+use seatsync_domain::Role;
+
+use crate::{
+    api::{
+        mapping::{
+            accept_suggestions, customer_mappings, dismiss_suggestion, AcceptItem, MappingState, RefreshInfo,
+            TenantMappingRow,
+        },
+        me::Me,
+    },
+    components::common::ErrorLine,
+    components::{
+        layout::RequireRole,
+        mapping::{history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
+        modal::{Feedback, Modal},
+    },
+};
+
+mod filters;
+mod row;
+
+use filters::{Filter, FilterBar, StatusCounts};
+use row::{MappingRow, RowActions};
+
+#[component]
+pub fn CustomerMappingPage() -> impl IntoView {
+    view! {
+        <Title text="Customer mapping" />
+        <RequireRole role=Role::Viewer>
+            <CustomerMapping />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CustomerMapping() -> impl IntoView {
+    let data = Resource::new(|| (), |_| customer_mappings());
+    view! {
+        <Transition fallback=|| {
+            view! { <p class="text-slate-400">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => {
+                        view! { <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
+                            .into_any()
+                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, configured: bool) -> impl IntoView {
+    const FIRST: usize = 200;
+    let me = expect_context::<Me>();
+    let may_edit = me.may(Role::Editor);
+    let is_admin = me.may(Role::Admin);
+    let rows = RwSignal::new(rows);
+    let refresh = RwSignal::new(refresh);
+    let filter = RwSignal::new(Filter::All);
+    let hide_mapped = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
+    let show_all = RwSignal::new(false);
+    let editing = RwSignal::new(None::<TenantMappingRow>);
+    let history_of = RwSignal::new(None::<(String, String)>);
+    let feedback = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+
+    let shown = Memo::new(move |_| {
+        let needle = search.get().to_lowercase();
+        let f = filter.get();
+        let hide = hide_mapped.get();
+        rows.with(|r| {
+            r.iter()
+                .filter(|x| match f {
+                    Filter::All => true,
+                    Filter::Only(s) => x.state == s,
+                })
+                .filter(|x| !(hide && x.state == MappingState::Mapped))
+                .filter(|x| {
+                    needle.is_empty()
+                        || x.name.to_lowercase().contains(&needle)
+                        || x.domain.as_deref().unwrap_or("").contains(&needle)
+                        || x.company_name.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let replace = move |saved: TenantMappingRow| {
+        rows.update(|r| {
+            if let Some(x) = r.iter_mut().find(|x| x.tenant_id == saved.tenant_id) {
+                let suggestion = if saved.state == MappingState::Unmapped { x.suggestion.clone() } else { None };
+                *x = TenantMappingRow { suggestion, ..saved };
+            }
+        })
+    };
+    let on_saved = Callback::new(replace);
+    let accept = Callback::new(move |items: Vec<AcceptItem>| {
+        if items.is_empty() {
+            return;
+        }
+        busy.set(true);
+        feedback.set(None);
+        spawn_local(async move {
+            match accept_suggestions(items).await {
+                Ok(outcomes) => {
+                    let mut ok = 0;
+                    let mut problems = Vec::new();
+                    for o in outcomes {
+                        match (o.row, o.error) {
+                            (Some(row), _) => {
+                                ok += 1;
+                                replace(row);
+                            }
+                            (None, Some(e)) => problems.push(e),
+                            _ => {}
+                        }
+                    }
+                    feedback.set(Some(if problems.is_empty() {
+                        Ok(format!("Mapped {ok} tenant(s) to their suggested companies."))
+                    } else {
+                        Err(format!("Mapped {ok}; {} could not be saved: {}", problems.len(), problems.join(" ")))
+                    }));
+                }
+                Err(e) => feedback.set(Some(Err(e.to_string()))),
+            }
+            busy.set(false);
+        });
+    });
+    let accept_all = move |_| {
+        let items: Vec<AcceptItem> = shown.with_untracked(|r| {
+            r.iter()
+                .filter_map(|x| {
+                    x.suggestion.as_ref().map(|s| AcceptItem {
+                        tenant_id: x.tenant_id.clone(),
+                        company_id: s.company_id,
+                        version: x.version,
+                    })
+                })
+                .collect()
+        });
+        accept.run(items);
+    };
+    let dismiss = Callback::new(move |(tenant_id, company_id): (String, i64)| {
+        spawn_local(async move {
+            match dismiss_suggestion(tenant_id.clone(), company_id).await {
+                Ok(()) => rows.update(|r| {
+                    if let Some(x) = r.iter_mut().find(|x| x.tenant_id == tenant_id) {
+                        x.suggestion = None;
+                    }
+                }),
+                Err(e) => feedback.set(Some(Err(e.to_string()))),
+            }
+        });
+    });
+    let actions = RowActions {
+        may_edit,
+        is_admin,
+        busy,
+        accept,
+        dismiss,
+        edit: Callback::new(move |row| editing.set(Some(row))),
+        history: Callback::new(move |key| history_of.set(Some(key))),
+        feedback,
+    };
+    let suggestions_shown = Memo::new(move |_| shown.with(|r| r.iter().filter(|x| x.suggestion.is_some()).count()));
+
+    view! {
+        <div class="flex flex-wrap items-start justify-between gap-4">
+            <div>
+                <h1 class="text-2xl font-semibold">"Customer mapping"</h1>
+                <p class="mt-1 text-sm text-slate-500">
+                    "Each customer tenant is billed as one Autotask company, or deliberately ignored."
+                </p>
+            </div>
+            <RefreshLine refresh configured may_edit what="Companies" />
+        </div>
+        <StatusCounts rows filter />
+        <div class="mt-4 flex flex-wrap items-center gap-4">
+            <FilterBar filter search hide_mapped />
+            {may_edit
+                .then(|| {
+                    view! {
+                        <button
+                            class="ml-auto rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            disabled=move || busy.get() || suggestions_shown.get() == 0
+                            on:click=accept_all
+                        >
+                            {move || format!("Accept {} suggestions", suggestions_shown.get())}
+                        </button>
+                    }
+                })}
+        </div>
+        <Feedback message=feedback.into() />
+        <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+            <table class="w-full text-sm" aria-label="Tenant mappings">
+                <thead class="bg-slate-100 text-left text-slate-600">
+                    <tr>
+                        <th class="px-3 py-2">"Tenant"</th>
+                        <th class="px-3 py-2">"Status"</th>
+                        <th class="px-3 py-2">"Suggestion"</th>
+                        <th class="px-3 py-2">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let list = shown.get();
+                        let limit = if show_all.get() { list.len() } else { FIRST };
+                        list.into_iter().take(limit).map(|r| view! { <MappingRow r actions /> }).collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+        {move || {
+            let n = shown.with(Vec::len);
+            (n > FIRST && !show_all.get())
+                .then(|| {
+                    view! {
+                        <button class="mt-3 text-sm text-indigo-700 underline" on:click=move |_| show_all.set(true)>
+                            {format!("Show all {n} tenants")}
+                        </button>
+                    }
+                })
+        }}
+        {move || {
+            editing
+                .get()
+                .map(|row| view! { <TenantModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })
+        }}
+        {move || {
+            history_of
+                .get()
+                .map(|(name, key)| {
+                    view! {
+                        <Modal title=format!("History of {name}") on_close=Callback::new(move |_| history_of.set(None))>
+                            <MappingHistory kind="tenant" key version=Signal::derive(|| 0) />
+                        </Modal>
+                    }
+                })
+        }}
+    }
+}
