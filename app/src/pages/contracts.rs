@@ -17,7 +17,7 @@ use crate::{
         mapping::MappingState,
         me::Me,
     },
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::common::{
         format::{exact, relative},
         polling::use_polling,
@@ -84,35 +84,23 @@ fn Contracts() -> impl IntoView {
         </div>
         <SyncPanel may_act refresh />
         <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
-            <Transition fallback=|| {
-                view! { <p class="text-slate-400">"Loading tenants…"</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match tenants.await {
-                        Ok(list) => view! { <TenantPicker tenants=list selected base="/contracts" /> }.into_any(),
-                        Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=tenants loading="Loading tenants…" let:list>
+                <TenantPicker tenants=list selected base="/contracts" />
+            </Loaded>
             <section>
-                <Transition fallback=|| {
-                    view! { <p class="text-slate-400">"Loading…"</p> }
-                }>
-                    {move || Suspend::new(async move {
-                        match detail.await {
-                            Ok(Some(d)) => view! { <TenantContracts view=d may_act refresh /> }.into_any(),
-                            Ok(None) => {
-                                view! {
-                                    <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
-                                        "Pick a tenant to see its suggested contracts."
-                                    </p>
-                                }
-                                    .into_any()
+                <Loaded resource=detail let:d>
+                    {match d {
+                        Some(d) => view! { <TenantContracts view=d may_act refresh /> }.into_any(),
+                        None => {
+                            view! {
+                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
+                                    "Pick a tenant to see its suggested contracts."
+                                </p>
                             }
-                            Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
+                                .into_any()
                         }
-                    })}
-                </Transition>
+                    }}
+                </Loaded>
             </section>
         </div>
     }

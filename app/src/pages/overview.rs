@@ -10,7 +10,7 @@ use crate::{
         me::Me,
         overview::{fleet_history, seats_overview, OverviewRow, SetSpareSeats},
     },
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::{
         common::format::{count, money},
         layout::RequireRole,
@@ -58,18 +58,9 @@ fn Overview() -> impl IntoView {
                     }
                 })
         }}
-        <Transition fallback=|| {
-            view! { <p class="mt-6 text-slate-400">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(list) => {
-                        view! { <OverviewBody list search only_waste show_all may_edit save_spare /> }.into_any()
-                    }
-                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-6" /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=rows class="mt-6" let:list>
+            <OverviewBody list search only_waste show_all may_edit save_spare />
+        </Loaded>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 history

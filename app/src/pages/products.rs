@@ -8,7 +8,7 @@ use seatsync_domain::Role;
 use crate::{
     api::products::{product_catalog, set_sku_override, SkuLine},
     components::common::format::relative,
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -113,41 +113,34 @@ fn Products() -> impl IntoView {
             <Feedback message=feedback.into() />
         </section>
         <Feedback message=row_feedback.into() />
-        <Transition fallback=|| {
-            view! { <p class="mt-6 text-slate-400">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match catalog.await {
-                    Ok(c) => {
-                        view! {
-                            <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-                                <table class="w-full text-sm" aria-label="Products">
-                                    <thead class="bg-slate-100 text-left text-slate-600">
-                                        <tr>
-                                            <th class="px-3 py-2">"Shown as"</th>
-                                            <th class="px-3 py-2">"Part number"</th>
-                                            <th class="px-3 py-2 text-right">"Tenants"</th>
-                                            <th class="px-3 py-2">"Your name"</th>
-                                            <th class="px-3 py-2">"Monthly cost per seat"</th>
-                                            <th class="px-3 py-2"></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {c
-                                            .skus
-                                            .into_iter()
-                                            .map(|s| view! { <SkuRow s version saved=row_feedback /> })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    Err(e) => view! { <ErrorLine message=e.to_string() class="mt-6" /> }.into_any(),
+        <Loaded resource=catalog class="mt-6" let:c>
+            {{
+                view! {
+                    <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+                        <table class="w-full text-sm" aria-label="Products">
+                            <thead class="bg-slate-100 text-left text-slate-600">
+                                <tr>
+                                    <th class="px-3 py-2">"Shown as"</th>
+                                    <th class="px-3 py-2">"Part number"</th>
+                                    <th class="px-3 py-2 text-right">"Tenants"</th>
+                                    <th class="px-3 py-2">"Your name"</th>
+                                    <th class="px-3 py-2">"Monthly cost per seat"</th>
+                                    <th class="px-3 py-2"></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {c
+                                    .skus
+                                    .into_iter()
+                                    .map(|s| view! { <SkuRow s version saved=row_feedback /> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }
-            })}
-        </Transition>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 

@@ -11,7 +11,7 @@ use crate::{
         mapping::{offer_mappings, MappingState, OfferMappingRow, RefreshInfo},
         me::Me,
     },
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::mapping::refresh_line::RefreshLine,
     components::{
         layout::RequireRole,
@@ -34,19 +34,9 @@ pub fn ServiceMappingPage() -> impl IntoView {
 fn ServiceMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| offer_mappings());
     view! {
-        <Transition fallback=|| {
-            view! { <p class="text-slate-400">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        view! { <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
-                            .into_any()
-                    }
-                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data let:d>
+            <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured />
+        </Loaded>
     }
 }
 

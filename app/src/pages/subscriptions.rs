@@ -17,7 +17,7 @@ use crate::{
         me::Me,
         overview::ProductLine,
     },
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::{
         common::{
             format::{exact, relative},
@@ -117,35 +117,23 @@ fn Subscriptions() -> impl IntoView {
             })}
         </Transition>
         <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
-            <Transition fallback=|| {
-                view! { <p class="text-slate-400">"Loading tenants…"</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match tenants.await {
-                        Ok(list) => view! { <TenantPicker tenants=list selected base="/subscriptions" /> }.into_any(),
-                        Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=tenants loading="Loading tenants…" let:list>
+                <TenantPicker tenants=list selected base="/subscriptions" />
+            </Loaded>
             <section>
-                <Transition fallback=|| {
-                    view! { <p class="text-slate-400">"Loading…"</p> }
-                }>
-                    {move || Suspend::new(async move {
-                        match detail.await {
-                            Ok(Some(d)) => view! { <TenantView detail=d may_sync sync latest /> }.into_any(),
-                            Ok(None) => {
-                                view! {
-                                    <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
-                                        "Pick a tenant to see its subscriptions."
-                                    </p>
-                                }
-                                    .into_any()
+                <Loaded resource=detail let:d>
+                    {match d {
+                        Some(d) => view! { <TenantView detail=d may_sync sync latest /> }.into_any(),
+                        None => {
+                            view! {
+                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
+                                    "Pick a tenant to see its subscriptions."
+                                </p>
                             }
-                            Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
+                                .into_any()
                         }
-                    })}
-                </Transition>
+                    }}
+                </Loaded>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let series = history.await.unwrap_or_default();

@@ -11,7 +11,7 @@ use crate::{
         access_history, grant_role, list_users, set_user_blocked, set_user_role, sign_out_everywhere, withdraw_grant,
         AccessEntry, PendingGrant, UserRow,
     },
-    components::common::ErrorLine,
+    components::common::{ErrorLine, Loaded},
     components::{layout::RequireRole, modal::Feedback},
 };
 
@@ -71,42 +71,31 @@ fn Users() -> impl IntoView {
         <div class="mt-4">
             <Feedback message=actions.feedback.into() />
         </div>
-        <Suspense fallback=|| {
-            view! { <p class="text-slate-400">"Loading users…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(v) => {
-                        view! {
-                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-                                <table class="w-full text-sm" aria-label="Users">
-                                    <thead class="bg-slate-100 text-left text-slate-600">
-                                        <tr>
-                                            <th class="px-4 py-2">"Name"</th>
-                                            <th class="px-4 py-2">"E-mail"</th>
-                                            <th class="px-4 py-2">"Role"</th>
-                                            <th class="px-4 py-2">"Role comes from"</th>
-                                            <th class="px-4 py-2">"Access"</th>
-                                            <th class="px-4 py-2">"Last sign-in"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {v
-                                            .users
-                                            .into_iter()
-                                            .map(|u| view! { <UserLine user=u actions /> })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <PreAssign pending=v.pending actions />
-                        }
-                            .into_any()
-                    }
-                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
+        <Loaded resource=view_data loading="Loading users…" let:v>
+            {{
+                view! {
+                    <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+                        <table class="w-full text-sm" aria-label="Users">
+                            <thead class="bg-slate-100 text-left text-slate-600">
+                                <tr>
+                                    <th class="px-4 py-2">"Name"</th>
+                                    <th class="px-4 py-2">"E-mail"</th>
+                                    <th class="px-4 py-2">"Role"</th>
+                                    <th class="px-4 py-2">"Role comes from"</th>
+                                    <th class="px-4 py-2">"Access"</th>
+                                    <th class="px-4 py-2">"Last sign-in"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {v.users.into_iter().map(|u| view! { <UserLine user=u actions /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <PreAssign pending=v.pending actions />
                 }
-            })}
-        </Suspense>
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 

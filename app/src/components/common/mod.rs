@@ -1,11 +1,14 @@
-//! The small kit every page builds on: formatting, the error line, the polling hook and the
-//! 403 page. Pages import these, never each other.
+//! The small kit every page builds on: formatting, the error line, loaded data, the polling
+//! hook and the 403 page. Pages import these, never each other.
 
 pub mod format;
 pub mod polling;
 
 use leptos::prelude::*;
 use seatsync_domain::Role;
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::error::AppError;
 
 /// An error where the user acted or where data was to be, announced to screen readers.
 #[component]
@@ -21,6 +24,43 @@ pub fn ErrorLine(
         <p class=format!("text-red-700 {class}") role="alert">
             {message}
         </p>
+    }
+}
+
+/// A loaded resource drawn by its children (`let:value` names it): a quiet "Loading…" until
+/// the first answer, the last answer kept on screen while it reloads (a `Transition`), and the
+/// error in its place when loading failed. The one way pages show data they fetch.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    /// Draws the value.
+    children: F,
+    /// What is shown before the first answer.
+    #[prop(default = "Loading…")]
+    loading: &'static str,
+    /// Spacing for the loading and error lines, where the page needs it.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=move || {
+            view! { <p class=format!("text-slate-400 {class}")>{loading}</p> }
+        }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => children(value).into_any(),
+                        Err(e) => view! { <ErrorLine message=e.to_string() class /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }
 

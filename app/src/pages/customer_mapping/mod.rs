@@ -13,7 +13,7 @@ use crate::{
         },
         me::Me,
     },
-    components::common::ErrorLine,
+    components::common::Loaded,
     components::{
         layout::RequireRole,
         mapping::{history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
@@ -41,19 +41,9 @@ pub fn CustomerMappingPage() -> impl IntoView {
 fn CustomerMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| customer_mappings());
     view! {
-        <Transition fallback=|| {
-            view! { <p class="text-slate-400">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        view! { <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured /> }
-                            .into_any()
-                    }
-                    Err(e) => view! { <ErrorLine message=e.to_string() /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data let:d>
+            <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured />
+        </Loaded>
     }
 }
 
