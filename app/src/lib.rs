@@ -16,12 +16,13 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
+use seatsync_domain::Role;
 
 use crate::{
-    components::layout::Layout,
+    components::layout::{Layout, RequireRole},
     pages::{
         contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound,
         overview::OverviewPage, products::ProductsPage, service_mapping::ServiceMappingPage, settings::SettingsPage,
@@ -74,106 +75,45 @@ pub fn App() -> impl IntoView {
                 // Async rendering: the page is complete before the response starts, so a 403 or
                 // 404 decided while rendering becomes the response's status.
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async />
-                <Route
-                    path=path!("/")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <DashboardPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/overview")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <OverviewPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/subscriptions")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <SubscriptionsPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/mapping/customers")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <CustomerMappingPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/mapping/services")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <ServiceMappingPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/contracts")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <ContractsPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/settings/products")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <ProductsPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/users")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <UsersPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/settings")
-                    view=|| {
-                        view! {
-                            <Layout>
-                                <SettingsPage />
-                            </Layout>
-                        }
-                    }
-                    ssr=SsrMode::Async
-                />
+                // Every other page: the frame around it, rendered before it is sent (Async) so
+                // a page can set its status (403, 404). The role a page needs is declared here,
+                // once per group, and checked while rendering (server functions check it again).
+                <ParentRoute path=path!("") view=PageFrame ssr=SsrMode::Async>
+                    <Route path=path!("/") view=DashboardPage />
+                    <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Viewer /> }>
+                        <Route path=path!("/overview") view=OverviewPage />
+                        <Route path=path!("/subscriptions") view=SubscriptionsPage />
+                        <Route path=path!("/mapping/customers") view=CustomerMappingPage />
+                        <Route path=path!("/mapping/services") view=ServiceMappingPage />
+                        <Route path=path!("/contracts") view=ContractsPage />
+                    </ParentRoute>
+                    <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Admin /> }>
+                        <Route path=path!("/settings/products") view=ProductsPage />
+                        <Route path=path!("/users") view=UsersPage />
+                        <Route path=path!("/settings") view=SettingsPage />
+                    </ParentRoute>
+                </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The navigation and page frame around every page but the sign-in.
+#[component]
+fn PageFrame() -> impl IntoView {
+    view! {
+        <Layout>
+            <Outlet />
+        </Layout>
+    }
+}
+
+/// The pages below need `role`: anyone else gets the 403 page, with status 403.
+#[component]
+fn RoleGate(role: Role) -> impl IntoView {
+    view! {
+        <RequireRole role>
+            <Outlet />
+        </RequireRole>
     }
 }

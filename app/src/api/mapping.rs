@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
+use seatsync_domain::{CompanyId, ServiceId};
 
 pub use seatsync_api_types::mapping::*;
 
@@ -29,7 +30,7 @@ pub async fn autotask_companies() -> Result<Vec<CompanyOption>, AppError> {
 pub async fn save_tenant_mapping(
     tenant_id: String,
     action: MappingAction,
-    company_id: Option<i64>,
+    company_id: Option<CompanyId>,
     version: i32,
 ) -> Result<TenantMappingRow, AppError> {
     serve(Role::Editor, |c| async move {
@@ -47,7 +48,7 @@ pub async fn accept_suggestions(items: Vec<AcceptItem>) -> Result<Vec<AcceptOutc
 
 /// Turns a suggestion down: that company is never suggested for that tenant again.
 #[server(prefix = "/api", endpoint = "mapping/dismiss_suggestion")]
-pub async fn dismiss_suggestion(tenant_id: String, company_id: i64) -> Result<(), AppError> {
+pub async fn dismiss_suggestion(tenant_id: String, company_id: CompanyId) -> Result<(), AppError> {
     serve(Role::Editor, |c| async move { c.services.dismiss_suggestion(&c.user, &tenant_id, company_id).await }).await
 }
 
@@ -79,7 +80,7 @@ pub async fn autotask_services() -> Result<Vec<ServiceOption>, AppError> {
 pub async fn save_offer_mapping(
     offer_key: String,
     action: MappingAction,
-    service_id: Option<i64>,
+    service_id: Option<ServiceId>,
     version: i32,
 ) -> Result<OfferMappingRow, AppError> {
     serve(Role::Editor, |c| async move {

@@ -3,7 +3,6 @@
 
 pub mod contracts;
 pub mod licences;
-pub mod links;
 pub mod mapping;
 pub mod me;
 pub mod overview;

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct PickOption {
-    pub id: i64,
+pub struct PickOption<Id> {
+    /// The record's typed id (a company's, a service's).
+    pub id: Id,
     pub label: String,
     /// Shown small under the label and searched too (number, domain, price).
     pub detail: String,
@@ -16,15 +17,18 @@ pub struct PickOption {
 const SHOWN: usize = 50;
 
 #[component]
-pub fn SearchPicker(
-    options: Vec<PickOption>,
-    selected: RwSignal<Option<i64>>,
+pub fn SearchPicker<Id>(
+    options: Vec<PickOption<Id>>,
+    selected: RwSignal<Option<Id>>,
     /// The search box's label, e.g. "Search companies".
     label: &'static str,
     /// Text the search starts with (e.g. the tenant's name).
     #[prop(optional, into)]
     initial_search: String,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    Id: Copy + PartialEq + Send + Sync + 'static,
+{
     let options = StoredValue::new(options);
     let search = RwSignal::new(initial_search);
     let cursor = RwSignal::new(0usize);

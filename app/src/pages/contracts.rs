@@ -22,7 +22,7 @@ use crate::{
         format::{exact, relative},
         polling::use_polling,
     },
-    components::{layout::RequireRole, modal::Feedback, tenant_picker::TenantPicker},
+    components::{modal::Feedback, tenant_picker::TenantPicker},
 };
 
 /// The last action's outcome on the page, by group key ("" for the tenant card).
@@ -48,9 +48,7 @@ impl ActionFeedback {
 pub fn ContractsPage() -> impl IntoView {
     view! {
         <Title text="Contracts" />
-        <RequireRole role=Role::Viewer>
-            <Contracts />
-        </RequireRole>
+        <Contracts />
     }
 }
 

@@ -13,7 +13,6 @@ use crate::{
     components::common::Loaded,
     components::{
         common::format::{count, money},
-        layout::RequireRole,
         seat_chart::SeatChart,
     },
 };
@@ -22,9 +21,7 @@ use crate::{
 pub fn OverviewPage() -> impl IntoView {
     view! {
         <Title text="Overview" />
-        <RequireRole role=Role::Viewer>
-            <Overview />
-        </RequireRole>
+        <Overview />
     }
 }
 

@@ -3,22 +3,19 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use seatsync_domain::Role;
 
 use crate::{
     api::products::{product_catalog, set_sku_override, SkuLine},
     components::common::format::relative,
     components::common::Loaded,
-    components::{layout::RequireRole, modal::Feedback},
+    components::modal::Feedback,
 };
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
     view! {
         <Title text="Product names" />
-        <RequireRole role=Role::Admin>
-            <Products />
-        </RequireRole>
+        <Products />
     }
 }
 

@@ -14,7 +14,6 @@ use crate::{
     components::common::Loaded,
     components::mapping::refresh_line::RefreshLine,
     components::{
-        layout::RequireRole,
         mapping::{history::MappingHistory, offer_modal::OfferModal},
         modal::Modal,
     },
@@ -24,9 +23,7 @@ use crate::{
 pub fn ServiceMappingPage() -> impl IntoView {
     view! {
         <Title text="Service mapping" />
-        <RequireRole role=Role::Viewer>
-            <ServiceMapping />
-        </RequireRole>
+        <ServiceMapping />
     }
 }
 

@@ -2,24 +2,21 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use seatsync_domain::Role;
 
 use leptos::task::spawn_local;
 
 use crate::{
     api::settings::{allocation_codes, list_integrations, mapping_settings, save_mapping_settings},
     components::common::Loaded,
-    components::{layout::RequireRole, modal::Feedback},
+    components::modal::Feedback,
 };
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
-        <RequireRole role=Role::Admin>
-            <Integrations />
-            <MappingSettingsForm />
-        </RequireRole>
+        <Integrations />
+        <MappingSettingsForm />
     }
 }
 

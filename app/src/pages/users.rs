@@ -12,16 +12,14 @@ use crate::{
         AccessEntry, PendingGrant, UserRow,
     },
     components::common::{ErrorLine, Loaded},
-    components::{layout::RequireRole, modal::Feedback},
+    components::modal::Feedback,
 };
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text="Users" />
-        <RequireRole role=Role::Admin>
-            <Users />
-        </RequireRole>
+        <Users />
     }
 }
 

@@ -1,6 +1,7 @@
 //! Suggested contracts per tenant, what pushing did, and the contract sync's runs.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use seatsync_domain::ContractId;
 use serde::{Deserialize, Serialize};
 
 use crate::mapping::MappingState;
@@ -32,7 +33,7 @@ pub struct ContractRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContractInfo {
-    pub id: i64,
+    pub id: ContractId,
     pub name: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -92,7 +93,8 @@ pub struct TenantContractsView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushOutcome {
-    pub contract_id: i64,
+    /// The contract created (an update names none).
+    pub contract_id: Option<ContractId>,
     pub contract_name: String,
     pub existed: bool,
     pub applied: Vec<String>,

@@ -1,6 +1,7 @@
 //! Tenants, their subscriptions and seats, the licence sync's progress and the seat history.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::CompanyId;
 use serde::{Deserialize, Serialize};
 
 use crate::{mapping::MappingState, overview::ProductLine};
@@ -44,7 +45,7 @@ pub struct SubscriptionRow {
 /// The Autotask company a tenant is billed through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PsaCompany {
-    pub id: i64,
+    pub id: CompanyId,
     pub name: String,
     /// The company in Autotask, when Autotask's web address is known.
     pub url: Option<String>,

@@ -1,12 +1,14 @@
 //! Links into the vendors' own web applications.
 
+use seatsync_domain::{CompanyId, ContractId};
+
 /// A customer's subscriptions in Partner Center.
 pub fn partner_center_tenant(tenant_id: &str) -> String {
     format!("https://partner.microsoft.com/dashboard/v2/customers/{tenant_id}/subscriptions")
 }
 
 /// A company in Autotask, from the zone's web address (`https://ww5.autotask.net/`).
-pub fn autotask_company(web_url: &str, company_id: i64) -> String {
+pub fn autotask_company(web_url: &str, company_id: CompanyId) -> String {
     format!(
         "{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenAccount&AccountID={company_id}",
         web_url.trim_end_matches('/')
@@ -14,7 +16,7 @@ pub fn autotask_company(web_url: &str, company_id: i64) -> String {
 }
 
 /// A contract in Autotask.
-pub fn autotask_contract(web_url: &str, contract_id: i64) -> String {
+pub fn autotask_contract(web_url: &str, contract_id: ContractId) -> String {
     format!(
         "{}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenContract&ContractID={contract_id}",
         web_url.trim_end_matches('/')

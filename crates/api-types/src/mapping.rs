@@ -1,6 +1,7 @@
 //! Customer and service mappings: rows, pickers, suggestions and history.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::{CompanyId, ServiceId};
 use serde::{Deserialize, Serialize};
 
 /// A mapping's state.
@@ -35,7 +36,7 @@ pub enum MappingAction {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SuggestionInfo {
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub company_name: String,
     pub confidence: f64,
     pub reason: String,
@@ -47,7 +48,7 @@ pub struct TenantMappingRow {
     pub name: String,
     pub domain: Option<String>,
     pub state: MappingState,
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     /// The mapped company is no longer in Autotask (or no longer active there).
     pub company_missing: bool,
@@ -78,7 +79,7 @@ pub struct CustomerMappingList {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanyOption {
-    pub id: i64,
+    pub id: CompanyId,
     pub name: String,
     pub number: Option<String>,
     pub active: bool,
@@ -97,7 +98,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptItem {
     pub tenant_id: String,
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub version: i32,
 }
 
@@ -121,7 +122,7 @@ pub struct OfferMappingRow {
     pub tenants: i64,
     pub quantity: i64,
     pub state: MappingState,
-    pub service_id: Option<i64>,
+    pub service_id: Option<ServiceId>,
     pub service_name: Option<String>,
     pub service_missing: bool,
     pub version: i32,
@@ -138,7 +139,7 @@ pub struct OfferMappingList {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceOption {
-    pub id: i64,
+    pub id: ServiceId,
     pub name: String,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
@@ -149,7 +150,7 @@ pub struct ServiceOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDraftInfo {
     pub name: String,
-    pub existing_service_id: Option<i64>,
+    pub existing_service_id: Option<ServiceId>,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
     pub period: String,

@@ -64,7 +64,15 @@ async fn main() {
     let mut mapped = 0;
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
         if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {
-            mapping.apply_tenant(&t.tenant_id, TenantAction::Map { company_id: company }, 0, user).await.unwrap();
+            mapping
+                .apply_tenant(
+                    &t.tenant_id,
+                    TenantAction::Map { company_id: seatsync_domain::CompanyId(company) },
+                    0,
+                    user,
+                )
+                .await
+                .unwrap();
             mapped += 1;
         }
     }

@@ -16,6 +16,7 @@ use seatsync_db::{
 use seatsync_domain::{
     contract_plan::TenantMapping,
     grouping::{ContractMatch, GroupKey},
+    ContractId,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewContract},
@@ -35,7 +36,7 @@ const WAIT_FOR_OTHER: Duration = Duration::from_secs(45);
 /// What "Create contract" did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Created {
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     pub contract_name: String,
     /// The contract existed already (created by an earlier click, a resumed attempt, or found in
     /// Autotask under the group's name) and was not created again.
@@ -96,11 +97,12 @@ impl Contracts {
             match now.state {
                 CreationState::Done => {
                     return Ok(Err(Created {
-                        contract_id: now.contract_id.unwrap_or_default(),
+                        // A finished intent always names its contract.
+                        contract_id: now.contract_id.ok_or(ContractError::NotFound("The created contract"))?,
                         contract_name: now.contract_name,
                         existed: true,
                         services: Pushed::default(),
-                    }))
+                    }));
                 }
                 CreationState::Failed => {
                     return Err(ContractError::Refused(
@@ -202,7 +204,7 @@ impl Contracts {
         intent: &Creation,
         key: &GroupKey,
         today: NaiveDate,
-    ) -> Result<i64, ContractError> {
+    ) -> Result<ContractId, ContractError> {
         let autotask = self.autotask()?;
         let group = self.stored_group(&intent.tenant_id, key, today).await?;
         let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
@@ -271,7 +273,7 @@ impl Contracts {
                 // What the interrupted attempt left in Autotask is read before anything else.
                 self.reread_company_contracts(&[claimed.company_id], today).await?;
                 match self.execute_creation(claimed, by, today).await {
-                    Ok(c) => tracing::info!(contract = c.contract_id, "interrupted contract creation finished"),
+                    Ok(c) => tracing::info!(contract = %c.contract_id, "interrupted contract creation finished"),
                     Err(e) => {
                         tracing::warn!(error = %e, "interrupted contract creation could not finish; recorded as failed")
                     }

@@ -15,7 +15,7 @@ use seatsync_db::{
     kinds::{RunTrigger, TenantOutcome},
     locks::AdvisoryLock,
 };
-use seatsync_domain::grouping::ContractMatch;
+use seatsync_domain::{grouping::ContractMatch, CompanyId};
 use uuid::Uuid;
 
 use crate::{
@@ -102,7 +102,7 @@ impl Contracts {
         let today = Utc::now().date_naive();
         let mut tenants = db::mapped_tenants(&self.pool).await?;
         if let Scope::Tenant(id) = &scope {
-            tenants.retain(|(t, _, _)| t == id);
+            tenants.retain(|t| t.tenant_id == *id);
             if tenants.is_empty() {
                 return Err(ContractError::Refused(
                     "That tenant is not mapped to an Autotask company, so it has no contract to sync.".into(),
@@ -110,13 +110,13 @@ impl Contracts {
             }
         }
         db::set_run_total(&self.pool, run, tenants.len() as i32).await?;
-        let mut companies: Vec<i64> = tenants.iter().map(|(_, _, c)| *c).collect();
+        let mut companies: Vec<CompanyId> = tenants.iter().map(|t| t.company_id).collect();
         companies.sort_unstable();
         companies.dedup();
         // One batched read of every company's contracts, services and units.
         self.reread_company_contracts(&companies, today).await?;
         let shared = Shared::load(&self.pool).await?;
-        for (tenant_id, _, _) in &tenants {
+        for db::MappedTenant { tenant_id, .. } in &tenants {
             let outcome =
                 self.with_tenant_lock(tenant_id, self.sync_tenant(run, &shared, tenant_id, dry_run, today)).await;
             let recorded = match &outcome {

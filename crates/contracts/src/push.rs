@@ -8,6 +8,7 @@ use seatsync_db::{
 use seatsync_domain::{
     contract_plan::Change,
     grouping::{ContractMatch, GroupKey},
+    CompanyId, ContractId,
 };
 use seatsync_mapping::settings::AdjustmentDate;
 use seatsync_vendors::{autotask::NewAdjustment, VendorError};
@@ -109,7 +110,11 @@ impl Contracts {
     /// Reads back the units of one contract SeatSync just changed (one Autotask read: the units
     /// rows name their contract service and service) and puts them in the snapshot. A service
     /// without units in force today is left out, as it holds nothing today.
-    pub(crate) async fn refresh_contract_units(&self, contract_id: i64, today: NaiveDate) -> Result<(), ContractError> {
+    pub(crate) async fn refresh_contract_units(
+        &self,
+        contract_id: ContractId,
+        today: NaiveDate,
+    ) -> Result<(), ContractError> {
         let units = self.autotask()?.contract_service_units(&[contract_id], today).await?;
         let mut services: Vec<db::ContractService> = Vec::new();
         for u in units.iter().filter(|u| u.start_date <= today && today <= u.end_date) {
@@ -133,7 +138,7 @@ impl Contracts {
     pub async fn reread_tenant_contracts(&self, tenant_id: &str, today: NaiveDate) -> Result<(), ContractError> {
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
         if let seatsync_db::mappings::Target::Mapped { id } = row.target() {
-            self.reread_company_contracts(&[id], today).await?;
+            self.reread_company_contracts(&[CompanyId(id)], today).await?;
         }
         Ok(())
     }
@@ -146,7 +151,7 @@ impl Contracts {
         &self,
         tenant_id: &str,
         group: &Group,
-        contract_id: i64,
+        contract_id: ContractId,
         effective_date: NaiveDate,
         applier: Applier,
     ) -> Result<Pushed, ContractError> {
@@ -212,7 +217,7 @@ impl Contracts {
                             VendorError::Uncertain { .. } => format!("{e} SeatSync re-reads the contract before the next push, so it is never applied twice."),
                             _ => e.to_string(),
                         };
-                        tracing::warn!(tenant_id, contract_id, error = %message, "contract change failed");
+                        tracing::warn!(tenant_id, %contract_id, error = %message, "contract change failed");
                         record.outcome = ChangeOutcome::Failed;
                         record.error = Some(message.clone());
                         out.failed.push(format!("{}: {message}", planned.description));

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use seatsync_db::contracts as db;
+use seatsync_domain::{CompanyId, ContractId};
 use seatsync_vendors::autotask::picklist_value;
 
 use crate::{ContractError, Contracts};
@@ -14,7 +15,7 @@ impl Contracts {
     #[tracing::instrument(skip(self, company_ids), fields(companies = company_ids.len()))]
     pub async fn reread_company_contracts(
         &self,
-        company_ids: &[i64],
+        company_ids: &[CompanyId],
         today: NaiveDate,
     ) -> Result<usize, ContractError> {
         if company_ids.is_empty() {
@@ -24,7 +25,7 @@ impl Contracts {
         let statuses = autotask.picklist("Contracts", "status").await?;
         let active = picklist_value(&statuses, "Contracts", "status", "Active")?;
         let contracts = autotask.contracts_of(company_ids).await?;
-        let ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
+        let ids: Vec<ContractId> = contracts.iter().map(|c| c.id).collect();
         let (services, units) = if ids.is_empty() {
             (Vec::new(), Vec::new())
         } else {

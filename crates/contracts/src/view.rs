@@ -18,7 +18,7 @@ use seatsync_domain::{
         contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription,
     },
     grouping::{ContractMatch, GroupKey},
-    OfferKey,
+    CompanyId, ContractId, OfferKey, ServiceId,
 };
 use seatsync_mapping::AppSettings;
 
@@ -83,7 +83,7 @@ pub struct TenantContracts {
 pub struct Shared {
     pub settings: AppSettings,
     pub offers: HashMap<String, ServiceMapping>,
-    pub services: HashMap<i64, ServiceInfo>,
+    pub services: HashMap<ServiceId, ServiceInfo>,
 }
 
 impl Shared {
@@ -94,7 +94,7 @@ impl Shared {
             .into_iter()
             .map(|(key, target)| {
                 let mapping = match target {
-                    Target::Mapped { id } => ServiceMapping::Mapped { service_id: id },
+                    Target::Mapped { id } => ServiceMapping::Mapped { service_id: ServiceId(id) },
                     Target::Ignored => ServiceMapping::Ignored,
                     Target::Unmapped => ServiceMapping::NotMapped,
                 };
@@ -111,7 +111,7 @@ impl Shared {
 
 pub(crate) fn tenant_mapping(row: &mappings::TenantRow) -> TenantMapping {
     match row.target() {
-        Target::Mapped { id } => TenantMapping::Mapped { company_id: id },
+        Target::Mapped { id } => TenantMapping::Mapped { company_id: CompanyId(id) },
         Target::Ignored => TenantMapping::Ignored,
         Target::Unmapped => TenantMapping::NotMapped,
     }
@@ -149,7 +149,7 @@ pub async fn tenant_contracts(
         _ => (None, None),
     };
     let (contracts, contract_services, snapshot_at) = snapshot.unwrap_or_default();
-    let links: HashMap<String, i64> = links.into_iter().collect();
+    let links: HashMap<String, ContractId> = links.into_iter().map(|l| (l.group_key, l.contract_id)).collect();
     let view_subs: Vec<ViewSubscription> = subs
         .iter()
         .map(|s| ViewSubscription {

@@ -10,7 +10,7 @@ use seatsync_contracts::{
     Contracts,
 };
 use seatsync_db::PgPool;
-use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch};
+use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch, CompanyId, ContractId, ServiceId};
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
@@ -62,7 +62,10 @@ async fn world(tenants: usize) -> World {
     mapping.refresh_cache("manual", Some(user)).await.unwrap();
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
         if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {
-            mapping.apply_tenant(&t.tenant_id, TenantAction::Map { company_id: company }, 0, user).await.unwrap();
+            mapping
+                .apply_tenant(&t.tenant_id, TenantAction::Map { company_id: CompanyId(company) }, 0, user)
+                .await
+                .unwrap();
         }
     }
     for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
@@ -91,7 +94,9 @@ impl World {
     async fn creatable_group(&self, members: usize) -> (String, String) {
         let shared = Shared::load(&self.pool).await.unwrap();
         let today = Utc::now().date_naive();
-        for (tenant_id, _, _) in seatsync_db::contracts::mapped_tenants(&self.pool).await.unwrap() {
+        for seatsync_db::contracts::MappedTenant { tenant_id, .. } in
+            seatsync_db::contracts::mapped_tenants(&self.pool).await.unwrap()
+        {
             self.contracts.reread_tenant_contracts(&tenant_id, today).await.unwrap();
             let view = tenant_contracts(&self.pool, &shared, &tenant_id, today).await.unwrap();
             for g in view.groups {
@@ -110,11 +115,11 @@ impl World {
     }
 
     /// Units per service id on a contract, as the simulated Autotask holds them.
-    async fn units(&self, contract_id: i64) -> HashMap<i64, i64> {
+    async fn units(&self, contract_id: ContractId) -> HashMap<ServiceId, i64> {
         let mut out = HashMap::new();
         for u in kit::autotask_records(&self.sim, "contractserviceunits").await {
-            if u["contractID"].as_i64() == Some(contract_id) {
-                *out.entry(u["serviceID"].as_i64().unwrap()).or_default() += u["units"].as_i64().unwrap();
+            if u["contractID"].as_i64() == Some(contract_id.0) {
+                *out.entry(ServiceId(u["serviceID"].as_i64().unwrap())).or_default() += u["units"].as_i64().unwrap();
             }
         }
         out
@@ -122,7 +127,7 @@ impl World {
 }
 
 /// What the group's active subscriptions say each service should hold.
-fn expected_units(g: &Group) -> HashMap<i64, i64> {
+fn expected_units(g: &Group) -> HashMap<ServiceId, i64> {
     let mut out = HashMap::new();
     for r in &g.rows {
         if let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id } = r.service {
@@ -146,7 +151,7 @@ async fn one_click_creates_one_contract_with_a_service_per_offer() {
     assert!(created.services.failed.is_empty(), "{:?}", created.services.failed);
     let stored = w.contracts_named(&before.proposed_name).await;
     assert_eq!(stored.len(), 1, "exactly one contract");
-    assert_eq!(stored[0]["id"].as_i64(), Some(created.contract_id));
+    assert_eq!(stored[0]["id"].as_i64(), Some(created.contract_id.0));
     assert_eq!(
         w.units(created.contract_id).await,
         expected_units(&before),
@@ -185,7 +190,7 @@ async fn a_double_click_and_a_second_tab_create_one_contract() {
         c.create_group_contract(&tenant, &key, Some(w.user), today()),
         c.create_group_contract(&tenant, &key, Some(w.user), today()),
     );
-    let ids: Vec<i64> = [a, b, t].into_iter().map(|r| r.unwrap().contract_id).collect();
+    let ids: Vec<ContractId> = [a, b, t].into_iter().map(|r| r.unwrap().contract_id).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "every click gets the same contract: {ids:?}");
     assert_eq!(w.contracts_named(&name).await.len(), 1, "exactly one contract in Autotask");
 }
@@ -238,7 +243,7 @@ async fn a_crash_mid_create_resumes_without_duplicates() {
     assert_eq!(w.contracts.resume_interrupted(today()).await.unwrap(), 1);
     let stored = w.contracts_named(&group.proposed_name).await;
     assert_eq!(stored.len(), 1, "resumed, never duplicated");
-    let id = stored[0]["id"].as_i64().unwrap();
+    let id = ContractId(stored[0]["id"].as_i64().unwrap());
     assert_eq!(w.units(id).await, expected_units(&group), "every service added exactly once");
     assert!(seatsync_db::contracts::open_creation(&w.pool, &tenant, &key).await.unwrap().is_none());
     // And a click after that finds it.
@@ -270,7 +275,7 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     assert!(
         adjustments
             .iter()
-            .any(|a| a["contractID"].as_i64() == Some(created.contract_id) && a["unitChange"].as_i64() == Some(3)),
+            .any(|a| a["contractID"].as_i64() == Some(created.contract_id.0) && a["unitChange"].as_i64() == Some(3)),
         "the delta is pushed"
     );
     let units = w.units(created.contract_id).await;
@@ -420,7 +425,9 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
     let other = {
         let shared = Shared::load(&w.pool).await.unwrap();
         let mut found = None;
-        for (t, _, _) in seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap() {
+        for seatsync_db::contracts::MappedTenant { tenant_id: t, .. } in
+            seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap()
+        {
             let view = tenant_contracts(&w.pool, &shared, &t, today()).await.unwrap();
             if let Some(g) =
                 view.groups.iter().find(|g| g.can_create() && !(t == tenant && g.key.to_key_string() == key))

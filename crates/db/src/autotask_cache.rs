@@ -1,6 +1,7 @@
 //! The cache of Autotask companies and services, and the record of each refresh.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::{CompanyId, ServiceId};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -8,7 +9,7 @@ use crate::DbError;
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Company {
-    pub id: i64,
+    pub id: CompanyId,
     pub name: String,
     pub number: Option<String>,
     pub company_type: Option<i64>,
@@ -18,7 +19,7 @@ pub struct Company {
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Service {
-    pub id: i64,
+    pub id: ServiceId,
     pub name: String,
     pub description: Option<String>,
     pub unit_price: Option<f64>,
@@ -41,7 +42,7 @@ pub struct Refresh {
 
 /// Stores the companies Autotask lists now; the ones it no longer lists are marked removed.
 pub async fn replace_companies(db: &sqlx::PgPool, companies: &[Company], at: DateTime<Utc>) -> Result<(), DbError> {
-    let ids: Vec<i64> = companies.iter().map(|c| c.id).collect();
+    let ids: Vec<CompanyId> = companies.iter().map(|c| c.id).collect();
     let names: Vec<&str> = companies.iter().map(|c| c.name.as_str()).collect();
     let numbers: Vec<Option<&str>> = companies.iter().map(|c| c.number.as_deref()).collect();
     let types: Vec<Option<i64>> = companies.iter().map(|c| c.company_type).collect();
@@ -75,7 +76,7 @@ pub async fn replace_companies(db: &sqlx::PgPool, companies: &[Company], at: Dat
 pub async fn replace_services(db: &sqlx::PgPool, services: &[Service], at: DateTime<Utc>) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
     upsert_services(&mut tx, services, at).await?;
-    let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
+    let ids: Vec<ServiceId> = services.iter().map(|s| s.id).collect();
     sqlx::query("UPDATE autotask_services SET removed_at = $2 WHERE removed_at IS NULL AND NOT (id = ANY($1))")
         .bind(&ids)
         .bind(at)
@@ -92,7 +93,7 @@ pub async fn store_service(pool: &sqlx::PgPool, service: &Service, at: DateTime<
 }
 
 async fn upsert_services(db: &mut sqlx::PgConnection, services: &[Service], at: DateTime<Utc>) -> Result<(), DbError> {
-    let ids: Vec<i64> = services.iter().map(|s| s.id).collect();
+    let ids: Vec<ServiceId> = services.iter().map(|s| s.id).collect();
     let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
     let descriptions: Vec<Option<&str>> = services.iter().map(|s| s.description.as_deref()).collect();
     let prices: Vec<Option<f64>> = services.iter().map(|s| s.unit_price).collect();
@@ -130,7 +131,7 @@ pub async fn companies(db: impl PgExecutor<'_>) -> Result<Vec<Company>, DbError>
     .await?)
 }
 
-pub async fn company(db: impl PgExecutor<'_>, id: i64) -> Result<Company, DbError> {
+pub async fn company(db: impl PgExecutor<'_>, id: CompanyId) -> Result<Company, DbError> {
     sqlx::query_as(
         "SELECT id, name, number, company_type, is_active, web_address FROM autotask_companies WHERE id = $1",
     )
@@ -149,7 +150,7 @@ pub async fn services(db: impl PgExecutor<'_>) -> Result<Vec<Service>, DbError> 
     .await?)
 }
 
-pub async fn service(db: impl PgExecutor<'_>, id: i64) -> Result<Service, DbError> {
+pub async fn service(db: impl PgExecutor<'_>, id: ServiceId) -> Result<Service, DbError> {
     sqlx::query_as("SELECT id, name, description, unit_price, unit_cost, period_type, period_label, is_active FROM autotask_services WHERE id = $1")
         .bind(id)
         .fetch_optional(db)

@@ -2,6 +2,7 @@
 //! intents that make creating one safe to repeat, contract sync runs and every change made.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use seatsync_domain::{CompanyId, ContractId, ServiceId};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -12,8 +13,8 @@ use crate::{
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Contract {
-    pub id: i64,
-    pub company_id: i64,
+    pub id: ContractId,
+    pub company_id: CompanyId,
     pub name: String,
     pub contract_type: Option<i64>,
     pub status: Option<i64>,
@@ -25,8 +26,8 @@ pub struct Contract {
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ContractService {
     pub id: i64,
-    pub contract_id: i64,
-    pub service_id: i64,
+    pub contract_id: ContractId,
+    pub service_id: ServiceId,
     pub units: i64,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
@@ -35,7 +36,7 @@ pub struct ContractService {
 /// Replaces what is known of `company_ids`' contracts with a fresh read, in one transaction.
 pub async fn store_snapshot(
     db: &sqlx::PgPool,
-    company_ids: &[i64],
+    company_ids: &[CompanyId],
     contracts: &[Contract],
     services: &[ContractService],
     at: DateTime<Utc>,
@@ -81,7 +82,7 @@ pub async fn store_contract(
 /// Replaces the services of one contract in the snapshot, as just read back.
 pub async fn replace_contract_services(
     db: &sqlx::PgPool,
-    contract_id: i64,
+    contract_id: ContractId,
     services: &[ContractService],
 ) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
@@ -97,9 +98,9 @@ pub async fn replace_contract_services(
 /// The id of a company's contract named `name` in the snapshot (the oldest, should there be two).
 pub async fn snapshot_contract_named(
     db: impl PgExecutor<'_>,
-    company_id: i64,
+    company_id: CompanyId,
     name: &str,
-) -> Result<Option<i64>, DbError> {
+) -> Result<Option<ContractId>, DbError> {
     Ok(sqlx::query_scalar("SELECT min(id) FROM autotask_contracts WHERE company_id = $1 AND name = $2")
         .bind(company_id)
         .bind(name)
@@ -155,7 +156,7 @@ async fn upsert_services(conn: &mut sqlx::PgConnection, services: &[ContractServ
 /// A company's contracts and their services as last read, and when that was (`None`: never).
 pub async fn snapshot(
     db: &sqlx::PgPool,
-    company_id: i64,
+    company_id: CompanyId,
 ) -> Result<(Vec<Contract>, Vec<ContractService>, Option<DateTime<Utc>>), DbError> {
     let contracts: Vec<Contract> = sqlx::query_as(
         "SELECT id, company_id, name, contract_type, status, is_active, start_date, end_date FROM autotask_contracts
@@ -179,15 +180,24 @@ pub async fn snapshot(
     Ok((contracts, services, at))
 }
 
-/// Contracts SeatSync created for a tenant's groups: (group key, contract id).
-pub async fn links(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<(String, i64)>, DbError> {
-    Ok(sqlx::query_as("SELECT group_key, contract_id FROM contract_links WHERE tenant_id = $1")
+/// A contract SeatSync created for one of a tenant's groups.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ContractLink {
+    pub tenant_id: String,
+    pub group_key: String,
+    pub contract_id: ContractId,
+}
+
+/// The contracts SeatSync created for a tenant's groups.
+pub async fn links(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<ContractLink>, DbError> {
+    Ok(sqlx::query_as("SELECT tenant_id, group_key, contract_id FROM contract_links WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_all(db)
         .await?)
 }
 
-pub async fn all_links(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, DbError> {
+/// The contracts SeatSync created, for every tenant.
+pub async fn all_links(db: impl PgExecutor<'_>) -> Result<Vec<ContractLink>, DbError> {
     Ok(sqlx::query_as("SELECT tenant_id, group_key, contract_id FROM contract_links").fetch_all(db).await?)
 }
 
@@ -195,7 +205,7 @@ pub async fn link(
     db: impl PgExecutor<'_>,
     tenant_id: &str,
     group_key: &str,
-    contract_id: i64,
+    contract_id: ContractId,
     by: Option<Uuid>,
 ) -> Result<(), DbError> {
     sqlx::query(
@@ -217,10 +227,10 @@ pub struct Creation {
     pub id: i64,
     pub tenant_id: String,
     pub group_key: String,
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub contract_name: String,
     pub state: CreationState,
-    pub contract_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
     pub attempts: i32,
     pub error: Option<String>,
     pub requested_by_name: Option<String>,
@@ -238,7 +248,7 @@ pub async fn begin_creation(
     db: &sqlx::PgPool,
     tenant_id: &str,
     group_key: &str,
-    company_id: i64,
+    company_id: CompanyId,
     contract_name: &str,
     by: Option<Uuid>,
 ) -> Result<Result<Creation, Creation>, DbError> {
@@ -324,7 +334,7 @@ pub async fn advance_creation(
     db: impl PgExecutor<'_>,
     id: i64,
     state: CreationState,
-    contract_id: Option<i64>,
+    contract_id: Option<ContractId>,
     error: Option<&str>,
 ) -> Result<(), DbError> {
     sqlx::query(
@@ -351,8 +361,8 @@ pub struct NewChange<'a> {
     pub run_id: Option<i64>,
     pub tenant_id: &'a str,
     pub group_key: Option<&'a str>,
-    pub contract_id: Option<i64>,
-    pub service_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
+    pub service_id: Option<ServiceId>,
     pub kind: ChangeKind,
     pub description: String,
     pub units_before: Option<i64>,
@@ -391,8 +401,8 @@ pub struct Change {
     pub tenant_id: String,
     pub tenant_name: Option<String>,
     pub group_key: Option<String>,
-    pub contract_id: Option<i64>,
-    pub service_id: Option<i64>,
+    pub contract_id: Option<ContractId>,
+    pub service_id: Option<ServiceId>,
     pub kind: ChangeKind,
     pub description: String,
     pub units_before: Option<i64>,
@@ -551,8 +561,16 @@ pub async fn abandon_stale_runs(db: impl PgExecutor<'_>) -> Result<u64, DbError>
         .rows_affected())
 }
 
+/// A tenant mapped to an Autotask company.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct MappedTenant {
+    pub tenant_id: String,
+    pub name: String,
+    pub company_id: CompanyId,
+}
+
 /// Mapped tenants and their companies, for the contract sync.
-pub async fn mapped_tenants(db: impl PgExecutor<'_>) -> Result<Vec<(String, String, i64)>, DbError> {
+pub async fn mapped_tenants(db: impl PgExecutor<'_>) -> Result<Vec<MappedTenant>, DbError> {
     Ok(sqlx::query_as(
         "SELECT t.tenant_id, t.name, m.company_id FROM tenants t JOIN tenant_mappings m ON m.tenant_id = t.tenant_id AND m.state = 'mapped'
          WHERE t.removed_at IS NULL ORDER BY lower(t.name)",

@@ -2,6 +2,7 @@
 //! optimistic versions (two editors never overwrite each other unknowingly) and an audit trail.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::{CompanyId, ServiceId};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
@@ -183,7 +184,7 @@ pub struct TenantRow {
     pub name: String,
     pub primary_domain: Option<String>,
     pub state: String,
-    pub company_id: Option<i64>,
+    pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     pub company_removed: bool,
     pub version: i32,
@@ -193,7 +194,7 @@ pub struct TenantRow {
 
 impl TenantRow {
     pub fn target(&self) -> Target {
-        Target::from_parts(&self.state, self.company_id)
+        Target::from_parts(&self.state, self.company_id.map(CompanyId::get))
     }
 }
 
@@ -229,7 +230,7 @@ pub struct OfferRow {
     pub tenants: i64,
     pub quantity: i64,
     pub state: String,
-    pub service_id: Option<i64>,
+    pub service_id: Option<ServiceId>,
     pub service_name: Option<String>,
     pub service_removed: bool,
     pub version: i32,
@@ -239,7 +240,7 @@ pub struct OfferRow {
 
 impl OfferRow {
     pub fn target(&self) -> Target {
-        Target::from_parts(&self.state, self.service_id)
+        Target::from_parts(&self.state, self.service_id.map(ServiceId::get))
     }
 }
 
@@ -301,12 +302,12 @@ pub async fn history(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<V
 }
 
 /// Suggestions turned down, as (tenant id, company id).
-pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<(String, i64)>, DbError> {
+pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<(String, CompanyId)>, DbError> {
     Ok(sqlx::query_as("SELECT tenant_id, company_id FROM suggestion_dismissals").fetch_all(db).await?)
 }
 
 /// Records that a suggestion was dismissed; `NotFound` when the tenant is not known.
-pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), DbError> {
+pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: CompanyId, by: Uuid) -> Result<(), DbError> {
     let known: bool = sqlx::query_scalar(
         "WITH tenant AS (SELECT tenant_id FROM tenants WHERE tenant_id = $1),
               added AS (INSERT INTO suggestion_dismissals (tenant_id, company_id, dismissed_by)

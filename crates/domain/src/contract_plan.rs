@@ -11,13 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::grouping::{ContractMatch, Excluded};
+use crate::{
+    grouping::{ContractMatch, Excluded},
+    ids::{CompanyId, ContractId, ServiceId},
+};
 
 /// How an offer is mapped to a PSA service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ServiceMapping {
     Mapped {
-        service_id: i64,
+        service_id: ServiceId,
     },
     /// Deliberately never pushed to the PSA (e.g. free or trial offers).
     Ignored,
@@ -28,7 +31,7 @@ pub enum ServiceMapping {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TenantMapping {
     Mapped {
-        company_id: i64,
+        company_id: CompanyId,
     },
     /// Deliberately not billed through the PSA (e.g. the MSP's own tenant).
     Ignored,
@@ -49,7 +52,7 @@ pub struct PlannedSubscription {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ContractServiceState {
     pub contract_service_id: i64,
-    pub service_id: i64,
+    pub service_id: ServiceId,
     pub units: i64,
 }
 
@@ -57,10 +60,10 @@ pub struct ContractServiceState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     /// Set a contract service's units.
-    AdjustUnits { contract_service_id: i64, service_id: i64, from: i64, to: i64 },
+    AdjustUnits { contract_service_id: i64, service_id: ServiceId, from: i64, to: i64 },
     /// Add a service the contract lacks.
     AddService {
-        service_id: i64,
+        service_id: ServiceId,
         units: i64,
         unit_price: Option<f64>,
         unit_cost: Option<f64>,
@@ -68,7 +71,7 @@ pub enum Change {
         subscription_ids: Vec<String>,
     },
     /// The contract bills a service no active subscription uses: a person should end it.
-    FlagEnded { contract_service_id: i64, service_id: i64, units: i64 },
+    FlagEnded { contract_service_id: i64, service_id: ServiceId, units: i64 },
 }
 
 impl Change {
@@ -82,7 +85,7 @@ impl Change {
     }
 
     /// The PSA service this change is about.
-    pub fn service_id(&self) -> i64 {
+    pub fn service_id(&self) -> ServiceId {
         match self {
             Change::AdjustUnits { service_id, .. }
             | Change::AddService { service_id, .. }
@@ -134,7 +137,7 @@ struct Wanted<'a> {
 /// service takes its price and cost from the first subscription (in the order given) that has
 /// one. Changes come ordered by service id, then contract service id.
 pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceState]) -> Vec<Change> {
-    let mut wanted: BTreeMap<i64, Wanted> = BTreeMap::new();
+    let mut wanted: BTreeMap<ServiceId, Wanted> = BTreeMap::new();
     for sub in subs {
         let ServiceMapping::Mapped { service_id } = sub.service else {
             continue;
@@ -150,7 +153,7 @@ pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceSt
         entry.unit_cost = entry.unit_cost.or(sub.unit_cost);
         entry.subscription_ids.push(&sub.subscription_id);
     }
-    let mut held: BTreeMap<i64, Vec<&ContractServiceState>> = BTreeMap::new();
+    let mut held: BTreeMap<ServiceId, Vec<&ContractServiceState>> = BTreeMap::new();
     for row in contract {
         held.entry(row.service_id).or_default().push(row);
     }
@@ -158,7 +161,7 @@ pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceSt
         rows.sort_by_key(|row| row.contract_service_id);
     }
 
-    let services: BTreeSet<i64> = wanted.keys().chain(held.keys()).copied().collect();
+    let services: BTreeSet<ServiceId> = wanted.keys().chain(held.keys()).copied().collect();
     let mut changes = Vec::new();
     for service_id in services {
         match (wanted.get(&service_id), held.get(&service_id)) {
@@ -190,7 +193,7 @@ pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceSt
 }
 
 /// Moves the total units of `rows` (sorted by id, not empty) to `quantity`.
-fn adjust(service_id: i64, quantity: i64, rows: &[&ContractServiceState], changes: &mut Vec<Change>) {
+fn adjust(service_id: ServiceId, quantity: i64, rows: &[&ContractServiceState], changes: &mut Vec<Change>) {
     let total = rows.iter().fold(0i64, |sum, row| sum.saturating_add(row.units));
     let mut remaining = quantity.saturating_sub(total);
     let mut new_units: Vec<i64> = rows.iter().map(|row| row.units).collect();
@@ -224,10 +227,10 @@ fn adjust(service_id: i64, quantity: i64, rows: &[&ContractServiceState], change
 /// Where one subscription stands between Partner Center and the PSA.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RowState {
-    OnContract { contract_id: i64, autotask_units: i64, partner_center_quantity: i64 },
-    MissingFromContract { contract_id: i64 },
+    OnContract { contract_id: ContractId, autotask_units: i64, partner_center_quantity: i64 },
+    MissingFromContract { contract_id: ContractId },
     NoContract,
-    ContractExpired { contract_id: i64, ended: NaiveDate },
+    ContractExpired { contract_id: ContractId, ended: NaiveDate },
     ServiceNotMapped,
     ServiceIgnored,
     TenantNotMapped,
@@ -336,11 +339,11 @@ mod tests {
     }
 
     fn mapped(service_id: i64) -> ServiceMapping {
-        ServiceMapping::Mapped { service_id }
+        ServiceMapping::Mapped { service_id: ServiceId(service_id) }
     }
 
     fn row(contract_service_id: i64, service_id: i64, units: i64) -> ContractServiceState {
-        ContractServiceState { contract_service_id, service_id, units }
+        ContractServiceState { contract_service_id, service_id: ServiceId(service_id), units }
     }
 
     #[test]
@@ -357,15 +360,15 @@ mod tests {
         assert_eq!(
             plan_contract(&subs, &contract),
             [
-                Change::AdjustUnits { contract_service_id: 100, service_id: 1, from: 10, to: 12 },
+                Change::AdjustUnits { contract_service_id: 100, service_id: ServiceId(1), from: 10, to: 12 },
                 Change::AddService {
-                    service_id: 2,
+                    service_id: ServiceId(2),
                     units: 3,
                     unit_price: Some(12.5),
                     unit_cost: Some(10.0),
                     subscription_ids: vec!["c".into()],
                 },
-                Change::FlagEnded { contract_service_id: 101, service_id: 3, units: 4 },
+                Change::FlagEnded { contract_service_id: 101, service_id: ServiceId(3), units: 4 },
             ]
         );
     }
@@ -377,7 +380,7 @@ mod tests {
         assert_eq!(
             plan,
             [Change::AddService {
-                service_id: 1,
+                service_id: ServiceId(1),
                 units: 6,
                 unit_price: Some(5.0),
                 unit_cost: Some(4.0),
@@ -392,7 +395,7 @@ mod tests {
         // 4 + 3 = 7: the increase goes to the first (lowest id) row.
         assert_eq!(
             plan_contract(&subs, &[row(9, 1, 3), row(5, 1, 4)]),
-            [Change::AdjustUnits { contract_service_id: 5, service_id: 1, from: 4, to: 7 }]
+            [Change::AdjustUnits { contract_service_id: 5, service_id: ServiceId(1), from: 4, to: 7 }]
         );
         // 4 + 6 = 10: nothing to do.
         assert!(plan_contract(&subs, &[row(5, 1, 4), row(9, 1, 6)]).is_empty());
@@ -401,8 +404,8 @@ mod tests {
         assert_eq!(
             plan_contract(&subs, &[row(5, 1, 4), row(9, 1, 6)]),
             [
-                Change::AdjustUnits { contract_service_id: 5, service_id: 1, from: 4, to: 0 },
-                Change::AdjustUnits { contract_service_id: 9, service_id: 1, from: 6, to: 1 },
+                Change::AdjustUnits { contract_service_id: 5, service_id: ServiceId(1), from: 4, to: 0 },
+                Change::AdjustUnits { contract_service_id: 9, service_id: ServiceId(1), from: 6, to: 1 },
             ]
         );
     }
@@ -416,29 +419,34 @@ mod tests {
 
     #[test]
     fn changes_in_words() {
-        let adjust = Change::AdjustUnits { contract_service_id: 1, service_id: 1, from: 10, to: 12 };
+        let adjust = Change::AdjustUnits { contract_service_id: 1, service_id: ServiceId(1), from: 10, to: 12 };
         assert_eq!(adjust.describe("Business Basic"), "Business Basic: 10 → 12 units (+2)");
         assert_eq!(adjust.delta(), 2);
-        let down = Change::AdjustUnits { contract_service_id: 1, service_id: 1, from: 3, to: 1 };
+        let down = Change::AdjustUnits { contract_service_id: 1, service_id: ServiceId(1), from: 3, to: 1 };
         assert_eq!(down.describe("E3"), "E3: 3 → 1 unit (-2)");
-        let add =
-            Change::AddService { service_id: 1, units: 5, unit_price: None, unit_cost: None, subscription_ids: vec![] };
+        let add = Change::AddService {
+            service_id: ServiceId(1),
+            units: 5,
+            unit_price: None,
+            unit_cost: None,
+            subscription_ids: vec![],
+        };
         assert_eq!(add.describe("Business Basic"), "add Business Basic with 5 units");
         assert_eq!(add.delta(), 5);
-        let flag = Change::FlagEnded { contract_service_id: 1, service_id: 1, units: 4 };
+        let flag = Change::FlagEnded { contract_service_id: 1, service_id: ServiceId(1), units: 4 };
         assert_eq!(
             flag.describe("Business Basic"),
             "Business Basic has 4 units on the contract but no active subscription: check and end it in Autotask"
         );
         assert_eq!(flag.delta(), 0);
-        assert_eq!(flag.service_id(), 1);
+        assert_eq!(flag.service_id(), ServiceId(1));
     }
 
     // ---- row state ----
 
-    const MAPPED_TENANT: TenantMapping = TenantMapping::Mapped { company_id: 7 };
-    const MAPPED_SERVICE: ServiceMapping = ServiceMapping::Mapped { service_id: 3 };
-    const ACTIVE: ContractMatch = ContractMatch::Active { id: 42 };
+    const MAPPED_TENANT: TenantMapping = TenantMapping::Mapped { company_id: CompanyId(7) };
+    const MAPPED_SERVICE: ServiceMapping = ServiceMapping::Mapped { service_id: ServiceId(3) };
+    const ACTIVE: ContractMatch = ContractMatch::Active { id: ContractId(42) };
 
     #[test]
     fn tenant_decides_first() {
@@ -472,17 +480,26 @@ mod tests {
         assert_eq!(no_contract.reason(), "Not on a contract yet: Create contract");
 
         let ended = NaiveDate::from_ymd_opt(2026, 2, 28).expect("valid");
-        let expired = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ContractMatch::Expired { id: 9, ended }, Some(5), 5);
-        assert_eq!(expired, RowState::ContractExpired { contract_id: 9, ended });
+        let expired = row_state(
+            &MAPPED_TENANT,
+            &MAPPED_SERVICE,
+            &ContractMatch::Expired { id: ContractId(9), ended },
+            Some(5),
+            5,
+        );
+        assert_eq!(expired, RowState::ContractExpired { contract_id: ContractId(9), ended });
         assert_eq!(expired.reason(), "Contract ended 2026-02-28: create a new one");
 
         let missing = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ACTIVE, None, 5);
-        assert_eq!(missing, RowState::MissingFromContract { contract_id: 42 });
+        assert_eq!(missing, RowState::MissingFromContract { contract_id: ContractId(42) });
         assert_eq!(missing.reason(), "Missing from the contract: Update contract adds it");
         assert!(!missing.is_on_contract());
 
         let on = row_state(&MAPPED_TENANT, &MAPPED_SERVICE, &ACTIVE, Some(5), 5);
-        assert_eq!(on, RowState::OnContract { contract_id: 42, autotask_units: 5, partner_center_quantity: 5 });
+        assert_eq!(
+            on,
+            RowState::OnContract { contract_id: ContractId(42), autotask_units: 5, partner_center_quantity: 5 }
+        );
         assert!(on.is_on_contract() && !on.quantity_mismatch());
         assert_eq!(on.reason(), "On contract");
 
@@ -502,7 +519,7 @@ mod tests {
 
     fn subs() -> impl Strategy<Value = Vec<PlannedSubscription>> {
         let service = prop_oneof![
-            4 => (1i64..6).prop_map(|service_id| ServiceMapping::Mapped { service_id }),
+            4 => (1i64..6).prop_map(|service_id| ServiceMapping::Mapped { service_id: ServiceId(service_id) }),
             1 => Just(ServiceMapping::Ignored),
             1 => Just(ServiceMapping::NotMapped),
         ];
@@ -532,14 +549,14 @@ mod tests {
                     assert_eq!(target.units, *from);
                     target.units = *to;
                 }
-                Change::AddService { service_id, units, .. } => result.push(row(1000 + n as i64, *service_id, *units)),
+                Change::AddService { service_id, units, .. } => result.push(row(1000 + n as i64, service_id.0, *units)),
                 Change::FlagEnded { .. } => {}
             }
         }
         result
     }
 
-    fn wanted_units(subs: &[PlannedSubscription]) -> HashMap<i64, i64> {
+    fn wanted_units(subs: &[PlannedSubscription]) -> HashMap<ServiceId, i64> {
         let mut wanted = HashMap::new();
         for s in subs {
             if let ServiceMapping::Mapped { service_id } = s.service {
@@ -586,7 +603,7 @@ mod tests {
                     }
                 }
             }
-            let ids: Vec<i64> = plan.iter().map(Change::service_id).collect();
+            let ids: Vec<ServiceId> = plan.iter().map(Change::service_id).collect();
             let mut sorted = ids.clone();
             sorted.sort();
             prop_assert_eq!(ids, sorted);

@@ -16,6 +16,7 @@ use crate::{
         contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch, ContractSpan,
         GroupInput, GroupKey,
     },
+    ids::{ContractId, ServiceId},
     naming::{fit_name, Template, AUTOTASK_CONTRACT_NAME_MAX},
     OfferKey, Term,
 };
@@ -43,7 +44,7 @@ pub struct ServiceInfo {
 /// An Autotask contract of the tenant's company, as last read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContractInfo {
-    pub id: i64,
+    pub id: ContractId,
     pub name: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -54,8 +55,8 @@ pub struct ContractInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContractServiceInfo {
     pub id: i64,
-    pub contract_id: i64,
-    pub service_id: i64,
+    pub contract_id: ContractId,
+    pub service_id: ServiceId,
     pub units: i64,
 }
 
@@ -69,11 +70,11 @@ pub struct ViewInputs<'a> {
     pub subscriptions: &'a [ViewSubscription],
     /// Each offer's mapping (by `OfferKey::to_key_string`); an offer not listed is not mapped.
     pub offers: &'a HashMap<String, ServiceMapping>,
-    pub services: &'a HashMap<i64, ServiceInfo>,
+    pub services: &'a HashMap<ServiceId, ServiceInfo>,
     pub contracts: &'a [ContractInfo],
     pub contract_services: &'a [ContractServiceInfo],
     /// Contracts linked to groups earlier (group key string to contract id).
-    pub links: &'a HashMap<String, i64>,
+    pub links: &'a HashMap<String, ContractId>,
     pub contract_template: &'a Template,
     pub today: NaiveDate,
 }
@@ -83,7 +84,7 @@ impl ViewInputs<'_> {
         self.offers.get(&key.to_key_string()).copied().unwrap_or(ServiceMapping::NotMapped)
     }
 
-    fn service_name(&self, service_id: i64) -> String {
+    fn service_name(&self, service_id: ServiceId) -> String {
         self.services.get(&service_id).map(|v| v.name.clone()).unwrap_or_else(|| format!("Service {service_id}"))
     }
 }
@@ -150,7 +151,7 @@ impl ViewGroup {
     }
 
     /// Every mapped service of the group with its seats: what a new contract gets.
-    pub fn services_to_add(&self) -> BTreeMap<i64, i64> {
+    pub fn services_to_add(&self) -> BTreeMap<ServiceId, i64> {
         self.rows
             .iter()
             .filter_map(|r| {
@@ -188,9 +189,9 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
     let position: HashMap<&str, usize> = v.subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let spans: Vec<ContractSpan> =
         v.contracts.iter().map(|c| ContractSpan { id: c.id, start: c.start, end: c.end, active: c.active }).collect();
-    let linked: HashSet<i64> = v.links.values().copied().collect();
+    let linked: HashSet<ContractId> = v.links.values().copied().collect();
     let company_name = v.company_name.unwrap_or(v.tenant_name);
-    let mapped_service_ids: HashSet<i64> = v
+    let mapped_service_ids: HashSet<ServiceId> = v
         .offers
         .values()
         .filter_map(|m| if let ServiceMapping::Mapped { service_id } = m { Some(*service_id) } else { None })
@@ -202,7 +203,8 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             let matched = match v.mapping {
                 TenantMapping::Mapped { .. } => {
                     let here = v.links.get(&g.key.to_key_string()).copied();
-                    let elsewhere: HashSet<i64> = linked.iter().copied().filter(|id| Some(*id) != here).collect();
+                    let elsewhere: HashSet<ContractId> =
+                        linked.iter().copied().filter(|id| Some(*id) != here).collect();
                     match_contract(&g.key, &contracts_for_group(&g.key, &spans, here, &elsewhere), here, v.today)
                 }
                 _ => ContractMatch::None,
@@ -243,7 +245,7 @@ fn group_view(
     matched: ContractMatch,
     members: &[usize],
     company_name: &str,
-    mapped_service_ids: &HashSet<i64>,
+    mapped_service_ids: &HashSet<ServiceId>,
 ) -> ViewGroup {
     let (key, contract_start, contract_end) = (&group.key, group.contract_start, group.contract_end);
     let contract = match matched {
@@ -259,7 +261,7 @@ fn group_view(
             .collect(),
         _ => Vec::new(),
     };
-    let mut units: HashMap<i64, i64> = HashMap::new();
+    let mut units: HashMap<ServiceId, i64> = HashMap::new();
     for s in &on_contract {
         *units.entry(s.service_id).or_default() += s.units;
     }
@@ -279,7 +281,7 @@ fn group_view(
             }
         })
         .collect();
-    let mut group_quantity: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut group_quantity: BTreeMap<ServiceId, i64> = BTreeMap::new();
     for p in &planned {
         if let ServiceMapping::Mapped { service_id } = p.service {
             *group_quantity.entry(service_id).or_default() += p.quantity;
@@ -363,8 +365,8 @@ pub fn create_blocked(
 /// Dates cannot tell a monthly group's twelve-month contract from an annual group's, so an ended
 /// contract neither is linked to may look like the previous contract of both. It is shown for the
 /// annual (or 3-year) group only, where it starts on the same day of the year.
-fn forget_annual_contracts_of_monthly_groups(groups: &mut [ViewGroup], links: &HashMap<String, i64>) {
-    let expired_elsewhere: HashSet<i64> = groups
+fn forget_annual_contracts_of_monthly_groups(groups: &mut [ViewGroup], links: &HashMap<String, ContractId>) {
+    let expired_elsewhere: HashSet<ContractId> = groups
         .iter()
         .filter(|g| g.key.term != Term::P1M)
         .filter_map(|g| if let ContractMatch::Expired { id, .. } = g.contract { Some(id) } else { None })
@@ -387,7 +389,10 @@ fn forget_annual_contracts_of_monthly_groups(groups: &mut [ViewGroup], links: &H
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::naming::{CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE};
+    use crate::{
+        ids::CompanyId,
+        naming::{CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE},
+    };
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -410,10 +415,10 @@ mod tests {
     struct World {
         subs: Vec<ViewSubscription>,
         offers: HashMap<String, ServiceMapping>,
-        services: HashMap<i64, ServiceInfo>,
+        services: HashMap<ServiceId, ServiceInfo>,
         contracts: Vec<ContractInfo>,
         contract_services: Vec<ContractServiceInfo>,
-        links: HashMap<String, i64>,
+        links: HashMap<String, ContractId>,
         mapping: TenantMapping,
         template: Template,
     }
@@ -422,7 +427,10 @@ mod tests {
         fn new(subs: Vec<ViewSubscription>) -> Self {
             let services = (1..=3)
                 .map(|i| {
-                    (i, ServiceInfo { name: format!("Service {i}"), unit_price: Some(10.0), unit_cost: Some(8.0) })
+                    (
+                        ServiceId(i),
+                        ServiceInfo { name: format!("Service {i}"), unit_price: Some(10.0), unit_cost: Some(8.0) },
+                    )
                 })
                 .collect();
             World {
@@ -432,13 +440,16 @@ mod tests {
                 contracts: Vec::new(),
                 contract_services: Vec::new(),
                 links: HashMap::new(),
-                mapping: TenantMapping::Mapped { company_id: 7 },
+                mapping: TenantMapping::Mapped { company_id: CompanyId(7) },
                 template: Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).unwrap(),
             }
         }
 
         fn map(mut self, sub: usize, service_id: i64) -> Self {
-            self.offers.insert(self.subs[sub].offer_key.to_key_string(), ServiceMapping::Mapped { service_id });
+            self.offers.insert(
+                self.subs[sub].offer_key.to_key_string(),
+                ServiceMapping::Mapped { service_id: ServiceId(service_id) },
+            );
             self
         }
 
@@ -474,7 +485,7 @@ mod tests {
         assert_eq!(annual.rows.iter().map(|r| w.subs[r.subscription].id.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
         assert_eq!(annual.create_blocked, None);
         assert!(annual.proposed_name.starts_with("Blue Harbor Dental LLC"), "{}", annual.proposed_name);
-        assert_eq!(annual.services_to_add(), BTreeMap::from([(1, 10), (2, 4)]));
+        assert_eq!(annual.services_to_add(), BTreeMap::from([(ServiceId(1), 10), (ServiceId(2), 4)]));
         let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
         assert_eq!(monthly.create_blocked, Some(CreateBlocked::NoServiceMapped));
         assert_eq!(monthly.rows[0].state, RowState::ServiceNotMapped);
@@ -483,14 +494,17 @@ mod tests {
     #[test]
     fn create_is_offered_only_for_a_mapped_tenant_without_an_active_contract() {
         let none = ContractMatch::None;
-        let mapped = TenantMapping::Mapped { company_id: 1 };
+        let mapped = TenantMapping::Mapped { company_id: CompanyId(1) };
         assert_eq!(create_blocked(mapped, none, true), None);
         assert_eq!(
-            create_blocked(mapped, ContractMatch::Expired { id: 3, ended: d("2026-01-01") }, true),
+            create_blocked(mapped, ContractMatch::Expired { id: ContractId(3), ended: d("2026-01-01") }, true),
             None,
             "an ended contract needs a new one"
         );
-        assert_eq!(create_blocked(mapped, ContractMatch::Active { id: 3 }, true), Some(CreateBlocked::OnContract));
+        assert_eq!(
+            create_blocked(mapped, ContractMatch::Active { id: ContractId(3) }, true),
+            Some(CreateBlocked::OnContract)
+        );
         assert_eq!(create_blocked(mapped, none, false), Some(CreateBlocked::NoServiceMapped));
         assert_eq!(create_blocked(TenantMapping::Ignored, none, true), Some(CreateBlocked::TenantIgnored));
         assert_eq!(create_blocked(TenantMapping::NotMapped, none, true), Some(CreateBlocked::TenantNotMapped));
@@ -505,34 +519,37 @@ mod tests {
         .map(0, 1)
         .map(1, 2);
         w.contracts.push(ContractInfo {
-            id: 40,
+            id: ContractId(40),
             name: "Blue Harbor annual".into(),
             start: d("2026-03-01"),
             end: d("2027-02-28"),
             active: true,
         });
         w.contract_services = vec![
-            ContractServiceInfo { id: 400, contract_id: 40, service_id: 1, units: 10 },
+            ContractServiceInfo { id: 400, contract_id: ContractId(40), service_id: ServiceId(1), units: 10 },
             // Backup on the same contract: no offer is mapped to service 3.
-            ContractServiceInfo { id: 401, contract_id: 40, service_id: 3, units: 50 },
+            ContractServiceInfo { id: 401, contract_id: ContractId(40), service_id: ServiceId(3), units: 50 },
         ];
         let view = w.view();
         let g = &view.groups[0];
-        assert_eq!(g.contract, ContractMatch::Active { id: 40 });
+        assert_eq!(g.contract, ContractMatch::Active { id: ContractId(40) });
         assert_eq!(g.contract_name.as_deref(), Some("Blue Harbor annual"));
         assert_eq!(g.create_blocked, Some(CreateBlocked::OnContract));
         assert_eq!(
             g.rows[0].state,
-            RowState::OnContract { contract_id: 40, autotask_units: 10, partner_center_quantity: 12 }
+            RowState::OnContract { contract_id: ContractId(40), autotask_units: 10, partner_center_quantity: 12 }
         );
-        assert_eq!(g.rows[1].state, RowState::MissingFromContract { contract_id: 40 });
+        assert_eq!(g.rows[1].state, RowState::MissingFromContract { contract_id: ContractId(40) });
         let changes: Vec<&Change> = g.plan.iter().map(|p| &p.change).collect();
         assert!(
-            changes.iter().any(|c| matches!(c, Change::AdjustUnits { service_id: 1, from: 10, to: 12, .. })),
+            changes.iter().any(|c| matches!(c, Change::AdjustUnits { service_id: ServiceId(1), from: 10, to: 12, .. })),
             "{changes:?}"
         );
-        assert!(changes.iter().any(|c| matches!(c, Change::AddService { service_id: 2, units: 5, .. })), "{changes:?}");
-        assert!(changes.iter().all(|c| c.service_id() != 3), "service 3 is none of SeatSync's business");
+        assert!(
+            changes.iter().any(|c| matches!(c, Change::AddService { service_id: ServiceId(2), units: 5, .. })),
+            "{changes:?}"
+        );
+        assert!(changes.iter().all(|c| c.service_id() != ServiceId(3)), "service 3 is none of SeatSync's business");
         assert_eq!(g.pushable(), 2);
     }
 
@@ -546,7 +563,7 @@ mod tests {
         .map(1, 2);
         // Last year's contract: twelve months starting on the first of March.
         w.contracts.push(ContractInfo {
-            id: 41,
+            id: ContractId(41),
             name: "Last year".into(),
             start: d("2025-03-01"),
             end: d("2026-02-28"),
@@ -555,11 +572,11 @@ mod tests {
         let view = w.view();
         let annual = view.groups.iter().find(|g| g.key.term == Term::P1Y).unwrap();
         let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
-        assert!(matches!(annual.contract, ContractMatch::Expired { id: 41, .. }), "{:?}", annual.contract);
+        assert!(matches!(annual.contract, ContractMatch::Expired { id: ContractId(41), .. }), "{:?}", annual.contract);
         assert_eq!(monthly.contract, ContractMatch::None, "{:?}", monthly.contract);
         assert!(monthly.rows.iter().all(|r| r.state == RowState::NoContract));
         // Linked to the monthly group, the contract is that group's after all.
-        w.links.insert(monthly.key.to_key_string(), 41);
+        w.links.insert(monthly.key.to_key_string(), ContractId(41));
         let view = w.view();
         let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
         assert_ne!(monthly.contract, ContractMatch::None);
@@ -569,7 +586,7 @@ mod tests {
     fn an_ignored_or_unmapped_tenant_matches_no_contract() {
         let mut w = World::new(vec![sub("a", "CFQ7TTC0LCHC:0002:AAA", "P1Y", "2026-03-01", "2027-02-28", 3)]).map(0, 1);
         w.contracts.push(ContractInfo {
-            id: 40,
+            id: ContractId(40),
             name: "x".into(),
             start: d("2026-03-01"),
             end: d("2027-02-28"),

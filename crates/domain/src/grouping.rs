@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::term::Term;
+use crate::{ids::ContractId, term::Term};
 
 /// What grouping needs to know about one subscription.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -195,7 +195,7 @@ pub fn contract_dates(key: &GroupKey) -> (NaiveDate, NaiveDate) {
 /// A PSA contract as matching needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ContractSpan {
-    pub id: i64,
+    pub id: ContractId,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub active: bool,
@@ -205,9 +205,9 @@ pub struct ContractSpan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ContractMatch {
     /// This contract covers the group's current term.
-    Active { id: i64 },
+    Active { id: ContractId },
     /// The group was on this contract, but it has ended: a new one is needed.
-    Expired { id: i64, ended: NaiveDate },
+    Expired { id: ContractId, ended: NaiveDate },
     /// No contract fits: one must be created.
     None,
 }
@@ -228,7 +228,7 @@ pub enum ContractMatch {
 pub fn match_contract(
     key: &GroupKey,
     contracts: &[ContractSpan],
-    linked: Option<i64>,
+    linked: Option<ContractId>,
     today: NaiveDate,
 ) -> ContractMatch {
     let covers = |c: &ContractSpan| c.active && c.start <= key.start && c.end >= key.end && c.end >= today;
@@ -267,8 +267,8 @@ pub fn match_contract(
 pub fn contracts_for_group(
     key: &GroupKey,
     contracts: &[ContractSpan],
-    linked_here: Option<i64>,
-    linked_elsewhere: &HashSet<i64>,
+    linked_here: Option<ContractId>,
+    linked_elsewhere: &HashSet<ContractId>,
 ) -> Vec<ContractSpan> {
     let (proposed_start, proposed_end) = contract_dates(key);
     let proposed_length = months_between(proposed_start, proposed_end);
@@ -350,9 +350,9 @@ mod tests {
         let all = [annual_contract, monthly_contract];
         assert_eq!(contracts_for_group(&monthly, &all, None, &none), vec![monthly_contract]);
         // Once linked to a group, a contract is no other group's, even if the dates fit.
-        let elsewhere: HashSet<i64> = [2].into();
+        let elsewhere: HashSet<ContractId> = [ContractId(2)].into();
         assert!(contracts_for_group(&monthly, &all, None, &elsewhere).is_empty());
-        assert_eq!(contracts_for_group(&monthly, &all, Some(2), &HashSet::new()), vec![monthly_contract]);
+        assert_eq!(contracts_for_group(&monthly, &all, Some(ContractId(2)), &HashSet::new()), vec![monthly_contract]);
     }
 
     #[test]
@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(candidates, vec![last_year]);
         assert_eq!(
             match_contract(&annual, &candidates, None, d("2026-11-23")),
-            ContractMatch::Expired { id: 3, ended: d("2026-02-28") }
+            ContractMatch::Expired { id: ContractId(3), ended: d("2026-02-28") }
         );
     }
 
@@ -496,7 +496,7 @@ mod tests {
     // ---- match_contract ----
 
     fn span(id: i64, start: &str, end: &str, active: bool) -> ContractSpan {
-        ContractSpan { id, start: d(start), end: d(end), active }
+        ContractSpan { id: ContractId(id), start: d(start), end: d(end), active }
     }
 
     const TODAY: &str = "2026-06-15";
@@ -508,35 +508,44 @@ mod tests {
     #[test]
     fn linked_contract_that_covers_wins() {
         let contracts = [span(1, "2026-03-01", "2027-02-28", true), span(2, "2026-03-01", "2027-02-28", true)];
-        assert_eq!(match_contract(&annual(), &contracts, Some(2), d(TODAY)), ContractMatch::Active { id: 2 });
+        assert_eq!(
+            match_contract(&annual(), &contracts, Some(ContractId(2)), d(TODAY)),
+            ContractMatch::Active { id: ContractId(2) }
+        );
     }
 
     #[test]
     fn linked_contract_renewed_in_the_psa() {
         // The linked contract covered last year's term; someone created this year's by hand.
         let contracts = [span(1, "2025-03-01", "2026-02-28", true), span(7, "2026-03-01", "2027-02-28", true)];
-        assert_eq!(match_contract(&annual(), &contracts, Some(1), d(TODAY)), ContractMatch::Active { id: 7 });
+        assert_eq!(
+            match_contract(&annual(), &contracts, Some(ContractId(1)), d(TODAY)),
+            ContractMatch::Active { id: ContractId(7) }
+        );
     }
 
     #[test]
     fn linked_contract_ended() {
         let contracts = [span(1, "2025-03-01", "2026-02-28", true), span(2, "2026-04-01", "2027-03-31", true)];
         assert_eq!(
-            match_contract(&annual(), &contracts, Some(1), d(TODAY)),
-            ContractMatch::Expired { id: 1, ended: d("2026-02-28") }
+            match_contract(&annual(), &contracts, Some(ContractId(1)), d(TODAY)),
+            ContractMatch::Expired { id: ContractId(1), ended: d("2026-02-28") }
         );
         // Deactivated in the PSA counts as ended even before its end date.
         let contracts = [span(1, "2026-03-01", "2027-02-28", false)];
         assert_eq!(
-            match_contract(&annual(), &contracts, Some(1), d(TODAY)),
-            ContractMatch::Expired { id: 1, ended: d("2027-02-28") }
+            match_contract(&annual(), &contracts, Some(ContractId(1)), d(TODAY)),
+            ContractMatch::Expired { id: ContractId(1), ended: d("2027-02-28") }
         );
     }
 
     #[test]
     fn unknown_linked_contract_falls_back_to_covering() {
         let contracts = [span(3, "2026-01-01", "2027-12-31", true)];
-        assert_eq!(match_contract(&annual(), &contracts, Some(99), d(TODAY)), ContractMatch::Active { id: 3 });
+        assert_eq!(
+            match_contract(&annual(), &contracts, Some(ContractId(99)), d(TODAY)),
+            ContractMatch::Active { id: ContractId(3) }
+        );
     }
 
     #[test]
@@ -549,7 +558,7 @@ mod tests {
             span(2, "2026-03-01", "2027-02-27", true),  // ends before the term
             span(3, "2026-03-01", "2027-02-28", false), // inactive
         ];
-        assert_eq!(match_contract(&annual(), &contracts, None, d(TODAY)), ContractMatch::Active { id: 4 });
+        assert_eq!(match_contract(&annual(), &contracts, None, d(TODAY)), ContractMatch::Active { id: ContractId(4) });
     }
 
     #[test]
@@ -557,7 +566,7 @@ mod tests {
         let contracts = [span(1, "2026-03-01", "2027-02-28", true)];
         assert_eq!(
             match_contract(&annual(), &contracts, None, d("2027-03-01")),
-            ContractMatch::Expired { id: 1, ended: d("2027-02-28") }
+            ContractMatch::Expired { id: ContractId(1), ended: d("2027-02-28") }
         );
     }
 
@@ -570,7 +579,7 @@ mod tests {
         ];
         assert_eq!(
             match_contract(&annual(), &contracts, None, d(TODAY)),
-            ContractMatch::Expired { id: 2, ended: d("2026-02-28") }
+            ContractMatch::Expired { id: ContractId(2), ended: d("2026-02-28") }
         );
     }
 
@@ -580,7 +589,7 @@ mod tests {
         let contracts = [span(1, "2025-02-10", "2026-02-09", true)];
         assert_eq!(
             match_contract(&monthly, &contracts, None, d(TODAY)),
-            ContractMatch::Expired { id: 1, ended: d("2026-02-09") }
+            ContractMatch::Expired { id: ContractId(1), ended: d("2026-02-09") }
         );
         let contracts = [span(1, "2025-02-11", "2026-02-10", true)];
         assert_eq!(match_contract(&monthly, &contracts, None, d(TODAY)), ContractMatch::None);
@@ -589,14 +598,14 @@ mod tests {
         let contracts = [span(8, "2025-05-31", "2026-05-30", true)];
         assert_eq!(
             match_contract(&month_end, &contracts, None, d(TODAY)),
-            ContractMatch::Expired { id: 8, ended: d("2026-05-30") }
+            ContractMatch::Expired { id: ContractId(8), ended: d("2026-05-30") }
         );
     }
 
     #[test]
     fn nothing_fits() {
         assert_eq!(match_contract(&annual(), &[], None, d(TODAY)), ContractMatch::None);
-        assert_eq!(match_contract(&annual(), &[], Some(1), d(TODAY)), ContractMatch::None);
+        assert_eq!(match_contract(&annual(), &[], Some(ContractId(1)), d(TODAY)), ContractMatch::None);
         // Aligned but still running and not covering (starts later): not an expired one either.
         let contracts = [span(1, "2027-03-01", "2028-02-29", true)];
         assert_eq!(match_contract(&annual(), &contracts, None, d(TODAY)), ContractMatch::None);
@@ -718,10 +727,10 @@ mod tests {
         ) {
             let contracts: Vec<ContractSpan> = spans.iter().map(|&(id, offset, len, active)| {
                 let start = key.start.checked_add_signed(chrono::Duration::days(offset)).expect("in range");
-                ContractSpan { id, start, end: start + Days::new(len), active }
+                ContractSpan { id: ContractId(id), start, end: start + Days::new(len), active }
             }).collect();
             let today = key.start.checked_add_signed(chrono::Duration::days(today_offset)).expect("in range");
-            match match_contract(&key, &contracts, linked, today) {
+            match match_contract(&key, &contracts, linked.map(ContractId), today) {
                 ContractMatch::Active { id } => {
                     let c = contracts.iter().find(|c| c.id == id);
                     prop_assert!(c.is_some());
@@ -734,7 +743,7 @@ mod tests {
                     prop_assert!(contracts.iter().any(|c| c.id == id && c.end == ended));
                 }
                 ContractMatch::None => {
-                    prop_assert!(linked.is_none_or(|l| contracts.iter().all(|c| c.id != l)));
+                    prop_assert!(linked.is_none_or(|l| contracts.iter().all(|c| c.id != ContractId(l))));
                 }
             }
         }

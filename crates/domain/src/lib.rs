@@ -8,6 +8,7 @@ pub mod amount;
 pub mod contract_plan;
 pub mod contract_view;
 pub mod grouping;
+pub mod ids;
 pub mod naming;
 pub mod offer;
 pub mod product_names;
@@ -25,6 +26,7 @@ pub use grouping::{
     contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
     ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
 };
+pub use ids::{CompanyId, ContractId, ServiceId};
 pub use naming::{
     fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
     SERVICE_PLACEHOLDERS,

@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::CompanyId;
+
 /// A customer tenant as matching needs it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TenantForMatching {
@@ -24,7 +26,7 @@ pub struct TenantForMatching {
 /// A PSA company as matching needs it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CompanyForMatching {
-    pub id: i64,
+    pub id: CompanyId,
     pub name: String,
     /// The company's web address as typed into the PSA, e.g. `www.contoso.com`.
     pub web_address: Option<String>,
@@ -35,7 +37,7 @@ pub struct CompanyForMatching {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub tenant_id: String,
-    pub company_id: i64,
+    pub company_id: CompanyId,
     /// From 0 to 1.
     pub confidence: f64,
     /// Why, in words: "name matches 94%", "same domain (contoso)".
@@ -276,8 +278,8 @@ fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
 pub fn suggest(
     tenants: &[TenantForMatching],
     companies: &[CompanyForMatching],
-    mapped_companies: &HashSet<i64>,
-    dismissed: &HashSet<(String, i64)>,
+    mapped_companies: &HashSet<CompanyId>,
+    dismissed: &HashSet<(String, CompanyId)>,
     min_confidence: f64,
 ) -> Vec<Suggestion> {
     let mut tenants: Vec<&TenantForMatching> = tenants.iter().collect();
@@ -289,7 +291,7 @@ pub fn suggest(
     companies.dedup_by(|later, first| later.id == first.id);
 
     let index = CompanyIndex::new(&companies);
-    let mut dismissed_for: HashMap<&str, HashSet<i64>> = HashMap::new();
+    let mut dismissed_for: HashMap<&str, HashSet<CompanyId>> = HashMap::new();
     for (tenant_id, company_id) in dismissed {
         dismissed_for.entry(tenant_id.as_str()).or_default().insert(*company_id);
     }
@@ -511,7 +513,7 @@ mod tests {
     }
 
     fn company(id: i64, name: &str, web: Option<&str>, active: bool) -> CompanyForMatching {
-        CompanyForMatching { id, name: name.into(), web_address: web.map(Into::into), is_active: active }
+        CompanyForMatching { id: CompanyId(id), name: name.into(), web_address: web.map(Into::into), is_active: active }
     }
 
     fn none<T>() -> HashSet<T> {
@@ -579,7 +581,7 @@ mod tests {
         ];
         let got = suggest(&tenants, &companies, &none(), &none(), 0.6);
         let pairs: Vec<(&str, i64, &str)> =
-            got.iter().map(|s| (s.tenant_id.as_str(), s.company_id, s.reason.as_str())).collect();
+            got.iter().map(|s| (s.tenant_id.as_str(), s.company_id.0, s.reason.as_str())).collect();
         assert_eq!(
             pairs,
             [
@@ -607,7 +609,7 @@ mod tests {
         let companies =
             [company(1, "Northwind Traders Inc", None, true), company(2, "Northwind Trading Ltd", None, true)];
         let got = suggest(&tenants, &companies, &none(), &none(), 0.5);
-        let pairs: Vec<(&str, i64)> = got.iter().map(|s| (s.tenant_id.as_str(), s.company_id)).collect();
+        let pairs: Vec<(&str, i64)> = got.iter().map(|s| (s.tenant_id.as_str(), s.company_id.0)).collect();
         assert_eq!(pairs, [("a", 1), ("b", 2)]);
         assert!(got[1].reason.starts_with("same name"));
     }
@@ -620,11 +622,11 @@ mod tests {
             company(2, "Contoso Ltd", None, true),
             company(3, "Contoso Limited", None, false),
         ];
-        let mapped: HashSet<i64> = [1].into();
-        let dismissed: HashSet<(String, i64)> = [("t".to_string(), 2)].into();
+        let mapped: HashSet<CompanyId> = [CompanyId(1)].into();
+        let dismissed: HashSet<(String, CompanyId)> = [("t".to_string(), CompanyId(2))].into();
         let got = suggest(&tenants, &companies, &mapped, &dismissed, 0.5);
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].company_id, 3);
+        assert_eq!(got[0].company_id, CompanyId(3));
         assert_eq!(got[0].confidence, INACTIVE_FACTOR);
         assert_eq!(got[0].reason, "same name; company is inactive");
         // Below the threshold once penalised.
@@ -700,7 +702,7 @@ mod tests {
             .collect();
         let got = suggest(&tenants, &companies, &none(), &none(), 0.6);
         let tenant_ids: HashSet<&str> = got.iter().map(|s| s.tenant_id.as_str()).collect();
-        let company_ids: HashSet<i64> = got.iter().map(|s| s.company_id).collect();
+        let company_ids: HashSet<CompanyId> = got.iter().map(|s| s.company_id).collect();
         assert_eq!(tenant_ids.len(), got.len());
         assert_eq!(company_ids.len(), got.len());
         // Most counterparts are found (some generated names collide, which is fine).
@@ -758,7 +760,7 @@ mod tests {
             .prop_map(|rows| {
                 rows.into_iter()
                     .map(|(id, words, web, is_active)| CompanyForMatching {
-                        id,
+                        id: CompanyId(id),
                         name: words.join(" "),
                         web_address: web.map(Into::into),
                         is_active,
@@ -786,10 +788,12 @@ mod tests {
             dismissed in proptest::collection::hash_set((0u8..12, 0i64..15), 0..6),
             min_confidence in 0.2f64..0.95,
         ) {
-            let dismissed: HashSet<(String, i64)> = dismissed.into_iter().map(|(t, c)| (format!("t{t}"), c)).collect();
+            let dismissed: HashSet<(String, CompanyId)> =
+                dismissed.into_iter().map(|(t, c)| (format!("t{t}"), CompanyId(c))).collect();
+            let mapped: HashSet<CompanyId> = mapped.into_iter().map(CompanyId).collect();
             let got = suggest(&tenants, &companies, &mapped, &dismissed, min_confidence);
             let tenant_ids: HashSet<&str> = got.iter().map(|s| s.tenant_id.as_str()).collect();
-            let company_ids: HashSet<i64> = got.iter().map(|s| s.company_id).collect();
+            let company_ids: HashSet<CompanyId> = got.iter().map(|s| s.company_id).collect();
             prop_assert_eq!(tenant_ids.len(), got.len());
             prop_assert_eq!(company_ids.len(), got.len());
             for s in &got {

@@ -9,7 +9,7 @@ use seatsync_db::{
 };
 use seatsync_domain::{
     naming::{fit_name, AUTOTASK_SERVICE_NAME_MAX},
-    OfferKey, PricePeriod, Term,
+    OfferKey, PricePeriod, ServiceId, Term,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewService},
@@ -22,7 +22,7 @@ use crate::{settings::AppSettings, tenants::conflict_text, Mapping, MappingError
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferAction {
-    Map { service_id: i64 },
+    Map { service_id: ServiceId },
     Ignore,
     UndoIgnore,
     Reset,
@@ -34,7 +34,7 @@ pub enum OfferAction {
 pub struct ServiceDraft {
     pub name: String,
     /// An Autotask service already named so (mapping to it beats creating a twin).
-    pub existing_service_id: Option<i64>,
+    pub existing_service_id: Option<ServiceId>,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
     /// The period the service bills per: the offer's billing cycle.
@@ -65,7 +65,7 @@ impl Mapping {
                     other => other?,
                 };
                 let label = if matches!(before.target(), Target::Mapped { .. }) { "change service" } else { "map" };
-                (Target::Mapped { id: service_id }, label, Some(service.name))
+                (Target::Mapped { id: service_id.0 }, label, Some(service.name))
             }
             OfferAction::Ignore => (Target::Ignored, "ignore", None),
             OfferAction::UndoIgnore => {
@@ -113,7 +113,7 @@ impl Mapping {
                 let what = match now.target {
                     Target::Unmapped => "not mapped".to_string(),
                     Target::Ignored => "ignored".to_string(),
-                    Target::Mapped { id } => match autotask_cache::service(&self.pool, id).await {
+                    Target::Mapped { id } => match autotask_cache::service(&self.pool, ServiceId(id)).await {
                         Ok(s) => format!("mapped to {}", s.name),
                         Err(_) => format!("mapped to service {id}"),
                     },
@@ -257,10 +257,10 @@ impl Mapping {
             is_active: service.is_active,
         };
         autotask_cache::store_service(&self.pool, &stored, Utc::now()).await?;
-        tracing::info!(service_id = service.id, name = %service.name, "service ready in Autotask");
+        tracing::info!(service_id = %service.id, name = %service.name, "service ready in Autotask");
         self.save_offer(
             &before,
-            Target::Mapped { id: service.id },
+            Target::Mapped { id: service.id.0 },
             "create service and map",
             Some(&service.name),
             expected_version,

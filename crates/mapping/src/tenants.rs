@@ -7,7 +7,10 @@ use seatsync_db::{
     mappings::{self, Current, Kind, MappingEdit, Saved, Target},
     DbError,
 };
-use seatsync_domain::suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching};
+use seatsync_domain::{
+    suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching},
+    CompanyId,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,11 +24,11 @@ const MIN_CONFIDENCE: f64 = 0.6;
 pub enum TenantAction {
     /// Ties the tenant to this company (new mapping or a change).
     Map {
-        company_id: i64,
+        company_id: CompanyId,
     },
     /// Accepts SeatSync's suggestion of this company.
     AcceptSuggestion {
-        company_id: i64,
+        company_id: CompanyId,
     },
     Ignore,
     /// Takes an ignore back: the tenant is unmapped again.
@@ -64,7 +67,7 @@ impl Mapping {
                     (_, Target::Mapped { .. }) => "change company",
                     _ => "map",
                 };
-                (Target::Mapped { id: company_id }, label, Some(company.name))
+                (Target::Mapped { id: company_id.0 }, label, Some(company.name))
             }
             TenantAction::Ignore => (Target::Ignored, "ignore", None),
             TenantAction::UndoIgnore => {
@@ -108,10 +111,10 @@ impl Mapping {
             autotask_cache::companies(&self.pool),
             mappings::dismissals(&self.pool),
         )?;
-        let mapped: HashSet<i64> = rows
+        let mapped: HashSet<CompanyId> = rows
             .iter()
             .filter_map(|r| match r.target() {
-                Target::Mapped { id } => Some(id),
+                Target::Mapped { id } => Some(CompanyId(id)),
                 _ => None,
             })
             .collect();
@@ -128,7 +131,7 @@ impl Mapping {
             .into_iter()
             .map(|c| CompanyForMatching { id: c.id, name: c.name, web_address: c.web_address, is_active: c.is_active })
             .collect();
-        let dismissed: HashSet<(String, i64)> = dismissed.into_iter().collect();
+        let dismissed: HashSet<(String, CompanyId)> = dismissed.into_iter().collect();
         // Matching thousands of names is CPU work: keep it off the async workers.
         let found =
             tokio::task::spawn_blocking(move || suggest(&tenants, &companies, &mapped, &dismissed, MIN_CONFIDENCE))
@@ -138,7 +141,12 @@ impl Mapping {
     }
 
     /// Turns a suggestion down for good (for that tenant).
-    pub async fn dismiss_suggestion(&self, tenant_id: &str, company_id: i64, by: Uuid) -> Result<(), MappingError> {
+    pub async fn dismiss_suggestion(
+        &self,
+        tenant_id: &str,
+        company_id: CompanyId,
+        by: Uuid,
+    ) -> Result<(), MappingError> {
         mappings::dismiss(&self.pool, tenant_id, company_id, by).await.map_err(|e| match e {
             seatsync_db::DbError::NotFound => MappingError::NotFound("That tenant"),
             other => other.into(),
@@ -159,7 +167,7 @@ async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current) -> Map
     let what = match now.target {
         Target::Unmapped => "not mapped".to_string(),
         Target::Ignored => "ignored".to_string(),
-        Target::Mapped { id } => match autotask_cache::company(pool, id).await {
+        Target::Mapped { id } => match autotask_cache::company(pool, CompanyId(id)).await {
             Ok(c) => format!("mapped to {}", c.name),
             Err(_) => format!("mapped to company {id}"),
         },

@@ -178,9 +178,9 @@ impl Services {
     ) -> Result<PushOutcome, ServiceError> {
         let c =
             self.contracts.create_group_contract(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
-        tracing::info!(by = %by.email, tenant_id, group_key, contract = c.contract_id, existed = c.existed, "contract created");
+        tracing::info!(by = %by.email, tenant_id, group_key, contract = %c.contract_id, existed = c.existed, "contract created");
         Ok(PushOutcome {
-            contract_id: c.contract_id,
+            contract_id: Some(c.contract_id),
             contract_name: c.contract_name,
             existed: c.existed,
             applied: c.services.applied,
@@ -199,7 +199,7 @@ impl Services {
         let p = self.contracts.update_group(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
         tracing::info!(by = %by.email, tenant_id, group_key, applied = p.applied.len(), "contract updated");
         Ok(PushOutcome {
-            contract_id: 0,
+            contract_id: None,
             contract_name: String::new(),
             existed: true,
             applied: p.applied,

@@ -11,6 +11,7 @@ use seatsync_api_types::{
     overview::ProductLine,
 };
 use seatsync_db::{licences, mappings, sync_runs, tenants};
+use seatsync_domain::CompanyId;
 use seatsync_licence_sync::{Scope, Trigger};
 
 use crate::{mapping::mapping_state, ServiceError, Services, Staff};
@@ -80,6 +81,7 @@ impl Services {
         let mapping = mappings::tenant_row(&self.pool, tenant_id).await.map_err(&missing)?;
         let psa_company = match (mapping.target(), mapping.company_name.clone()) {
             (mappings::Target::Mapped { id }, Some(name)) => {
+                let id = CompanyId(id);
                 let url = self.autotask_web_url().await.map(|web| links::autotask_company(&web, id));
                 Some(PsaCompany { id, name, url })
             }

@@ -15,6 +15,7 @@ use seatsync_db::{
     autotask_cache,
     mappings::{self, Target},
 };
+use seatsync_domain::{CompanyId, ServiceId};
 use seatsync_mapping::{OfferAction, TenantAction};
 
 use crate::{products::amount, ServiceError, Services, Staff};
@@ -103,7 +104,7 @@ impl Services {
         let (rows, companies) =
             tokio::try_join!(mappings::tenant_rows(&self.pool), autotask_cache::companies(&self.pool))?;
         let suggestions = self.mapping.suggestions().await?;
-        let companies: HashMap<i64, String> = companies.into_iter().map(|c| (c.id, c.name)).collect();
+        let companies: HashMap<CompanyId, String> = companies.into_iter().map(|c| (c.id, c.name)).collect();
         let web = self.autotask_web_url().await;
         let refresh = self.refresh_info().await?;
         let mut by_tenant: HashMap<String, SuggestionInfo> = suggestions
@@ -155,7 +156,7 @@ impl Services {
         by: &Staff,
         tenant_id: &str,
         action: MappingAction,
-        company_id: Option<i64>,
+        company_id: Option<CompanyId>,
         version: i32,
     ) -> Result<TenantMappingRow, ServiceError> {
         let need_company = || company_id.ok_or_else(|| ServiceError::Invalid("Pick a company first.".into()));
@@ -202,7 +203,12 @@ impl Services {
     }
 
     /// Turns a suggestion down: that company is never suggested for that tenant again.
-    pub async fn dismiss_suggestion(&self, by: &Staff, tenant_id: &str, company_id: i64) -> Result<(), ServiceError> {
+    pub async fn dismiss_suggestion(
+        &self,
+        by: &Staff,
+        tenant_id: &str,
+        company_id: CompanyId,
+    ) -> Result<(), ServiceError> {
         Ok(self.mapping.dismiss_suggestion(tenant_id, company_id, by.id).await?)
     }
 
@@ -268,7 +274,7 @@ impl Services {
         by: &Staff,
         offer_key: &str,
         action: MappingAction,
-        service_id: Option<i64>,
+        service_id: Option<ServiceId>,
         version: i32,
     ) -> Result<OfferMappingRow, ServiceError> {
         let action = match action {

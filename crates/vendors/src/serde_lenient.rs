@@ -12,12 +12,14 @@ enum NumberOrText {
 }
 
 /// An integer sent as a number, a fractional number or a string.
-pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    match NumberOrText::deserialize(d)? {
-        NumberOrText::Int(i) => Ok(i),
-        NumberOrText::Float(f) => Ok(f.round() as i64),
-        NumberOrText::Text(s) => s.trim().parse::<f64>().map(|f| f.round() as i64).map_err(serde::de::Error::custom),
-    }
+/// Generic over what the integer becomes, so ids decode into their types.
+pub fn int<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<T, D::Error> {
+    let n = match NumberOrText::deserialize(d)? {
+        NumberOrText::Int(i) => i,
+        NumberOrText::Float(f) => f.round() as i64,
+        NumberOrText::Text(s) => s.trim().parse::<f64>().map(|f| f.round() as i64).map_err(serde::de::Error::custom)?,
+    };
+    Ok(T::from(n))
 }
 
 /// Like [`int`], for optional fields (absent or null give `None`).

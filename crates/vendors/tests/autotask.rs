@@ -5,6 +5,7 @@
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use chrono::{Months, Utc};
+use seatsync_domain::{CompanyId, ContractId, ServiceId};
 use seatsync_sim::{spawn, SimConfig, SimHandle};
 use seatsync_vendors::{
     autotask::{
@@ -70,7 +71,7 @@ async fn calls(s: &SimHandle, route: &str) -> u64 {
     control(s, "calls").await["byRoute"][route].as_u64().unwrap_or(0)
 }
 
-fn contract(company_id: i64, name: &str) -> NewContract {
+fn contract(company_id: CompanyId, name: &str) -> NewContract {
     let start = Utc::now().date_naive();
     NewContract {
         company_id,
@@ -97,8 +98,8 @@ async fn a_billing_code(s: &SimHandle) -> i64 {
         .expect("a seeded allocation code")
 }
 
-fn a_company(s: &SimHandle) -> i64 {
-    *s.sim.msp().autotask.company_of_tenant.values().min().unwrap()
+fn a_company(s: &SimHandle) -> CompanyId {
+    CompanyId::new(*s.sim.msp().autotask.company_of_tenant.values().min().unwrap())
 }
 
 #[tokio::test]
@@ -108,7 +109,7 @@ async fn zone_discovery_and_credentials() {
     assert_eq!(at.web_url().await.unwrap().as_str(), format!("{}/autotask/", s.base_url));
     let companies = at.companies().await.unwrap();
     assert_eq!(companies.len(), s.sim.msp().autotask.count("Companies"));
-    assert!(companies.iter().any(|c| c.id == 0 && c.company_name == "Northwind MSP"));
+    assert!(companies.iter().any(|c| c.id == CompanyId::new(0) && c.company_name == "Northwind MSP"));
     assert_eq!(calls(&s, "GET /atservicesrest/v1.0/zoneinformation").await, 1, "the zone is discovered once");
 
     let wrong = HttpAutotask::new(
@@ -145,22 +146,23 @@ async fn pages_and_in_batches_cover_every_record() {
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/companies/query/next").await, (expected as u64).div_ceil(500) - 1);
 
     // Every company id plus some that do not exist: more than 500, so several `in` batches.
-    let mut ids: Vec<i64> = companies.iter().map(|c| c.id).collect();
-    ids.extend([1, 2, 3]);
+    let mut ids: Vec<CompanyId> = companies.iter().map(|c| c.id).collect();
+    ids.extend([1, 2, 3].map(CompanyId::new));
     let contracts = at.contracts_of(&ids).await.unwrap();
-    let seeded: HashSet<i64> = s.sim.msp().autotask.all("Contracts").map(|c| c["id"].as_i64().unwrap()).collect();
+    let seeded: HashSet<ContractId> =
+        s.sim.msp().autotask.all("Contracts").map(|c| ContractId::new(c["id"].as_i64().unwrap())).collect();
     assert!(seeded.len() > 300, "{}", seeded.len());
     assert_eq!(contracts.iter().map(|c| c.id).collect::<HashSet<_>>(), seeded);
     assert_eq!(contracts.len(), seeded.len());
     assert_eq!(calls(&s, "POST /atservicesrest/v1.0/contracts/query").await, (ids.len() as u64).div_ceil(500));
     assert!(at.contracts_of(&[]).await.unwrap().is_empty());
 
-    let contract_ids: Vec<i64> = contracts.iter().map(|c| c.id).collect();
+    let contract_ids: Vec<ContractId> = contracts.iter().map(|c| c.id).collect();
     let services = at.contract_services(&contract_ids).await.unwrap();
     assert_eq!(services.len(), s.sim.msp().autotask.count("ContractServices"));
     let today = Utc::now().date_naive();
     let units = at.contract_service_units(&contract_ids, today).await.unwrap();
-    let current: HashSet<i64> =
+    let current: HashSet<ContractId> =
         contracts.iter().filter(|c| c.start_date <= today && c.end_date >= today).map(|c| c.id).collect();
     assert!(!units.is_empty());
     assert!(units.iter().all(|u| current.contains(&u.contract_id) && u.start_date <= today && u.end_date >= today));
@@ -209,7 +211,7 @@ async fn validation_errors_are_surfaced_and_not_retried() {
 
     // What only Autotask can know comes back in its words, once.
     let err = at
-        .create_contract(&NewContract { contract_period_type: None, ..contract(42, "No such company") })
+        .create_contract(&NewContract { contract_period_type: None, ..contract(CompanyId::new(42), "No such company") })
         .await
         .unwrap_err();
     assert!(matches!(err, VendorError::Status { status: 500, .. }), "{err}");
@@ -244,7 +246,7 @@ async fn throttling_is_retried_for_reads_and_refused_writes() {
     let named: Vec<&Value> =
         stored.as_array().unwrap().iter().filter(|c| c["contractName"] == "Throttled once").collect();
     assert_eq!(named.len(), 1);
-    assert_eq!(named[0]["id"], id);
+    assert_eq!(named[0]["id"], id.get());
 }
 
 #[tokio::test]
@@ -387,7 +389,7 @@ async fn services_contracts_and_units_round_trip() {
         )
         .await
         .unwrap();
-    let adjust = |change: i64, service_id: i64| NewAdjustment {
+    let adjust = |change: i64, service_id: ServiceId| NewAdjustment {
         contract_id,
         service_id,
         effective_date: new.start_date,
@@ -444,7 +446,7 @@ async fn a_create_missing_a_required_field_is_refused_before_it_is_sent() {
     // What Autotask requires of a contract is sent: the start-and-stop-times flag included.
     let id = at.create_contract(&contract(a_company(&s), "With time reporting")).await.unwrap();
     let stored = control(&s, "autotask/Contracts").await;
-    let record = stored.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    let record = stored.as_array().unwrap().iter().find(|c| c["id"] == id.get()).unwrap().clone();
     assert_eq!(record["timeReportingRequiresStartAndStopTimes"], 0, "{record}");
 
     // The allocation codes to choose from, with what each is for; inactive ones left out.

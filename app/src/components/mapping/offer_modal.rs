@@ -2,11 +2,12 @@
 //! back, resets it, or creates the service from the naming template and maps it.
 
 use leptos::{prelude::*, task::spawn_local};
+use seatsync_domain::ServiceId;
 
 use crate::{
     api::mapping::{
         autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState,
-        OfferMappingRow,
+        OfferMappingRow, ServiceDraftInfo,
     },
     components::common::ErrorLine,
     components::{
@@ -14,6 +15,7 @@ use crate::{
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
+    error::AppError,
 };
 
 fn amount(v: Option<f64>) -> String {
@@ -26,23 +28,16 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let selected = RwSignal::new(row.service_id);
-    // Read again after every save: a service created here must be in the list at once.
-    let services = LocalResource::new(move || {
-        current.with(|r| r.version);
-        autotask_services()
-    });
     let key = row.offer_key.clone();
     let draft = LocalResource::new(move || service_draft(key.clone()));
-    let new_name = RwSignal::new(String::new());
-    let new_price = RwSignal::new(String::new());
-    let new_cost = RwSignal::new(String::new());
+    let form = NewServiceForm::default();
     // Fill the create form from the template's proposal once it arrives.
     Effect::new(move |_| {
         if let Some(Ok(d)) = draft.get() {
-            if new_name.get_untracked().is_empty() {
-                new_name.set(d.name.clone());
-                new_price.set(amount(d.unit_price));
-                new_cost.set(amount(d.unit_cost));
+            if form.name.get_untracked().is_empty() {
+                form.name.set(d.name.clone());
+                form.price.set(amount(d.unit_price));
+                form.cost.set(amount(d.unit_cost));
             }
             if selected.get_untracked().is_none() {
                 selected.set(d.existing_service_id);
@@ -56,7 +51,7 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         if row.billing.is_empty() { "no billing cycle" } else { &row.billing }
     );
 
-    let done = move |result: Result<OfferMappingRow, crate::error::AppError>| match result {
+    let done = move |result: Result<OfferMappingRow, AppError>| match result {
         Ok(saved) => {
             let message = match saved.state {
                 MappingState::Mapped => {
@@ -89,16 +84,16 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
             done(result);
         });
     };
-    let create = move |_| {
+    let create = move |()| {
         let r = current.get_untracked();
         busy.set(true);
         feedback.set(None);
         spawn_local(async move {
             let result = create_service(
                 r.offer_key.clone(),
-                new_name.get_untracked(),
-                new_price.get_untracked(),
-                new_cost.get_untracked(),
+                form.name.get_untracked(),
+                form.price.get_untracked(),
+                form.cost.get_untracked(),
                 r.version,
             )
             .await;
@@ -107,107 +102,9 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         });
     };
 
-    let picker = move || {
-        view! {
-            <Suspense fallback=|| {
-                view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }
-            }>
-                {move || Suspend::new(async move {
-                    match services.await {
-                        Ok(list) => {
-                            let options = list
-                                .into_iter()
-                                .map(|s| PickOption {
-                                    id: s.id,
-                                    detail: format!(
-                                        "price {} · cost {} · {}",
-                                        s.unit_price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
-                                        s.unit_cost.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
-                                        s.period.clone().unwrap_or_default(),
-                                    ),
-                                    label: s.name,
-                                    inactive: !s.active,
-                                })
-                                .collect();
-                            view! { <SearchPicker options selected label="Search services" /> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorLine message=e.to_string() class="text-sm" /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-    };
-    let create_form = move || {
-        view! {
-            <section class="mt-5 rounded-lg border border-slate-200 p-3" aria-label="Create a service">
-                <h3 class="text-sm font-medium">"No fitting service? Create it in Autotask"</h3>
-                {move || {
-                    draft
-                        .get()
-                        .and_then(|d| d.ok())
-                        .and_then(|d| d.existing_service_id)
-                        .map(|_| {
-                            view! {
-                                <p class="mt-1 text-xs text-slate-600">
-                                    "A service with the template's name exists already and is selected above."
-                                </p>
-                            }
-                        })
-                }}
-                <div class="mt-3 grid gap-3">
-                    <label class="text-sm">
-                        "Service name"
-                        <input
-                            class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
-                            prop:value=new_name
-                            on:input=move |ev| new_name.set(event_target_value(&ev))
-                        />
-                    </label>
-                    <div class="grid grid-cols-2 gap-3">
-                        <label class="text-sm">
-                            "Price (per unit and period)"
-                            <input
-                                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
-                                inputmode="decimal"
-                                prop:value=new_price
-                                on:input=move |ev| new_price.set(event_target_value(&ev))
-                            />
-                        </label>
-                        <label class="text-sm">
-                            "Cost"
-                            <input
-                                class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
-                                inputmode="decimal"
-                                prop:value=new_cost
-                                on:input=move |ev| new_cost.set(event_target_value(&ev))
-                            />
-                        </label>
-                    </div>
-                    <p class="text-xs text-slate-500">
-                        {move || {
-                            draft
-                                .get()
-                                .and_then(|d| d.ok())
-                                .map(|d| {
-                                    format!(
-                                        "Billed {}. The name comes from the template under Settings.",
-                                        d.period.to_lowercase(),
-                                    )
-                                })
-                        }}
-                    </p>
-                    <button
-                        class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
-                        disabled=busy
-                        on:click=create
-                    >
-                        "Create service and map"
-                    </button>
-                </div>
-            </section>
-        }
-    };
-
+    // Read again after every save: a service created here must be in the list at once.
+    let version = Signal::derive(move || current.with(|r| r.version));
+    let picker = move || view! { <ServicePicker selected version /> };
     let words = Words { noun: "offer", target: "service" };
     view! {
         <Modal title on_close>
@@ -253,7 +150,7 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
                                     "Ignore offer"
                                 </ActionButton>
                             </div>
-                            {create_form()}
+                            <CreateServiceForm draft form busy on_create=Callback::new(create) />
                         }
                             .into_any()
                     }
@@ -266,5 +163,138 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
                 version=Signal::derive(move || current.with(|r| r.version))
             />
         </Modal>
+    }
+}
+
+/// The create form's fields, as typed.
+#[derive(Clone, Copy)]
+struct NewServiceForm {
+    name: RwSignal<String>,
+    price: RwSignal<String>,
+    cost: RwSignal<String>,
+}
+
+impl Default for NewServiceForm {
+    fn default() -> Self {
+        Self {
+            name: RwSignal::new(String::new()),
+            price: RwSignal::new(String::new()),
+            cost: RwSignal::new(String::new()),
+        }
+    }
+}
+
+/// Autotask's services to pick from, read again whenever `version` changes.
+#[component]
+fn ServicePicker(selected: RwSignal<Option<ServiceId>>, version: Signal<i32>) -> impl IntoView {
+    let services = LocalResource::new(move || {
+        version.track();
+        autotask_services()
+    });
+    view! {
+        <Suspense fallback=|| {
+            view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match services.await {
+                    Ok(list) => {
+                        let options = list
+                            .into_iter()
+                            .map(|s| PickOption {
+                                id: s.id,
+                                detail: format!(
+                                    "price {} · cost {} · {}",
+                                    s.unit_price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
+                                    s.unit_cost.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into()),
+                                    s.period.clone().unwrap_or_default(),
+                                ),
+                                label: s.name,
+                                inactive: !s.active,
+                            })
+                            .collect();
+                        view! { <SearchPicker options selected label="Search services" /> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorLine message=e.to_string() class="text-sm" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "No fitting service? Create it in Autotask": the template's name, price and cost, editable.
+#[component]
+fn CreateServiceForm(
+    draft: LocalResource<Result<ServiceDraftInfo, AppError>>,
+    form: NewServiceForm,
+    busy: RwSignal<bool>,
+    on_create: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <section class="mt-5 rounded-lg border border-slate-200 p-3" aria-label="Create a service">
+            <h3 class="text-sm font-medium">"No fitting service? Create it in Autotask"</h3>
+            {move || {
+                draft
+                    .get()
+                    .and_then(|d| d.ok())
+                    .and_then(|d| d.existing_service_id)
+                    .map(|_| {
+                        view! {
+                            <p class="mt-1 text-xs text-slate-600">
+                                "A service with the template's name exists already and is selected above."
+                            </p>
+                        }
+                    })
+            }}
+            <div class="mt-3 grid gap-3">
+                <label class="text-sm">
+                    "Service name"
+                    <input
+                        class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                        prop:value=form.name
+                        on:input=move |ev| form.name.set(event_target_value(&ev))
+                    />
+                </label>
+                <div class="grid grid-cols-2 gap-3">
+                    <label class="text-sm">
+                        "Price (per unit and period)"
+                        <input
+                            class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                            inputmode="decimal"
+                            prop:value=form.price
+                            on:input=move |ev| form.price.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <label class="text-sm">
+                        "Cost"
+                        <input
+                            class="mt-1 w-full rounded-md border border-slate-300 px-2 py-1.5"
+                            inputmode="decimal"
+                            prop:value=form.cost
+                            on:input=move |ev| form.cost.set(event_target_value(&ev))
+                        />
+                    </label>
+                </div>
+                <p class="text-xs text-slate-500">
+                    {move || {
+                        draft
+                            .get()
+                            .and_then(|d| d.ok())
+                            .map(|d| {
+                                format!(
+                                    "Billed {}. The name comes from the template under Settings.",
+                                    d.period.to_lowercase(),
+                                )
+                            })
+                    }}
+                </p>
+                <button
+                    class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+                    disabled=busy
+                    on:click=move |_| on_create.run(())
+                >
+                    "Create service and map"
+                </button>
+            </div>
+        </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use seatsync_domain::Role;
+use seatsync_domain::{CompanyId, Role};
 
 use crate::{
     api::{
@@ -15,7 +15,6 @@ use crate::{
     },
     components::common::Loaded,
     components::{
-        layout::RequireRole,
         mapping::{history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
         modal::{Feedback, Modal},
     },
@@ -31,9 +30,7 @@ use row::{MappingRow, RowActions};
 pub fn CustomerMappingPage() -> impl IntoView {
     view! {
         <Title text="Customer mapping" />
-        <RequireRole role=Role::Viewer>
-            <CustomerMapping />
-        </RequireRole>
+        <CustomerMapping />
     }
 }
 
@@ -140,7 +137,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         });
         accept.run(items);
     };
-    let dismiss = Callback::new(move |(tenant_id, company_id): (String, i64)| {
+    let dismiss = Callback::new(move |(tenant_id, company_id): (String, CompanyId)| {
         spawn_local(async move {
             match dismiss_suggestion(tenant_id.clone(), company_id).await {
                 Ok(()) => rows.update(|r| {

@@ -1,6 +1,7 @@
 //! One tenant's row of the customer mapping table: status, suggestion, links and actions.
 
 use leptos::prelude::*;
+use seatsync_domain::CompanyId;
 
 use crate::{
     api::mapping::{AcceptItem, MappingState, TenantMappingRow},
@@ -16,7 +17,7 @@ pub(super) struct RowActions {
     pub busy: RwSignal<bool>,
     pub accept: Callback<Vec<AcceptItem>>,
     /// Turn down the suggested company (tenant id, company id).
-    pub dismiss: Callback<(String, i64)>,
+    pub dismiss: Callback<(String, CompanyId)>,
     pub edit: Callback<TenantMappingRow>,
     /// Open the history of (tenant name, tenant id).
     pub history: Callback<(String, String)>,

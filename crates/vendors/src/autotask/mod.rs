@@ -27,6 +27,7 @@ use std::{
 
 use chrono::NaiveDate;
 use reqwest::{Method, RequestBuilder, StatusCode};
+use seatsync_domain::{CompanyId, ContractId, ServiceId};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::{OnceCell, Semaphore};
@@ -105,32 +106,32 @@ pub trait Autotask: Send + Sync {
     /// Services whose name is `name` (Autotask compares case-insensitively).
     fn services_named<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<Service>, VendorError>>;
     /// Creates a service; its id. Never retried once it may have arrived.
-    fn create_service<'a>(&'a self, service: &'a NewService) -> BoxFuture<'a, Result<i64, VendorError>>;
+    fn create_service<'a>(&'a self, service: &'a NewService) -> BoxFuture<'a, Result<ServiceId, VendorError>>;
     /// The contracts of these companies (`in` batches of at most 500).
-    fn contracts_of<'a>(&'a self, company_ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
+    fn contracts_of<'a>(&'a self, company_ids: &'a [CompanyId]) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
     /// A company's contracts named `name`.
     fn contracts_named<'a>(
         &'a self,
-        company_id: i64,
+        company_id: CompanyId,
         name: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>>;
     /// Creates a contract; its id. Never retried once it may have arrived.
-    fn create_contract<'a>(&'a self, contract: &'a NewContract) -> BoxFuture<'a, Result<i64, VendorError>>;
+    fn create_contract<'a>(&'a self, contract: &'a NewContract) -> BoxFuture<'a, Result<ContractId, VendorError>>;
     /// The services on these contracts.
     fn contract_services<'a>(
         &'a self,
-        contract_ids: &'a [i64],
+        contract_ids: &'a [ContractId],
     ) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>>;
     /// The units rows of these contracts whose period contains `on`.
     fn contract_service_units<'a>(
         &'a self,
-        contract_ids: &'a [i64],
+        contract_ids: &'a [ContractId],
         on: NaiveDate,
     ) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>>;
     /// Adds a service to a contract (`POST /Contracts/{id}/Services`); the contract service's id.
     fn add_contract_service<'a>(
         &'a self,
-        contract_id: i64,
+        contract_id: ContractId,
         service: &'a NewContractService,
     ) -> BoxFuture<'a, Result<i64, VendorError>>;
     /// Changes a contract service's units by a delta (creating the contract service if it is
@@ -191,7 +192,7 @@ fn yes() -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct Company {
     #[serde(deserialize_with = "serde_lenient::int")]
-    pub id: i64,
+    pub id: CompanyId,
     #[serde(default)]
     pub company_name: String,
     #[serde(default)]
@@ -208,7 +209,7 @@ pub struct Company {
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     #[serde(deserialize_with = "serde_lenient::int")]
-    pub id: i64,
+    pub id: ServiceId,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
@@ -241,9 +242,9 @@ pub struct NewService {
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
     #[serde(deserialize_with = "serde_lenient::int")]
-    pub id: i64,
+    pub id: ContractId,
     #[serde(rename = "companyID", deserialize_with = "serde_lenient::int")]
-    pub company_id: i64,
+    pub company_id: CompanyId,
     #[serde(default)]
     pub contract_name: String,
     #[serde(default, deserialize_with = "serde_lenient::opt_int")]
@@ -263,7 +264,7 @@ pub struct Contract {
 #[serde(rename_all = "camelCase")]
 pub struct NewContract {
     #[serde(rename = "companyID")]
-    pub company_id: i64,
+    pub company_id: CompanyId,
     pub contract_name: String,
     pub contract_type: i64,
     pub status: i64,
@@ -301,9 +302,9 @@ pub struct ContractService {
     #[serde(deserialize_with = "serde_lenient::int")]
     pub id: i64,
     #[serde(rename = "contractID", deserialize_with = "serde_lenient::int")]
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     #[serde(rename = "serviceID", deserialize_with = "serde_lenient::int")]
-    pub service_id: i64,
+    pub service_id: ServiceId,
     #[serde(default, deserialize_with = "serde_lenient::opt_float")]
     pub unit_price: Option<f64>,
     #[serde(default, deserialize_with = "serde_lenient::opt_float")]
@@ -317,11 +318,11 @@ pub struct ContractServiceUnit {
     #[serde(deserialize_with = "serde_lenient::int")]
     pub id: i64,
     #[serde(rename = "contractID", deserialize_with = "serde_lenient::int")]
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     #[serde(rename = "contractServiceID", deserialize_with = "serde_lenient::int")]
     pub contract_service_id: i64,
     #[serde(rename = "serviceID", deserialize_with = "serde_lenient::int")]
-    pub service_id: i64,
+    pub service_id: ServiceId,
     #[serde(deserialize_with = "serde_lenient::date")]
     pub start_date: NaiveDate,
     #[serde(deserialize_with = "serde_lenient::date")]
@@ -338,7 +339,7 @@ pub struct ContractServiceUnit {
 #[serde(rename_all = "camelCase")]
 pub struct NewContractService {
     #[serde(rename = "serviceID")]
-    pub service_id: i64,
+    pub service_id: ServiceId,
     pub unit_price: Option<f64>,
     pub unit_cost: Option<f64>,
     pub invoice_description: Option<String>,
@@ -349,9 +350,9 @@ pub struct NewContractService {
 #[serde(rename_all = "camelCase")]
 pub struct NewAdjustment {
     #[serde(rename = "contractID")]
-    pub contract_id: i64,
+    pub contract_id: ContractId,
     #[serde(rename = "serviceID")]
-    pub service_id: i64,
+    pub service_id: ServiceId,
     pub effective_date: NaiveDate,
     pub unit_change: i64,
     pub adjusted_unit_price: Option<f64>,
@@ -723,12 +724,13 @@ impl HttpAutotask {
         &self,
         entity: &str,
         field: &str,
-        ids: &[i64],
+        ids: &[impl Into<i64> + Copy],
         extra: &[Value],
         what: &str,
     ) -> Result<Vec<T>, VendorError> {
+        let ids: Vec<i64> = ids.iter().map(|&id| id.into()).collect();
         let mut all = Vec::new();
-        for batch in filter::batches(ids) {
+        for batch in filter::batches(&ids) {
             let mut conditions = vec![filter::is_in(field, &batch)];
             conditions.extend_from_slice(extra);
             all.extend(self.query(entity, conditions, what).await?);
@@ -838,39 +840,39 @@ impl Autotask for HttpAutotask {
     }
 
     #[tracing::instrument(skip_all, fields(name = %service.name))]
-    fn create_service<'a>(&'a self, service: &'a NewService) -> BoxFuture<'a, Result<i64, VendorError>> {
+    fn create_service<'a>(&'a self, service: &'a NewService) -> BoxFuture<'a, Result<ServiceId, VendorError>> {
         Box::pin(async move {
             let mut body = json!({"name": service.name, "unitPrice": service.unit_price, "periodType": service.period_type, "isActive": true});
             put(&mut body, "description", &service.description);
             put(&mut body, "unitCost", &service.unit_cost);
             put(&mut body, "billingCodeID", &service.billing_code_id);
-            self.write(Method::POST, "Services", "Services", body, "created service").await
+            self.write(Method::POST, "Services", "Services", body, "created service").await.map(ServiceId::new)
         })
     }
 
     #[tracing::instrument(skip_all, fields(companies = company_ids.len()))]
-    fn contracts_of<'a>(&'a self, company_ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>> {
+    fn contracts_of<'a>(&'a self, company_ids: &'a [CompanyId]) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>> {
         Box::pin(async move { self.query_in("Contracts", "companyID", company_ids, &[], "contract list").await })
     }
 
     #[tracing::instrument(skip(self))]
     fn contracts_named<'a>(
         &'a self,
-        company_id: i64,
+        company_id: CompanyId,
         name: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Contract>, VendorError>> {
         Box::pin(async move {
             self.query(
                 "Contracts",
-                vec![filter::eq("companyID", company_id), filter::eq("contractName", name)],
+                vec![filter::eq("companyID", company_id.get()), filter::eq("contractName", name)],
                 "contract list",
             )
             .await
         })
     }
 
-    #[tracing::instrument(skip_all, fields(company_id = contract.company_id, name = %contract.contract_name))]
-    fn create_contract<'a>(&'a self, contract: &'a NewContract) -> BoxFuture<'a, Result<i64, VendorError>> {
+    #[tracing::instrument(skip_all, fields(company_id = %contract.company_id, name = %contract.contract_name))]
+    fn create_contract<'a>(&'a self, contract: &'a NewContract) -> BoxFuture<'a, Result<ContractId, VendorError>> {
         Box::pin(async move {
             let mut body = json!({
                 "companyID": contract.company_id,
@@ -885,14 +887,14 @@ impl Autotask for HttpAutotask {
             let field = "timeReportingRequiresStartAndStopTimes";
             body[field] =
                 self.yes_no("Contracts", field, contract.time_reporting_requires_start_and_stop_times).await?;
-            self.write(Method::POST, "Contracts", "Contracts", body, "created contract").await
+            self.write(Method::POST, "Contracts", "Contracts", body, "created contract").await.map(ContractId::new)
         })
     }
 
     #[tracing::instrument(skip_all, fields(contracts = contract_ids.len()))]
     fn contract_services<'a>(
         &'a self,
-        contract_ids: &'a [i64],
+        contract_ids: &'a [ContractId],
     ) -> BoxFuture<'a, Result<Vec<ContractService>, VendorError>> {
         Box::pin(async move {
             self.query_in("ContractServices", "contractID", contract_ids, &[], "contract service list").await
@@ -902,7 +904,7 @@ impl Autotask for HttpAutotask {
     #[tracing::instrument(skip_all, fields(contracts = contract_ids.len(), %on))]
     fn contract_service_units<'a>(
         &'a self,
-        contract_ids: &'a [i64],
+        contract_ids: &'a [ContractId],
         on: NaiveDate,
     ) -> BoxFuture<'a, Result<Vec<ContractServiceUnit>, VendorError>> {
         Box::pin(async move {
@@ -912,10 +914,10 @@ impl Autotask for HttpAutotask {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(contract_id, service_id = service.service_id))]
+    #[tracing::instrument(skip_all, fields(contract_id = %contract_id, service_id = %service.service_id))]
     fn add_contract_service<'a>(
         &'a self,
-        contract_id: i64,
+        contract_id: ContractId,
         service: &'a NewContractService,
     ) -> BoxFuture<'a, Result<i64, VendorError>> {
         Box::pin(async move {
@@ -934,7 +936,7 @@ impl Autotask for HttpAutotask {
         })
     }
 
-    #[tracing::instrument(skip_all, fields(contract_id = adjustment.contract_id, service_id = adjustment.service_id, unit_change = adjustment.unit_change))]
+    #[tracing::instrument(skip_all, fields(contract_id = %adjustment.contract_id, service_id = %adjustment.service_id, unit_change = adjustment.unit_change))]
     fn adjust_units<'a>(&'a self, adjustment: &'a NewAdjustment) -> BoxFuture<'a, Result<i64, VendorError>> {
         Box::pin(async move {
             let mut body = json!({
@@ -1061,7 +1063,7 @@ mod tests {
             "startDate": "2026-03-01T00:00:00", "endDate": "2027-02-28T00:00:00.000Z", "contractPeriodType": null, "extra": 1})).unwrap();
         assert_eq!(
             (c.company_id, c.start_date.to_string(), c.end_date.to_string(), c.contract_period_type),
-            (12, "2026-03-01".into(), "2027-02-28".into(), None)
+            (CompanyId::new(12), "2026-03-01".into(), "2027-02-28".into(), None)
         );
         let s: Service =
             serde_json::from_value(json!({"id": 1, "name": "S", "unitPrice": "26.40", "isActive": true})).unwrap();
