@@ -2,7 +2,7 @@
 //! Autotask contract, every row's state, one-click create and update, and the contract sync.
 
 use chrono::{DateTime, Utc};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use seatsync_domain::Role;
@@ -10,19 +10,23 @@ use seatsync_domain::Role;
 use crate::{
     api::{
         contracts::{
-            contract_sync_status, create_contract, refresh_tenant_contracts, start_contract_sync, tenant_contracts,
-            update_contract, ContractGroupView, ContractRow, ContractRunStatus, TenantContractsView,
+            contract_sync_status, tenant_contracts, ContractGroupView, ContractRow, ContractRunStatus, CreateContract,
+            PushOutcome, RefreshTenantContracts, StartContractSync, TenantContractsView, UpdateContract,
         },
         licences::list_tenants,
         mapping::MappingState,
         me::Me,
     },
-    components::common::Loaded,
     components::common::{
         format::{exact, relative},
         polling::use_polling,
     },
+    components::common::{
+        mutation::{on_answer, send},
+        Loaded,
+    },
     components::{modal::Feedback, tenant_picker::TenantPicker},
+    error::AppError,
 };
 
 /// The last action's outcome on the page, by group key ("" for the tenant card).
@@ -46,14 +50,6 @@ impl ActionFeedback {
 
 #[component]
 pub fn ContractsPage() -> impl IntoView {
-    view! {
-        <Title text="Contracts" />
-        <Contracts />
-    }
-}
-
-#[component]
-fn Contracts() -> impl IntoView {
     let me = expect_context::<Me>();
     let may_act = me.may(Role::Editor);
     let query = use_query_map();
@@ -74,6 +70,7 @@ fn Contracts() -> impl IntoView {
         },
     );
     view! {
+        <Title text="Contracts" />
         <div class="flex flex-wrap items-baseline justify-between gap-4">
             <h1 class="text-2xl font-semibold">"Contracts"</h1>
             <p class="text-sm text-slate-500">
@@ -120,14 +117,14 @@ fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
         }
         finished
     });
+    let start_sync = ServerAction::<StartContractSync>::new();
+    on_answer(start_sync, move |answer| match answer {
+        Ok(_) => started.update(|s| *s += 1),
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
     let start = move |dry_run: bool| {
         feedback.set(None);
-        spawn_local(async move {
-            match start_contract_sync(dry_run, None).await {
-                Ok(_) => started.update(|s| *s += 1),
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-        });
+        send(start_sync, StartContractSync { dry_run, tenant_id: None });
     };
     let running = move || latest.get().is_some_and(|s| s.running);
     view! {
@@ -257,27 +254,19 @@ fn date(d: Option<DateTime<Utc>>) -> String {
 #[component]
 fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
     let feedback = expect_context::<ActionFeedback>();
-    let busy = RwSignal::new(false);
+    let reread_action = ServerAction::<RefreshTenantContracts>::new();
+    let busy = reread_action.pending();
+    on_answer(reread_action, move |answer| match answer {
+        Ok(v) => {
+            feedback.set("", v.snapshot_error.map(Err).unwrap_or_else(|| Ok("Contracts read from Autotask.".into())));
+            refresh.update(|r| *r += 1);
+        }
+        Err(e) => feedback.set("", Err(e.to_string())),
+    });
     let tenant_id = view.tenant_id.clone();
     let reread = {
         let tenant_id = tenant_id.clone();
-        move |_| {
-            let tenant_id = tenant_id.clone();
-            busy.set(true);
-            spawn_local(async move {
-                match refresh_tenant_contracts(tenant_id).await {
-                    Ok(v) => {
-                        feedback.set(
-                            "",
-                            v.snapshot_error.map(Err).unwrap_or_else(|| Ok("Contracts read from Autotask.".into())),
-                        );
-                        refresh.update(|r| *r += 1);
-                    }
-                    Err(e) => feedback.set("", Err(e.to_string())),
-                }
-                busy.set(false);
-            });
-        }
+        move |_| send(reread_action, RefreshTenantContracts { tenant_id: tenant_id.clone() })
     };
     let state_text = match view.state {
         MappingState::Mapped => format!("Billed as {}", view.company_name.clone().unwrap_or_default()),
@@ -413,47 +402,48 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
 #[component]
 fn GroupPanel(g: ContractGroupView, tenant_id: String, may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
     let feedback = expect_context::<ActionFeedback>();
-    let busy = RwSignal::new(false);
+    let create = ServerAction::<CreateContract>::new();
+    let update_action = ServerAction::<UpdateContract>::new();
+    // One change at a time: either running disables both buttons.
+    let busy = Signal::derive(move || create.pending().get() || update_action.pending().get());
     let key = g.key.clone();
-    let act = move |update: bool| {
-        let (tenant_id, key) = (tenant_id.clone(), key.clone());
-        busy.set(true);
-        feedback.clear();
-        spawn_local(async move {
-            let result = if update {
-                update_contract(tenant_id, key.clone()).await
-            } else {
-                create_contract(tenant_id, key.clone()).await
-            };
-            match result {
-                Ok(p) => {
-                    let mut text = if update {
-                        format!(
-                            "Contract updated: {}.",
-                            if p.applied.is_empty() { "nothing to change".to_string() } else { p.applied.join("; ") }
-                        )
-                    } else if p.existed {
-                        format!("The contract {} exists already; nothing was created twice.", p.contract_name)
-                    } else {
-                        format!("Created contract {} with {} service(s).", p.contract_name, p.applied.len())
-                    };
-                    if !p.flagged.is_empty() {
-                        text.push_str(&format!(" Needs a person: {}.", p.flagged.join("; ")));
-                    }
-                    feedback.set(
-                        &key,
-                        if p.failed.is_empty() {
-                            Ok(text)
-                        } else {
-                            Err(format!("{text} Failed: {}", p.failed.join("; ")))
-                        },
-                    );
-                    refresh.update(|r| *r += 1);
+    let report = {
+        let key = key.clone();
+        move |update: bool, result: Result<PushOutcome, AppError>| match result {
+            Ok(p) => {
+                let mut text = if update {
+                    format!(
+                        "Contract updated: {}.",
+                        if p.applied.is_empty() { "nothing to change".to_string() } else { p.applied.join("; ") }
+                    )
+                } else if p.existed {
+                    format!("The contract {} exists already; nothing was created twice.", p.contract_name)
+                } else {
+                    format!("Created contract {} with {} service(s).", p.contract_name, p.applied.len())
+                };
+                if !p.flagged.is_empty() {
+                    text.push_str(&format!(" Needs a person: {}.", p.flagged.join("; ")));
                 }
-                Err(e) => feedback.set(&key, Err(e.to_string())),
+                feedback.set(
+                    &key,
+                    if p.failed.is_empty() { Ok(text) } else { Err(format!("{text} Failed: {}", p.failed.join("; "))) },
+                );
+                refresh.update(|r| *r += 1);
             }
-            busy.set(false);
-        });
+            Err(e) => feedback.set(&key, Err(e.to_string())),
+        }
+    };
+    let report_update = report.clone();
+    on_answer(create, move |answer| report(false, answer));
+    on_answer(update_action, move |answer| report_update(true, answer));
+    let act = move |update: bool| {
+        let (tenant_id, group_key) = (tenant_id.clone(), key.clone());
+        feedback.clear();
+        if update {
+            send(update_action, UpdateContract { tenant_id, group_key });
+        } else {
+            send(create, CreateContract { tenant_id, group_key });
+        }
     };
     let act_create = act.clone();
     let blocked = g.create_blocked.is_some();

@@ -19,14 +19,6 @@ use crate::{
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    view! {
-        <Title text="Overview" />
-        <Overview />
-    }
-}
-
-#[component]
-fn Overview() -> impl IntoView {
     let me = expect_context::<Me>();
     let may_edit = me.may(Role::Editor);
     let save_spare = ServerAction::<SetSpareSeats>::new();
@@ -36,6 +28,7 @@ fn Overview() -> impl IntoView {
     let only_waste = RwSignal::new(false);
     let show_all = RwSignal::new(false);
     view! {
+        <Title text="Overview" />
         <div class="flex flex-wrap items-baseline justify-between gap-4">
             <h1 class="text-2xl font-semibold">"Seats overview"</h1>
             <p class="text-sm text-slate-500">

@@ -1,26 +1,21 @@
 //! Product names (Admin): which licensing CSV is in use, upload a newer one, and set a local name
 //! and monthly cost per SKU.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::products::{product_catalog, set_sku_override, SkuLine},
+    api::products::{product_catalog, SetSkuOverride, SkuLine},
     components::common::format::relative,
-    components::common::Loaded,
+    components::common::{
+        mutation::{on_answer, send},
+        Loaded,
+    },
     components::modal::Feedback,
 };
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
-    view! {
-        <Title text="Product names" />
-        <Products />
-    }
-}
-
-#[component]
-fn Products() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let catalog = Resource::new(move || version.get(), |_| product_catalog());
     let feedback = RwSignal::new(None::<Result<String, String>>);
@@ -50,7 +45,9 @@ fn Products() -> impl IntoView {
             }
             busy.set(true);
             feedback.set(None);
-            spawn_local(async move {
+            // A file upload is the one change not sent through a ServerAction: its argument is
+            // the browser's FormData, which is not `Send`, as a ServerAction's input must be.
+            leptos::task::spawn_local(async move {
                 match upload_product_names(form.into()).await {
                     Ok(n) => {
                         feedback
@@ -66,6 +63,7 @@ fn Products() -> impl IntoView {
         let _ = ev;
     };
     view! {
+        <Title text="Product names" />
         <h1 class="text-2xl font-semibold">"Product names"</h1>
         <p class="mt-1 text-sm text-slate-500">
             "Graph names licences by part number (SPB, O365_BUSINESS_PREMIUM). SeatSync shows Microsoft's names from its bundled table, from the newest "
@@ -147,26 +145,25 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
     let cost = RwSignal::new(s.monthly_cost.map(|c| format!("{c:.2}")).unwrap_or_default());
     let sku = s.sku_id.clone();
     let part = s.part_number.clone();
+    let save_action = ServerAction::<SetSkuOverride>::new();
+    on_answer(save_action, move |answer| match answer {
+        // Said above the table: the rows are drawn again with the saved values.
+        Ok(()) => {
+            saved.set(Some(Ok(format!("Saved {part}."))));
+            version.update(|v| *v += 1);
+        }
+        Err(e) => saved.set(Some(Err(format!("{part} was not saved: {e}")))),
+    });
     let save = move |_| {
-        let (sku, part) = (sku.clone(), part.clone());
-        spawn_local(async move {
-            let n = name.get_untracked();
-            let c = cost.get_untracked();
-            match set_sku_override(
-                sku,
-                Some(n).filter(|n| !n.trim().is_empty()),
-                Some(c).filter(|c| !c.trim().is_empty()),
-            )
-            .await
-            {
-                // Said above the table: the rows are drawn again with the saved values.
-                Ok(()) => {
-                    saved.set(Some(Ok(format!("Saved {part}."))));
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => saved.set(Some(Err(format!("{part} was not saved: {e}")))),
-            }
-        });
+        let filled = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+        send(
+            save_action,
+            SetSkuOverride {
+                sku_id: sku.clone(),
+                name: filled(name.get_untracked()),
+                monthly_cost: filled(cost.get_untracked()),
+            },
+        );
     };
     view! {
         <tr class="border-t border-slate-100 align-top" data-testid="sku-row">
@@ -196,7 +193,11 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
                 />
             </td>
             <td class="px-3 py-2">
-                <button class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50" on:click=save>
+                <button
+                    class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
+                    disabled=save_action.pending()
+                    on:click=save
+                >
                     "Save"
                 </button>
             </td>

@@ -21,16 +21,9 @@ use crate::{
 
 #[component]
 pub fn ServiceMappingPage() -> impl IntoView {
-    view! {
-        <Title text="Service mapping" />
-        <ServiceMapping />
-    }
-}
-
-#[component]
-fn ServiceMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| offer_mappings());
     view! {
+        <Title text="Service mapping" />
         <Loaded resource=data let:d>
             <OfferTable rows=d.rows refresh=d.refresh configured=d.autotask_configured />
         </Loaded>

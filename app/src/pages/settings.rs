@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use leptos::task::spawn_local;
-
 use crate::{
-    api::settings::{allocation_codes, list_integrations, mapping_settings, save_mapping_settings},
-    components::common::Loaded,
+    api::settings::{allocation_codes, list_integrations, mapping_settings, SaveMappingSettings},
+    components::common::{
+        mutation::{on_answer, send},
+        Loaded,
+    },
     components::modal::Feedback,
 };
 
@@ -160,18 +161,24 @@ fn MappingSettingsForm() -> impl IntoView {
                 let code = RwSignal::new(s.service_billing_code_id.map(|c| c.to_string()).unwrap_or_default());
                 let start_stop = RwSignal::new(s.time_reporting_requires_start_stop);
                 let feedback = RwSignal::new(None::<Result<String, String>>);
+                let save_action = ServerAction::<SaveMappingSettings>::new();
+                on_answer(
+                    save_action,
+                    move |answer| {
+                        feedback.set(Some(answer.map(|()| "Settings saved.".to_string()).map_err(|e| e.to_string())));
+                    },
+                );
                 let save = move |_| {
-                    spawn_local(async move {
-                        let r = save_mapping_settings(
-                                service.get_untracked(),
-                                contract.get_untracked(),
-                                date.get_untracked(),
-                                code.get_untracked(),
-                                start_stop.get_untracked(),
-                            )
-                            .await;
-                        feedback.set(Some(r.map(|_| "Settings saved.".to_string()).map_err(|e| e.to_string())));
-                    });
+                    send(
+                        save_action,
+                        SaveMappingSettings {
+                            service_name_template: service.get_untracked(),
+                            contract_name_template: contract.get_untracked(),
+                            adjustment_date: date.get_untracked(),
+                            service_billing_code_id: code.get_untracked(),
+                            time_reporting_requires_start_stop: start_stop.get_untracked(),
+                        },
+                    )
                 };
                 view! {
                     <div class="mt-4 grid max-w-2xl gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -253,7 +260,8 @@ fn MappingSettingsForm() -> impl IntoView {
                                 }
                             })}
                         <button
-                            class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500"
+                            class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            disabled=save_action.pending()
                             on:click=save
                         >
                             "Save settings"

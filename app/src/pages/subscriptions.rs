@@ -30,14 +30,6 @@ use crate::{
 
 #[component]
 pub fn SubscriptionsPage() -> impl IntoView {
-    view! {
-        <Title text="NCE subscriptions" />
-        <Subscriptions />
-    }
-}
-
-#[component]
-fn Subscriptions() -> impl IntoView {
     let me = expect_context::<Me>();
     let may_sync = me.may(Role::Editor);
     let query = use_query_map();
@@ -90,6 +82,7 @@ fn Subscriptions() -> impl IntoView {
     };
 
     view! {
+        <Title text="NCE subscriptions" />
         <div class="flex flex-wrap items-baseline justify-between gap-4">
             <h1 class="text-2xl font-semibold">"NCE subscriptions"</h1>
             <Show when=move || may_sync>

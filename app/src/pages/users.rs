@@ -15,14 +15,6 @@ use crate::{
     components::modal::Feedback,
 };
 
-#[component]
-pub fn UsersPage() -> impl IntoView {
-    view! {
-        <Title text="Users" />
-        <Users />
-    }
-}
-
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -56,10 +48,11 @@ impl Actions {
 }
 
 #[component]
-fn Users() -> impl IntoView {
+pub fn UsersPage() -> impl IntoView {
     let actions = Actions { version: RwSignal::new(0), feedback: RwSignal::new(None), busy: RwSignal::new(false) };
     let view_data = Resource::new(move || actions.version.get(), |_| list_users());
     view! {
+        <Title text="Users" />
         <div class="flex flex-wrap items-baseline justify-between gap-2">
             <h1 class="text-2xl font-semibold">"Users"</h1>
             <p class="text-sm text-slate-500">

@@ -2,6 +2,7 @@
 //! hook and the 403 page. Pages import these, never each other.
 
 pub mod format;
+pub mod mutation;
 pub mod polling;
 
 use leptos::prelude::*;

@@ -23,7 +23,7 @@ pub fn copy_to_clipboard(text: String) {
 #[leptos::component]
 pub fn ActionButton(
     #[prop(optional)] primary: bool,
-    busy: leptos::prelude::RwSignal<bool>,
+    #[prop(into)] busy: leptos::prelude::Signal<bool>,
     #[prop(into)] on_click: leptos::prelude::Callback<()>,
     children: leptos::prelude::Children,
 ) -> impl leptos::IntoView {
@@ -59,7 +59,7 @@ pub fn IgnoredBody(
     words: Words,
     /// Why ignoring matters, after "This tenant is ignored".
     consequence: &'static str,
-    busy: leptos::prelude::RwSignal<bool>,
+    #[prop(into)] busy: leptos::prelude::Signal<bool>,
     #[prop(into)] act: leptos::prelude::Callback<crate::api::mapping::MappingAction>,
 ) -> impl leptos::IntoView {
     use crate::api::mapping::MappingAction;
@@ -89,7 +89,7 @@ pub fn MappedBody(
     /// The target is no longer in Autotask.
     missing: bool,
     picker: leptos::prelude::AnyView,
-    busy: leptos::prelude::RwSignal<bool>,
+    #[prop(into)] busy: leptos::prelude::Signal<bool>,
     #[prop(into)] act: leptos::prelude::Callback<crate::api::mapping::MappingAction>,
 ) -> impl leptos::IntoView {
     use crate::api::mapping::MappingAction;

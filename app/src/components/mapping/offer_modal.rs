@@ -1,15 +1,18 @@
 //! The modal that maps a Microsoft offer to an Autotask service, ignores it, takes an ignore
 //! back, resets it, or creates the service from the naming template and maps it.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use seatsync_domain::ServiceId;
 
 use crate::{
     api::mapping::{
-        autotask_services, create_service, save_offer_mapping, service_draft, MappingAction, MappingState,
-        OfferMappingRow, ServiceDraftInfo,
+        autotask_services, service_draft, CreateService, MappingAction, MappingState, OfferMappingRow,
+        SaveOfferMapping, ServiceDraftInfo,
     },
-    components::common::ErrorLine,
+    components::common::{
+        mutation::{on_answer, send},
+        ErrorLine,
+    },
     components::{
         mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
@@ -26,7 +29,10 @@ fn amount(v: Option<f64>) -> String {
 pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_close: Callback<()>) -> impl IntoView {
     let current = RwSignal::new(row.clone());
     let feedback = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let save = ServerAction::<SaveOfferMapping>::new();
+    let create_and_map = ServerAction::<CreateService>::new();
+    // One change at a time: either running disables every button.
+    let busy = Signal::derive(move || save.pending().get() || create_and_map.pending().get());
     let selected = RwSignal::new(row.service_id);
     let key = row.offer_key.clone();
     let draft = LocalResource::new(move || service_draft(key.clone()));
@@ -69,6 +75,8 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     };
+    on_answer(save, done);
+    on_answer(create_and_map, done);
     let act = move |action: MappingAction| {
         let r = current.get_untracked();
         let service_id = selected.get_untracked();
@@ -76,30 +84,22 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
             feedback.set(Some(Err("Pick a service first.".into())));
             return;
         }
-        busy.set(true);
         feedback.set(None);
-        spawn_local(async move {
-            let result = save_offer_mapping(r.offer_key.clone(), action, service_id, r.version).await;
-            busy.set(false);
-            done(result);
-        });
+        send(save, SaveOfferMapping { offer_key: r.offer_key.clone(), action, service_id, version: r.version });
     };
     let create = move |()| {
         let r = current.get_untracked();
-        busy.set(true);
         feedback.set(None);
-        spawn_local(async move {
-            let result = create_service(
-                r.offer_key.clone(),
-                form.name.get_untracked(),
-                form.price.get_untracked(),
-                form.cost.get_untracked(),
-                r.version,
-            )
-            .await;
-            busy.set(false);
-            done(result);
-        });
+        send(
+            create_and_map,
+            CreateService {
+                offer_key: r.offer_key.clone(),
+                name: form.name.get_untracked(),
+                unit_price: form.price.get_untracked(),
+                unit_cost: form.cost.get_untracked(),
+                version: r.version,
+            },
+        );
     };
 
     // Read again after every save: a service created here must be in the list at once.
@@ -226,7 +226,7 @@ fn ServicePicker(selected: RwSignal<Option<ServiceId>>, version: Signal<i32>) ->
 fn CreateServiceForm(
     draft: LocalResource<Result<ServiceDraftInfo, AppError>>,
     form: NewServiceForm,
-    busy: RwSignal<bool>,
+    busy: Signal<bool>,
     on_create: Callback<()>,
 ) -> impl IntoView {
     view! {

@@ -1,10 +1,16 @@
 //! The Autotask cache's freshness line on the mapping pages, with "Refresh from Autotask".
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
-    api::mapping::{refresh_autotask, RefreshInfo},
-    components::{common::format::relative, modal::Feedback},
+    api::mapping::{RefreshAutotask, RefreshInfo},
+    components::{
+        common::{
+            format::relative,
+            mutation::{on_answer, send},
+        },
+        modal::Feedback,
+    },
 };
 
 #[component]
@@ -14,25 +20,23 @@ pub fn RefreshLine(
     may_edit: bool,
     what: &'static str,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
+    let refresh_action = ServerAction::<RefreshAutotask>::new();
+    let busy = refresh_action.pending();
     let feedback = RwSignal::new(None::<Result<String, String>>);
+    on_answer(refresh_action, move |answer| match answer {
+        Ok(info) => {
+            feedback.set(Some(Ok(format!(
+                "Read {} companies and {} services from Autotask. Reload to see them.",
+                info.companies.unwrap_or(0),
+                info.services.unwrap_or(0)
+            ))));
+            refresh.set(Some(info));
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
     let run = move |_| {
-        busy.set(true);
         feedback.set(None);
-        spawn_local(async move {
-            match refresh_autotask().await {
-                Ok(info) => {
-                    feedback.set(Some(Ok(format!(
-                        "Read {} companies and {} services from Autotask. Reload to see them.",
-                        info.companies.unwrap_or(0),
-                        info.services.unwrap_or(0)
-                    ))));
-                    refresh.set(Some(info));
-                }
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-            busy.set(false);
-        });
+        send(refresh_action, RefreshAutotask {});
     };
     view! {
         <div class="text-right text-sm text-slate-600">

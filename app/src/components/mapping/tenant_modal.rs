@@ -2,11 +2,14 @@
 //! resets it. What it offers follows the tenant's state; after an undo or a reset the company
 //! picker appears at once.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
-    api::mapping::{autotask_companies, save_tenant_mapping, MappingAction, MappingState, TenantMappingRow},
-    components::common::ErrorLine,
+    api::mapping::{autotask_companies, MappingAction, MappingState, SaveTenantMapping, TenantMappingRow},
+    components::common::{
+        mutation::{on_answer, send},
+        ErrorLine,
+    },
     components::{
         mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
@@ -22,10 +25,30 @@ pub fn TenantModal(
 ) -> impl IntoView {
     let current = RwSignal::new(row.clone());
     let feedback = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let save = ServerAction::<SaveTenantMapping>::new();
+    let busy = save.pending();
     let selected = RwSignal::new(row.company_id.or(row.suggestion.as_ref().map(|s| s.company_id)));
     let companies = LocalResource::new(autotask_companies);
     let title = format!("Map {}", row.name);
+
+    on_answer(save, move |result| match result {
+        Ok(saved) => {
+            let message = match saved.state {
+                MappingState::Mapped => {
+                    format!("Saved: {} is mapped to {}.", saved.name, saved.company_name.clone().unwrap_or_default())
+                }
+                MappingState::Ignored => format!("Saved: {} is ignored.", saved.name),
+                MappingState::Unmapped => format!("Saved: {} is not mapped; pick its company.", saved.name),
+            };
+            if saved.state == MappingState::Unmapped {
+                selected.set(None);
+            }
+            current.set(saved.clone());
+            feedback.set(Some(Ok(message)));
+            on_saved.run(saved);
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
 
     let act = move |action: MappingAction| {
         let r = current.get_untracked();
@@ -34,32 +57,8 @@ pub fn TenantModal(
             feedback.set(Some(Err("Pick a company first.".into())));
             return;
         }
-        busy.set(true);
         feedback.set(None);
-        spawn_local(async move {
-            let result = save_tenant_mapping(r.tenant_id.clone(), action, company_id, r.version).await;
-            busy.set(false);
-            match result {
-                Ok(saved) => {
-                    let message = match saved.state {
-                        MappingState::Mapped => format!(
-                            "Saved: {} is mapped to {}.",
-                            saved.name,
-                            saved.company_name.clone().unwrap_or_default()
-                        ),
-                        MappingState::Ignored => format!("Saved: {} is ignored.", saved.name),
-                        MappingState::Unmapped => format!("Saved: {} is not mapped; pick its company.", saved.name),
-                    };
-                    if saved.state == MappingState::Unmapped {
-                        selected.set(None);
-                    }
-                    current.set(saved.clone());
-                    feedback.set(Some(Ok(message)));
-                    on_saved.run(saved);
-                }
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-        });
+        send(save, SaveTenantMapping { tenant_id: r.tenant_id.clone(), action, company_id, version: r.version });
     };
 
     let picker = move || {

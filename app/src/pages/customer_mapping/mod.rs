@@ -1,19 +1,22 @@
 //! Customer mapping: every tenant tied to its Autotask company, deliberately ignored, or not
 //! mapped yet, with suggestions. Viewers read; Editors change (in a modal); Admins also copy ids.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use seatsync_domain::{CompanyId, Role};
 
 use crate::{
     api::{
         mapping::{
-            accept_suggestions, customer_mappings, dismiss_suggestion, AcceptItem, MappingState, RefreshInfo,
+            customer_mappings, AcceptItem, AcceptSuggestions, DismissSuggestion, MappingState, RefreshInfo,
             TenantMappingRow,
         },
         me::Me,
     },
-    components::common::Loaded,
+    components::common::{
+        mutation::{on_answer, send},
+        Loaded,
+    },
     components::{
         mapping::{history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
         modal::{Feedback, Modal},
@@ -28,16 +31,9 @@ use row::{MappingRow, RowActions};
 
 #[component]
 pub fn CustomerMappingPage() -> impl IntoView {
-    view! {
-        <Title text="Customer mapping" />
-        <CustomerMapping />
-    }
-}
-
-#[component]
-fn CustomerMapping() -> impl IntoView {
     let data = Resource::new(|| (), |_| customer_mappings());
     view! {
+        <Title text="Customer mapping" />
         <Loaded resource=data let:d>
             <MappingTable rows=d.rows refresh=d.refresh configured=d.autotask_configured />
         </Loaded>
@@ -59,7 +55,11 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let editing = RwSignal::new(None::<TenantMappingRow>);
     let history_of = RwSignal::new(None::<(String, String)>);
     let feedback = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let accept_action = ServerAction::<AcceptSuggestions>::new();
+    let dismiss_action = ServerAction::<DismissSuggestion>::new();
+    // Which tenant's suggestion the dismissal in flight is for (one at a time: `send`).
+    let dismissed = StoredValue::new(None::<String>);
+    let busy = Signal::derive(move || accept_action.pending().get());
 
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
@@ -91,37 +91,34 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         })
     };
     let on_saved = Callback::new(replace);
+    on_answer(accept_action, move |answer| match answer {
+        Ok(outcomes) => {
+            let mut ok = 0;
+            let mut problems = Vec::new();
+            for o in outcomes {
+                match (o.row, o.error) {
+                    (Some(row), _) => {
+                        ok += 1;
+                        replace(row);
+                    }
+                    (None, Some(e)) => problems.push(e),
+                    _ => {}
+                }
+            }
+            feedback.set(Some(if problems.is_empty() {
+                Ok(format!("Mapped {ok} tenant(s) to their suggested companies."))
+            } else {
+                Err(format!("Mapped {ok}; {} could not be saved: {}", problems.len(), problems.join(" ")))
+            }));
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
     let accept = Callback::new(move |items: Vec<AcceptItem>| {
         if items.is_empty() {
             return;
         }
-        busy.set(true);
         feedback.set(None);
-        spawn_local(async move {
-            match accept_suggestions(items).await {
-                Ok(outcomes) => {
-                    let mut ok = 0;
-                    let mut problems = Vec::new();
-                    for o in outcomes {
-                        match (o.row, o.error) {
-                            (Some(row), _) => {
-                                ok += 1;
-                                replace(row);
-                            }
-                            (None, Some(e)) => problems.push(e),
-                            _ => {}
-                        }
-                    }
-                    feedback.set(Some(if problems.is_empty() {
-                        Ok(format!("Mapped {ok} tenant(s) to their suggested companies."))
-                    } else {
-                        Err(format!("Mapped {ok}; {} could not be saved: {}", problems.len(), problems.join(" ")))
-                    }));
-                }
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-            busy.set(false);
-        });
+        send(accept_action, AcceptSuggestions { items });
     });
     let accept_all = move |_| {
         let items: Vec<AcceptItem> = shown.with_untracked(|r| {
@@ -137,17 +134,23 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         });
         accept.run(items);
     };
+    on_answer(dismiss_action, move |answer| match answer {
+        Ok(()) => {
+            let Some(tenant_id) = dismissed.get_value() else { return };
+            rows.update(|r| {
+                if let Some(x) = r.iter_mut().find(|x| x.tenant_id == tenant_id) {
+                    x.suggestion = None;
+                }
+            })
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
     let dismiss = Callback::new(move |(tenant_id, company_id): (String, CompanyId)| {
-        spawn_local(async move {
-            match dismiss_suggestion(tenant_id.clone(), company_id).await {
-                Ok(()) => rows.update(|r| {
-                    if let Some(x) = r.iter_mut().find(|x| x.tenant_id == tenant_id) {
-                        x.suggestion = None;
-                    }
-                }),
-                Err(e) => feedback.set(Some(Err(e.to_string()))),
-            }
-        });
+        if dismiss_action.pending().get_untracked() {
+            return;
+        }
+        dismissed.set_value(Some(tenant_id.clone()));
+        send(dismiss_action, DismissSuggestion { tenant_id, company_id });
     });
     let actions = RowActions {
         may_edit,

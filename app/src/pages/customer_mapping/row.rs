@@ -14,7 +14,7 @@ pub(super) struct RowActions {
     pub may_edit: bool,
     pub is_admin: bool,
     /// A save is under way: accepting waits for it.
-    pub busy: RwSignal<bool>,
+    pub busy: Signal<bool>,
     pub accept: Callback<Vec<AcceptItem>>,
     /// Turn down the suggested company (tenant id, company id).
     pub dismiss: Callback<(String, CompanyId)>,
