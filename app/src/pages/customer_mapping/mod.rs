@@ -59,7 +59,8 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let dismiss_action = ServerAction::<DismissSuggestion>::new();
     // Which tenant's suggestion the dismissal in flight is for (one at a time: `send`).
     let dismissed = StoredValue::new(None::<String>);
-    let busy = Signal::derive(move || accept_action.pending().get());
+    // Rows' accept and dismiss buttons wait while either runs, so no click is dropped unseen.
+    let busy = Signal::derive(move || accept_action.pending().get() || dismiss_action.pending().get());
 
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();

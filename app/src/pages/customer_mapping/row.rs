@@ -99,6 +99,7 @@ pub(super) fn MappingRow(r: TenantMappingRow, actions: RowActions) -> impl IntoV
                                             class="ml-1 rounded px-1 text-xs text-slate-500 hover:text-slate-800"
                                             title="Don't suggest this company for this tenant again"
                                             aria-label="Dismiss suggestion"
+                                            disabled=actions.busy
                                             on:click=move |_| actions.dismiss.run((dismiss_tenant.clone(), company_id))
                                         >
                                             "✕"
