@@ -5,6 +5,7 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use seatsync_contracts::{job as contract_job, Contracts};
 use seatsync_db::PgPool;
+use seatsync_domain::{OfferKey, SubscriptionId};
 use seatsync_licence_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_mapping::Mapping;
 use seatsync_vendors::{
@@ -120,7 +121,7 @@ pub fn schedule_autotask_refresh(mapping: Arc<Mapping>, schedule: cron::Schedule
     let first = mapping.clone();
     tokio::spawn(async move {
         match seatsync_db::autotask_cache::latest_refreshes(first.pool()).await {
-            Ok((_, None)) => {
+            Ok(seatsync_db::autotask_cache::LatestRefreshes { good: None, .. }) => {
                 if let Err(e) = first.refresh_cache("start", None).await {
                     tracing::warn!(error = %e, "the first Autotask refresh failed; the schedule tries again");
                 }
@@ -169,14 +170,11 @@ pub async fn backfill_offer_keys(pool: &PgPool) -> anyhow::Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let (ids, keys): (Vec<String>, Vec<String>) = missing
+    let (ids, keys): (Vec<SubscriptionId>, Vec<String>) = missing
         .into_iter()
-        .map(|(id, offer, term, billing)| {
-            (
-                id,
-                seatsync_domain::OfferKey::from_subscription(&offer, term.as_deref(), billing.as_deref())
-                    .to_key_string(),
-            )
+        .map(|s| {
+            let key = OfferKey::from_subscription(&s.offer_id, s.term.as_deref(), s.billing_cycle.as_deref());
+            (s.id, key.to_key_string())
         })
         .unzip();
     seatsync_db::mappings::set_offer_keys(pool, &ids, &keys).await?;

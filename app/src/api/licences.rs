@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
+use seatsync_domain::TenantId;
 
 pub use seatsync_api_types::licences::*;
 
@@ -16,13 +17,13 @@ pub async fn list_tenants() -> Result<Vec<TenantItem>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "licences/tenant")]
-pub async fn tenant_licences(tenant_id: String) -> Result<TenantDetail, AppError> {
+pub async fn tenant_licences(tenant_id: TenantId) -> Result<TenantDetail, AppError> {
     serve(Role::Viewer, |c| async move { c.services.tenant_licences(&tenant_id).await }).await
 }
 
 /// Starts a licence sync of one tenant or (`tenant_id` empty) all; Editor and up.
 #[server(prefix = "/api", endpoint = "licences/sync")]
-pub async fn start_licence_sync(tenant_id: Option<String>) -> Result<i64, AppError> {
+pub async fn start_licence_sync(tenant_id: Option<TenantId>) -> Result<i64, AppError> {
     serve(Role::Editor, |c| async move { c.services.start_licence_sync(&c.user, tenant_id).await }).await
 }
 
@@ -34,6 +35,6 @@ pub async fn licence_sync_status() -> Result<Option<SyncStatus>, AppError> {
 
 /// Seat history per product of one tenant, one point per successful sync.
 #[server(prefix = "/api", endpoint = "licences/history")]
-pub async fn licence_history(tenant_id: String) -> Result<Vec<SeatSeries>, AppError> {
+pub async fn licence_history(tenant_id: TenantId) -> Result<Vec<SeatSeries>, AppError> {
     serve(Role::Viewer, |c| async move { c.services.licence_history(&tenant_id).await }).await
 }

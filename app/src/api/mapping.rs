@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
-use seatsync_domain::{CompanyId, ServiceId};
+use seatsync_domain::{CompanyId, ServiceId, TenantId};
 
 pub use seatsync_api_types::mapping::*;
 
@@ -28,7 +28,7 @@ pub async fn autotask_companies() -> Result<Vec<CompanyOption>, AppError> {
 /// Changes a tenant's mapping, if it is still at `version` (what the editor saw).
 #[server(prefix = "/api", endpoint = "mapping/save_tenant")]
 pub async fn save_tenant_mapping(
-    tenant_id: String,
+    tenant_id: TenantId,
     action: MappingAction,
     company_id: Option<CompanyId>,
     version: i32,
@@ -48,7 +48,7 @@ pub async fn accept_suggestions(items: Vec<AcceptItem>) -> Result<Vec<AcceptOutc
 
 /// Turns a suggestion down: that company is never suggested for that tenant again.
 #[server(prefix = "/api", endpoint = "mapping/dismiss_suggestion")]
-pub async fn dismiss_suggestion(tenant_id: String, company_id: CompanyId) -> Result<(), AppError> {
+pub async fn dismiss_suggestion(tenant_id: TenantId, company_id: CompanyId) -> Result<(), AppError> {
     serve(Role::Editor, |c| async move { c.services.dismiss_suggestion(&c.user, &tenant_id, company_id).await }).await
 }
 

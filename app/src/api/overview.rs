@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
+use seatsync_domain::TenantId;
 
 pub use seatsync_api_types::overview::*;
 
@@ -18,7 +19,7 @@ pub async fn seats_overview() -> Result<Vec<OverviewRow>, AppError> {
 
 /// Sets the spare seats per product a tenant may keep without it counting as waste (Editor).
 #[server(prefix = "/api", endpoint = "overview/spare_seats")]
-pub async fn set_spare_seats(tenant_id: String, spare_seats: i32) -> Result<i32, AppError> {
+pub async fn set_spare_seats(tenant_id: TenantId, spare_seats: i32) -> Result<i32, AppError> {
     serve(Role::Editor, |c| async move { c.services.set_spare_seats(&c.user, &tenant_id, spare_seats).await }).await
 }
 

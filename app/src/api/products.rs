@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
+use seatsync_domain::SkuId;
 
 pub use seatsync_api_types::products::*;
 
@@ -56,7 +57,7 @@ async fn read_file(data: leptos::server_fn::codec::MultipartData) -> Result<(Str
 /// Sets a SKU's local name and monthly cost (both empty: back to Microsoft's name).
 #[server(prefix = "/api", endpoint = "products/override")]
 pub async fn set_sku_override(
-    sku_id: String,
+    sku_id: SkuId,
     name: Option<String>,
     monthly_cost: Option<String>,
 ) -> Result<(), AppError> {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use seatsync_domain::Role;
+use seatsync_domain::{kinds::ChangeOutcome, Role, TenantId};
 
 use crate::{
     api::{
@@ -64,7 +64,7 @@ pub fn ContractsPage() -> impl IntoView {
         move || (selected.get(), refresh.get()),
         |(tenant, _)| async move {
             match tenant {
-                Some(t) => tenant_contracts(t).await.map(Some),
+                Some(t) => tenant_contracts(t.into()).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -175,7 +175,7 @@ fn RunStatus(s: ContractRunStatus) -> impl IntoView {
     let pct = if s.total > 0 { (s.done as f64 / s.total as f64 * 100.0).round() as i32 } else { 0 };
     let mut by_tenant: Vec<(String, Vec<String>)> = Vec::new();
     for c in &s.changes_list {
-        let name = c.tenant_name.clone().unwrap_or_else(|| c.tenant_id.clone());
+        let name = c.tenant_name.clone().unwrap_or_else(|| c.tenant_id.to_string());
         let line =
             format!("{}{}", c.description, c.error.as_ref().map(|e| format!(" — failed: {e}")).unwrap_or_default());
         match by_tenant.last_mut() {
@@ -381,10 +381,11 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
                                         <strong>{c.by.unwrap_or_else(|| "contract sync".into())}</strong>
                                         " · "
                                         {c.description}
-                                        <span class=match c.outcome.as_str() {
-                                            "applied" => "ml-1 text-emerald-700",
-                                            "flagged" => "ml-1 text-amber-700",
-                                            _ => "ml-1 text-red-700",
+                                        <span class=match c.outcome {
+                                            ChangeOutcome::Applied => "ml-1 text-emerald-700",
+                                            ChangeOutcome::Flagged => "ml-1 text-amber-700",
+                                            ChangeOutcome::Planned => "ml-1 text-slate-600",
+                                            ChangeOutcome::Failed => "ml-1 text-red-700",
                                         }>{format!(" ({})", c.outcome)}</span>
                                         {c.error.map(|e| view! { <span class="text-red-700">": " {e}</span> })}
                                     </li>
@@ -400,7 +401,7 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
 }
 
 #[component]
-fn GroupPanel(g: ContractGroupView, tenant_id: String, may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
+fn GroupPanel(g: ContractGroupView, tenant_id: TenantId, may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
     let feedback = expect_context::<ActionFeedback>();
     let create = ServerAction::<CreateContract>::new();
     let update_action = ServerAction::<UpdateContract>::new();

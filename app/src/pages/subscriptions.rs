@@ -56,7 +56,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
         move || (selected.get(), refresh.get()),
         |(tenant, _)| async move {
             match tenant {
-                Some(t) => licence_history(t).await,
+                Some(t) => licence_history(t.into()).await,
                 None => Ok(Vec::new()),
             }
         },
@@ -65,7 +65,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
         move || (selected.get(), refresh.get()),
         |(tenant, _)| async move {
             match tenant {
-                Some(t) => tenant_licences(t).await.map(Some),
+                Some(t) => tenant_licences(t.into()).await.map(Some),
                 None => Ok(None),
             }
         },
@@ -313,7 +313,7 @@ fn TenantCard(
                 <div>
                     <h2 class="text-xl font-semibold">{t.name.clone()}</h2>
                     <p class="text-sm text-slate-600">{t.domain.clone().unwrap_or_default()}</p>
-                    <p class="mt-1 font-mono text-xs text-slate-500">{t.tenant_id.clone()}</p>
+                    <p class="mt-1 font-mono text-xs text-slate-500">{t.tenant_id.to_string()}</p>
                 </div>
                 <div class="text-right text-sm">
                     <p>

@@ -2,16 +2,19 @@
 //! and signing out everywhere, roles given to an address before its first sign-in, and the
 //! history of every change to who may do what.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use seatsync_domain::{Role, RoleOrigin};
 
 use crate::{
     api::users::{
-        access_history, grant_role, list_users, set_user_blocked, set_user_role, sign_out_everywhere, withdraw_grant,
-        AccessEntry, PendingGrant, UserRow,
+        access_history, list_users, AccessEntry, GrantRole, PendingGrant, SetUserBlocked, SetUserRole,
+        SignOutEverywhere, UserRow, WithdrawGrant,
     },
-    components::common::{ErrorLine, Loaded},
+    components::common::{
+        mutation::{on_answer, send},
+        ErrorLine, Loaded,
+    },
     components::modal::Feedback,
 };
 
@@ -19,37 +22,93 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// Everything on the page changes through these: each action bumps `version` and says what it did.
+/// Every change the page makes. The answers are handled here, once, whatever part of the page
+/// sent the change: each says what it did and reloads the list (`version`).
 #[derive(Clone, Copy)]
 struct Actions {
+    set_role: ServerAction<SetUserRole>,
+    set_blocked: ServerAction<SetUserBlocked>,
+    sign_out: ServerAction<SignOutEverywhere>,
+    grant: ServerAction<GrantRole>,
+    withdraw: ServerAction<WithdrawGrant>,
+    /// The address whose waiting role is being withdrawn, for the message.
+    withdrawing: StoredValue<String>,
+    /// The address typed for a role before the first sign-in; emptied once the role is given.
+    grant_email: RwSignal<String>,
     version: RwSignal<u32>,
     feedback: RwSignal<Option<Result<String, String>>>,
-    busy: RwSignal<bool>,
+    /// One change at a time: every button waits while any change runs.
+    busy: Signal<bool>,
 }
 
 impl Actions {
-    fn run<F, T>(self, call: F, done: impl FnOnce(T) -> String + 'static)
-    where
-        F: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
-        T: 'static,
-    {
-        if self.busy.get_untracked() {
-            return;
-        }
-        self.busy.set(true);
-        self.feedback.set(None);
-        spawn_local(async move {
-            let result = call.await;
-            self.feedback.set(Some(result.map(done).map_err(|e| e.to_string())));
-            self.version.update(|v| *v += 1);
-            self.busy.set(false);
+    fn new() -> Self {
+        let (set_role, set_blocked, sign_out) = (ServerAction::new(), ServerAction::new(), ServerAction::new());
+        let (grant, withdraw) = (ServerAction::<GrantRole>::new(), ServerAction::<WithdrawGrant>::new());
+        let busy = Signal::derive(move || {
+            set_role.pending().get()
+                || set_blocked.pending().get()
+                || sign_out.pending().get()
+                || grant.pending().get()
+                || withdraw.pending().get()
         });
+        let actions = Actions {
+            set_role,
+            set_blocked,
+            sign_out,
+            grant,
+            withdraw,
+            withdrawing: StoredValue::new(String::new()),
+            grant_email: RwSignal::new(String::new()),
+            version: RwSignal::new(0),
+            feedback: RwSignal::new(None),
+            busy,
+        };
+        on_answer(set_role, move |answer| {
+            actions.answered(answer.map(|u| {
+                format!("{} now acts as {}.", u.name, u.role.map(|r| r.label()).unwrap_or("nobody (no role)"))
+            }))
+        });
+        on_answer(set_blocked, move |answer| {
+            actions.answered(answer.map(|u| match u.blocked_at {
+                Some(_) => format!("{} is blocked: their sessions have ended and sign-in is refused.", u.name),
+                None => format!("{} may sign in again.", u.name),
+            }))
+        });
+        on_answer(sign_out, move |answer| {
+            actions.answered(answer.map(|u| format!("{} was signed out on every device.", u.name)))
+        });
+        on_answer(grant, move |answer| {
+            if answer.is_ok() {
+                actions.grant_email.set(String::new());
+            }
+            actions.answered(answer)
+        });
+        on_answer(withdraw, move |answer| {
+            let address = actions.withdrawing.get_value();
+            actions.answered(answer.map(|()| format!("The role waiting for {address} was withdrawn.")))
+        });
+        actions
+    }
+
+    /// Says what a change did (or why it failed) and reloads the list, which shows it.
+    fn answered(self, answer: Result<String, crate::error::AppError>) {
+        self.feedback.set(Some(answer.map_err(|e| e.to_string())));
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Clears the last message and sends one change, unless another is still running.
+    fn start(self, change: impl FnOnce()) {
+        if !self.busy.get_untracked() {
+            self.feedback.set(None);
+            change();
+        }
     }
 }
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let actions = Actions { version: RwSignal::new(0), feedback: RwSignal::new(None), busy: RwSignal::new(false) };
+    let actions = Actions::new();
     let view_data = Resource::new(move || actions.version.get(), |_| list_users());
     view! {
         <Title text="Users" />
@@ -98,23 +157,13 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
     let claimed = user.claimed_role.map(|r| r.label()).unwrap_or("none");
     let on_change = move |ev: leptos::ev::Event| {
         let role = event_target_value(&ev).parse::<Role>().ok();
-        actions.run(set_user_role(id.get_value(), role), |u| {
-            format!("{} now acts as {}.", u.name, u.role.map(|r| r.label()).unwrap_or("nobody (no role)"))
-        });
+        actions.start(|| send(actions.set_role, SetUserRole { user_id: id.get_value(), role }));
     };
     let blocked = user.blocked_at.is_some();
     let toggle_block = move |_| {
-        actions.run(set_user_blocked(id.get_value(), !blocked), move |u| {
-            if blocked {
-                format!("{} may sign in again.", u.name)
-            } else {
-                format!("{} is blocked: their sessions have ended and sign-in is refused.", u.name)
-            }
-        });
+        actions.start(|| send(actions.set_blocked, SetUserBlocked { user_id: id.get_value(), blocked: !blocked }));
     };
-    let sign_out = move |_| {
-        actions.run(sign_out_everywhere(id.get_value()), |u| format!("{} was signed out on every device.", u.name))
-    };
+    let sign_out = move |_| actions.start(|| send(actions.sign_out, SignOutEverywhere { user_id: id.get_value() }));
     let show_history = RwSignal::new(false);
     let origin = match user.role_origin {
         RoleOrigin::IdentityProvider => format!("Entra ID ({claimed})"),
@@ -292,15 +341,12 @@ fn History(user_id: String, name: String, version: RwSignal<u32>) -> impl IntoVi
 /// Roles for people who have not signed in yet: given by e-mail, used up at the first sign-in.
 #[component]
 fn PreAssign(pending: Vec<PendingGrant>, actions: Actions) -> impl IntoView {
-    let email = RwSignal::new(String::new());
+    let email = actions.grant_email;
     let role = RwSignal::new(Role::Viewer.as_str().to_string());
     let give = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let r = role.get_untracked().parse::<Role>().unwrap_or(Role::Viewer);
-        actions.run(grant_role(email.get_untracked(), r), move |message| {
-            email.set(String::new());
-            message
-        });
+        let role = role.get_untracked().parse::<Role>().unwrap_or(Role::Viewer);
+        actions.start(|| send(actions.grant, GrantRole { email: email.get_untracked(), role }));
     };
     view! {
         <section class="mt-8 max-w-3xl rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -359,12 +405,16 @@ fn PreAssign(pending: Vec<PendingGrant>, actions: Actions) -> impl IntoView {
                                     .map(|g| {
                                         let address = g.email.clone();
                                         let withdraw = move |_| {
-                                            let address = address.clone();
                                             actions
-                                                .run(
-                                                    withdraw_grant(address.clone()),
-                                                    move |_| format!("The role waiting for {address} was withdrawn."),
-                                                );
+                                                .start(|| {
+                                                    actions.withdrawing.set_value(address.clone());
+                                                    send(
+                                                        actions.withdraw,
+                                                        WithdrawGrant {
+                                                            email: address.clone(),
+                                                        },
+                                                    );
+                                                });
                                         };
                                         view! {
                                             <tr class="border-t border-slate-100" data-testid="pending-grant">

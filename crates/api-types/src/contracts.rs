@@ -1,14 +1,17 @@
 //! Suggested contracts per tenant, what pushing did, and the contract sync's runs.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use seatsync_domain::ContractId;
+use seatsync_domain::{
+    kinds::{ChangeKind, ChangeOutcome, RunStatus},
+    ContractId, SubscriptionId, TenantId,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::mapping::MappingState;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContractRow {
-    pub subscription_id: String,
+    pub subscription_id: SubscriptionId,
     /// The offer (product, term, billing) the row is mapped to a service through.
     pub offer_key: String,
     pub product: String,
@@ -65,11 +68,11 @@ pub struct ContractGroupView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeEntry {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub tenant_name: Option<String>,
-    pub kind: String,
+    pub kind: ChangeKind,
     pub description: String,
-    pub outcome: String,
+    pub outcome: ChangeOutcome,
     pub error: Option<String>,
     pub by: Option<String>,
     pub at: DateTime<Utc>,
@@ -77,7 +80,7 @@ pub struct ChangeEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantContractsView {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub state: MappingState,
     pub company_name: Option<String>,
@@ -107,7 +110,7 @@ pub struct ContractRunStatus {
     pub run_id: i64,
     pub running: bool,
     pub dry_run: bool,
-    pub status: String,
+    pub status: RunStatus,
     pub requested_by: Option<String>,
     pub total: i32,
     pub done: i32,

@@ -1,7 +1,7 @@
 //! Tenants, their subscriptions and seats, the licence sync's progress and the seat history.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::CompanyId;
+use seatsync_domain::{kinds::RunStatus, CompanyId, SubscriptionId, TenantId};
 use serde::{Deserialize, Serialize};
 
 use crate::{mapping::MappingState, overview::ProductLine};
@@ -9,7 +9,7 @@ use crate::{mapping::MappingState, overview::ProductLine};
 /// A tenant as the picker and the card show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantItem {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub domain: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,
@@ -20,7 +20,7 @@ pub struct TenantItem {
 /// One subscription row of the table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionRow {
-    pub id: String,
+    pub id: SubscriptionId,
     pub product: String,
     pub purchased: i64,
     /// Users assigned to the subscription's SKU (never devices); `None` when Graph has no
@@ -82,8 +82,8 @@ pub struct TenantDetail {
 pub struct SyncStatus {
     pub run_id: i64,
     pub running: bool,
-    pub status: String,
-    pub scope_tenant_id: Option<String>,
+    pub status: RunStatus,
+    pub scope_tenant_id: Option<TenantId>,
     pub total: i32,
     pub done: i32,
     pub failed: i32,

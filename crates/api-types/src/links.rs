@@ -1,9 +1,9 @@
 //! Links into the vendors' own web applications.
 
-use seatsync_domain::{CompanyId, ContractId};
+use seatsync_domain::{CompanyId, ContractId, TenantId};
 
 /// A customer's subscriptions in Partner Center.
-pub fn partner_center_tenant(tenant_id: &str) -> String {
+pub fn partner_center_tenant(tenant_id: &TenantId) -> String {
     format!("https://partner.microsoft.com/dashboard/v2/customers/{tenant_id}/subscriptions")
 }
 

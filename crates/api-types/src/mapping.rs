@@ -1,7 +1,7 @@
 //! Customer and service mappings: rows, pickers, suggestions and history.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::{CompanyId, ServiceId};
+use seatsync_domain::{CompanyId, ServiceId, TenantId};
 use serde::{Deserialize, Serialize};
 
 /// A mapping's state.
@@ -44,7 +44,7 @@ pub struct SuggestionInfo {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TenantMappingRow {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub domain: Option<String>,
     pub state: MappingState,
@@ -97,14 +97,14 @@ pub struct HistoryEntry {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptItem {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub company_id: CompanyId,
     pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptOutcome {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub row: Option<TenantMappingRow>,
     pub error: Option<String>,
 }

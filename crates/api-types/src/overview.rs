@@ -1,11 +1,12 @@
 //! The seats overview of every tenant.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::{SkuId, TenantId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductLine {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub name: String,
     pub purchased: i64,
     pub assigned: i64,
@@ -23,7 +24,7 @@ pub struct ProductLine {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverviewRow {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub domain: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,

@@ -1,6 +1,7 @@
 //! Product names and local costs per SKU.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::SkuId;
 use serde::{Deserialize, Serialize};
 
 /// The largest licensing CSV accepted. Microsoft's file is about 1 MB and grows every year.
@@ -8,7 +9,7 @@ pub const MAX_UPLOAD_MB: usize = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkuLine {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub part_number: String,
     /// The name shown everywhere.
     pub name: String,

@@ -63,7 +63,7 @@ async fn main() {
     mapping.refresh_cache("manual", Some(user)).await.expect("companies and services read");
     let mut mapped = 0;
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
-        if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {
+        if let Some(company) = kit::company_of(&sim, t.tenant_id.as_str()).await {
             mapping
                 .apply_tenant(
                     &t.tenant_id,

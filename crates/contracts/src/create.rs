@@ -16,7 +16,7 @@ use seatsync_db::{
 use seatsync_domain::{
     contract_plan::TenantMapping,
     grouping::{ContractMatch, GroupKey},
-    ContractId,
+    ContractId, TenantId,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewContract},
@@ -50,7 +50,7 @@ impl Contracts {
     #[tracing::instrument(skip(self))]
     pub async fn create_group_contract(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         group_key: &str,
         by: Option<Uuid>,
         today: NaiveDate,

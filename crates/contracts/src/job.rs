@@ -15,7 +15,7 @@ use seatsync_db::{
     kinds::{RunTrigger, TenantOutcome},
     locks::AdvisoryLock,
 };
-use seatsync_domain::{grouping::ContractMatch, CompanyId};
+use seatsync_domain::{grouping::ContractMatch, CompanyId, TenantId};
 use uuid::Uuid;
 
 use crate::{
@@ -34,7 +34,7 @@ pub enum Trigger {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     All,
-    Tenant(String),
+    Tenant(TenantId),
 }
 
 impl Contracts {
@@ -124,13 +124,13 @@ impl Contracts {
                     db::record_run_tenant(&self.pool, run, tenant_id, TenantOutcome::Ok, None, *changes as i32).await
                 }
                 Err(e) => {
-                    tracing::warn!(tenant_id, error = %e, "contract sync of a tenant failed");
+                    tracing::warn!(%tenant_id, error = %e, "contract sync of a tenant failed");
                     db::record_run_tenant(&self.pool, run, tenant_id, TenantOutcome::Failed, Some(&e.to_string()), 0)
                         .await
                 }
             };
             if let Err(e) = recorded {
-                tracing::error!(tenant_id, error = %e, "recording a tenant's contract-sync outcome failed");
+                tracing::error!(%tenant_id, error = %e, "recording a tenant's contract-sync outcome failed");
             }
         }
         Ok(())
@@ -142,7 +142,7 @@ impl Contracts {
         &self,
         run: i64,
         shared: &Shared,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         dry_run: bool,
         today: NaiveDate,
     ) -> Result<usize, ContractError> {

@@ -19,6 +19,7 @@ pub mod view;
 use std::sync::Arc;
 
 use seatsync_db::{locks::AdvisoryLock, PgPool};
+use seatsync_domain::TenantId;
 use seatsync_vendors::autotask::Autotask;
 
 pub use error::ContractError;
@@ -58,10 +59,10 @@ impl Contracts {
     /// sync job never plan from the same units at once (adjustments are deltas).
     async fn with_tenant_lock<T>(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         work: impl std::future::Future<Output = Result<T, ContractError>>,
     ) -> Result<T, ContractError> {
-        let lock = AdvisoryLock::acquire_named(&self.pool, TENANT_LOCK_CLASS, tenant_id).await?;
+        let lock = AdvisoryLock::acquire_named(&self.pool, TENANT_LOCK_CLASS, tenant_id.as_str()).await?;
         let out = work.await;
         lock.release().await;
         out

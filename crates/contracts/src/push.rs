@@ -8,7 +8,7 @@ use seatsync_db::{
 use seatsync_domain::{
     contract_plan::Change,
     grouping::{ContractMatch, GroupKey},
-    CompanyId, ContractId,
+    ContractId, TenantId,
 };
 use seatsync_mapping::settings::AdjustmentDate;
 use seatsync_vendors::{autotask::NewAdjustment, VendorError};
@@ -54,7 +54,7 @@ impl Contracts {
     #[tracing::instrument(skip(self))]
     pub async fn update_group(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         group_key: &str,
         by: Option<Uuid>,
         today: NaiveDate,
@@ -81,7 +81,7 @@ impl Contracts {
     /// The group as it stands after re-reading the tenant's company's contracts.
     pub(crate) async fn fresh_group(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         key: &GroupKey,
         today: NaiveDate,
     ) -> Result<Group, ContractError> {
@@ -93,7 +93,7 @@ impl Contracts {
     /// which it records in the snapshot as it makes them.
     pub(crate) async fn stored_group(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         key: &GroupKey,
         today: NaiveDate,
     ) -> Result<Group, ContractError> {
@@ -135,10 +135,10 @@ impl Contracts {
     }
 
     /// Re-reads the contracts of the tenant's company, when it is mapped.
-    pub async fn reread_tenant_contracts(&self, tenant_id: &str, today: NaiveDate) -> Result<(), ContractError> {
+    pub async fn reread_tenant_contracts(&self, tenant_id: &TenantId, today: NaiveDate) -> Result<(), ContractError> {
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
         if let seatsync_db::mappings::Target::Mapped { id } = row.target() {
-            self.reread_company_contracts(&[CompanyId(id)], today).await?;
+            self.reread_company_contracts(&[id], today).await?;
         }
         Ok(())
     }
@@ -149,7 +149,7 @@ impl Contracts {
     /// is never applied twice.
     pub(crate) async fn apply_plan(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         group: &Group,
         contract_id: ContractId,
         effective_date: NaiveDate,
@@ -217,7 +217,7 @@ impl Contracts {
                             VendorError::Uncertain { .. } => format!("{e} SeatSync re-reads the contract before the next push, so it is never applied twice."),
                             _ => e.to_string(),
                         };
-                        tracing::warn!(tenant_id, %contract_id, error = %message, "contract change failed");
+                        tracing::warn!(%tenant_id, %contract_id, error = %message, "contract change failed");
                         record.outcome = ChangeOutcome::Failed;
                         record.error = Some(message.clone());
                         out.failed.push(format!("{}: {message}", planned.description));

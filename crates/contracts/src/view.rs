@@ -18,7 +18,7 @@ use seatsync_domain::{
         contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription,
     },
     grouping::{ContractMatch, GroupKey},
-    CompanyId, ContractId, OfferKey, ServiceId,
+    ContractId, OfferKey, ServiceId, TenantId,
 };
 use seatsync_mapping::AppSettings;
 
@@ -92,13 +92,13 @@ impl Shared {
             tokio::try_join!(AppSettings::load(pool), mappings::offer_targets(pool), autotask_cache::services(pool))?;
         let offers = offers
             .into_iter()
-            .map(|(key, target)| {
+            .map(|mappings::OfferTarget { offer_key, target }| {
                 let mapping = match target {
-                    Target::Mapped { id } => ServiceMapping::Mapped { service_id: ServiceId(id) },
+                    Target::Mapped { id } => ServiceMapping::Mapped { service_id: id },
                     Target::Ignored => ServiceMapping::Ignored,
                     Target::Unmapped => ServiceMapping::NotMapped,
                 };
-                (key, mapping)
+                (offer_key, mapping)
             })
             .collect();
         let services = services
@@ -111,7 +111,7 @@ impl Shared {
 
 pub(crate) fn tenant_mapping(row: &mappings::TenantRow) -> TenantMapping {
     match row.target() {
-        Target::Mapped { id } => TenantMapping::Mapped { company_id: CompanyId(id) },
+        Target::Mapped { id } => TenantMapping::Mapped { company_id: id },
         Target::Ignored => TenantMapping::Ignored,
         Target::Unmapped => TenantMapping::NotMapped,
     }
@@ -123,7 +123,7 @@ pub(crate) fn tenant_mapping(row: &mappings::TenantRow) -> TenantMapping {
 pub async fn tenant_contracts(
     pool: &PgPool,
     shared: &Shared,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     today: NaiveDate,
 ) -> Result<TenantContracts, ContractError> {
     let tenant = match mappings::tenant_row(pool, tenant_id).await {
@@ -148,7 +148,8 @@ pub async fn tenant_contracts(
         }
         _ => (None, None),
     };
-    let (contracts, contract_services, snapshot_at) = snapshot.unwrap_or_default();
+    let db::CompanySnapshot { contracts, services: contract_services, read_at: snapshot_at } =
+        snapshot.unwrap_or_default();
     let links: HashMap<String, ContractId> = links.into_iter().map(|l| (l.group_key, l.contract_id)).collect();
     let view_subs: Vec<ViewSubscription> = subs
         .iter()

@@ -10,7 +10,7 @@ use seatsync_contracts::{
     Contracts,
 };
 use seatsync_db::PgPool;
-use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch, CompanyId, ContractId, ServiceId};
+use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch, CompanyId, ContractId, ServiceId, TenantId};
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
@@ -61,7 +61,7 @@ async fn world(tenants: usize) -> World {
     settings.save(&pool, user).await.unwrap();
     mapping.refresh_cache("manual", Some(user)).await.unwrap();
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
-        if let Some(company) = kit::company_of(&sim, &t.tenant_id).await {
+        if let Some(company) = kit::company_of(&sim, t.tenant_id.as_str()).await {
             mapping
                 .apply_tenant(&t.tenant_id, TenantAction::Map { company_id: CompanyId(company) }, 0, user)
                 .await
@@ -83,7 +83,7 @@ async fn world(tenants: usize) -> World {
 }
 
 impl World {
-    async fn group(&self, tenant_id: &str, key: &str) -> Group {
+    async fn group(&self, tenant_id: &TenantId, key: &str) -> Group {
         let shared = Shared::load(&self.pool).await.unwrap();
         let view = tenant_contracts(&self.pool, &shared, tenant_id, Utc::now().date_naive()).await.unwrap();
         view.groups.into_iter().find(|g| g.key.to_key_string() == key).unwrap()
@@ -91,7 +91,7 @@ impl World {
 
     /// A mapped tenant's group that has no contract yet and holds at least `members` active
     /// subscriptions with distinct services.
-    async fn creatable_group(&self, members: usize) -> (String, String) {
+    async fn creatable_group(&self, members: usize) -> (TenantId, String) {
         let shared = Shared::load(&self.pool).await.unwrap();
         let today = Utc::now().date_naive();
         for seatsync_db::contracts::MappedTenant { tenant_id, .. } in
@@ -258,8 +258,9 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     let group = w.group(&tenant, &key).await;
     let (grown, ended) = (&group.rows[0], &group.rows[group.rows.len() - 1]);
     assert_ne!(grown.service, ended.service);
-    kit::set_subscription(&w.sim, &grown.subscription.id, json!({"quantity": grown.subscription.quantity + 3})).await;
-    kit::set_subscription(&w.sim, &ended.subscription.id, json!({"status": "suspended"})).await;
+    kit::set_subscription(&w.sim, grown.subscription.id.as_str(), json!({"quantity": grown.subscription.quantity + 3}))
+        .await;
+    kit::set_subscription(&w.sim, ended.subscription.id.as_str(), json!({"status": "suspended"})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
         .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await
@@ -302,7 +303,7 @@ async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0].subscription;
-    kit::set_subscription(&w.sim, &sub.id, json!({"quantity": sub.quantity + 2})).await;
+    kit::set_subscription(&w.sim, sub.id.as_str(), json!({"quantity": sub.quantity + 2})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
         .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All)
         .await
@@ -353,7 +354,8 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     let sub = &group.rows[0];
     let offer = seatsync_db::mappings::offer_row(&w.pool, &sub.offer_key.to_key_string()).await.unwrap();
     w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, w.user).await.unwrap();
-    kit::set_subscription(&w.sim, &sub.subscription.id, json!({"quantity": sub.subscription.quantity + 5})).await;
+    kit::set_subscription(&w.sim, sub.subscription.id.as_str(), json!({"quantity": sub.subscription.quantity + 5}))
+        .await;
     kit::licence_sync(&w.pool, &w.sim, 4)
         .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await
@@ -451,7 +453,7 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
     // "Update contract" after a customer bought seats: the same four reads, one write.
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0].subscription;
-    kit::set_subscription(&w.sim, &sub.id, serde_json::json!({"quantity": sub.quantity + 3})).await;
+    kit::set_subscription(&w.sim, sub.id.as_str(), serde_json::json!({"quantity": sub.quantity + 3})).await;
     kit::licence_sync(&w.pool, &w.sim, 4)
         .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
         .await

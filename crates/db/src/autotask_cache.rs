@@ -199,8 +199,16 @@ pub async fn web_url(db: impl PgExecutor<'_>) -> Result<Option<String>, DbError>
         .await?)
 }
 
+/// The latest refresh, and the latest one that succeeded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestRefreshes {
+    pub latest: Option<Refresh>,
+    /// What the cache is as of.
+    pub good: Option<Refresh>,
+}
+
 /// The latest refresh, and the latest one that succeeded (what the cache is as of).
-pub async fn latest_refreshes(db: &sqlx::PgPool) -> Result<(Option<Refresh>, Option<Refresh>), DbError> {
+pub async fn latest_refreshes(db: &sqlx::PgPool) -> Result<LatestRefreshes, DbError> {
     const COLUMNS: &str = "id, trigger, started_at, finished_at, companies, services, error";
     let latest = sqlx::query_as(&format!("SELECT {COLUMNS} FROM autotask_refreshes ORDER BY id DESC LIMIT 1"))
         .fetch_optional(db)
@@ -210,5 +218,5 @@ pub async fn latest_refreshes(db: &sqlx::PgPool) -> Result<(Option<Refresh>, Opt
     ))
     .fetch_optional(db)
     .await?;
-    Ok((latest, good))
+    Ok(LatestRefreshes { latest, good })
 }

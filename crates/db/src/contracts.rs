@@ -2,7 +2,7 @@
 //! intents that make creating one safe to repeat, contract sync runs and every change made.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use seatsync_domain::{CompanyId, ContractId, ServiceId};
+use seatsync_domain::{CompanyId, ContractId, ServiceId, TenantId};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -153,11 +153,17 @@ async fn upsert_services(conn: &mut sqlx::PgConnection, services: &[ContractServ
     Ok(())
 }
 
-/// A company's contracts and their services as last read, and when that was (`None`: never).
-pub async fn snapshot(
-    db: &sqlx::PgPool,
-    company_id: CompanyId,
-) -> Result<(Vec<Contract>, Vec<ContractService>, Option<DateTime<Utc>>), DbError> {
+/// A company's contracts and their services as last read from Autotask.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompanySnapshot {
+    pub contracts: Vec<Contract>,
+    pub services: Vec<ContractService>,
+    /// When they were read; `None`: never.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A company's contracts and their services as last read, and when that was.
+pub async fn snapshot(db: &sqlx::PgPool, company_id: CompanyId) -> Result<CompanySnapshot, DbError> {
     let contracts: Vec<Contract> = sqlx::query_as(
         "SELECT id, company_id, name, contract_type, status, is_active, start_date, end_date FROM autotask_contracts
          WHERE company_id = $1 ORDER BY start_date DESC, id",
@@ -172,24 +178,24 @@ pub async fn snapshot(
     .bind(company_id)
     .fetch_all(db)
     .await?;
-    let at: Option<DateTime<Utc>> =
+    let read_at: Option<DateTime<Utc>> =
         sqlx::query_scalar("SELECT refreshed_at FROM contract_snapshots WHERE company_id = $1")
             .bind(company_id)
             .fetch_optional(db)
             .await?;
-    Ok((contracts, services, at))
+    Ok(CompanySnapshot { contracts, services, read_at })
 }
 
 /// A contract SeatSync created for one of a tenant's groups.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ContractLink {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub group_key: String,
     pub contract_id: ContractId,
 }
 
 /// The contracts SeatSync created for a tenant's groups.
-pub async fn links(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<ContractLink>, DbError> {
+pub async fn links(db: impl PgExecutor<'_>, tenant_id: &TenantId) -> Result<Vec<ContractLink>, DbError> {
     Ok(sqlx::query_as("SELECT tenant_id, group_key, contract_id FROM contract_links WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_all(db)
@@ -203,7 +209,7 @@ pub async fn all_links(db: impl PgExecutor<'_>) -> Result<Vec<ContractLink>, DbE
 
 pub async fn link(
     db: impl PgExecutor<'_>,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     group_key: &str,
     contract_id: ContractId,
     by: Option<Uuid>,
@@ -225,7 +231,7 @@ pub async fn link(
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Creation {
     pub id: i64,
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub group_key: String,
     pub company_id: CompanyId,
     pub contract_name: String,
@@ -246,7 +252,7 @@ const CREATION: &str =
 /// Records the intent, unless one is already open for the group: then `Err(open intent)`.
 pub async fn begin_creation(
     db: &sqlx::PgPool,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     group_key: &str,
     company_id: CompanyId,
     contract_name: &str,
@@ -281,7 +287,7 @@ pub async fn creation(db: impl PgExecutor<'_>, id: i64) -> Result<Creation, DbEr
 /// The creation in progress (or interrupted) of a tenant's group.
 pub async fn open_creation(
     db: impl PgExecutor<'_>,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     group_key: &str,
 ) -> Result<Option<Creation>, DbError> {
     Ok(sqlx::query_as(&format!(
@@ -294,7 +300,7 @@ pub async fn open_creation(
 }
 
 /// A tenant's creations in progress (or interrupted), at most one per group.
-pub async fn open_creations(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<Vec<Creation>, DbError> {
+pub async fn open_creations(db: impl PgExecutor<'_>, tenant_id: &TenantId) -> Result<Vec<Creation>, DbError> {
     Ok(sqlx::query_as(&format!("{CREATION} WHERE c.tenant_id = $1 AND c.state IN ('pending', 'contract_created')"))
         .bind(tenant_id)
         .fetch_all(db)
@@ -359,7 +365,7 @@ pub async fn touch_creation(db: impl PgExecutor<'_>, id: i64) -> Result<(), DbEr
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChange<'a> {
     pub run_id: Option<i64>,
-    pub tenant_id: &'a str,
+    pub tenant_id: &'a TenantId,
     pub group_key: Option<&'a str>,
     pub contract_id: Option<ContractId>,
     pub service_id: Option<ServiceId>,
@@ -398,7 +404,7 @@ pub async fn record_change(db: impl PgExecutor<'_>, c: &NewChange<'_>) -> Result
 pub struct Change {
     pub id: i64,
     pub run_id: Option<i64>,
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub tenant_name: Option<String>,
     pub group_key: Option<String>,
     pub contract_id: Option<ContractId>,
@@ -418,7 +424,7 @@ const CHANGE: &str = "SELECT c.id, c.run_id, c.tenant_id, t.name AS tenant_name,
     FROM contract_changes c LEFT JOIN tenants t ON t.tenant_id = c.tenant_id LEFT JOIN users u ON u.id = c.changed_by";
 
 /// A tenant's contract changes, newest first (dry-run plans excluded).
-pub async fn tenant_changes(db: impl PgExecutor<'_>, tenant_id: &str, limit: i64) -> Result<Vec<Change>, DbError> {
+pub async fn tenant_changes(db: impl PgExecutor<'_>, tenant_id: &TenantId, limit: i64) -> Result<Vec<Change>, DbError> {
     Ok(sqlx::query_as(&format!(
         "{CHANGE} WHERE c.tenant_id = $1 AND c.outcome <> 'planned' ORDER BY c.changed_at DESC, c.id DESC LIMIT $2"
     ))
@@ -441,7 +447,7 @@ pub struct SyncRun {
     pub id: i64,
     pub trigger: RunTrigger,
     pub dry_run: bool,
-    pub scope_tenant_id: Option<String>,
+    pub scope_tenant_id: Option<TenantId>,
     pub requested_by_name: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -489,7 +495,7 @@ pub async fn set_run_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Res
 pub async fn record_run_tenant(
     db: impl PgExecutor<'_>,
     run: i64,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     outcome: TenantOutcome,
     error: Option<&str>,
     changes: i32,
@@ -539,13 +545,19 @@ pub async fn run(db: impl PgExecutor<'_>, id: i64) -> Result<SyncRun, DbError> {
     sqlx::query_as(&format!("{RUN} WHERE r.id = $1")).bind(id).fetch_optional(db).await?.ok_or(DbError::NotFound)
 }
 
+/// A tenant a contract sync run failed for.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct RunFailure {
+    pub tenant_id: TenantId,
+    /// `None` when the tenant has since gone from the database.
+    pub tenant_name: Option<String>,
+    pub error: Option<String>,
+}
+
 /// Failed tenants of a run, with names and errors.
-pub async fn run_failures(
-    db: impl PgExecutor<'_>,
-    run: i64,
-) -> Result<Vec<(String, Option<String>, Option<String>)>, DbError> {
+pub async fn run_failures(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<RunFailure>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT o.tenant_id, t.name, o.error FROM contract_sync_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id
+        "SELECT o.tenant_id, t.name AS tenant_name, o.error FROM contract_sync_tenants o LEFT JOIN tenants t ON t.tenant_id = o.tenant_id
          WHERE o.run_id = $1 AND o.outcome = 'failed' ORDER BY t.name",
     )
     .bind(run)
@@ -564,7 +576,7 @@ pub async fn abandon_stale_runs(db: impl PgExecutor<'_>) -> Result<u64, DbError>
 /// A tenant mapped to an Autotask company.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct MappedTenant {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub company_id: CompanyId,
 }

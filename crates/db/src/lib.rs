@@ -8,7 +8,6 @@
 pub mod autotask_cache;
 pub mod commits;
 pub mod contracts;
-pub mod kinds;
 pub mod licences;
 pub mod locks;
 pub mod mappings;
@@ -17,6 +16,9 @@ pub mod settings;
 pub mod sync_runs;
 pub mod tenants;
 pub mod users;
+
+/// The stored states and kinds, defined beside the domain so the pages share them.
+pub use seatsync_domain::kinds;
 
 use std::time::Duration;
 

@@ -2,6 +2,7 @@
 //! and the history kept for charts.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::{SkuId, SubscriptionId, TenantId};
 use sqlx::FromRow;
 
 use crate::DbError;
@@ -9,8 +10,8 @@ use crate::DbError;
 /// A subscription as stored.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Subscription {
-    pub id: String,
-    pub tenant_id: String,
+    pub id: SubscriptionId,
+    pub tenant_id: TenantId,
     pub offer_id: String,
     pub offer_name: Option<String>,
     pub friendly_name: Option<String>,
@@ -25,7 +26,7 @@ pub struct Subscription {
     pub auto_renew: bool,
     pub is_nce: bool,
     pub is_trial: bool,
-    pub sku_id: Option<String>,
+    pub sku_id: Option<SkuId>,
 }
 
 impl Subscription {
@@ -41,7 +42,7 @@ impl Subscription {
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SkuConsumption {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub sku_part_number: String,
     pub applies_to: Option<String>,
     pub capability_status: Option<String>,
@@ -73,7 +74,7 @@ impl SkuConsumption {
 /// and Graph's seat counts, or why that source failed.
 #[derive(Debug, Clone, Copy)]
 pub struct TenantRows<'a> {
-    pub tenant_id: &'a str,
+    pub tenant_id: &'a TenantId,
     /// Each subscription's `sku_id` is only read when `skus` succeeded too; otherwise the
     /// link stored by an earlier sync is kept.
     pub subscriptions: Result<&'a [Subscription], &'a str>,
@@ -142,8 +143,10 @@ async fn store_subscriptions(
     all: &[TenantRows<'_>],
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let tenants: Vec<(&str, &[Subscription], bool)> =
-        all.iter().filter_map(|t| t.subscriptions.ok().map(|subs| (t.tenant_id, subs, t.skus.is_ok()))).collect();
+    let tenants: Vec<(&str, &[Subscription], bool)> = all
+        .iter()
+        .filter_map(|t| t.subscriptions.ok().map(|subs| (t.tenant_id.as_str(), subs, t.skus.is_ok())))
+        .collect();
     if tenants.is_empty() {
         return Ok(());
     }
@@ -151,7 +154,7 @@ async fn store_subscriptions(
     let subs = || tenants.iter().flat_map(|(id, subs, skus_known)| subs.iter().map(move |s| (*id, s, *skus_known)));
     let col = |f: fn(&Subscription) -> Option<String>| subs().map(|(_, s, _)| f(s)).collect::<Vec<_>>();
     let sub_tenants: Vec<&str> = subs().map(|(t, _, _)| t).collect();
-    let ids: Vec<String> = subs().map(|(_, s, _)| s.id.clone()).collect();
+    let ids: Vec<&str> = subs().map(|(_, s, _)| s.id.as_str()).collect();
     let offer_ids: Vec<String> = subs().map(|(_, s, _)| s.offer_id.clone()).collect();
     let quantities: Vec<i64> = subs().map(|(_, s, _)| s.quantity).collect();
     let time_col = |f: fn(&Subscription) -> Option<DateTime<Utc>>| subs().map(|(_, s, _)| f(s)).collect::<Vec<_>>();
@@ -197,7 +200,7 @@ async fn store_subscriptions(
     .bind(flag(|s| s.auto_renew))
     .bind(flag(|s| s.is_nce))
     .bind(flag(|s| s.is_trial))
-    .bind(col(|s| s.sku_id.clone()))
+    .bind(col(|s| s.sku_id.clone().map(SkuId::into_string)))
     .bind(at)
     .bind(subs().map(|(_, s, _)| s.offer_key().to_key_string()).collect::<Vec<_>>())
     .bind(subs().map(|(_, _, known)| known).collect::<Vec<bool>>())
@@ -220,7 +223,7 @@ async fn store_subscriptions(
 /// The seat counts of the tenants whose Graph answered, with one history point each.
 async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: DateTime<Utc>) -> Result<(), DbError> {
     let tenants: Vec<(&str, &[SkuConsumption])> =
-        all.iter().filter_map(|t| t.skus.ok().map(|skus| (t.tenant_id, skus))).collect();
+        all.iter().filter_map(|t| t.skus.ok().map(|skus| (t.tenant_id.as_str(), skus))).collect();
     if tenants.is_empty() {
         return Ok(());
     }
@@ -229,7 +232,7 @@ async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: 
     let skus = || tenants.iter().flat_map(|(id, skus)| skus.iter().map(move |k| (*id, k)));
     let num = |f: fn(&SkuConsumption) -> i64| skus().map(|(_, k)| f(k)).collect::<Vec<_>>();
     let sku_tenants: Vec<&str> = skus().map(|(t, _)| t).collect();
-    let sku_ids: Vec<String> = skus().map(|(_, k)| k.sku_id.clone()).collect();
+    let sku_ids: Vec<SkuId> = skus().map(|(_, k)| k.sku_id.clone()).collect();
     let part_numbers: Vec<String> = skus().map(|(_, k)| k.sku_part_number.clone()).collect();
     let applies: Vec<Option<String>> = skus().map(|(_, k)| k.applies_to.clone()).collect();
     let capability: Vec<Option<String>> = skus().map(|(_, k)| k.capability_status.clone()).collect();
@@ -269,7 +272,7 @@ async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: 
 }
 
 /// A tenant's current subscriptions, by product.
-pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<Subscription>, DbError> {
+pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Vec<Subscription>, DbError> {
     Ok(sqlx::query_as(
         "SELECT id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle,
                 effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id
@@ -281,7 +284,7 @@ pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<Sub
     .await?)
 }
 
-pub async fn consumption(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<SkuConsumption>, DbError> {
+pub async fn consumption(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Vec<SkuConsumption>, DbError> {
     Ok(sqlx::query_as(
         "SELECT sku_id, sku_part_number, applies_to, capability_status, consumed, enabled, suspended, warning, locked_out
          FROM sku_consumption WHERE tenant_id = $1 ORDER BY sku_part_number, sku_id",
@@ -294,13 +297,13 @@ pub async fn consumption(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<SkuCo
 /// One chart point.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct HistoryPoint {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub recorded_at: DateTime<Utc>,
     pub purchased: i64,
     pub assigned: i64,
 }
 
-pub async fn history(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<HistoryPoint>, DbError> {
+pub async fn history(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Vec<HistoryPoint>, DbError> {
     Ok(sqlx::query_as(
         "SELECT sku_id, recorded_at, purchased, assigned FROM licence_history
          WHERE tenant_id = $1 ORDER BY sku_id, recorded_at",
@@ -313,8 +316,8 @@ pub async fn history(db: &sqlx::PgPool, tenant_id: &str) -> Result<Vec<HistoryPo
 /// One product (SKU) of one tenant, for the overview of every tenant's seats.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TenantSku {
-    pub tenant_id: String,
-    pub sku_id: String,
+    pub tenant_id: TenantId,
+    pub sku_id: SkuId,
     pub sku_part_number: String,
     pub applies_to: Option<String>,
     pub enabled: i64,
@@ -335,7 +338,10 @@ impl TenantSku {
 
 /// Every current tenant's SKUs with seats bought or expiring (`tenant_id` `None`), or one
 /// tenant's.
-pub async fn tenant_skus(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>) -> Result<Vec<TenantSku>, DbError> {
+pub async fn tenant_skus(
+    db: impl sqlx::PgExecutor<'_>,
+    tenant_id: Option<&TenantId>,
+) -> Result<Vec<TenantSku>, DbError> {
     Ok(sqlx::query_as(
         "SELECT k.tenant_id, k.sku_id, k.sku_part_number, k.applies_to, k.enabled, k.warning, k.consumed
          FROM sku_consumption k JOIN tenants t ON t.tenant_id = k.tenant_id AND t.removed_at IS NULL
@@ -350,15 +356,18 @@ pub async fn tenant_skus(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>)
 /// are mapped to: (tenant id, sku id, unit cost, the service's period label).
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct MappedCost {
-    pub tenant_id: String,
-    pub sku_id: String,
+    pub tenant_id: TenantId,
+    pub sku_id: SkuId,
     pub unit_cost: f64,
     pub period_label: Option<String>,
     pub quantity: i64,
 }
 
 /// Of every current tenant (`tenant_id` `None`), or of one.
-pub async fn mapped_costs(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>) -> Result<Vec<MappedCost>, DbError> {
+pub async fn mapped_costs(
+    db: impl sqlx::PgExecutor<'_>,
+    tenant_id: Option<&TenantId>,
+) -> Result<Vec<MappedCost>, DbError> {
     Ok(sqlx::query_as(
         "SELECT s.tenant_id, s.sku_id, v.unit_cost, v.period_label, sum(s.quantity)::bigint AS quantity
          FROM subscriptions s
@@ -372,11 +381,19 @@ pub async fn mapped_costs(db: impl sqlx::PgExecutor<'_>, tenant_id: Option<&str>
     .await?)
 }
 
+/// Seats bought and assigned across every tenant on one day.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct FleetPoint {
+    pub day: DateTime<Utc>,
+    pub purchased: i64,
+    pub assigned: i64,
+}
+
 /// Seats bought and assigned across every current tenant, one point per day with a sync (each
 /// tenant's last sync of that day counts).
-pub async fn fleet_history(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<(DateTime<Utc>, i64, i64)>, DbError> {
+pub async fn fleet_history(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<FleetPoint>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT day, sum(purchased)::bigint, sum(assigned)::bigint FROM (
+        "SELECT day, sum(purchased)::bigint AS purchased, sum(assigned)::bigint AS assigned FROM (
              SELECT DISTINCT ON (h.tenant_id, h.sku_id, date_trunc('day', h.recorded_at))
                     date_trunc('day', h.recorded_at) AS day, h.purchased, h.assigned
              FROM licence_history h JOIN tenants t ON t.tenant_id = h.tenant_id AND t.removed_at IS NULL

@@ -2,35 +2,54 @@
 //! optimistic versions (two editors never overwrite each other unknowingly) and an audit trail.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::{CompanyId, ServiceId};
+use seatsync_domain::{CompanyId, ServiceId, SubscriptionId, TenantId};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
 use crate::DbError;
 
-/// What a mapping says.
+/// What a mapping says: a tenant's names a [`CompanyId`], an offer's a [`ServiceId`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
-pub enum Target {
+pub enum Target<Id> {
     Unmapped,
     /// Tied to the Autotask company or service with this id.
     Mapped {
-        id: i64,
+        id: Id,
     },
     Ignored,
 }
 
-impl Target {
+/// A tenant's mapping.
+pub type CompanyTarget = Target<CompanyId>;
+/// An offer's mapping.
+pub type ServiceTarget = Target<ServiceId>;
+
+/// The id a kind of mapping points at; it fixes the table, so a tenant can never be saved as
+/// mapped to a service.
+pub trait MappedId: Copy + From<i64> + Into<i64> + Send + Sync {
+    const KIND: Kind;
+}
+
+impl MappedId for CompanyId {
+    const KIND: Kind = Kind::Tenant;
+}
+
+impl MappedId for ServiceId {
+    const KIND: Kind = Kind::Offer;
+}
+
+impl<Id: MappedId> Target<Id> {
     fn parts(self) -> (&'static str, Option<i64>) {
         match self {
             Target::Unmapped => ("unmapped", None),
-            Target::Mapped { id } => ("mapped", Some(id)),
+            Target::Mapped { id } => ("mapped", Some(id.into())),
             Target::Ignored => ("ignored", None),
         }
     }
 
-    fn from_parts(state: &str, id: Option<i64>) -> Target {
+    fn from_parts(state: &str, id: Option<Id>) -> Self {
         match (state, id) {
             ("mapped", Some(id)) => Target::Mapped { id },
             ("ignored", _) => Target::Ignored,
@@ -58,8 +77,8 @@ impl Kind {
 
 /// A mapping as it stands, with who changed it last.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Current {
-    pub target: Target,
+pub struct Current<Id> {
+    pub target: Target<Id>,
     /// 0 when it was never set.
     pub version: i32,
     pub changed_by_name: Option<String>,
@@ -75,10 +94,10 @@ struct CurrentRow {
     changed_at: Option<DateTime<Utc>>,
 }
 
-impl From<CurrentRow> for Current {
+impl<Id: MappedId> From<CurrentRow> for Current<Id> {
     fn from(r: CurrentRow) -> Self {
         Current {
-            target: Target::from_parts(&r.state, r.target_id),
+            target: Target::from_parts(&r.state, r.target_id.map(Id::from)),
             version: r.version,
             changed_by_name: r.changed_by_name,
             changed_at: r.changed_at,
@@ -88,15 +107,15 @@ impl From<CurrentRow> for Current {
 
 /// The outcome of a save.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Saved {
+pub enum Saved<Id> {
     /// Stored; the mapping's new version.
     Done { version: i32 },
     /// Someone changed it after the caller read it; nothing was written. Here is what it is now.
-    Conflict(Current),
+    Conflict(Current<Id>),
 }
 
-pub async fn current(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<Current, DbError> {
-    let (table, key_col, id_col, _) = kind.table();
+pub async fn current<Id: MappedId>(db: impl PgExecutor<'_>, key: &str) -> Result<Current<Id>, DbError> {
+    let (table, key_col, id_col, _) = Id::KIND.table();
     let row: Option<CurrentRow> = sqlx::query_as(&format!(
         "SELECT m.state, m.{id_col} AS target_id, m.version, u.display_name AS changed_by_name, m.changed_at
          FROM {table} m LEFT JOIN users u ON u.id = m.changed_by WHERE m.{key_col} = $1"
@@ -114,11 +133,10 @@ pub async fn current(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<C
 
 /// One edit of a tenant's or offer's mapping, as the audit log records it.
 #[derive(Debug, Clone)]
-pub struct MappingEdit<'a> {
-    pub kind: Kind,
+pub struct MappingEdit<'a, Id> {
     /// The tenant id or offer key.
     pub key: &'a str,
-    pub target: Target,
+    pub target: Target<Id>,
     /// The version the editor saw; the save is refused when it has moved on.
     pub expected_version: i32,
     /// What the audit log calls the edit ("map", "ignore", "reset", ...).
@@ -134,8 +152,9 @@ pub struct MappingEdit<'a> {
 /// Saves the edit if the mapping is still at its `expected_version`, and records it in the
 /// audit log. One transaction; the row lock makes concurrent saves queue, so exactly one of two
 /// editors holding the same version wins.
-pub async fn save(db: &sqlx::PgPool, edit: &MappingEdit<'_>) -> Result<Saved, DbError> {
-    let MappingEdit { kind, key, target, expected_version, action, before, after, by, clear_dismissals } = *edit;
+pub async fn save<Id: MappedId>(db: &sqlx::PgPool, edit: &MappingEdit<'_, Id>) -> Result<Saved<Id>, DbError> {
+    let MappingEdit { key, target, expected_version, action, before, after, by, clear_dismissals } = *edit;
+    let kind = Id::KIND;
     let (table, key_col, id_col, subject) = kind.table();
     let mut tx = db.begin().await?;
     let (state, id) = target.parts();
@@ -158,7 +177,7 @@ pub async fn save(db: &sqlx::PgPool, edit: &MappingEdit<'_>) -> Result<Saved, Db
         Some(v) if !(v == 1 && expected_version != 0) => v,
         _ => {
             tx.rollback().await?;
-            return Ok(Saved::Conflict(current(db, kind, key).await?));
+            return Ok(Saved::Conflict(current(db, key).await?));
         }
     };
     sqlx::query("INSERT INTO mapping_audit (subject_kind, subject_key, action, before, after, changed_by) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -180,7 +199,7 @@ pub async fn save(db: &sqlx::PgPool, edit: &MappingEdit<'_>) -> Result<Saved, Db
 /// Every tenant with its mapping, for the customer mapping page.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TenantRow {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub primary_domain: Option<String>,
     pub state: String,
@@ -193,8 +212,8 @@ pub struct TenantRow {
 }
 
 impl TenantRow {
-    pub fn target(&self) -> Target {
-        Target::from_parts(&self.state, self.company_id.map(CompanyId::get))
+    pub fn target(&self) -> CompanyTarget {
+        Target::from_parts(&self.state, self.company_id)
     }
 }
 
@@ -212,7 +231,7 @@ pub async fn tenant_rows(db: impl PgExecutor<'_>) -> Result<Vec<TenantRow>, DbEr
         .await?)
 }
 
-pub async fn tenant_row(db: impl PgExecutor<'_>, tenant_id: &str) -> Result<TenantRow, DbError> {
+pub async fn tenant_row(db: impl PgExecutor<'_>, tenant_id: &TenantId) -> Result<TenantRow, DbError> {
     sqlx::query_as(&format!("{TENANT_ROW} WHERE t.tenant_id = $1"))
         .bind(tenant_id)
         .fetch_optional(db)
@@ -239,8 +258,8 @@ pub struct OfferRow {
 }
 
 impl OfferRow {
-    pub fn target(&self) -> Target {
-        Target::from_parts(&self.state, self.service_id.map(ServiceId::get))
+    pub fn target(&self) -> ServiceTarget {
+        Target::from_parts(&self.state, self.service_id)
     }
 }
 
@@ -270,11 +289,27 @@ pub async fn offer_row(db: impl PgExecutor<'_>, offer_key: &str) -> Result<Offer
         .ok_or(DbError::NotFound)
 }
 
+/// An offer's mapping, by offer key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferTarget {
+    pub offer_key: String,
+    pub target: ServiceTarget,
+}
+
 /// Every offer mapping (including offers no longer in use), as the contract pages need them.
-pub async fn offer_targets(db: impl PgExecutor<'_>) -> Result<Vec<(String, Target)>, DbError> {
-    let rows: Vec<(String, String, Option<i64>)> =
+pub async fn offer_targets(db: impl PgExecutor<'_>) -> Result<Vec<OfferTarget>, DbError> {
+    #[derive(FromRow)]
+    struct Row {
+        offer_key: String,
+        state: String,
+        service_id: Option<ServiceId>,
+    }
+    let rows: Vec<Row> =
         sqlx::query_as("SELECT offer_key, state, service_id FROM offer_mappings").fetch_all(db).await?;
-    Ok(rows.into_iter().map(|(k, s, id)| (k, Target::from_parts(&s, id))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| OfferTarget { target: Target::from_parts(&r.state, r.service_id), offer_key: r.offer_key })
+        .collect())
 }
 
 /// One entry of a mapping's history.
@@ -301,13 +336,25 @@ pub async fn history(db: impl PgExecutor<'_>, kind: Kind, key: &str) -> Result<V
     .await?)
 }
 
-/// Suggestions turned down, as (tenant id, company id).
-pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<(String, CompanyId)>, DbError> {
+/// A suggested company turned down for a tenant: it is never suggested for that tenant again.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Dismissal {
+    pub tenant_id: TenantId,
+    pub company_id: CompanyId,
+}
+
+/// Suggestions turned down.
+pub async fn dismissals(db: impl PgExecutor<'_>) -> Result<Vec<Dismissal>, DbError> {
     Ok(sqlx::query_as("SELECT tenant_id, company_id FROM suggestion_dismissals").fetch_all(db).await?)
 }
 
 /// Records that a suggestion was dismissed; `NotFound` when the tenant is not known.
-pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: CompanyId, by: Uuid) -> Result<(), DbError> {
+pub async fn dismiss(
+    db: impl PgExecutor<'_>,
+    tenant_id: &TenantId,
+    company_id: CompanyId,
+    by: Uuid,
+) -> Result<(), DbError> {
     let known: bool = sqlx::query_scalar(
         "WITH tenant AS (SELECT tenant_id FROM tenants WHERE tenant_id = $1),
               added AS (INSERT INTO suggestion_dismissals (tenant_id, company_id, dismissed_by)
@@ -326,16 +373,24 @@ pub async fn dismiss(db: impl PgExecutor<'_>, tenant_id: &str, company_id: Compa
     }
 }
 
-/// Sets the offer key of subscriptions that have none yet (rows stored before the key existed).
-pub async fn subscriptions_without_offer_key(
-    db: impl PgExecutor<'_>,
-) -> Result<Vec<(String, String, Option<String>, Option<String>)>, DbError> {
+/// A subscription stored before offers had keys, with what its key is made of.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UnkeyedSubscription {
+    pub id: SubscriptionId,
+    pub offer_id: String,
+    pub term: Option<String>,
+    pub billing_cycle: Option<String>,
+}
+
+/// Subscriptions that have no offer key yet (rows stored before the key existed).
+pub async fn subscriptions_without_offer_key(db: impl PgExecutor<'_>) -> Result<Vec<UnkeyedSubscription>, DbError> {
     Ok(sqlx::query_as("SELECT id, offer_id, term, billing_cycle FROM subscriptions WHERE offer_key IS NULL")
         .fetch_all(db)
         .await?)
 }
 
-pub async fn set_offer_keys(db: impl PgExecutor<'_>, ids: &[String], keys: &[String]) -> Result<(), DbError> {
+/// Sets the offer key of each subscription in `ids` to the key at the same place in `keys`.
+pub async fn set_offer_keys(db: impl PgExecutor<'_>, ids: &[SubscriptionId], keys: &[String]) -> Result<(), DbError> {
     sqlx::query("UPDATE subscriptions s SET offer_key = u.key FROM UNNEST($1::text[], $2::text[]) AS u(id, key) WHERE s.id = u.id")
         .bind(ids)
         .bind(keys)

@@ -6,6 +6,7 @@ use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
 use crate::DbError;
+use seatsync_domain::SkuId;
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ProductNameRow {
@@ -118,7 +119,7 @@ pub async fn set_override(
 /// Every SKU seen in any tenant, with its part number and how many tenants hold it.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SeenSku {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub sku_part_number: String,
     pub tenants: i64,
     pub purchased: i64,

@@ -1,6 +1,7 @@
 //! Sync runs: one row per run with live counters, one row per tenant outcome.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::TenantId;
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -13,7 +14,7 @@ use crate::{
 pub struct SyncRun {
     pub id: i64,
     pub trigger: RunTrigger,
-    pub scope_tenant_id: Option<String>,
+    pub scope_tenant_id: Option<TenantId>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub status: RunStatus,
@@ -26,7 +27,7 @@ pub struct SyncRun {
 /// A tenant's outcome in a run, with its name.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TenantResult {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub tenant_name: Option<String>,
     pub outcome: TenantOutcome,
     pub error: Option<String>,
@@ -58,7 +59,7 @@ pub async fn set_total(db: impl PgExecutor<'_>, run: i64, total: i32) -> Result<
 /// One tenant's outcome in a run, for [`record_tenants`].
 #[derive(Debug, Clone, Copy)]
 pub struct Outcome<'a> {
-    pub tenant_id: &'a str,
+    pub tenant_id: &'a TenantId,
     pub outcome: TenantOutcome,
     pub error: Option<&'a str>,
     pub subscriptions: Option<i32>,
@@ -70,7 +71,7 @@ pub async fn record_tenants(db: impl PgExecutor<'_>, run: i64, outcomes: &[Outco
     if outcomes.is_empty() {
         return Ok(());
     }
-    let tenant_ids: Vec<&str> = outcomes.iter().map(|o| o.tenant_id).collect();
+    let tenant_ids: Vec<&str> = outcomes.iter().map(|o| o.tenant_id.as_str()).collect();
     let kinds: Vec<&str> = outcomes.iter().map(|o| o.outcome.as_str()).collect();
     let errors: Vec<Option<&str>> = outcomes.iter().map(|o| o.error).collect();
     let subscriptions: Vec<Option<i32>> = outcomes.iter().map(|o| o.subscriptions).collect();

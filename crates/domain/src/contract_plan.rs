@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     grouping::{ContractMatch, Excluded},
     ids::{CompanyId, ContractId, ServiceId},
+    SubscriptionId,
 };
 
 /// How an offer is mapped to a PSA service.
@@ -41,7 +42,7 @@ pub enum TenantMapping {
 /// One active subscription of the group, as the plan needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedSubscription {
-    pub subscription_id: String,
+    pub subscription_id: SubscriptionId,
     pub service: ServiceMapping,
     pub quantity: i64,
     pub unit_price: Option<f64>,
@@ -68,7 +69,7 @@ pub enum Change {
         unit_price: Option<f64>,
         unit_cost: Option<f64>,
         /// The subscriptions it bills, sorted.
-        subscription_ids: Vec<String>,
+        subscription_ids: Vec<SubscriptionId>,
     },
     /// The contract bills a service no active subscription uses: a person should end it.
     FlagEnded { contract_service_id: i64, service_id: ServiceId, units: i64 },
@@ -123,7 +124,7 @@ struct Wanted<'a> {
     quantity: i64,
     unit_price: Option<f64>,
     unit_cost: Option<f64>,
-    subscription_ids: Vec<&'a str>,
+    subscription_ids: Vec<&'a SubscriptionId>,
 }
 
 /// The changes that make `contract` bill what `subs` (the group's active subscriptions) hold.
@@ -167,7 +168,8 @@ pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceSt
         match (wanted.get(&service_id), held.get(&service_id)) {
             (Some(want), Some(rows)) => adjust(service_id, want.quantity, rows, &mut changes),
             (Some(want), None) if want.quantity != 0 => {
-                let mut subscription_ids: Vec<String> = want.subscription_ids.iter().map(|id| id.to_string()).collect();
+                let mut subscription_ids: Vec<SubscriptionId> =
+                    want.subscription_ids.iter().map(|&id| id.clone()).collect();
                 subscription_ids.sort();
                 changes.push(Change::AddService {
                     service_id,

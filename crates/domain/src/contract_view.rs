@@ -18,13 +18,13 @@ use crate::{
     },
     ids::{ContractId, ServiceId},
     naming::{fit_name, Template, AUTOTASK_CONTRACT_NAME_MAX},
-    OfferKey, Term,
+    OfferKey, SubscriptionId, Term,
 };
 
 /// A subscription as the view needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewSubscription {
-    pub id: String,
+    pub id: SubscriptionId,
     pub offer_key: OfferKey,
     pub term: Option<String>,
     pub status: Option<String>,

@@ -14,12 +14,12 @@ use std::collections::HashSet;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{ids::ContractId, term::Term};
+use crate::{ids::ContractId, term::Term, SubscriptionId};
 
 /// What grouping needs to know about one subscription.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct GroupInput {
-    pub subscription_id: String,
+    pub subscription_id: SubscriptionId,
     /// Partner Center's `termDuration`, e.g. `"P1Y"`.
     pub term: Option<String>,
     /// Partner Center's `status`; absent counts as active.
@@ -82,7 +82,7 @@ impl fmt::Display for GroupKey {
 pub struct ContractGroup {
     pub key: GroupKey,
     /// Sorted.
-    pub subscription_ids: Vec<String>,
+    pub subscription_ids: Vec<SubscriptionId>,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
 }
@@ -127,7 +127,7 @@ pub struct Grouping {
     /// Sorted by key.
     pub groups: Vec<ContractGroup>,
     /// Sorted by subscription id.
-    pub excluded: Vec<(String, Excluded)>,
+    pub excluded: Vec<(SubscriptionId, Excluded)>,
 }
 
 /// Groups a tenant's subscriptions into contracts.
@@ -140,7 +140,7 @@ pub fn group_subscriptions(subs: &[GroupInput]) -> Grouping {
     sorted.sort();
     sorted.dedup_by(|later, first| later.subscription_id == first.subscription_id);
 
-    let mut groups: BTreeMap<GroupKey, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Vec<SubscriptionId>> = BTreeMap::new();
     let mut excluded = Vec::new();
     // `sorted` is in id order, so ids within each group and the excluded list come out sorted.
     for sub in sorted {
@@ -404,14 +404,17 @@ mod tests {
             sub("d", "P1M", Some("active"), "2026-03-01", "2026-03-31"),
         ]);
         assert!(grouping.excluded.is_empty());
-        let summary: Vec<(String, Vec<String>)> =
-            grouping.groups.iter().map(|g| (g.key.to_key_string(), g.subscription_ids.clone())).collect();
+        let summary: Vec<(String, Vec<&str>)> = grouping
+            .groups
+            .iter()
+            .map(|g| (g.key.to_key_string(), g.subscription_ids.iter().map(SubscriptionId::as_str).collect()))
+            .collect();
         assert_eq!(
             summary,
             [
-                ("P1M:2026-03-01:2026-03-31".to_string(), vec!["d".to_string()]),
-                ("P1Y:2026-03-01:2027-02-28".to_string(), vec!["a".to_string(), "c".to_string()]),
-                ("P1Y:2026-04-01:2027-03-31".to_string(), vec!["b".to_string()]),
+                ("P1M:2026-03-01:2026-03-31".to_string(), vec!["d"]),
+                ("P1Y:2026-03-01:2027-02-28".to_string(), vec!["a", "c"]),
+                ("P1Y:2026-04-01:2027-03-31".to_string(), vec!["b"]),
             ]
         );
         // A monthly term's contract runs a year; annual ones follow the term.
@@ -631,7 +634,7 @@ mod tests {
                     let end =
                         start.zip(len).map(|(s, l)| if l < 0 { s - Days::new(1) } else { s + Days::new(l as u64) });
                     GroupInput {
-                        subscription_id: format!("sub-{i:02}"),
+                        subscription_id: format!("sub-{i:02}").into(),
                         term: term.map(Into::into),
                         status: status.map(Into::into),
                         start,
@@ -654,7 +657,7 @@ mod tests {
         fn every_subscription_is_placed_once(subs in inputs()) {
             let grouping = group_subscriptions(&subs);
             let mut seen: Vec<&str> = grouping.groups.iter()
-                .flat_map(|g| g.subscription_ids.iter().map(String::as_str))
+                .flat_map(|g| g.subscription_ids.iter().map(SubscriptionId::as_str))
                 .chain(grouping.excluded.iter().map(|(id, _)| id.as_str()))
                 .collect();
             seen.sort_unstable();

@@ -9,6 +9,7 @@ pub mod contract_plan;
 pub mod contract_view;
 pub mod grouping;
 pub mod ids;
+pub mod kinds;
 pub mod naming;
 pub mod offer;
 pub mod product_names;
@@ -26,7 +27,7 @@ pub use grouping::{
     contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
     ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
 };
-pub use ids::{CompanyId, ContractId, ServiceId};
+pub use ids::{CompanyId, ContractId, ServiceId, SkuId, SubscriptionId, TenantId};
 pub use naming::{
     fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
     SERVICE_PLACEHOLDERS,

@@ -12,12 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::CompanyId;
+use crate::ids::{CompanyId, TenantId};
 
 /// A customer tenant as matching needs it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TenantForMatching {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     /// The tenant's domains, e.g. `contoso.onmicrosoft.com` and `contoso.com`.
     pub domains: Vec<String>,
@@ -36,7 +36,7 @@ pub struct CompanyForMatching {
 /// A proposed mapping of a tenant to a company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub company_id: CompanyId,
     /// From 0 to 1.
     pub confidence: f64,
@@ -279,7 +279,7 @@ pub fn suggest(
     tenants: &[TenantForMatching],
     companies: &[CompanyForMatching],
     mapped_companies: &HashSet<CompanyId>,
-    dismissed: &HashSet<(String, CompanyId)>,
+    dismissed: &HashSet<(TenantId, CompanyId)>,
     min_confidence: f64,
 ) -> Vec<Suggestion> {
     let mut tenants: Vec<&TenantForMatching> = tenants.iter().collect();
@@ -623,7 +623,7 @@ mod tests {
             company(3, "Contoso Limited", None, false),
         ];
         let mapped: HashSet<CompanyId> = [CompanyId(1)].into();
-        let dismissed: HashSet<(String, CompanyId)> = [("t".to_string(), CompanyId(2))].into();
+        let dismissed: HashSet<(TenantId, CompanyId)> = [(TenantId::new("t"), CompanyId(2))].into();
         let got = suggest(&tenants, &companies, &mapped, &dismissed, 0.5);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].company_id, CompanyId(3));
@@ -731,7 +731,7 @@ mod tests {
         .prop_map(|rows| {
             rows.into_iter()
                 .map(|(id, words, domains)| TenantForMatching {
-                    tenant_id: format!("t{id}"),
+                    tenant_id: format!("t{id}").into(),
                     name: words.join(" "),
                     domains: domains.into_iter().map(Into::into).collect(),
                 })
@@ -788,8 +788,8 @@ mod tests {
             dismissed in proptest::collection::hash_set((0u8..12, 0i64..15), 0..6),
             min_confidence in 0.2f64..0.95,
         ) {
-            let dismissed: HashSet<(String, CompanyId)> =
-                dismissed.into_iter().map(|(t, c)| (format!("t{t}"), CompanyId(c))).collect();
+            let dismissed: HashSet<(TenantId, CompanyId)> =
+                dismissed.into_iter().map(|(t, c)| (TenantId(format!("t{t}")), CompanyId(c))).collect();
             let mapped: HashSet<CompanyId> = mapped.into_iter().map(CompanyId).collect();
             let got = suggest(&tenants, &companies, &mapped, &dismissed, min_confidence);
             let tenant_ids: HashSet<&str> = got.iter().map(|s| s.tenant_id.as_str()).collect();

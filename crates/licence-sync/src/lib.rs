@@ -29,8 +29,11 @@ use seatsync_db::{
     kinds::{RunTrigger, TenantOutcome},
     licences,
     locks::AdvisoryLock,
-    sync_runs, tenants, DbError, PgPool,
+    sync_runs, tenants,
+    tenants::ListedTenant,
+    DbError, PgPool,
 };
+use seatsync_domain::TenantId;
 use seatsync_vendors::{
     graph::{Graph, SubscribedSku},
     partner_center::{Customer, PartnerCenter, Subscription},
@@ -52,7 +55,7 @@ pub enum Trigger {
 #[derive(Debug, Clone)]
 pub enum Scope {
     All,
-    Tenant(String),
+    Tenant(TenantId),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,7 +145,7 @@ impl LicenceSync {
         // Every vendor request takes one of `concurrency` slots for its duration (retries and
         // their waits included); the slots are handed out first come, first served.
         let slots = &Semaphore::new(self.concurrency);
-        let (listed_tx, listed_rx) = mpsc::unbounded_channel::<String>();
+        let (listed_tx, listed_rx) = mpsc::unbounded_channel::<TenantId>();
         let (done, mut fetched) = mpsc::channel::<Fetched>(self.tenants_in_progress());
 
         // Listing: the tenants of the run. Each page's tenants are fetched as soon as it
@@ -165,7 +168,7 @@ impl LicenceSync {
                                 let id = c.tenant_id().to_ascii_lowercase();
                                 // The receiver outlives every sender: this cannot fail.
                                 let _ = listed_tx.send(id.clone());
-                                listed.push((id, name, c.company_profile.domain));
+                                listed.push(ListedTenant { tenant_id: id, name, domain: c.company_profile.domain });
                             }
                         }
                     };
@@ -225,7 +228,7 @@ impl LicenceSync {
 
     /// One tenant's subscriptions and seats, each source on its own. Partner Center and the
     /// Graph token are asked for at once; the seats follow the token.
-    async fn fetch(&self, slots: &Semaphore, tenant_id: &str) -> Fetched {
+    async fn fetch(&self, slots: &Semaphore, tenant_id: &TenantId) -> Fetched {
         let slot = || async { slots.acquire().await.expect("the request slots are never closed") };
         let subscriptions = async {
             let _slot = slot().await;
@@ -243,7 +246,7 @@ impl LicenceSync {
         let fetched =
             Fetched::new(tenant_id, subscriptions.map_err(|e| e.to_string()), skus.map_err(|e| e.to_string()));
         if let Some(error) = fetched.rows().error() {
-            tracing::warn!(tenant_id, error = ?error, "tenant sync failed in part or whole; what failed keeps its last good data");
+            tracing::warn!(%tenant_id, error = ?error, "tenant sync failed in part or whole; what failed keeps its last good data");
         }
         fetched
     }
@@ -275,15 +278,15 @@ impl LicenceSync {
         let tenant_id = tenant.tenant_id.as_str();
         if tenant.subscriptions.is_err() && tenant.skus.is_err() {
             // Only its failure was to be written, and even that failed.
-            tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
+            tracing::error!(%tenant_id, error = %e, "recording a tenant's sync outcome failed");
             return;
         }
         let error = e.to_string();
-        tracing::warn!(tenant_id, %error, "storing a tenant's sync failed; keeping its last good data");
+        tracing::warn!(%tenant_id, %error, "storing a tenant's sync failed; keeping its last good data");
         let failed =
             Fetched { tenant_id: tenant.tenant_id.clone(), subscriptions: Err(error.clone()), skus: Err(error) };
         if let Err(e) = self.store_batch(run, std::slice::from_ref(&failed), Utc::now()).await {
-            tracing::error!(tenant_id, error = %e, "recording a tenant's sync outcome failed");
+            tracing::error!(%tenant_id, error = %e, "recording a tenant's sync outcome failed");
         }
     }
 
@@ -319,19 +322,19 @@ const MAX_BATCH: usize = 100;
 
 /// A tenant's fetched data as stored rows, each source with its own outcome.
 struct Fetched {
-    tenant_id: String,
+    tenant_id: TenantId,
     subscriptions: Result<Vec<licences::Subscription>, String>,
     skus: Result<Vec<licences::SkuConsumption>, String>,
 }
 
 impl Fetched {
     fn new(
-        tenant_id: &str,
+        tenant_id: &TenantId,
         subscriptions: Result<Vec<Subscription>, String>,
         skus: Result<Vec<SubscribedSku>, String>,
     ) -> Self {
         let subscriptions = subscriptions.map(|subs| subscription_rows(tenant_id, &subs, skus.as_deref().ok()));
-        Self { tenant_id: tenant_id.to_string(), subscriptions, skus: skus.map(|skus| sku_rows(&skus)) }
+        Self { tenant_id: tenant_id.clone(), subscriptions, skus: skus.map(|skus| sku_rows(&skus)) }
     }
 
     fn rows(&self) -> licences::TenantRows<'_> {
@@ -346,14 +349,14 @@ impl Fetched {
 /// Partner Center's subscriptions as stored rows; each is tied to the SKU whose
 /// `subscriptionIds` name it, when Graph answered (`skus`).
 fn subscription_rows(
-    tenant_id: &str,
+    tenant_id: &TenantId,
     subs: &[Subscription],
     skus: Option<&[SubscribedSku]>,
 ) -> Vec<licences::Subscription> {
     subs.iter()
         .map(|s| licences::Subscription {
             id: s.id.to_ascii_lowercase(),
-            tenant_id: tenant_id.to_string(),
+            tenant_id: tenant_id.clone(),
             offer_id: s.offer_id.clone(),
             offer_name: s.offer_name.clone(),
             friendly_name: s.friendly_name.clone(),
@@ -371,7 +374,7 @@ fn subscription_rows(
             sku_id: skus
                 .unwrap_or_default()
                 .iter()
-                .find(|k| k.subscription_ids.iter().any(|id| id.eq_ignore_ascii_case(&s.id)))
+                .find(|k| k.subscription_ids.iter().any(|id| id.as_str().eq_ignore_ascii_case(s.id.as_str())))
                 .map(|k| k.sku_id.to_ascii_lowercase()),
         })
         .collect()

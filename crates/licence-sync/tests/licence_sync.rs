@@ -10,6 +10,7 @@ use std::{
 };
 
 use seatsync_db::PgPool;
+use seatsync_domain::TenantId;
 use seatsync_licence_sync::{LicenceSync, Scope, SyncError, Trigger};
 use seatsync_sim::{spawn, FaultRule, Sim, SimConfig, SimHandle};
 use seatsync_vendors::{
@@ -93,7 +94,7 @@ async fn a_full_sync_stores_every_tenant_and_its_seats() {
         6
     );
     let c = &msp.customers[0];
-    let skus = seatsync_db::licences::consumption(&pool, &c.tenant_id).await.unwrap();
+    let skus = seatsync_db::licences::consumption(&pool, &TenantId::new(c.tenant_id.clone())).await.unwrap();
     for (sku, consumed) in &c.consumed {
         assert_eq!(skus.iter().find(|k| &k.sku_id == sku).unwrap().consumed, *consumed);
     }
@@ -115,7 +116,7 @@ async fn a_failing_tenant_keeps_its_data_while_the_others_complete() {
     let (pool, s) = (fresh_pool().await, sim(5).await);
     let sync = job(&pool, &s, 2);
     sync.run(Trigger::Schedule, Scope::All).await.unwrap();
-    let victim = s.sim.msp().customers[2].tenant_id.clone();
+    let victim = TenantId::new(s.sim.msp().customers[2].tenant_id.clone());
     let before = seatsync_db::licences::subscriptions(&pool, &victim).await.unwrap();
     faults(
         &s,
@@ -141,7 +142,7 @@ async fn a_failing_tenant_keeps_its_data_while_the_others_complete() {
 #[tokio::test]
 async fn a_malformed_answer_fails_only_that_tenant() {
     let (pool, s) = (fresh_pool().await, sim(3).await);
-    let victim = s.sim.msp().customers[1].tenant_id.clone();
+    let victim = TenantId::new(s.sim.msp().customers[1].tenant_id.clone());
     faults(&s, serde_json::json!([{"path": "/v1/customers/*", "contains": victim, "kind": "malformed"}])).await;
     let run = job(&pool, &s, 3).run(Trigger::Schedule, Scope::All).await.unwrap();
     let problems = seatsync_db::sync_runs::problems(&pool, run).await.unwrap();
@@ -163,7 +164,7 @@ async fn one_sync_at_a_time_and_single_tenant_runs() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     faults(&s, serde_json::json!([])).await;
-    let tenant = s.sim.msp().customers[0].tenant_id.clone();
+    let tenant = TenantId::new(s.sim.msp().customers[0].tenant_id.clone());
     let run = sync.run(Trigger::Schedule, Scope::Tenant(tenant)).await.unwrap();
     let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
     assert_eq!((r.status.as_str(), r.tenants_total), ("succeeded", 1));
@@ -267,7 +268,7 @@ async fn a_tenant_the_database_refuses_fails_alone() {
     let (pool, s) = (fresh_pool().await, sim(8).await);
     let sync = job(&pool, &s, 4);
     sync.run(Trigger::Schedule, Scope::All).await.unwrap();
-    let victim = s.sim.msp().customers[3].tenant_id.to_ascii_lowercase();
+    let victim = TenantId::new(s.sim.msp().customers[3].tenant_id.to_ascii_lowercase());
     let subs_before = seatsync_db::licences::subscriptions(&pool, &victim).await.unwrap();
     let skus_before = seatsync_db::licences::consumption(&pool, &victim).await.unwrap();
     let synced_before = seatsync_db::tenants::find(&pool, &victim).await.unwrap().last_synced_at;
@@ -330,7 +331,7 @@ async fn a_graph_error_on_the_first_sync_keeps_what_partner_center_returned() {
     let msp = s.sim.msp().clone();
     let denied =
         msp.customers.iter().find(|c| c.graph_access_denied).expect("the seed has a tenant without Graph consent");
-    let tenant = denied.tenant_id.to_ascii_lowercase();
+    let tenant = TenantId::new(denied.tenant_id.to_ascii_lowercase());
     let run = job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
 
     let r = seatsync_db::sync_runs::find(&pool, run).await.unwrap();
@@ -365,7 +366,7 @@ async fn a_later_failure_of_either_source_keeps_that_sources_last_good_data() {
     let sync = job(&pool, &s, 4);
     sync.run(Trigger::Schedule, Scope::All).await.unwrap();
     let c = s.sim.msp().customers[0].clone();
-    let tenant = c.tenant_id.to_ascii_lowercase();
+    let tenant = TenantId::new(c.tenant_id.to_ascii_lowercase());
     let first = seatsync_db::tenants::find(&pool, &tenant).await.unwrap();
     let seats_before = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
     let points_before =
@@ -421,7 +422,7 @@ async fn units_in_warning_are_not_counted_as_bought() {
     // The 4th seeded customer has an expired subscription in its grace period.
     let (pool, s) = (fresh_pool().await, sim(4).await);
     job(&pool, &s, 4).run(Trigger::Schedule, Scope::All).await.unwrap();
-    let tenant = s.sim.msp().customers[3].tenant_id.to_ascii_lowercase();
+    let tenant = TenantId::new(s.sim.msp().customers[3].tenant_id.to_ascii_lowercase());
     let skus = seatsync_db::licences::consumption(&pool, &tenant).await.unwrap();
     let grace = skus.iter().find(|k| k.warning == 2).expect("a SKU with units in warning");
     assert_eq!((grace.enabled, grace.consumed), (6, 5));

@@ -5,8 +5,9 @@
 use std::{collections::HashMap, sync::Arc};
 
 use seatsync_db::{product_names, DbError, PgPool};
-use seatsync_domain::product_names::{
-    bundled, named, parse_licensing_csv, CsvError, NameSource, ProductName, ProductNames,
+use seatsync_domain::{
+    product_names::{bundled, named, parse_licensing_csv, CsvError, NameSource, ProductName, ProductNames},
+    SkuId,
 };
 use tokio::sync::RwLock;
 use uuid::Uuid;
@@ -46,24 +47,24 @@ pub struct Names(Arc<Loaded>);
 
 impl Names {
     /// The name to show for a SKU: override, uploaded CSV, bundled table, part number; never blank.
-    pub fn name(&self, sku_id: &str, part_number: &str) -> String {
+    pub fn name(&self, sku_id: &SkuId, part_number: &str) -> String {
         self.named(sku_id, part_number).0
     }
 
     /// [`Names::name`] and where it comes from.
-    pub fn named(&self, sku_id: &str, part_number: &str) -> (String, NameSource) {
-        let sku = sku_id.to_ascii_lowercase();
+    pub fn named(&self, sku_id: &SkuId, part_number: &str) -> (String, NameSource) {
+        let sku = sku_id.as_str().to_ascii_lowercase();
         let override_name = self.0.overrides.get(&sku).and_then(|o| o.display_name.as_deref());
         named(&sku, part_number, override_name, self.0.uploaded.as_ref(), bundled())
     }
 
     /// What an Admin said a seat of this SKU costs a month.
-    pub fn monthly_cost(&self, sku_id: &str) -> Option<f64> {
-        self.0.overrides.get(&sku_id.to_ascii_lowercase()).and_then(|o| o.monthly_cost)
+    pub fn monthly_cost(&self, sku_id: &SkuId) -> Option<f64> {
+        self.0.overrides.get(&sku_id.as_str().to_ascii_lowercase()).and_then(|o| o.monthly_cost)
     }
 
-    pub fn override_of(&self, sku_id: &str) -> Option<&Override> {
-        self.0.overrides.get(&sku_id.to_ascii_lowercase())
+    pub fn override_of(&self, sku_id: &SkuId) -> Option<&Override> {
+        self.0.overrides.get(&sku_id.as_str().to_ascii_lowercase())
     }
 }
 
@@ -134,12 +135,12 @@ impl Catalog {
     /// Sets (or with both empty, removes) a SKU's local name and monthly cost.
     pub async fn set_override(
         &self,
-        sku_id: &str,
+        sku_id: &SkuId,
         display_name: Option<&str>,
         monthly_cost: Option<f64>,
         by: Uuid,
     ) -> Result<(), CatalogError> {
-        let sku = sku_id.trim().to_ascii_lowercase();
+        let sku = sku_id.as_str().trim().to_ascii_lowercase();
         if sku.is_empty() {
             return Err(CatalogError::Invalid("Which SKU? The SKU id is missing.".into()));
         }

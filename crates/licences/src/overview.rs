@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use seatsync_db::{licences, tenants, DbError, PgPool};
 use seatsync_domain::seats::{self, PricePeriod};
+use seatsync_domain::{SkuId, TenantId};
 
 use crate::catalog::Names;
 
 /// One product of one tenant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductSeats {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     pub name: String,
     /// Seats bought: enabled units only (`seatsync_domain::SkuUnits`).
     pub purchased: i64,
@@ -32,7 +33,7 @@ pub struct ProductSeats {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TenantOverview {
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     pub name: String,
     pub domain: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,
@@ -98,7 +99,7 @@ pub async fn overview(pool: &PgPool, names: &Names) -> Result<Vec<TenantOverview
 pub async fn tenant_products(
     pool: &PgPool,
     names: &Names,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     spare_seats: i32,
 ) -> Result<Vec<ProductSeats>, DbError> {
     let (skus, costs) =
@@ -129,8 +130,10 @@ impl<'a> SeatPrices<'a> {
         Self { names, mapped }
     }
 
-    fn monthly(&self, tenant_id: &str, sku_id: &str) -> Option<f64> {
-        self.names.monthly_cost(sku_id).or_else(|| self.mapped.get(&(tenant_id, sku_id)).map(|(_, p)| *p))
+    fn monthly(&self, tenant_id: &TenantId, sku_id: &SkuId) -> Option<f64> {
+        self.names
+            .monthly_cost(sku_id)
+            .or_else(|| self.mapped.get(&(tenant_id.as_str(), sku_id.as_str())).map(|(_, p)| *p))
     }
 }
 

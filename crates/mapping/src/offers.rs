@@ -4,7 +4,7 @@
 use chrono::Utc;
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, Kind, MappingEdit, Saved, Target},
+    mappings::{self, MappingEdit, Saved, ServiceTarget, Target},
     DbError,
 };
 use seatsync_domain::{
@@ -65,7 +65,7 @@ impl Mapping {
                     other => other?,
                 };
                 let label = if matches!(before.target(), Target::Mapped { .. }) { "change service" } else { "map" };
-                (Target::Mapped { id: service_id.0 }, label, Some(service.name))
+                (Target::Mapped { id: service_id }, label, Some(service.name))
             }
             OfferAction::Ignore => (Target::Ignored, "ignore", None),
             OfferAction::UndoIgnore => {
@@ -84,7 +84,7 @@ impl Mapping {
     async fn save_offer(
         &self,
         before: &mappings::OfferRow,
-        target: Target,
+        target: ServiceTarget,
         label: &str,
         after_name: Option<&str>,
         expected_version: i32,
@@ -95,7 +95,6 @@ impl Mapping {
         match mappings::save(
             &self.pool,
             &MappingEdit {
-                kind: Kind::Offer,
                 key: &before.offer_key,
                 target,
                 expected_version,
@@ -113,7 +112,7 @@ impl Mapping {
                 let what = match now.target {
                     Target::Unmapped => "not mapped".to_string(),
                     Target::Ignored => "ignored".to_string(),
-                    Target::Mapped { id } => match autotask_cache::service(&self.pool, ServiceId(id)).await {
+                    Target::Mapped { id } => match autotask_cache::service(&self.pool, id).await {
                         Ok(s) => format!("mapped to {}", s.name),
                         Err(_) => format!("mapped to service {id}"),
                     },
@@ -185,7 +184,7 @@ impl Mapping {
         };
         // Refuse before touching Autotask when someone else changed the mapping meanwhile.
         if before.version != expected_version {
-            let now = mappings::current(&self.pool, Kind::Offer, offer_key).await?;
+            let now = mappings::current::<ServiceId>(&self.pool, offer_key).await?;
             let what = if matches!(now.target, Target::Mapped { .. }) {
                 "mapped"
             } else if now.target == Target::Ignored {
@@ -260,7 +259,7 @@ impl Mapping {
         tracing::info!(service_id = %service.id, name = %service.name, "service ready in Autotask");
         self.save_offer(
             &before,
-            Target::Mapped { id: service.id.0 },
+            Target::Mapped { id: service.id },
             "create service and map",
             Some(&service.name),
             expected_version,
@@ -270,7 +269,7 @@ impl Mapping {
     }
 }
 
-fn snapshot(target: Target, service_name: Option<&str>) -> serde_json::Value {
+fn snapshot(target: ServiceTarget, service_name: Option<&str>) -> serde_json::Value {
     match target {
         Target::Unmapped => json!({"state": "unmapped"}),
         Target::Ignored => json!({"state": "ignored"}),

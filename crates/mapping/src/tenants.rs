@@ -4,12 +4,12 @@ use std::collections::HashSet;
 
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, Current, Kind, MappingEdit, Saved, Target},
+    mappings::{self, CompanyTarget, Current, MappingEdit, Saved, Target},
     DbError,
 };
 use seatsync_domain::{
     suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching},
-    CompanyId,
+    CompanyId, TenantId,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -43,7 +43,7 @@ impl Mapping {
     #[tracing::instrument(skip(self))]
     pub async fn apply_tenant(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         action: TenantAction,
         expected_version: i32,
         by: Uuid,
@@ -67,7 +67,7 @@ impl Mapping {
                     (_, Target::Mapped { .. }) => "change company",
                     _ => "map",
                 };
-                (Target::Mapped { id: company_id.0 }, label, Some(company.name))
+                (Target::Mapped { id: company_id }, label, Some(company.name))
             }
             TenantAction::Ignore => (Target::Ignored, "ignore", None),
             TenantAction::UndoIgnore => {
@@ -85,8 +85,7 @@ impl Mapping {
         let saved = mappings::save(
             &self.pool,
             &MappingEdit {
-                kind: Kind::Tenant,
-                key: tenant_id,
+                key: tenant_id.as_str(),
                 target,
                 expected_version,
                 action: label,
@@ -114,7 +113,7 @@ impl Mapping {
         let mapped: HashSet<CompanyId> = rows
             .iter()
             .filter_map(|r| match r.target() {
-                Target::Mapped { id } => Some(CompanyId(id)),
+                Target::Mapped { id } => Some(id),
                 _ => None,
             })
             .collect();
@@ -131,7 +130,8 @@ impl Mapping {
             .into_iter()
             .map(|c| CompanyForMatching { id: c.id, name: c.name, web_address: c.web_address, is_active: c.is_active })
             .collect();
-        let dismissed: HashSet<(String, CompanyId)> = dismissed.into_iter().collect();
+        let dismissed: HashSet<(TenantId, CompanyId)> =
+            dismissed.into_iter().map(|d| (d.tenant_id, d.company_id)).collect();
         // Matching thousands of names is CPU work: keep it off the async workers.
         let found =
             tokio::task::spawn_blocking(move || suggest(&tenants, &companies, &mapped, &dismissed, MIN_CONFIDENCE))
@@ -143,7 +143,7 @@ impl Mapping {
     /// Turns a suggestion down for good (for that tenant).
     pub async fn dismiss_suggestion(
         &self,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         company_id: CompanyId,
         by: Uuid,
     ) -> Result<(), MappingError> {
@@ -154,7 +154,7 @@ impl Mapping {
     }
 }
 
-fn snapshot(target: Target, company_name: Option<&str>) -> serde_json::Value {
+fn snapshot(target: CompanyTarget, company_name: Option<&str>) -> serde_json::Value {
     match target {
         Target::Unmapped => json!({"state": "unmapped"}),
         Target::Ignored => json!({"state": "ignored"}),
@@ -163,11 +163,11 @@ fn snapshot(target: Target, company_name: Option<&str>) -> serde_json::Value {
 }
 
 /// The conflict message: who changed the mapping, when, and to what.
-async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current) -> MappingError {
+async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current<CompanyId>) -> MappingError {
     let what = match now.target {
         Target::Unmapped => "not mapped".to_string(),
         Target::Ignored => "ignored".to_string(),
-        Target::Mapped { id } => match autotask_cache::company(pool, CompanyId(id)).await {
+        Target::Mapped { id } => match autotask_cache::company(pool, id).await {
             Ok(c) => format!("mapped to {}", c.name),
             Err(_) => format!("mapped to company {id}"),
         },
@@ -176,7 +176,7 @@ async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current) -> Map
 }
 
 /// "Eddie Editor changed the mapping of X at 10:42:07 UTC while you were editing; it is now …".
-pub(crate) fn conflict_text(subject: &str, what: &str, now: Current) -> MappingError {
+pub(crate) fn conflict_text<Id>(subject: &str, what: &str, now: Current<Id>) -> MappingError {
     let tenant = subject;
     let who = now.changed_by_name.unwrap_or_else(|| "someone".into());
     let when = now.changed_at.map(|t| format!(" at {}", t.format("%H:%M:%S UTC"))).unwrap_or_default();

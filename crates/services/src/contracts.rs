@@ -17,6 +17,7 @@ use seatsync_contracts::{
 use seatsync_domain::{
     contract_plan::{Change, RowState, TenantMapping},
     grouping::ContractMatch,
+    TenantId,
 };
 
 use crate::{ServiceError, Services, Staff};
@@ -104,9 +105,9 @@ fn change(c: seatsync_db::contracts::Change) -> ChangeEntry {
     ChangeEntry {
         tenant_id: c.tenant_id,
         tenant_name: c.tenant_name,
-        kind: c.kind.as_str().into(),
+        kind: c.kind,
         description: c.description,
-        outcome: c.outcome.as_str().into(),
+        outcome: c.outcome,
         error: c.error,
         by: c.changed_by_name,
         at: c.changed_at,
@@ -149,7 +150,11 @@ fn view(v: TenantContracts, around: Around) -> TenantContractsView {
 impl Services {
     /// A tenant's suggested contracts. The first view of a mapped tenant (or `reread`) reads
     /// its contracts from Autotask; later views show the stored snapshot.
-    pub async fn tenant_contracts(&self, tenant_id: &str, reread: bool) -> Result<TenantContractsView, ServiceError> {
+    pub async fn tenant_contracts(
+        &self,
+        tenant_id: &TenantId,
+        reread: bool,
+    ) -> Result<TenantContractsView, ServiceError> {
         let today = Utc::now().date_naive();
         let shared = Shared::load(&self.pool).await?;
         let mut contracts = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
@@ -173,12 +178,12 @@ impl Services {
     pub async fn create_group_contract(
         &self,
         by: &Staff,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         group_key: &str,
     ) -> Result<PushOutcome, ServiceError> {
         let c =
             self.contracts.create_group_contract(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
-        tracing::info!(by = %by.email, tenant_id, group_key, contract = %c.contract_id, existed = c.existed, "contract created");
+        tracing::info!(by = %by.email, %tenant_id, group_key, contract = %c.contract_id, existed = c.existed, "contract created");
         Ok(PushOutcome {
             contract_id: Some(c.contract_id),
             contract_name: c.contract_name,
@@ -193,11 +198,11 @@ impl Services {
     pub async fn update_group_contract(
         &self,
         by: &Staff,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         group_key: &str,
     ) -> Result<PushOutcome, ServiceError> {
         let p = self.contracts.update_group(tenant_id, group_key, Some(by.id), Utc::now().date_naive()).await?;
-        tracing::info!(by = %by.email, tenant_id, group_key, applied = p.applied.len(), "contract updated");
+        tracing::info!(by = %by.email, %tenant_id, group_key, applied = p.applied.len(), "contract updated");
         Ok(PushOutcome {
             contract_id: None,
             contract_name: String::new(),
@@ -213,9 +218,9 @@ impl Services {
         &self,
         by: &Staff,
         dry_run: bool,
-        tenant_id: Option<String>,
+        tenant_id: Option<TenantId>,
     ) -> Result<i64, ServiceError> {
-        let scope = match tenant_id.filter(|t| !t.trim().is_empty()) {
+        let scope = match tenant_id.filter(|t| !t.as_str().trim().is_empty()) {
             Some(t) => Scope::Tenant(t),
             None => Scope::All,
         };
@@ -233,7 +238,7 @@ impl Services {
             run_id: run.id,
             running: run.finished_at.is_none(),
             dry_run: run.dry_run,
-            status: run.status.as_str().into(),
+            status: run.status,
             requested_by: run.requested_by_name,
             total: run.tenants_total,
             done: run.tenants_done,
@@ -245,7 +250,10 @@ impl Services {
             error: run.error,
             failures: failures
                 .into_iter()
-                .map(|(id, name, err)| SyncFailure { tenant: name.unwrap_or(id), error: err.unwrap_or_default() })
+                .map(|f| SyncFailure {
+                    tenant: f.tenant_name.unwrap_or_else(|| f.tenant_id.into_string()),
+                    error: f.error.unwrap_or_default(),
+                })
                 .collect(),
             changes_list: changes.into_iter().map(change).collect(),
         }))

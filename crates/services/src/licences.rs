@@ -11,7 +11,7 @@ use seatsync_api_types::{
     overview::ProductLine,
 };
 use seatsync_db::{licences, mappings, sync_runs, tenants};
-use seatsync_domain::CompanyId;
+use seatsync_domain::{SkuId, TenantId};
 use seatsync_licence_sync::{Scope, Trigger};
 
 use crate::{mapping::mapping_state, ServiceError, Services, Staff};
@@ -36,7 +36,7 @@ impl Services {
 
     /// One tenant's card, subscriptions and seats per product (counted and priced as the
     /// Overview counts them).
-    pub async fn tenant_licences(&self, tenant_id: &str) -> Result<TenantDetail, ServiceError> {
+    pub async fn tenant_licences(&self, tenant_id: &TenantId) -> Result<TenantDetail, ServiceError> {
         let missing = ServiceError::db_missing(THAT_TENANT);
         let t = tenants::find(&self.pool, tenant_id).await.map_err(&missing)?;
         let (subs, skus) = tokio::try_join!(
@@ -81,7 +81,6 @@ impl Services {
         let mapping = mappings::tenant_row(&self.pool, tenant_id).await.map_err(&missing)?;
         let psa_company = match (mapping.target(), mapping.company_name.clone()) {
             (mappings::Target::Mapped { id }, Some(name)) => {
-                let id = CompanyId(id);
                 let url = self.autotask_web_url().await.map(|web| links::autotask_company(&web, id));
                 Some(PsaCompany { id, name, url })
             }
@@ -98,8 +97,7 @@ impl Services {
                     .then(|| {
                         subs.iter()
                             .filter(|s| {
-                                s.sku_id.as_deref() == Some(p.sku_id.as_str())
-                                    && s.commitment_end.is_some_and(|end| end <= now)
+                                s.sku_id.as_ref() == Some(&p.sku_id) && s.commitment_end.is_some_and(|end| end <= now)
                             })
                             .filter_map(|s| s.commitment_end)
                             .max()
@@ -131,13 +129,13 @@ impl Services {
     }
 
     /// Starts a licence sync of one tenant or (`tenant_id` empty) all; its run id.
-    pub async fn start_licence_sync(&self, by: &Staff, tenant_id: Option<String>) -> Result<i64, ServiceError> {
+    pub async fn start_licence_sync(&self, by: &Staff, tenant_id: Option<TenantId>) -> Result<i64, ServiceError> {
         let Some(sync) = self.licence_sync.clone() else {
             return Err(ServiceError::Invalid(
                 "Partner Center and Microsoft Graph are not configured, so there is nothing to sync. An Admin can see what is missing under Settings.".into(),
             ));
         };
-        let scope = match tenant_id.filter(|t| !t.trim().is_empty()) {
+        let scope = match tenant_id.filter(|t| !t.as_str().trim().is_empty()) {
             Some(t) => Scope::Tenant(t),
             None => Scope::All,
         };
@@ -150,12 +148,15 @@ impl Services {
         let failures = sync_runs::problems(&self.pool, run.id)
             .await?
             .into_iter()
-            .map(|p| SyncFailure { tenant: p.tenant_name.unwrap_or(p.tenant_id), error: p.error.unwrap_or_default() })
+            .map(|p| SyncFailure {
+                tenant: p.tenant_name.unwrap_or_else(|| p.tenant_id.into_string()),
+                error: p.error.unwrap_or_default(),
+            })
             .collect();
         Ok(Some(SyncStatus {
             run_id: run.id,
             running: run.finished_at.is_none(),
-            status: run.status.as_str().into(),
+            status: run.status,
             scope_tenant_id: run.scope_tenant_id,
             total: run.tenants_total,
             done: run.tenants_done,
@@ -168,14 +169,14 @@ impl Services {
     }
 
     /// Seat history per product of one tenant, one point per successful sync.
-    pub async fn licence_history(&self, tenant_id: &str) -> Result<Vec<SeatSeries>, ServiceError> {
+    pub async fn licence_history(&self, tenant_id: &TenantId) -> Result<Vec<SeatSeries>, ServiceError> {
         let (points, skus) =
             tokio::try_join!(licences::history(&self.pool, tenant_id), licences::consumption(&self.pool, tenant_id))?;
         // Subscriptions name only SKUs the tenant no longer holds; most pages never need them.
         let gone = points.iter().any(|p| !skus.iter().any(|k| k.sku_id == p.sku_id));
         let subs = if gone { licences::subscriptions(&self.pool, tenant_id).await? } else { Vec::new() };
         let names = self.catalog.names().await?;
-        let mut series: Vec<(String, SeatSeries)> = Vec::new();
+        let mut series: Vec<(SkuId, SeatSeries)> = Vec::new();
         for p in points {
             let idx = match series.iter().position(|(sku, _)| *sku == p.sku_id) {
                 Some(i) => i,
@@ -187,7 +188,7 @@ impl Services {
                         Some(part) => names.name(&p.sku_id, &part),
                         None => subs
                             .iter()
-                            .find(|s| s.sku_id.as_deref() == Some(p.sku_id.as_str()))
+                            .find(|s| s.sku_id.as_ref() == Some(&p.sku_id))
                             .and_then(|s| s.offer_name.clone().or_else(|| s.friendly_name.clone()))
                             .unwrap_or_else(|| names.name(&p.sku_id, "")),
                     };

@@ -15,13 +15,13 @@ use seatsync_db::{
     autotask_cache,
     mappings::{self, Target},
 };
-use seatsync_domain::{CompanyId, ServiceId};
+use seatsync_domain::{CompanyId, ServiceId, TenantId};
 use seatsync_mapping::{OfferAction, TenantAction};
 
 use crate::{products::amount, ServiceError, Services, Staff};
 
 /// The one mapping state the UI shows, from the stored target.
-pub(crate) fn mapping_state(target: Target) -> MappingState {
+pub(crate) fn mapping_state<Id>(target: Target<Id>) -> MappingState {
     match target {
         Target::Mapped { .. } => MappingState::Mapped,
         Target::Ignored => MappingState::Ignored,
@@ -89,7 +89,7 @@ fn describe(v: Option<&serde_json::Value>) -> String {
 
 impl Services {
     async fn refresh_info(&self) -> Result<Option<RefreshInfo>, ServiceError> {
-        let (latest, good) = autotask_cache::latest_refreshes(&self.pool).await?;
+        let autotask_cache::LatestRefreshes { latest, good } = autotask_cache::latest_refreshes(&self.pool).await?;
         Ok(latest.map(|l| RefreshInfo {
             finished_at: l.finished_at,
             companies: good.as_ref().and_then(|g| g.companies),
@@ -107,7 +107,7 @@ impl Services {
         let companies: HashMap<CompanyId, String> = companies.into_iter().map(|c| (c.id, c.name)).collect();
         let web = self.autotask_web_url().await;
         let refresh = self.refresh_info().await?;
-        let mut by_tenant: HashMap<String, SuggestionInfo> = suggestions
+        let mut by_tenant: HashMap<TenantId, SuggestionInfo> = suggestions
             .into_iter()
             .filter_map(|s| {
                 let company_name = companies.get(&s.company_id)?.clone();
@@ -154,7 +154,7 @@ impl Services {
     pub async fn save_tenant_mapping(
         &self,
         by: &Staff,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         action: MappingAction,
         company_id: Option<CompanyId>,
         version: i32,
@@ -168,7 +168,7 @@ impl Services {
             MappingAction::Reset => TenantAction::Reset,
         };
         let row = self.mapping.apply_tenant(tenant_id, action, version, by.id).await?;
-        tracing::info!(by = %by.email, tenant_id, ?action, "tenant mapping changed");
+        tracing::info!(by = %by.email, %tenant_id, ?action, "tenant mapping changed");
         Ok(tenant_row(row, self.autotask_web_url().await.as_deref()))
     }
 
@@ -206,7 +206,7 @@ impl Services {
     pub async fn dismiss_suggestion(
         &self,
         by: &Staff,
-        tenant_id: &str,
+        tenant_id: &TenantId,
         company_id: CompanyId,
     ) -> Result<(), ServiceError> {
         Ok(self.mapping.dismiss_suggestion(tenant_id, company_id, by.id).await?)

@@ -5,6 +5,7 @@ use seatsync_api_types::{
     overview::{OverviewRow, ProductLine},
 };
 use seatsync_db::{licences, tenants};
+use seatsync_domain::TenantId;
 use seatsync_licences::overview::ProductSeats;
 
 use crate::{ServiceError, Services, Staff};
@@ -51,14 +52,19 @@ impl Services {
     }
 
     /// Sets the spare seats per product a tenant may keep without it counting as waste.
-    pub async fn set_spare_seats(&self, by: &Staff, tenant_id: &str, spare_seats: i32) -> Result<i32, ServiceError> {
+    pub async fn set_spare_seats(
+        &self,
+        by: &Staff,
+        tenant_id: &TenantId,
+        spare_seats: i32,
+    ) -> Result<i32, ServiceError> {
         if !(0..=10_000).contains(&spare_seats) {
             return Err(ServiceError::Invalid("Spare seats must be a whole number from 0 to 10,000.".into()));
         }
         tenants::set_spare_seats(&self.pool, tenant_id, spare_seats)
             .await
             .map_err(ServiceError::db_missing("That tenant"))?;
-        tracing::info!(by = %by.email, tenant_id, spare_seats, "spare seats changed");
+        tracing::info!(by = %by.email, %tenant_id, spare_seats, "spare seats changed");
         Ok(spare_seats)
     }
 
@@ -67,7 +73,7 @@ impl Services {
         let points = licences::fleet_history(&self.pool)
             .await?
             .into_iter()
-            .map(|(at, purchased, assigned)| SeatPoint { at, purchased, assigned })
+            .map(|p| SeatPoint { at: p.day, purchased: p.purchased, assigned: p.assigned })
             .collect();
         Ok(SeatSeries { product: "All tenants".into(), points })
     }

@@ -3,6 +3,7 @@
 
 use seatsync_api_types::products::{ProductCatalogInfo, SkuLine, UploadInfo};
 use seatsync_db::product_names;
+use seatsync_domain::SkuId;
 
 use crate::{ServiceError, Services, Staff};
 
@@ -61,7 +62,7 @@ impl Services {
     pub async fn set_sku_override(
         &self,
         by: &Staff,
-        sku_id: &str,
+        sku_id: &SkuId,
         name: Option<&str>,
         monthly_cost: &str,
     ) -> Result<(), ServiceError> {

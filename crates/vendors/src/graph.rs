@@ -1,6 +1,7 @@
 //! Microsoft Graph in each customer tenant: licences bought and assigned (`subscribedSkus`),
 //! with a client-credentials token per tenant.
 
+use seatsync_domain::{SkuId, SubscriptionId, TenantId};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -17,13 +18,14 @@ use crate::{
 const VENDOR: &str = "Microsoft Graph";
 
 pub trait Graph: Send + Sync {
-    fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>>;
+    fn subscribed_skus<'a>(&'a self, tenant_id: &'a TenantId)
+        -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>>;
 
     /// Gets ready to call Graph in `tenant_id`: for [`HttpGraph`], its access token in that
     /// tenant, unless one is cached. `subscribed_skus` does this itself when needed; calling it
     /// first lets a caller that limits the requests in flight count the token request on its
     /// own, and start it before the data it needs is asked for.
-    fn prepare<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<(), VendorError>> {
+    fn prepare<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<(), VendorError>> {
         let _ = tenant_id;
         Box::pin(async { Ok(()) })
     }
@@ -34,7 +36,7 @@ pub trait Graph: Send + Sync {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscribedSku {
-    pub sku_id: String,
+    pub sku_id: SkuId,
     #[serde(default)]
     pub sku_part_number: String,
     pub applies_to: Option<String>,
@@ -45,7 +47,7 @@ pub struct SubscribedSku {
     pub prepaid_units: PrepaidUnits,
     /// The commerce subscriptions whose seats make up this SKU.
     #[serde(default)]
-    pub subscription_ids: Vec<String>,
+    pub subscription_ids: Vec<SubscriptionId>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -88,8 +90,8 @@ impl HttpGraph {
         Arc::new(Self { settings, client, policy, tokens: TokenCache::default() })
     }
 
-    async fn token(&self, tenant_id: &str) -> Result<String, VendorError> {
-        if let Some(t) = self.tokens.get(tenant_id) {
+    async fn token(&self, tenant_id: &TenantId) -> Result<String, VendorError> {
+        if let Some(t) = self.tokens.get(tenant_id.as_str()) {
             return Ok(t);
         }
         let s = &self.settings;
@@ -107,17 +109,20 @@ impl HttpGraph {
             ],
         )
         .await?;
-        self.tokens.put(tenant_id, token.clone(), lifetime);
+        self.tokens.put(tenant_id.as_str(), token.clone(), lifetime);
         Ok(token)
     }
 }
 
 impl Graph for HttpGraph {
-    fn prepare<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<(), VendorError>> {
+    fn prepare<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<(), VendorError>> {
         Box::pin(async move { self.token(tenant_id).await.map(|_| ()) })
     }
 
-    fn subscribed_skus<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>> {
+    fn subscribed_skus<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+    ) -> BoxFuture<'a, Result<Vec<SubscribedSku>, VendorError>> {
         Box::pin(async move {
             let token = self.token(tenant_id).await?;
             let mut url = format!("{}/v1.0/subscribedSkus", self.settings.base_url.as_str().trim_end_matches('/'));
@@ -130,7 +135,7 @@ impl Graph for HttpGraph {
                 let res = match res {
                     Err(VendorError::Status { status: 401, .. }) => {
                         // A revoked or rotated token: the next call fetches a fresh one.
-                        self.tokens.forget(tenant_id);
+                        self.tokens.forget(tenant_id.as_str());
                         return Err(VendorError::Auth {
                             vendor: VENDOR,
                             detail: format!("the token for tenant {tenant_id} was refused"),

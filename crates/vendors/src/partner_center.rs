@@ -1,6 +1,7 @@
 //! Partner Center: the MSP's customers and each customer's subscriptions, with an App+User token
 //! from the stored refresh token (secure application model).
 
+use seatsync_domain::{SubscriptionId, TenantId};
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use chrono::{DateTime, Utc};
@@ -27,7 +28,7 @@ pub trait PartnerCenter: Send + Sync {
     /// Every customer of the partner, following continuation pages.
     fn customers(&self) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>>;
     /// Every subscription of one customer tenant.
-    fn subscriptions<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>>;
+    fn subscriptions<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>>;
 
     /// Every customer of the partner, handed to `page` a page at a time as the pages arrive, so
     /// a caller can start on the first customers while the others are still being listed. The
@@ -46,21 +47,22 @@ pub trait PartnerCenter: Send + Sync {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
-    pub id: String,
+    /// Partner Center's customer id, which is the customer's tenant id.
+    pub id: TenantId,
     #[serde(default)]
     pub company_profile: CompanyProfile,
 }
 
 impl Customer {
-    pub fn tenant_id(&self) -> &str {
-        self.company_profile.tenant_id.as_deref().unwrap_or(&self.id)
+    pub fn tenant_id(&self) -> &TenantId {
+        self.company_profile.tenant_id.as_ref().unwrap_or(&self.id)
     }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CompanyProfile {
-    pub tenant_id: Option<String>,
+    pub tenant_id: Option<TenantId>,
     pub domain: Option<String>,
     pub company_name: Option<String>,
 }
@@ -70,7 +72,7 @@ pub struct CompanyProfile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
-    pub id: String,
+    pub id: SubscriptionId,
     #[serde(default)]
     pub offer_id: String,
     pub offer_name: Option<String>,
@@ -251,7 +253,7 @@ impl PartnerCenter for HttpPartnerCenter {
         })
     }
 
-    fn subscriptions<'a>(&'a self, tenant_id: &'a str) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>> {
+    fn subscriptions<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>> {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers/{tenant_id}/subscriptions"));
             self.get_collection("subscription list", first).await

@@ -3,6 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use seatsync_domain::TenantId;
 use seatsync_sim::{spawn, FaultRule, SimConfig, SimHandle};
 use seatsync_vendors::{
     graph::{Graph, GraphSettings, HttpGraph},
@@ -80,7 +81,7 @@ async fn every_customer_across_continuation_pages() {
 #[tokio::test]
 async fn subscriptions_parse_with_their_nce_fields() {
     let s = sim(3).await;
-    let tenant = s.sim.msp().customers[0].tenant_id.clone();
+    let tenant = TenantId::new(s.sim.msp().customers[0].tenant_id.clone());
     let seeded = s.sim.msp().customers[0].subscriptions.clone();
     let subs = partner_center(&s, "seatsync-demo-secret").subscriptions(&tenant).await.unwrap();
     assert_eq!(subs.len(), seeded.len());
@@ -97,7 +98,7 @@ async fn subscriptions_parse_with_their_nce_fields() {
 #[tokio::test]
 async fn throttling_and_server_errors_are_retried() {
     let s = sim(2).await;
-    let tenant = s.sim.msp().customers[1].tenant_id.clone();
+    let tenant = TenantId::new(s.sim.msp().customers[1].tenant_id.clone());
     faults(
         &s,
         &[
@@ -116,7 +117,7 @@ async fn throttling_and_server_errors_are_retried() {
 async fn failures_are_reported_in_words() {
     let s = sim(2).await;
     let pc = partner_center(&s, "seatsync-demo-secret");
-    let tenant = s.sim.msp().customers[0].tenant_id.clone();
+    let tenant = TenantId::new(s.sim.msp().customers[0].tenant_id.clone());
 
     faults(&s, &["path=/v1/customers/*,kind=malformed"]).await;
     let err = pc.subscriptions(&tenant).await.unwrap_err();
@@ -132,7 +133,7 @@ async fn failures_are_reported_in_words() {
     assert!(matches!(err, VendorError::Timeout { .. }), "{err}");
 
     faults(&s, &[]).await;
-    let err = pc.subscriptions("00000000-0000-0000-0000-000000000000").await.unwrap_err();
+    let err = pc.subscriptions(&TenantId::new("00000000-0000-0000-0000-000000000000")).await.unwrap_err();
     assert!(err.to_string().contains("404") && err.to_string().contains("was not found"), "{err}");
 
     let err = partner_center(&s, "wrong-secret").customers().await.unwrap_err();
@@ -146,12 +147,12 @@ async fn graph_reads_assigned_seats_per_tenant() {
     let g = graph(&s);
     let customers = s.sim.msp().customers.clone();
     for c in customers {
-        let skus = g.subscribed_skus(&c.tenant_id).await.unwrap();
+        let skus = g.subscribed_skus(&TenantId::new(c.tenant_id.clone())).await.unwrap();
         for (sku_id, consumed) in &c.consumed {
             let sku = skus.iter().find(|k| &k.sku_id == sku_id).expect("every consumed SKU is listed");
             assert_eq!(sku.consumed_units, *consumed);
         }
     }
-    let err = g.subscribed_skus("11111111-2222-3333-4444-555555555555").await.unwrap_err();
+    let err = g.subscribed_skus(&TenantId::new("11111111-2222-3333-4444-555555555555")).await.unwrap_err();
     assert!(matches!(err, VendorError::Auth { .. }), "an unknown tenant cannot sign in: {err}");
 }

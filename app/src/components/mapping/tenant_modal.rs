@@ -170,7 +170,7 @@ pub fn TenantModal(
             <Feedback message=feedback.into() />
             <MappingHistory
                 kind="tenant"
-                key=row.tenant_id.clone()
+                key=row.tenant_id.to_string()
                 version=Signal::derive(move || current.with(|r| r.version))
             />
         </Modal>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use seatsync_domain::{CompanyId, Role};
+use seatsync_domain::{CompanyId, Role, TenantId};
 
 use crate::{
     api::{
@@ -58,7 +58,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let accept_action = ServerAction::<AcceptSuggestions>::new();
     let dismiss_action = ServerAction::<DismissSuggestion>::new();
     // Which tenant's suggestion the dismissal in flight is for (one at a time: `send`).
-    let dismissed = StoredValue::new(None::<String>);
+    let dismissed = StoredValue::new(None::<TenantId>);
     // Rows' accept and dismiss buttons wait while either runs, so no click is dropped unseen.
     let busy = Signal::derive(move || accept_action.pending().get() || dismiss_action.pending().get());
 
@@ -146,7 +146,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     });
-    let dismiss = Callback::new(move |(tenant_id, company_id): (String, CompanyId)| {
+    let dismiss = Callback::new(move |(tenant_id, company_id): (TenantId, CompanyId)| {
         if dismiss_action.pending().get_untracked() {
             return;
         }

@@ -1,7 +1,7 @@
 //! One tenant's row of the customer mapping table: status, suggestion, links and actions.
 
 use leptos::prelude::*;
-use seatsync_domain::CompanyId;
+use seatsync_domain::{CompanyId, TenantId};
 
 use crate::{
     api::mapping::{AcceptItem, MappingState, TenantMappingRow},
@@ -17,7 +17,7 @@ pub(super) struct RowActions {
     pub busy: Signal<bool>,
     pub accept: Callback<Vec<AcceptItem>>,
     /// Turn down the suggested company (tenant id, company id).
-    pub dismiss: Callback<(String, CompanyId)>,
+    pub dismiss: Callback<(TenantId, CompanyId)>,
     pub edit: Callback<TenantMappingRow>,
     /// Open the history of (tenant name, tenant id).
     pub history: Callback<(String, String)>,
@@ -28,15 +28,15 @@ pub(super) struct RowActions {
 pub(super) fn MappingRow(r: TenantMappingRow, actions: RowActions) -> impl IntoView {
     let for_edit = r.clone();
     let tenant_id = r.tenant_id.clone();
-    let copy_id = r.tenant_id.clone();
-    let history_key = (r.name.clone(), r.tenant_id.clone());
+    let copy_id = r.tenant_id.to_string();
+    let history_key = (r.name.clone(), r.tenant_id.to_string());
     let (badge, badge_class) = match r.state {
         MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
         MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
         MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
     };
     view! {
-        <tr class="border-t border-slate-100" data-testid="mapping-row" data-tenant=r.tenant_id.clone()>
+        <tr class="border-t border-slate-100" data-testid="mapping-row" data-tenant=r.tenant_id.to_string()>
             <td class="px-3 py-2">
                 <span class="block font-medium">{r.name.clone()}</span>
                 <span class="block text-xs text-slate-500">{r.domain.clone().unwrap_or_default()}</span>

@@ -1,16 +1,21 @@
 //! The states and kinds stored as text under a `CHECK` constraint, as types: each enum spells
-//! exactly the values its constraint allows, so a misspelt state cannot be written or read.
+//! exactly the values its constraint allows, so a misspelt state cannot be written or read. The
+//! pages receive the same enums (serde uses the stored spelling), so a page matches on a variant
+//! rather than on a string that could drift from the database's. With the `sqlx` feature (the
+//! `db` crate's) they decode from and bind to the text columns.
 
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 /// Declares a text-backed enum: its variants with their stored spelling.
 macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
-        #[sqlx(type_name = "text", rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(type_name = "text"))]
         pub enum $name {
-            $($(#[$vdoc])* #[sqlx(rename = $text)] $variant),+
+            $($(#[$vdoc])* #[serde(rename = $text)] #[cfg_attr(feature = "sqlx", sqlx(rename = $text))] $variant),+
         }
 
         impl $name {
@@ -84,5 +89,20 @@ text_enum! {
         /// Left for a person (an ended subscription is never removed by SeatSync).
         Flagged = "flagged",
         Failed = "failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_travel_in_their_stored_spelling() {
+        assert_eq!(serde_json::to_string(&ChangeKind::AdjustUnits).unwrap(), "\"adjust_units\"");
+        assert_eq!(
+            serde_json::from_str::<CreationState>("\"contract_created\"").unwrap(),
+            CreationState::ContractCreated
+        );
+        assert_eq!(RunStatus::Partial.as_str(), "partial");
     }
 }
