@@ -54,6 +54,7 @@ test("an Admin gives a role to an address before its first sign-in and can withd
   await page.getByLabel("Role to give").selectOption("editor");
   await page.getByRole("button", { name: "Give role" }).click();
   await expect(page.getByRole("status")).toContainText(`${address} will be Editor from their first sign-in.`);
+  await expect(page.getByLabel("E-mail address"), "the form is ready for the next address").toHaveValue("");
   const pending = page.getByTestId("pending-grant").filter({ hasText: address });
   await expect(pending).toContainText("Editor");
   await expect(pending).toContainText("by Ada Admin");

@@ -18,6 +18,7 @@ use crate::{
         me::Me,
     },
     components::common::{
+        button,
         format::{exact, relative},
         polling::use_polling,
     },
@@ -132,18 +133,10 @@ fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
             .then(|| {
                 view! {
                     <div class="mt-4 flex flex-wrap gap-2">
-                        <button
-                            class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
-                            disabled=running
-                            on:click=move |_| start(true)
-                        >
+                        <button class=button::OUTLINE disabled=running on:click=move |_| start(true)>
                             "Dry run: what would change"
                         </button>
-                        <button
-                            class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-                            disabled=running
-                            on:click=move |_| start(false)
-                        >
+                        <button class=button::PRIMARY disabled=running on:click=move |_| start(false)>
                             "Sync all contracts"
                         </button>
                     </div>
@@ -321,11 +314,7 @@ fn TenantContracts(view: TenantContractsView, may_act: bool, refresh: RwSignal<u
                     {(may_act && view.state == MappingState::Mapped && view.autotask_configured)
                         .then(|| {
                             view! {
-                                <button
-                                    class="mt-1 rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
-                                    disabled=busy
-                                    on:click=reread
-                                >
+                                <button class=format!("mt-1 {}", button::IN_ROW) disabled=busy on:click=reread>
                                     "Refresh from Autotask"
                                 </button>
                             }

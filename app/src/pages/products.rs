@@ -8,6 +8,7 @@ use crate::{
     api::products::{product_catalog, SetSkuOverride, SkuLine},
     components::common::format::relative,
     components::common::{
+        button,
         mutation::{on_answer, send},
         Loaded,
     },
@@ -193,11 +194,7 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
                 />
             </td>
             <td class="px-3 py-2">
-                <button
-                    class="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
-                    disabled=save_action.pending()
-                    on:click=save
-                >
+                <button class=button::IN_ROW disabled=save_action.pending() on:click=save>
                     "Save"
                 </button>
             </td>

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use crate::{
     api::settings::{allocation_codes, list_integrations, mapping_settings, SaveMappingSettings},
     components::common::{
+        button,
         mutation::{on_answer, send},
         Loaded,
     },
@@ -260,7 +261,7 @@ fn MappingSettingsForm() -> impl IntoView {
                                 }
                             })}
                         <button
-                            class="justify-self-start rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            class=format!("justify-self-start {}", button::PRIMARY)
                             disabled=save_action.pending()
                             on:click=save
                         >

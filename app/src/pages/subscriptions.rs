@@ -20,6 +20,7 @@ use crate::{
     components::common::Loaded,
     components::{
         common::{
+            button,
             format::{exact, relative},
             polling::use_polling,
         },
@@ -87,7 +88,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
             <h1 class="text-2xl font-semibold">"NCE subscriptions"</h1>
             <Show when=move || may_sync>
                 <button
-                    class="rounded-md border border-indigo-600 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
+                    class=button::OUTLINE
                     disabled=move || latest.get().is_some_and(|s| s.running)
                     on:click=move |_| {
                         sync.dispatch(StartLicenceSync {

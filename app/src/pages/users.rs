@@ -12,6 +12,7 @@ use crate::{
         SignOutEverywhere, UserRow, WithdrawGrant,
     },
     components::common::{
+        button,
         mutation::{on_answer, send},
         ErrorLine, Loaded,
     },
@@ -251,17 +252,13 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
                     }
                 }} <div class="mt-1 flex flex-wrap gap-2">
                     <button
-                        class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50"
+                        class=button::SMALL
                         disabled=move || (user.is_you && !blocked) || actions.busy.get()
                         on:click=toggle_block
                     >
                         {if blocked { "Unblock" } else { "Block" }}
                     </button>
-                    <button
-                        class="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50"
-                        disabled=move || actions.busy.get()
-                        on:click=sign_out
-                    >
+                    <button class=button::SMALL disabled=move || actions.busy.get() on:click=sign_out>
                         "Sign out everywhere"
                     </button>
                 </div>
@@ -379,11 +376,7 @@ fn PreAssign(pending: Vec<PendingGrant>, actions: Actions) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button
-                    type="submit"
-                    class="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
-                    disabled=move || actions.busy.get()
-                >
+                <button type="submit" class=button::PRIMARY disabled=move || actions.busy.get()>
                     "Give role"
                 </button>
             </form>

@@ -1,6 +1,7 @@
-//! The small kit every page builds on: formatting, the error line, loaded data, the polling
-//! hook and the 403 page. Pages import these, never each other.
+//! The small kit every page builds on: button looks, formatting, the error line, loaded data,
+//! changes, the polling hook and the 403 page. Pages import these, never each other.
 
+pub mod button;
 pub mod format;
 pub mod mutation;
 pub mod polling;

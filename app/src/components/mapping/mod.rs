@@ -18,6 +18,35 @@ pub fn copy_to_clipboard(text: String) {
     let _ = text;
 }
 
+/// What both mapping modals do with a save's answer: the row shows as saved, the message says
+/// what it now is (`describe`), the page hears of the change, and an item no longer mapped has
+/// its pick cleared; an error is shown where the user clicked.
+pub fn saved_answer<Row, Id>(
+    current: leptos::prelude::RwSignal<Row>,
+    selected: leptos::prelude::RwSignal<Option<Id>>,
+    feedback: leptos::prelude::RwSignal<Option<Result<String, String>>>,
+    on_saved: leptos::prelude::Callback<Row>,
+    describe: fn(&Row) -> (crate::api::mapping::MappingState, String),
+) -> impl Fn(Result<Row, crate::error::AppError>) + Copy + 'static
+where
+    Row: Clone + Send + Sync + 'static,
+    Id: Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    move |answer| match answer {
+        Ok(saved) => {
+            let (state, message) = describe(&saved);
+            if state == crate::api::mapping::MappingState::Unmapped {
+                selected.set(None);
+            }
+            current.set(saved.clone());
+            feedback.set(Some(Ok(message)));
+            on_saved.run(saved);
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    }
+}
+
 /// A modal's action button: the primary action filled, the others outlined; all are disabled
 /// while a save is under way so one click saves once.
 #[leptos::component]
@@ -28,17 +57,11 @@ pub fn ActionButton(
     children: leptos::prelude::Children,
 ) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let look = if primary {
-        "bg-indigo-600 text-white hover:bg-indigo-500"
-    } else {
-        "border border-slate-300 hover:bg-slate-50"
-    };
+
+    use crate::components::common::button;
+    let look = if primary { button::PRIMARY } else { button::SECONDARY };
     view! {
-        <button
-            class=format!("rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-50 {look}")
-            disabled=busy
-            on:click=move |_| on_click.run(())
-        >
+        <button class=look disabled=busy on:click=move |_| on_click.run(())>
             {children()}
         </button>
     }

@@ -14,7 +14,7 @@ use crate::{
         ErrorLine,
     },
     components::{
-        mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
+        mapping::{history::MappingHistory, saved_answer, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
@@ -57,24 +57,16 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
         if row.billing.is_empty() { "no billing cycle" } else { &row.billing }
     );
 
-    let done = move |result: Result<OfferMappingRow, AppError>| match result {
-        Ok(saved) => {
-            let message = match saved.state {
-                MappingState::Mapped => {
-                    format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default())
-                }
-                MappingState::Ignored => "Saved: this offer is ignored.".to_string(),
-                MappingState::Unmapped => "Saved: not mapped; pick or create its service.".to_string(),
-            };
-            if saved.state == MappingState::Unmapped {
-                selected.set(None);
+    let done = saved_answer(current, selected, feedback, on_saved, |saved: &OfferMappingRow| {
+        let message = match saved.state {
+            MappingState::Mapped => {
+                format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default())
             }
-            current.set(saved.clone());
-            feedback.set(Some(Ok(message)));
-            on_saved.run(saved);
-        }
-        Err(e) => feedback.set(Some(Err(e.to_string()))),
-    };
+            MappingState::Ignored => "Saved: this offer is ignored.".to_string(),
+            MappingState::Unmapped => "Saved: not mapped; pick or create its service.".to_string(),
+        };
+        (saved.state, message)
+    });
     on_answer(save, done);
     on_answer(create_and_map, done);
     let act = move |action: MappingAction| {

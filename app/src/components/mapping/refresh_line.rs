@@ -6,6 +6,7 @@ use crate::{
     api::mapping::{RefreshAutotask, RefreshInfo},
     components::{
         common::{
+            button,
             format::relative,
             mutation::{on_answer, send},
         },
@@ -82,11 +83,7 @@ pub fn RefreshLine(
             {(configured && may_edit)
                 .then(|| {
                     view! {
-                        <button
-                            class="mt-1 rounded-md border border-indigo-600 px-3 py-1 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-50"
-                            disabled=busy
-                            on:click=run
-                        >
+                        <button class=format!("mt-1 {}", button::OUTLINE) disabled=busy on:click=run>
                             {move || if busy.get() { "Refreshing…" } else { "Refresh from Autotask" }}
                         </button>
                     }

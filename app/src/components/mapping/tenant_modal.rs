@@ -11,7 +11,7 @@ use crate::{
         ErrorLine,
     },
     components::{
-        mapping::{history::MappingHistory, ActionButton, IgnoredBody, MappedBody, Words},
+        mapping::{history::MappingHistory, saved_answer, ActionButton, IgnoredBody, MappedBody, Words},
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
@@ -31,8 +31,9 @@ pub fn TenantModal(
     let companies = LocalResource::new(autotask_companies);
     let title = format!("Map {}", row.name);
 
-    on_answer(save, move |result| match result {
-        Ok(saved) => {
+    on_answer(
+        save,
+        saved_answer(current, selected, feedback, on_saved, |saved: &TenantMappingRow| {
             let message = match saved.state {
                 MappingState::Mapped => {
                     format!("Saved: {} is mapped to {}.", saved.name, saved.company_name.clone().unwrap_or_default())
@@ -40,15 +41,9 @@ pub fn TenantModal(
                 MappingState::Ignored => format!("Saved: {} is ignored.", saved.name),
                 MappingState::Unmapped => format!("Saved: {} is not mapped; pick its company.", saved.name),
             };
-            if saved.state == MappingState::Unmapped {
-                selected.set(None);
-            }
-            current.set(saved.clone());
-            feedback.set(Some(Ok(message)));
-            on_saved.run(saved);
-        }
-        Err(e) => feedback.set(Some(Err(e.to_string()))),
-    });
+            (saved.state, message)
+        }),
+    );
 
     let act = move |action: MappingAction| {
         let r = current.get_untracked();

@@ -14,6 +14,7 @@ use crate::{
         me::Me,
     },
     components::common::{
+        button,
         mutation::{on_answer, send},
         Loaded,
     },
@@ -182,7 +183,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
                 .then(|| {
                     view! {
                         <button
-                            class="ml-auto rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50"
+                            class=format!("ml-auto {}", button::PRIMARY)
                             disabled=move || busy.get() || suggestions_shown.get() == 0
                             on:click=accept_all
                         >
