@@ -12,9 +12,13 @@ use crate::{
         me::Me,
     },
     components::common::Loaded,
-    components::mapping::refresh_line::RefreshLine,
     components::{
-        mapping::{history::MappingHistory, offer_modal::OfferModal},
+        mapping::{
+            history::MappingHistory,
+            offer_modal::OfferModal,
+            refresh_line::RefreshLine,
+            status_counts::{Filter, StatusCounts},
+        },
         modal::Modal,
     },
 };
@@ -36,19 +40,21 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     let may_edit = me.may(Role::Editor);
     let rows = RwSignal::new(rows);
     let refresh = RwSignal::new(refresh);
-    let filter = RwSignal::new(None::<MappingState>);
+    let filter = RwSignal::new(Filter::All);
     let hide_mapped = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<OfferMappingRow>);
     let history_of = RwSignal::new(None::<(String, String)>);
-    let count = move |state: MappingState| rows.with(|r| r.iter().filter(|x| x.state == state).count());
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let f = filter.get();
         let hide = hide_mapped.get();
         rows.with(|r| {
             r.iter()
-                .filter(|x| f.is_none_or(|s| x.state == s))
+                .filter(|x| match f {
+                    Filter::All => true,
+                    Filter::Only(s) => x.state == s,
+                })
                 .filter(|x| !(hide && x.state == MappingState::Mapped))
                 .filter(|x| {
                     needle.is_empty()
@@ -60,6 +66,8 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                 .collect::<Vec<_>>()
         })
     });
+    let on_edit = Callback::new(move |row| editing.set(Some(row)));
+    let on_history = Callback::new(move |key| history_of.set(Some(key)));
     let on_saved = Callback::new(move |saved: OfferMappingRow| {
         rows.update(|r| {
             if let Some(x) = r.iter_mut().find(|x| x.offer_key == saved.offer_key) {
@@ -67,26 +75,6 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
             }
         })
     });
-    let status_button = move |label: &'static str, value: MappingState, color: &'static str, testid: &'static str| {
-        view! {
-            <button
-                class=move || {
-                    format!(
-                        "rounded-lg border px-3 py-2 text-left {} {}",
-                        color,
-                        if filter.get() == Some(value) { "ring-2 ring-indigo-500" } else { "" },
-                    )
-                }
-                aria-pressed=move || if filter.get() == Some(value) { "true" } else { "false" }
-                on:click=move |_| filter.set(if filter.get_untracked() == Some(value) { None } else { Some(value) })
-            >
-                <span class="block text-xs font-semibold uppercase tracking-wide">{label}</span>
-                <span class="block text-2xl font-semibold tabular-nums" data-testid=testid>
-                    {move || count(value)}
-                </span>
-            </button>
-        }
-    };
     view! {
         <div class="flex flex-wrap items-start justify-between gap-4">
             <div>
@@ -97,26 +85,10 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
             </div>
             <RefreshLine refresh configured may_edit what="Services" />
         </div>
-        <section class="mt-6 flex flex-wrap gap-3" aria-label="Counts by status">
-            {status_button(
-                "Mapped",
-                MappingState::Mapped,
-                "border-emerald-200 bg-emerald-50 text-emerald-900",
-                "count-mapped",
-            )}
-            {status_button(
-                "Ignored",
-                MappingState::Ignored,
-                "border-slate-200 bg-slate-50 text-slate-700",
-                "count-ignored",
-            )}
-            {status_button(
-                "Not mapped",
-                MappingState::Unmapped,
-                "border-amber-200 bg-amber-50 text-amber-900",
-                "count-unmapped",
-            )}
-        </section>
+        <StatusCounts
+            count=Callback::new(move |state| rows.with(|r| r.iter().filter(|x| x.state == state).count()))
+            filter
+        />
         <div class="mt-4 flex flex-wrap items-center gap-4">
             <input
                 type="search"
@@ -152,84 +124,8 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                         shown
                             .get()
                             .into_iter()
-                            .map(|r| {
-                                let for_edit = r.clone();
-                                let history_key = (r.offer_name.clone(), r.offer_key.clone());
-                                let (badge, badge_class) = match r.state {
-                                    MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
-                                    MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
-                                    MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
-                                };
-                                view! {
-                                    <tr class="border-t border-slate-100" data-testid="offer-row">
-                                        <td class="px-3 py-2">
-                                            <span class="block font-medium">{r.offer_name.clone()}</span>
-                                            <span class="block font-mono text-xs text-slate-500">
-                                                {r.product.clone()}
-                                            </span>
-                                        </td>
-                                        <td class="px-3 py-2">{r.term.clone()}</td>
-                                        <td class="px-3 py-2">{r.billing.clone()}</td>
-                                        <td
-                                            class="px-3 py-2 text-right tabular-nums"
-                                            title=format!("in {} tenants", r.tenants)
-                                        >
-                                            {r.subscriptions}
-                                        </td>
-                                        <td class="px-3 py-2 text-right tabular-nums">{r.quantity}</td>
-                                        <td class="px-3 py-2">
-                                            <span
-                                                class=format!(
-                                                    "whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}",
-                                                )
-                                                data-testid="mapping-status"
-                                            >
-                                                {(r.state == MappingState::Unmapped)
-                                                    .then(|| view! { <span aria-hidden="true">"● "</span> })}
-                                                {badge}
-                                            </span>
-                                            {r
-                                                .service_name
-                                                .clone()
-                                                .map(|n| {
-                                                    view! {
-                                                        <span class="ml-2" data-testid="mapped-service">
-                                                            {n}
-                                                        </span>
-                                                    }
-                                                })}
-                                            {r
-                                                .service_missing
-                                                .then(|| {
-                                                    view! {
-                                                        <span class="ml-1 text-xs text-amber-700">
-                                                            "(not in Autotask any more)"
-                                                        </span>
-                                                    }
-                                                })}
-                                        </td>
-                                        <td class="px-3 py-2 whitespace-nowrap">
-                                            {may_edit
-                                                .then(|| {
-                                                    view! {
-                                                        <button
-                                                            class="text-indigo-700 hover:underline"
-                                                            on:click=move |_| editing.set(Some(for_edit.clone()))
-                                                        >
-                                                            "Edit"
-                                                        </button>
-                                                        " · "
-                                                    }
-                                                })}
-                                            <button
-                                                class="text-indigo-700 hover:underline"
-                                                on:click=move |_| history_of.set(Some(history_key.clone()))
-                                            >
-                                                "History"
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
+                            .map(|row| {
+                                view! { <OfferLine row may_edit on_edit on_history /> }
                             })
                             .collect_view()
                     }}
@@ -252,5 +148,79 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                     }
                 })
         }}
+    }
+}
+
+/// One offer: what it is, how much of it is sold, its service, and the actions on it.
+#[component]
+fn OfferLine(
+    row: OfferMappingRow,
+    may_edit: bool,
+    on_edit: Callback<OfferMappingRow>,
+    /// Opens the history of (offer name, offer key).
+    on_history: Callback<(String, String)>,
+) -> impl IntoView {
+    let r = row;
+    let for_edit = r.clone();
+    let history_key = (r.offer_name.clone(), r.offer_key.clone());
+    let (badge, badge_class) = match r.state {
+        MappingState::Mapped => ("Mapped", "bg-emerald-100 text-emerald-800"),
+        MappingState::Ignored => ("Ignored", "bg-slate-200 text-slate-700"),
+        MappingState::Unmapped => ("Not mapped", "bg-amber-100 text-amber-900"),
+    };
+    view! {
+        <tr class="border-t border-slate-100" data-testid="offer-row">
+            <td class="px-3 py-2">
+                <span class="block font-medium">{r.offer_name.clone()}</span>
+                <span class="block font-mono text-xs text-slate-500">{r.product.clone()}</span>
+            </td>
+            <td class="px-3 py-2">{r.term.clone()}</td>
+            <td class="px-3 py-2">{r.billing.clone()}</td>
+            <td class="px-3 py-2 text-right tabular-nums" title=format!("in {} tenants", r.tenants)>
+                {r.subscriptions}
+            </td>
+            <td class="px-3 py-2 text-right tabular-nums">{r.quantity}</td>
+            <td class="px-3 py-2">
+                <span
+                    class=format!("whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium {badge_class}")
+                    data-testid="mapping-status"
+                >
+                    {(r.state == MappingState::Unmapped).then(|| view! { <span aria-hidden="true">"● "</span> })}
+                    {badge}
+                </span>
+                {r
+                    .service_name
+                    .clone()
+                    .map(|n| {
+                        view! {
+                            <span class="ml-2" data-testid="mapped-service">
+                                {n}
+                            </span>
+                        }
+                    })}
+                {r
+                    .service_missing
+                    .then(|| {
+                        view! { <span class="ml-1 text-xs text-amber-700">"(not in Autotask any more)"</span> }
+                    })}
+            </td>
+            <td class="px-3 py-2 whitespace-nowrap">
+                {may_edit
+                    .then(|| {
+                        view! {
+                            <button
+                                class="text-indigo-700 hover:underline"
+                                on:click=move |_| on_edit.run(for_edit.clone())
+                            >
+                                "Edit"
+                            </button>
+                            " · "
+                        }
+                    })}
+                <button class="text-indigo-700 hover:underline" on:click=move |_| on_history.run(history_key.clone())>
+                    "History"
+                </button>
+            </td>
+        </tr>
     }
 }

@@ -3,6 +3,7 @@
 pub mod history;
 pub mod offer_modal;
 pub mod refresh_line;
+pub mod status_counts;
 pub mod tenant_modal;
 
 /// Copies text to the clipboard (in the browser; nothing on the server).

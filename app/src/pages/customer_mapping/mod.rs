@@ -19,7 +19,12 @@ use crate::{
         Loaded,
     },
     components::{
-        mapping::{history::MappingHistory, refresh_line::RefreshLine, tenant_modal::TenantModal},
+        mapping::{
+            history::MappingHistory,
+            refresh_line::RefreshLine,
+            status_counts::{Filter, StatusCounts},
+            tenant_modal::TenantModal,
+        },
         modal::{Feedback, Modal},
     },
 };
@@ -27,7 +32,7 @@ use crate::{
 mod filters;
 mod row;
 
-use filters::{Filter, FilterBar, StatusCounts};
+use filters::FilterBar;
 use row::{MappingRow, RowActions};
 
 #[component]
@@ -176,7 +181,10 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
             </div>
             <RefreshLine refresh configured may_edit what="Companies" />
         </div>
-        <StatusCounts rows filter />
+        <StatusCounts
+            count=Callback::new(move |state| rows.with(|r| r.iter().filter(|x| x.state == state).count()))
+            filter
+        />
         <div class="mt-4 flex flex-wrap items-center gap-4">
             <FilterBar filter search hide_mapped />
             {may_edit
