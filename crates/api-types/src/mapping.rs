@@ -4,24 +4,7 @@ use chrono::{DateTime, Utc};
 use seatsync_domain::{CompanyId, ServiceId, TenantId};
 use serde::{Deserialize, Serialize};
 
-/// A mapping's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MappingState {
-    Mapped,
-    Ignored,
-    Unmapped,
-}
-
-impl MappingState {
-    pub fn label(self) -> &'static str {
-        match self {
-            MappingState::Mapped => "Mapped",
-            MappingState::Ignored => "Ignored",
-            MappingState::Unmapped => "Not mapped",
-        }
-    }
-}
+pub use seatsync_domain::MappingState;
 
 /// What an editor does in the mapping modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

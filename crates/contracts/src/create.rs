@@ -14,9 +14,8 @@ use seatsync_db::{
     kinds::{ChangeKind, ChangeOutcome, CreationState},
 };
 use seatsync_domain::{
-    contract_plan::TenantMapping,
     grouping::{ContractMatch, GroupKey},
-    ContractId, TenantId,
+    ContractId, TenantId, TenantMapping,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewContract},
@@ -70,7 +69,7 @@ impl Contracts {
             return Err(ContractError::Refused(why.reason().into()));
         }
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
-        let TenantMapping::Mapped { company_id } = crate::view::tenant_mapping(&row) else {
+        let TenantMapping::Mapped { id: company_id } = row.target() else {
             return Err(ContractError::Refused(CreateBlocked::TenantNotMapped.reason().into()));
         };
         let intent =

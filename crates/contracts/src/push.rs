@@ -137,7 +137,7 @@ impl Contracts {
     /// Re-reads the contracts of the tenant's company, when it is mapped.
     pub async fn reread_tenant_contracts(&self, tenant_id: &TenantId, today: NaiveDate) -> Result<(), ContractError> {
         let row = seatsync_db::mappings::tenant_row(&self.pool, tenant_id).await?;
-        if let seatsync_db::mappings::Target::Mapped { id } = row.target() {
+        if let seatsync_domain::Mapping::Mapped { id } = row.target() {
             self.reread_company_contracts(&[id], today).await?;
         }
         Ok(())

@@ -8,17 +8,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use seatsync_db::{
     autotask_cache, contracts as db,
     licences::{self, Subscription},
-    mappings::{self, Target},
-    DbError, PgPool,
+    mappings, DbError, PgPool,
 };
 pub use seatsync_domain::contract_view::{CreateBlocked, Planned};
 use seatsync_domain::{
-    contract_plan::{Change, RowState, ServiceMapping, TenantMapping},
+    contract_plan::{Change, RowState},
     contract_view::{
         contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription,
     },
     grouping::{ContractMatch, GroupKey},
-    ContractId, OfferKey, ServiceId, TenantId,
+    ContractId, OfferKey, ServiceId, ServiceMapping, TenantId, TenantMapping,
 };
 use seatsync_mapping::AppSettings;
 
@@ -90,30 +89,13 @@ impl Shared {
     pub async fn load(pool: &PgPool) -> Result<Shared, DbError> {
         let (settings, offers, services) =
             tokio::try_join!(AppSettings::load(pool), mappings::offer_targets(pool), autotask_cache::services(pool))?;
-        let offers = offers
-            .into_iter()
-            .map(|mappings::OfferTarget { offer_key, target }| {
-                let mapping = match target {
-                    Target::Mapped { id } => ServiceMapping::Mapped { service_id: id },
-                    Target::Ignored => ServiceMapping::Ignored,
-                    Target::Unmapped => ServiceMapping::NotMapped,
-                };
-                (offer_key, mapping)
-            })
-            .collect();
+        let offers =
+            offers.into_iter().map(|mappings::OfferTarget { offer_key, target }| (offer_key, target)).collect();
         let services = services
             .into_iter()
             .map(|s| (s.id, ServiceInfo { name: s.name, unit_price: s.unit_price, unit_cost: s.unit_cost }))
             .collect();
         Ok(Shared { settings, offers, services })
-    }
-}
-
-pub(crate) fn tenant_mapping(row: &mappings::TenantRow) -> TenantMapping {
-    match row.target() {
-        Target::Mapped { id } => TenantMapping::Mapped { company_id: id },
-        Target::Ignored => TenantMapping::Ignored,
-        Target::Unmapped => TenantMapping::NotMapped,
     }
 }
 
@@ -130,14 +112,14 @@ pub async fn tenant_contracts(
         Err(DbError::NotFound) => return Err(ContractError::NotFound("That tenant")),
         other => other?,
     };
-    let mapping = tenant_mapping(&tenant);
+    let mapping = tenant.target();
     let (subs, links, open) = tokio::try_join!(
         licences::subscriptions(pool, tenant_id),
         db::links(pool, tenant_id),
         db::open_creations(pool, tenant_id)
     )?;
     let (company, snapshot) = match mapping {
-        TenantMapping::Mapped { company_id } => {
+        TenantMapping::Mapped { id: company_id } => {
             let company = match autotask_cache::company(pool, company_id).await {
                 Ok(c) => Some(c),
                 // The company may have gone from Autotask since the mapping was made.

@@ -130,7 +130,7 @@ impl World {
 fn expected_units(g: &Group) -> HashMap<ServiceId, i64> {
     let mut out = HashMap::new();
     for r in &g.rows {
-        if let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id } = r.service {
+        if let seatsync_domain::ServiceMapping::Mapped { id: service_id } = r.service {
             *out.entry(service_id).or_default() += r.subscription.quantity;
         }
     }
@@ -280,9 +280,7 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
         "the delta is pushed"
     );
     let units = w.units(created.contract_id).await;
-    let seatsync_domain::contract_plan::ServiceMapping::Mapped { service_id: ended_service } = ended.service else {
-        panic!()
-    };
+    let seatsync_domain::ServiceMapping::Mapped { id: ended_service } = ended.service else { panic!() };
     assert_eq!(
         units[&ended_service], ended.subscription.quantity,
         "an ended subscription's service is never removed silently"

@@ -2,29 +2,11 @@
 //! optimistic versions (two editors never overwrite each other unknowingly) and an audit trail.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::{CompanyId, ServiceId, SubscriptionId, TenantId};
-use serde::{Deserialize, Serialize};
+use seatsync_domain::{CompanyId, Mapping, ServiceId, ServiceMapping, SubscriptionId, TenantId, TenantMapping};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
 use crate::DbError;
-
-/// What a mapping says: a tenant's names a [`CompanyId`], an offer's a [`ServiceId`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
-pub enum Target<Id> {
-    Unmapped,
-    /// Tied to the Autotask company or service with this id.
-    Mapped {
-        id: Id,
-    },
-    Ignored,
-}
-
-/// A tenant's mapping.
-pub type CompanyTarget = Target<CompanyId>;
-/// An offer's mapping.
-pub type ServiceTarget = Target<ServiceId>;
 
 /// The id a kind of mapping points at; it fixes the table, so a tenant can never be saved as
 /// mapped to a service.
@@ -40,21 +22,21 @@ impl MappedId for ServiceId {
     const KIND: Kind = Kind::Offer;
 }
 
-impl<Id: MappedId> Target<Id> {
-    fn parts(self) -> (&'static str, Option<i64>) {
-        match self {
-            Target::Unmapped => ("unmapped", None),
-            Target::Mapped { id } => ("mapped", Some(id.into())),
-            Target::Ignored => ("ignored", None),
-        }
+/// A mapping as its table stores it: the state's text and the id column.
+fn parts<Id: MappedId>(mapping: Mapping<Id>) -> (&'static str, Option<i64>) {
+    match mapping {
+        Mapping::Unmapped => ("unmapped", None),
+        Mapping::Mapped { id } => ("mapped", Some(id.into())),
+        Mapping::Ignored => ("ignored", None),
     }
+}
 
-    fn from_parts(state: &str, id: Option<Id>) -> Self {
-        match (state, id) {
-            ("mapped", Some(id)) => Target::Mapped { id },
-            ("ignored", _) => Target::Ignored,
-            _ => Target::Unmapped,
-        }
+/// The mapping a stored state and id say; a row without one is unmapped.
+fn from_parts<Id>(state: &str, id: Option<Id>) -> Mapping<Id> {
+    match (state, id) {
+        ("mapped", Some(id)) => Mapping::Mapped { id },
+        ("ignored", _) => Mapping::Ignored,
+        _ => Mapping::Unmapped,
     }
 }
 
@@ -78,7 +60,7 @@ impl Kind {
 /// A mapping as it stands, with who changed it last.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Current<Id> {
-    pub target: Target<Id>,
+    pub target: Mapping<Id>,
     /// 0 when it was never set.
     pub version: i32,
     pub changed_by_name: Option<String>,
@@ -97,7 +79,7 @@ struct CurrentRow {
 impl<Id: MappedId> From<CurrentRow> for Current<Id> {
     fn from(r: CurrentRow) -> Self {
         Current {
-            target: Target::from_parts(&r.state, r.target_id.map(Id::from)),
+            target: from_parts(&r.state, r.target_id.map(Id::from)),
             version: r.version,
             changed_by_name: r.changed_by_name,
             changed_at: r.changed_at,
@@ -124,7 +106,7 @@ pub async fn current<Id: MappedId>(db: impl PgExecutor<'_>, key: &str) -> Result
     .fetch_optional(db)
     .await?;
     Ok(row.map(Current::from).unwrap_or(Current {
-        target: Target::Unmapped,
+        target: Mapping::Unmapped,
         version: 0,
         changed_by_name: None,
         changed_at: None,
@@ -136,7 +118,7 @@ pub async fn current<Id: MappedId>(db: impl PgExecutor<'_>, key: &str) -> Result
 pub struct MappingEdit<'a, Id> {
     /// The tenant id or offer key.
     pub key: &'a str,
-    pub target: Target<Id>,
+    pub target: Mapping<Id>,
     /// The version the editor saw; the save is refused when it has moved on.
     pub expected_version: i32,
     /// What the audit log calls the edit ("map", "ignore", "reset", ...).
@@ -157,7 +139,7 @@ pub async fn save<Id: MappedId>(db: &sqlx::PgPool, edit: &MappingEdit<'_, Id>) -
     let kind = Id::KIND;
     let (table, key_col, id_col, subject) = kind.table();
     let mut tx = db.begin().await?;
-    let (state, id) = target.parts();
+    let (state, id) = parts(target);
     let version: Option<i32> = sqlx::query_scalar(&format!(
         "INSERT INTO {table} ({key_col}, state, {id_col}, version, changed_by, changed_at) VALUES ($1, $2, $3, 1, $4, now())
          ON CONFLICT ({key_col}) DO UPDATE SET state = EXCLUDED.state, {id_col} = EXCLUDED.{id_col},
@@ -212,8 +194,8 @@ pub struct TenantRow {
 }
 
 impl TenantRow {
-    pub fn target(&self) -> CompanyTarget {
-        Target::from_parts(&self.state, self.company_id)
+    pub fn target(&self) -> TenantMapping {
+        from_parts(&self.state, self.company_id)
     }
 }
 
@@ -258,8 +240,8 @@ pub struct OfferRow {
 }
 
 impl OfferRow {
-    pub fn target(&self) -> ServiceTarget {
-        Target::from_parts(&self.state, self.service_id)
+    pub fn target(&self) -> ServiceMapping {
+        from_parts(&self.state, self.service_id)
     }
 }
 
@@ -293,7 +275,7 @@ pub async fn offer_row(db: impl PgExecutor<'_>, offer_key: &str) -> Result<Offer
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferTarget {
     pub offer_key: String,
-    pub target: ServiceTarget,
+    pub target: ServiceMapping,
 }
 
 /// Every offer mapping (including offers no longer in use), as the contract pages need them.
@@ -308,7 +290,7 @@ pub async fn offer_targets(db: impl PgExecutor<'_>) -> Result<Vec<OfferTarget>, 
         sqlx::query_as("SELECT offer_key, state, service_id FROM offer_mappings").fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|r| OfferTarget { target: Target::from_parts(&r.state, r.service_id), offer_key: r.offer_key })
+        .map(|r| OfferTarget { target: from_parts(&r.state, r.service_id), offer_key: r.offer_key })
         .collect())
 }
 

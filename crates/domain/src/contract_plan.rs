@@ -13,31 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     grouping::{ContractMatch, Excluded},
-    ids::{CompanyId, ContractId, ServiceId},
+    ids::{ContractId, ServiceId},
+    mapping::{ServiceMapping, TenantMapping},
     SubscriptionId,
 };
-
-/// How an offer is mapped to a PSA service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ServiceMapping {
-    Mapped {
-        service_id: ServiceId,
-    },
-    /// Deliberately never pushed to the PSA (e.g. free or trial offers).
-    Ignored,
-    NotMapped,
-}
-
-/// How a customer tenant is mapped to a PSA company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TenantMapping {
-    Mapped {
-        company_id: CompanyId,
-    },
-    /// Deliberately not billed through the PSA (e.g. the MSP's own tenant).
-    Ignored,
-    NotMapped,
-}
 
 /// One active subscription of the group, as the plan needs it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,7 +119,7 @@ struct Wanted<'a> {
 pub fn plan_contract(subs: &[PlannedSubscription], contract: &[ContractServiceState]) -> Vec<Change> {
     let mut wanted: BTreeMap<ServiceId, Wanted> = BTreeMap::new();
     for sub in subs {
-        let ServiceMapping::Mapped { service_id } = sub.service else {
+        let ServiceMapping::Mapped { id: service_id } = sub.service else {
             continue;
         };
         let entry = wanted.entry(service_id).or_insert(Wanted {
@@ -302,12 +281,12 @@ pub fn row_state(
 ) -> RowState {
     match tenant {
         TenantMapping::Ignored => return RowState::TenantIgnored,
-        TenantMapping::NotMapped => return RowState::TenantNotMapped,
+        TenantMapping::Unmapped => return RowState::TenantNotMapped,
         TenantMapping::Mapped { .. } => {}
     }
     match service {
         ServiceMapping::Ignored => return RowState::ServiceIgnored,
-        ServiceMapping::NotMapped => return RowState::ServiceNotMapped,
+        ServiceMapping::Unmapped => return RowState::ServiceNotMapped,
         ServiceMapping::Mapped { .. } => {}
     }
     match *contract {
@@ -327,6 +306,7 @@ pub fn row_state(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::CompanyId;
     use proptest::prelude::*;
     use std::collections::HashMap;
 
@@ -341,7 +321,7 @@ mod tests {
     }
 
     fn mapped(service_id: i64) -> ServiceMapping {
-        ServiceMapping::Mapped { service_id: ServiceId(service_id) }
+        ServiceMapping::Mapped { id: ServiceId(service_id) }
     }
 
     fn row(contract_service_id: i64, service_id: i64, units: i64) -> ContractServiceState {
@@ -355,7 +335,7 @@ mod tests {
             sub("a", mapped(1), 5, Some(6.0)),
             sub("c", mapped(2), 3, Some(12.5)),
             sub("d", ServiceMapping::Ignored, 99, Some(1.0)),
-            sub("e", ServiceMapping::NotMapped, 4, None),
+            sub("e", ServiceMapping::Unmapped, 4, None),
             sub("f", mapped(4), 2, None),
         ];
         let contract = [row(100, 1, 10), row(101, 3, 4), row(102, 4, 2), row(103, 5, 0)];
@@ -446,18 +426,18 @@ mod tests {
 
     // ---- row state ----
 
-    const MAPPED_TENANT: TenantMapping = TenantMapping::Mapped { company_id: CompanyId(7) };
-    const MAPPED_SERVICE: ServiceMapping = ServiceMapping::Mapped { service_id: ServiceId(3) };
+    const MAPPED_TENANT: TenantMapping = TenantMapping::Mapped { id: CompanyId(7) };
+    const MAPPED_SERVICE: ServiceMapping = ServiceMapping::Mapped { id: ServiceId(3) };
     const ACTIVE: ContractMatch = ContractMatch::Active { id: ContractId(42) };
 
     #[test]
     fn tenant_decides_first() {
         assert_eq!(
-            row_state(&TenantMapping::Ignored, &ServiceMapping::NotMapped, &ACTIVE, Some(1), 1),
+            row_state(&TenantMapping::Ignored, &ServiceMapping::Unmapped, &ACTIVE, Some(1), 1),
             RowState::TenantIgnored
         );
         assert_eq!(
-            row_state(&TenantMapping::NotMapped, &ServiceMapping::Ignored, &ACTIVE, Some(1), 1),
+            row_state(&TenantMapping::Unmapped, &ServiceMapping::Ignored, &ACTIVE, Some(1), 1),
             RowState::TenantNotMapped
         );
         assert_eq!(RowState::TenantIgnored.reason(), "The tenant is ignored");
@@ -470,7 +450,7 @@ mod tests {
             row_state(&MAPPED_TENANT, &ServiceMapping::Ignored, &ContractMatch::None, None, 1),
             RowState::ServiceIgnored
         );
-        assert_eq!(row_state(&MAPPED_TENANT, &ServiceMapping::NotMapped, &ACTIVE, None, 1), RowState::ServiceNotMapped);
+        assert_eq!(row_state(&MAPPED_TENANT, &ServiceMapping::Unmapped, &ACTIVE, None, 1), RowState::ServiceNotMapped);
         assert_eq!(RowState::ServiceIgnored.reason(), "The offer is ignored: never pushed");
         assert_eq!(RowState::ServiceNotMapped.reason(), "The offer is not mapped to an Autotask service");
     }
@@ -521,9 +501,9 @@ mod tests {
 
     fn subs() -> impl Strategy<Value = Vec<PlannedSubscription>> {
         let service = prop_oneof![
-            4 => (1i64..6).prop_map(|service_id| ServiceMapping::Mapped { service_id: ServiceId(service_id) }),
+            4 => (1i64..6).prop_map(|service_id| ServiceMapping::Mapped { id: ServiceId(service_id) }),
             1 => Just(ServiceMapping::Ignored),
-            1 => Just(ServiceMapping::NotMapped),
+            1 => Just(ServiceMapping::Unmapped),
         ];
         proptest::collection::vec((service, 0i64..50, proptest::option::of(0.0f64..100.0)), 0..10).prop_map(|rows| {
             rows.into_iter()
@@ -561,7 +541,7 @@ mod tests {
     fn wanted_units(subs: &[PlannedSubscription]) -> HashMap<ServiceId, i64> {
         let mut wanted = HashMap::new();
         for s in subs {
-            if let ServiceMapping::Mapped { service_id } = s.service {
+            if let ServiceMapping::Mapped { id: service_id } = s.service {
                 *wanted.entry(service_id).or_insert(0) += s.quantity;
             }
         }
@@ -595,7 +575,7 @@ mod tests {
                     Change::AddService { service_id, subscription_ids, .. } => {
                         for id in subscription_ids {
                             let s = subs.iter().find(|s| &s.subscription_id == id).expect("a given subscription");
-                            prop_assert_eq!(s.service, ServiceMapping::Mapped { service_id: *service_id });
+                            prop_assert_eq!(s.service, ServiceMapping::Mapped { id: *service_id });
                         }
                     }
                     Change::AdjustUnits { service_id, .. } => prop_assert!(wanted.contains_key(service_id)),

@@ -8,15 +8,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 
 use crate::{
-    contract_plan::{
-        plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState, ServiceMapping,
-        TenantMapping,
-    },
+    contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState},
     grouping::{
         contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch, ContractSpan,
         GroupInput, GroupKey,
     },
     ids::{ContractId, ServiceId},
+    mapping::{ServiceMapping, TenantMapping},
     naming::{fit_name, Template, AUTOTASK_CONTRACT_NAME_MAX},
     OfferKey, SubscriptionId, Term,
 };
@@ -81,7 +79,7 @@ pub struct ViewInputs<'a> {
 
 impl ViewInputs<'_> {
     fn service_of(&self, key: &OfferKey) -> ServiceMapping {
-        self.offers.get(&key.to_key_string()).copied().unwrap_or(ServiceMapping::NotMapped)
+        self.offers.get(&key.to_key_string()).copied().unwrap_or(ServiceMapping::Unmapped)
     }
 
     fn service_name(&self, service_id: ServiceId) -> String {
@@ -155,7 +153,7 @@ impl ViewGroup {
         self.rows
             .iter()
             .filter_map(|r| {
-                if let ServiceMapping::Mapped { service_id } = r.service {
+                if let ServiceMapping::Mapped { id: service_id } = r.service {
                     Some((service_id, r.group_quantity))
                 } else {
                     None
@@ -194,7 +192,7 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
     let mapped_service_ids: HashSet<ServiceId> = v
         .offers
         .values()
-        .filter_map(|m| if let ServiceMapping::Mapped { service_id } = m { Some(*service_id) } else { None })
+        .filter_map(|m| if let ServiceMapping::Mapped { id: service_id } = m { Some(*service_id) } else { None })
         .collect();
     let mut groups: Vec<ViewGroup> = grouping
         .groups
@@ -222,7 +220,7 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             let i = *position.get(id.as_str())?;
             let s = &v.subscriptions[i];
             let service = v.service_of(&s.offer_key);
-            let service_name = if let ServiceMapping::Mapped { service_id } = service {
+            let service_name = if let ServiceMapping::Mapped { id: service_id } = service {
                 v.services.get(&service_id).map(|x| x.name.clone())
             } else {
                 None
@@ -270,8 +268,11 @@ fn group_view(
         .map(|&i| {
             let s = &v.subscriptions[i];
             let service = v.service_of(&s.offer_key);
-            let info =
-                if let ServiceMapping::Mapped { service_id } = service { v.services.get(&service_id) } else { None };
+            let info = if let ServiceMapping::Mapped { id: service_id } = service {
+                v.services.get(&service_id)
+            } else {
+                None
+            };
             PlannedSubscription {
                 subscription_id: s.id.clone(),
                 service,
@@ -283,7 +284,7 @@ fn group_view(
         .collect();
     let mut group_quantity: BTreeMap<ServiceId, i64> = BTreeMap::new();
     for p in &planned {
-        if let ServiceMapping::Mapped { service_id } = p.service {
+        if let ServiceMapping::Mapped { id: service_id } = p.service {
             *group_quantity.entry(service_id).or_default() += p.quantity;
         }
     }
@@ -292,7 +293,7 @@ fn group_view(
         .zip(&planned)
         .map(|(&i, p)| {
             let (service_name, quantity, units_on) = match p.service {
-                ServiceMapping::Mapped { service_id } => (
+                ServiceMapping::Mapped { id: service_id } => (
                     Some(v.service_name(service_id)),
                     group_quantity.get(&service_id).copied().unwrap_or(0),
                     units.get(&service_id).copied(),
@@ -355,7 +356,7 @@ pub fn create_blocked(
 ) -> Option<CreateBlocked> {
     match (mapping, matched) {
         (TenantMapping::Ignored, _) => Some(CreateBlocked::TenantIgnored),
-        (TenantMapping::NotMapped, _) => Some(CreateBlocked::TenantNotMapped),
+        (TenantMapping::Unmapped, _) => Some(CreateBlocked::TenantNotMapped),
         (_, ContractMatch::Active { .. }) => Some(CreateBlocked::OnContract),
         _ if !any_service_mapped => Some(CreateBlocked::NoServiceMapped),
         _ => None,
@@ -440,16 +441,14 @@ mod tests {
                 contracts: Vec::new(),
                 contract_services: Vec::new(),
                 links: HashMap::new(),
-                mapping: TenantMapping::Mapped { company_id: CompanyId(7) },
+                mapping: TenantMapping::Mapped { id: CompanyId(7) },
                 template: Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).unwrap(),
             }
         }
 
         fn map(mut self, sub: usize, service_id: i64) -> Self {
-            self.offers.insert(
-                self.subs[sub].offer_key.to_key_string(),
-                ServiceMapping::Mapped { service_id: ServiceId(service_id) },
-            );
+            self.offers
+                .insert(self.subs[sub].offer_key.to_key_string(), ServiceMapping::Mapped { id: ServiceId(service_id) });
             self
         }
 
@@ -494,7 +493,7 @@ mod tests {
     #[test]
     fn create_is_offered_only_for_a_mapped_tenant_without_an_active_contract() {
         let none = ContractMatch::None;
-        let mapped = TenantMapping::Mapped { company_id: CompanyId(1) };
+        let mapped = TenantMapping::Mapped { id: CompanyId(1) };
         assert_eq!(create_blocked(mapped, none, true), None);
         assert_eq!(
             create_blocked(mapped, ContractMatch::Expired { id: ContractId(3), ended: d("2026-01-01") }, true),
@@ -507,7 +506,7 @@ mod tests {
         );
         assert_eq!(create_blocked(mapped, none, false), Some(CreateBlocked::NoServiceMapped));
         assert_eq!(create_blocked(TenantMapping::Ignored, none, true), Some(CreateBlocked::TenantIgnored));
-        assert_eq!(create_blocked(TenantMapping::NotMapped, none, true), Some(CreateBlocked::TenantNotMapped));
+        assert_eq!(create_blocked(TenantMapping::Unmapped, none, true), Some(CreateBlocked::TenantNotMapped));
     }
 
     #[test]
@@ -593,7 +592,7 @@ mod tests {
             active: true,
         });
         for (mapping, state) in
-            [(TenantMapping::Ignored, RowState::TenantIgnored), (TenantMapping::NotMapped, RowState::TenantNotMapped)]
+            [(TenantMapping::Ignored, RowState::TenantIgnored), (TenantMapping::Unmapped, RowState::TenantNotMapped)]
         {
             w.mapping = mapping;
             let view = w.view();

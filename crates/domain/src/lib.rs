@@ -10,6 +10,7 @@ pub mod contract_view;
 pub mod grouping;
 pub mod ids;
 pub mod kinds;
+pub mod mapping;
 pub mod naming;
 pub mod offer;
 pub mod product_names;
@@ -19,15 +20,13 @@ pub mod suggest;
 pub mod term;
 
 pub use amount::{parse_amount, AmountError};
-pub use contract_plan::{
-    plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState, ServiceMapping,
-    TenantMapping,
-};
+pub use contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState};
 pub use grouping::{
     contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
     ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
 };
 pub use ids::{CompanyId, ContractId, ServiceId, SkuId, SubscriptionId, TenantId};
+pub use mapping::{Mapping, MappingState, ServiceMapping, TenantMapping};
 pub use naming::{
     fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
     SERVICE_PLACEHOLDERS,

@@ -4,12 +4,18 @@
 use chrono::Utc;
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, MappingEdit, Saved, ServiceTarget, Target},
+    mappings::{self, MappingEdit, Saved},
     DbError,
 };
 use seatsync_domain::{
     naming::{fit_name, AUTOTASK_SERVICE_NAME_MAX},
-    OfferKey, PricePeriod, ServiceId, Term,
+    // `Mapping` here is the mapping service (crate::Mapping); a mapping's state is a `Target`.
+    Mapping as Target,
+    OfferKey,
+    PricePeriod,
+    ServiceId,
+    ServiceMapping,
+    Term,
 };
 use seatsync_vendors::{
     autotask::{picklist_value, NewService},
@@ -84,7 +90,7 @@ impl Mapping {
     async fn save_offer(
         &self,
         before: &mappings::OfferRow,
-        target: ServiceTarget,
+        target: ServiceMapping,
         label: &str,
         after_name: Option<&str>,
         expected_version: i32,
@@ -269,7 +275,7 @@ impl Mapping {
     }
 }
 
-fn snapshot(target: ServiceTarget, service_name: Option<&str>) -> serde_json::Value {
+fn snapshot(target: ServiceMapping, service_name: Option<&str>) -> serde_json::Value {
     match target {
         Target::Unmapped => json!({"state": "unmapped"}),
         Target::Ignored => json!({"state": "ignored"}),

@@ -4,12 +4,16 @@ use std::collections::HashSet;
 
 use seatsync_db::{
     autotask_cache,
-    mappings::{self, CompanyTarget, Current, MappingEdit, Saved, Target},
+    mappings::{self, Current, MappingEdit, Saved},
     DbError,
 };
 use seatsync_domain::{
     suggest::{suggest, CompanyForMatching, Suggestion, TenantForMatching},
-    CompanyId, TenantId,
+    // `Mapping` here is the mapping service (crate::Mapping); a mapping's state is a `Target`.
+    CompanyId,
+    Mapping as Target,
+    TenantId,
+    TenantMapping,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -154,7 +158,7 @@ impl Mapping {
     }
 }
 
-fn snapshot(target: CompanyTarget, company_name: Option<&str>) -> serde_json::Value {
+fn snapshot(target: TenantMapping, company_name: Option<&str>) -> serde_json::Value {
     match target {
         Target::Unmapped => json!({"state": "unmapped"}),
         Target::Ignored => json!({"state": "ignored"}),

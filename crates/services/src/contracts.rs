@@ -15,7 +15,7 @@ use seatsync_contracts::{
     view::{tenant_contracts, Group, Row, Shared, TenantContracts},
 };
 use seatsync_domain::{
-    contract_plan::{Change, RowState, TenantMapping},
+    contract_plan::{Change, RowState},
     grouping::ContractMatch,
     TenantId,
 };
@@ -123,11 +123,7 @@ struct Around {
 }
 
 fn view(v: TenantContracts, around: Around) -> TenantContractsView {
-    let state = match v.mapping {
-        TenantMapping::Mapped { .. } => MappingState::Mapped,
-        TenantMapping::Ignored => MappingState::Ignored,
-        TenantMapping::NotMapped => MappingState::Unmapped,
-    };
+    let state = v.mapping.state();
     let web = around.web.as_deref();
     TenantContractsView {
         tenant_id: v.tenant.tenant_id.clone(),
@@ -159,7 +155,7 @@ impl Services {
         let shared = Shared::load(&self.pool).await?;
         let mut contracts = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
         let mut snapshot_error = None;
-        let mapped = matches!(contracts.mapping, TenantMapping::Mapped { .. });
+        let mapped = contracts.mapping.state() == MappingState::Mapped;
         let configured = self.mapping.autotask_configured();
         if mapped && configured && (reread || contracts.snapshot_at.is_none()) {
             match self.contracts.reread_tenant_contracts(tenant_id, today).await {

@@ -14,7 +14,7 @@ use seatsync_db::{licences, mappings, sync_runs, tenants};
 use seatsync_domain::{SkuId, TenantId};
 use seatsync_licence_sync::{Scope, Trigger};
 
-use crate::{mapping::mapping_state, ServiceError, Services, Staff};
+use crate::{ServiceError, Services, Staff};
 
 const THAT_TENANT: &str = "That tenant";
 
@@ -80,7 +80,7 @@ impl Services {
         let names = self.catalog.names().await?;
         let mapping = mappings::tenant_row(&self.pool, tenant_id).await.map_err(&missing)?;
         let psa_company = match (mapping.target(), mapping.company_name.clone()) {
-            (mappings::Target::Mapped { id }, Some(name)) => {
+            (seatsync_domain::Mapping::Mapped { id }, Some(name)) => {
                 let url = self.autotask_web_url().await.map(|web| links::autotask_company(&web, id));
                 Some(PsaCompany { id, name, url })
             }
@@ -113,7 +113,7 @@ impl Services {
             },
             seats_source: SourceStatus { synced_at: t.seats_synced_at, error: t.seats_error.clone() },
             partner_center_url: links::partner_center_tenant(&t.tenant_id),
-            mapping_state: mapping_state(mapping.target()),
+            mapping_state: mapping.target().state(),
             psa_company,
             products,
             spare_seats: t.spare_seats,

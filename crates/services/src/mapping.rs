@@ -11,26 +11,14 @@ use seatsync_api_types::{
         TenantMappingRow,
     },
 };
-use seatsync_db::{
-    autotask_cache,
-    mappings::{self, Target},
-};
+use seatsync_db::{autotask_cache, mappings};
 use seatsync_domain::{CompanyId, ServiceId, TenantId};
 use seatsync_mapping::{OfferAction, TenantAction};
 
 use crate::{products::amount, ServiceError, Services, Staff};
 
-/// The one mapping state the UI shows, from the stored target.
-pub(crate) fn mapping_state<Id>(target: Target<Id>) -> MappingState {
-    match target {
-        Target::Mapped { .. } => MappingState::Mapped,
-        Target::Ignored => MappingState::Ignored,
-        Target::Unmapped => MappingState::Unmapped,
-    }
-}
-
 fn tenant_row(r: mappings::TenantRow, web: Option<&str>) -> TenantMappingRow {
-    let state = mapping_state(r.target());
+    let state = r.target().state();
     TenantMappingRow {
         company_url: match (web, r.company_id) {
             (Some(w), Some(id)) if state == MappingState::Mapped => Some(links::autotask_company(w, id)),
@@ -52,7 +40,7 @@ fn tenant_row(r: mappings::TenantRow, web: Option<&str>) -> TenantMappingRow {
 }
 
 fn offer_row(r: mappings::OfferRow) -> OfferMappingRow {
-    let state = mapping_state(r.target());
+    let state = r.target().state();
     let key = seatsync_domain::OfferKey::parse_key_string(&r.offer_key).ok();
     OfferMappingRow {
         product: key.as_ref().map(|k| k.product.clone()).unwrap_or_default(),
