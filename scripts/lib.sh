@@ -71,6 +71,36 @@ ensure_playwright() {
   fi
 }
 
+# The cargo-leptos build of the debug site. scripts/test and scripts/demo build with the same
+# package and target selection as `cargo test`, so the dependency features resolve alike and a
+# demo after the tests reuses their build instead of compiling again.
+LEPTOS_DEBUG_BUILD_ARGS=(--bin-cargo-args=--workspace --bin-cargo-args=--exclude=frontend --bin-cargo-args=--all-targets)
+
+# Where the private cluster keeps its data, and how its commands run: as the postgres user when
+# this is root (initdb refuses root).
+PG_DATA="$ROOT/.data/pg"
+PG_RUNAS=()
+if [ "$(id -u)" = 0 ]; then PG_RUNAS=(runuser -u postgres --); fi
+# Set by ensure_postgres when it uses the private cluster: the port it listens on.
+PRIVATE_PG_PORT=""
+
+pg_bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1
+}
+
+# Stops the private cluster if it runs; says so either way.
+stop_private_postgres() {
+  local bindir
+  bindir="$(pg_bindir)"
+  if [ -n "$bindir" ] && [ -f "$PG_DATA/PG_VERSION" ] \
+    && "${PG_RUNAS[@]}" "$bindir/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    "${PG_RUNAS[@]}" "$bindir/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    say "stopped the private PostgreSQL cluster in .data/pg (its data stays there)"
+  else
+    say "the private PostgreSQL cluster in .data/pg is not running"
+  fi
+}
+
 # Sets DATABASE_URL: the caller's when set, otherwise a private cluster in .data/ started from the
 # system's PostgreSQL binaries (installed with apt when missing).
 ensure_postgres() {
@@ -79,18 +109,16 @@ ensure_postgres() {
     return
   fi
   local bindir
-  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  bindir="$(pg_bindir)"
   if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
     apt_install postgresql
-    bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+    bindir="$(pg_bindir)"
   fi
-  local data="$ROOT/.data/pg" run="$ROOT/.data/pg-run" pwfile="$ROOT/.data/pg-password"
+  local data="$PG_DATA" run="$ROOT/.data/pg-run" pwfile="$ROOT/.data/pg-password"
   mkdir -p "$run"
-  local runas=()
+  local runas=("${PG_RUNAS[@]}")
   if [ "$(id -u)" = 0 ]; then
-    # initdb refuses to run as root: the cluster belongs to the postgres user.
     id postgres >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql postgres
-    runas=(runuser -u postgres --)
     chown postgres "$run"
   fi
   # The cluster's password: generated once, readable by this user only. Every connection, over
@@ -129,6 +157,7 @@ ensure_postgres() {
     "${runas[@]}" sed -i -E 's/^((local|host)[[:space:]].*)trust[[:space:]]*$/\1scram-sha-256/' "$data/pg_hba.conf"
     "${runas[@]}" "$bindir/pg_ctl" -D "$data" reload >/dev/null
   fi
+  PRIVATE_PG_PORT="$port"
   export DATABASE_URL="postgres://postgres:$password@127.0.0.1:$port/postgres"
 }
 

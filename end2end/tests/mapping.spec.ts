@@ -3,6 +3,10 @@ import { api, ensureAllocationCode, expect, open, signIn, simUrl, test } from ".
 
 const rowOf = (page: Page, name: string) => page.getByTestId("mapping-row").filter({ hasText: name });
 
+/** Terms and billing cycles as the pages write them: in words, never Partner Center's codes. */
+const termWords: Record<string, string> = { P1M: "Monthly", P1Y: "1 year", P3Y: "3 years" };
+const billingWords: Record<string, string> = { monthly: "monthly", annual: "annually", triennial: "every 3 years" };
+
 async function openCustomers(page: Page) {
   await open(page, "/mapping/customers");
   await expect(page.getByRole("heading", { name: "Customer mapping" })).toBeVisible();
@@ -111,7 +115,8 @@ test("an offer without a fitting service gets one created from the template", as
     if (draft.existing_service_id === null) { target = { ...o, draft }; break; }
   }
   expect(target, "an offer whose service does not exist yet").not.toBeNull();
-  const row = page.getByTestId("offer-row").filter({ hasText: target.offer_name }).filter({ hasText: target.term }).filter({ hasText: target.billing }).first();
+  const row = page.getByTestId("offer-row").filter({ hasText: target.offer_name }).filter({ hasText: termWords[target.term] }).filter({ hasText: billingWords[target.billing] }).first();
+  await expect(row).not.toContainText(target.term);
   await row.getByRole("button", { name: "Edit" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("region", { name: "Create a service" })).toBeVisible();
@@ -136,6 +141,37 @@ test("an offer without a fitting service gets one created from the template", as
   await expect(dialog.getByRole("status")).toContainText(`billed through ${target.draft.name}`);
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(row.getByTestId("mapped-service")).toHaveText(target.draft.name);
+});
+
+test("an Editor maps the offers of a product to the MSP's own services in one go", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await open(page, "/mapping/services");
+  const offers = (await api(page, "mapping/offers")).body.rows;
+  const exact = offers.filter((o: any) => o.state === "unmapped" && o.suggestion?.exact);
+  expect(exact.length, "the seeded Autotask has services named for most offers").toBeGreaterThan(0);
+  // Narrow the table to one product: only the suggestions shown are accepted.
+  const product = exact[0].offer_name;
+  const mine = exact.filter((o: any) => o.offer_name === product);
+  await page.getByLabel("Filter offers").fill(product);
+  const rows = page.getByTestId("offer-row").filter({ hasText: product });
+  await expect(rows.getByTestId("suggested-service").first()).toContainText("Suggested:");
+  const bulk = page.getByRole("button", { name: /^Accept \d+ suggested services$/ });
+  const shownExact = Number((await bulk.innerText()).match(/\d+/)![0]);
+  expect(shownExact).toBeGreaterThanOrEqual(mine.length);
+  await bulk.click();
+  await expect(page.getByText(`Mapped ${shownExact} offer(s) to their suggested services.`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Accept 0 suggested services" })).toBeDisabled();
+  // A disabled action says why in words on the page, not only on hover.
+  await expect(page.getByTestId("why-disabled")).toHaveText("No offer shown has a service whose name fits exactly.");
+  const after = (await api(page, "mapping/offers")).body.rows;
+  for (const o of mine) {
+    const now = after.find((a: any) => a.offer_key === o.offer_key);
+    expect(now.state).toBe("mapped");
+    expect(now.service_id).toBe(o.suggestion.service_id);
+  }
+  const untouched = after.filter((a: any) => a.offer_name !== product && a.state === "mapped" && exact.some((e: any) => e.offer_key === a.offer_key));
+  expect(untouched, "offers of other products, not shown, stay as they were").toHaveLength(0);
 });
 
 test("a Viewer sees no edit controls and the server refuses their changes", async ({ page }) => {

@@ -74,6 +74,11 @@ pub struct SyncConfig {
     /// `SEATSYNC_SYNC_CONCURRENCY`: vendor requests the licence sync keeps in flight at once
     /// (default 16).
     pub concurrency: usize,
+    /// `SEATSYNC_DEMO_SETUP_TENANTS`: on a database where no mapping was ever changed, SeatSync
+    /// maps this many tenants (the surest suggestions) and their exactly fitting offers itself
+    /// once the first sync is done, so a demo shows prices and contracts at once (default 0:
+    /// never; `scripts/demo` sets 5). See `demo.rs`.
+    pub demo_setup_tenants: usize,
 }
 
 /// Sign-in through Microsoft Entra ID (OpenID Connect, authorization code with PKCE).
@@ -477,7 +482,8 @@ impl Config {
             r.problem("SEATSYNC_SYNC_CONCURRENCY", "between 1 and 256");
         }
         let on_first_start = r.number("SEATSYNC_SYNC_ON_FIRST_START", true, "true or false");
-        let sync = SyncConfig { licence_cron, concurrency, on_first_start };
+        let demo_setup_tenants = r.number("SEATSYNC_DEMO_SETUP_TENANTS", 0usize, "a whole number of tenants");
+        let sync = SyncConfig { licence_cron, concurrency, on_first_start, demo_setup_tenants };
         let page_cache_seconds = r.number("SEATSYNC_PAGE_CACHE_SECONDS", 30u64, "a whole number of seconds");
         if page_cache_seconds > 600 {
             r.problem("SEATSYNC_PAGE_CACHE_SECONDS", "at most 600: pages say how long ago things happened");

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+mod demo;
 pub mod jobs;
 pub mod page_cache;
 pub mod security;
@@ -91,6 +92,9 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let mapping = seatsync_mapping::Mapping::new(pool.clone(), autotask.clone());
     let contracts = seatsync_contracts::Contracts::new(pool.clone(), autotask);
     jobs::schedule_autotask_refresh(mapping.clone(), config.autotask.refresh_cron.clone());
+    if config.sync.demo_setup_tenants > 0 && licence_sync.is_some() && mapping.autotask_configured() {
+        demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
+    }
     if mapping.autotask_configured() {
         jobs::schedule_contracts(contracts.clone(), config.autotask.contract_sync_cron.clone());
     }

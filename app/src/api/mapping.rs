@@ -39,6 +39,12 @@ pub async fn save_tenant_mapping(
     .await
 }
 
+/// Maps several offers to their suggested services at once; each is saved on its own.
+#[server(prefix = "/api", endpoint = "mapping/accept_service_suggestions", input = server_fn::codec::Json)]
+pub async fn accept_service_suggestions(items: Vec<AcceptServiceItem>) -> Result<Vec<AcceptServiceOutcome>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.accept_service_suggestions(&c.user, items).await }).await
+}
+
 /// Accepts several suggestions at once; each is saved on its own, so one conflict does not stop
 /// the others.
 #[server(prefix = "/api", endpoint = "mapping/accept_suggestions", input = server_fn::codec::Json)]

@@ -12,7 +12,7 @@ use crate::{
     },
     components::common::Loaded,
     components::{
-        common::format::{count, money},
+        common::format::{count, money, waste_money},
         seat_chart::SeatChart,
     },
 };
@@ -123,7 +123,8 @@ fn OverviewBody(
             {card("Tenants", count(tenants as i64), "total-tenants")}
             {card("Seats bought", count(purchased), "total-purchased")}
             {card("Assigned", count(assigned), "total-assigned")} {card("Unused", count(unused), "total-unused")}
-            {card("Wasted", count(wasted), "total-wasted")} {card("Waste a month", money(cost), "total-waste-cost")}
+            {card("Wasted", count(wasted), "total-wasted")}
+            {card("Waste a month", waste_money(cost, unpriced), "total-waste-cost")}
         </section>
         {(unpriced > 0)
             .then(|| {
@@ -238,10 +239,11 @@ fn OverviewLine(r: OverviewRow, may_edit: bool, save_spare: ServerAction<SetSpar
                                                     <span class="font-medium">{p.name}</span>
                                                     {format!(": {} of {} assigned", p.assigned, p.purchased)}
                                                     {(p.wasted > 0).then(|| format!(", {} wasted", p.wasted))}
-                                                    {p
-                                                        .waste_cost
-                                                        .filter(|c| *c > 0.0)
-                                                        .map(|c| format!(" ({}/month)", money(c)))}
+                                                    {match p.waste_cost {
+                                                        Some(c) if c > 0.0 => format!(" ({}/month)", money(c)),
+                                                        None if p.wasted > 0 => " (no price)".to_string(),
+                                                        _ => String::new(),
+                                                    }}
                                                 </li>
                                             }
                                         })

@@ -4,14 +4,21 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use seatsync_domain::Role;
+use seatsync_domain::{billing_cycle_words, Role, Term};
 
 use crate::{
     api::{
-        mapping::{offer_mappings, MappingState, OfferMappingRow, RefreshInfo},
+        mapping::{
+            offer_mappings, AcceptServiceItem, AcceptServiceSuggestions, MappingState, OfferMappingRow, RefreshInfo,
+        },
         me::Me,
     },
-    components::common::Loaded,
+    components::common::{
+        button,
+        mutation::{on_answer, send},
+        Loaded, WhyDisabled,
+    },
+    components::modal::Feedback,
     components::{
         mapping::{
             history::MappingHistory,
@@ -71,9 +78,58 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     let on_saved = Callback::new(move |saved: OfferMappingRow| {
         rows.update(|r| {
             if let Some(x) = r.iter_mut().find(|x| x.offer_key == saved.offer_key) {
-                *x = saved;
+                // A suggestion only stands while the offer is unmapped.
+                let suggestion = if saved.state == MappingState::Unmapped { x.suggestion.clone() } else { None };
+                *x = OfferMappingRow { suggestion, ..saved };
             }
         })
+    });
+    let feedback = RwSignal::new(None::<Result<String, String>>);
+    let accept_action = ServerAction::<AcceptServiceSuggestions>::new();
+    let busy = accept_action.pending();
+    on_answer(accept_action, move |answer| match answer {
+        Ok(outcomes) => {
+            let mut ok = 0;
+            let mut problems = Vec::new();
+            for o in outcomes {
+                match (o.row, o.error) {
+                    (Some(row), _) => {
+                        ok += 1;
+                        on_saved.run(row);
+                    }
+                    (None, Some(e)) => problems.push(e),
+                    _ => {}
+                }
+            }
+            feedback.set(Some(if problems.is_empty() {
+                Ok(format!("Mapped {ok} offer(s) to their suggested services."))
+            } else {
+                Err(format!("Mapped {ok}; {} could not be saved: {}", problems.len(), problems.join(" ")))
+            }));
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
+    // Only suggestions where product, term and billing all agree are accepted in bulk; a
+    // product-only one is accepted row by row, by someone who looked at it.
+    let exact_shown = Memo::new(move |_| {
+        shown.with(|r| {
+            r.iter()
+                .filter_map(|x| {
+                    x.suggestion.as_ref().filter(|s| s.exact).map(|s| AcceptServiceItem {
+                        offer_key: x.offer_key.clone(),
+                        service_id: s.service_id,
+                        version: x.version,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let accept = Callback::new(move |items: Vec<AcceptServiceItem>| {
+        if items.is_empty() {
+            return;
+        }
+        feedback.set(None);
+        send(accept_action, AcceptServiceSuggestions { items });
     });
     view! {
         <div class="flex flex-wrap items-start justify-between gap-4">
@@ -105,7 +161,27 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                 />
                 "Hide mapped"
             </label>
+            {may_edit
+                .then(|| {
+                    view! {
+                        <div class="ml-auto text-right">
+                            <button
+                                class=button::PRIMARY
+                                disabled=move || busy.get() || exact_shown.with(Vec::is_empty)
+                                on:click=move |_| accept.run(exact_shown.get_untracked())
+                            >
+                                {move || format!("Accept {} suggested services", exact_shown.with(Vec::len))}
+                            </button>
+                            <WhyDisabled reason=Signal::derive(move || {
+                                exact_shown
+                                    .with(Vec::is_empty)
+                                    .then(|| "No offer shown has a service whose name fits exactly.".to_string())
+                            }) />
+                        </div>
+                    }
+                })}
         </div>
+        <Feedback message=feedback.into() />
         <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table class="w-full text-sm" aria-label="Offer mappings">
                 <thead class="bg-slate-100 text-left text-slate-600">
@@ -125,7 +201,7 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                             .get()
                             .into_iter()
                             .map(|row| {
-                                view! { <OfferLine row may_edit on_edit on_history /> }
+                                view! { <OfferLine row may_edit busy on_edit on_history on_accept=accept /> }
                             })
                             .collect_view()
                     }}
@@ -156,11 +232,20 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
 fn OfferLine(
     row: OfferMappingRow,
     may_edit: bool,
+    #[prop(into)] busy: Signal<bool>,
     on_edit: Callback<OfferMappingRow>,
     /// Opens the history of (offer name, offer key).
     on_history: Callback<(String, String)>,
+    /// Maps offers to their suggested services.
+    on_accept: Callback<Vec<AcceptServiceItem>>,
 ) -> impl IntoView {
     let r = row;
+    let suggestion = r.suggestion.clone().filter(|_| r.state == MappingState::Unmapped);
+    let accept_item = suggestion.as_ref().map(|s| AcceptServiceItem {
+        offer_key: r.offer_key.clone(),
+        service_id: s.service_id,
+        version: r.version,
+    });
     let for_edit = r.clone();
     let history_key = (r.offer_name.clone(), r.offer_key.clone());
     let (badge, badge_class) = match r.state {
@@ -174,8 +259,8 @@ fn OfferLine(
                 <span class="block font-medium">{r.offer_name.clone()}</span>
                 <span class="block font-mono text-xs text-slate-500">{r.product.clone()}</span>
             </td>
-            <td class="px-3 py-2">{r.term.clone()}</td>
-            <td class="px-3 py-2">{r.billing.clone()}</td>
+            <td class="px-3 py-2">{Term::words_of(&r.term)}</td>
+            <td class="px-3 py-2">{billing_cycle_words(&r.billing)}</td>
             <td class="px-3 py-2 text-right tabular-nums" title=format!("in {} tenants", r.tenants)>
                 {r.subscriptions}
             </td>
@@ -202,6 +287,31 @@ fn OfferLine(
                     .service_missing
                     .then(|| {
                         view! { <span class="ml-1 text-xs text-amber-700">"(not in Autotask any more)"</span> }
+                    })}
+                {suggestion
+                    .map(|s| {
+                        let item = accept_item.clone();
+                        view! {
+                            <span class="mt-1 block text-xs text-slate-600" data-testid="suggested-service">
+                                "Suggested: "
+                                <strong>{s.service_name.clone()}</strong>
+                                <span class="text-slate-500">
+                                    {format!(" ({}{})", if s.exact { "" } else { "product only: " }, s.reason)}
+                                </span>
+                                {may_edit
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                class=format!("ml-2 {}", button::IN_ROW)
+                                                disabled=busy
+                                                on:click=move |_| on_accept.run(item.clone().into_iter().collect())
+                                            >
+                                                "Accept"
+                                            </button>
+                                        }
+                                    })}
+                            </span>
+                        }
                     })}
             </td>
             <td class="px-3 py-2 whitespace-nowrap">

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use seatsync_domain::Role;
+use seatsync_domain::{billing_cycle_words, Role, Term};
 
 use crate::{
     api::{
@@ -22,7 +22,8 @@ use crate::{
         common::{
             button,
             format::{exact, relative},
-            polling::use_polling,
+            polling::use_polling_while,
+            WhyDisabled,
         },
         seat_chart::SeatChart,
         tenant_picker::TenantPicker,
@@ -38,9 +39,12 @@ pub fn SubscriptionsPage() -> impl IntoView {
 
     // Everyone on the page follows the latest run; a finished run refreshes the data shown.
     let sync = ServerAction::<StartLicenceSync>::new();
-    let tick = use_polling(std::time::Duration::from_millis(1500));
+    // Polled only while a run is active (and the tab is visible).
+    let active = RwSignal::new(false);
+    let tick = use_polling_while(std::time::Duration::from_millis(1500), active.into());
     let status = Resource::new(move || (tick.get(), sync.version().get()), |_| licence_sync_status());
     let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
+    Effect::new(move |_| active.set(latest.get().is_some_and(|s| s.running)));
     // When a run finishes, the tenants and the tenant shown are fetched again. This is driven
     // from the browser (effects do not run on the server), so server rendering never waits on a
     // resource that depends on another.
@@ -87,17 +91,25 @@ pub fn SubscriptionsPage() -> impl IntoView {
         <div class="flex flex-wrap items-baseline justify-between gap-4">
             <h1 class="text-2xl font-semibold">"NCE subscriptions"</h1>
             <Show when=move || may_sync>
-                <button
-                    class=button::OUTLINE
-                    disabled=move || latest.get().is_some_and(|s| s.running)
-                    on:click=move |_| {
-                        sync.dispatch(StartLicenceSync {
-                            tenant_id: None,
-                        });
-                    }
-                >
-                    "Sync all tenants"
-                </button>
+                <div class="text-right">
+                    <button
+                        class=button::OUTLINE
+                        disabled=move || sync.pending().get() || latest.get().is_some_and(|s| s.running)
+                        on:click=move |_| {
+                            sync.dispatch(StartLicenceSync {
+                                tenant_id: None,
+                            });
+                        }
+                    >
+                        "Sync all tenants"
+                    </button>
+                    <WhyDisabled reason=Signal::derive(move || {
+                        latest
+                            .get()
+                            .is_some_and(|s| s.running)
+                            .then(|| "A sync is running; its progress shows below.".to_string())
+                    }) />
+                </div>
             </Show>
         </div>
         {sync_error}
@@ -350,7 +362,7 @@ fn TenantCard(
                         <Show when=move || may_sync>
                             <button
                                 class="rounded-md bg-indigo-600 px-2 py-1 text-white hover:bg-indigo-500 disabled:opacity-50"
-                                disabled=move || latest.get().is_some_and(|s| s.running)
+                                disabled=move || sync.pending().get() || latest.get().is_some_and(|s| s.running)
                                 on:click=sync_tenant.clone()
                             >
                                 "Sync now"
@@ -487,6 +499,7 @@ fn SubscriptionTable(rows: Vec<SubscriptionRow>) -> impl IntoView {
                         || s.product.to_lowercase().contains(&needle)
                         || s.status.as_deref().unwrap_or("").contains(&needle)
                         || s.term.as_deref().unwrap_or("").to_lowercase().contains(&needle)
+                        || Term::words_of(s.term.as_deref().unwrap_or("")).to_lowercase().contains(&needle)
                 })
                 .collect();
             list.sort_by(|&a, &b| if asc { compare(&r[a], &r[b], by) } else { compare(&r[b], &r[a], by) });
@@ -641,8 +654,8 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
                     None => view! { <span>"—"</span> }.into_any(),
                 }}
             </td>
-            <td>{s.term.clone().unwrap_or_default()}</td>
-            <td>{s.billing_cycle.clone().unwrap_or_default()}</td>
+            <td>{Term::words_of(s.term.as_deref().unwrap_or_default())}</td>
+            <td>{billing_cycle_words(s.billing_cycle.as_deref().unwrap_or_default())}</td>
             <td class="whitespace-nowrap">{date(s.start)}</td>
             <td class="whitespace-nowrap">
                 {date(s.end)}

@@ -111,6 +111,33 @@ pub struct OfferMappingRow {
     pub version: i32,
     pub changed_by: Option<String>,
     pub changed_at: Option<DateTime<Utc>>,
+    /// The MSP's own service that most likely bills this offer, while it is unmapped.
+    pub suggestion: Option<ServiceSuggestionInfo>,
+}
+
+/// A service proposed for an offer, read off the service's name and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSuggestionInfo {
+    pub service_id: ServiceId,
+    pub service_name: String,
+    /// Product, term and billing frequency all agree (else only the product is named).
+    pub exact: bool,
+    pub reason: String,
+}
+
+/// One offer's suggested service to accept, at the version its row showed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptServiceItem {
+    pub offer_key: String,
+    pub service_id: ServiceId,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcceptServiceOutcome {
+    pub offer_key: String,
+    pub row: Option<OfferMappingRow>,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -69,18 +69,26 @@ async fn main() {
                     &t.tenant_id,
                     TenantAction::Map { company_id: seatsync_domain::CompanyId(company) },
                     0,
-                    user,
+                    Some(user),
                 )
                 .await
                 .unwrap();
             mapped += 1;
         }
     }
+    let suggested: std::collections::HashMap<_, _> = mapping
+        .service_suggestions()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.strength == seatsync_domain::MatchStrength::Exact)
+        .map(|s| (s.offer_key, s.service_id))
+        .collect();
     for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
         let draft = mapping.service_draft(&offer.offer_key).await.unwrap();
-        match draft.existing_service_id {
+        match suggested.get(&offer.offer_key).copied().or(draft.existing_service_id) {
             Some(id) => {
-                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap()
+                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, Some(user)).await.unwrap()
             }
             None => {
                 mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.0, Some(10.0), 0, user).await.unwrap()

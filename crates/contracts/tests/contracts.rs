@@ -42,7 +42,8 @@ async fn editor(pool: &PgPool) -> Uuid {
 }
 
 /// Licences synced, Autotask read, every tenant with a seeded company mapped to it, and every
-/// offer mapped to its service (found by the template's name, or created).
+/// offer mapped to its service (the MSP's own service SeatSync suggests, else the one the template
+/// names, found or created).
 async fn world(tenants: usize) -> World {
     let (pool, sim) = (kit::fresh_pool(10).await, kit::sim_with_tenants(tenants).await);
     kit::licence_sync(&pool, &sim, 8)
@@ -63,16 +64,24 @@ async fn world(tenants: usize) -> World {
     for t in seatsync_db::tenants::list(&pool).await.unwrap() {
         if let Some(company) = kit::company_of(&sim, t.tenant_id.as_str()).await {
             mapping
-                .apply_tenant(&t.tenant_id, TenantAction::Map { company_id: CompanyId(company) }, 0, user)
+                .apply_tenant(&t.tenant_id, TenantAction::Map { company_id: CompanyId(company) }, 0, Some(user))
                 .await
                 .unwrap();
         }
     }
+    let suggested: std::collections::HashMap<_, _> = mapping
+        .service_suggestions()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.strength == seatsync_domain::MatchStrength::Exact)
+        .map(|s| (s.offer_key, s.service_id))
+        .collect();
     for offer in seatsync_db::mappings::offer_rows(&pool).await.unwrap() {
         let draft = mapping.service_draft(&offer.offer_key).await.unwrap();
-        match draft.existing_service_id {
+        match suggested.get(&offer.offer_key).copied().or(draft.existing_service_id) {
             Some(id) => {
-                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, user).await.unwrap()
+                mapping.apply_offer(&offer.offer_key, OfferAction::Map { service_id: id }, 0, Some(user)).await.unwrap()
             }
             None => {
                 mapping.create_service_and_map(&offer.offer_key, &draft.name, 12.5, Some(10.0), 0, user).await.unwrap()
@@ -351,7 +360,7 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     let group = w.group(&tenant, &key).await;
     let sub = &group.rows[0];
     let offer = seatsync_db::mappings::offer_row(&w.pool, &sub.offer_key.to_key_string()).await.unwrap();
-    w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, w.user).await.unwrap();
+    w.mapping.apply_offer(&offer.offer_key, OfferAction::Ignore, offer.version, Some(w.user)).await.unwrap();
     kit::set_subscription(&w.sim, sub.subscription.id.as_str(), json!({"quantity": sub.subscription.quantity + 5}))
         .await;
     kit::licence_sync(&w.pool, &w.sim, 4)
@@ -366,7 +375,7 @@ async fn nothing_is_pushed_for_an_ignored_tenant_or_service() {
     assert_eq!(row.state, RowState::ServiceIgnored);
 
     let t = seatsync_db::mappings::tenant_row(&w.pool, &tenant).await.unwrap();
-    w.mapping.apply_tenant(&tenant, TenantAction::Ignore, t.version, w.user).await.unwrap();
+    w.mapping.apply_tenant(&tenant, TenantAction::Ignore, t.version, Some(w.user)).await.unwrap();
     let err = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap_err();
     assert!(err.to_string().contains("ignored"), "{err}");
     let run = w.contracts.run_sync(Trigger::Schedule, Scope::All, false).await.unwrap();

@@ -126,7 +126,8 @@ pub struct MappingEdit<'a, Id> {
     /// Snapshots with names, readable later whatever happens to the records they name.
     pub before: &'a serde_json::Value,
     pub after: &'a serde_json::Value,
-    pub by: Uuid,
+    /// Who made the edit; `None` when SeatSync made it itself.
+    pub by: Option<Uuid>,
     /// Also forgets the tenant's turned-down suggestions (a reset).
     pub clear_dismissals: bool,
 }
@@ -391,4 +392,21 @@ pub async fn offer_monthly_cost(db: impl PgExecutor<'_>, offer_key: &str) -> Res
     .fetch_optional(db)
     .await?
     .flatten())
+}
+
+/// The offers of the tenants' current subscriptions.
+pub async fn offer_keys_of_tenants(db: impl PgExecutor<'_>, tenants: &[TenantId]) -> Result<Vec<String>, DbError> {
+    let ids: Vec<&str> = tenants.iter().map(TenantId::as_str).collect();
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT offer_key FROM subscriptions
+         WHERE tenant_id = ANY($1) AND removed_at IS NULL AND offer_key IS NOT NULL ORDER BY offer_key",
+    )
+    .bind(&ids)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Whether anyone (or anything) has ever changed a mapping.
+pub async fn any_edit(db: impl PgExecutor<'_>) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM mapping_audit)").fetch_one(db).await?)
 }

@@ -16,6 +16,7 @@ pub mod offer;
 pub mod product_names;
 pub mod role;
 pub mod seats;
+pub mod service_match;
 pub mod suggest;
 pub mod term;
 
@@ -35,7 +36,8 @@ pub use offer::{OfferKey, OfferKeyError};
 pub use product_names::{bundled, display_name, parse_licensing_csv, CsvError, ProductName, ProductNames};
 pub use role::{AccessChange, OverrideSource, Role, RoleMap, RoleMapError, RoleOrigin};
 pub use seats::{is_user_sku, monthly_cost, monthly_price, unused, wasted, PricePeriod, SkuUnits};
+pub use service_match::{match_service, MatchStrength, OfferForMatching, ServiceForMatching, ServiceMatch};
 pub use suggest::{
     domain_stem, name_similarity, normalize_company_name, suggest, CompanyForMatching, Suggestion, TenantForMatching,
 };
-pub use term::Term;
+pub use term::{billing_cycle_words, Term};

@@ -7,9 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Placeholders a service name may use.
-pub const SERVICE_PLACEHOLDERS: &[&str] = &["product", "term", "term_label", "billing"];
-/// The service name SeatSync uses unless the MSP sets its own.
-pub const DEFAULT_SERVICE_TEMPLATE: &str = "{product} ({term}, billed {billing})";
+/// `{term}` and `{billing}` are Partner Center's codes (`P1Y`, `annual`); `{term_words}` and
+/// `{billing_words}` the same in words (`1 year`, `annually`), which is what belongs on an invoice.
+pub const SERVICE_PLACEHOLDERS: &[&str] = &["product", "term", "term_words", "term_label", "billing", "billing_words"];
+/// The service name SeatSync uses unless the MSP sets its own: "Microsoft 365 Business Basic
+/// (1 year, billed monthly)". Service names reach customers' invoices, so no ISO codes.
+pub const DEFAULT_SERVICE_TEMPLATE: &str = "{product} ({term_words}, billed {billing_words})";
 /// Placeholders a contract name may use.
 pub const CONTRACT_PLACEHOLDERS: &[&str] = &["company", "tenant", "term", "term_label", "start", "end"];
 /// The contract name SeatSync uses unless the MSP sets its own.
@@ -150,8 +153,12 @@ mod tests {
     fn default_templates_parse_and_render() {
         let service = Template::parse(DEFAULT_SERVICE_TEMPLATE, SERVICE_PLACEHOLDERS).unwrap();
         assert_eq!(
-            service.render(&[("product", "Microsoft 365 Business Basic"), ("term", "P1Y"), ("billing", "monthly")]),
-            "Microsoft 365 Business Basic (P1Y, billed monthly)"
+            service.render(&[
+                ("product", "Microsoft 365 Business Basic"),
+                ("term_words", "1 year"),
+                ("billing_words", "annually")
+            ]),
+            "Microsoft 365 Business Basic (1 year, billed annually)"
         );
         let contract = Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).unwrap();
         assert_eq!(
@@ -180,7 +187,7 @@ mod tests {
         let unknown = Template::parse("{produkt} x", SERVICE_PLACEHOLDERS).unwrap_err();
         assert_eq!(
             unknown.to_string(),
-            "unknown placeholder {produkt}; use one of {product}, {term}, {term_label}, {billing}"
+            "unknown placeholder {produkt}; use one of {product}, {term}, {term_words}, {term_label}, {billing}, {billing_words}"
         );
         assert_eq!(
             Template::parse("ab {product", SERVICE_PLACEHOLDERS).unwrap_err().to_string(),

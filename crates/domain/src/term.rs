@@ -44,6 +44,26 @@ impl Term {
         }
     }
 
+    /// The length in words, as it may stand on a customer's invoice: `"Monthly"`, `"1 year"`,
+    /// `"3 years"`. ISO codes such as `P1M` mean nothing to a customer.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Term::P1M => "Monthly",
+            Term::P1Y => "1 year",
+            Term::P3Y => "3 years",
+        }
+    }
+
+    /// Partner Center's `termDuration` text in words, or the text as sent when it is no term
+    /// SeatSync knows (so nothing is hidden), or "no term" when it is empty.
+    pub fn words_of(text: &str) -> String {
+        match Term::parse(text) {
+            Some(term) => term.in_words().to_string(),
+            None if text.trim().is_empty() => "no term".to_string(),
+            None => text.trim().to_string(),
+        }
+    }
+
     /// Length of one term in months.
     pub fn months(self) -> u32 {
         match self {
@@ -51,6 +71,27 @@ impl Term {
             Term::P1Y => 12,
             Term::P3Y => 36,
         }
+    }
+}
+
+/// How often Microsoft bills a subscription (Partner Center's `billingCycle`), in words for
+/// names and screens: `"monthly"`, `"annually"`, `"every 3 years"`, `"once"`. A cycle SeatSync
+/// does not know reads as sent; an empty one as "no billing cycle".
+pub fn billing_cycle_words(cycle: &str) -> String {
+    let cycle = cycle.trim();
+    let known = [
+        ("monthly", "monthly"),
+        ("annual", "annually"),
+        ("triennial", "every 3 years"),
+        ("onetime", "once"),
+        ("one_time", "once"),
+    ];
+    match known.iter().find(|(code, _)| code.eq_ignore_ascii_case(cycle)) {
+        Some((_, words)) => words.to_string(),
+        None if cycle.is_empty() || cycle.eq_ignore_ascii_case("none") || cycle.eq_ignore_ascii_case("unknown") => {
+            "no billing cycle".to_string()
+        }
+        None => cycle.to_string(),
     }
 }
 
@@ -82,6 +123,19 @@ mod tests {
         assert_eq!(Term::P3Y.label(), "3-year");
         assert_eq!(Term::ALL.map(Term::months), [1, 12, 36]);
         assert_eq!(Term::P3Y.to_string(), "P3Y");
+        assert_eq!(Term::ALL.map(Term::in_words), ["Monthly", "1 year", "3 years"]);
+    }
+
+    #[test]
+    fn codes_read_as_words_and_unknown_text_is_kept() {
+        assert_eq!(Term::words_of(" p1y"), "1 year");
+        assert_eq!(Term::words_of(""), "no term");
+        assert_eq!(Term::words_of("P2Y"), "P2Y");
+        assert_eq!(billing_cycle_words("Annual"), "annually");
+        assert_eq!(billing_cycle_words("triennial"), "every 3 years");
+        assert_eq!(billing_cycle_words("monthly"), "monthly");
+        assert_eq!(billing_cycle_words("none"), "no billing cycle");
+        assert_eq!(billing_cycle_words("biennial"), "biennial");
     }
 
     #[test]
@@ -100,6 +154,13 @@ mod tests {
             let term = Term::ALL[i];
             let text = if upper { term.as_str().to_string() } else { term.as_str().to_lowercase() };
             prop_assert_eq!(Term::parse(&format!("{pad}{text}{pad}")), Some(term));
+        }
+
+        #[test]
+        fn no_term_reads_as_its_iso_code(text in "[A-Za-z0-9 ]{0,8}") {
+            let words = Term::words_of(&text);
+            prop_assert!(!words.is_empty());
+            prop_assert!(Term::ALL.iter().all(|t| words != t.as_str()), "{} left as a code", words);
         }
 
         #[test]

@@ -19,7 +19,7 @@ use tokio::sync::Mutex;
 
 pub use cache::RefreshSummary;
 pub use error::MappingError;
-pub use offers::{OfferAction, ServiceDraft};
+pub use offers::{OfferAction, OfferSuggestion, ServiceDraft};
 pub use settings::AppSettings;
 pub use tenants::TenantAction;
 

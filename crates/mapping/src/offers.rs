@@ -8,11 +8,16 @@ use seatsync_db::{
     DbError,
 };
 use seatsync_domain::{
+    billing_cycle_words,
+    match_service,
     naming::{fit_name, AUTOTASK_SERVICE_NAME_MAX},
     // `Mapping` here is the mapping service (crate::Mapping); a mapping's state is a `Target`.
     Mapping as Target,
+    MatchStrength,
+    OfferForMatching,
     OfferKey,
     PricePeriod,
+    ServiceForMatching,
     ServiceId,
     ServiceMapping,
     Term,
@@ -54,7 +59,7 @@ impl Mapping {
         offer_key: &str,
         action: OfferAction,
         expected_version: i32,
-        by: Uuid,
+        by: Option<Uuid>,
     ) -> Result<mappings::OfferRow, MappingError> {
         let before = match mappings::offer_row(&self.pool, offer_key).await {
             Err(DbError::NotFound) => return Err(MappingError::NotFound("That offer")),
@@ -94,7 +99,7 @@ impl Mapping {
         label: &str,
         after_name: Option<&str>,
         expected_version: i32,
-        by: Uuid,
+        by: Option<Uuid>,
     ) -> Result<mappings::OfferRow, MappingError> {
         let before_json = snapshot(before.target(), before.service_name.as_deref());
         let after_json = snapshot(target, after_name);
@@ -137,12 +142,17 @@ impl Mapping {
         let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
         let settings = AppSettings::load(&self.pool).await?;
         let term = key.term();
+        // An unknown term or cycle renders as nothing, as the codes did, not as "no term".
+        let term_words = term.map(Term::in_words).unwrap_or(&key.term);
+        let billing_words = if key.billing.is_empty() { String::new() } else { billing_cycle_words(&key.billing) };
         let name = fit_name(
             &settings.service_template().render(&[
                 ("product", &row.offer_name),
                 ("term", &key.term),
+                ("term_words", term_words),
                 ("term_label", term.map(Term::label).unwrap_or("")),
                 ("billing", &key.billing),
+                ("billing_words", &billing_words),
             ]),
             AUTOTASK_SERVICE_NAME_MAX,
         );
@@ -269,9 +279,56 @@ impl Mapping {
             "create service and map",
             Some(&service.name),
             expected_version,
-            by,
+            Some(by),
         )
         .await
+    }
+}
+
+/// A service proposed for an unmapped offer, at the version the offer's mapping had when read
+/// (accepting it is refused if someone mapped the offer since).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferSuggestion {
+    pub offer_key: String,
+    pub version: i32,
+    pub service_id: ServiceId,
+    pub service_name: String,
+    pub strength: MatchStrength,
+    pub reason: String,
+}
+
+impl Mapping {
+    /// The service each unmapped offer most likely bills through, judged from the services'
+    /// names and periods; offers with no clear fit are left out.
+    pub async fn service_suggestions(&self) -> Result<Vec<OfferSuggestion>, MappingError> {
+        let (rows, services) =
+            tokio::try_join!(mappings::offer_rows(&self.pool), autotask_cache::services(&self.pool))?;
+        let candidates: Vec<ServiceForMatching> = services
+            .iter()
+            .map(|s| ServiceForMatching {
+                id: s.id,
+                name: s.name.clone(),
+                period: PricePeriod::from_autotask_label(s.period_label.as_deref()),
+                is_active: s.is_active,
+            })
+            .collect();
+        let mut out = Vec::new();
+        for row in rows.into_iter().filter(|r| r.target() == Target::Unmapped) {
+            let Ok(key) = OfferKey::parse_key_string(&row.offer_key) else { continue };
+            let offer = OfferForMatching { product: &row.offer_name, term: key.term(), billing: &key.billing };
+            let Some(found) = match_service(&offer, &candidates) else { continue };
+            let service_name =
+                services.iter().find(|s| s.id == found.service_id).map(|s| s.name.clone()).unwrap_or_default();
+            out.push(OfferSuggestion {
+                offer_key: row.offer_key,
+                version: row.version,
+                service_id: found.service_id,
+                service_name,
+                strength: found.strength,
+                reason: found.reason,
+            });
+        }
+        Ok(out)
     }
 }
 

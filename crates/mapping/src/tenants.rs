@@ -50,7 +50,7 @@ impl Mapping {
         tenant_id: &TenantId,
         action: TenantAction,
         expected_version: i32,
-        by: Uuid,
+        by: Option<Uuid>,
     ) -> Result<mappings::TenantRow, MappingError> {
         let before = match mappings::tenant_row(&self.pool, tenant_id).await {
             Err(DbError::NotFound) => return Err(MappingError::NotFound("That tenant")),
@@ -182,7 +182,8 @@ async fn conflict(pool: &seatsync_db::PgPool, tenant: &str, now: Current<Company
 /// "Eddie Editor changed the mapping of X at 10:42:07 UTC while you were editing; it is now …".
 pub(crate) fn conflict_text<Id>(subject: &str, what: &str, now: Current<Id>) -> MappingError {
     let tenant = subject;
-    let who = now.changed_by_name.unwrap_or_else(|| "someone".into());
+    // A change with no person behind it was made by SeatSync itself (the demo's set-up).
+    let who = now.changed_by_name.unwrap_or_else(|| "SeatSync".into());
     let when = now.changed_at.map(|t| format!(" at {}", t.format("%H:%M:%S UTC"))).unwrap_or_default();
     MappingError::Conflict(format!(
         "{who} changed the mapping of {tenant}{when} while you were editing; it is now {what}. Nothing was saved: look again and redo your change if it is still needed."

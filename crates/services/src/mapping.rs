@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use seatsync_api_types::{
     links,
     mapping::{
-        AcceptItem, AcceptOutcome, CompanyOption, CustomerMappingList, HistoryEntry, MappingAction, MappingState,
-        OfferMappingList, OfferMappingRow, RefreshInfo, ServiceDraftInfo, ServiceOption, SuggestionInfo,
-        TenantMappingRow,
+        AcceptItem, AcceptOutcome, AcceptServiceItem, AcceptServiceOutcome, CompanyOption, CustomerMappingList,
+        HistoryEntry, MappingAction, MappingState, OfferMappingList, OfferMappingRow, RefreshInfo, ServiceDraftInfo,
+        ServiceOption, ServiceSuggestionInfo, SuggestionInfo, TenantMappingRow,
     },
 };
 use seatsync_db::{autotask_cache, mappings};
-use seatsync_domain::{CompanyId, ServiceId, TenantId};
+use seatsync_domain::{CompanyId, MatchStrength, ServiceId, TenantId};
 use seatsync_mapping::{OfferAction, TenantAction};
 
 use crate::{products::amount, ServiceError, Services, Staff};
@@ -58,6 +58,7 @@ fn offer_row(r: mappings::OfferRow) -> OfferMappingRow {
         version: r.version,
         changed_by: r.changed_by_name,
         changed_at: r.changed_at,
+        suggestion: None,
     }
 }
 
@@ -155,7 +156,7 @@ impl Services {
             MappingAction::UndoIgnore => TenantAction::UndoIgnore,
             MappingAction::Reset => TenantAction::Reset,
         };
-        let row = self.mapping.apply_tenant(tenant_id, action, version, by.id).await?;
+        let row = self.mapping.apply_tenant(tenant_id, action, version, Some(by.id)).await?;
         tracing::info!(by = %by.email, %tenant_id, ?action, "tenant mapping changed");
         Ok(tenant_row(row, self.autotask_web_url().await.as_deref()))
     }
@@ -174,7 +175,7 @@ impl Services {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let action = TenantAction::AcceptSuggestion { company_id: item.company_id };
-            let result = self.mapping.apply_tenant(&item.tenant_id, action, item.version, by.id).await;
+            let result = self.mapping.apply_tenant(&item.tenant_id, action, item.version, Some(by.id)).await;
             out.push(match result {
                 Ok(row) => {
                     AcceptOutcome { tenant_id: item.tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None }
@@ -187,6 +188,34 @@ impl Services {
             });
         }
         tracing::info!(by = %by.email, accepted = out.iter().filter(|o| o.row.is_some()).count(), "suggestions accepted");
+        Ok(out)
+    }
+
+    /// Maps several offers to their suggested services; each is saved on its own, so one conflict
+    /// does not stop the others.
+    pub async fn accept_service_suggestions(
+        &self,
+        by: &Staff,
+        items: Vec<AcceptServiceItem>,
+    ) -> Result<Vec<AcceptServiceOutcome>, ServiceError> {
+        if items.len() > 5_000 {
+            return Err(ServiceError::Invalid("At most 5,000 suggestions can be accepted at once.".into()));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let action = OfferAction::Map { service_id: item.service_id };
+            let result = self.mapping.apply_offer(&item.offer_key, action, item.version, Some(by.id)).await;
+            out.push(match result {
+                Ok(row) => AcceptServiceOutcome { offer_key: item.offer_key, row: Some(offer_row(row)), error: None },
+                Err(e) => AcceptServiceOutcome {
+                    offer_key: item.offer_key,
+                    row: None,
+                    error: Some(ServiceError::from(e).to_string()),
+                },
+            });
+        }
+        let accepted = out.iter().filter(|o| o.row.is_some()).count();
+        tracing::info!(by = %by.email, accepted, "service suggestions accepted");
         Ok(out)
     }
 
@@ -233,9 +262,30 @@ impl Services {
     /// Every Microsoft offer seen in the subscriptions (offer + term + billing cycle) with its
     /// service.
     pub async fn offer_mappings(&self) -> Result<OfferMappingList, ServiceError> {
-        let rows = mappings::offer_rows(&self.pool).await?;
+        let (rows, suggestions) =
+            tokio::try_join!(async { Ok::<_, ServiceError>(mappings::offer_rows(&self.pool).await?) }, async {
+                Ok::<_, ServiceError>(self.mapping.service_suggestions().await?)
+            },)?;
+        let mut suggested: HashMap<String, ServiceSuggestionInfo> = suggestions
+            .into_iter()
+            .map(|s| {
+                let info = ServiceSuggestionInfo {
+                    service_id: s.service_id,
+                    service_name: s.service_name,
+                    exact: s.strength == MatchStrength::Exact,
+                    reason: s.reason,
+                };
+                (s.offer_key, info)
+            })
+            .collect();
         Ok(OfferMappingList {
-            rows: rows.into_iter().map(offer_row).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| {
+                    let suggestion = suggested.remove(&r.offer_key);
+                    OfferMappingRow { suggestion, ..offer_row(r) }
+                })
+                .collect(),
             autotask_configured: self.mapping.autotask_configured(),
             refresh: self.refresh_info().await?,
         })
@@ -273,7 +323,7 @@ impl Services {
             MappingAction::UndoIgnore => OfferAction::UndoIgnore,
             MappingAction::Reset => OfferAction::Reset,
         };
-        let row = self.mapping.apply_offer(offer_key, action, version, by.id).await?;
+        let row = self.mapping.apply_offer(offer_key, action, version, Some(by.id)).await?;
         tracing::info!(by = %by.email, offer_key, ?action, "offer mapping changed");
         Ok(offer_row(row))
     }

@@ -614,6 +614,9 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
         }
     }
     let monthly = services.pick_value("periodType", "Monthly");
+    let yearly = services.pick_value("periodType", "Yearly");
+    // The services the MSP set up first, years ago: annual terms billed monthly for the common
+    // products. The seeded contracts bill through these.
     let mut service_of_product = HashMap::new();
     for p in CATALOGUE.iter().take(6) {
         let id = db.insert("Services", record(json!({
@@ -629,8 +632,61 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
         })));
         service_of_product.insert(p.sku_id, id);
     }
+    // Services added later, named in the account team's own style, for the other terms and
+    // billing cycles of most products; the last few products were never set up in the PSA.
+    for p in CATALOGUE {
+        for (term, cycle) in OFFER_TERMS {
+            let Some(name) = later_service_name(p, term, cycle) else { continue };
+            let (period, unit_cost) = later_service_cost(p, term, cycle);
+            db.insert("Services", record(json!({
+                "name": name,
+                "description": format!("{} licences", p.name),
+                "invoiceDescription": format!("{} licences", p.name),
+                "unitPrice": (unit_cost * 1.25 * 100.0).round() / 100.0,
+                "unitCost": unit_cost,
+                "periodType": if period == 12 { yearly } else { monthly },
+                "isActive": true,
+                "billingCodeID": recurring_code, "vendorCompanyID": null, "markupRate": null, "serviceLevelAgreementID": null,
+                "lastModifiedDate": stamp,
+            })));
+        }
+    }
     seed_contracts(&mut db, seed, today, customers, &service_of_product, contracts);
     db
+}
+
+/// The (term, billing cycle) pairs the generator sells subscriptions on.
+const OFFER_TERMS: [(&str, &str); 4] =
+    [("P1M", "monthly"), ("P1Y", "monthly"), ("P1Y", "annual"), ("P3Y", "triennial")];
+
+/// Products at the end of the catalogue that have no service in the PSA at all.
+const PRODUCTS_WITHOUT_SERVICES: usize = 3;
+
+/// The name of a service the account team added for a product's term and billing cycle; `None`
+/// where there is none: the first services cover annual terms billed monthly of the six common
+/// products, and the last few products have none.
+fn later_service_name(p: &Product, term: &str, cycle: &str) -> Option<String> {
+    let index = CATALOGUE.iter().position(|c| c.sku_id == p.sku_id)?;
+    if index >= CATALOGUE.len() - PRODUCTS_WITHOUT_SERVICES || (index < 6 && (term, cycle) == ("P1Y", "monthly")) {
+        return None;
+    }
+    Some(match (term, cycle) {
+        ("P1M", _) => format!("{} - month to month", p.name),
+        ("P1Y", "monthly") => format!("{} - annual, paid monthly", p.name),
+        ("P1Y", _) => format!("{} - annual, paid yearly", p.name),
+        _ => format!("{} - 3 year commitment", p.name),
+    })
+}
+
+/// Months one charge covers and what the MSP pays for it: month-to-month seats cost a fifth
+/// more than annual ones (Microsoft's premium on monthly terms); upfront terms are charged yearly.
+fn later_service_cost(p: &Product, term: &str, cycle: &str) -> (u32, f64) {
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    match (term, cycle) {
+        ("P1M", _) => (1, round(p.monthly_price * 1.2)),
+        (_, "monthly") => (1, p.monthly_price),
+        _ => (12, round(p.monthly_price * 12.0)),
+    }
 }
 
 /// Recurring service contracts: one for about a third of the customers with a company, over
@@ -770,6 +826,31 @@ mod tests {
     }
 
     #[test]
+    fn most_offers_sold_have_a_priced_service_and_a_few_have_none() {
+        let msp = Msp::generate(20261202, 60);
+        let names: std::collections::HashMap<String, serde_json::Value> =
+            msp.autotask.all("Services").map(|s| (s["name"].as_str().unwrap().to_string(), s.clone().into())).collect();
+        let mut offers = std::collections::HashSet::new();
+        for s in msp.customers.iter().flat_map(|c| &c.subscriptions) {
+            offers.insert((s.product.name, s.term_duration.clone(), s.billing_cycle.clone()));
+        }
+        let priced = offers
+            .iter()
+            .filter(|(product, term, cycle)| {
+                let p = CATALOGUE.iter().find(|p| p.name == *product).unwrap();
+                let name =
+                    later_service_name(p, term, cycle).unwrap_or_else(|| format!("{product} (P1Y, billed monthly)"));
+                names.get(&name).is_some_and(|s| s["unitCost"].as_f64().is_some_and(|c| c > 0.0))
+            })
+            .count();
+        assert!(priced * 10 >= offers.len() * 7, "{priced} of {} offers have a priced service", offers.len());
+        assert!(priced < offers.len(), "some offers have no service, so 'no price' shows");
+        let yearly = schema::entity("Services").unwrap().pick_value("periodType", "Yearly");
+        let upfront = names.values().find(|s| s["name"].as_str().unwrap().ends_with("annual, paid yearly")).unwrap();
+        assert_eq!(upfront["periodType"], yearly);
+    }
+
+    #[test]
     fn autotask_holds_contracts_named_after_their_terms() {
         let msp = Msp::generate(20261123, 120);
         let db = &msp.autotask;
@@ -782,8 +863,13 @@ mod tests {
         assert!((with_company / 5..=with_company / 2).contains(&current), "about a third of {with_company}: {current}");
         assert!(expired >= 2, "a few expired contracts: {expired}");
         let monthly = schema::entity("Services").unwrap().pick_value("periodType", "Monthly");
-        assert!(db
-            .all("Services")
+        let contract_services: Vec<_> = db
+            .all("ContractServices")
+            .map(|cs| db.get("Services", cs["serviceID"].as_i64().unwrap()).unwrap())
+            .collect();
+        assert!(!contract_services.is_empty());
+        assert!(contract_services
+            .iter()
             .all(|s| s["periodType"] == monthly && s["name"].as_str().unwrap().ends_with("(P1Y, billed monthly)")));
         let mut mismatched = 0;
         let mut services = 0;

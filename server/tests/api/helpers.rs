@@ -7,8 +7,10 @@ use tokio::net::TcpListener;
 
 pub struct TestApp {
     pub url: String,
-    pub sim: SimHandle,
+    /// Shared with a restarted server ([`restart_with`]).
+    pub sim: std::sync::Arc<SimHandle>,
     pub pool: sqlx::PgPool,
+    pub database_url: String,
 }
 
 pub use seatsync_testkit::sim_env;
@@ -39,7 +41,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Vec<(String, String)>)) -> 
     let app = Application::build_on(config, listener).await.expect("app builds");
     let pool = app.pool.clone();
     tokio::spawn(app.run(std::future::pending()));
-    TestApp { url, sim, pool }
+    TestApp { url, sim: std::sync::Arc::new(sim), pool, database_url }
+}
+
+/// A second SeatSync on `app`'s database and simulator, as after a restart.
+pub async fn restart_with(app: &TestApp, adjust: impl FnOnce(&mut Vec<(String, String)>)) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let mut pairs = sim_env(&app.sim, &app.database_url, &url);
+    adjust(&mut pairs);
+    let config = Config::load(&Source::from_pairs(pairs).unwrap()).expect("test configuration is valid");
+    let second = Application::build_on(config, listener).await.expect("app builds");
+    let pool = second.pool.clone();
+    tokio::spawn(second.run(std::future::pending()));
+    TestApp { url, sim: app.sim.clone(), pool, database_url: app.database_url.clone() }
 }
 
 pub use seatsync_testkit::browser;

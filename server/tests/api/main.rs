@@ -4,6 +4,7 @@
 mod helpers;
 
 mod config_errors;
+mod demo_setup;
 mod health;
 mod licences;
 mod mapping;

@@ -282,12 +282,14 @@ async fn every_server_function_checks_the_role_on_the_server() {
             failures.push(format!("products/upload as {caller:?}: got {}, want {want}", res.status()));
         }
     }
-    // The one server function that takes JSON.
-    for (caller, client) in &clients {
-        let res = app.call_json(client, "mapping/accept_suggestions", serde_json::json!({"items": []})).await;
-        let want = expected(Some(Role::Editor), *caller);
-        if res.status() != want {
-            failures.push(format!("mapping/accept_suggestions as {caller:?}: got {}, want {want}", res.status()));
+    // The server functions that take JSON.
+    for endpoint in ["mapping/accept_suggestions", "mapping/accept_service_suggestions"] {
+        for (caller, client) in &clients {
+            let res = app.call_json(client, endpoint, serde_json::json!({"items": []})).await;
+            let want = expected(Some(Role::Editor), *caller);
+            if res.status() != want {
+                failures.push(format!("{endpoint} as {caller:?}: got {}, want {want}", res.status()));
+            }
         }
     }
     assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));

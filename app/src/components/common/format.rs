@@ -34,6 +34,16 @@ pub fn money(amount: f64) -> String {
     format!("{sign}${}.{:02}", count(cents / 100), cents % 100)
 }
 
+/// A monthly waste figure: "no price" when every wasted seat is of a product without a known
+/// price, since "$0.00" would read as "nothing to save".
+pub fn waste_money(priced_cost: f64, unpriced_seats: i64) -> String {
+    if priced_cost == 0.0 && unpriced_seats > 0 {
+        "no price".into()
+    } else {
+        money(priced_cost)
+    }
+}
+
 /// "12,345".
 pub fn count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -66,6 +76,10 @@ mod tests {
         assert_eq!(ago(-30), "just now", "a clock slightly ahead is not the future");
         assert_eq!(exact(now), "2026-12-01 12:00:00 UTC");
         assert_eq!((money(1234.5), money(0.0), money(-7.005)), ("$1,234.50".into(), "$0.00".into(), "-$7.01".into()));
+        assert_eq!(
+            (waste_money(0.0, 3), waste_money(0.0, 0), waste_money(12.0, 3)),
+            ("no price".into(), "$0.00".into(), "$12.00".into(),)
+        );
         assert_eq!(
             (count(0), count(999), count(1_000), count(-1_234_567)),
             ("0".into(), "999".into(), "1,000".into(), "-1,234,567".into())

@@ -29,6 +29,25 @@ pub fn ErrorLine(
     }
 }
 
+/// Why an action cannot be taken now, in visible text under its button: a tooltip reaches
+/// neither touch screens nor people who never hover, so a disabled button must say why itself.
+#[component]
+pub fn WhyDisabled(
+    /// The reason, or `None` while the action is possible.
+    #[prop(into)]
+    reason: Signal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        reason.get().map(|r| {
+            view! {
+                <p class="mt-1 text-xs text-slate-500" data-testid="why-disabled">
+                    {r}
+                </p>
+            }
+        })
+    }
+}
+
 /// A loaded resource drawn by its children (`let:value` names it): a quiet "Loading…" until
 /// the first answer, the last answer kept on screen while it reloads (a `Transition`), and the
 /// error in its place when loading failed. The one way pages show data they fetch.

@@ -2,7 +2,7 @@
 //! back, resets it, or creates the service from the naming template and maps it.
 
 use leptos::prelude::*;
-use seatsync_domain::ServiceId;
+use seatsync_domain::{billing_cycle_words, ServiceId, Term};
 
 use crate::{
     api::mapping::{
@@ -50,12 +50,8 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
             }
         }
     });
-    let title = format!(
-        "Map {} ({}, {})",
-        row.offer_name,
-        if row.term.is_empty() { "no term" } else { &row.term },
-        if row.billing.is_empty() { "no billing cycle" } else { &row.billing }
-    );
+    let title =
+        format!("Map {} ({}, billed {})", row.offer_name, Term::words_of(&row.term), billing_cycle_words(&row.billing));
 
     let done = saved_answer(current, selected, feedback, on_saved, |saved: &OfferMappingRow| {
         let message = match saved.state {

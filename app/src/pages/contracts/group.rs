@@ -8,7 +8,10 @@ use seatsync_domain::TenantId;
 use super::ActionFeedback;
 use crate::{
     api::contracts::{ContractGroupView, ContractRow, CreateContract, PushOutcome, UpdateContract},
-    components::common::mutation::{on_answer, send},
+    components::common::{
+        mutation::{on_answer, send},
+        WhyDisabled,
+    },
     components::modal::Feedback,
     error::AppError,
 };
@@ -169,8 +172,17 @@ pub(super) fn GroupPanel(
                     }}
                 </div>
             </div>
-            {(may_act && g.create_blocked.is_some() && g.contract.as_ref().is_none_or(|c| c.expired))
-                .then(|| view! { <p class="mt-1 text-xs text-slate-500">{g.create_blocked.clone()}</p> })}
+            {may_act
+                .then(|| {
+                    let why = if g.contract.as_ref().is_none_or(|c| c.expired) {
+                        g.create_blocked.clone()
+                    } else if g.pushable == 0 {
+                        Some("Nothing to update: the contract matches Partner Center.".to_string())
+                    } else {
+                        None
+                    };
+                    view! { <WhyDisabled reason=Signal::stored(why) /> }
+                })}
             {(!plan.is_empty())
                 .then(|| {
                     view! {

@@ -8,7 +8,8 @@ use crate::{
         button,
         format::relative,
         mutation::{on_answer, send},
-        polling::use_polling,
+        polling::use_polling_while,
+        WhyDisabled,
     },
     components::modal::Feedback,
 };
@@ -16,11 +17,14 @@ use crate::{
 /// The contract sync: start it (or a dry run) and follow it live.
 #[component]
 pub(super) fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView {
-    let tick = use_polling(std::time::Duration::from_millis(2000));
+    // Polled only while a run is active (and the tab is visible).
+    let active = RwSignal::new(false);
+    let tick = use_polling_while(std::time::Duration::from_millis(2000), active.into());
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let started = RwSignal::new(0u32);
     let status = Resource::new(move || (tick.get(), started.get()), |_| contract_sync_status());
     let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
+    Effect::new(move |_| active.set(latest.get().is_some_and(|s| s.running)));
     // A finished run may have changed contracts: the tenant shown is read again.
     Effect::new(move |seen: Option<Option<i64>>| {
         let finished = latest.get().filter(|s| !s.running).map(|s| s.run_id);
@@ -39,18 +43,23 @@ pub(super) fn SyncPanel(may_act: bool, refresh: RwSignal<u32>) -> impl IntoView 
         send(start_sync, StartContractSync { dry_run, tenant_id: None });
     };
     let running = move || latest.get().is_some_and(|s| s.running);
+    // Disabled from the click on, before the status says the run started.
+    let busy = move || start_sync.pending().get() || running();
     view! {
         {may_act
             .then(|| {
                 view! {
                     <div class="mt-4 flex flex-wrap gap-2">
-                        <button class=button::OUTLINE disabled=running on:click=move |_| start(true)>
+                        <button class=button::OUTLINE disabled=busy on:click=move |_| start(true)>
                             "Dry run: what would change"
                         </button>
-                        <button class=button::PRIMARY disabled=running on:click=move |_| start(false)>
+                        <button class=button::PRIMARY disabled=busy on:click=move |_| start(false)>
                             "Sync all contracts"
                         </button>
                     </div>
+                    <WhyDisabled reason=Signal::derive(move || {
+                        running().then(|| "A contract sync is running; its progress shows below.".to_string())
+                    }) />
                 }
             })}
         <Feedback message=feedback.into() />

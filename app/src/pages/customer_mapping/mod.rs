@@ -16,7 +16,7 @@ use crate::{
     components::common::{
         button,
         mutation::{on_answer, send},
-        Loaded,
+        Loaded, WhyDisabled,
     },
     components::{
         mapping::{
@@ -190,13 +190,19 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
             {may_edit
                 .then(|| {
                     view! {
-                        <button
-                            class=format!("ml-auto {}", button::PRIMARY)
-                            disabled=move || busy.get() || suggestions_shown.get() == 0
-                            on:click=accept_all
-                        >
-                            {move || format!("Accept {} suggestions", suggestions_shown.get())}
-                        </button>
+                        <div class="ml-auto text-right">
+                            <button
+                                class=button::PRIMARY
+                                disabled=move || busy.get() || suggestions_shown.get() == 0
+                                on:click=accept_all
+                            >
+                                {move || format!("Accept {} suggestions", suggestions_shown.get())}
+                            </button>
+                            <WhyDisabled reason=Signal::derive(move || {
+                                (suggestions_shown.get() == 0)
+                                    .then(|| "No tenant shown has a suggestion to accept.".to_string())
+                            }) />
+                        </div>
                     }
                 })}
         </div>

@@ -1,0 +1,75 @@
+//! The demo's head start (`SEATSYNC_DEMO_SETUP`, which only `scripts/demo` sets): once the first
+//! licence sync and Autotask read are done, SeatSync itself maps a few tenants to the companies
+//! it is surest of, and their offers to the services whose names fit exactly, as a technician
+//! would in their first minutes. A newcomer then sees prices and can create a contract at once,
+//! and the other tenants and offers are left to map by hand or in bulk.
+//!
+//! It runs only on a database where no mapping was ever changed, so it never touches anyone's
+//! work, and every change it makes is in the mappings' history as made by SeatSync.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use seatsync_db::{autotask_cache, mappings, sync_runs, PgPool};
+use seatsync_domain::{MatchStrength, TenantId};
+use seatsync_mapping::{Mapping, OfferAction, TenantAction};
+
+/// Suggestions at least this sure are taken: the same name or the same domain.
+const CONFIDENT: f64 = 0.9;
+/// How long the set-up waits for the first sync and Autotask read.
+const PATIENCE: Duration = Duration::from_secs(600);
+
+/// Starts the set-up in the background; its outcome is logged.
+pub fn prepare(pool: PgPool, mapping: Arc<Mapping>, tenants: usize) {
+    tokio::spawn(async move {
+        match run(&pool, &mapping, tenants).await {
+            Ok(Some((t, o))) => tracing::info!(tenants = t, offers = o, "demo set-up: mappings made"),
+            Ok(None) => tracing::info!("demo set-up skipped: mappings were changed here before"),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "demo set-up stopped; map by hand instead"),
+        }
+    });
+}
+
+/// The tenants and offers mapped, or `None` when the database already had mapping edits.
+async fn run(pool: &PgPool, mapping: &Mapping, tenants: usize) -> anyhow::Result<Option<(usize, usize)>> {
+    if mappings::any_edit(pool).await? {
+        return Ok(None);
+    }
+    wait_for_first_data(pool).await?;
+    let rows = mappings::tenant_rows(pool).await?;
+    let mut suggestions: Vec<_> =
+        mapping.suggestions().await?.into_iter().filter(|s| s.confidence >= CONFIDENT).collect();
+    // The surest first; the tenant id breaks ties so every demo starts alike.
+    suggestions.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then_with(|| a.tenant_id.cmp(&b.tenant_id)));
+    let mut mapped: Vec<TenantId> = Vec::new();
+    for s in suggestions.into_iter().take(tenants) {
+        let Some(row) = rows.iter().find(|r| r.tenant_id == s.tenant_id) else { continue };
+        let action = TenantAction::AcceptSuggestion { company_id: s.company_id };
+        mapping.apply_tenant(&s.tenant_id, action, row.version, None).await?;
+        mapped.push(s.tenant_id);
+    }
+    let used: HashSet<String> = mappings::offer_keys_of_tenants(pool, &mapped).await?.into_iter().collect();
+    let mut offers = 0;
+    for s in mapping.service_suggestions().await? {
+        if s.strength == MatchStrength::Exact && used.contains(&s.offer_key) {
+            mapping.apply_offer(&s.offer_key, OfferAction::Map { service_id: s.service_id }, s.version, None).await?;
+            offers += 1;
+        }
+    }
+    Ok(Some((mapped.len(), offers)))
+}
+
+/// Waits until a licence sync has finished and Autotask was read once.
+async fn wait_for_first_data(pool: &PgPool) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let synced = sync_runs::latest(pool).await?.is_some_and(|r| r.finished_at.is_some());
+        let read = autotask_cache::latest_refreshes(pool).await?.good.is_some();
+        if synced && read {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("the first licence sync or Autotask read did not finish within {} s", PATIENCE.as_secs());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
