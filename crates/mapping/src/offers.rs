@@ -301,8 +301,16 @@ impl Mapping {
     /// The service each unmapped offer most likely bills through, judged from the services'
     /// names and periods; offers with no clear fit are left out.
     pub async fn service_suggestions(&self) -> Result<Vec<OfferSuggestion>, MappingError> {
-        let (rows, services) =
-            tokio::try_join!(mappings::offer_rows(&self.pool), autotask_cache::services(&self.pool))?;
+        let rows = mappings::offer_rows(&self.pool).await?;
+        self.service_suggestions_for(&rows).await
+    }
+
+    /// [`Mapping::service_suggestions`] for offer rows the caller has already read.
+    pub async fn service_suggestions_for(
+        &self,
+        rows: &[mappings::OfferRow],
+    ) -> Result<Vec<OfferSuggestion>, MappingError> {
+        let services = autotask_cache::services(&self.pool).await?;
         let candidates: Vec<ServiceForMatching> = services
             .iter()
             .map(|s| ServiceForMatching {
@@ -313,14 +321,14 @@ impl Mapping {
             })
             .collect();
         let mut out = Vec::new();
-        for row in rows.into_iter().filter(|r| r.target() == Target::Unmapped) {
+        for row in rows.iter().filter(|r| r.target() == Target::Unmapped) {
             let Ok(key) = OfferKey::parse_key_string(&row.offer_key) else { continue };
             let offer = OfferForMatching { product: &row.offer_name, term: key.term(), billing: &key.billing };
             let Some(found) = match_service(&offer, &candidates) else { continue };
             let service_name =
                 services.iter().find(|s| s.id == found.service_id).map(|s| s.name.clone()).unwrap_or_default();
             out.push(OfferSuggestion {
-                offer_key: row.offer_key,
+                offer_key: row.offer_key.clone(),
                 version: row.version,
                 service_id: found.service_id,
                 service_name,

@@ -262,10 +262,8 @@ impl Services {
     /// Every Microsoft offer seen in the subscriptions (offer + term + billing cycle) with its
     /// service.
     pub async fn offer_mappings(&self) -> Result<OfferMappingList, ServiceError> {
-        let (rows, suggestions) =
-            tokio::try_join!(async { Ok::<_, ServiceError>(mappings::offer_rows(&self.pool).await?) }, async {
-                Ok::<_, ServiceError>(self.mapping.service_suggestions().await?)
-            },)?;
+        let rows = mappings::offer_rows(&self.pool).await?;
+        let suggestions = self.mapping.service_suggestions_for(&rows).await?;
         let mut suggested: HashMap<String, ServiceSuggestionInfo> = suggestions
             .into_iter()
             .map(|s| {
