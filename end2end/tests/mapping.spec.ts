@@ -215,3 +215,26 @@ test("an Admin copies a tenant id", async ({ page, context }) => {
   await expect(page.getByText(`Copied tenant id ${id}.`)).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
 });
+
+test("a modal takes focus to its first field, keeps Tab inside, and gives focus back to its button on close", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await open(page, "/mapping/customers");
+  const edit = page.getByTestId("mapping-row").first().getByRole("button", { name: "Edit" });
+  await edit.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  const focusInside = () => dialog.evaluate((d) => d.contains(document.activeElement));
+  await expect.poll(() => dialog.evaluate((d) => d.contains(document.activeElement) && ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement!.tagName))).toBe(true);
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press("Tab");
+    expect(await focusInside(), `after ${i + 1} Tab presses`).toBe(true);
+  }
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press("Shift+Tab");
+    expect(await focusInside(), `after ${i + 1} Shift+Tab presses`).toBe(true);
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(edit).toBeFocused();
+});

@@ -1,4 +1,5 @@
-import { expect, open, signIn, test } from "./fixtures";
+import { readFileSync } from "node:fs";
+import { expect, open, reload, signIn, test } from "./fixtures";
 
 const BASIC = "O365_BUSINESS_ESSENTIALS";
 const CSV_HEADER = "Product_Display_Name,String_Id,GUID,Service_Plan_Name,Service_Plan_Id,Service_Plans_Included_Friendly_Names";
@@ -80,6 +81,12 @@ test("the overview lists the worst first, and spare seats are not waste", async 
   await expect(page.getByTestId("total-wasted")).toHaveText((wastedBefore - wastedHere).toLocaleString("en-US"));
   const same = rows.filter({ has: page.getByRole("link", { name, exact: true }) });
   await expect(same.getByTestId("waste-cost")).toHaveText("—");
+  await expect(same.getByRole("status")).toHaveText("Saved");
+  // A value out of range is refused on its own row, in words, and nothing changes.
+  const spareAgain = same.getByRole("spinbutton", { name: `Spare seats for ${name}` });
+  await spareAgain.fill("-4");
+  await spareAgain.press("Enter");
+  await expect(same.getByRole("status")).toContainText("0 to 10,000");
 
   // A Viewer sees the numbers but cannot change spare seats.
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -88,4 +95,44 @@ test("the overview lists the worst first, and spare seats are not waste", async 
   await open(page, "/overview");
   await expect(rows.first()).toBeVisible();
   await expect(page.getByRole("spinbutton")).toHaveCount(0);
+});
+
+test("the overview sorts by any column both ways, keeps the sort in the address, and exports every tenant as CSV", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await open(page, "/overview");
+  const rows = page.getByTestId("overview-row");
+  await expect(rows.first()).toBeVisible();
+  const names = async () => (await rows.locator("td:first-child > a").allInnerTexts()).map((n) => n.trim().toLowerCase());
+  const ordered = (list: string[]) => [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const header = (name: string) => page.getByRole("columnheader", { name });
+
+  await page.getByRole("button", { name: "Tenant", exact: true }).click();
+  await expect(page).toHaveURL(/sort=tenant/);
+  await expect(header("Tenant")).toHaveAttribute("aria-sort", "ascending");
+  expect(await names()).toEqual(ordered(await names()));
+  await page.getByRole("button", { name: "Tenant", exact: true }).click();
+  await expect(header("Tenant")).toHaveAttribute("aria-sort", "descending");
+  expect(await names()).toEqual(ordered(await names()).reverse());
+
+  // A number column sorts largest first, and a reload keeps it.
+  await page.getByRole("button", { name: "Unused", exact: true }).click();
+  await expect(page).toHaveURL(/sort=unused&dir=desc|dir=desc&sort=unused/);
+  const unused = async () => (await rows.locator("td:nth-child(4)").allInnerTexts()).map((n) => Number(n.replace(/,/g, "")));
+  const before = await unused();
+  expect(before).toEqual([...before].sort((a, b) => b - a));
+  await reload(page);
+  await expect(header("Unused")).toHaveAttribute("aria-sort", "descending");
+  expect(await unused()).toEqual(before);
+  await expect(header("Tenant")).toHaveAttribute("aria-sort", "none");
+  const tenants = Number((await page.getByTestId("total-tenants").innerText()).replace(/,/g, ""));
+  await expect(page.getByTestId("overview-range")).toContainText(`of ${tenants.toLocaleString("en-US")}`);
+
+  // The export holds every tenant, whatever the page shows, one line each, RFC 4180.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^seatsync-overview-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
+  const lines = text.split("\r\n").filter((l) => l !== "");
+  expect(lines[0]).toBe("Tenant,Domain,Bought,Assigned,Unused,Spare seats allowed,Wasted,Waste a month,Wasted seats without a price,Last synced (UTC),Last sync error");
+  expect(lines.length - 1).toBe(tenants);
+  expect(lines.slice(1).every((l) => !/^[=+\-@]/.test(l))).toBe(true);
 });

@@ -19,6 +19,12 @@ pub async fn tenant_contracts(tenant_id: TenantId) -> Result<TenantContractsView
     serve(Role::Viewer, |c| async move { c.services.tenant_contracts(&tenant_id, false).await }).await
 }
 
+/// Mapped tenants whose current contracts differ from Partner Center.
+#[server(prefix = "/api", endpoint = "contracts/differing")]
+pub async fn differing_contracts() -> Result<Vec<ContractDifference>, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.differing_contracts().await }).await
+}
+
 /// Re-reads a tenant's contracts from Autotask (Editor: it spends Autotask's request budget).
 #[server(prefix = "/api", endpoint = "contracts/refresh")]
 pub async fn refresh_tenant_contracts(tenant_id: TenantId) -> Result<TenantContractsView, AppError> {

@@ -21,6 +21,12 @@ pub async fn tenant_licences(tenant_id: TenantId) -> Result<TenantDetail, AppErr
     serve(Role::Viewer, |c| async move { c.services.tenant_licences(&tenant_id).await }).await
 }
 
+/// Active subscriptions whose cancellation window closes within two days, across all tenants.
+#[server(prefix = "/api", endpoint = "licences/closing_windows")]
+pub async fn closing_windows() -> Result<Vec<ClosingWindow>, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.closing_windows().await }).await
+}
+
 /// Starts a licence sync of one tenant or (`tenant_id` empty) all; Editor and up.
 #[server(prefix = "/api", endpoint = "licences/sync")]
 pub async fn start_licence_sync(tenant_id: Option<TenantId>) -> Result<i64, AppError> {

@@ -2,6 +2,7 @@
 //! the database or a service, convert the error.
 
 pub mod contracts;
+pub mod dashboard;
 pub mod licences;
 pub mod mapping;
 pub mod me;

@@ -28,3 +28,9 @@ pub async fn set_spare_seats(tenant_id: TenantId, spare_seats: i32) -> Result<i3
 pub async fn fleet_history() -> Result<SeatSeries, AppError> {
     serve(Role::Viewer, |c| async move { c.services.fleet_history().await }).await
 }
+
+/// The overview as a CSV file, one line per tenant.
+#[server(prefix = "/api", endpoint = "overview/export")]
+pub async fn overview_csv() -> Result<CsvFile, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.overview_csv().await }).await
+}

@@ -1,6 +1,8 @@
 //! Reusable components, grouped by area.
 
+pub mod closing_windows;
 pub mod common;
+pub mod contract_differences;
 pub mod layout;
 pub mod mapping;
 pub mod modal;

@@ -1,5 +1,7 @@
 //! A modal dialog: a labelled `role="dialog"` over a dimmed page. Escape or the backdrop closes
-//! it; focus moves into it when it opens.
+//! it. When it opens, focus moves to its first field; Tab and Shift+Tab stay inside it; when it
+//! closes, focus goes back to what had it before (the button that opened it), so a keyboard
+//! user carries on where they were.
 
 use leptos::{html, prelude::*};
 
@@ -13,23 +15,14 @@ pub fn Modal(
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
     let heading = title.clone();
-    // Focus the first field (or the panel) so the keyboard works at once.
+    // The element that had focus when the dialog opened: it gets it back on close.
+    let opener = focus::Opener::remember();
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
-            let first = el
-                .query_selector("input:not([disabled]), select:not([disabled]), button:not([disabled])")
-                .ok()
-                .flatten();
-            match first.and_then(wasm_focusable) {
-                Some(f) => {
-                    let _ = f.focus();
-                }
-                None => {
-                    let _ = el.focus();
-                }
-            }
+            focus::first_field(&el);
         }
     });
+    on_cleanup(move || opener.restore());
     view! {
         <div
             class="fixed inset-0 z-40 flex items-start justify-center overflow-y-auto bg-slate-900/40 p-4 pt-16"
@@ -47,6 +40,12 @@ pub fn Modal(
                     if ev.key() == "Escape" {
                         ev.prevent_default();
                         on_close.run(());
+                    } else if ev.key() == "Tab" {
+                        if let Some(el) = panel.get_untracked() {
+                            if focus::wrap_tab(&el, ev.shift_key()) {
+                                ev.prevent_default();
+                            }
+                        }
                     }
                 }
             >
@@ -67,15 +66,114 @@ pub fn Modal(
     }
 }
 
-#[cfg(feature = "hydrate")]
-fn wasm_focusable(el: leptos::web_sys::Element) -> Option<leptos::web_sys::HtmlElement> {
+/// Focus inside the dialog, in the browser; nothing on the server.
+mod focus {
+    #[cfg(feature = "hydrate")]
+    use leptos::prelude::*;
+    #[cfg(feature = "hydrate")]
     use leptos::wasm_bindgen::JsCast;
-    el.dyn_into::<leptos::web_sys::HtmlElement>().ok()
-}
+    use leptos::web_sys;
 
-#[cfg(not(feature = "hydrate"))]
-fn wasm_focusable(_el: leptos::web_sys::Element) -> Option<leptos::web_sys::HtmlElement> {
-    None
+    /// What can take focus inside the dialog, in the order Tab visits it.
+    #[cfg(feature = "hydrate")]
+    const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+        textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+    /// The fields a person came to the dialog for: they get focus first, before its buttons.
+    #[cfg(feature = "hydrate")]
+    const FIELDS: &str = "input:not([disabled]), select:not([disabled]), textarea:not([disabled])";
+
+    /// The element that had focus before the dialog opened (kept in the browser only).
+    #[derive(Clone, Copy)]
+    pub(super) struct Opener(#[cfg(feature = "hydrate")] StoredValue<Option<web_sys::HtmlElement>, LocalStorage>);
+
+    impl Opener {
+        pub(super) fn remember() -> Opener {
+            #[cfg(feature = "hydrate")]
+            {
+                let active = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                Opener(StoredValue::new_local(active))
+            }
+            #[cfg(not(feature = "hydrate"))]
+            Opener()
+        }
+
+        /// Gives focus back, unless the opener has left the page (its row was drawn again).
+        pub(super) fn restore(self) {
+            #[cfg(feature = "hydrate")]
+            if let Some(Some(el)) = self.0.try_get_value() {
+                if el.is_connected() {
+                    let _ = el.focus();
+                }
+            }
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn all(panel: &web_sys::Element, selector: &str) -> Vec<web_sys::HtmlElement> {
+        let Ok(list) = panel.query_selector_all(selector) else { return Vec::new() };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            // Hidden elements (display: none) have no layout box and cannot take focus.
+            .filter(|e| e.offset_parent().is_some() || e.get_client_rects().length() > 0)
+            .collect()
+    }
+
+    /// Focuses the first field, else the first button, else the dialog itself.
+    pub(super) fn first_field(panel: &web_sys::HtmlDivElement) {
+        #[cfg(feature = "hydrate")]
+        {
+            let target = all(panel, FIELDS).into_iter().next().or_else(|| {
+                all(panel, FOCUSABLE).into_iter().find(|e| e.get_attribute("aria-label").as_deref() != Some("Close"))
+            });
+            match target {
+                Some(el) => {
+                    let _ = el.focus();
+                }
+                None => {
+                    let _ = panel.focus();
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = panel;
+    }
+
+    /// Keeps Tab inside the dialog: from its last element Tab goes to the first, and Shift+Tab
+    /// from the first to the last. Returns whether it moved focus itself.
+    pub(super) fn wrap_tab(panel: &web_sys::HtmlDivElement, backwards: bool) -> bool {
+        #[cfg(feature = "hydrate")]
+        {
+            let items = all(panel, FOCUSABLE);
+            let (Some(first), Some(last)) = (items.first(), items.last()) else { return true };
+            let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+            let is = |el: &web_sys::HtmlElement| {
+                active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+            };
+            let outside = !active.as_ref().is_some_and(|a| panel.contains(Some(a.as_ref())));
+            if backwards
+                && (is(first)
+                    || outside
+                    || active.as_ref().is_some_and(|a| a == panel.unchecked_ref::<web_sys::Element>()))
+            {
+                let _ = last.focus();
+                return true;
+            }
+            if !backwards && (is(last) || outside) {
+                let _ = first.focus();
+                return true;
+            }
+            false
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (panel, backwards);
+            false
+        }
+    }
 }
 
 /// A success or error line under a form; `role` makes screen readers announce it.

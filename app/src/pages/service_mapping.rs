@@ -16,6 +16,7 @@ use crate::{
     components::common::{
         button,
         mutation::{on_answer, send},
+        url_param::{url_param, Flag},
         Loaded, WhyDisabled,
     },
     components::modal::Feedback,
@@ -47,15 +48,15 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     let may_edit = me.may(Role::Editor);
     let rows = RwSignal::new(rows);
     let refresh = RwSignal::new(refresh);
-    let filter = RwSignal::new(Filter::All);
-    let hide_mapped = RwSignal::new(false);
-    let search = RwSignal::new(String::new());
+    let filter = url_param::<Filter>("status");
+    let hide_mapped = url_param::<Flag>("hide_mapped");
+    let search = url_param::<String>("q");
     let editing = RwSignal::new(None::<OfferMappingRow>);
     let history_of = RwSignal::new(None::<(String, String)>);
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let f = filter.get();
-        let hide = hide_mapped.get();
+        let hide = hide_mapped.get().0;
         rows.with(|r| {
             r.iter()
                 .filter(|x| match f {
@@ -151,13 +152,14 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                 aria-label="Filter offers"
                 placeholder="Filter by offer, product id or service"
                 class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+                value=search.get_untracked()
                 on:input=move |ev| search.set(event_target_value(&ev))
             />
             <label class="flex items-center gap-2 text-sm">
                 <input
                     type="checkbox"
-                    prop:checked=hide_mapped
-                    on:change=move |ev| hide_mapped.set(event_target_checked(&ev))
+                    prop:checked=move || hide_mapped.get().0
+                    on:change=move |ev| hide_mapped.set(Flag(event_target_checked(&ev)))
                 />
                 "Hide mapped"
             </label>

@@ -19,6 +19,7 @@ use crate::{
     },
     components::common::Loaded,
     components::{
+        closing_windows::ClosingWindows,
         common::{
             button,
             format::{exact, relative},
@@ -127,14 +128,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
                 <Loaded resource=detail let:d>
                     {match d {
                         Some(d) => view! { <TenantView detail=d may_sync sync latest /> }.into_any(),
-                        None => {
-                            view! {
-                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
-                                    "Pick a tenant to see its subscriptions."
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        None => view! { <ClosingWindows /> }.into_any(),
                     }}
                 </Loaded>
                 <Transition fallback=|| ()>
@@ -617,8 +611,12 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
     // `NaiveDate`'s Display is YYYY-MM-DD, without parsing a format string per cell.
     let date = |d: Option<DateTime<Utc>>| d.map(|d| d.date_naive().to_string()).unwrap_or_else(|| "—".into());
     let days_left = s.end.map(|e| (e - Utc::now()).num_days());
-    let shared = (s.sku_shared_by > 1)
-        .then(|| format!("Seat counts are for the whole product, shared by {} subscriptions", s.sku_shared_by));
+    let shared = (s.sku_shared_by > 1).then(|| {
+        format!(
+            "{} subscriptions share this product; its assigned and unused seats are in the table above",
+            s.sku_shared_by
+        )
+    });
     view! {
         <tr class="border-t border-slate-100" data-testid="subscription-row">
             <td>
@@ -644,16 +642,35 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
                     })}
             </td>
             <td class="tabular-nums">{s.purchased}</td>
-            <td class="tabular-nums" title=shared.clone()>
-                {s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}
-            </td>
-            <td class="tabular-nums">
-                {match s.unused {
-                    Some(u) if u > 0 => view! { <span class="font-semibold text-amber-700">{u}</span> }.into_any(),
-                    Some(u) => view! { <span>{u}</span> }.into_any(),
-                    None => view! { <span>"—"</span> }.into_any(),
-                }}
-            </td>
+            {match shared {
+                Some(why) => {
+                    // A SKU's seats are assigned per product, not per subscription: on each of its
+                    // subscriptions "12 bought, 88 assigned" would read as over-assignment.
+                    view! {
+                        <td colspan="2" class="text-xs text-slate-500" title=why data-testid="seats-per-product">
+                            "Seats counted per product, above"
+                        </td>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <td class="tabular-nums">
+                            {s.assigned.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}
+                        </td>
+                        <td class="tabular-nums">
+                            {match s.unused {
+                                Some(u) if u > 0 => {
+                                    view! { <span class="font-semibold text-amber-700">{u}</span> }.into_any()
+                                }
+                                Some(u) => view! { <span>{u}</span> }.into_any(),
+                                None => view! { <span>"—"</span> }.into_any(),
+                            }}
+                        </td>
+                    }
+                        .into_any()
+                }
+            }}
             <td>{Term::words_of(s.term.as_deref().unwrap_or_default())}</td>
             <td>{billing_cycle_words(s.billing_cycle.as_deref().unwrap_or_default())}</td>
             <td class="whitespace-nowrap">{date(s.start)}</td>

@@ -124,3 +124,22 @@ pub struct ContractRunStatus {
     /// The run's changes (for a dry run: what it would do), tenant by tenant.
     pub changes_list: Vec<ChangeEntry>,
 }
+
+/// A mapped tenant whose current Autotask contracts do not hold what Partner Center bills, as of
+/// the last read of its contracts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContractDifference {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub company_name: Option<String>,
+    /// Its contracts that differ.
+    pub contracts: usize,
+    /// Services whose units differ from the seats bought.
+    pub adjustments: usize,
+    /// Services a contract lacks.
+    pub additions: usize,
+    /// Services billed with no active subscription behind them.
+    pub ended: usize,
+    /// When its contracts were last read from Autotask.
+    pub read_at: Option<DateTime<Utc>>,
+}

@@ -4,6 +4,7 @@
 //! once. Nothing here does I/O or knows the database: the crate compiles for the browser too.
 
 pub mod contracts;
+pub mod dashboard;
 pub mod licences;
 pub mod links;
 pub mod mapping;

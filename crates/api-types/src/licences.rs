@@ -116,3 +116,17 @@ pub struct SeatPoint {
     pub purchased: i64,
     pub assigned: i64,
 }
+
+/// A subscription whose cancellation window closes soon: until then its seats can still be
+/// reduced this term.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosingWindow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub subscription_id: SubscriptionId,
+    pub product: String,
+    pub quantity: i64,
+    pub term: Option<String>,
+    pub billing: Option<String>,
+    pub closes_at: DateTime<Utc>,
+}

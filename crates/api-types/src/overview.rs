@@ -38,3 +38,10 @@ pub struct OverviewRow {
     pub wasted_unpriced: i64,
     pub products: Vec<ProductLine>,
 }
+
+/// A CSV file for the browser to save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CsvFile {
+    pub file_name: String,
+    pub text: String,
+}

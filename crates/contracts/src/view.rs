@@ -64,6 +64,12 @@ impl Group {
     pub fn pushable(&self) -> usize {
         self.plan.iter().filter(|p| !matches!(p.change, Change::FlagEnded { .. })).count()
     }
+
+    /// The group has a current contract in Autotask that does not hold what Partner Center
+    /// bills: seats to adjust, services to add, or services to end.
+    pub fn differs(&self) -> bool {
+        matches!(self.contract, ContractMatch::Active { .. }) && !self.plan.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,13 +118,12 @@ pub async fn tenant_contracts(
         Err(DbError::NotFound) => return Err(ContractError::NotFound("That tenant")),
         other => other?,
     };
-    let mapping = tenant.target();
     let (subs, links, open) = tokio::try_join!(
         licences::subscriptions(pool, tenant_id),
         db::links(pool, tenant_id),
         db::open_creations(pool, tenant_id)
     )?;
-    let (company, snapshot) = match mapping {
+    let (company, snapshot) = match tenant.target() {
         TenantMapping::Mapped { id: company_id } => {
             let company = match autotask_cache::company(pool, company_id).await {
                 Ok(c) => Some(c),
@@ -126,12 +131,74 @@ pub async fn tenant_contracts(
                 Err(DbError::NotFound) => None,
                 Err(e) => return Err(e.into()),
             };
-            (company, Some(db::snapshot(pool, company_id).await?))
+            (company, db::snapshot(pool, company_id).await?)
         }
-        _ => (None, None),
+        _ => (None, db::CompanySnapshot::default()),
     };
-    let db::CompanySnapshot { contracts, services: contract_services, read_at: snapshot_at } =
-        snapshot.unwrap_or_default();
+    Ok(compute(shared, TenantInputs { tenant, company, snapshot, subs, links, open }, today))
+}
+
+/// Every mapped tenant's view, loaded in a fixed number of queries whatever the number of
+/// tenants (the dashboard counts what differs across all of them). A company that has gone from
+/// Autotask since it was mapped contributes no name, as in the one-tenant view.
+pub async fn mapped_tenant_contracts(
+    pool: &PgPool,
+    shared: &Shared,
+    today: NaiveDate,
+) -> Result<Vec<TenantContracts>, ContractError> {
+    let (tenants, companies, subs, links, open) = tokio::try_join!(
+        mappings::tenant_rows(pool),
+        autotask_cache::companies(pool),
+        licences::all_subscriptions(pool),
+        db::all_links(pool),
+        db::all_open_creations(pool),
+    )?;
+    let snapshots = db::all_snapshots(pool).await?;
+    let companies: HashMap<_, _> = companies.into_iter().map(|c| (c.id, c)).collect();
+    let mut subs = group_by_tenant(subs, |s| &s.tenant_id);
+    let mut links = group_by_tenant(links, |l| &l.tenant_id);
+    let mut open = group_by_tenant(open, |c| &c.tenant_id);
+    Ok(tenants
+        .into_iter()
+        .filter_map(|tenant| {
+            let TenantMapping::Mapped { id: company_id } = tenant.target() else { return None };
+            let id = tenant.tenant_id.clone();
+            let inputs = TenantInputs {
+                // Two tenants may bill through one company: each gets its own copy.
+                company: companies.get(&company_id).cloned(),
+                snapshot: snapshots.get(&company_id).cloned().unwrap_or_default(),
+                subs: subs.remove(&id).unwrap_or_default(),
+                links: links.remove(&id).unwrap_or_default(),
+                open: open.remove(&id).unwrap_or_default(),
+                tenant,
+            };
+            Some(compute(shared, inputs, today))
+        })
+        .collect())
+}
+
+fn group_by_tenant<T>(items: Vec<T>, tenant: impl Fn(&T) -> &TenantId) -> HashMap<TenantId, Vec<T>> {
+    let mut by: HashMap<TenantId, Vec<T>> = HashMap::new();
+    for item in items {
+        by.entry(tenant(&item).clone()).or_default().push(item);
+    }
+    by
+}
+
+/// What one tenant's view is computed from, as stored.
+struct TenantInputs {
+    tenant: mappings::TenantRow,
+    company: Option<autotask_cache::Company>,
+    snapshot: db::CompanySnapshot,
+    subs: Vec<Subscription>,
+    links: Vec<db::ContractLink>,
+    open: Vec<db::Creation>,
+}
+
+fn compute(shared: &Shared, inputs: TenantInputs, today: NaiveDate) -> TenantContracts {
+    let TenantInputs { tenant, company, snapshot, subs, links, open } = inputs;
+    let mapping = tenant.target();
+    let db::CompanySnapshot { contracts, services: contract_services, read_at: snapshot_at } = snapshot;
     let links: HashMap<String, ContractId> = links.into_iter().map(|l| (l.group_key, l.contract_id)).collect();
     let view_subs: Vec<ViewSubscription> = subs
         .iter()
@@ -200,5 +267,5 @@ pub async fn tenant_contracts(
         })
         .collect();
     let not_grouped = view.not_grouped.into_iter().map(row).collect();
-    Ok(TenantContracts { tenant, mapping, company, snapshot_at, groups, not_grouped })
+    TenantContracts { tenant, mapping, company, snapshot_at, groups, not_grouped }
 }

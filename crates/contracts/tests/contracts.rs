@@ -6,7 +6,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use chrono::Utc;
 use seatsync_contracts::{
     job::{Scope, Trigger},
-    view::{tenant_contracts, Group, Shared},
+    view::{mapped_tenant_contracts, tenant_contracts, Group, Shared},
     Contracts,
 };
 use seatsync_db::PgPool;
@@ -301,6 +301,45 @@ async fn update_pushes_quantity_changes_and_flags_ended_subscriptions() {
     assert!(log.iter().any(|c| c.kind.as_str() == "adjust_units"
         && c.units_before == Some(grown.subscription.quantity)
         && c.units_after == Some(grown.subscription.quantity + 3)));
+}
+
+/// The dashboard's view across all tenants, loaded in a few queries, is exactly the one-tenant
+/// view of each mapped tenant.
+async fn assert_all_tenants_view_is_each_tenants_view(w: &World) -> Vec<seatsync_contracts::view::TenantContracts> {
+    let shared = Shared::load(&w.pool).await.unwrap();
+    let all = mapped_tenant_contracts(&w.pool, &shared, today()).await.unwrap();
+    let mapped = seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap();
+    assert_eq!(all.len(), mapped.len(), "one view per mapped tenant");
+    for view in &all {
+        let one = tenant_contracts(&w.pool, &shared, &view.tenant.tenant_id, today()).await.unwrap();
+        assert_eq!(*view, one, "{}", view.tenant.name);
+    }
+    all
+}
+
+#[tokio::test]
+async fn a_contract_differs_from_partner_center_once_a_subscription_grows() {
+    let w = world(6).await;
+    let (tenant, key) = w.creatable_group(2).await;
+    w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let group = w.group(&tenant, &key).await;
+    assert!(!group.differs(), "a contract just created holds what Partner Center bills: {:?}", group.plan);
+    let before = assert_all_tenants_view_is_each_tenants_view(&w).await;
+    assert!(before.iter().filter(|v| v.tenant.tenant_id == tenant).all(|v| v.groups.iter().all(|g| !g.differs())));
+
+    let grown = &group.rows[0];
+    kit::set_subscription(&w.sim, grown.subscription.id.as_str(), json!({"quantity": grown.subscription.quantity + 3}))
+        .await;
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
+        .await
+        .unwrap();
+    let after = assert_all_tenants_view_is_each_tenants_view(&w).await;
+    let differing: Vec<_> =
+        after.iter().find(|v| v.tenant.tenant_id == tenant).unwrap().groups.iter().filter(|g| g.differs()).collect();
+    assert_eq!(differing.len(), 1, "only the grown subscription's contract differs");
+    assert_eq!(differing[0].key.to_key_string(), key);
+    assert_eq!(differing[0].pushable(), 1, "one adjustment: {:?}", differing[0].plan);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Autotask contracts as last read (a snapshot per company), the contracts SeatSync created, the
 //! intents that make creating one safe to repeat, contract sync runs and every change made.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use seatsync_domain::{CompanyId, ContractId, ServiceId, TenantId};
 use sqlx::{FromRow, PgExecutor};
@@ -186,6 +188,47 @@ pub async fn snapshot(db: &sqlx::PgPool, company_id: CompanyId) -> Result<Compan
     Ok(CompanySnapshot { contracts, services, read_at })
 }
 
+/// Every company's snapshot at once, for views across all tenants (the dashboard): three queries
+/// whatever the number of companies. A company never read has no entry.
+pub async fn all_snapshots(db: &sqlx::PgPool) -> Result<HashMap<CompanyId, CompanySnapshot>, DbError> {
+    let contracts: Vec<Contract> = sqlx::query_as(
+        "SELECT id, company_id, name, contract_type, status, is_active, start_date, end_date FROM autotask_contracts
+         ORDER BY company_id, start_date DESC, id",
+    )
+    .fetch_all(db)
+    .await?;
+    #[derive(FromRow)]
+    struct CompanyService {
+        company_id: CompanyId,
+        #[sqlx(flatten)]
+        service: ContractService,
+    }
+    let services: Vec<CompanyService> = sqlx::query_as(
+        "SELECT c.company_id, s.id, s.contract_id, s.service_id, s.units, s.unit_price, s.unit_cost
+         FROM autotask_contract_services s JOIN autotask_contracts c ON c.id = s.contract_id ORDER BY s.contract_id, s.id",
+    )
+    .fetch_all(db)
+    .await?;
+    #[derive(FromRow)]
+    struct ReadAt {
+        company_id: CompanyId,
+        refreshed_at: DateTime<Utc>,
+    }
+    let read: Vec<ReadAt> =
+        sqlx::query_as("SELECT company_id, refreshed_at FROM contract_snapshots").fetch_all(db).await?;
+    let mut all: HashMap<CompanyId, CompanySnapshot> = HashMap::new();
+    for r in read {
+        all.entry(r.company_id).or_default().read_at = Some(r.refreshed_at);
+    }
+    for c in contracts {
+        all.entry(c.company_id).or_default().contracts.push(c);
+    }
+    for s in services {
+        all.entry(s.company_id).or_default().services.push(s.service);
+    }
+    Ok(all)
+}
+
 /// A contract SeatSync created for one of a tenant's groups.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ContractLink {
@@ -305,6 +348,11 @@ pub async fn open_creations(db: impl PgExecutor<'_>, tenant_id: &TenantId) -> Re
         .bind(tenant_id)
         .fetch_all(db)
         .await?)
+}
+
+/// Every tenant's creations in progress (or interrupted).
+pub async fn all_open_creations(db: impl PgExecutor<'_>) -> Result<Vec<Creation>, DbError> {
+    Ok(sqlx::query_as(&format!("{CREATION} WHERE c.state IN ('pending', 'contract_created')")).fetch_all(db).await?)
 }
 
 /// Claims an open intent whose process stopped (not touched for `stale_after_secs`), so exactly

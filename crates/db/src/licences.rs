@@ -284,6 +284,49 @@ pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Ve
     .await?)
 }
 
+/// Every current subscription of every current tenant, in the order `subscriptions` gives one
+/// tenant's (views across all tenants: one query instead of one per tenant).
+pub async fn all_subscriptions(db: &sqlx::PgPool) -> Result<Vec<Subscription>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.tenant_id, s.offer_id, s.offer_name, s.friendly_name, s.quantity, s.unit_type, s.term, s.billing_cycle,
+                s.effective_start, s.commitment_end, s.cancellation_allowed_until, s.status, s.auto_renew, s.is_nce, s.is_trial, s.sku_id
+         FROM subscriptions s JOIN tenants t ON t.tenant_id = s.tenant_id AND t.removed_at IS NULL
+         WHERE s.removed_at IS NULL
+         ORDER BY s.tenant_id, lower(coalesce(s.friendly_name, s.offer_name, s.offer_id)), s.commitment_end, s.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A subscription whose cancellation window closes soon, with its tenant's name.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ClosingWindow {
+    pub tenant_name: String,
+    #[sqlx(flatten)]
+    pub subscription: Subscription,
+}
+
+/// Active subscriptions whose cancellation window is open at `now` and closes before `until`,
+/// the soonest first: after that, an NCE subscription's seats can no longer be reduced this term.
+pub async fn closing_windows(
+    db: impl sqlx::PgExecutor<'_>,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<ClosingWindow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT t.name AS tenant_name, s.id, s.tenant_id, s.offer_id, s.offer_name, s.friendly_name, s.quantity, s.unit_type, s.term,
+                s.billing_cycle, s.effective_start, s.commitment_end, s.cancellation_allowed_until, s.status, s.auto_renew, s.is_nce,
+                s.is_trial, s.sku_id
+         FROM subscriptions s JOIN tenants t ON t.tenant_id = s.tenant_id AND t.removed_at IS NULL
+         WHERE s.removed_at IS NULL AND lower(s.status) = 'active' AND s.cancellation_allowed_until > $1 AND s.cancellation_allowed_until <= $2
+         ORDER BY s.cancellation_allowed_until, lower(t.name), s.id",
+    )
+    .bind(now)
+    .bind(until)
+    .fetch_all(db)
+    .await?)
+}
+
 pub async fn consumption(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Vec<SkuConsumption>, DbError> {
     Ok(sqlx::query_as(
         "SELECT sku_id, sku_part_number, applies_to, capability_status, consumed, enabled, suspended, warning, locked_out

@@ -17,6 +17,7 @@ pub mod product_names;
 pub mod role;
 pub mod seats;
 pub mod service_match;
+pub mod spreadsheet;
 pub mod suggest;
 pub mod term;
 

@@ -4,7 +4,8 @@
 use chrono::Utc;
 use seatsync_api_types::{
     contracts::{
-        ChangeEntry, ContractGroupView, ContractInfo, ContractRow, ContractRunStatus, PushOutcome, TenantContractsView,
+        ChangeEntry, ContractDifference, ContractGroupView, ContractInfo, ContractRow, ContractRunStatus, PushOutcome,
+        TenantContractsView,
     },
     licences::SyncFailure,
     links,
@@ -12,7 +13,7 @@ use seatsync_api_types::{
 };
 use seatsync_contracts::{
     job::{Scope, Trigger},
-    view::{tenant_contracts, Group, Row, Shared, TenantContracts},
+    view::{mapped_tenant_contracts, tenant_contracts, Group, Row, Shared, TenantContracts},
 };
 use seatsync_domain::{
     contract_plan::{Change, RowState},
@@ -143,6 +144,25 @@ fn view(v: TenantContracts, around: Around) -> TenantContractsView {
     }
 }
 
+/// What differs between a tenant's contracts and Partner Center; `None` when nothing does.
+fn difference(t: TenantContracts) -> Option<ContractDifference> {
+    let differing: Vec<&Group> = t.groups.iter().filter(|g| g.differs()).collect();
+    if differing.is_empty() {
+        return None;
+    }
+    let count = |kind: fn(&Change) -> bool| differing.iter().flat_map(|g| &g.plan).filter(|p| kind(&p.change)).count();
+    Some(ContractDifference {
+        contracts: differing.len(),
+        adjustments: count(|c| matches!(c, Change::AdjustUnits { .. })),
+        additions: count(|c| matches!(c, Change::AddService { .. })),
+        ended: count(|c| matches!(c, Change::FlagEnded { .. })),
+        tenant_id: t.tenant.tenant_id,
+        tenant_name: t.tenant.name,
+        company_name: t.company.map(|c| c.name),
+        read_at: t.snapshot_at,
+    })
+}
+
 impl Services {
     /// A tenant's suggested contracts. The first view of a mapped tenant (or `reread`) reads
     /// its contracts from Autotask; later views show the stored snapshot.
@@ -167,6 +187,14 @@ impl Services {
             seatsync_db::contracts::tenant_changes(&self.pool, tenant_id, 50).await?.into_iter().map(change).collect();
         let web = self.autotask_web_url().await;
         Ok(view(contracts, Around { web, snapshot_error, changes, autotask_configured: configured }))
+    }
+
+    /// Mapped tenants whose current contracts differ from Partner Center, as of each company's
+    /// last contract read, by name. Reads PostgreSQL only, in a fixed number of queries.
+    pub async fn differing_contracts(&self) -> Result<Vec<ContractDifference>, ServiceError> {
+        let shared = Shared::load(&self.pool).await?;
+        let all = mapped_tenant_contracts(&self.pool, &shared, Utc::now().date_naive()).await?;
+        Ok(all.into_iter().filter_map(difference).collect())
     }
 
     /// Creates the group's contract in Autotask with its services; safe on double clicks, from

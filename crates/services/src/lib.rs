@@ -7,6 +7,7 @@
 //! in the module of this crate named after the page.
 
 mod contracts;
+mod dashboard;
 mod error;
 mod licences;
 mod mapping;

@@ -1,11 +1,11 @@
 //! The NCE subscriptions page: tenants, one tenant's subscriptions and seats, the licence sync's
 //! progress, and the seat history.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use seatsync_api_types::{
     licences::{
-        PsaCompany, SeatPoint, SeatSeries, SourceStatus, SubscriptionRow, SyncFailure, SyncStatus, TenantDetail,
-        TenantItem,
+        ClosingWindow, PsaCompany, SeatPoint, SeatSeries, SourceStatus, SubscriptionRow, SyncFailure, SyncStatus,
+        TenantDetail, TenantItem,
     },
     links,
     overview::ProductLine,
@@ -17,6 +17,10 @@ use seatsync_licence_sync::{Scope, Trigger};
 use crate::{ServiceError, Services, Staff};
 
 const THAT_TENANT: &str = "That tenant";
+
+/// How far ahead the dashboard and the subscriptions page look for cancellation windows closing:
+/// two days leave a person time to act on one before it shuts.
+pub(crate) const WINDOW_HOURS: i64 = 48;
 
 impl Services {
     /// Every current tenant, by name.
@@ -140,6 +144,30 @@ impl Services {
             None => Scope::All,
         };
         Ok(sync.start(Trigger::Manual { by: by.id }, scope).await?)
+    }
+
+    /// Active subscriptions, across all tenants, whose cancellation window closes within
+    /// [`WINDOW_HOURS`], the soonest first.
+    pub async fn closing_windows(&self) -> Result<Vec<ClosingWindow>, ServiceError> {
+        let now = Utc::now();
+        Ok(licences::closing_windows(&self.pool, now, now + Duration::hours(WINDOW_HOURS))
+            .await?
+            .into_iter()
+            .map(|w| {
+                let s = w.subscription;
+                ClosingWindow {
+                    product: s.friendly_name.or(s.offer_name).unwrap_or(s.offer_id),
+                    tenant_id: s.tenant_id,
+                    tenant_name: w.tenant_name,
+                    subscription_id: s.id,
+                    quantity: s.quantity,
+                    term: s.term,
+                    billing: s.billing_cycle,
+                    // The query returns only rows with a window.
+                    closes_at: s.cancellation_allowed_until.unwrap_or(now),
+                }
+            })
+            .collect())
     }
 
     /// The latest licence sync run, for the live progress everyone on the page sees.

@@ -1,11 +1,15 @@
 //! The Overview: every tenant's seats, the spare seats each may keep, and the fleet's history.
 
+use chrono::Utc;
 use seatsync_api_types::{
     licences::{SeatPoint, SeatSeries},
-    overview::{OverviewRow, ProductLine},
+    overview::{CsvFile, OverviewRow, ProductLine},
 };
 use seatsync_db::{licences, tenants};
-use seatsync_domain::TenantId;
+use seatsync_domain::{
+    spreadsheet::{write_csv, Cell},
+    TenantId,
+};
 use seatsync_licences::overview::ProductSeats;
 
 use crate::{ServiceError, Services, Staff};
@@ -49,6 +53,46 @@ impl Services {
                 products: t.products.into_iter().map(product_line).collect(),
             })
             .collect())
+    }
+
+    /// The overview as a CSV file, one line per tenant, worst first (as the page lists them).
+    pub async fn overview_csv(&self) -> Result<CsvFile, ServiceError> {
+        let rows = self.seats_overview().await?;
+        let header = [
+            "Tenant",
+            "Domain",
+            "Bought",
+            "Assigned",
+            "Unused",
+            "Spare seats allowed",
+            "Wasted",
+            "Waste a month",
+            "Wasted seats without a price",
+            "Last synced (UTC)",
+            "Last sync error",
+        ];
+        let lines = rows.into_iter().map(|r| {
+            vec![
+                Cell::Text(r.name),
+                r.domain.map(Cell::Text).unwrap_or(Cell::Empty),
+                Cell::Count(r.purchased),
+                Cell::Count(r.assigned),
+                Cell::Count(r.unused),
+                Cell::Count(r.spare_seats.into()),
+                Cell::Count(r.wasted),
+                Cell::Money(r.waste_cost),
+                Cell::Count(r.wasted_unpriced),
+                r.last_synced_at.map(|t| Cell::Text(t.format("%Y-%m-%d %H:%M").to_string())).unwrap_or(Cell::Empty),
+                r.last_error.map(Cell::Text).unwrap_or(Cell::Empty),
+            ]
+        });
+        let bytes = write_csv(&header, lines);
+        Ok(CsvFile {
+            file_name: format!("seatsync-overview-{}.csv", Utc::now().format("%Y-%m-%d")),
+            // A byte-order mark first: without it Excel reads UTF-8 as the local code page and
+            // garbles every name with an accent.
+            text: format!("\u{feff}{}", String::from_utf8_lossy(&bytes)),
+        })
     }
 
     /// Sets the spare seats per product a tenant may keep without it counting as waste.

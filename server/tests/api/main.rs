@@ -4,10 +4,12 @@
 mod helpers;
 
 mod config_errors;
+mod dashboard;
 mod demo_setup;
 mod health;
 mod licences;
 mod mapping;
+mod overview;
 mod page_cache;
 mod products;
 mod role_matrix;

@@ -71,6 +71,9 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "licences/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "licences/tenant", needs: Some(Role::Viewer), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "licences/sync_status", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "licences/closing_windows", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "dashboard/summary", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "contracts/differing", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint {
         path: "licences/history",
         needs: Some(Role::Viewer),
@@ -79,6 +82,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "licences/sync", needs: Some(Role::Editor), form: |f| vec![("tenant_id", f.tenant_id.clone())] },
     Endpoint { path: "overview/tenants", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "overview/history", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "overview/export", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint {
         path: "overview/spare_seats",
         needs: Some(Role::Editor),

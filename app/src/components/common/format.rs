@@ -17,6 +17,21 @@ fn relative_to(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// "in 5 h" for a moment ahead (a deadline); "now" once it has come.
+pub fn time_left(t: DateTime<Utc>) -> String {
+    time_left_from(t, Utc::now())
+}
+
+fn time_left_from(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (t - now).num_seconds();
+    match secs {
+        i64::MIN..=0 => "now".into(),
+        1..=3599 => format!("in {} min", (secs + 59) / 60),
+        3600..=172_799 => format!("in {} h", secs / 3600),
+        _ => format!("in {} days", secs / 86_400),
+    }
+}
+
 /// "2026-12-01 21:47:36 UTC".
 pub fn exact(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
@@ -74,6 +89,11 @@ mod tests {
             ("just now".into(), "1 min ago".into(), "2 h ago".into(), "3 days ago".into())
         );
         assert_eq!(ago(-30), "just now", "a clock slightly ahead is not the future");
+        let ahead = |secs: i64| time_left_from(now + chrono::Duration::seconds(secs), now);
+        assert_eq!(
+            (ahead(-5), ahead(30), ahead(3_600), ahead(47 * 3_600 + 59), ahead(3 * 86_400)),
+            ("now".into(), "in 1 min".into(), "in 1 h".into(), "in 47 h".into(), "in 3 days".into())
+        );
         assert_eq!(exact(now), "2026-12-01 12:00:00 UTC");
         assert_eq!((money(1234.5), money(0.0), money(-7.005)), ("$1,234.50".into(), "$0.00".into(), "-$7.01".into()));
         assert_eq!(

@@ -2,9 +2,11 @@
 //! changes, the polling hook and the 403 page. Pages import these, never each other.
 
 pub mod button;
+pub mod download;
 pub mod format;
 pub mod mutation;
 pub mod polling;
+pub mod url_param;
 
 use leptos::prelude::*;
 use seatsync_domain::Role;

@@ -2,13 +2,39 @@
 
 use leptos::prelude::*;
 
-use crate::api::mapping::MappingState;
+use crate::{api::mapping::MappingState, components::common::url_param::UrlParam};
 
-/// Which rows are shown.
-#[derive(Clone, Copy, PartialEq)]
+/// Which rows are shown; in the address as `?status=unmapped` (all: no parameter).
+#[derive(Clone, Copy, Default, PartialEq)]
 pub enum Filter {
+    #[default]
     All,
     Only(MappingState),
+}
+
+impl std::str::FromStr for Filter {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s {
+            "mapped" => Filter::Only(MappingState::Mapped),
+            "ignored" => Filter::Only(MappingState::Ignored),
+            "unmapped" => Filter::Only(MappingState::Unmapped),
+            "all" => Filter::All,
+            _ => return Err(()),
+        })
+    }
+}
+
+impl std::fmt::Display for Filter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Filter::All => "all",
+            Filter::Only(MappingState::Mapped) => "mapped",
+            Filter::Only(MappingState::Ignored) => "ignored",
+            Filter::Only(MappingState::Unmapped) => "unmapped",
+        })
+    }
 }
 
 /// A count per status; clicking one shows only that status (again: all).
@@ -16,7 +42,7 @@ pub enum Filter {
 pub fn StatusCounts(
     /// How many rows are in a state (read reactively, so the counts follow every save).
     count: Callback<MappingState, usize>,
-    filter: RwSignal<Filter>,
+    filter: UrlParam<Filter>,
 ) -> impl IntoView {
     let count = move |state: MappingState| count.run(state);
     view! {
@@ -56,7 +82,7 @@ fn StatusCount(
     n: Signal<usize>,
     color: &'static str,
     testid: &'static str,
-    filter: RwSignal<Filter>,
+    filter: UrlParam<Filter>,
 ) -> impl IntoView {
     let value = Filter::Only(state);
     view! {

@@ -14,7 +14,7 @@ use self::{sync::SyncPanel, tenant::TenantContracts};
 use crate::{
     api::{contracts::tenant_contracts, licences::list_tenants, me::Me},
     components::common::Loaded,
-    components::tenant_picker::TenantPicker,
+    components::{contract_differences::ContractDifferences, tenant_picker::TenantPicker},
 };
 
 /// The last action's outcome on the page, by group key ("" for the tenant card).
@@ -74,14 +74,7 @@ pub fn ContractsPage() -> impl IntoView {
                 <Loaded resource=detail let:d>
                     {match d {
                         Some(d) => view! { <TenantContracts view=d may_act refresh /> }.into_any(),
-                        None => {
-                            view! {
-                                <p class="rounded-xl border border-dashed border-slate-300 p-10 text-center text-slate-500">
-                                    "Pick a tenant to see its suggested contracts."
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        None => view! { <ContractDifferences /> }.into_any(),
                     }}
                 </Loaded>
             </section>

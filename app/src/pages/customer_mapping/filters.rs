@@ -2,14 +2,17 @@
 
 use leptos::prelude::*;
 
-use crate::{api::mapping::MappingState, components::mapping::status_counts::Filter};
+use crate::components::{
+    common::url_param::{Flag, UrlParam},
+    mapping::status_counts::Filter,
+};
 
 /// Free-text search, the status filter and *hide mapped*.
 #[component]
 pub(super) fn FilterBar(
-    filter: RwSignal<Filter>,
-    search: RwSignal<String>,
-    hide_mapped: RwSignal<bool>,
+    filter: UrlParam<Filter>,
+    search: UrlParam<String>,
+    hide_mapped: UrlParam<Flag>,
 ) -> impl IntoView {
     view! {
         <input
@@ -17,6 +20,7 @@ pub(super) fn FilterBar(
             aria-label="Filter tenants"
             placeholder="Filter by tenant, domain or company"
             class="w-72 rounded-md border border-slate-300 px-2 py-1.5 text-sm"
+            value=search.get_untracked()
             on:input=move |ev| search.set(event_target_value(&ev))
         />
         <label class="flex items-center gap-2 text-sm">
@@ -24,23 +28,8 @@ pub(super) fn FilterBar(
             <select
                 aria-label="Status filter"
                 class="rounded-md border border-slate-300 px-2 py-1"
-                on:change=move |ev| {
-                    filter
-                        .set(
-                            match event_target_value(&ev).as_str() {
-                                "mapped" => Filter::Only(MappingState::Mapped),
-                                "ignored" => Filter::Only(MappingState::Ignored),
-                                "unmapped" => Filter::Only(MappingState::Unmapped),
-                                _ => Filter::All,
-                            },
-                        )
-                }
-                prop:value=move || match filter.get() {
-                    Filter::All => "all",
-                    Filter::Only(MappingState::Mapped) => "mapped",
-                    Filter::Only(MappingState::Ignored) => "ignored",
-                    Filter::Only(MappingState::Unmapped) => "unmapped",
-                }
+                on:change=move |ev| { filter.set(event_target_value(&ev).parse().unwrap_or_default()) }
+                prop:value=move || filter.get().to_string()
             >
                 <option value="all">"All"</option>
                 <option value="mapped">"Mapped"</option>
@@ -51,8 +40,8 @@ pub(super) fn FilterBar(
         <label class="flex items-center gap-2 text-sm">
             <input
                 type="checkbox"
-                prop:checked=hide_mapped
-                on:change=move |ev| hide_mapped.set(event_target_checked(&ev))
+                prop:checked=move || hide_mapped.get().0
+                on:change=move |ev| hide_mapped.set(Flag(event_target_checked(&ev)))
             />
             "Hide mapped"
         </label>

@@ -16,6 +16,7 @@ use crate::{
     components::common::{
         button,
         mutation::{on_answer, send},
+        url_param::{url_param, Flag},
         Loaded, WhyDisabled,
     },
     components::{
@@ -54,9 +55,9 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let is_admin = me.may(Role::Admin);
     let rows = RwSignal::new(rows);
     let refresh = RwSignal::new(refresh);
-    let filter = RwSignal::new(Filter::All);
-    let hide_mapped = RwSignal::new(false);
-    let search = RwSignal::new(String::new());
+    let filter = url_param::<Filter>("status");
+    let hide_mapped = url_param::<Flag>("hide_mapped");
+    let search = url_param::<String>("q");
     let show_all = RwSignal::new(false);
     let editing = RwSignal::new(None::<TenantMappingRow>);
     let history_of = RwSignal::new(None::<(String, String)>);
@@ -71,7 +72,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let f = filter.get();
-        let hide = hide_mapped.get();
+        let hide = hide_mapped.get().0;
         rows.with(|r| {
             r.iter()
                 .filter(|x| match f {
