@@ -14,7 +14,7 @@ pub mod pages;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -39,6 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                // The stylesheet's name carries its content hash when the site is built so.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -60,7 +62,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     api::me::SignedIn::provide();
     view! {
-        <Stylesheet id="leptos" href="/pkg/seatsync.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "SeatSync".to_string() } else { format!("{page} · SeatSync") }
         } />

@@ -82,3 +82,43 @@ test("a Viewer reads contracts but cannot act", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Update contract" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Sync all contracts" })).toHaveCount(0);
 });
+
+/** An Admin chooses how subscriptions are grouped into contracts, on the Settings page. */
+async function chooseGrouping(page: Page, title: string) {
+  await open(page, "/settings");
+  await page.getByRole("radio", { name: title, exact: true }).check();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
+}
+
+test("the billing team chooses one contract per customer, and what the old rule made is listed until ended", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  const tenant = await prepare(page);
+  // A contract made under the aligned rule first.
+  const before = (await api(page, "contracts/tenant", { tenant_id: tenant.tenant_id })).body;
+  const aligned = before.groups.find((g: any) => !g.contract && !g.create_blocked);
+  expect(before.groups.length, "several contracts under the aligned rule").toBeGreaterThan(1);
+  const made = await api(page, "contracts/create", { tenant_id: tenant.tenant_id, group_key: aligned.key });
+  expect(made.status, JSON.stringify(made.body)).toBe(200);
+
+  await chooseGrouping(page, "One contract per customer");
+  await open(page, `/contracts?tenant=${tenant.tenant_id}`);
+  const panels = page.getByTestId("contract-group");
+  await expect(panels).toHaveCount(1);
+  const all = page.locator('[data-group="ALL"]');
+  await expect(all.getByRole("heading")).toContainText("All subscriptions");
+  const rows = before.groups.reduce((n: number, g: any) => n + g.rows.length, 0);
+  await expect(all.getByTestId("row-state")).toHaveCount(rows);
+  const superseded = page.getByTestId("superseded-contracts");
+  await expect(superseded).toContainText(made.body.contract_name);
+
+  await all.getByRole("button", { name: "Create contract" }).click();
+  await expect(all.getByTestId("group-contract")).toContainText("On contract", { timeout: 20_000 });
+  for (const state of await all.getByTestId("row-state").allInnerTexts()) expect(state).toBe("On contract");
+
+  // Back to the default, so the other tests meet the rule they expect; the earlier contract is
+  // its group's again.
+  await chooseGrouping(page, "By aligned term dates");
+  await open(page, `/contracts?tenant=${tenant.tenant_id}`);
+  await expect(page.locator(`[data-group="${aligned.key}"]`).getByTestId("group-contract")).toContainText(made.body.contract_name);
+});

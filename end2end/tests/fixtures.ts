@@ -30,6 +30,8 @@ export async function signIn(page: Page, who: string) {
   await page.getByRole("link", { name: "Sign in with Microsoft" }).click();
   await page.getByRole("button", { name: new RegExp(who) }).click();
   await expect(page).toHaveURL(/\/$/);
+  // Clicks before hydration would be lost, as in any server-rendered app.
+  await page.locator("body[data-hydrated]").waitFor();
 }
 
 /** Opens `url` and waits until the page is hydrated: input typed before that is lost. */

@@ -18,6 +18,17 @@ async function ensureCompanies(page: Page) {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 }
 
+/**
+ * Saves the modal's company with `button`; when another tenant holds that company already, the
+ * modal asks first, and this answers "Map anyway".
+ */
+async function saveCompany(page: Page, dialog: Locator, button: string) {
+  await dialog.getByRole("button", { name: button }).click();
+  await page.waitForFunction(() => !document.querySelector("[role=dialog]") || document.querySelector("[data-testid=company-claimed]"));
+  const question = dialog.getByTestId("company-claimed");
+  if (await question.count()) await question.getByRole("button", { name: "Map anyway" }).click();
+}
+
 async function pickInModal(dialog: Locator, search: string) {
   const box = dialog.getByRole("searchbox", { name: "Search companies" });
   await box.fill(search);
@@ -40,32 +51,46 @@ test("an Editor maps, changes, ignores, undoes and resets a tenant in the modal"
   const box = dialog.getByRole("searchbox", { name: "Search companies" });
   await box.fill("Northwind");
   await box.press("ArrowDown");
+  // The highlighted option is named to screen readers as the arrows move.
+  const highlighted = await box.getAttribute("aria-activedescendant");
+  expect(highlighted).toBeTruthy();
+  await expect(dialog.locator(`[id="${highlighted}"]`)).toHaveAttribute("role", "option");
   await box.press("ArrowUp");
+  expect(await box.getAttribute("aria-activedescendant")).not.toBe(highlighted);
   await box.press("Enter");
   await expect(dialog.getByRole("option", { selected: true })).toContainText(/northwind/i);
-  await dialog.getByRole("button", { name: "Map to company" }).click();
-  await expect(dialog.getByRole("status")).toContainText(/is mapped to northwind/i);
+  await saveCompany(page, dialog, "Map to company");
+  // A saved mapping closes the modal; the page says what was saved.
+  await expect(dialog).toHaveCount(0);
+  const saved = page.getByRole("status").filter({ hasText: tenant.name });
+  await expect(saved).toContainText(/is mapped to northwind/i);
   await expect(row.getByTestId("mapping-status")).toHaveText(/Mapped/);
   await expect(page.getByTestId("count-unmapped")).toHaveText(String(notMapped - 1));
 
   // Change the company.
+  await row.getByRole("button", { name: "Edit" }).click();
   await expect(dialog.getByText("Change the company")).toBeVisible();
   await pickInModal(dialog, tenant.name.split(" ")[0]);
-  await dialog.getByRole("button", { name: "Save company" }).click();
-  await expect(dialog.getByRole("status")).toContainText("is mapped to");
+  await saveCompany(page, dialog, "Save company");
+  await expect(dialog).toHaveCount(0);
+  await expect(saved).toContainText("is mapped to");
   await expect(row.getByTestId("mapped-company")).not.toHaveText(/^northwind/i);
 
-  // Ignore, then undo: the company picker is back at once.
+  // Ignore, then undo: the company picker is back at once, in the modal that stays open.
+  await row.getByRole("button", { name: "Edit" }).click();
   await dialog.getByRole("button", { name: "Ignore tenant" }).click();
-  await expect(dialog.getByRole("status")).toContainText("is ignored");
+  await expect(dialog).toHaveCount(0);
+  await expect(saved).toContainText("is ignored");
   await expect(row.getByTestId("mapping-status")).toHaveText(/Ignored/);
+  await row.getByRole("button", { name: "Edit" }).click();
   await dialog.getByRole("button", { name: "Undo ignore" }).click();
   await expect(dialog.getByRole("searchbox", { name: "Search companies" })).toBeVisible();
   await expect(row.getByTestId("mapping-status")).toHaveText(/Not mapped/);
 
   // Ignore again and reset everything: the picker again.
   await dialog.getByRole("button", { name: "Ignore tenant" }).click();
-  await expect(dialog.getByRole("button", { name: "Reset mapping" })).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+  await row.getByRole("button", { name: "Edit" }).click();
   await dialog.getByRole("button", { name: "Reset mapping" }).click();
   await expect(dialog.getByRole("searchbox", { name: "Search companies" })).toBeVisible();
 
@@ -74,7 +99,7 @@ test("an Editor maps, changes, ignores, undoes and resets a tenant in the modal"
   await expect(dialog.getByTestId("mapping-history").getByRole("listitem").first()).toContainText("Eddie Editor · reset");
 
   // Escape closes the modal.
-  await box.press("Escape");
+  await dialog.getByRole("searchbox", { name: "Search companies" }).press("Escape");
   await expect(dialog).toHaveCount(0);
 });
 
@@ -102,6 +127,30 @@ test("a suggestion is accepted in one click, and the rest all at once", async ({
   for (const status of await page.getByTestId("mapping-status").allInnerTexts()) expect(status).not.toMatch(/^Mapped/);
 });
 
+test("mapping a tenant to a company another tenant has asks first", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await openCustomers(page);
+  const list = (await api(page, "mapping/customers")).body.rows;
+  const holder = list.find((r: any) => r.state === "mapped");
+  const tenant = list.find((r: any) => r.state === "unmapped");
+  expect(holder && tenant, "a mapped and an unmapped tenant").toBeTruthy();
+  const row = rowOf(page, tenant.name);
+  await row.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: `Map ${tenant.name}` });
+  await pickInModal(dialog, holder.company_name);
+  await dialog.getByRole("button", { name: "Map to company" }).click();
+  const question = dialog.getByTestId("company-claimed");
+  await expect(question).toContainText(`${holder.company_name} is already the company of ${holder.name}`);
+  await expect(row.getByTestId("mapping-status")).toHaveText(/Not mapped/);
+  await question.getByRole("button", { name: "Choose another company" }).click();
+  await expect(question).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Map to company" }).click();
+  await question.getByRole("button", { name: "Map anyway" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row.getByTestId("mapped-company")).toHaveText(holder.company_name);
+});
+
 test("an offer without a fitting service gets one created from the template", async ({ page }) => {
   await ensureAllocationCode(page);
   await signIn(page, "Eddie Editor");
@@ -124,22 +173,27 @@ test("an offer without a fitting service gets one created from the template", as
   await dialog.getByLabel("Price (per unit and period)").fill("17.50");
   await dialog.getByLabel("Cost", { exact: true }).fill("14.00");
   await dialog.getByRole("button", { name: "Create service and map" }).click();
-  await expect(dialog.getByRole("status")).toContainText(`billed through ${target.draft.name}`);
+  await expect(dialog).toHaveCount(0);
+  const saved = page.getByRole("status").filter({ hasText: "billed through" });
+  await expect(saved).toContainText(`billed through ${target.draft.name}`);
   const services = await (await page.request.get(`${simUrl}/_sim/autotask/services`)).json();
   const created = services.filter((s: any) => s.name === target.draft.name);
   expect(created).toHaveLength(1);
   expect(created[0].unitPrice).toBe(17.5);
 
   // Ignore, undo and reset an offer too.
+  await row.getByRole("button", { name: "Edit" }).click();
   await dialog.getByRole("button", { name: "Ignore offer" }).click();
-  await expect(dialog.getByRole("status")).toContainText("ignored");
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: "ignored" })).toBeVisible();
+  await row.getByRole("button", { name: "Edit" }).click();
   await dialog.getByRole("button", { name: "Undo ignore" }).click();
   await expect(dialog.getByRole("searchbox", { name: "Search services" })).toBeVisible();
   await dialog.getByRole("searchbox", { name: "Search services" }).fill(target.draft.name);
   await dialog.getByRole("option").first().click();
   await dialog.getByRole("button", { name: "Map to service" }).click();
-  await expect(dialog.getByRole("status")).toContainText(`billed through ${target.draft.name}`);
-  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(saved).toContainText(`billed through ${target.draft.name}`);
   await expect(row.getByTestId("mapped-service")).toHaveText(target.draft.name);
 });
 

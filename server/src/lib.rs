@@ -3,6 +3,7 @@
 //! [`Application::build`] binds the port and returns before serving, so tests bind port 0, read
 //! the real address and never sleep-wait.
 
+mod assets;
 pub mod auth;
 pub mod config;
 mod demo;
@@ -63,13 +64,17 @@ impl Application {
 }
 
 /// Where the compiled site (WASM, JS, CSS) lives: cargo-leptos sets `LEPTOS_SITE_ROOT` when it
-/// runs the server; otherwise the workspace's `target/site`.
+/// runs the server; otherwise the workspace's `target/site`. Its file names carry content hashes
+/// when cargo-leptos left the list of them beside this executable (`hash-files` in Cargo.toml).
 fn leptos_options() -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let hash_file = std::env::var("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|_| "hash.txt".into());
     LeptosOptions::builder()
         .output_name("seatsync")
         .site_root(site_root)
         .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .hash_files(assets::site_is_hashed(&hash_file))
+        .hash_file(std::sync::Arc::<str>::from(hash_file))
         .build()
 }
 
@@ -118,6 +123,9 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
             provide_context(nonce.0.clone());
         }
     };
+    let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
+    let static_files = assets::router(&pkg_dir, leptos_options.hash_files);
+    assets::precompress(pkg_dir);
     let routes = generate_route_list(App);
     tracing::debug!(routes = ?routes.iter().map(|r| r.path().to_string()).collect::<Vec<_>>(), "page routes");
     let pages = Router::new()
@@ -150,6 +158,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     Ok(Router::new()
         .route("/healthz", get(healthz).with_state(pool.clone()))
         .merge(auth::router(auth_state))
+        .merge(static_files)
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::content_security_policy))
         .layer(axum::middleware::from_fn(security::refuse_malformed_uploads))

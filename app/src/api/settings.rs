@@ -35,6 +35,7 @@ pub async fn save_mapping_settings(
     adjustment_date: String,
     service_billing_code_id: String,
     time_reporting_requires_start_stop: bool,
+    contract_grouping: String,
 ) -> Result<(), AppError> {
     serve(Role::Admin, |c| async move {
         let form = seatsync_services::settings::SettingsForm {
@@ -43,6 +44,7 @@ pub async fn save_mapping_settings(
             adjustment_date,
             service_billing_code_id,
             time_reporting_requires_start_stop,
+            contract_grouping,
         };
         c.services.save_mapping_settings(&c.user, form).await
     })

@@ -19,7 +19,7 @@ pub fn Modal(
     let opener = focus::Opener::remember();
     Effect::new(move |_| {
         if let Some(el) = panel.get() {
-            focus::first_field(&el);
+            focus::settle(el);
         }
     });
     on_cleanup(move || opener.restore());
@@ -53,7 +53,7 @@ pub fn Modal(
                     <h2 class="text-lg font-semibold">{heading}</h2>
                     <button
                         type="button"
-                        class="rounded px-2 text-xl leading-none text-slate-400 hover:text-slate-700"
+                        class="rounded px-2 text-xl leading-none text-slate-500 hover:text-slate-700"
                         aria-label="Close"
                         on:click=move |_| on_close.run(())
                     >
@@ -122,24 +122,49 @@ mod focus {
             .collect()
     }
 
-    /// Focuses the first field, else the first button, else the dialog itself.
-    pub(super) fn first_field(panel: &web_sys::HtmlDivElement) {
+    /// Focuses the first field, else the first button, else the dialog itself. A field that
+    /// arrives a moment later (a picker whose options are still loading) gets focus when it
+    /// comes, unless the person has moved focus meanwhile.
+    pub(super) fn settle(panel: web_sys::HtmlDivElement) {
         #[cfg(feature = "hydrate")]
-        {
-            let target = all(panel, FIELDS).into_iter().next().or_else(|| {
-                all(panel, FOCUSABLE).into_iter().find(|e| e.get_attribute("aria-label").as_deref() != Some("Close"))
-            });
-            match target {
-                Some(el) => {
-                    let _ = el.focus();
-                }
-                None => {
-                    let _ = panel.focus();
-                }
-            }
-        }
+        settle_within(panel, 30);
         #[cfg(not(feature = "hydrate"))]
         let _ = panel;
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn settle_within(panel: web_sys::HtmlDivElement, tries_left: u32) {
+        if !panel.is_connected() {
+            return;
+        }
+        if let Some(field) = all(&panel, FIELDS).into_iter().next() {
+            let _ = field.focus();
+            return;
+        }
+        let fallback =
+            all(&panel, FOCUSABLE).into_iter().find(|e| e.get_attribute("aria-label").as_deref() != Some("Close"));
+        let _ = match &fallback {
+            Some(el) => el.focus(),
+            None => panel.focus(),
+        };
+        if tries_left == 0 {
+            return;
+        }
+        let placed = active_element();
+        set_timeout(
+            move || {
+                // Only while focus is where it was put: a person who moved it keeps it there.
+                if active_element() == placed {
+                    settle_within(panel, tries_left - 1);
+                }
+            },
+            std::time::Duration::from_millis(100),
+        );
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn active_element() -> Option<web_sys::Element> {
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element())
     }
 
     /// Keeps Tab inside the dialog: from its last element Tab goes to the first, and Shift+Tab

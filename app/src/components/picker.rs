@@ -1,6 +1,7 @@
 //! A searchable list for picking one of thousands of records. Filtering happens in the browser
 //! over the already-loaded options and only the first matches are drawn, so it stays instant;
-//! arrow keys move, Enter picks.
+//! arrow keys move, Enter picks. The search box names the highlighted option to screen readers
+//! (`aria-activedescendant`), so moving with the arrows is heard, not only seen.
 
 use leptos::prelude::*;
 
@@ -30,6 +31,10 @@ where
     Id: Copy + PartialEq + Send + Sync + 'static,
 {
     let options = StoredValue::new(options);
+    // Ids for the list and its options; one picker of each label is on a page at a time.
+    let list_id = format!("picker-{}", label.to_lowercase().replace(' ', "-"));
+    let id_prefix = StoredValue::new(list_id.clone());
+    let option_id = move |pos: usize| format!("{}-{pos}", id_prefix.get_value());
     let search = RwSignal::new(initial_search);
     let cursor = RwSignal::new(0usize);
     let lowered = StoredValue::new(
@@ -47,6 +52,8 @@ where
                 .collect::<Vec<usize>>()
         })
     });
+    // The highlighted option, named to screen readers from the search box and the list.
+    let active_option = Signal::derive(move || matches.with(|m| !m.is_empty()).then(|| option_id(cursor.get())));
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let n = matches.with(|m| m.len().min(SHOWN));
         match ev.key().as_str() {
@@ -72,6 +79,8 @@ where
             <input
                 type="search"
                 aria-label=label
+                aria-controls=list_id.clone()
+                aria-activedescendant=active_option
                 placeholder=label
                 class="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm"
                 prop:value=search
@@ -91,8 +100,13 @@ where
                     }
                 }}
             </p>
+            // Reachable by Tab too, so the list scrolls by keyboard; the same keys work there.
             <ul
                 role="listbox"
+                id=list_id
+                tabindex="0"
+                aria-activedescendant=active_option
+                on:keydown=on_keydown
                 aria-label=label
                 class="mt-1 max-h-64 overflow-y-auto rounded-md border border-slate-200 text-sm"
             >
@@ -104,11 +118,13 @@ where
                         .enumerate()
                         .map(|(pos, i)| {
                             let o = options.with_value(|o| o[i].clone());
+                            let id_of_option = option_id(pos);
                             let id = o.id;
                             let is_selected = move || selected.get() == Some(id);
                             view! {
                                 <li
                                     role="option"
+                                    id=id_of_option
                                     aria-selected=move || if is_selected() { "true" } else { "false" }
                                     class=move || {
                                         if is_selected() {
@@ -126,10 +142,16 @@ where
                                         {o
                                             .inactive
                                             .then(|| {
-                                                view! { <span class="ml-1 text-xs opacity-70">"(inactive)"</span> }
+                                                view! { <span class="ml-1 text-xs">"(inactive)"</span> }
                                             })}
                                     </span>
-                                    <span class="block text-xs opacity-70">{o.detail.clone()}</span>
+                                    <span class=move || {
+                                        if is_selected() {
+                                            "block text-xs text-indigo-100"
+                                        } else {
+                                            "block text-xs text-slate-600"
+                                        }
+                                    }>{o.detail.clone()}</span>
                                 </li>
                             }
                         })

@@ -88,7 +88,7 @@ pub fn SeatChart(series: SeatSeries) -> impl IntoView {
                             <span>
                                 <span class="text-indigo-600">"— purchased"</span>
                                 " · "
-                                <span class="text-emerald-600">"- - assigned"</span>
+                                <span class="text-emerald-700">"- - assigned"</span>
                             </span>
                             <span>{last.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()}</span>
                         </p>

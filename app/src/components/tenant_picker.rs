@@ -70,7 +70,7 @@ pub fn TenantPicker(
                                         }
                                     >
                                         <span class="block font-medium">{t.name.clone()}</span>
-                                        <span class="block text-xs text-slate-500">
+                                        <span class="block text-xs text-slate-600">
                                             {t.domain.clone().unwrap_or_default()}
                                             {t
                                                 .last_error

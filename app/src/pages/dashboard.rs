@@ -54,7 +54,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
                     <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-500">"Vendor connections"</h2>
                     <Suspense fallback=|| {
-                        view! { <p class="mt-2 text-slate-400">"Checking…"</p> }
+                        view! { <p class="mt-2 text-slate-500">"Checking…"</p> }
                     }>
                         {move || Suspend::new(async move {
                             let Some(readiness) = readiness else { return ().into_any() };
@@ -63,7 +63,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     view! {
                                         <p class="mt-2 text-3xl font-semibold" data-testid="integrations-ready">
                                             {r.ready}
-                                            <span class="text-lg text-slate-400">" / " {r.total}</span>
+                                            <span class="text-lg text-slate-500">" / " {r.total}</span>
                                         </p>
                                         <p class="mt-1 text-sm text-slate-600">
                                             {if r.not_ready.is_empty() {

@@ -173,7 +173,7 @@ fn SkuRow(s: SkuLine, version: RwSignal<u32>, saved: RwSignal<Option<Result<Stri
                 <span class="block text-xs text-slate-500">{format!("from the {}", s.source)}</span>
             </td>
             <td class="px-3 py-2 font-mono text-xs">
-                {s.part_number.clone()}<span class="block text-slate-400">{s.sku_id.to_string()}</span>
+                {s.part_number.clone()}<span class="block text-slate-500">{s.sku_id.to_string()}</span>
             </td>
             <td class="px-3 py-2 text-right tabular-nums">{s.tenants}</td>
             <td class="px-3 py-2">

@@ -213,7 +213,13 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
         {move || {
             editing
                 .get()
-                .map(|row| view! { <OfferModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })
+                .map(|row| {
+                    let on_done = Callback::new(move |message: String| {
+                        editing.set(None);
+                        feedback.set(Some(Ok(message)));
+                    });
+                    view! { <OfferModal row on_saved on_done on_close=Callback::new(move |_| editing.set(None)) /> }
+                })
         }}
         {move || {
             history_of

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use seatsync_domain::grouping::ContractGrouping;
 
 use crate::{
     api::settings::{allocation_codes, list_integrations, mapping_settings, SaveMappingSettings},
@@ -90,7 +91,7 @@ fn AllocationCodePicker(code: RwSignal<String>, current: Option<i64>) -> impl In
             "Allocation code of new services"
             <Suspense fallback=|| {
                 view! {
-                    <span class="mt-1 block text-xs text-slate-400">"Reading Autotask's allocation codes…"</span>
+                    <span class="mt-1 block text-xs text-slate-500">"Reading Autotask's allocation codes…"</span>
                 }
             }>
                 {move || Suspend::new(async move {
@@ -161,6 +162,7 @@ fn MappingSettingsForm() -> impl IntoView {
                 let date = RwSignal::new(s.adjustment_date.clone());
                 let code = RwSignal::new(s.service_billing_code_id.map(|c| c.to_string()).unwrap_or_default());
                 let start_stop = RwSignal::new(s.time_reporting_requires_start_stop);
+                let grouping = RwSignal::new(s.contract_grouping);
                 let feedback = RwSignal::new(None::<Result<String, String>>);
                 let save_action = ServerAction::<SaveMappingSettings>::new();
                 on_answer(
@@ -178,6 +180,7 @@ fn MappingSettingsForm() -> impl IntoView {
                             adjustment_date: date.get_untracked(),
                             service_billing_code_id: code.get_untracked(),
                             time_reporting_requires_start_stop: start_stop.get_untracked(),
+                            contract_grouping: grouping.get_untracked().as_str().to_string(),
                         },
                     )
                 };
@@ -232,6 +235,7 @@ fn MappingSettingsForm() -> impl IntoView {
                                 <option value="term_start">"from the start of the current term"</option>
                             </select>
                         </label>
+                        <GroupingChoice grouping saved=s.contract_grouping />
                         <AllocationCodePicker code current=s.service_billing_code_id />
                         <label class="flex items-start gap-2 text-sm font-medium">
                             <input
@@ -273,5 +277,57 @@ fn MappingSettingsForm() -> impl IntoView {
                     .into_any()
             }}
         </Loaded>
+    }
+}
+
+/// How a customer's subscriptions are split into contracts: each rule with what it does, and
+/// what changing it means for the contracts already made.
+#[component]
+fn GroupingChoice(grouping: RwSignal<ContractGrouping>, saved: ContractGrouping) -> impl IntoView {
+    view! {
+        <fieldset class="text-sm">
+            <legend class="font-medium">"Contracts per customer"</legend>
+            <div class="mt-1 grid gap-2">
+                {ContractGrouping::ALL
+                    .into_iter()
+                    .map(|rule| {
+                        let id = format!("grouping-{}", rule.as_str());
+                        let note = format!("{id}-note");
+                        let label_for = id.clone();
+                        view! {
+                            <label
+                                class="flex items-start gap-2 rounded-md border border-slate-200 p-2 has-[:checked]:border-indigo-400 has-[:checked]:bg-indigo-50"
+                                for=label_for
+                            >
+                                <input
+                                    type="radio"
+                                    name="contract-grouping"
+                                    class="mt-1"
+                                    id=id
+                                    aria-label=rule.title()
+                                    aria-describedby=note.clone()
+                                    value=rule.as_str()
+                                    prop:checked=move || grouping.get() == rule
+                                    on:change=move |_| grouping.set(rule)
+                                />
+                                <span>
+                                    <span class="font-medium">
+                                        {rule.title()} {(rule == ContractGrouping::default()).then_some(" (default)")}
+                                    </span>
+                                    <span class="block text-xs text-slate-600" id=note>
+                                        {rule.explanation()}
+                                    </span>
+                                </span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <Show when=move || grouping.get() != saved>
+                <p class="mt-2 rounded-md bg-amber-50 p-2 text-xs text-amber-900" role="note">
+                    "Saving changes the contracts SeatSync suggests for every customer, and the contract sync follows the new rule. Contracts made under the old rule stay in Autotask: each customer's Contracts page lists those still active until they are ended there, so no seat is billed twice."
+                </p>
+            </Show>
+        </fieldset>
     }
 }

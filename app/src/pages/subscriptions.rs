@@ -44,7 +44,12 @@ pub fn SubscriptionsPage() -> impl IntoView {
     let active = RwSignal::new(false);
     let tick = use_polling_while(std::time::Duration::from_millis(1500), active.into());
     let status = Resource::new(move || (tick.get(), sync.version().get()), |_| licence_sync_status());
-    let latest = Memo::new(move |_| status.get().and_then(Result::ok).flatten());
+    // The latest run as the browser last heard of it, for the buttons and the polling. Read in an
+    // effect: a resource read outside a Suspense would make the server wait for it, and the
+    // server-rendered page shows the run through the Transition below instead.
+    let latest_run = RwSignal::new(None::<SyncStatus>);
+    Effect::new(move |_| latest_run.set(status.get().and_then(Result::ok).flatten()));
+    let latest = Memo::new(move |_| latest_run.get());
     Effect::new(move |_| active.set(latest.get().is_some_and(|s| s.running)));
     // When a run finishes, the tenants and the tenant shown are fetched again. This is driven
     // from the browser (effects do not run on the server), so server rendering never waits on a

@@ -181,7 +181,7 @@ fn UserLine(user: UserRow, actions: Actions) -> impl IntoView {
                 {user
                     .is_you
                     .then(|| {
-                        view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs text-slate-500">"you"</span> }
+                        view! { <span class="ml-2 rounded bg-slate-100 px-1.5 text-xs text-slate-700">"you"</span> }
                     })}
                 <button
                     class="ml-2 text-xs text-indigo-700 underline"
@@ -286,7 +286,7 @@ fn History(user_id: String, name: String, version: RwSignal<u32>) -> impl IntoVi
     let entries = Resource::new(move || version.get(), move |_| access_history(user_id.clone()));
     view! {
         <Suspense fallback=|| {
-            view! { <p class="text-xs text-slate-400">"Loading history…"</p> }
+            view! { <p class="text-xs text-slate-500">"Loading history…"</p> }
         }>
             {move || {
                 let name = name.clone();

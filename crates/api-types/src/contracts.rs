@@ -48,10 +48,9 @@ pub struct ContractInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContractGroupView {
     pub key: String,
-    pub term: String,
-    pub term_label: String,
-    pub term_start: NaiveDate,
-    pub term_end: NaiveDate,
+    /// What the group holds, in words: "Annual term · 2026-03-01 to 2027-02-28", "All annual
+    /// subscriptions · …", "All subscriptions · …".
+    pub heading: String,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub proposed_name: String,
@@ -90,6 +89,9 @@ pub struct TenantContractsView {
     pub snapshot_error: Option<String>,
     pub groups: Vec<ContractGroupView>,
     pub not_grouped: Vec<ContractRow>,
+    /// Contracts SeatSync made under another grouping rule that are still active in Autotask:
+    /// they bill what the new contracts bill until someone ends them.
+    pub superseded: Vec<ContractInfo>,
     pub changes: Vec<ChangeEntry>,
     pub autotask_configured: bool,
 }

@@ -1,5 +1,6 @@
 //! Integrations and the settings an Admin changes in the app.
 
+use seatsync_domain::grouping::ContractGrouping;
 use serde::{Deserialize, Serialize};
 
 /// One configured vendor connection; never carries a secret.
@@ -32,6 +33,8 @@ pub struct MappingSettingsInfo {
     pub service_billing_code_id: Option<i64>,
     /// Whether contracts SeatSync creates require start and stop times on time entries.
     pub time_reporting_requires_start_stop: bool,
+    /// How a customer's subscriptions are split into contracts.
+    pub contract_grouping: ContractGrouping,
     pub service_placeholders: Vec<String>,
     pub contract_placeholders: Vec<String>,
     /// SeatSync's Autotask requests in the last hour and what it may use.

@@ -220,12 +220,19 @@ impl Contracts {
             start_date: group.contract_start,
             end_date: group.contract_end,
             contract_period_type: Some(picklist_value(&periods, "Contracts", "contractPeriodType", "Monthly")?),
-            description: Some(format!(
-                "Microsoft {} subscriptions renewing together ({} to {}), kept in line with Partner Center by SeatSync.",
-                key.term.label(),
-                key.start,
-                key.end
-            )),
+            description: Some(match key {
+                GroupKey::Aligned { term, start, end } => format!(
+                    "Microsoft {} subscriptions renewing together ({start} to {end}), kept in line with Partner Center by SeatSync.",
+                    term.label()
+                ),
+                GroupKey::Term(term) => format!(
+                    "The customer's Microsoft {} subscriptions, kept in line with Partner Center by SeatSync.",
+                    term.label()
+                ),
+                GroupKey::Customer => {
+                    "The customer's Microsoft subscriptions, kept in line with Partner Center by SeatSync.".to_string()
+                }
+            }),
             time_reporting_requires_start_and_stop_times: settings.time_reporting_requires_start_stop,
         };
         let id = match autotask.create_contract(&new).await {

@@ -156,11 +156,16 @@ impl Contracts {
                     tenant_id,
                     group,
                     id,
-                    adjustment_date(&shared.settings, &group.key, today),
+                    adjustment_date(&shared.settings, group, today),
                     Applier::run(run, dry_run),
                 )
                 .await?;
             changes += pushed.applied.len() + pushed.flagged.len();
+            if !dry_run && !pushed.applied.is_empty() {
+                // The contract's units as Autotask now holds them (one read), so the pages and
+                // the dashboard stop counting it as different at once, not after the next read.
+                self.refresh_contract_units(id, today).await?;
+            }
             failed.extend(pushed.failed);
         }
         if !failed.is_empty() {

@@ -70,7 +70,7 @@ impl Contracts {
             };
             let settings = seatsync_mapping::AppSettings::load(&self.pool).await?;
             let pushed = self
-                .apply_plan(tenant_id, &group, id, adjustment_date(&settings, &key, today), Applier::person(by))
+                .apply_plan(tenant_id, &group, id, adjustment_date(&settings, &group, today), Applier::person(by))
                 .await?;
             self.refresh_contract_units(id, today).await?;
             Ok(pushed)
@@ -99,6 +99,12 @@ impl Contracts {
     ) -> Result<Group, ContractError> {
         let shared = Shared::load(&self.pool).await?;
         let view = tenant_contracts(&self.pool, &shared, tenant_id, today).await?;
+        if !shared.settings.contract_grouping.makes(key) {
+            return Err(ContractError::Refused(
+                "The contract grouping rule was changed in Settings since this page was drawn; reload the page to see the contracts it suggests now."
+                    .into(),
+            ));
+        }
         view.groups.into_iter().find(|g| g.key == *key).ok_or_else(|| {
             ContractError::Refused(
                 "These subscriptions no longer form this group (Partner Center changed their terms); reload the page."
@@ -230,10 +236,13 @@ impl Contracts {
     }
 }
 
-/// When a change of seats takes effect, as the Admin configured it.
-pub(crate) fn adjustment_date(settings: &seatsync_mapping::AppSettings, key: &GroupKey, today: NaiveDate) -> NaiveDate {
+/// When a change of seats takes effect, as the Admin configured it. For a group of several
+/// terms, "term start" is the earliest current term's start, never before the contract's own.
+pub(crate) fn adjustment_date(settings: &seatsync_mapping::AppSettings, group: &Group, today: NaiveDate) -> NaiveDate {
     match settings.adjustment_date {
         AdjustmentDate::Today => today,
-        AdjustmentDate::TermStart => key.start,
+        AdjustmentDate::TermStart => {
+            group.contract_dates.map_or(group.span.start, |(start, _)| group.span.start.max(start))
+        }
     }
 }

@@ -16,7 +16,7 @@ use seatsync_domain::{
     contract_view::{
         contract_view, ContractInfo, ContractServiceInfo, ServiceInfo, ViewInputs, ViewRow, ViewSubscription,
     },
-    grouping::{ContractMatch, GroupKey},
+    grouping::{ContractMatch, GroupKey, TermSpan},
     ContractId, OfferKey, ServiceId, ServiceMapping, TenantId, TenantMapping,
 };
 use seatsync_mapping::AppSettings;
@@ -40,6 +40,8 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub key: GroupKey,
+    /// The current terms of its subscriptions.
+    pub span: TermSpan,
     pub proposed_name: String,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
@@ -82,6 +84,8 @@ pub struct TenantContracts {
     pub groups: Vec<Group>,
     /// Subscriptions that belong on no contract (ended, no term), with the reason.
     pub not_grouped: Vec<Row>,
+    /// Contracts SeatSync made under another grouping rule that are still active in Autotask.
+    pub superseded: Vec<ContractInfo>,
 }
 
 /// Everything the view needs besides the tenant's own rows; loaded once per request or run.
@@ -237,6 +241,7 @@ fn compute(shared: &Shared, inputs: TenantInputs, today: NaiveDate) -> TenantCon
         contracts: &contracts,
         contract_services: &contract_services,
         links: &links,
+        grouping: shared.settings.contract_grouping,
         contract_template: &template,
         today,
     });
@@ -256,6 +261,7 @@ fn compute(shared: &Shared, inputs: TenantInputs, today: NaiveDate) -> TenantCon
             open_creation: open.remove(&g.key.to_key_string()),
             rows: g.rows.into_iter().map(row).collect(),
             key: g.key,
+            span: g.span,
             proposed_name: g.proposed_name,
             contract_start: g.contract_start,
             contract_end: g.contract_end,
@@ -267,5 +273,5 @@ fn compute(shared: &Shared, inputs: TenantInputs, today: NaiveDate) -> TenantCon
         })
         .collect();
     let not_grouped = view.not_grouped.into_iter().map(row).collect();
-    TenantContracts { tenant, mapping, company, snapshot_at, groups, not_grouped }
+    TenantContracts { tenant, mapping, company, snapshot_at, groups, not_grouped, superseded: view.superseded }
 }

@@ -342,6 +342,93 @@ async fn a_contract_differs_from_partner_center_once_a_subscription_grows() {
     assert_eq!(differing[0].pushable(), 1, "one adjustment: {:?}", differing[0].plan);
 }
 
+/// A tenant whose subscriptions fall into several groups under the aligned rule.
+async fn tenant_with_groups(w: &World, at_least: usize) -> TenantId {
+    let shared = Shared::load(&w.pool).await.unwrap();
+    for t in seatsync_db::contracts::mapped_tenants(&w.pool).await.unwrap() {
+        let view = tenant_contracts(&w.pool, &shared, &t.tenant_id, today()).await.unwrap();
+        if view.groups.len() >= at_least && view.groups.iter().all(|g| g.contract == ContractMatch::None) {
+            return t.tenant_id;
+        }
+    }
+    panic!("no mapped tenant has {at_least} groups and no contract");
+}
+
+async fn choose_grouping(w: &World, rule: seatsync_domain::grouping::ContractGrouping) {
+    let settings = seatsync_mapping::AppSettings {
+        contract_grouping: rule,
+        ..seatsync_mapping::AppSettings::load(&w.pool).await.unwrap()
+    };
+    settings.save(&w.pool, w.user).await.unwrap();
+}
+
+#[tokio::test]
+async fn one_contract_per_customer_when_the_billing_team_chooses_it() {
+    use seatsync_domain::grouping::ContractGrouping;
+    let w = world(6).await;
+    let tenant = tenant_with_groups(&w, 3).await;
+    let shared = Shared::load(&w.pool).await.unwrap();
+    let aligned = tenant_contracts(&w.pool, &shared, &tenant, today()).await.unwrap();
+    let grouped: usize = aligned.groups.iter().map(|g| g.rows.len()).sum();
+
+    choose_grouping(&w, ContractGrouping::PerTerm).await;
+    let shared = Shared::load(&w.pool).await.unwrap();
+    let per_term = tenant_contracts(&w.pool, &shared, &tenant, today()).await.unwrap();
+    let terms: std::collections::HashSet<_> = aligned.groups.iter().map(|g| g.key.term()).collect();
+    assert_eq!(per_term.groups.len(), terms.len(), "one group per term");
+    assert_eq!(per_term.groups.iter().map(|g| g.rows.len()).sum::<usize>(), grouped);
+
+    choose_grouping(&w, ContractGrouping::PerCustomer).await;
+    let all = w.group(&tenant, "ALL").await;
+    assert_eq!(all.rows.len(), grouped, "every grouped subscription on one contract");
+    assert!(all.rows.iter().all(|r| r.subscription.effective_start.unwrap().date_naive() >= all.contract_start));
+    let created = w.contracts.create_group_contract(&tenant, "ALL", Some(w.user), today()).await.unwrap();
+    assert!(created.services.failed.is_empty(), "{:?}", created.services.failed);
+    assert_eq!(w.units(created.contract_id).await, expected_units(&all), "a contract service per service, summed");
+    let stored = w.contracts_named(&all.proposed_name).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["startDate"].as_str().map(|d| &d[..10]), Some(all.contract_start.to_string().as_str()));
+    let after = w.group(&tenant, "ALL").await;
+    assert!(matches!(after.contract, ContractMatch::Active { id } if id == created.contract_id));
+    assert!(after.plan.is_empty(), "{:?}", after.plan);
+
+    // The contract sync keeps the customer's contract in line.
+    let grown = &after.rows[0];
+    kit::set_subscription(&w.sim, grown.subscription.id.as_str(), json!({"quantity": grown.subscription.quantity + 2}))
+        .await;
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::Tenant(tenant.clone()))
+        .await
+        .unwrap();
+    w.contracts.run_sync(Trigger::Schedule, Scope::Tenant(tenant.clone()), false).await.unwrap();
+    let synced = w.group(&tenant, "ALL").await;
+    assert_eq!(w.units(created.contract_id).await, expected_units(&synced));
+    assert!(synced.plan.is_empty(), "{:?}", synced.plan);
+
+    // A page drawn under the old rule cannot create under it any more.
+    let stale = aligned.groups[0].key.to_key_string();
+    let refused = w.contracts.create_group_contract(&tenant, &stale, Some(w.user), today()).await.unwrap_err();
+    assert!(refused.to_string().contains("grouping rule was changed"), "{refused}");
+}
+
+#[tokio::test]
+async fn contracts_of_the_old_rule_are_listed_until_ended() {
+    use seatsync_domain::grouping::ContractGrouping;
+    let w = world(6).await;
+    let (tenant, key) = w.creatable_group(1).await;
+    let old = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    choose_grouping(&w, ContractGrouping::PerCustomer).await;
+    let shared = Shared::load(&w.pool).await.unwrap();
+    let view = tenant_contracts(&w.pool, &shared, &tenant, today()).await.unwrap();
+    assert_eq!(view.superseded.iter().map(|c| c.id).collect::<Vec<_>>(), vec![old.contract_id]);
+    // Back to the old rule, the contract is its group's again.
+    choose_grouping(&w, ContractGrouping::AlignedTerms).await;
+    let shared = Shared::load(&w.pool).await.unwrap();
+    let view = tenant_contracts(&w.pool, &shared, &tenant, today()).await.unwrap();
+    assert!(view.superseded.is_empty());
+    assert!(matches!(w.group(&tenant, &key).await.contract, ContractMatch::Active { id } if id == old.contract_id));
+}
+
 #[tokio::test]
 async fn a_dry_run_says_what_would_change_and_writes_nothing() {
     let w = world(8).await;

@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use crate::{
     contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState},
     grouping::{
-        contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch, ContractSpan,
-        GroupInput, GroupKey,
+        contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractGrouping, ContractMatch,
+        ContractSpan, GroupInput, GroupKey, TermSpan,
     },
     ids::{ContractId, ServiceId},
     mapping::{ServiceMapping, TenantMapping},
@@ -73,6 +73,8 @@ pub struct ViewInputs<'a> {
     pub contract_services: &'a [ContractServiceInfo],
     /// Contracts linked to groups earlier (group key string to contract id).
     pub links: &'a HashMap<String, ContractId>,
+    /// How the MSP splits a customer's subscriptions into contracts.
+    pub grouping: ContractGrouping,
     pub contract_template: &'a Template,
     pub today: NaiveDate,
 }
@@ -130,6 +132,8 @@ impl CreateBlocked {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewGroup {
     pub key: GroupKey,
+    /// The current terms of its subscriptions.
+    pub span: TermSpan,
     pub proposed_name: String,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
@@ -168,6 +172,10 @@ pub struct ContractView {
     pub groups: Vec<ViewGroup>,
     /// Subscriptions that belong on no contract (ended, no term), with the reason.
     pub not_grouped: Vec<ViewRow>,
+    /// Contracts SeatSync created under another grouping rule that are still active in the PSA:
+    /// no group uses them now, so SeatSync no longer keeps them in line, and they bill what the
+    /// new contracts bill too until someone ends them.
+    pub superseded: Vec<ContractInfo>,
 }
 
 /// The suggested contracts of one tenant.
@@ -183,7 +191,7 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             end: s.end,
         })
         .collect();
-    let grouping = group_subscriptions(&inputs);
+    let grouping = group_subscriptions(&inputs, v.grouping);
     let position: HashMap<&str, usize> = v.subscriptions.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
     let spans: Vec<ContractSpan> =
         v.contracts.iter().map(|c| ContractSpan { id: c.id, start: c.start, end: c.end, active: c.active }).collect();
@@ -203,7 +211,8 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
                     let here = v.links.get(&g.key.to_key_string()).copied();
                     let elsewhere: HashSet<ContractId> =
                         linked.iter().copied().filter(|id| Some(*id) != here).collect();
-                    match_contract(&g.key, &contracts_for_group(&g.key, &spans, here, &elsewhere), here, v.today)
+                    let candidates = contracts_for_group(&g.key, g.span, &spans, here, &elsewhere);
+                    match_contract(&g.key, g.span, &candidates, here, v.today)
                 }
                 _ => ContractMatch::None,
             };
@@ -213,6 +222,7 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
         })
         .collect();
     forget_annual_contracts_of_monthly_groups(&mut groups, v.links);
+    let superseded = superseded_contracts(v, &groups);
     let not_grouped = grouping
         .excluded
         .iter()
@@ -234,7 +244,32 @@ pub fn contract_view(v: &ViewInputs<'_>) -> ContractView {
             })
         })
         .collect();
-    ContractView { groups, not_grouped }
+    ContractView { groups, not_grouped, superseded }
+}
+
+/// Active contracts linked to groups of another grouping rule that no group of this one uses.
+fn superseded_contracts(v: &ViewInputs<'_>, groups: &[ViewGroup]) -> Vec<ContractInfo> {
+    let in_use: HashSet<ContractId> = groups
+        .iter()
+        .filter_map(|g| match g.contract {
+            ContractMatch::Active { id } | ContractMatch::Expired { id, .. } => Some(id),
+            ContractMatch::None => None,
+        })
+        .collect();
+    let other_rule: HashSet<ContractId> = v
+        .links
+        .iter()
+        .filter(|(key, _)| GroupKey::parse_key_string(key).is_ok_and(|k| !v.grouping.makes(&k)))
+        .map(|(_, id)| *id)
+        .collect();
+    let mut out: Vec<ContractInfo> = v
+        .contracts
+        .iter()
+        .filter(|c| other_rule.contains(&c.id) && !in_use.contains(&c.id) && c.active && c.end >= v.today)
+        .cloned()
+        .collect();
+    out.sort_by_key(|c| (c.start, c.id));
+    out
 }
 
 fn group_view(
@@ -326,8 +361,8 @@ fn group_view(
         &v.contract_template.render(&[
             ("company", company_name),
             ("tenant", v.tenant_name),
-            ("term", key.term.as_str()),
-            ("term_label", key.term.label()),
+            ("term", key.term_code()),
+            ("term_label", key.term_label()),
             ("start", &contract_start.to_string()),
             ("end", &contract_end.to_string()),
         ]),
@@ -335,6 +370,7 @@ fn group_view(
     );
     ViewGroup {
         key: *key,
+        span: group.span,
         proposed_name,
         contract_start,
         contract_end,
@@ -369,10 +405,10 @@ pub fn create_blocked(
 fn forget_annual_contracts_of_monthly_groups(groups: &mut [ViewGroup], links: &HashMap<String, ContractId>) {
     let expired_elsewhere: HashSet<ContractId> = groups
         .iter()
-        .filter(|g| g.key.term != Term::P1M)
+        .filter(|g| g.key.term() != Some(Term::P1M))
         .filter_map(|g| if let ContractMatch::Expired { id, .. } = g.contract { Some(id) } else { None })
         .collect();
-    for g in groups.iter_mut().filter(|g| g.key.term == Term::P1M) {
+    for g in groups.iter_mut().filter(|g| g.key.term() == Some(Term::P1M)) {
         let ContractMatch::Expired { id, .. } = g.contract else { continue };
         if expired_elsewhere.contains(&id) && !links.values().any(|l| *l == id) {
             g.contract = ContractMatch::None;
@@ -421,6 +457,7 @@ mod tests {
         contract_services: Vec<ContractServiceInfo>,
         links: HashMap<String, ContractId>,
         mapping: TenantMapping,
+        grouping: ContractGrouping,
         template: Template,
     }
 
@@ -442,6 +479,7 @@ mod tests {
                 contract_services: Vec::new(),
                 links: HashMap::new(),
                 mapping: TenantMapping::Mapped { id: CompanyId(7) },
+                grouping: ContractGrouping::AlignedTerms,
                 template: Template::parse(DEFAULT_CONTRACT_TEMPLATE, CONTRACT_PLACEHOLDERS).unwrap(),
             }
         }
@@ -463,6 +501,7 @@ mod tests {
                 contracts: &self.contracts,
                 contract_services: &self.contract_services,
                 links: &self.links,
+                grouping: self.grouping,
                 contract_template: &self.template,
                 today: d("2026-12-01"),
             })
@@ -480,12 +519,12 @@ mod tests {
         .map(1, 2);
         let view = w.view();
         assert_eq!(view.groups.len(), 2, "annual and monthly apart");
-        let annual = view.groups.iter().find(|g| g.key.term == Term::P1Y).unwrap();
+        let annual = view.groups.iter().find(|g| g.key.term() == Some(Term::P1Y)).unwrap();
         assert_eq!(annual.rows.iter().map(|r| w.subs[r.subscription].id.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
         assert_eq!(annual.create_blocked, None);
         assert!(annual.proposed_name.starts_with("Blue Harbor Dental LLC"), "{}", annual.proposed_name);
         assert_eq!(annual.services_to_add(), BTreeMap::from([(ServiceId(1), 10), (ServiceId(2), 4)]));
-        let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
+        let monthly = view.groups.iter().find(|g| g.key.term() == Some(Term::P1M)).unwrap();
         assert_eq!(monthly.create_blocked, Some(CreateBlocked::NoServiceMapped));
         assert_eq!(monthly.rows[0].state, RowState::ServiceNotMapped);
     }
@@ -569,15 +608,15 @@ mod tests {
             active: true,
         });
         let view = w.view();
-        let annual = view.groups.iter().find(|g| g.key.term == Term::P1Y).unwrap();
-        let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
+        let annual = view.groups.iter().find(|g| g.key.term() == Some(Term::P1Y)).unwrap();
+        let monthly = view.groups.iter().find(|g| g.key.term() == Some(Term::P1M)).unwrap();
         assert!(matches!(annual.contract, ContractMatch::Expired { id: ContractId(41), .. }), "{:?}", annual.contract);
         assert_eq!(monthly.contract, ContractMatch::None, "{:?}", monthly.contract);
         assert!(monthly.rows.iter().all(|r| r.state == RowState::NoContract));
         // Linked to the monthly group, the contract is that group's after all.
         w.links.insert(monthly.key.to_key_string(), ContractId(41));
         let view = w.view();
-        let monthly = view.groups.iter().find(|g| g.key.term == Term::P1M).unwrap();
+        let monthly = view.groups.iter().find(|g| g.key.term() == Some(Term::P1M)).unwrap();
         assert_ne!(monthly.contract, ContractMatch::None);
     }
 
@@ -610,5 +649,64 @@ mod tests {
         assert_eq!(view.not_grouped.len(), 1);
         assert_eq!(w.subs[view.not_grouped[0].subscription].id, "x");
         assert!(matches!(view.not_grouped[0].state, RowState::NotGrouped { .. }));
+    }
+
+    #[test]
+    fn one_contract_per_customer_and_what_the_old_rule_left_behind() {
+        let mut w = World::new(vec![
+            sub("a", "CFQ7TTC0LCHC:0002:AAA", "P1Y", "2026-03-01", "2027-02-28", 10),
+            sub("b", "CFQ7TTC0LH18:0001:BBB", "P1Y", "2026-05-01", "2027-04-30", 4),
+            sub("c", "CFQ7TTC0LH18:0001:CCC", "P1M", "2026-11-15", "2026-12-14", 2),
+        ])
+        .map(0, 1)
+        .map(1, 2)
+        .map(2, 3);
+        // The annual group of March has its contract, made under the aligned rule.
+        let march = ContractInfo {
+            id: ContractId(50),
+            name: "Blue Harbor annual".into(),
+            start: d("2026-03-01"),
+            end: d("2027-02-28"),
+            active: true,
+        };
+        w.contracts.push(march.clone());
+        w.links.insert("P1Y:2026-03-01:2027-02-28".into(), ContractId(50));
+        assert!(w.view().superseded.is_empty(), "in use under the rule it was made by");
+
+        w.grouping = ContractGrouping::PerCustomer;
+        let view = w.view();
+        assert_eq!(view.groups.len(), 1);
+        let all = &view.groups[0];
+        assert_eq!(all.key, GroupKey::Customer);
+        assert_eq!(all.rows.len(), 3);
+        assert_eq!((all.contract_start, all.contract_end), (d("2026-03-01"), d("2027-04-30")));
+        assert_eq!(all.proposed_name, "Blue Harbor Dental LLC - Microsoft licence term from 2026-03-01");
+        assert_eq!(all.contract, ContractMatch::None, "the March contract is not the customer's");
+        assert_eq!(all.create_blocked, None);
+        assert_eq!(view.superseded, vec![march.clone()], "still active, and no group keeps it in line");
+
+        w.grouping = ContractGrouping::PerTerm;
+        let view = w.view();
+        let keys: Vec<String> = view.groups.iter().map(|g| g.key.to_key_string()).collect();
+        assert_eq!(keys, ["P1M", "P1Y"]);
+        // Once the customer's contract is made and linked, it is planned against like any other.
+        w.grouping = ContractGrouping::PerCustomer;
+        w.contracts.push(ContractInfo {
+            id: ContractId(60),
+            name: "Blue Harbor Microsoft".into(),
+            start: d("2026-03-01"),
+            end: d("2027-04-30"),
+            active: true,
+        });
+        w.links.insert("ALL".into(), ContractId(60));
+        w.contract_services =
+            vec![ContractServiceInfo { id: 600, contract_id: ContractId(60), service_id: ServiceId(1), units: 10 }];
+        let view = w.view();
+        let all = &view.groups[0];
+        assert_eq!(all.contract, ContractMatch::Active { id: ContractId(60) });
+        assert_eq!(all.pushable(), 2, "services 2 and 3 to add: {:?}", all.plan);
+        // The old contract ended in Autotask: nothing is left to end.
+        w.contracts[0].active = false;
+        assert!(w.view().superseded.is_empty());
     }
 }

@@ -24,8 +24,8 @@ pub mod term;
 pub use amount::{parse_amount, AmountError};
 pub use contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState};
 pub use grouping::{
-    contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractMatch,
-    ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping,
+    contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractGrouping,
+    ContractMatch, ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping, TermSpan,
 };
 pub use ids::{CompanyId, ContractId, ServiceId, SkuId, SubscriptionId, TenantId};
 pub use mapping::{Mapping, MappingState, ServiceMapping, TenantMapping};

@@ -93,6 +93,9 @@ const SECOND_LEVEL: &[&str] = &[
 /// `contoso.mail.onmicrosoft.com`, `contoso.sharepoint.com`.
 const PLATFORM_LABELS: &[&str] = &["onmicrosoft", "sharepoint"];
 
+/// A suggestion at least this sure is most likely right: mapping its company to another tenant
+/// is asked about first (two tenants may bill through one company, but rarely do by accident).
+pub const STRONG_CONFIDENCE: f64 = 0.85;
 /// A domain stem equal to the company's web address stem is strong evidence.
 const SAME_DOMAIN_CONFIDENCE: f64 = 0.9;
 /// A tenant domain spelling the company's whole name (`fabrikamdental.com`) is good evidence.

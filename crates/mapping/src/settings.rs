@@ -3,9 +3,12 @@
 //! set has its default.
 
 use seatsync_db::{settings, DbError, PgPool};
-use seatsync_domain::naming::{
-    Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
-    SERVICE_PLACEHOLDERS,
+use seatsync_domain::{
+    grouping::ContractGrouping,
+    naming::{
+        Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,
+        SERVICE_PLACEHOLDERS,
+    },
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -35,6 +38,9 @@ pub struct AppSettings {
     /// `timeReportingRequiresStartAndStopTimes` of the contracts SeatSync creates (Autotask
     /// requires the field); recurring licence contracts take no time, so no by default.
     pub time_reporting_requires_start_stop: bool,
+    /// How a customer's subscriptions are split into contracts (the billing team's choice);
+    /// settings stored before the choice existed read as the aligned rule SeatSync always used.
+    pub contract_grouping: ContractGrouping,
 }
 
 impl Default for AppSettings {
@@ -45,6 +51,7 @@ impl Default for AppSettings {
             adjustment_date: AdjustmentDate::Today,
             service_billing_code_id: None,
             time_reporting_requires_start_stop: false,
+            contract_grouping: ContractGrouping::AlignedTerms,
         }
     }
 }

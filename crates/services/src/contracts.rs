@@ -17,7 +17,7 @@ use seatsync_contracts::{
 };
 use seatsync_domain::{
     contract_plan::{Change, RowState},
-    grouping::ContractMatch,
+    grouping::{ContractMatch, GroupKey},
     TenantId,
 };
 
@@ -77,12 +77,15 @@ fn group(g: Group, web: Option<&str>) -> ContractGroupView {
         }),
         ContractMatch::None => None,
     };
+    let span = format!("{} to {}", g.span.start, g.span.end);
+    let heading = match g.key {
+        GroupKey::Aligned { term, .. } => format!("{} term · {span}", capitalised(term.label())),
+        GroupKey::Term(term) => format!("All {} subscriptions · current terms {span}", term.label()),
+        GroupKey::Customer => format!("All subscriptions · current terms {span}"),
+    };
     ContractGroupView {
         key: g.key.to_key_string(),
-        term: g.key.term.as_str().into(),
-        term_label: g.key.term.label().into(),
-        term_start: g.key.start,
-        term_end: g.key.end,
+        heading,
         contract_start: g.contract_start,
         contract_end: g.contract_end,
         proposed_name: g.proposed_name,
@@ -115,6 +118,11 @@ fn change(c: seatsync_db::contracts::Change) -> ChangeEntry {
     }
 }
 
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
 /// What the page shows besides the view itself.
 struct Around {
     web: Option<String>,
@@ -139,6 +147,18 @@ fn view(v: TenantContracts, around: Around) -> TenantContractsView {
         snapshot_error: around.snapshot_error,
         groups: v.groups.into_iter().map(|g| group(g, web)).collect(),
         not_grouped: v.not_grouped.into_iter().map(row).collect(),
+        superseded: v
+            .superseded
+            .into_iter()
+            .map(|c| ContractInfo {
+                url: web.map(|w| links::autotask_contract(w, c.id)),
+                id: c.id,
+                name: c.name,
+                start: c.start,
+                end: c.end,
+                expired: false,
+            })
+            .collect(),
         changes: around.changes,
         autotask_configured: around.autotask_configured,
     }

@@ -3,7 +3,10 @@
 use seatsync_api_types::settings::{
     AllocationCode, AutotaskUsage, IntegrationInfo, MappingSettingsInfo, ReadinessSummary,
 };
-use seatsync_domain::naming::{CONTRACT_PLACEHOLDERS, SERVICE_PLACEHOLDERS};
+use seatsync_domain::{
+    grouping::ContractGrouping,
+    naming::{CONTRACT_PLACEHOLDERS, SERVICE_PLACEHOLDERS},
+};
 use seatsync_mapping::{settings::AdjustmentDate, AppSettings};
 
 use crate::{ServiceError, Services, Staff};
@@ -18,6 +21,8 @@ pub struct SettingsForm {
     /// An allocation code id, or blank.
     pub service_billing_code_id: String,
     pub time_reporting_requires_start_stop: bool,
+    /// A `ContractGrouping` spelling: "aligned_terms", "per_term" or "per_customer".
+    pub contract_grouping: String,
 }
 
 impl Services {
@@ -51,6 +56,7 @@ impl Services {
             },
             service_billing_code_id: s.service_billing_code_id,
             time_reporting_requires_start_stop: s.time_reporting_requires_start_stop,
+            contract_grouping: s.contract_grouping,
             service_placeholders: SERVICE_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
             contract_placeholders: CONTRACT_PLACEHOLDERS.iter().map(|p| p.to_string()).collect(),
             autotask_usage: usage,
@@ -73,14 +79,26 @@ impl Services {
                     .map_err(|_| ServiceError::Invalid(format!("'{code}' is not an allocation code id (a number).")))?,
             ),
         };
+        let contract_grouping = ContractGrouping::parse(&form.contract_grouping).ok_or_else(|| {
+            ServiceError::Invalid(format!(
+                "'{}' is not a contract grouping; expected {}.",
+                form.contract_grouping,
+                ContractGrouping::ALL.map(ContractGrouping::as_str).join(", ")
+            ))
+        })?;
+        let before = AppSettings::load(&self.pool).await?;
         let settings = AppSettings {
             service_name_template: form.service_name_template,
             contract_name_template: form.contract_name_template,
             adjustment_date,
             service_billing_code_id,
             time_reporting_requires_start_stop: form.time_reporting_requires_start_stop,
+            contract_grouping,
         };
         settings.save(&self.pool, by.id).await?;
+        if before.contract_grouping != contract_grouping {
+            tracing::info!(by = %by.email, from = before.contract_grouping.as_str(), to = contract_grouping.as_str(), "contract grouping changed");
+        }
         tracing::info!(by = %by.email, "mapping settings changed");
         Ok(())
     }

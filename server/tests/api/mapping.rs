@@ -187,6 +187,7 @@ async fn choose_allocation_code(app: &TestApp) -> i64 {
         ("adjustment_date", "today"),
         ("service_billing_code_id", &id.to_string()),
         ("time_reporting_requires_start_stop", "false"),
+        ("contract_grouping", "aligned_terms"),
     ];
     app.ok(&admin, "settings/save_mapping", &form).await;
     id

@@ -106,6 +106,7 @@ const ENDPOINTS: &[Endpoint] = &[
                 ("adjustment_date", "today".into()),
                 ("service_billing_code_id", "".into()),
                 ("time_reporting_requires_start_stop", "false".into()),
+                ("contract_grouping", "aligned_terms".into()),
             ]
         },
     },

@@ -72,7 +72,7 @@ where
 {
     view! {
         <Transition fallback=move || {
-            view! { <p class=format!("text-slate-400 {class}")>{loading}</p> }
+            view! { <p class=format!("text-slate-500 {class}")>{loading}</p> }
         }>
             {move || {
                 let children = children.clone();

@@ -4,7 +4,10 @@
 use std::str::FromStr;
 
 use leptos::prelude::*;
-use leptos_router::{hooks::query_signal_with_options, NavigateOptions};
+use leptos_router::{
+    hooks::{query_signal_with_options, use_location},
+    NavigateOptions,
+};
 
 /// One query parameter as a value of `T`; its default is left out of the address.
 pub struct UrlParam<T: Send + Sync + 'static> {
@@ -27,8 +30,13 @@ pub fn url_param<T>(key: &'static str) -> UrlParam<T>
 where
     T: FromStr + ToString + PartialEq + Send + Sync + 'static,
 {
-    let (value, set) =
+    let (_, set) =
         query_signal_with_options::<T>(key, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    // Read from the router's own location: the route's copy of the address, which the router's
+    // query signal reads, is not brought up to date when only the query changes on a page that
+    // was hydrated, so the list would not follow its filters.
+    let location = use_location();
+    let value = Memo::new(move |_| location.query.with(|q| q.get_str(key).and_then(|v| v.parse().ok())));
     UrlParam { value, set }
 }
 

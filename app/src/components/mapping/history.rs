@@ -22,7 +22,7 @@ pub fn MappingHistory(
         <section class="mt-6 border-t border-slate-200 pt-4" aria-label="History">
             <h3 class="text-sm font-semibold text-slate-600">"History"</h3>
             <Suspense fallback=|| {
-                view! { <p class="text-xs text-slate-400">"Loading history…"</p> }
+                view! { <p class="text-xs text-slate-500">"Loading history…"</p> }
             }>
                 {move || Suspend::new(async move {
                     match entries.await {

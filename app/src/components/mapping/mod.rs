@@ -19,14 +19,16 @@ pub fn copy_to_clipboard(text: String) {
     let _ = text;
 }
 
-/// What both mapping modals do with a save's answer: the row shows as saved, the message says
-/// what it now is (`describe`), the page hears of the change, and an item no longer mapped has
-/// its pick cleared; an error is shown where the user clicked.
+/// What both mapping modals do with a save's answer: the page hears of the change; a mapping or
+/// an ignore is done, so the modal closes and the page says what the item now is (`describe`);
+/// after an undo or a reset the pick is cleared and the modal stays, for the next pick. An error
+/// is shown where the user clicked.
 pub fn saved_answer<Row, Id>(
     current: leptos::prelude::RwSignal<Row>,
     selected: leptos::prelude::RwSignal<Option<Id>>,
     feedback: leptos::prelude::RwSignal<Option<Result<String, String>>>,
     on_saved: leptos::prelude::Callback<Row>,
+    on_done: leptos::prelude::Callback<String>,
     describe: fn(&Row) -> (crate::api::mapping::MappingState, String),
 ) -> impl Fn(Result<Row, crate::error::AppError>) + Copy + 'static
 where
@@ -37,12 +39,15 @@ where
     move |answer| match answer {
         Ok(saved) => {
             let (state, message) = describe(&saved);
+            on_saved.run(saved.clone());
             if state == crate::api::mapping::MappingState::Unmapped {
                 selected.set(None);
+                current.set(saved);
+                feedback.set(Some(Ok(message)));
+            } else {
+                // Last: closing the modal disposes what it owns.
+                on_done.run(message);
             }
-            current.set(saved.clone());
-            feedback.set(Some(Ok(message)));
-            on_saved.run(saved);
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     }

@@ -26,7 +26,13 @@ fn amount(v: Option<f64>) -> String {
 }
 
 #[component]
-pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_close: Callback<()>) -> impl IntoView {
+pub fn OfferModal(
+    row: OfferMappingRow,
+    on_saved: Callback<OfferMappingRow>,
+    /// A mapping or an ignore was saved: the page closes the modal and shows this message.
+    on_done: Callback<String>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let current = RwSignal::new(row.clone());
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let save = ServerAction::<SaveOfferMapping>::new();
@@ -53,12 +59,16 @@ pub fn OfferModal(row: OfferMappingRow, on_saved: Callback<OfferMappingRow>, on_
     let title =
         format!("Map {} ({}, billed {})", row.offer_name, Term::words_of(&row.term), billing_cycle_words(&row.billing));
 
-    let done = saved_answer(current, selected, feedback, on_saved, |saved: &OfferMappingRow| {
+    let done = saved_answer(current, selected, feedback, on_saved, on_done, |saved: &OfferMappingRow| {
         let message = match saved.state {
             MappingState::Mapped => {
-                format!("Saved: billed through {}.", saved.service_name.clone().unwrap_or_default())
+                format!(
+                    "Saved: {} is billed through {}.",
+                    saved.offer_name,
+                    saved.service_name.clone().unwrap_or_default()
+                )
             }
-            MappingState::Ignored => "Saved: this offer is ignored.".to_string(),
+            MappingState::Ignored => format!("Saved: {} is ignored.", saved.offer_name),
             MappingState::Unmapped => "Saved: not mapped; pick or create its service.".to_string(),
         };
         (saved.state, message)
@@ -181,7 +191,7 @@ fn ServicePicker(selected: RwSignal<Option<ServiceId>>, version: Signal<i32>) ->
     });
     view! {
         <Suspense fallback=|| {
-            view! { <p class="text-sm text-slate-400">"Loading Autotask services…"</p> }
+            view! { <p class="text-sm text-slate-500">"Loading Autotask services…"</p> }
         }>
             {move || Suspend::new(async move {
                 match services.await {
@@ -276,7 +286,7 @@ fn CreateServiceForm(
                     }}
                 </p>
                 <button
-                    class="justify-self-start rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+                    class="justify-self-start rounded-md bg-emerald-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-600 disabled:opacity-50"
                     disabled=busy
                     on:click=move |_| on_create.run(())
                 >

@@ -3,6 +3,7 @@
 //! picker appears at once.
 
 use leptos::prelude::*;
+use seatsync_domain::{CompanyId, TenantId};
 
 use crate::{
     api::mapping::{autotask_companies, MappingAction, MappingState, SaveTenantMapping, TenantMappingRow},
@@ -21,6 +22,11 @@ use crate::{
 pub fn TenantModal(
     row: TenantMappingRow,
     on_saved: Callback<TenantMappingRow>,
+    /// A mapping or an ignore was saved: the page closes the modal and shows this message.
+    on_done: Callback<String>,
+    /// Whether another tenant holds a company already (mapped to it, or its strong suggestion),
+    /// in words: mapping this tenant to it too is asked about first.
+    claimed: Callback<(TenantId, CompanyId), Option<String>>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let current = RwSignal::new(row.clone());
@@ -33,7 +39,7 @@ pub fn TenantModal(
 
     on_answer(
         save,
-        saved_answer(current, selected, feedback, on_saved, |saved: &TenantMappingRow| {
+        saved_answer(current, selected, feedback, on_saved, on_done, |saved: &TenantMappingRow| {
             let message = match saved.state {
                 MappingState::Mapped => {
                     format!("Saved: {} is mapped to {}.", saved.name, saved.company_name.clone().unwrap_or_default())
@@ -45,22 +51,41 @@ pub fn TenantModal(
         }),
     );
 
-    let act = move |action: MappingAction| {
+    // The question asked before mapping to a company another tenant holds: the company and why.
+    let question = RwSignal::new(None::<(CompanyId, String)>);
+    Effect::new(move |_| {
+        // Another pick is another question.
+        selected.track();
+        question.set(None);
+    });
+    let send_now = move |action: MappingAction, company_id: Option<CompanyId>| {
         let r = current.get_untracked();
-        let company_id = selected.get_untracked();
-        if matches!(action, MappingAction::Map) && company_id.is_none() {
-            feedback.set(Some(Err("Pick a company first.".into())));
-            return;
-        }
         feedback.set(None);
+        question.set(None);
         send(save, SaveTenantMapping { tenant_id: r.tenant_id.clone(), action, company_id, version: r.version });
+    };
+    let act = move |action: MappingAction| {
+        let company_id = selected.get_untracked();
+        if matches!(action, MappingAction::Map) {
+            let Some(company) = company_id else {
+                feedback.set(Some(Err("Pick a company first.".into())));
+                return;
+            };
+            let tenant = current.with_untracked(|r| r.tenant_id.clone());
+            if let Some(why) = claimed.run((tenant, company)) {
+                feedback.set(None);
+                question.set(Some((company, why)));
+                return;
+            }
+        }
+        send_now(action, company_id);
     };
 
     let picker = move || {
         let initial = current.with_untracked(|r| r.name.split_whitespace().next().unwrap_or_default().to_string());
         view! {
             <Suspense fallback=|| {
-                view! { <p class="text-sm text-slate-400">"Loading Autotask companies…"</p> }
+                view! { <p class="text-sm text-slate-500">"Loading Autotask companies…"</p> }
             }>
                 {move || {
                     let initial = initial.clone();
@@ -161,6 +186,36 @@ pub fn TenantModal(
                             .into_any()
                     }
                 }
+            }}
+            {move || {
+                question
+                    .get()
+                    .map(|(company, why)| {
+                        view! {
+                            <div
+                                class="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+                                role="alert"
+                                data-testid="company-claimed"
+                            >
+                                <p>
+                                    {why}
+                                    ". Map this tenant to it as well? Both would be billed as one company, on its contracts."
+                                </p>
+                                <div class="mt-2 flex flex-wrap gap-2">
+                                    <ActionButton
+                                        primary=true
+                                        busy
+                                        on_click=move |_| send_now(MappingAction::Map, Some(company))
+                                    >
+                                        "Map anyway"
+                                    </ActionButton>
+                                    <ActionButton busy on_click=move |_| question.set(None)>
+                                        "Choose another company"
+                                    </ActionButton>
+                                </div>
+                            </div>
+                        }
+                    })
             }}
             <Feedback message=feedback.into() />
             <MappingHistory

@@ -69,7 +69,7 @@ pub(super) fn GroupPanel(
     };
     let act_create = act.clone();
     let blocked = g.create_blocked.is_some();
-    let heading = format!("{} term · {} to {}", capitalised(&g.term_label), g.term_start, g.term_end);
+    let heading = g.heading.clone();
     let plan = g.plan.clone();
     view! {
         <section
@@ -154,7 +154,7 @@ pub(super) fn GroupPanel(
                         (true, false) => {
                             view! {
                                 <button
-                                    class="rounded-md bg-emerald-600 px-3 py-1 font-medium text-white hover:bg-emerald-500 disabled:opacity-50"
+                                    class="rounded-md bg-emerald-700 px-3 py-1 font-medium text-white hover:bg-emerald-600 disabled:opacity-50"
                                     disabled=move || busy.get() || blocked
                                     title=g
                                         .create_blocked
@@ -198,11 +198,6 @@ pub(super) fn GroupPanel(
             <RowsTable rows=g.rows.clone() />
         </section>
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 #[component]

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     api::{
-        contracts::{RefreshTenantContracts, TenantContractsView},
+        contracts::{ContractInfo, RefreshTenantContracts, TenantContractsView},
         mapping::MappingState,
     },
     components::common::{
@@ -46,6 +46,7 @@ pub(super) fn TenantContracts(view: TenantContractsView, may_act: bool, refresh:
     let changes = view.changes.clone();
     let not_grouped = view.not_grouped.clone();
     let groups = view.groups.clone();
+    let superseded = view.superseded.clone();
     view! {
         <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="contracts-card">
             <div class="flex flex-wrap items-start justify-between gap-4">
@@ -111,6 +112,7 @@ pub(super) fn TenantContracts(view: TenantContractsView, may_act: bool, refresh:
                 })}
             <Feedback message=feedback.of(String::new()) />
         </article>
+        <SupersededContracts contracts=superseded />
         {groups
             .into_iter()
             .map(|g| view! { <GroupPanel g tenant_id=tenant_id.clone() may_act refresh /> })
@@ -164,4 +166,54 @@ pub(super) fn TenantContracts(view: TenantContractsView, may_act: bool, refresh:
             }}
         </section>
     }
+}
+
+/// Contracts made under an earlier grouping rule that are still active in Autotask: nothing keeps
+/// them in line any more, and they bill what the new contracts bill until ended.
+#[component]
+fn SupersededContracts(contracts: Vec<ContractInfo>) -> impl IntoView {
+    (!contracts.is_empty()).then(|| {
+        view! {
+            <section
+                class="mt-6 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950"
+                aria-labelledby="superseded-heading"
+                data-testid="superseded-contracts"
+            >
+                <h3 id="superseded-heading" class="font-semibold">
+                    "Contracts made under the earlier grouping rule, still active in Autotask"
+                </h3>
+                <p class="mt-1">
+                    "The contract grouping was changed in Settings, so SeatSync no longer keeps these in line with Partner Center. Once the contracts suggested below are in place, end these in Autotask, or the same seats are billed twice."
+                </p>
+                <ul class="mt-2 space-y-1">
+                    {contracts
+                        .into_iter()
+                        .map(|c| {
+                            let dates = format!(" ({} to {})", c.start, c.end);
+                            view! {
+                                <li>
+                                    {match c.url {
+                                        Some(url) => {
+                                            view! {
+                                                <a
+                                                    class="font-medium underline"
+                                                    href=url
+                                                    target="_blank"
+                                                    rel="noopener"
+                                                >
+                                                    {c.name}
+                                                </a>
+                                            }
+                                                .into_any()
+                                        }
+                                        None => view! { <strong>{c.name}</strong> }.into_any(),
+                                    }} {dates}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use seatsync_domain::{CompanyId, Role, TenantId};
+use seatsync_domain::{suggest::STRONG_CONFIDENCE, CompanyId, Role, TenantId};
 
 use crate::{
     api::{
@@ -99,6 +99,30 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         })
     };
     let on_saved = Callback::new(replace);
+    // Who holds a company already, besides the tenant being mapped: mapped to it, or its strong
+    // suggestion (a company is suggested to one tenant only).
+    let claimed = Callback::new(move |(tenant, company): (TenantId, CompanyId)| {
+        rows.with_untracked(|all| {
+            let others = || all.iter().filter(|x| x.tenant_id != tenant);
+            if let Some(other) = others().find(|x| x.state == MappingState::Mapped && x.company_id == Some(company)) {
+                return Some(format!(
+                    "{} is already the company of {}",
+                    other.company_name.clone().unwrap_or_else(|| format!("Company {company}")),
+                    other.name
+                ));
+            }
+            others().find_map(|x| {
+                let s =
+                    x.suggestion.as_ref().filter(|s| s.company_id == company && s.confidence >= STRONG_CONFIDENCE)?;
+                Some(format!(
+                    "{} is the suggested company of {} ({:.0}% sure)",
+                    s.company_name,
+                    x.name,
+                    s.confidence * 100.0
+                ))
+            })
+        })
+    });
     on_answer(accept_action, move |answer| match answer {
         Ok(outcomes) => {
             let mut ok = 0;
@@ -241,7 +265,15 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         {move || {
             editing
                 .get()
-                .map(|row| view! { <TenantModal row on_saved on_close=Callback::new(move |_| editing.set(None)) /> })
+                .map(|row| {
+                    let on_done = Callback::new(move |message: String| {
+                        editing.set(None);
+                        feedback.set(Some(Ok(message)));
+                    });
+                    view! {
+                        <TenantModal row on_saved on_done claimed on_close=Callback::new(move |_| editing.set(None)) />
+                    }
+                })
         }}
         {move || {
             history_of

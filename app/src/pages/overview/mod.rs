@@ -163,6 +163,12 @@ fn OverviewBody(
         }
     };
     let filter_changed = move || page.set(0);
+    // The rows of the page shown. A memo of its own: the table read through `current` first,
+    // then `shown`, stopped following `shown` once hydrated (seen with Leptos 0.8.23).
+    let on_page = Memo::new(move |_| {
+        let from = (current.get() - 1) * PAGE;
+        shown.with(|rows| rows.iter().skip(from).take(PAGE).cloned().collect::<Vec<_>>())
+    });
     view! {
         <section class="mt-6 grid gap-4 sm:grid-cols-3 lg:grid-cols-6">
             {card("Tenants", count(tenants as i64), "total-tenants")}
@@ -233,9 +239,8 @@ fn OverviewBody(
                 </thead>
                 <tbody>
                     {move || {
-                        let from = (current.get() - 1) * PAGE;
-                        shown
-                            .with(|rows| rows.iter().skip(from).take(PAGE).cloned().collect::<Vec<_>>())
+                        on_page
+                            .get()
                             .into_iter()
                             .map(|r| view! { <OverviewLine r may_edit save spare_saved /> })
                             .collect_view()
@@ -314,10 +319,11 @@ fn Pager(shown: Signal<usize>, pages: Memo<usize>, current: Memo<usize>, page: U
                 <span class="tabular-nums text-slate-600">
                     {move || format!("Page {} of {}", current.get(), pages.get())}
                 </span>
-                <button class=button::SMALL disabled=move || current.get()>
-                    = pages.get()
+                <button
+                    class=button::SMALL
+                    disabled=move || { current.get() >= pages.get() }
                     on:click=move |_| page.set(current.get_untracked() + 1)
-                    >
+                >
                     "Next"
                 </button>
             </Show>
