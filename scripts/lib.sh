@@ -178,6 +178,14 @@ demo_session_secret() {
   cat "$file"
 }
 
+# Drops the databases the Rust integration tests made (seatsync_test_*) on DATABASE_URL's server.
+drop_test_databases() {
+  local name
+  for name in $(psql "$DATABASE_URL" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'seatsync\_test\_%'"); do
+    psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+  done
+}
+
 # Creates database $1 on the server of DATABASE_URL when missing, and prints its URL.
 database_url_for() {
   local name="$1" base="${DATABASE_URL%/*}"

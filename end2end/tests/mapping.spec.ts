@@ -119,6 +119,13 @@ test("a suggestion is accepted in one click, and the rest all at once", async ({
   await page.getByRole("button", { name: `Accept ${remaining} suggestions` }).click();
   await expect(page.getByText(`Mapped ${remaining} tenant(s) to their suggested companies.`)).toBeVisible();
   await expect(withSuggestion).toHaveCount(0);
+  // The bulk accept can be taken back: the tenants are not mapped again, their suggestions back.
+  await page.getByRole("button", { name: `Undo: unmap these ${remaining} tenants again` }).click();
+  await expect(page.getByText(`Undone: ${remaining} tenant(s) are not mapped again.`)).toBeVisible();
+  await expect(withSuggestion).toHaveCount(remaining);
+  await expect(page.getByRole("button", { name: /^Undo/ })).toHaveCount(0);
+  await page.getByRole("button", { name: `Accept ${remaining} suggestions` }).click();
+  await expect(withSuggestion).toHaveCount(0);
   // The counts and the filters follow.
   await page.getByLabel("Status filter").selectOption("mapped");
   await expect(page.getByTestId("mapping-row").first().getByTestId("mapping-status")).toHaveText(/Mapped/);
@@ -291,4 +298,97 @@ test("a modal takes focus to its first field, keeps Tab inside, and gives focus 
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
   await expect(edit).toBeFocused();
+});
+
+test("an Editor creates the services of several unmapped offers from the template at once", async ({ page }) => {
+  await ensureAllocationCode(page);
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  await open(page, "/mapping/services");
+  await page.getByRole("button", { name: /^Create services for \d+ unmapped offers/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Create services from the template" });
+  const lines = dialog.getByTestId("template-line");
+  await expect(lines.first()).toBeVisible();
+  const create = dialog.getByRole("button", { name: /^Create \d+ services? and map/ });
+
+  // Offers with a suggested service start unticked, so the box says "some" (neither ticked nor
+  // not); a click ticks every offer, the next unticks them all. Then pick three whose service
+  // does not exist yet.
+  const every = dialog.getByRole("checkbox", { name: "Tick every offer" });
+  expect(await every.evaluate((box: HTMLInputElement) => box.indeterminate)).toBe(true);
+  await every.check();
+  await expect(create).toHaveText(new RegExp(`^Create ${await lines.count()} services? and map`));
+  await every.uncheck();
+  await expect(create).toBeDisabled();
+  await expect(dialog.getByTestId("why-disabled")).toHaveText("Tick at least one offer.");
+  const fresh = lines.filter({ hasNotText: "Exists in Autotask" }).filter({ hasNotText: "is suggested" });
+  expect(await fresh.count()).toBeGreaterThanOrEqual(3);
+  const picked = [fresh.nth(0), fresh.nth(1), fresh.nth(2)];
+  for (const line of picked) await line.getByRole("checkbox").check();
+  const names: string[] = [];
+  for (const line of picked) names.push(await line.getByRole("textbox", { name: /^Service name for/ }).inputValue());
+  // The first gets a name of the MSP's own; every name is checked before anything is made.
+  names[0] = `${names[0]} - Bulk`;
+  await picked[0].getByRole("textbox", { name: /^Service name for/ }).fill(names[0]);
+  for (const line of picked) await line.getByRole("textbox", { name: /^Price for/ }).fill("");
+  await expect(dialog.getByTestId("why-disabled")).toHaveText("3 ticked offers have no price: type them, or untick those offers.");
+  for (const [i, line] of picked.entries()) await line.getByRole("textbox", { name: /^Price for/ }).fill(`1${i}.50`);
+  await expect(create).toHaveText("Create 3 services and map them");
+  await create.click();
+  await expect(dialog.getByTestId("bulk-progress")).toContainText("Done: 3 of 3 offers mapped.", { timeout: 30_000 });
+
+  const services = await (await page.request.get(`${simUrl}/_sim/autotask/services`)).json();
+  for (const [i, name] of names.entries()) {
+    const made = services.filter((s: any) => s.name === name);
+    expect(made, name).toHaveLength(1);
+    expect(made[0].unitPrice).toBe(Number(`1${i}.5`));
+  }
+  await page.keyboard.press("Escape");
+  // Whole names: one offer's name can be the start of another's ("… - Bulk").
+  const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  for (const name of names) await expect(page.getByTestId("mapped-service").filter({ hasText: exactly(name) })).toHaveCount(1);
+});
+
+test("an Editor creates the Autotask company of a tenant that has none, prefilled, and it is mapped", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await ensureCompanies(page);
+  const rows = (await api(page, "mapping/customers")).body.rows.filter((r: any) => r.state === "unmapped" && !r.suggestion);
+  let tenant: any = null;
+  // From the end of the list: the other tests take the first unmapped tenants.
+  for (const r of rows.reverse()) {
+    const res = await page.request.get(`${simUrl}/_sim/autotask-company-of/${r.tenant_id}`);
+    if (!res.ok()) {
+      tenant = r;
+      break;
+    }
+  }
+  expect(tenant, "the simulator seeds tenants with no Autotask company").not.toBeNull();
+  await openCustomers(page);
+  const row = rowOf(page, tenant.name);
+  await row.getByRole("button", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: `Map ${tenant.name}` });
+  const section = dialog.getByRole("region", { name: "Create a company" });
+  await section.getByRole("button", { name: "Create it in Autotask…" }).click();
+
+  // Prefilled from the tenant; the owner comes from Autotask's staff; the phone Autotask requires.
+  const name = section.getByLabel("Company name");
+  await expect(name).toHaveValue(tenant.name);
+  await name.fill(`${tenant.name} (new)`);
+  await section.getByRole("button", { name: "Create company and map" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Choose who owns the company");
+  await section.getByLabel("Owner in Autotask").selectOption({ label: "Dana Whitfield (Account Manager)" });
+  await section.getByRole("button", { name: "Create company and map" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("requires phone");
+  await section.getByLabel("Phone (Autotask requires one)").fill("+1 555 0199");
+  await section.getByRole("button", { name: "Create company and map" }).click();
+
+  // The modal closes; the page says what happened and the row is mapped to the new company.
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: tenant.name })).toContainText("was created in Autotask");
+  await expect(row.getByTestId("mapping-status")).toHaveText(/Mapped/);
+  await expect(row.getByTestId("mapped-company")).toContainText(`${tenant.name} (new)`);
+  const companies = await (await page.request.get(`${simUrl}/_sim/autotask/Companies`)).json();
+  const created = companies.filter((c: any) => c.companyName === `${tenant.name} (new)`);
+  expect(created).toHaveLength(1);
+  expect(created[0].phone).toBe("+1 555 0199");
 });

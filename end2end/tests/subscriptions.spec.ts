@@ -103,3 +103,27 @@ test("a tenant whose Graph refuses still shows Partner Center's subscriptions, a
   const over = page.getByTestId("product-row").filter({ hasText: "3 seat(s) in grace period" });
   await expect(over.getByTestId("over-assigned")).toHaveText("2 user(s) lose the licence when the grace period ends");
 });
+
+test("the tenant list folds away to give the table the width, and stays folded on the next page", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await open(page, "/subscriptions");
+  const tenants = page.getByRole("list", { name: "Tenants" });
+  await tenants.getByRole("link").first().click();
+  const card = page.getByTestId("tenant-card");
+  await expect(card).toBeVisible();
+  const narrow = (await card.boundingBox())!.width;
+
+  await page.getByRole("button", { name: "Hide tenants" }).click();
+  await expect(tenants).toBeHidden();
+  const show = page.getByRole("button", { name: /^Show tenants \(\d+\)$/ });
+  await expect(show).toHaveAttribute("aria-expanded", "false");
+  await expect.poll(async () => (await card.boundingBox())!.width).toBeGreaterThan(narrow + 200);
+
+  // Folded on the contracts page too, and after a reload.
+  await open(page, "/contracts");
+  await expect(show).toBeVisible();
+  await reload(page);
+  await expect(show).toBeVisible();
+  await show.click();
+  await expect(page.getByRole("list", { name: "Tenants" })).toBeVisible();
+});

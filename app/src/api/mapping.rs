@@ -39,6 +39,18 @@ pub async fn save_tenant_mapping(
     .await
 }
 
+/// The form for creating a tenant's company in Autotask, prefilled from the tenant.
+#[server(prefix = "/api", endpoint = "mapping/company_draft")]
+pub async fn company_draft(tenant_id: TenantId) -> Result<CompanyDraftInfo, AppError> {
+    serve(Role::Editor, |c| async move { c.services.company_draft(&c.user, &tenant_id).await }).await
+}
+
+/// Creates the tenant's company in Autotask (never twice) and maps the tenant to it.
+#[server(prefix = "/api", endpoint = "mapping/create_company", input = server_fn::codec::Json)]
+pub async fn create_company(form: NewCompanyForm) -> Result<TenantMappingRow, AppError> {
+    serve(Role::Editor, |c| async move { c.services.create_company(&c.user, form).await }).await
+}
+
 /// Maps several offers to their suggested services at once; each is saved on its own.
 #[server(prefix = "/api", endpoint = "mapping/accept_service_suggestions", input = server_fn::codec::Json)]
 pub async fn accept_service_suggestions(items: Vec<AcceptServiceItem>) -> Result<Vec<AcceptServiceOutcome>, AppError> {
@@ -50,6 +62,33 @@ pub async fn accept_service_suggestions(items: Vec<AcceptServiceItem>) -> Result
 #[server(prefix = "/api", endpoint = "mapping/accept_suggestions", input = server_fn::codec::Json)]
 pub async fn accept_suggestions(items: Vec<AcceptItem>) -> Result<Vec<AcceptOutcome>, AppError> {
     serve(Role::Editor, |c| async move { c.services.accept_suggestions(&c.user, items).await }).await
+}
+
+/// Takes a bulk accept back: each tenant is unmapped again unless someone changed it since; the
+/// suggestions a person turned down stay turned down.
+#[server(prefix = "/api", endpoint = "mapping/undo_accept", input = server_fn::codec::Json)]
+pub async fn undo_accepted_suggestions(items: Vec<UndoTenantAccept>) -> Result<Vec<AcceptOutcome>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.undo_accepted_suggestions(&c.user, items).await }).await
+}
+
+/// Takes a bulk accept of services back: each offer is unmapped again unless changed since.
+#[server(prefix = "/api", endpoint = "mapping/undo_accept_services", input = server_fn::codec::Json)]
+pub async fn undo_accepted_services(items: Vec<UndoServiceAccept>) -> Result<Vec<AcceptServiceOutcome>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.undo_accepted_services(&c.user, items).await }).await
+}
+
+/// The service the naming template names for every unmapped offer: the bulk create's preview.
+#[server(prefix = "/api", endpoint = "mapping/template_drafts")]
+pub async fn template_service_drafts() -> Result<Vec<TemplateServiceDraft>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.template_service_drafts().await }).await
+}
+
+/// Creates the confirmed services in Autotask (or finds them by name) and maps their offers.
+#[server(prefix = "/api", endpoint = "mapping/create_from_template", input = server_fn::codec::Json)]
+pub async fn create_services_from_template(
+    items: Vec<TemplateServiceItem>,
+) -> Result<Vec<AcceptServiceOutcome>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.create_services_from_template(&c.user, items).await }).await
 }
 
 /// Turns a suggestion down: that company is never suggested for that tenant again.

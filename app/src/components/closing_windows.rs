@@ -8,7 +8,7 @@ use crate::{
     api::licences::{closing_windows, ClosingWindow},
     components::common::{
         format::{exact, time_left},
-        Loaded,
+        Loaded, Panel,
     },
 };
 
@@ -16,18 +16,16 @@ use crate::{
 pub fn ClosingWindows() -> impl IntoView {
     let windows = Resource::new(|| (), |_| closing_windows());
     view! {
-        <section class="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="closing-windows">
-            <h2 id="closing-windows" class="font-semibold">
-                "Cancellation windows closing within 48 hours"
-            </h2>
-            <p class="mt-1 text-sm text-slate-600">
-                "Until its window closes, an NCE subscription's seats can be reduced or it can be cancelled; after that it stays as it is until its term renews."
-            </p>
+        <Panel
+            id="closing-windows"
+            title="Cancellation windows closing within 48 hours"
+            lead="Until its window closes, an NCE subscription's seats can be reduced or it can be cancelled; after that it stays as it is until its term renews."
+            hint="Pick a tenant to see all its subscriptions."
+        >
             <Loaded resource=windows class="mt-3" let:list>
                 <WindowTable list />
             </Loaded>
-            <p class="mt-3 text-sm text-slate-500">"Pick a tenant to see all its subscriptions."</p>
-        </section>
+        </Panel>
     }
 }
 

@@ -7,7 +7,7 @@ use crate::{
     api::contracts::{differing_contracts, ContractDifference},
     components::common::{
         format::{exact, relative},
-        Loaded,
+        Loaded, Panel,
     },
 };
 
@@ -15,21 +15,16 @@ use crate::{
 pub fn ContractDifferences() -> impl IntoView {
     let list = Resource::new(|| (), |_| differing_contracts());
     view! {
-        <section
-            class="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
-            aria-labelledby="differing-contracts"
+        <Panel
+            id="differing-contracts"
+            title="Contracts that differ from Partner Center"
+            lead="As of each company's last read of its contracts: seats to adjust, services to add, and services billed with no active subscription."
+            hint="Pick a tenant to see its suggested contracts."
         >
-            <h2 id="differing-contracts" class="font-semibold">
-                "Contracts that differ from Partner Center"
-            </h2>
-            <p class="mt-1 text-sm text-slate-600">
-                "As of each company's last read of its contracts: seats to adjust, services to add, and services billed with no active subscription."
-            </p>
             <Loaded resource=list class="mt-3" let:list>
                 <DifferenceTable list />
             </Loaded>
-            <p class="mt-3 text-sm text-slate-500">"Pick a tenant to see its suggested contracts."</p>
-        </section>
+        </Panel>
     }
 }
 

@@ -10,6 +10,7 @@ use crate::{
     api::{
         mapping::{
             offer_mappings, AcceptServiceItem, AcceptServiceSuggestions, MappingState, OfferMappingRow, RefreshInfo,
+            ServiceSuggestionInfo, UndoAcceptedServices, UndoServiceAccept,
         },
         me::Me,
     },
@@ -26,6 +27,9 @@ use crate::{
             offer_modal::OfferModal,
             refresh_line::RefreshLine,
             status_counts::{Filter, StatusCounts},
+            tally,
+            template_bulk::TemplateBulkModal,
+            UndoBulkAccept,
         },
         modal::Modal,
     },
@@ -52,6 +56,7 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     let hide_mapped = url_param::<Flag>("hide_mapped");
     let search = url_param::<String>("q");
     let editing = RwSignal::new(None::<OfferMappingRow>);
+    let creating_all = RwSignal::new(false);
     let history_of = RwSignal::new(None::<(String, String)>);
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
@@ -87,21 +92,22 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
     });
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let accept_action = ServerAction::<AcceptServiceSuggestions>::new();
-    let busy = accept_action.pending();
+    let undo_action = ServerAction::<UndoAcceptedServices>::new();
+    // What the last bulk accept mapped, with each offer's suggestion (the undo shows it again).
+    let last_accepted = RwSignal::new(Vec::<(UndoServiceAccept, Option<ServiceSuggestionInfo>)>::new());
+    let busy = Signal::derive(move || accept_action.pending().get() || undo_action.pending().get());
     on_answer(accept_action, move |answer| match answer {
         Ok(outcomes) => {
-            let mut ok = 0;
-            let mut problems = Vec::new();
-            for o in outcomes {
-                match (o.row, o.error) {
-                    (Some(row), _) => {
-                        ok += 1;
-                        on_saved.run(row);
-                    }
-                    (None, Some(e)) => problems.push(e),
-                    _ => {}
-                }
-            }
+            let mut accepted = Vec::new();
+            let (ok, problems) = tally(outcomes.into_iter().map(|o| (o.row, o.error)), |row: OfferMappingRow| {
+                let suggestion = rows.with_untracked(|r| {
+                    r.iter().find(|x| x.offer_key == row.offer_key).and_then(|x| x.suggestion.clone())
+                });
+                accepted
+                    .push((UndoServiceAccept { offer_key: row.offer_key.clone(), version: row.version }, suggestion));
+                on_saved.run(row);
+            });
+            last_accepted.set(accepted);
             feedback.set(Some(if problems.is_empty() {
                 Ok(format!("Mapped {ok} offer(s) to their suggested services."))
             } else {
@@ -109,6 +115,34 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
             }));
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
+    on_answer(undo_action, move |answer| match answer {
+        Ok(outcomes) => {
+            let suggestions = last_accepted.get_untracked();
+            let (ok, problems) = tally(outcomes.into_iter().map(|o| (o.row, o.error)), |row: OfferMappingRow| {
+                let key = row.offer_key.clone();
+                on_saved.run(row);
+                let suggestion = suggestions.iter().find(|(u, _)| u.offer_key == key).and_then(|(_, s)| s.clone());
+                rows.update(|r| {
+                    if let Some(x) = r.iter_mut().find(|x| x.offer_key == key) {
+                        x.suggestion = suggestion;
+                    }
+                });
+            });
+            last_accepted.set(Vec::new());
+            feedback.set(Some(if problems.is_empty() {
+                Ok(format!("Undone: {ok} offer(s) are not mapped again."))
+            } else {
+                Err(format!("Undone for {ok}; {} left as they are: {}", problems.len(), problems.join(" ")))
+            }));
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
+    let undo = Callback::new(move |()| {
+        let items: Vec<UndoServiceAccept> =
+            last_accepted.with_untracked(|l| l.iter().map(|(u, _)| u.clone()).collect());
+        feedback.set(None);
+        send(undo_action, UndoAcceptedServices { items });
     });
     // Only suggestions where product, term and billing all agree are accepted in bulk; a
     // product-only one is accepted row by row, by someone who looked at it.
@@ -125,11 +159,13 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                 .collect::<Vec<_>>()
         })
     });
+    let unmapped = Memo::new(move |_| rows.with(|r| r.iter().filter(|x| x.state == MappingState::Unmapped).count()));
     let accept = Callback::new(move |items: Vec<AcceptServiceItem>| {
         if items.is_empty() {
             return;
         }
         feedback.set(None);
+        last_accepted.set(Vec::new());
         send(accept_action, AcceptServiceSuggestions { items });
     });
     view! {
@@ -179,11 +215,28 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                                     .with(Vec::is_empty)
                                     .then(|| "No offer shown has a service whose name fits exactly.".to_string())
                             }) />
+                            <button
+                                class=format!("mt-2 {}", button::OUTLINE)
+                                disabled=move || busy.get() || !configured || unmapped.get() == 0
+                                on:click=move |_| creating_all.set(true)
+                            >
+                                {move || format!("Create services for {} unmapped offers…", unmapped.get())}
+                            </button>
+                            <WhyDisabled reason=Signal::derive(move || {
+                                if !configured {
+                                    Some("Autotask is not configured, so no service can be created.".to_string())
+                                } else if unmapped.get() == 0 {
+                                    Some("Every offer is mapped or ignored.".to_string())
+                                } else {
+                                    None
+                                }
+                            }) />
                         </div>
                     }
                 })}
         </div>
         <Feedback message=feedback.into() />
+        <UndoBulkAccept count=Signal::derive(move || last_accepted.with(Vec::len)) noun="offer" busy on_undo=undo />
         <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table class="w-full text-sm" aria-label="Offer mappings">
                 <thead class="bg-slate-100 text-left text-slate-600">
@@ -219,6 +272,13 @@ fn OfferTable(rows: Vec<OfferMappingRow>, refresh: Option<RefreshInfo>, configur
                         feedback.set(Some(Ok(message)));
                     });
                     view! { <OfferModal row on_saved on_done on_close=Callback::new(move |_| editing.set(None)) /> }
+                })
+        }}
+        {move || {
+            creating_all
+                .get()
+                .then(|| {
+                    view! { <TemplateBulkModal on_saved on_close=Callback::new(move |_| creating_all.set(false)) /> }
                 })
         }}
         {move || {
@@ -264,8 +324,29 @@ fn OfferLine(
     view! {
         <tr class="border-t border-slate-100" data-testid="offer-row">
             <td class="px-3 py-2">
-                <span class="block font-medium">{r.offer_name.clone()}</span>
-                <span class="block font-mono text-xs text-slate-500">{r.product.clone()}</span>
+                <span class="block font-medium">
+                    {r.offer_name.clone()}
+                    {if r.nce {
+                        view! {
+                            <span class="ml-2 rounded bg-indigo-50 px-1.5 text-xs font-normal text-indigo-800">
+                                "NCE"
+                            </span>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <span
+                                class="ml-2 rounded bg-amber-50 px-1.5 text-xs font-normal text-amber-900"
+                                title="A legacy (non-NCE) offer: priced and renewed apart from the NCE offer of the same product, so it has its own service"
+                                data-testid="legacy-offer"
+                            >
+                                "Legacy"
+                            </span>
+                        }
+                            .into_any()
+                    }}
+                </span>
+                <span class="block font-mono text-xs text-slate-600">{r.product.clone()}</span>
             </td>
             <td class="px-3 py-2">{Term::words_of(&r.term)}</td>
             <td class="px-3 py-2">{billing_cycle_words(&r.billing)}</td>

@@ -27,7 +27,7 @@ use crate::{
             WhyDisabled,
         },
         seat_chart::SeatChart,
-        tenant_picker::TenantPicker,
+        tenant_picker::{columns_class, picker_folded, TenantPicker},
     },
 };
 
@@ -37,6 +37,7 @@ pub fn SubscriptionsPage() -> impl IntoView {
     let may_sync = me.may(Role::Editor);
     let query = use_query_map();
     let selected = Memo::new(move |_| query.with(|q| q.get("tenant")));
+    let folded = picker_folded();
 
     // Everyone on the page follows the latest run; a finished run refreshes the data shown.
     let sync = ServerAction::<StartLicenceSync>::new();
@@ -125,9 +126,9 @@ pub fn SubscriptionsPage() -> impl IntoView {
                 view! { <SyncProgress latest /> }
             })}
         </Transition>
-        <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
+        <div class=columns_class(folded)>
             <Loaded resource=tenants loading="Loading tenants…" let:list>
-                <TenantPicker tenants=list selected base="/subscriptions" />
+                <TenantPicker tenants=list selected base="/subscriptions" folded />
             </Loaded>
             <section>
                 <Loaded resource=detail let:d>

@@ -85,6 +85,14 @@ pub struct AcceptItem {
     pub version: i32,
 }
 
+/// A tenant mapped by a bulk accept, at the version the accept left it: its undo is refused if
+/// someone changed it since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoTenantAccept {
+    pub tenant_id: TenantId,
+    pub version: i32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptOutcome {
     pub tenant_id: TenantId,
@@ -99,6 +107,9 @@ pub struct OfferMappingRow {
     pub offer_key: String,
     pub offer_name: String,
     pub product: String,
+    /// A New Commerce offer; false for a legacy one (listed next to the NCE offers of the same
+    /// product, but billed through a service of its own).
+    pub nce: bool,
     pub term: String,
     pub billing: String,
     pub subscriptions: i64,
@@ -133,6 +144,45 @@ pub struct AcceptServiceItem {
     pub version: i32,
 }
 
+/// An unmapped offer's service as the naming template names it: the preview of creating every
+/// unmapped offer's service at once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateServiceDraft {
+    pub offer_key: String,
+    pub version: i32,
+    pub offer_name: String,
+    pub term: String,
+    pub billing: String,
+    pub nce: bool,
+    /// The service's name from the template.
+    pub name: String,
+    /// A service of that name exists: the offer is mapped to it and nothing is created.
+    pub existing_service_id: Option<ServiceId>,
+    /// What a unit costs the MSP per billing period, when an Admin set the product's monthly cost.
+    pub unit_cost: Option<f64>,
+    /// Autotask's period of the service ("Monthly", "Yearly").
+    pub period: String,
+    /// The MSP's own service SeatSync suggests for the offer: better mapped to than a new one.
+    pub suggested_service: Option<String>,
+}
+
+/// One service to create from the template (name and amounts as the person confirmed them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateServiceItem {
+    pub offer_key: String,
+    pub version: i32,
+    pub name: String,
+    pub unit_price: String,
+    pub unit_cost: String,
+}
+
+/// An offer mapped by a bulk accept, at the version the accept left it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoServiceAccept {
+    pub offer_key: String,
+    pub version: i32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AcceptServiceOutcome {
     pub offer_key: String,
@@ -155,6 +205,39 @@ pub struct ServiceOption {
     pub unit_cost: Option<f64>,
     pub period: Option<String>,
     pub active: bool,
+}
+
+/// Someone who can own a company in Autotask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerOption {
+    pub id: i64,
+    pub name: String,
+    pub title: Option<String>,
+}
+
+/// What the form that creates a tenant's company in Autotask starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyDraftInfo {
+    pub tenant_name: String,
+    pub name: String,
+    pub web_address: Option<String>,
+    pub owners: Vec<OwnerOption>,
+    /// The owner preselected: the signed-in person's own resource, when Autotask has one.
+    pub default_owner: Option<i64>,
+    /// Whether this Autotask database requires a phone number on a new company.
+    pub phone_required: bool,
+    pub version: i32,
+}
+
+/// The company as the person confirmed it in the form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCompanyForm {
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub owner_id: Option<i64>,
+    pub phone: String,
+    pub web_address: String,
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

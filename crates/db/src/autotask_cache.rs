@@ -42,13 +42,34 @@ pub struct Refresh {
 
 /// Stores the companies Autotask lists now; the ones it no longer lists are marked removed.
 pub async fn replace_companies(db: &sqlx::PgPool, companies: &[Company], at: DateTime<Utc>) -> Result<(), DbError> {
+    let mut tx = db.begin().await?;
+    upsert_companies(&mut tx, companies, at).await?;
+    let ids: Vec<CompanyId> = companies.iter().map(|c| c.id).collect();
+    sqlx::query("UPDATE autotask_companies SET removed_at = $2 WHERE removed_at IS NULL AND NOT (id = ANY($1))")
+        .bind(&ids)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records one company SeatSync has just created (or found) in Autotask, leaving the others.
+pub async fn store_company(pool: &sqlx::PgPool, company: &Company, at: DateTime<Utc>) -> Result<(), DbError> {
+    crate::in_transaction(pool, async |db| upsert_companies(db, std::slice::from_ref(company), at).await).await
+}
+
+async fn upsert_companies(
+    db: &mut sqlx::PgConnection,
+    companies: &[Company],
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
     let ids: Vec<CompanyId> = companies.iter().map(|c| c.id).collect();
     let names: Vec<&str> = companies.iter().map(|c| c.name.as_str()).collect();
     let numbers: Vec<Option<&str>> = companies.iter().map(|c| c.number.as_deref()).collect();
     let types: Vec<Option<i64>> = companies.iter().map(|c| c.company_type).collect();
     let active: Vec<bool> = companies.iter().map(|c| c.is_active).collect();
     let web: Vec<Option<&str>> = companies.iter().map(|c| c.web_address.as_deref()).collect();
-    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO autotask_companies (id, name, number, company_type, is_active, web_address, refreshed_at, removed_at)
          SELECT u.*, $7, NULL FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bool[], $6::text[]) AS u
@@ -62,14 +83,8 @@ pub async fn replace_companies(db: &sqlx::PgPool, companies: &[Company], at: Dat
     .bind(&active)
     .bind(&web)
     .bind(at)
-    .execute(&mut *tx)
+    .execute(db)
     .await?;
-    sqlx::query("UPDATE autotask_companies SET removed_at = $2 WHERE removed_at IS NULL AND NOT (id = ANY($1))")
-        .bind(&ids)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(())
 }
 

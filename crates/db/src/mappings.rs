@@ -1,6 +1,8 @@
 //! Mappings of tenants to Autotask companies and of Microsoft offers to Autotask services, with
 //! optimistic versions (two editors never overwrite each other unknowingly) and an audit trail.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use seatsync_domain::{CompanyId, Mapping, ServiceId, ServiceMapping, SubscriptionId, TenantId, TenantMapping};
 use sqlx::{FromRow, PgExecutor};
@@ -392,6 +394,24 @@ pub async fn offer_monthly_cost(db: impl PgExecutor<'_>, offer_key: &str) -> Res
     .fetch_optional(db)
     .await?
     .flatten())
+}
+
+/// What a seat of each offer's product costs a month per the SKU overrides, for every offer an
+/// Admin priced (one query for the bulk create's preview).
+pub async fn offer_monthly_costs(db: impl PgExecutor<'_>) -> Result<HashMap<String, f64>, DbError> {
+    #[derive(FromRow)]
+    struct Cost {
+        offer_key: String,
+        monthly_cost: f64,
+    }
+    let rows: Vec<Cost> = sqlx::query_as(
+        "SELECT DISTINCT ON (s.offer_key) s.offer_key, o.monthly_cost FROM subscriptions s
+         JOIN sku_overrides o ON o.sku_id = s.sku_id
+         WHERE s.offer_key IS NOT NULL AND o.monthly_cost IS NOT NULL ORDER BY s.offer_key",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|c| (c.offer_key, c.monthly_cost)).collect())
 }
 
 /// The offers of the tenants' current subscriptions.

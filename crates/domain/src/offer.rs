@@ -62,6 +62,12 @@ impl OfferKey {
         OfferKey { product, term, billing }
     }
 
+    /// A New Commerce offer (`productId:skuId`); a legacy offer is named by a GUID. The two are
+    /// priced and renewed differently, so each needs its own PSA service.
+    pub fn is_nce(&self) -> bool {
+        !is_guid(&self.product)
+    }
+
     /// The term, when it is one SeatSync knows.
     pub fn term(&self) -> Option<Term> {
         Term::parse(&self.term)
@@ -111,6 +117,14 @@ pub(crate) fn is_guid(text: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn nce_and_legacy_offers_are_told_apart() {
+        let nce = OfferKey::from_subscription("CFQ7TTC0LH18:0001:ABC", Some("P1Y"), Some("monthly"));
+        let legacy = OfferKey::from_subscription("91FD106F-4B2C-4938-95AC-F54F74E9A239", Some("P1M"), Some("monthly"));
+        assert!(nce.is_nce());
+        assert!(!legacy.is_nce());
+    }
 
     #[test]
     fn nce_key_drops_the_availability() {

@@ -2,11 +2,12 @@
 //!
 //! [`Mapping`] owns the Autotask cache (companies and services, refreshed by a job and on demand),
 //! the tenant-to-company and offer-to-service mappings (saved only if nobody changed them since
-//! the editor read them, every change audited), company suggestions, and creating a service in
-//! Autotask from the naming template.
+//! the editor read them, every change audited), company suggestions, creating a service in
+//! Autotask from the naming template, and creating a company for a tenant that has none.
 
 mod cache;
 mod error;
+mod new_company;
 mod offers;
 pub mod settings;
 mod tenants;
@@ -19,6 +20,7 @@ use tokio::sync::Mutex;
 
 pub use cache::RefreshSummary;
 pub use error::MappingError;
+pub use new_company::{CompanyDraft, CompanyRequest};
 pub use offers::{OfferAction, OfferSuggestion, ServiceDraft};
 pub use settings::AppSettings;
 pub use tenants::TenantAction;

@@ -33,10 +33,14 @@ use crate::{settings::AppSettings, tenants::conflict_text, Mapping, MappingError
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfferAction {
-    Map { service_id: ServiceId },
+    Map {
+        service_id: ServiceId,
+    },
     Ignore,
     UndoIgnore,
     Reset,
+    /// Takes back an accepted suggestion (the bulk accept's undo): unmapped again.
+    UndoAccept,
 }
 
 /// The service SeatSync proposes for an offer that has none: its name from the template, and
@@ -88,6 +92,12 @@ impl Mapping {
                 (Target::Unmapped, "undo ignore", None)
             }
             OfferAction::Reset => (Target::Unmapped, "reset", None),
+            OfferAction::UndoAccept => {
+                if !matches!(before.target(), Target::Mapped { .. }) && before.version == expected_version {
+                    return Err(MappingError::Invalid("This offer is not mapped, so there is nothing to undo.".into()));
+                }
+                (Target::Unmapped, "undo accept", None)
+            }
         };
         self.save_offer(&before, target, label, after_name.as_deref(), expected_version, by).await
     }
@@ -140,32 +150,33 @@ impl Mapping {
             other => other?,
         };
         let key = OfferKey::parse_key_string(offer_key).map_err(|e| MappingError::Invalid(e.to_string()))?;
-        let settings = AppSettings::load(&self.pool).await?;
-        let term = key.term();
-        // An unknown term or cycle renders as nothing, as the codes did, not as "no term".
-        let term_words = term.map(Term::in_words).unwrap_or(&key.term);
-        let billing_words = if key.billing.is_empty() { String::new() } else { billing_cycle_words(&key.billing) };
-        let name = fit_name(
-            &settings.service_template().render(&[
-                ("product", &row.offer_name),
-                ("term", &key.term),
-                ("term_words", term_words),
-                ("term_label", term.map(Term::label).unwrap_or("")),
-                ("billing", &key.billing),
-                ("billing_words", &billing_words),
-            ]),
-            AUTOTASK_SERVICE_NAME_MAX,
-        );
-        let period = PricePeriod::of_billing_cycle(&key.billing);
-        let existing = autotask_cache::services(&self.pool)
-            .await?
+        let (settings, services, monthly_cost) = tokio::try_join!(
+            AppSettings::load(&self.pool),
+            autotask_cache::services(&self.pool),
+            mappings::offer_monthly_cost(&self.pool, offer_key)
+        )?;
+        Ok(draft(&settings.service_template(), &row.offer_name, &key, &services, monthly_cost))
+    }
+
+    /// [`Mapping::service_draft`] for every unmapped offer, in a fixed number of queries: the
+    /// preview of creating them all from the template.
+    pub async fn unmapped_service_drafts(&self) -> Result<Vec<(mappings::OfferRow, ServiceDraft)>, MappingError> {
+        let (rows, settings, services, costs) = tokio::try_join!(
+            mappings::offer_rows(&self.pool),
+            AppSettings::load(&self.pool),
+            autotask_cache::services(&self.pool),
+            mappings::offer_monthly_costs(&self.pool)
+        )?;
+        let template = settings.service_template();
+        Ok(rows
             .into_iter()
-            .find(|s| s.name.eq_ignore_ascii_case(&name))
-            .map(|s| s.id);
-        // What a seat costs the MSP a month, when an Admin said so for the offer's product.
-        let monthly_cost = mappings::offer_monthly_cost(&self.pool, offer_key).await?;
-        let unit_cost = monthly_cost.map(|c| period.amount_per_period(c));
-        Ok(ServiceDraft { name, existing_service_id: existing, unit_price: None, unit_cost, period })
+            .filter(|r| r.target() == Target::Unmapped)
+            .filter_map(|r| {
+                let key = OfferKey::parse_key_string(&r.offer_key).ok()?;
+                let d = draft(&template, &r.offer_name, &key, &services, costs.get(&r.offer_key).copied());
+                Some((r, d))
+            })
+            .collect())
     }
 
     /// Creates the service in Autotask (or finds the one already named so) and maps the offer to
@@ -346,4 +357,34 @@ fn snapshot(target: ServiceMapping, service_name: Option<&str>) -> serde_json::V
         Target::Ignored => json!({"state": "ignored"}),
         Target::Mapped { id } => json!({"state": "mapped", "service_id": id, "service_name": service_name}),
     }
+}
+
+/// The service the template names for an offer: an existing service of that name is reused
+/// rather than created twice; its cost per billing period from the product's monthly cost.
+fn draft(
+    template: &seatsync_domain::Template,
+    offer_name: &str,
+    key: &OfferKey,
+    services: &[autotask_cache::Service],
+    monthly_cost: Option<f64>,
+) -> ServiceDraft {
+    let term = key.term();
+    // An unknown term or cycle renders as nothing, as the codes did, not as "no term".
+    let term_words = term.map(Term::in_words).unwrap_or(&key.term);
+    let billing_words = if key.billing.is_empty() { String::new() } else { billing_cycle_words(&key.billing) };
+    let name = fit_name(
+        &template.render(&[
+            ("product", offer_name),
+            ("term", &key.term),
+            ("term_words", term_words),
+            ("term_label", term.map(Term::label).unwrap_or("")),
+            ("billing", &key.billing),
+            ("billing_words", &billing_words),
+        ]),
+        AUTOTASK_SERVICE_NAME_MAX,
+    );
+    let period = PricePeriod::of_billing_cycle(&key.billing);
+    let existing_service_id = services.iter().find(|s| s.name.eq_ignore_ascii_case(&name)).map(|s| s.id);
+    let unit_cost = monthly_cost.map(|c| period.amount_per_period(c));
+    ServiceDraft { name, existing_service_id, unit_price: None, unit_cost, period }
 }

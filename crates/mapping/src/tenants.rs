@@ -39,6 +39,9 @@ pub enum TenantAction {
     UndoIgnore,
     /// Forgets everything about the tenant's mapping, incl. turned-down suggestions.
     Reset,
+    /// Takes back an accepted suggestion (the bulk accept's undo): unmapped again, while the
+    /// suggestions a person turned down stay turned down.
+    UndoAccept,
 }
 
 impl Mapping {
@@ -83,6 +86,14 @@ impl Mapping {
                 (Target::Unmapped, "undo ignore", None)
             }
             TenantAction::Reset => (Target::Unmapped, "reset", None),
+            TenantAction::UndoAccept => {
+                if !matches!(before.target(), Target::Mapped { .. }) && before.version == expected_version {
+                    return Err(MappingError::Invalid(
+                        "This tenant is not mapped, so there is nothing to undo.".into(),
+                    ));
+                }
+                (Target::Unmapped, "undo accept", None)
+            }
         };
         let before_json = snapshot(before.target(), before.company_name.as_deref());
         let after_json = snapshot(target, after_company.as_deref());
@@ -158,7 +169,7 @@ impl Mapping {
     }
 }
 
-fn snapshot(target: TenantMapping, company_name: Option<&str>) -> serde_json::Value {
+pub(crate) fn snapshot(target: TenantMapping, company_name: Option<&str>) -> serde_json::Value {
     match target {
         Target::Unmapped => json!({"state": "unmapped"}),
         Target::Ignored => json!({"state": "ignored"}),

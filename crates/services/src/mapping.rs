@@ -6,14 +6,16 @@ use std::collections::HashMap;
 use seatsync_api_types::{
     links,
     mapping::{
-        AcceptItem, AcceptOutcome, AcceptServiceItem, AcceptServiceOutcome, CompanyOption, CustomerMappingList,
-        HistoryEntry, MappingAction, MappingState, OfferMappingList, OfferMappingRow, RefreshInfo, ServiceDraftInfo,
-        ServiceOption, ServiceSuggestionInfo, SuggestionInfo, TenantMappingRow,
+        AcceptItem, AcceptOutcome, AcceptServiceItem, AcceptServiceOutcome, CompanyDraftInfo, CompanyOption,
+        CustomerMappingList, HistoryEntry, MappingAction, MappingState, NewCompanyForm, OfferMappingList,
+        OfferMappingRow, OwnerOption, RefreshInfo, ServiceDraftInfo, ServiceOption, ServiceSuggestionInfo,
+        SuggestionInfo, TemplateServiceDraft, TemplateServiceItem, TenantMappingRow, UndoServiceAccept,
+        UndoTenantAccept,
     },
 };
 use seatsync_db::{autotask_cache, mappings};
 use seatsync_domain::{CompanyId, MatchStrength, ServiceId, TenantId};
-use seatsync_mapping::{OfferAction, TenantAction};
+use seatsync_mapping::{CompanyRequest, OfferAction, TenantAction};
 
 use crate::{products::amount, ServiceError, Services, Staff};
 
@@ -43,6 +45,7 @@ fn offer_row(r: mappings::OfferRow) -> OfferMappingRow {
     let state = r.target().state();
     let key = seatsync_domain::OfferKey::parse_key_string(&r.offer_key).ok();
     OfferMappingRow {
+        nce: key.as_ref().is_none_or(seatsync_domain::OfferKey::is_nce),
         product: key.as_ref().map(|k| k.product.clone()).unwrap_or_default(),
         term: key.as_ref().map(|k| k.term.clone()).unwrap_or_default(),
         billing: key.map(|k| k.billing).unwrap_or_default(),
@@ -74,6 +77,14 @@ fn describe(v: Option<&serde_json::Value>) -> String {
         Some("ignored") => "Ignored".into(),
         _ => "Not mapped".into(),
     }
+}
+
+/// A bulk change is refused past this many items: it is saved row by row.
+fn at_most_at_once(n: usize) -> Result<(), ServiceError> {
+    if n > 5_000 {
+        return Err(ServiceError::Invalid("At most 5,000 mappings can be changed at once.".into()));
+    }
+    Ok(())
 }
 
 impl Services {
@@ -161,6 +172,41 @@ impl Services {
         Ok(tenant_row(row, self.autotask_web_url().await.as_deref()))
     }
 
+    /// The form for creating a tenant's company in Autotask: its name and web address from the
+    /// tenant, the people who can own it (the signed-in person preselected when Autotask knows
+    /// them), and whether a phone number is required.
+    pub async fn company_draft(&self, by: &Staff, tenant_id: &TenantId) -> Result<CompanyDraftInfo, ServiceError> {
+        let d = self.mapping.company_draft(tenant_id, &by.email).await?;
+        Ok(CompanyDraftInfo {
+            tenant_name: d.tenant_name,
+            name: d.name,
+            web_address: d.web_address,
+            owners: d
+                .owners
+                .into_iter()
+                .map(|r| OwnerOption { name: r.display_name(), id: r.id, title: r.title })
+                .collect(),
+            default_owner: d.default_owner,
+            phone_required: d.phone_required,
+            version: d.version,
+        })
+    }
+
+    /// Creates the tenant's company in Autotask and maps the tenant to it.
+    pub async fn create_company(&self, by: &Staff, form: NewCompanyForm) -> Result<TenantMappingRow, ServiceError> {
+        let owner_resource_id =
+            form.owner_id.ok_or_else(|| ServiceError::Invalid("Choose who owns the company in Autotask.".into()))?;
+        let request = CompanyRequest {
+            name: form.name,
+            owner_resource_id,
+            phone: Some(form.phone),
+            web_address: Some(form.web_address),
+        };
+        let row = self.mapping.create_company_and_map(&form.tenant_id, &request, form.version, by.id).await?;
+        tracing::info!(by = %by.email, tenant_id = %form.tenant_id, company = ?row.company_id, "company created and mapped");
+        Ok(tenant_row(row, self.autotask_web_url().await.as_deref()))
+    }
+
     /// Accepts several suggestions; each is saved on its own, so one conflict does not stop the
     /// others.
     pub async fn accept_suggestions(
@@ -168,26 +214,43 @@ impl Services {
         by: &Staff,
         items: Vec<AcceptItem>,
     ) -> Result<Vec<AcceptOutcome>, ServiceError> {
-        if items.len() > 5_000 {
-            return Err(ServiceError::Invalid("At most 5,000 suggestions can be accepted at once.".into()));
-        }
+        let actions = items
+            .into_iter()
+            .map(|i| (i.tenant_id, TenantAction::AcceptSuggestion { company_id: i.company_id }, i.version))
+            .collect();
+        let out = self.apply_tenants(by, actions).await?;
+        tracing::info!(by = %by.email, accepted = out.iter().filter(|o| o.row.is_some()).count(), "suggestions accepted");
+        Ok(out)
+    }
+
+    /// Takes a bulk accept back: each tenant is unmapped again unless someone changed it since.
+    pub async fn undo_accepted_suggestions(
+        &self,
+        by: &Staff,
+        items: Vec<UndoTenantAccept>,
+    ) -> Result<Vec<AcceptOutcome>, ServiceError> {
+        let actions = items.into_iter().map(|i| (i.tenant_id, TenantAction::UndoAccept, i.version)).collect();
+        let out = self.apply_tenants(by, actions).await?;
+        tracing::info!(by = %by.email, undone = out.iter().filter(|o| o.row.is_some()).count(), "accepted suggestions undone");
+        Ok(out)
+    }
+
+    /// Applies each tenant's action on its own, so one conflict does not stop the others.
+    async fn apply_tenants(
+        &self,
+        by: &Staff,
+        actions: Vec<(TenantId, TenantAction, i32)>,
+    ) -> Result<Vec<AcceptOutcome>, ServiceError> {
+        at_most_at_once(actions.len())?;
         let web = self.autotask_web_url().await;
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let action = TenantAction::AcceptSuggestion { company_id: item.company_id };
-            let result = self.mapping.apply_tenant(&item.tenant_id, action, item.version, Some(by.id)).await;
+        let mut out = Vec::with_capacity(actions.len());
+        for (tenant_id, action, version) in actions {
+            let result = self.mapping.apply_tenant(&tenant_id, action, version, Some(by.id)).await;
             out.push(match result {
-                Ok(row) => {
-                    AcceptOutcome { tenant_id: item.tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None }
-                }
-                Err(e) => AcceptOutcome {
-                    tenant_id: item.tenant_id,
-                    row: None,
-                    error: Some(ServiceError::from(e).to_string()),
-                },
+                Ok(row) => AcceptOutcome { tenant_id, row: Some(tenant_row(row, web.as_deref())), error: None },
+                Err(e) => AcceptOutcome { tenant_id, row: None, error: Some(ServiceError::from(e).to_string()) },
             });
         }
-        tracing::info!(by = %by.email, accepted = out.iter().filter(|o| o.row.is_some()).count(), "suggestions accepted");
         Ok(out)
     }
 
@@ -198,24 +261,44 @@ impl Services {
         by: &Staff,
         items: Vec<AcceptServiceItem>,
     ) -> Result<Vec<AcceptServiceOutcome>, ServiceError> {
-        if items.len() > 5_000 {
-            return Err(ServiceError::Invalid("At most 5,000 suggestions can be accepted at once.".into()));
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let action = OfferAction::Map { service_id: item.service_id };
-            let result = self.mapping.apply_offer(&item.offer_key, action, item.version, Some(by.id)).await;
-            out.push(match result {
-                Ok(row) => AcceptServiceOutcome { offer_key: item.offer_key, row: Some(offer_row(row)), error: None },
-                Err(e) => AcceptServiceOutcome {
-                    offer_key: item.offer_key,
-                    row: None,
-                    error: Some(ServiceError::from(e).to_string()),
-                },
-            });
-        }
+        let actions = items
+            .into_iter()
+            .map(|i| (i.offer_key, OfferAction::Map { service_id: i.service_id }, i.version))
+            .collect();
+        let out = self.apply_offers(by, actions).await?;
         let accepted = out.iter().filter(|o| o.row.is_some()).count();
         tracing::info!(by = %by.email, accepted, "service suggestions accepted");
+        Ok(out)
+    }
+
+    /// Takes a bulk accept of services back: each offer is unmapped again unless someone changed
+    /// it since.
+    pub async fn undo_accepted_services(
+        &self,
+        by: &Staff,
+        items: Vec<UndoServiceAccept>,
+    ) -> Result<Vec<AcceptServiceOutcome>, ServiceError> {
+        let actions = items.into_iter().map(|i| (i.offer_key, OfferAction::UndoAccept, i.version)).collect();
+        let out = self.apply_offers(by, actions).await?;
+        tracing::info!(by = %by.email, undone = out.iter().filter(|o| o.row.is_some()).count(), "accepted services undone");
+        Ok(out)
+    }
+
+    /// Applies each offer's action on its own, so one conflict does not stop the others.
+    async fn apply_offers(
+        &self,
+        by: &Staff,
+        actions: Vec<(String, OfferAction, i32)>,
+    ) -> Result<Vec<AcceptServiceOutcome>, ServiceError> {
+        at_most_at_once(actions.len())?;
+        let mut out = Vec::with_capacity(actions.len());
+        for (offer_key, action, version) in actions {
+            let result = self.mapping.apply_offer(&offer_key, action, version, Some(by.id)).await;
+            out.push(match result {
+                Ok(row) => AcceptServiceOutcome { offer_key, row: Some(offer_row(row)), error: None },
+                Err(e) => AcceptServiceOutcome { offer_key, row: None, error: Some(ServiceError::from(e).to_string()) },
+            });
+        }
         Ok(out)
     }
 
@@ -276,14 +359,19 @@ impl Services {
                 (s.offer_key, info)
             })
             .collect();
+        let mut rows: Vec<OfferMappingRow> = rows
+            .into_iter()
+            .map(|r| {
+                let suggestion = suggested.remove(&r.offer_key);
+                OfferMappingRow { suggestion, ..offer_row(r) }
+            })
+            .collect();
+        // A product's offers side by side, legacy after NCE, then by term and billing: an MSP
+        // moving customers to NCE maps both, each to its own service.
+        let term_order = |t: &str| seatsync_domain::Term::parse(t).map_or(u32::MAX, seatsync_domain::Term::months);
+        rows.sort_by_cached_key(|r| (r.offer_name.to_lowercase(), !r.nce, term_order(&r.term), r.billing.clone()));
         Ok(OfferMappingList {
-            rows: rows
-                .into_iter()
-                .map(|r| {
-                    let suggestion = suggested.remove(&r.offer_key);
-                    OfferMappingRow { suggestion, ..offer_row(r) }
-                })
-                .collect(),
+            rows,
             autotask_configured: self.mapping.autotask_configured(),
             refresh: self.refresh_info().await?,
         })
@@ -356,5 +444,71 @@ impl Services {
         let row = self.mapping.create_service_and_map(offer_key, name, price, cost, version, by.id).await?;
         tracing::info!(by = %by.email, offer_key, service = %name, "service created and mapped");
         Ok(offer_row(row))
+    }
+
+    /// The service the template names for every unmapped offer, with its cost where known and
+    /// the MSP's own service where SeatSync suggests one: the preview of creating them all.
+    pub async fn template_service_drafts(&self) -> Result<Vec<TemplateServiceDraft>, ServiceError> {
+        let drafts = self.mapping.unmapped_service_drafts().await?;
+        let rows: Vec<mappings::OfferRow> = drafts.iter().map(|(r, _)| r.clone()).collect();
+        let suggested: HashMap<String, String> = self
+            .mapping
+            .service_suggestions_for(&rows)
+            .await?
+            .into_iter()
+            .map(|s| (s.offer_key, s.service_name))
+            .collect();
+        Ok(drafts
+            .into_iter()
+            .map(|(r, d)| {
+                let row = offer_row(r);
+                TemplateServiceDraft {
+                    suggested_service: suggested.get(&row.offer_key).cloned(),
+                    offer_key: row.offer_key,
+                    version: row.version,
+                    offer_name: row.offer_name,
+                    term: row.term,
+                    billing: row.billing,
+                    nce: row.nce,
+                    name: d.name,
+                    existing_service_id: d.existing_service_id,
+                    unit_cost: d.unit_cost,
+                    period: d.period.autotask_label().into(),
+                }
+            })
+            .collect())
+    }
+
+    /// Creates (or finds by name) each confirmed service in Autotask and maps its offer; each on
+    /// its own, so one refusal does not stop the others. The page sends a few at a time and shows
+    /// how far it has come.
+    pub async fn create_services_from_template(
+        &self,
+        by: &Staff,
+        items: Vec<TemplateServiceItem>,
+    ) -> Result<Vec<AcceptServiceOutcome>, ServiceError> {
+        if items.len() > 50 {
+            return Err(ServiceError::Invalid("At most 50 services can be created in one request.".into()));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let existing: HashMap<String, ServiceId> =
+            autotask_cache::services(&self.pool).await?.into_iter().map(|s| (s.name.to_lowercase(), s.id)).collect();
+        for i in items {
+            // Without a price, only a service that exists by that name can be mapped to.
+            let result = match existing.get(&i.name.trim().to_lowercase()) {
+                Some(&service_id) if i.unit_price.trim().is_empty() => self
+                    .mapping
+                    .apply_offer(&i.offer_key, OfferAction::Map { service_id }, i.version, Some(by.id))
+                    .await
+                    .map(offer_row)
+                    .map_err(ServiceError::from),
+                _ => self.create_service(by, &i.offer_key, &i.name, &i.unit_price, &i.unit_cost, i.version).await,
+            };
+            out.push(match result {
+                Ok(row) => AcceptServiceOutcome { offer_key: i.offer_key, row: Some(row), error: None },
+                Err(e) => AcceptServiceOutcome { offer_key: i.offer_key, row: None, error: Some(e.to_string()) },
+            });
+        }
+        Ok(out)
     }
 }

@@ -652,7 +652,26 @@ fn generate_autotask(rng: &mut ChaCha8Rng, seed: u64, today: NaiveDate, customer
         }
     }
     seed_contracts(&mut db, seed, today, customers, &service_of_product, contracts);
+    seed_resources(&mut db);
     db
+}
+
+/// The MSP's staff as Autotask resources (who can own a company), its API user, and a leaver.
+/// Fixed ids, stored last, so adding them moves no other record's id.
+fn seed_resources(db: &mut Database) {
+    let staff = [
+        (API_RESOURCE_ID, "SeatSync", "Integration", "seatsync-api@northwind-msp.example", "API User", true),
+        (29_682_871, "Dana", "Whitfield", "dana.whitfield@northwind-msp.example", "Account Manager", true),
+        (29_682_872, "Ravi", "Patel", "ravi.patel@northwind-msp.example", "Service Manager", true),
+        (29_682_873, "Grace", "O'Neil", "grace.oneil@northwind-msp.example", "Technician", true),
+        (29_682_874, "Tom", "Becker", "tom.becker@northwind-msp.example", "Account Manager", false),
+    ];
+    for (id, first, last, email, title, active) in staff {
+        let user = email.split('@').next().unwrap_or_default();
+        db.insert_with_id("Resources", id, record(json!({
+            "firstName": first, "lastName": last, "email": email, "userName": user, "title": title, "isActive": active,
+        })));
+    }
 }
 
 /// The (term, billing cycle) pairs the generator sells subscriptions on.

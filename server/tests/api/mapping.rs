@@ -75,6 +75,39 @@ async fn suggestions_find_the_right_companies_one_to_one() {
         .ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", items[0]["tenant_id"].as_str().unwrap())])
         .await;
     assert_eq!(history[0]["action"], "accept suggestion");
+
+    // Undo: every accepted tenant is unmapped again and its suggestion comes back, except one a
+    // person changed since, which is reported and left as that person made it.
+    let accepted: Vec<Value> = outcomes.as_array().unwrap().iter().map(|o| o["row"].clone()).collect();
+    let changed = &accepted[0];
+    let changed_id = changed["tenant_id"].as_str().unwrap();
+    app.ok(
+        &editor,
+        "mapping/save_tenant",
+        &[("tenant_id", changed_id), ("action", "ignore"), ("version", &changed["version"].to_string())],
+    )
+    .await;
+    let undo: Vec<Value> =
+        accepted.iter().map(|r| serde_json::json!({"tenant_id": r["tenant_id"], "version": r["version"]})).collect();
+    let res = app.call_json(&editor, "mapping/undo_accept", serde_json::json!({ "items": undo })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let undone: Value = res.json().await.unwrap();
+    let undone = undone.as_array().unwrap();
+    assert!(undone[0]["error"].as_str().is_some_and(|e| e.contains("ignored")), "{}", undone[0]);
+    assert!(undone[1..].iter().all(|o| o["row"]["state"] == "unmapped"), "{undone:?}");
+    let list = app.ok(&editor, "mapping/customers", &[]).await;
+    let rows = list["rows"].as_array().unwrap();
+    let row_of = |id: &Value| rows.iter().find(|r| r["tenant_id"] == *id).unwrap();
+    assert_eq!(row_of(&changed["tenant_id"])["state"], "ignored", "a later change is never undone");
+    for r in &accepted[1..] {
+        let now = row_of(&r["tenant_id"]);
+        assert_eq!(now["state"], "unmapped");
+        assert_eq!(now["suggestion"]["company_id"], r["company_id"], "the suggestion is offered again");
+    }
+    let history = app
+        .ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", accepted[1]["tenant_id"].as_str().unwrap())])
+        .await;
+    assert_eq!(history[0]["action"], "undo accept");
 }
 
 #[tokio::test]
@@ -314,4 +347,146 @@ async fn a_service_is_created_from_the_template_once_and_mapped() {
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("is not an amount"));
+}
+
+#[tokio::test]
+async fn a_products_legacy_and_nce_offers_are_listed_together() {
+    let (app, editor) = ready().await;
+    let offers = app.ok(&editor, "mapping/offers", &[]).await;
+    let rows = offers["rows"].as_array().unwrap();
+    let legacy = rows.iter().filter(|r| r["nce"] == false).count();
+    assert!(legacy > 0 && legacy < rows.len(), "the seeded MSP sells both: {legacy} legacy of {}", rows.len());
+    // Each product's offers form one run in the list, NCE first.
+    let names: Vec<(String, bool)> =
+        rows.iter().map(|r| (r["offer_name"].as_str().unwrap().to_lowercase(), r["nce"] == true)).collect();
+    for (i, (name, nce)) in names.iter().enumerate() {
+        let first = names.iter().position(|(n, _)| n == name).unwrap();
+        assert!(names[first..=i].iter().all(|(n, _)| n == name), "{name} is listed in one run");
+        if *nce {
+            assert!(names[first..i].iter().all(|(_, n)| *n), "{name}: NCE offers before legacy ones");
+        }
+    }
+    let a_legacy = rows.iter().find(|r| r["nce"] == false).unwrap();
+    assert!(a_legacy["product"].as_str().unwrap().contains('-'), "a legacy offer is named by its GUID");
+}
+
+#[tokio::test]
+async fn every_unmapped_offer_is_previewed_and_created_from_the_template_in_one_go() {
+    let (app, editor) = ready().await;
+    choose_allocation_code(&app).await;
+    let drafts = app.ok(&editor, "mapping/template_drafts", &[]).await;
+    let drafts = drafts.as_array().unwrap();
+    let offers = app.ok(&editor, "mapping/offers", &[]).await;
+    let unmapped = offers["rows"].as_array().unwrap().iter().filter(|r| r["state"] == "unmapped").count();
+    assert_eq!(drafts.len(), unmapped, "one line per unmapped offer");
+    for d in drafts {
+        let one = app.ok(&editor, "mapping/service_draft", &[("offer_key", d["offer_key"].as_str().unwrap())]).await;
+        assert_eq!(d["name"], one["name"], "the preview names what the one-offer form names");
+        assert_eq!(d["existing_service_id"], one["existing_service_id"]);
+    }
+    // Two new services with prices, and a blank price for a name Autotask has: mapped to it.
+    let new: Vec<&Value> = drafts.iter().filter(|d| d["existing_service_id"].is_null()).take(2).collect();
+    let existing = drafts.iter().find(|d| !d["existing_service_id"].is_null());
+    let mut items: Vec<Value> = new
+        .iter()
+        .map(|d| {
+            serde_json::json!({"offer_key": d["offer_key"], "version": d["version"], "name": d["name"], "unit_price": "9,50", "unit_cost": ""})
+        })
+        .collect();
+    if let Some(e) = existing {
+        items.push(serde_json::json!({"offer_key": e["offer_key"], "version": e["version"], "name": e["name"], "unit_price": "", "unit_cost": ""}));
+    }
+    // A new service without a price is refused on its own line; the others go through.
+    let unpriced = drafts.iter().filter(|d| d["existing_service_id"].is_null()).nth(2).unwrap();
+    items.push(serde_json::json!({"offer_key": unpriced["offer_key"], "version": unpriced["version"], "name": unpriced["name"], "unit_price": "", "unit_cost": ""}));
+    let res = app.call_json(&editor, "mapping/create_from_template", serde_json::json!({ "items": items })).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let outcomes: Value = res.json().await.unwrap();
+    let outcomes = outcomes.as_array().unwrap();
+    assert_eq!(outcomes.len(), items.len());
+    let (last, done) = outcomes.split_last().unwrap();
+    assert!(done.iter().all(|o| o["row"]["state"] == "mapped"), "{done:?}");
+    assert!(last["error"].as_str().is_some_and(|e| e.contains("price")), "{last}");
+    let services: Vec<Value> =
+        reqwest::get(format!("{}/_sim/autotask/services", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    for d in &new {
+        let made: Vec<&Value> = services.iter().filter(|s| s["name"] == d["name"]).collect();
+        assert_eq!(made.len(), 1, "{}", d["name"]);
+        assert_eq!(made[0]["unitPrice"].as_f64(), Some(9.5));
+    }
+    if let Some(e) = existing {
+        assert_eq!(services.iter().filter(|s| s["name"] == e["name"]).count(), 1, "no twin of an existing service");
+    }
+    let after = app.ok(&editor, "mapping/template_drafts", &[]).await;
+    assert_eq!(after.as_array().unwrap().len(), drafts.len() - done.len(), "mapped offers leave the preview");
+}
+
+#[tokio::test]
+async fn a_tenant_without_a_company_gets_one_created_in_autotask_once_and_mapped() {
+    let (app, editor) = ready().await;
+    let tenants: Vec<String> = app.sim.sim.msp().customers.iter().map(|c| c.tenant_id.clone()).collect();
+    let (tenant, other) = (tenants[0].as_str(), tenants[1].as_str());
+
+    // The form comes prefilled from the tenant, with Autotask's staff as owners.
+    let draft = app.ok(&editor, "mapping/company_draft", &[("tenant_id", tenant)]).await;
+    let list = app.ok(&editor, "mapping/customers", &[]).await;
+    let tenant_name = row(&list, tenant)["name"].as_str().unwrap().to_string();
+    assert_eq!(draft["name"], tenant_name.as_str());
+    // A name no seeded company has (the tenant may have a company under its own name already).
+    let name = format!("{tenant_name} Labs");
+    assert_eq!(draft["phone_required"], true, "the simulated Autotask requires a phone, as Autotask does");
+    let owners = draft["owners"].as_array().unwrap();
+    assert!(owners.iter().any(|o| o["name"] == "Dana Whitfield"), "{owners:?}");
+    assert!(owners.iter().all(|o| o["name"] != "Tom Becker"), "an inactive resource cannot own a company");
+    let owner = owners.iter().find(|o| o["name"] == "Dana Whitfield").unwrap()["id"].as_i64().unwrap();
+    let form = |name: &str, phone: &str, version: i64| {
+        serde_json::json!({"form": {"tenant_id": tenant, "name": name, "owner_id": owner, "phone": phone,
+            "web_address": draft["web_address"].as_str().unwrap_or_default(), "version": version}})
+    };
+
+    // Autotask's required phone is asked for before anything is sent.
+    let res = app.call_json(&editor, "mapping/create_company", form(&name, "", 0)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("requires phone"), "{text}");
+
+    // The create's answer is lost: SeatSync looks again instead of creating a twin.
+    seatsync_testkit::faults(
+        &app.sim,
+        serde_json::json!([{"path": "/ATServicesRest/V1.0/Companies", "method": "POST", "kind": "lost_response", "times": 1}]),
+    )
+    .await;
+    let res = app.call_json(&editor, "mapping/create_company", form(&name, "+1 555 0142", 0)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["state"], "mapped");
+    assert_eq!(r["company_name"], name.as_str());
+    let companies = seatsync_testkit::autotask_records(&app.sim, "Companies").await;
+    let created: Vec<&Value> = companies.iter().filter(|c| c["companyName"] == name.as_str()).collect();
+    assert_eq!(created.len(), 1, "exactly one company");
+    assert_eq!(created[0]["ownerResourceID"].as_i64(), Some(owner));
+    assert_eq!(created[0]["phone"], "+1 555 0142");
+    assert_eq!(created[0]["id"], r["company_id"]);
+    let history = app.ok(&editor, "mapping/history", &[("kind", "tenant"), ("key", tenant)]).await;
+    assert_eq!(history[0]["action"], "create company and map", "{history}");
+
+    // A second tenant asking for a company of that name is told to map to the existing one.
+    let res = app
+        .call_json(&editor, "mapping/create_company", {
+            let mut f = form(&name.to_uppercase(), "+1 555 0142", 0);
+            f["form"]["tenant_id"] = other.into();
+            f
+        })
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("already has a company named"), "{text}");
+    let companies = seatsync_testkit::autotask_records(&app.sim, "Companies").await;
+    assert_eq!(companies.iter().filter(|c| c["companyName"] == name.as_str()).count(), 1);
+
+    // A stale form is refused before Autotask is touched.
+    let res = app.call_json(&editor, "mapping/create_company", form("Another Name Ltd", "1", 0)).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let companies = seatsync_testkit::autotask_records(&app.sim, "Companies").await;
+    assert!(companies.iter().all(|c| c["companyName"] != "Another Name Ltd"));
 }

@@ -120,6 +120,12 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "mapping/companies", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "mapping/services", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "mapping/refresh", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "mapping/template_drafts", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint {
+        path: "mapping/company_draft",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone())],
+    },
     Endpoint {
         path: "mapping/service_draft",
         needs: Some(Role::Editor),
@@ -288,13 +294,33 @@ async fn every_server_function_checks_the_role_on_the_server() {
         }
     }
     // The server functions that take JSON.
-    for endpoint in ["mapping/accept_suggestions", "mapping/accept_service_suggestions"] {
+    for endpoint in [
+        "mapping/accept_suggestions",
+        "mapping/accept_service_suggestions",
+        "mapping/undo_accept",
+        "mapping/undo_accept_services",
+        "mapping/create_from_template",
+    ] {
         for (caller, client) in &clients {
             let res = app.call_json(client, endpoint, serde_json::json!({"items": []})).await;
             let want = expected(Some(Role::Editor), *caller);
             if res.status() != want {
                 failures.push(format!("{endpoint} as {caller:?}: got {}, want {want}", res.status()));
             }
+        }
+    }
+    // Creating a company: an allowed caller's form without an owner is refused as bad input
+    // (400), so the check creates nothing in Autotask; everyone else is refused by role first.
+    for (caller, client) in &clients {
+        let form = serde_json::json!({"form": {"tenant_id": fixture.tenant_id, "name": "Role Matrix Ltd",
+            "owner_id": null, "phone": "", "web_address": "", "version": 0}});
+        let res = app.call_json(client, "mapping/create_company", form).await;
+        let want = match expected(Some(Role::Editor), *caller) {
+            StatusCode::OK => StatusCode::BAD_REQUEST,
+            refused => refused,
+        };
+        if res.status() != want {
+            failures.push(format!("mapping/create_company as {caller:?}: got {}, want {want}", res.status()));
         }
     }
     assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));

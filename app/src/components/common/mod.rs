@@ -14,6 +14,29 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::error::AppError;
 
+/// A titled card across the page: a heading (which names the region), a line on what it shows,
+/// its content, and a hint under it.
+#[component]
+pub fn Panel(
+    /// The heading's id, which labels the region.
+    id: &'static str,
+    title: &'static str,
+    lead: &'static str,
+    hint: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby=id>
+            <h2 id=id class="font-semibold">
+                {title}
+            </h2>
+            <p class="mt-1 text-sm text-slate-600">{lead}</p>
+            {children()}
+            <p class="mt-3 text-sm text-slate-500">{hint}</p>
+        </section>
+    }
+}
+
 /// An error where the user acted or where data was to be, announced to screen readers.
 #[component]
 pub fn ErrorLine(

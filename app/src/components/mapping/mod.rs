@@ -1,9 +1,11 @@
 //! The mapping pages' modals and their parts.
 
 pub mod history;
+pub mod new_company;
 pub mod offer_modal;
 pub mod refresh_line;
 pub mod status_counts;
+pub mod template_bulk;
 pub mod tenant_modal;
 
 /// Copies text to the clipboard (in the browser; nothing on the server).
@@ -50,6 +52,59 @@ where
             }
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
+    }
+}
+
+/// Counts a bulk change's outcomes (each a saved row or an error), handing every saved row to
+/// `on_row`; the number saved and the errors in words.
+pub fn tally<R>(
+    outcomes: impl IntoIterator<Item = (Option<R>, Option<String>)>,
+    mut on_row: impl FnMut(R),
+) -> (usize, Vec<String>) {
+    let mut saved = 0;
+    let mut problems = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            (Some(row), _) => {
+                saved += 1;
+                on_row(row);
+            }
+            (None, Some(e)) => problems.push(e),
+            (None, None) => {}
+        }
+    }
+    (saved, problems)
+}
+
+/// "Undo" for the last bulk accept, while there is one to undo: the mappings it made are taken
+/// back one by one, and any a person changed since are left alone and named.
+#[leptos::component]
+pub fn UndoBulkAccept(
+    /// How many mappings the last bulk accept made (0: nothing to undo, nothing shown).
+    #[prop(into)]
+    count: leptos::prelude::Signal<usize>,
+    /// "tenant" or "offer".
+    noun: &'static str,
+    #[prop(into)] busy: leptos::prelude::Signal<bool>,
+    #[prop(into)] on_undo: leptos::prelude::Callback<()>,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+
+    use crate::components::common::button;
+    move || {
+        let n = count.get();
+        (n > 0).then(|| {
+            let label = if n == 1 {
+                format!("Undo: unmap that {noun} again")
+            } else {
+                format!("Undo: unmap these {n} {noun}s again")
+            };
+            view! {
+                <button class=format!("mt-2 {}", button::OUTLINE) disabled=busy on:click=move |_| on_undo.run(())>
+                    {label}
+                </button>
+            }
+        })
     }
 }
 

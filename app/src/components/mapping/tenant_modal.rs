@@ -1,18 +1,24 @@
 //! The modal that maps a tenant to an Autotask company, ignores it, takes an ignore back, or
-//! resets it. What it offers follows the tenant's state; after an undo or a reset the company
-//! picker appears at once.
+//! resets it, or creates its company in Autotask when it has none. What it offers follows the
+//! tenant's state; after an undo or a reset the company picker appears at once.
 
 use leptos::prelude::*;
 use seatsync_domain::{CompanyId, TenantId};
 
 use crate::{
-    api::mapping::{autotask_companies, MappingAction, MappingState, SaveTenantMapping, TenantMappingRow},
+    api::mapping::{
+        autotask_companies, CreateCompany, MappingAction, MappingState, NewCompanyForm, SaveTenantMapping,
+        TenantMappingRow,
+    },
     components::common::{
         mutation::{on_answer, send},
         ErrorLine,
     },
     components::{
-        mapping::{history::MappingHistory, saved_answer, ActionButton, IgnoredBody, MappedBody, Words},
+        mapping::{
+            history::MappingHistory, new_company::CreateCompanySection, saved_answer, ActionButton, IgnoredBody,
+            MappedBody, Words,
+        },
         modal::{Feedback, Modal},
         picker::{PickOption, SearchPicker},
     },
@@ -32,7 +38,9 @@ pub fn TenantModal(
     let current = RwSignal::new(row.clone());
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let save = ServerAction::<SaveTenantMapping>::new();
-    let busy = save.pending();
+    let create = ServerAction::<CreateCompany>::new();
+    // One change at a time: either running disables every button.
+    let busy = Signal::derive(move || save.pending().get() || create.pending().get());
     let selected = RwSignal::new(row.company_id.or(row.suggestion.as_ref().map(|s| s.company_id)));
     let companies = LocalResource::new(autotask_companies);
     let title = format!("Map {}", row.name);
@@ -50,6 +58,18 @@ pub fn TenantModal(
             (saved.state, message)
         }),
     );
+
+    on_answer(
+        create,
+        saved_answer(current, selected, feedback, on_saved, on_done, |saved: &TenantMappingRow| {
+            let company = saved.company_name.clone().unwrap_or_default();
+            (saved.state, format!("Saved: {company} was created in Autotask and {} is mapped to it.", saved.name))
+        }),
+    );
+    let create_company = move |form: NewCompanyForm| {
+        feedback.set(None);
+        send(create, CreateCompany { form });
+    };
 
     // The question asked before mapping to a company another tenant holds: the company and why.
     let question = RwSignal::new(None::<(CompanyId, String)>);
@@ -182,6 +202,12 @@ pub fn TenantModal(
                                     "Ignore tenant"
                                 </ActionButton>
                             </div>
+                            <CreateCompanySection
+                                tenant_id=r.tenant_id.clone()
+                                version=Signal::derive(move || current.with(|r| r.version))
+                                busy
+                                on_create=Callback::new(create_company)
+                            />
                         }
                             .into_any()
                     }

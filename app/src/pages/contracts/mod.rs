@@ -14,7 +14,10 @@ use self::{sync::SyncPanel, tenant::TenantContracts};
 use crate::{
     api::{contracts::tenant_contracts, licences::list_tenants, me::Me},
     components::common::Loaded,
-    components::{contract_differences::ContractDifferences, tenant_picker::TenantPicker},
+    components::{
+        contract_differences::ContractDifferences,
+        tenant_picker::{columns_class, picker_folded, TenantPicker},
+    },
 };
 
 /// The last action's outcome on the page, by group key ("" for the tenant card).
@@ -42,6 +45,7 @@ pub fn ContractsPage() -> impl IntoView {
     let may_act = me.may(Role::Editor);
     let query = use_query_map();
     let selected = Memo::new(move |_| query.with(|q| q.get("tenant")));
+    let folded = picker_folded();
     let refresh = RwSignal::new(0u32);
     // Outcomes of the last action, kept here so they survive the re-render that follows it:
     // (group key, or "" for the tenant card; the message).
@@ -66,9 +70,9 @@ pub fn ContractsPage() -> impl IntoView {
             </p>
         </div>
         <SyncPanel may_act refresh />
-        <div class="mt-6 grid gap-6 lg:grid-cols-[18rem_1fr]">
+        <div class=columns_class(folded)>
             <Loaded resource=tenants loading="Loading tenants…" let:list>
-                <TenantPicker tenants=list selected base="/contracts" />
+                <TenantPicker tenants=list selected base="/contracts" folded />
             </Loaded>
             <section>
                 <Loaded resource=detail let:d>

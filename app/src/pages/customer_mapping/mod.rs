@@ -9,7 +9,7 @@ use crate::{
     api::{
         mapping::{
             customer_mappings, AcceptItem, AcceptSuggestions, DismissSuggestion, MappingState, RefreshInfo,
-            TenantMappingRow,
+            SuggestionInfo, TenantMappingRow, UndoAcceptedSuggestions, UndoTenantAccept,
         },
         me::Me,
     },
@@ -24,7 +24,9 @@ use crate::{
             history::MappingHistory,
             refresh_line::RefreshLine,
             status_counts::{Filter, StatusCounts},
+            tally,
             tenant_modal::TenantModal,
+            UndoBulkAccept,
         },
         modal::{Feedback, Modal},
     },
@@ -67,7 +69,13 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     // Which tenant's suggestion the dismissal in flight is for (one at a time: `send`).
     let dismissed = StoredValue::new(None::<TenantId>);
     // Rows' accept and dismiss buttons wait while either runs, so no click is dropped unseen.
-    let busy = Signal::derive(move || accept_action.pending().get() || dismiss_action.pending().get());
+    let undo_action = ServerAction::<UndoAcceptedSuggestions>::new();
+    // What the last bulk accept mapped, with the suggestion each tenant had: its undo brings the
+    // suggestion back with the unmapped row.
+    let last_accepted = RwSignal::new(Vec::<(UndoTenantAccept, Option<SuggestionInfo>)>::new());
+    let busy = Signal::derive(move || {
+        accept_action.pending().get() || dismiss_action.pending().get() || undo_action.pending().get()
+    });
 
     let shown = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
@@ -125,18 +133,16 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
     });
     on_answer(accept_action, move |answer| match answer {
         Ok(outcomes) => {
-            let mut ok = 0;
-            let mut problems = Vec::new();
-            for o in outcomes {
-                match (o.row, o.error) {
-                    (Some(row), _) => {
-                        ok += 1;
-                        replace(row);
-                    }
-                    (None, Some(e)) => problems.push(e),
-                    _ => {}
-                }
-            }
+            let mut accepted = Vec::new();
+            let (ok, problems) = tally(outcomes.into_iter().map(|o| (o.row, o.error)), |row: TenantMappingRow| {
+                let suggestion = rows.with_untracked(|r| {
+                    r.iter().find(|x| x.tenant_id == row.tenant_id).and_then(|x| x.suggestion.clone())
+                });
+                accepted
+                    .push((UndoTenantAccept { tenant_id: row.tenant_id.clone(), version: row.version }, suggestion));
+                replace(row);
+            });
+            last_accepted.set(accepted);
             feedback.set(Some(if problems.is_empty() {
                 Ok(format!("Mapped {ok} tenant(s) to their suggested companies."))
             } else {
@@ -145,11 +151,39 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
         }
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     });
+    on_answer(undo_action, move |answer| match answer {
+        Ok(outcomes) => {
+            let suggestions = last_accepted.get_untracked();
+            let (ok, problems) = tally(outcomes.into_iter().map(|o| (o.row, o.error)), |row: TenantMappingRow| {
+                let suggestion =
+                    suggestions.iter().find(|(u, _)| u.tenant_id == row.tenant_id).and_then(|(_, s)| s.clone());
+                replace(row.clone());
+                rows.update(|r| {
+                    if let Some(x) = r.iter_mut().find(|x| x.tenant_id == row.tenant_id) {
+                        x.suggestion = suggestion;
+                    }
+                });
+            });
+            last_accepted.set(Vec::new());
+            feedback.set(Some(if problems.is_empty() {
+                Ok(format!("Undone: {ok} tenant(s) are not mapped again."))
+            } else {
+                Err(format!("Undone for {ok}; {} left as they are: {}", problems.len(), problems.join(" ")))
+            }));
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
+    let undo = Callback::new(move |()| {
+        let items: Vec<UndoTenantAccept> = last_accepted.with_untracked(|l| l.iter().map(|(u, _)| u.clone()).collect());
+        feedback.set(None);
+        send(undo_action, UndoAcceptedSuggestions { items });
+    });
     let accept = Callback::new(move |items: Vec<AcceptItem>| {
         if items.is_empty() {
             return;
         }
         feedback.set(None);
+        last_accepted.set(Vec::new());
         send(accept_action, AcceptSuggestions { items });
     });
     let accept_all = move |_| {
@@ -232,6 +266,7 @@ fn MappingTable(rows: Vec<TenantMappingRow>, refresh: Option<RefreshInfo>, confi
                 })}
         </div>
         <Feedback message=feedback.into() />
+        <UndoBulkAccept count=Signal::derive(move || last_accepted.with(Vec::len)) noun="tenant" busy on_undo=undo />
         <div class="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
             <table class="w-full text-sm" aria-label="Tenant mappings">
                 <thead class="bg-slate-100 text-left text-slate-600">

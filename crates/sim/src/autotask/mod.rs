@@ -100,6 +100,7 @@ fn store_name(reference: &str) -> Option<&'static str> {
         "Company" => "Companies",
         "Service" => "Services",
         "BillingCode" => "BillingCodes",
+        "Resource" => "Resources",
         "Contract" => "Contracts",
         "ContractService" => "ContractServices",
         "Ticket" => "Tickets",
@@ -328,9 +329,6 @@ impl Database {
         let stamp = json!(time::format_time(now()));
         match entity.name {
             "Companies" => {
-                if blank(r.get("ownerResourceID")) {
-                    r.insert("ownerResourceID".into(), json!(API_RESOURCE_ID));
-                }
                 if blank(r.get("isActive")) {
                     r.insert("isActive".into(), json!(true));
                 }

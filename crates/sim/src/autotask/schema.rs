@@ -239,7 +239,8 @@ fn build() -> Vec<Entity> {
                 Field::new("isActive", Boolean),
                 Field::new("ownerResourceID", Integer).req().refs("Resource"),
                 Field::new("parentCompanyID", Integer).refs("Company"),
-                Field::new("phone", String).len(25),
+                // Required on create, as Autotask's entity definitions have it.
+                Field::new("phone", String).req().len(25),
                 Field::new("webAddress", String).len(255),
                 Field::new("city", String).len(30),
                 Field::new("countryID", Integer).refs("Country"),
@@ -265,6 +266,20 @@ fn build() -> Vec<Entity> {
                 Field::new("markupRate", Double),
                 Field::new("serviceLevelAgreementID", Integer),
                 Field::new("lastModifiedDate", DateTime).ro(),
+            ],
+        },
+        Entity {
+            // The MSP's staff (and its API users); administrators manage them in Autotask.
+            name: "Resources",
+            access: Access::ReadOnly,
+            fields: vec![
+                id(),
+                Field::new("firstName", String).ro().len(50),
+                Field::new("lastName", String).ro().len(50),
+                Field::new("email", String).ro().len(254),
+                Field::new("userName", String).ro().len(32),
+                Field::new("title", String).ro().len(50),
+                Field::new("isActive", Boolean).ro(),
             ],
         },
         Entity {

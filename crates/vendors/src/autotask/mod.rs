@@ -101,6 +101,15 @@ pub trait Autotask: Send + Sync {
     fn web_url(&self) -> BoxFuture<'_, Result<Url, VendorError>>;
     /// Every company, following pages.
     fn companies(&self) -> BoxFuture<'_, Result<Vec<Company>, VendorError>>;
+    /// Companies whose name is `name` (Autotask compares case-insensitively).
+    fn companies_named<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<Company>, VendorError>>;
+    /// Creates a company; its id. Never retried once it may have arrived.
+    fn create_company<'a>(&'a self, company: &'a NewCompany) -> BoxFuture<'a, Result<CompanyId, VendorError>>;
+    /// The active resources (staff), who can own a company.
+    fn resources(&self) -> BoxFuture<'_, Result<Vec<Resource>, VendorError>>;
+    /// The fields this Autotask database requires on a new record of `entity`, from its
+    /// `entityInformation/fields` (cached per entity).
+    fn required_fields<'a>(&'a self, entity: &'a str) -> BoxFuture<'a, Result<Vec<String>, VendorError>>;
     /// Every service.
     fn services(&self) -> BoxFuture<'_, Result<Vec<Service>, VendorError>>;
     /// Services whose name is `name` (Autotask compares case-insensitively).
@@ -203,6 +212,55 @@ pub struct Company {
     pub is_active: bool,
     #[serde(default)]
     pub web_address: Option<String>,
+}
+
+/// A company to create; `company_type` is the `Companies.companyType` picklist value (read by
+/// label, never a hard-coded number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCompany {
+    pub company_name: String,
+    pub company_type: i64,
+    #[serde(rename = "ownerResourceID")]
+    pub owner_resource_id: i64,
+    pub phone: Option<String>,
+    pub web_address: Option<String>,
+}
+
+/// A member of the MSP's staff (or an API user) in Autotask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    #[serde(deserialize_with = "serde_lenient::int")]
+    pub id: i64,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default = "yes", deserialize_with = "serde_lenient::flag")]
+    pub is_active: bool,
+}
+
+impl Resource {
+    /// "First Last", or the e-mail address, or the id when Autotask gave neither.
+    pub fn display_name(&self) -> String {
+        let name = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !name.is_empty() {
+            name
+        } else {
+            self.email.clone().filter(|e| !e.trim().is_empty()).unwrap_or_else(|| format!("Resource {}", self.id))
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -827,6 +885,48 @@ impl Autotask for HttpAutotask {
     #[tracing::instrument(skip_all)]
     fn companies(&self) -> BoxFuture<'_, Result<Vec<Company>, VendorError>> {
         Box::pin(async move { self.query("Companies", vec![filter::all()], "company list").await })
+    }
+
+    #[tracing::instrument(skip(self))]
+    fn companies_named<'a>(&'a self, name: &'a str) -> BoxFuture<'a, Result<Vec<Company>, VendorError>> {
+        Box::pin(async move { self.query("Companies", vec![filter::eq("companyName", name)], "company list").await })
+    }
+
+    #[tracing::instrument(skip_all, fields(name = %company.company_name))]
+    fn create_company<'a>(&'a self, company: &'a NewCompany) -> BoxFuture<'a, Result<CompanyId, VendorError>> {
+        Box::pin(async move {
+            let mut body = json!({
+                "companyName": company.company_name,
+                "companyType": company.company_type,
+                "ownerResourceID": company.owner_resource_id,
+                "isActive": true,
+            });
+            put(&mut body, "phone", &company.phone);
+            put(&mut body, "webAddress", &company.web_address);
+            self.write(Method::POST, "Companies", "Companies", body, "created company").await.map(CompanyId::new)
+        })
+    }
+
+    #[tracing::instrument(skip_all)]
+    fn resources(&self) -> BoxFuture<'_, Result<Vec<Resource>, VendorError>> {
+        Box::pin(async move {
+            let all: Vec<Resource> =
+                self.query("Resources", vec![filter::eq("isActive", true)], "resource list").await?;
+            Ok(all.into_iter().filter(|r| r.is_active).collect())
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    fn required_fields<'a>(&'a self, entity: &'a str) -> BoxFuture<'a, Result<Vec<String>, VendorError>> {
+        Box::pin(async move {
+            Ok(self
+                .fields_of(entity)
+                .await?
+                .iter()
+                .filter(|f| f.is_required && !f.is_read_only && !f.name.eq_ignore_ascii_case("id"))
+                .map(|f| f.name.clone())
+                .collect())
+        })
     }
 
     #[tracing::instrument(skip_all)]
