@@ -25,8 +25,8 @@ use crate::{
     components::layout::{Layout, RequireRole},
     pages::{
         contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound,
-        overview::OverviewPage, products::ProductsPage, service_mapping::ServiceMappingPage, settings::SettingsPage,
-        signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage,
+        jobs::JobsPage, overview::OverviewPage, products::ProductsPage, service_mapping::ServiceMappingPage,
+        settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage,
     },
 };
 
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/mapping/customers") view=CustomerMappingPage />
                         <Route path=path!("/mapping/services") view=ServiceMappingPage />
                         <Route path=path!("/contracts") view=ContractsPage />
+                        <Route path=path!("/jobs") view=JobsPage />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Admin /> }>
                         <Route path=path!("/settings/products") view=ProductsPage />

@@ -27,6 +27,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/mapping/services",
     "/contracts",
     `/contracts?tenant=${tenants[0].tenant_id}`,
+    "/jobs",
     "/settings",
     "/settings/products",
     "/users",

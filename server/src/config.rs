@@ -79,6 +79,15 @@ pub struct SyncConfig {
     /// once the first sync is done, so a demo shows prices and contracts at once (default 0:
     /// never; `scripts/demo` sets 5). See `demo.rs`.
     pub demo_setup_tenants: usize,
+    /// `SEATSYNC_CONTRACT_RESUME_CRON`: when contract creations stopped half-way are looked for
+    /// and carried to their end (default every minute, `0 * * * * *`).
+    pub contract_resume_cron: cron::Schedule,
+    /// `SEATSYNC_JOB_LEASE_SECONDS`: a running job's heartbeat interval; when its instance stops,
+    /// another instance takes the run over after this long without a heartbeat (default 30).
+    pub job_lease: std::time::Duration,
+    /// `SEATSYNC_JOB_POLL_SECONDS`: how often an idle instance looks for runs to take over; new
+    /// runs wake it at once (default 10).
+    pub job_poll: std::time::Duration,
 }
 
 /// Sign-in through Microsoft Entra ID (OpenID Connect, authorization code with PKCE).
@@ -347,6 +356,7 @@ fn is_loopback(url: &Url) -> bool {
 const DEFAULT_LICENCE_CRON: &str = "0 0 2 * * *";
 const DEFAULT_AUTOTASK_REFRESH_CRON: &str = "0 15 * * * *";
 const DEFAULT_CONTRACT_SYNC_CRON: &str = "0 0 3 * * *";
+const DEFAULT_CONTRACT_RESUME_CRON: &str = "0 * * * * *";
 const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
 
 impl Config {
@@ -483,7 +493,24 @@ impl Config {
         }
         let on_first_start = r.number("SEATSYNC_SYNC_ON_FIRST_START", true, "true or false");
         let demo_setup_tenants = r.number("SEATSYNC_DEMO_SETUP_TENANTS", 0usize, "a whole number of tenants");
-        let sync = SyncConfig { licence_cron, concurrency, on_first_start, demo_setup_tenants };
+        let contract_resume_cron = r.cron("SEATSYNC_CONTRACT_RESUME_CRON", DEFAULT_CONTRACT_RESUME_CRON);
+        let lease_seconds = r.number("SEATSYNC_JOB_LEASE_SECONDS", 30.0f64, "a number of seconds");
+        if !(0.5..=600.0).contains(&lease_seconds) {
+            r.problem("SEATSYNC_JOB_LEASE_SECONDS", "between 0.5 and 600 seconds");
+        }
+        let poll_seconds = r.number("SEATSYNC_JOB_POLL_SECONDS", 10.0f64, "a number of seconds");
+        if !(0.1..=600.0).contains(&poll_seconds) {
+            r.problem("SEATSYNC_JOB_POLL_SECONDS", "between 0.1 and 600 seconds");
+        }
+        let sync = SyncConfig {
+            licence_cron,
+            concurrency,
+            on_first_start,
+            demo_setup_tenants,
+            contract_resume_cron,
+            job_lease: std::time::Duration::from_secs_f64(lease_seconds.clamp(0.5, 600.0)),
+            job_poll: std::time::Duration::from_secs_f64(poll_seconds.clamp(0.1, 600.0)),
+        };
         let page_cache_seconds = r.number("SEATSYNC_PAGE_CACHE_SECONDS", 30u64, "a whole number of seconds");
         if page_cache_seconds > 600 {
             r.problem("SEATSYNC_PAGE_CACHE_SECONDS", "at most 600: pages say how long ago things happened");

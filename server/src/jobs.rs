@@ -1,13 +1,12 @@
-//! Background jobs: built from the configuration, run on their schedules.
+//! Background jobs: the vendor clients they need, built from the configuration, and the job
+//! queue started with every job's schedule.
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::Utc;
-use seatsync_contracts::{job as contract_job, Contracts};
 use seatsync_db::PgPool;
-use seatsync_domain::{OfferKey, SubscriptionId};
-use seatsync_licence_sync::{LicenceSync, Scope, SyncError, Trigger};
-use seatsync_mapping::Mapping;
+use seatsync_domain::{kinds::JobKind, OfferKey, SubscriptionId};
+use seatsync_jobs::{JobParts, JobSettings, Jobs};
+use seatsync_licence_sync::LicenceSync;
 use seatsync_vendors::{
     autotask::{Autotask, AutotaskSettings, HttpAutotask},
     graph::{GraphSettings, HttpGraph},
@@ -77,91 +76,37 @@ pub fn autotask(config: &Config) -> anyhow::Result<Option<Arc<dyn Autotask>>> {
     Ok(Some(client))
 }
 
-/// Runs `job` at every time of `schedule`, forever.
-fn every<F, Fut>(name: &'static str, schedule: cron::Schedule, job: F)
-where
-    F: Fn() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    tokio::spawn(async move {
-        loop {
-            let Some(next) = schedule.upcoming(Utc).next() else {
-                tracing::warn!(name, "the schedule has no next time; the job stops");
-                return;
-            };
-            let wait = (next - Utc::now()).to_std().unwrap_or(Duration::ZERO);
-            tokio::time::sleep(wait).await;
-            job().await;
-        }
-    });
-}
-
-/// Runs the licence sync at every time of `schedule`. Every instance schedules it; the sync's
-/// lock lets only one of them run it.
-pub fn schedule_licence_sync(sync: Arc<LicenceSync>, schedule: cron::Schedule) {
-    every("licence sync", schedule, move || {
-        let sync = sync.clone();
-        async move {
-            match sync.run(Trigger::Schedule, Scope::All).await {
-                Ok(run) => tracing::info!(run, "scheduled licence sync done"),
-                Err(SyncError::AlreadyRunning) => {
-                    tracing::info!("scheduled licence sync skipped: another run is in progress")
-                }
-                Err(e) => tracing::error!(error = %e, "scheduled licence sync could not start"),
-            }
-        }
-    });
-}
-
-/// Refreshes the Autotask cache on its schedule (and once at start when it was never filled).
-pub fn schedule_autotask_refresh(mapping: Arc<Mapping>, schedule: cron::Schedule) {
-    if !mapping.autotask_configured() {
-        return;
+/// The jobs on the durable queue, started on this instance: each configured job on its
+/// schedule, and the first runs a new installation needs (a licence sync when none ever ran, an
+/// Autotask refresh when the cache was never filled). Several instances may do this at once: the
+/// queue lets one run of each through.
+pub async fn start(config: &Config, pool: &PgPool, parts: JobParts) -> anyhow::Result<Arc<Jobs>> {
+    let settings = JobSettings {
+        schedules: vec![
+            (JobKind::LicenceSync, config.sync.licence_cron.clone()),
+            (JobKind::AutotaskRefresh, config.autotask.refresh_cron.clone()),
+            (JobKind::ContractSync, config.autotask.contract_sync_cron.clone()),
+            (JobKind::ContractResume, config.sync.contract_resume_cron.clone()),
+        ],
+        lease: config.sync.job_lease,
+        poll: config.sync.job_poll,
+        instance: JobSettings::instance_name(),
+    };
+    let jobs = Jobs::new(pool.clone(), parts, settings).await?;
+    jobs.start();
+    if jobs.parts().licence_sync.is_some()
+        && config.sync.on_first_start
+        && seatsync_db::sync_runs::latest(pool).await?.is_none()
+    {
+        tracing::info!("no licence sync has run yet: queueing the first one");
+        jobs.request_first(JobKind::LicenceSync).await?;
     }
-    let first = mapping.clone();
-    tokio::spawn(async move {
-        match seatsync_db::autotask_cache::latest_refreshes(first.pool()).await {
-            Ok(seatsync_db::autotask_cache::LatestRefreshes { good: None, .. }) => {
-                if let Err(e) = first.refresh_cache("start", None).await {
-                    tracing::warn!(error = %e, "the first Autotask refresh failed; the schedule tries again");
-                }
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "reading the Autotask refresh history failed"),
-        }
-    });
-    every("Autotask refresh", schedule, move || {
-        let mapping = mapping.clone();
-        async move {
-            if let Err(e) = mapping.refresh_cache("schedule", None).await {
-                tracing::warn!(error = %e, "scheduled Autotask refresh failed; the previous cache stays");
-            }
-        }
-    });
-}
-
-/// Runs the contract sync on its schedule, and every minute resumes contract creations whose
-/// process stopped mid-way.
-pub fn schedule_contracts(contracts: Arc<Contracts>, schedule: cron::Schedule) {
-    let resumer = contracts.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = resumer.resume_interrupted(Utc::now().date_naive()).await {
-                tracing::warn!(error = %e, "resuming interrupted contract creations failed");
-            }
-        }
-    });
-    every("contract sync", schedule, move || {
-        let contracts = contracts.clone();
-        async move {
-            match contracts.run_sync(contract_job::Trigger::Schedule, contract_job::Scope::All, false).await {
-                Ok(run) => tracing::info!(run, "scheduled contract sync done"),
-                Err(e) => tracing::info!(error = %e, "scheduled contract sync did not run"),
-            }
-        }
-    });
+    if jobs.parts().mapping.autotask_configured()
+        && seatsync_db::autotask_cache::latest_refreshes(pool).await?.good.is_none()
+    {
+        jobs.request_first(JobKind::AutotaskRefresh).await?;
+    }
+    Ok(jobs)
 }
 
 /// Gives subscriptions stored before offers had keys their key (once, at start).

@@ -81,32 +81,23 @@ fn leptos_options() -> LeptosOptions {
 async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let leptos_options = leptos_options();
     let licence_sync = jobs::licence_sync(config, pool.clone())?;
-    if let Some(sync) = &licence_sync {
-        jobs::schedule_licence_sync(sync.clone(), config.sync.licence_cron.clone());
-        if config.sync.on_first_start && seatsync_db::sync_runs::latest(&pool).await?.is_none() {
-            tracing::info!("no licence sync has run yet: starting the first one");
-            if let Err(e) =
-                sync.start(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All).await
-            {
-                tracing::warn!(error = %e, "the first licence sync could not start");
-            }
-        }
-    }
     jobs::backfill_offer_keys(&pool).await?;
     let autotask = jobs::autotask(config)?;
     let mapping = seatsync_mapping::Mapping::new(pool.clone(), autotask.clone());
     let contracts = seatsync_contracts::Contracts::new(pool.clone(), autotask);
-    jobs::schedule_autotask_refresh(mapping.clone(), config.autotask.refresh_cron.clone());
+    let parts = seatsync_jobs::JobParts {
+        licence_sync: licence_sync.clone(),
+        mapping: mapping.clone(),
+        contracts: contracts.clone(),
+    };
+    let job_queue = jobs::start(config, &pool, parts).await?;
     if config.sync.demo_setup_tenants > 0 && licence_sync.is_some() && mapping.autotask_configured() {
         demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
-    }
-    if mapping.autotask_configured() {
-        jobs::schedule_contracts(contracts.clone(), config.autotask.contract_sync_cron.clone());
     }
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
         integrations: config.integrations(),
-        licence_sync,
+        jobs: job_queue,
         catalog: seatsync_licences::Catalog::new(pool.clone()),
         mapping,
         contracts,

@@ -3,6 +3,7 @@
 
 pub mod contracts;
 pub mod dashboard;
+pub mod jobs;
 pub mod licences;
 pub mod mapping;
 pub mod me;

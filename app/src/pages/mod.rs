@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod customer_mapping;
 pub mod dashboard;
 pub mod errors;
+pub mod jobs;
 pub mod overview;
 pub mod products;
 pub mod service_mapping;

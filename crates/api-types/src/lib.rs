@@ -5,6 +5,7 @@
 
 pub mod contracts;
 pub mod dashboard;
+pub mod jobs;
 pub mod licences;
 pub mod links;
 pub mod mapping;

@@ -37,65 +37,81 @@ pub enum Scope {
     Tenant(TenantId),
 }
 
-impl Contracts {
-    /// Records the run and takes the lock, then runs it in the background; returns its id.
-    pub async fn start_sync(
-        self: &Arc<Self>,
-        trigger: Trigger,
-        scope: Scope,
-        dry_run: bool,
-    ) -> Result<i64, ContractError> {
-        let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
-        let this = self.clone();
-        tokio::spawn(async move { this.execute_sync(run, scope, dry_run, lock).await });
-        Ok(run)
-    }
+/// A contract sync that holds the lock and is recorded, ready to [`Contracts::complete_sync`].
+#[derive(Debug)]
+pub struct BegunSync {
+    pub run: i64,
+    scope: Scope,
+    dry_run: bool,
+    lock: AdvisoryLock,
+}
 
-    /// Runs a sync to the end (scheduler, tests, benchmark).
+impl Contracts {
+    /// Runs a sync to the end (tests and the benchmark; the job queue goes through
+    /// [`Contracts::begin_sync`] and [`Contracts::complete_sync`]).
     pub async fn run_sync(
         self: &Arc<Self>,
         trigger: Trigger,
         scope: Scope,
         dry_run: bool,
     ) -> Result<i64, ContractError> {
-        let (run, lock) = self.begin_sync(trigger, &scope, dry_run).await?;
-        self.execute_sync(run, scope, dry_run, lock).await;
+        let begun = self.begin_sync(trigger, scope, dry_run, None).await?;
+        let run = begun.run;
+        self.complete_sync(begun).await?;
         Ok(run)
     }
 
-    async fn begin_sync(
+    /// Takes the lock and records the run, or takes up `resume` again when that run was cut short
+    /// (its instance died). A run taken up skips the tenants it recorded, and plans the others
+    /// from a fresh read of Autotask, so a change its first attempt made is not made again.
+    pub async fn begin_sync(
         &self,
         trigger: Trigger,
-        scope: &Scope,
+        scope: Scope,
         dry_run: bool,
-    ) -> Result<(i64, AdvisoryLock), ContractError> {
+        resume: Option<i64>,
+    ) -> Result<BegunSync, ContractError> {
         self.autotask()?;
         let Some(lock) = AdvisoryLock::try_acquire(&self.pool, JOB_LOCK_KEY).await? else {
             return Err(ContractError::Busy("A contract sync is already running; wait for it to finish.".into()));
         };
-        db::abandon_stale_runs(&self.pool).await?;
-        let (kind, by) = match trigger {
-            Trigger::Schedule => (RunTrigger::Schedule, None),
-            Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
+        let resumed = match resume {
+            Some(run) => db::run(&self.pool, run).await.ok().filter(|r| r.finished_at.is_none()).map(|r| r.id),
+            None => None,
         };
-        let scope_id = match scope {
-            Scope::All => None,
-            Scope::Tenant(t) => Some(t.as_str()),
+        db::abandon_stale_runs(&self.pool, resumed).await?;
+        let run = match resumed {
+            Some(run) => run,
+            None => {
+                let (kind, by) = match trigger {
+                    Trigger::Schedule => (RunTrigger::Schedule, None),
+                    Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
+                };
+                let scope_id = match &scope {
+                    Scope::All => None,
+                    Scope::Tenant(t) => Some(t.as_str()),
+                };
+                db::start_run(&self.pool, kind, dry_run, scope_id, by).await?
+            }
         };
-        let run = db::start_run(&self.pool, kind, dry_run, scope_id, by).await?;
-        Ok((run, lock))
+        Ok(BegunSync { run, scope, dry_run, lock })
     }
 
-    async fn execute_sync(&self, run: i64, scope: Scope, dry_run: bool, lock: AdvisoryLock) {
+    /// Runs a begun sync to its end and releases the lock; the run as recorded.
+    pub async fn complete_sync(&self, begun: BegunSync) -> Result<db::SyncRun, ContractError> {
+        let BegunSync { run, scope, dry_run, lock } = begun;
         let before = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0);
         let outcome = self.sync_tenants(run, scope, dry_run).await;
         let used = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0).saturating_sub(before);
         let error = outcome.err().map(|e| e.to_string());
-        if let Err(e) = db::finish_run(&self.pool, run, error.as_deref(), used as i32).await {
+        let finished = db::finish_run(&self.pool, run, error.as_deref(), used as i32).await;
+        if let Err(e) = &finished {
             tracing::error!(run, error = %e, "recording the end of the contract sync failed");
         }
         lock.release().await;
         tracing::info!(run, dry_run, autotask_requests = used, error = ?error, "contract sync finished");
+        finished?;
+        Ok(db::run(&self.pool, run).await?)
     }
 
     async fn sync_tenants(&self, run: i64, scope: Scope, dry_run: bool) -> Result<(), ContractError> {
@@ -110,6 +126,9 @@ impl Contracts {
             }
         }
         db::set_run_total(&self.pool, run, tenants.len() as i32).await?;
+        // A run taken up again goes on where it stopped.
+        let recorded = db::recorded_run_tenants(&self.pool, run).await?;
+        tenants.retain(|t| !recorded.contains(&t.tenant_id));
         let mut companies: Vec<CompanyId> = tenants.iter().map(|t| t.company_id).collect();
         companies.sort_unstable();
         companies.dedup();

@@ -613,9 +613,23 @@ pub async fn run_failures(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<RunFa
     .await?)
 }
 
-/// Marks runs left running by a stopped process as failed.
-pub async fn abandon_stale_runs(db: impl PgExecutor<'_>) -> Result<u64, DbError> {
-    Ok(sqlx::query("UPDATE contract_sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running'")
+/// The tenants a run has recorded an outcome for (a run taken up again skips them).
+pub async fn recorded_run_tenants(
+    db: impl PgExecutor<'_>,
+    run: i64,
+) -> Result<std::collections::HashSet<TenantId>, DbError> {
+    let ids: Vec<TenantId> = sqlx::query_scalar("SELECT tenant_id FROM contract_sync_tenants WHERE run_id = $1")
+        .bind(run)
+        .fetch_all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Marks runs left running by a stopped process as failed; all but `resumed`, the one being
+/// taken up again.
+pub async fn abandon_stale_runs(db: impl PgExecutor<'_>, resumed: Option<i64>) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE contract_sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running' AND id IS DISTINCT FROM $1")
+        .bind(resumed)
         .execute(db)
         .await?
         .rows_affected())

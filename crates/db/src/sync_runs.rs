@@ -136,9 +136,21 @@ pub async fn problems(db: impl PgExecutor<'_>, run: i64) -> Result<Vec<TenantRes
     .await?)
 }
 
-/// Marks runs left 'running' by a crashed process as failed, so the page does not wait forever.
-pub async fn abandon_stale(db: impl PgExecutor<'_>) -> Result<u64, DbError> {
-    Ok(sqlx::query("UPDATE sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running'")
+/// The tenants a run has recorded an outcome for (a run taken up again skips them).
+pub async fn recorded_tenants(
+    db: impl PgExecutor<'_>,
+    run: i64,
+) -> Result<std::collections::HashSet<TenantId>, DbError> {
+    let ids: Vec<TenantId> =
+        sqlx::query_scalar("SELECT tenant_id FROM sync_run_tenants WHERE run_id = $1").bind(run).fetch_all(db).await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// Marks runs left 'running' by a crashed process as failed, so the page does not wait forever;
+/// all but `resumed`, the one being taken up again.
+pub async fn abandon_stale(db: impl PgExecutor<'_>, resumed: Option<i64>) -> Result<u64, DbError> {
+    Ok(sqlx::query("UPDATE sync_runs SET status = 'failed', finished_at = now(), error = 'the server stopped during this run' WHERE status = 'running' AND id IS DISTINCT FROM $1")
+        .bind(resumed)
         .execute(db)
         .await?
         .rows_affected())

@@ -92,6 +92,86 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// A job on the queue (`job_runs.job`, `job_schedules.job`).
+    JobKind {
+        LicenceSync = "licence_sync",
+        AutotaskRefresh = "autotask_refresh",
+        ContractSync = "contract_sync",
+        /// Carries contract creations whose process stopped half-way to their end.
+        ContractResume = "contract_resume",
+    }
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 4] =
+        [JobKind::LicenceSync, JobKind::AutotaskRefresh, JobKind::ContractSync, JobKind::ContractResume];
+
+    pub fn parse(text: &str) -> Option<JobKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The job's name on the Jobs page.
+    pub fn title(self) -> &'static str {
+        match self {
+            JobKind::LicenceSync => "Licence sync",
+            JobKind::AutotaskRefresh => "Autotask refresh",
+            JobKind::ContractSync => "Contract sync",
+            JobKind::ContractResume => "Resume of contract creations",
+        }
+    }
+
+    /// What a run does, in a sentence.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            JobKind::LicenceSync => {
+                "Reads every tenant's subscriptions from Partner Center and its seats from Microsoft Graph."
+            }
+            JobKind::AutotaskRefresh => "Reads Autotask's companies and services, for the mapping pages.",
+            JobKind::ContractSync => "Brings every mapped tenant's Autotask contract in line with Partner Center.",
+            JobKind::ContractResume => {
+                "Finishes contract creations whose server stopped half-way, without creating anything twice."
+            }
+        }
+    }
+
+    /// Whether an Editor may start a run by hand (the syncs); the resume runs on its own.
+    pub fn runs_by_hand(self) -> bool {
+        !matches!(self, JobKind::ContractResume)
+    }
+}
+
+text_enum! {
+    /// Why a job ran (`job_runs.trigger`).
+    JobTrigger {
+        Schedule = "schedule",
+        /// The newest slot missed while every instance was down, run once at start.
+        CatchUp = "catch_up",
+        Manual = "manual",
+        /// The first run of a new installation.
+        Start = "start",
+    }
+}
+
+text_enum! {
+    /// Where a job's run stands (`job_runs.status`).
+    JobStatus {
+        Queued = "queued",
+        Running = "running",
+        Succeeded = "succeeded",
+        Partial = "partial",
+        Failed = "failed",
+        /// A slot that came while a run of the job was still going: that run covers it.
+        Skipped = "skipped",
+    }
+}
+
+impl JobStatus {
+    pub fn is_finished(self) -> bool {
+        !matches!(self, JobStatus::Queued | JobStatus::Running)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,24 +89,19 @@ impl LicenceSync {
         Arc::new(Self { pool, partner_center, graph, concurrency: concurrency.max(1) })
     }
 
-    /// Takes the lock and records the run, then runs it in the background. Returns the run id
-    /// at once, so the page can follow its progress.
-    pub async fn start(self: &Arc<Self>, trigger: Trigger, scope: Scope) -> Result<i64, SyncError> {
-        let (run, lock) = self.begin(trigger, &scope).await?;
-        let this = self.clone();
-        tokio::spawn(async move { this.execute(run, scope, lock).await });
-        Ok(run)
-    }
-
-    /// Runs a sync to the end (the scheduler, tests and the benchmark use this).
+    /// Runs a sync to the end (tests and the benchmark use this; the job queue goes through
+    /// [`LicenceSync::begin`] and [`LicenceSync::complete`] to tie the run to its queue entry).
     pub async fn run(self: &Arc<Self>, trigger: Trigger, scope: Scope) -> Result<i64, SyncError> {
-        let (run, lock) = self.begin(trigger, &scope).await?;
-        self.execute(run, scope, lock).await;
+        let begun = self.begin(trigger, scope, None).await?;
+        let run = begun.run;
+        self.complete(begun).await?;
         Ok(run)
     }
 
-    async fn begin(&self, trigger: Trigger, scope: &Scope) -> Result<(i64, AdvisoryLock), SyncError> {
-        if let Scope::Tenant(id) = scope {
+    /// Takes the lock and records the run, or takes up `resume` again when that run was cut
+    /// short (its instance died): the tenants it already recorded are not fetched again.
+    pub async fn begin(&self, trigger: Trigger, scope: Scope, resume: Option<i64>) -> Result<Begun, SyncError> {
+        if let Scope::Tenant(id) = &scope {
             match tenants::find(&self.pool, id).await {
                 Err(DbError::NotFound) => return Err(SyncError::UnknownTenant),
                 other => other.map(|_| ())?,
@@ -116,35 +111,52 @@ impl LicenceSync {
         let Some(lock) = AdvisoryLock::try_acquire(&self.pool, LOCK_KEY).await? else {
             return Err(SyncError::AlreadyRunning);
         };
-        // Holding the lock, any run still marked running was cut short by a crash.
-        sync_runs::abandon_stale(&self.pool).await?;
-        let (kind, by) = match trigger {
-            Trigger::Schedule => (RunTrigger::Schedule, None),
-            Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
+        let resumed = match resume {
+            Some(run) => sync_runs::find(&self.pool, run).await.ok().filter(|r| r.finished_at.is_none()).map(|r| r.id),
+            None => None,
         };
-        let scope_id = match scope {
-            Scope::All => None,
-            Scope::Tenant(id) => Some(id.as_str()),
+        // Holding the lock, any other run still marked running was cut short by a crash.
+        sync_runs::abandon_stale(&self.pool, resumed).await?;
+        let run = match resumed {
+            Some(run) => run,
+            None => {
+                let (kind, by) = match trigger {
+                    Trigger::Schedule => (RunTrigger::Schedule, None),
+                    Trigger::Manual { by } => (RunTrigger::Manual, Some(by)),
+                };
+                let scope_id = match &scope {
+                    Scope::All => None,
+                    Scope::Tenant(id) => Some(id.as_str()),
+                };
+                sync_runs::start(&self.pool, kind, scope_id, by).await?
+            }
         };
-        let run = sync_runs::start(&self.pool, kind, scope_id, by).await?;
-        Ok((run, lock))
+        Ok(Begun { run, scope, lock, resumed: resumed.is_some() })
     }
 
-    async fn execute(&self, run: i64, scope: Scope, lock: AdvisoryLock) {
+    /// Runs a begun sync to its end and releases the lock; the run as recorded.
+    pub async fn complete(&self, begun: Begun) -> Result<sync_runs::SyncRun, DbError> {
+        let Begun { run, scope, lock, resumed } = begun;
         let started = std::time::Instant::now();
         let outcome = self.sync_tenants(run, scope).await;
         let error = outcome.err().map(|e| e.to_string());
-        if let Err(e) = sync_runs::finish(&self.pool, run, error.as_deref()).await {
+        let finished = sync_runs::finish(&self.pool, run, error.as_deref()).await;
+        if let Err(e) = &finished {
             tracing::error!(run, error = %e, "recording the end of the licence sync failed");
         }
         lock.release().await;
-        tracing::info!(run, elapsed_ms = started.elapsed().as_millis() as u64, error = ?error, "licence sync finished");
+        tracing::info!(run, resumed, elapsed_ms = started.elapsed().as_millis() as u64, error = ?error, "licence sync finished");
+        finished?;
+        sync_runs::find(&self.pool, run).await
     }
 
     async fn sync_tenants(&self, run: i64, scope: Scope) -> Result<(), String> {
         // Every vendor request takes one of `concurrency` slots for its duration (retries and
         // their waits included); the slots are handed out first come, first served.
         let slots = &Semaphore::new(self.concurrency);
+        // A run taken up again after its instance died goes on where it stopped.
+        let recorded = sync_runs::recorded_tenants(&self.pool, run).await.map_err(|e| e.to_string())?;
+        let recorded = &recorded;
         let (listed_tx, listed_rx) = mpsc::unbounded_channel::<TenantId>();
         let (done, mut fetched) = mpsc::channel::<Fetched>(self.tenants_in_progress());
 
@@ -153,7 +165,9 @@ impl LicenceSync {
         let listing = async move {
             let total = match scope {
                 Scope::Tenant(id) => {
-                    let _ = listed_tx.send(id);
+                    if !recorded.contains(&id) {
+                        let _ = listed_tx.send(id);
+                    }
                     1
                 }
                 Scope::All => {
@@ -167,7 +181,9 @@ impl LicenceSync {
                                     c.company_profile.company_name.clone().unwrap_or_else(|| c.tenant_id().to_string());
                                 let id = c.tenant_id().to_ascii_lowercase();
                                 // The receiver outlives every sender: this cannot fail.
-                                let _ = listed_tx.send(id.clone());
+                                if !recorded.contains(id.as_str()) {
+                                    let _ = listed_tx.send(id.clone());
+                                }
                                 listed.push(ListedTenant { tenant_id: id, name, domain: c.company_profile.domain });
                             }
                         }
@@ -315,6 +331,15 @@ impl LicenceSync {
         })
         .await
     }
+}
+
+/// A run that holds the lock and is recorded, ready to [`LicenceSync::complete`].
+#[derive(Debug)]
+pub struct Begun {
+    pub run: i64,
+    scope: Scope,
+    lock: AdvisoryLock,
+    resumed: bool,
 }
 
 /// Tenants stored in one transaction at most.

@@ -157,12 +157,10 @@ async fn one_sync_at_a_time_and_single_tenant_runs() {
     let sync = job(&pool, &s, 2);
     sync.run(Trigger::Schedule, Scope::All).await.unwrap();
     faults(&s, serde_json::json!([{"path": "/v1/customers/*", "kind": "latency", "ms": 300}])).await;
-    let first = sync.start(Trigger::Schedule, Scope::All).await.unwrap();
-    let second = job(&pool, &s, 2).start(Trigger::Schedule, Scope::All).await;
+    let first = sync.begin(Trigger::Schedule, Scope::All, None).await.unwrap();
+    let second = job(&pool, &s, 2).begin(Trigger::Schedule, Scope::All, None).await;
     assert!(matches!(second, Err(SyncError::AlreadyRunning)), "a second instance must not start a parallel run");
-    while seatsync_db::sync_runs::find(&pool, first).await.unwrap().finished_at.is_none() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    sync.complete(first).await.unwrap();
     faults(&s, serde_json::json!([])).await;
     let tenant = TenantId::new(s.sim.msp().customers[0].tenant_id.clone());
     let run = sync.run(Trigger::Schedule, Scope::Tenant(tenant)).await.unwrap();
@@ -446,4 +444,40 @@ async fn units_in_warning_are_not_counted_as_bought() {
     .await
     .unwrap();
     assert_eq!(purchased, 6, "the chart's bought seats are the enabled units");
+}
+
+#[tokio::test]
+async fn a_run_taken_up_again_skips_the_tenants_it_recorded_and_finishes_as_one_run() {
+    let (pool, s) = (fresh_pool().await, sim(6).await);
+    let sync = job(&pool, &s, 1);
+    // Partner Center slow, so the run is cut while some tenants are recorded and others not.
+    faults(
+        &s,
+        serde_json::json!([{"path": "/v1/customers/*", "contains": "subscriptions", "kind": "latency", "ms": 150}]),
+    )
+    .await;
+    let begun = sync.begin(Trigger::Schedule, Scope::All, None).await.unwrap();
+    let run = begun.run;
+    let cut = tokio::time::timeout(Duration::from_millis(900), sync.complete(begun)).await;
+    assert!(cut.is_err(), "the run was still under way when its instance died");
+    let recorded_before = count(&pool, &format!("SELECT count(*) FROM sync_run_tenants WHERE run_id = {run}")).await;
+    assert!((1..6).contains(&recorded_before), "some tenants were recorded before the cut: {recorded_before}");
+    faults(&s, serde_json::json!([])).await;
+    let requests_before = s.sim.requests_matching("/subscriptions");
+    let started = std::time::Instant::now();
+    let resumed = loop {
+        match sync.begin(Trigger::Schedule, Scope::All, Some(run)).await {
+            Err(SyncError::AlreadyRunning) if started.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            other => break other.expect("the run is taken up once the dead one's lock is gone"),
+        }
+    };
+    assert_eq!(resumed.run, run, "the same run goes on");
+    let finished = sync.complete(resumed).await.unwrap();
+    assert_eq!(finished.status.as_str(), "succeeded");
+    assert_eq!((finished.tenants_done, finished.tenants_total), (6, 6));
+    let fetched_again = s.sim.requests_matching("/subscriptions") - requests_before;
+    assert_eq!(fetched_again as i64, 6 - recorded_before, "only the tenants not yet recorded are fetched again");
+    assert_eq!(count(&pool, "SELECT count(*) FROM sync_runs").await, 1);
 }

@@ -11,6 +11,8 @@ use crate::{Mapping, MappingError};
 /// What a refresh read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshSummary {
+    /// The refresh's record (`autotask_refreshes`).
+    pub refresh: i64,
     pub companies: usize,
     pub services: usize,
 }
@@ -64,7 +66,10 @@ impl Mapping {
             autotask_cache::replace_services(&self.pool, &services, now).await?;
             // Known from the zone discovery the reads above needed: costs no request.
             let web_url = autotask.web_url().await?.to_string();
-            Ok::<_, MappingError>((RefreshSummary { companies: companies.len(), services: services.len() }, web_url))
+            Ok::<_, MappingError>((
+                RefreshSummary { refresh: id, companies: companies.len(), services: services.len() },
+                web_url,
+            ))
         }
         .await;
         let recorded = match &outcome {

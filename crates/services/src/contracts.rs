@@ -11,10 +11,7 @@ use seatsync_api_types::{
     links,
     mapping::MappingState,
 };
-use seatsync_contracts::{
-    job::{Scope, Trigger},
-    view::{mapped_tenant_contracts, tenant_contracts, Group, Row, Shared, TenantContracts},
-};
+use seatsync_contracts::view::{mapped_tenant_contracts, tenant_contracts, Group, Row, Shared, TenantContracts};
 use seatsync_domain::{
     contract_plan::{Change, RowState},
     grouping::{ContractMatch, GroupKey},
@@ -257,18 +254,17 @@ impl Services {
         })
     }
 
-    /// Starts the contract sync of every mapped tenant (or one), for real or as a dry run.
+    /// Queues the contract sync of every mapped tenant (or one), for real or as a dry run, and
+    /// waits until it has begun; the run's id on the Jobs page.
     pub async fn start_contract_sync(
         &self,
         by: &Staff,
         dry_run: bool,
         tenant_id: Option<TenantId>,
     ) -> Result<i64, ServiceError> {
-        let scope = match tenant_id.filter(|t| !t.as_str().trim().is_empty()) {
-            Some(t) => Scope::Tenant(t),
-            None => Scope::All,
-        };
-        Ok(self.contracts.start_sync(Trigger::Manual { by: by.id }, scope, dry_run).await?)
+        let scope = tenant_id.filter(|t| !t.as_str().trim().is_empty());
+        let request = seatsync_jobs::RunRequest { scope, dry_run };
+        self.run_by_hand(seatsync_domain::kinds::JobKind::ContractSync, by, request).await
     }
 
     /// The latest contract sync run with its changes.

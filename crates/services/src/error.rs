@@ -96,6 +96,18 @@ impl From<seatsync_licence_sync::SyncError> for ServiceError {
     }
 }
 
+impl From<seatsync_jobs::JobError> for ServiceError {
+    fn from(e: seatsync_jobs::JobError) -> Self {
+        use seatsync_jobs::JobError as E;
+        match e {
+            E::Busy(m) => ServiceError::Conflict(m),
+            E::NotConfigured(m) => ServiceError::Invalid(m),
+            E::Queue(m) => ServiceError::unexpected("the job queue", m),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
 impl From<seatsync_mapping::settings::SettingsError> for ServiceError {
     fn from(e: seatsync_mapping::settings::SettingsError) -> Self {
         match e {

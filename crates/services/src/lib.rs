@@ -9,6 +9,7 @@
 mod contracts;
 mod dashboard;
 mod error;
+mod jobs;
 mod licences;
 mod mapping;
 mod overview;
@@ -29,8 +30,8 @@ pub struct ServiceParts {
     pub pool: PgPool,
     /// The configured integrations, as an Admin may see them (no secrets).
     pub integrations: Vec<IntegrationInfo>,
-    /// The licence sync, when Partner Center and Graph are configured.
-    pub licence_sync: Option<Arc<seatsync_licence_sync::LicenceSync>>,
+    /// The job queue: every sync and refresh a person asks for goes through it.
+    pub jobs: Arc<seatsync_jobs::Jobs>,
     pub catalog: Arc<seatsync_licences::Catalog>,
     pub mapping: Arc<seatsync_mapping::Mapping>,
     pub contracts: Arc<seatsync_contracts::Contracts>,
@@ -40,7 +41,7 @@ pub struct ServiceParts {
 pub struct Services {
     pool: PgPool,
     integrations: Vec<IntegrationInfo>,
-    licence_sync: Option<Arc<seatsync_licence_sync::LicenceSync>>,
+    jobs: Arc<seatsync_jobs::Jobs>,
     catalog: Arc<seatsync_licences::Catalog>,
     mapping: Arc<seatsync_mapping::Mapping>,
     contracts: Arc<seatsync_contracts::Contracts>,
@@ -48,8 +49,8 @@ pub struct Services {
 
 impl Services {
     pub fn new(parts: ServiceParts) -> Arc<Self> {
-        let ServiceParts { pool, integrations, licence_sync, catalog, mapping, contracts } = parts;
-        Arc::new(Self { pool, integrations, licence_sync, catalog, mapping, contracts })
+        let ServiceParts { pool, integrations, jobs, catalog, mapping, contracts } = parts;
+        Arc::new(Self { pool, integrations, jobs, catalog, mapping, contracts })
     }
 
     /// Autotask's web address for links to companies and contracts, as the last refresh of the

@@ -11,8 +11,8 @@ use seatsync_api_types::{
     overview::ProductLine,
 };
 use seatsync_db::{licences, mappings, sync_runs, tenants};
+use seatsync_domain::kinds::JobKind;
 use seatsync_domain::{SkuId, TenantId};
-use seatsync_licence_sync::{Scope, Trigger};
 
 use crate::{ServiceError, Services, Staff};
 
@@ -132,18 +132,15 @@ impl Services {
         })
     }
 
-    /// Starts a licence sync of one tenant or (`tenant_id` empty) all; its run id.
+    /// Queues a licence sync of one tenant or (`tenant_id` empty) all and waits until it has
+    /// begun (so the page can follow it at once); the run's id on the Jobs page.
     pub async fn start_licence_sync(&self, by: &Staff, tenant_id: Option<TenantId>) -> Result<i64, ServiceError> {
-        let Some(sync) = self.licence_sync.clone() else {
-            return Err(ServiceError::Invalid(
-                "Partner Center and Microsoft Graph are not configured, so there is nothing to sync. An Admin can see what is missing under Settings.".into(),
-            ));
-        };
-        let scope = match tenant_id.filter(|t| !t.as_str().trim().is_empty()) {
-            Some(t) => Scope::Tenant(t),
-            None => Scope::All,
-        };
-        Ok(sync.start(Trigger::Manual { by: by.id }, scope).await?)
+        let scope = tenant_id.filter(|t| !t.as_str().trim().is_empty());
+        if let Some(tenant) = &scope {
+            seatsync_db::tenants::find(&self.pool, tenant).await.map_err(ServiceError::db_missing("That tenant"))?;
+        }
+        let request = seatsync_jobs::RunRequest { scope, dry_run: false };
+        self.run_by_hand(JobKind::LicenceSync, by, request).await
     }
 
     /// Active subscriptions, across all tenants, whose cancellation window closes within

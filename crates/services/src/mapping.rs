@@ -338,7 +338,18 @@ impl Services {
 
     /// Re-reads companies and services from Autotask now.
     pub async fn refresh_autotask(&self, by: &Staff) -> Result<RefreshInfo, ServiceError> {
-        self.mapping.refresh_cache("manual", Some(by.id)).await?;
+        let kind = seatsync_domain::kinds::JobKind::AutotaskRefresh;
+        let wait = std::time::Duration::from_secs(120);
+        // A refresh already under way (the one at start, a colleague's click) is waited for,
+        // then this one reads again: the caller wants what Autotask holds now.
+        if let Some(active) = self.jobs.active_run(kind).await? {
+            self.jobs.wait_finished(active, wait).await?;
+        }
+        let run = self.run_by_hand(kind, by, seatsync_jobs::RunRequest::default()).await?;
+        let ended = self.jobs.wait_finished(run, wait).await?;
+        if let Some(error) = ended.error.filter(|_| ended.status == seatsync_domain::kinds::JobStatus::Failed) {
+            return Err(ServiceError::Upstream(error));
+        }
         self.refresh_info().await?.ok_or_else(|| ServiceError::unexpected("the Autotask refresh", "it left no record"))
     }
 

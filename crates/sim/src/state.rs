@@ -105,6 +105,11 @@ impl Sim {
         self.vendor_calls.fetch_add(1, Ordering::Relaxed);
         *lock(&self.calls_by_route).entry(route.to_string()).or_default() += 1;
     }
+
+    /// Requests served so far whose route (method and path, ids as `{id}`) contains `fragment`.
+    pub fn requests_matching(&self, fragment: &str) -> u64 {
+        lock(&self.calls_by_route).iter().filter(|(route, _)| route.contains(fragment)).map(|(_, n)| n).sum()
+    }
 }
 
 /// Something a request holds while it is served (an Autotask thread), put in the request's

@@ -61,12 +61,19 @@ pub fn quick_policy() -> RetryPolicy {
 }
 
 pub fn partner_center(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPartnerCenter> {
-    let url = Url::parse(&s.base_url).expect("the simulator's URL");
+    let partner_tenant_id = s.sim.msp().partner_tenant_id.clone();
+    partner_center_at(&s.base_url, &partner_tenant_id, policy)
+}
+
+/// Partner Center at the simulator's address (for a client built away from its handle, on
+/// another runtime).
+pub fn partner_center_at(base_url: &str, partner_tenant_id: &str, policy: RetryPolicy) -> Arc<HttpPartnerCenter> {
+    let url = Url::parse(base_url).expect("the simulator's URL");
     HttpPartnerCenter::new(
         PartnerCenterSettings {
             base_url: url.clone(),
             login_url: url,
-            partner_tenant_id: s.sim.msp().partner_tenant_id.clone(),
+            partner_tenant_id: partner_tenant_id.to_string(),
             client_id: "seatsync-demo".into(),
             client_secret: "seatsync-demo-secret".into(),
             refresh_token: "sim-partner-center-refresh-token".into(),
@@ -77,7 +84,11 @@ pub fn partner_center(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPartnerCent
 }
 
 pub fn graph(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpGraph> {
-    let url = Url::parse(&s.base_url).expect("the simulator's URL");
+    graph_at(&s.base_url, policy)
+}
+
+pub fn graph_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpGraph> {
+    let url = Url::parse(base_url).expect("the simulator's URL");
     HttpGraph::new(
         GraphSettings {
             base_url: url.clone(),
@@ -108,6 +119,16 @@ pub fn autotask(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutotask> {
 /// The licence sync against the simulator.
 pub fn licence_sync(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<LicenceSync> {
     LicenceSync::new(pool.clone(), partner_center(s, quick_policy()), graph(s, quick_policy()), concurrency)
+}
+
+/// The licence sync against the simulator at `base_url` (see [`partner_center_at`]).
+pub fn licence_sync_at(pool: &PgPool, base_url: &str, partner_tenant_id: &str, concurrency: usize) -> Arc<LicenceSync> {
+    LicenceSync::new(
+        pool.clone(),
+        partner_center_at(base_url, partner_tenant_id, quick_policy()),
+        graph_at(base_url, quick_policy()),
+        concurrency,
+    )
 }
 
 /// Replaces the simulator's fault rules.

@@ -188,6 +188,13 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |f| vec![("tenant_id", f.tenant_id.clone()), ("group_key", f.group_key.clone())],
     },
     Endpoint { path: "contracts/sync", needs: Some(Role::Editor), form: |_| vec![("dry_run", "true".into())] },
+    Endpoint { path: "jobs/list", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
+    Endpoint {
+        path: "jobs/pause",
+        needs: Some(Role::Admin),
+        form: |_| vec![("kind", "contract_resume".into()), ("paused", "false".into())],
+    },
 ];
 
 /// Endpoints that may answer 409 to an allowed caller: the role check passed, but an earlier
@@ -201,6 +208,7 @@ const MAY_CONFLICT: &[&str] = &[
     "contracts/create",
     "contracts/update",
     "contracts/sync",
+    "jobs/run",
 ];
 
 fn expected(needs: Option<Role>, caller: Caller) -> StatusCode {
