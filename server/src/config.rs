@@ -557,9 +557,16 @@ impl Config {
     /// The integrations as the Settings page shows them: endpoint, and which keys are missing.
     pub fn integrations(&self) -> Vec<seatsync_api_types::settings::IntegrationInfo> {
         use seatsync_api_types::settings::IntegrationInfo;
-        fn info(name: &str, purpose: &str, base_url: String, needed: &[(&str, bool)]) -> IntegrationInfo {
+        fn info(
+            (key, name): (&str, &str),
+            purpose: &str,
+            base_url: String,
+            needed: &[(&str, bool)],
+        ) -> IntegrationInfo {
             let missing: Vec<String> = needed.iter().filter(|(_, set)| !set).map(|(k, _)| k.to_string()).collect();
             IntegrationInfo {
+                testable: matches!(key, "partner_center" | "graph" | "autotask"),
+                key: key.into(),
                 name: name.into(),
                 purpose: purpose.into(),
                 base_url,
@@ -570,7 +577,7 @@ impl Config {
         let pc = &self.partner_center;
         vec![
             info(
-                "Microsoft Partner Center",
+                ("partner_center", "Microsoft Partner Center"),
                 "Customers and NCE subscriptions",
                 pc.base_url.to_string(),
                 &[
@@ -581,7 +588,7 @@ impl Config {
                 ],
             ),
             info(
-                "Microsoft Graph",
+                ("graph", "Microsoft Graph"),
                 "Assigned licences in each customer tenant",
                 self.graph.base_url.to_string(),
                 &[
@@ -590,7 +597,7 @@ impl Config {
                 ],
             ),
             info(
-                "Autotask PSA",
+                ("autotask", "Autotask PSA"),
                 "Companies, services and contracts",
                 self.autotask.zone_url.to_string(),
                 &[
@@ -600,7 +607,7 @@ impl Config {
                 ],
             ),
             info(
-                "Pax8",
+                ("pax8", "Pax8"),
                 "Distributor subscriptions",
                 self.pax8.api_url.to_string(),
                 &[
@@ -609,7 +616,7 @@ impl Config {
                 ],
             ),
             info(
-                "ConnectWise Manage",
+                ("connectwise", "ConnectWise Manage"),
                 "Tickets for billing reports",
                 self.connectwise.base_url.to_string(),
                 &[
@@ -620,7 +627,7 @@ impl Config {
                 ],
             ),
             info(
-                "HaloPSA",
+                ("halo", "HaloPSA"),
                 "Tickets for billing reports",
                 self.halo.base_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| "(not set)".into()),
                 &[
@@ -630,7 +637,7 @@ impl Config {
                 ],
             ),
             info(
-                "SMTP",
+                ("smtp", "SMTP"),
                 "E-mailed billing reports and alerts",
                 self.smtp
                     .host

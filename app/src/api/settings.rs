@@ -17,6 +17,12 @@ pub async fn list_integrations() -> Result<Vec<IntegrationInfo>, AppError> {
     serve(Role::Admin, |c| async move { Ok::<_, AppError>(c.services.integrations()) }).await
 }
 
+/// Makes one harmless call to an integration and says what happened (Admin).
+#[server(prefix = "/api", endpoint = "settings/test_connection")]
+pub async fn test_connection(key: String) -> Result<ConnectionTest, AppError> {
+    serve(Role::Admin, |c| async move { c.services.test_connection(&key).await }).await
+}
+
 /// How many integrations are ready, for the dashboard (everyone with a role).
 #[server(prefix = "/api", endpoint = "settings/readiness")]
 pub async fn integration_readiness() -> Result<ReadinessSummary, AppError> {

@@ -32,11 +32,13 @@ pub fn JobsPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let may_run = me.may(Role::Editor);
     let may_pause = me.may(Role::Admin);
-    // Polled every two seconds while a run is queued or going, and the tab is visible.
+    // Polled every two seconds while a run is queued or going, and every 30 seconds otherwise
+    // (so a scheduled run shows up), only while the tab is visible.
     let active = RwSignal::new(false);
     let tick = use_polling_while(std::time::Duration::from_secs(2), active.into());
+    let idle_tick = use_polling_while(std::time::Duration::from_secs(30), Signal::derive(move || !active.get()));
     let changed = RwSignal::new(0u32);
-    let view_data = Resource::new(move || (tick.get(), changed.get()), |_| list_jobs());
+    let view_data = Resource::new(move || (tick.get(), idle_tick.get(), changed.get()), |_| list_jobs());
     Effect::new(move |_| {
         if let Some(Ok(v)) = view_data.get() {
             active.set(v.jobs.iter().any(|j| j.active.is_some()));

@@ -5,7 +5,9 @@ use leptos_meta::Title;
 use seatsync_domain::grouping::ContractGrouping;
 
 use crate::{
-    api::settings::{allocation_codes, list_integrations, mapping_settings, SaveMappingSettings},
+    api::settings::{
+        allocation_codes, list_integrations, mapping_settings, SaveMappingSettings, TestConnection as TestConnectionFn,
+    },
     components::common::{
         button,
         mutation::{on_answer, send},
@@ -70,6 +72,10 @@ fn Integrations() -> impl IntoView {
                                                     </p>
                                                 }
                                             })}
+                                        {(i.testable && i.configured)
+                                            .then(|| {
+                                                view! { <TestConnection key=i.key.clone() name=i.name.clone() /> }
+                                            })}
                                     </article>
                                 }
                             })
@@ -79,6 +85,42 @@ fn Integrations() -> impl IntoView {
                     .into_any()
             }}
         </Loaded>
+    }
+}
+
+/// "Test connection": one harmless call to the integration, and what happened, in words.
+#[component]
+fn TestConnection(key: String, name: String) -> impl IntoView {
+    let test = ServerAction::<TestConnectionFn>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(test, move |answer| {
+        outcome.set(Some(match answer {
+            Ok(t) if t.ok => Ok(t.message),
+            Ok(t) => Err(t.message),
+            Err(e) => Err(e.to_string()),
+        }))
+    });
+    let label = format!("Test the connection to {name}");
+    view! {
+        <div class="mt-3">
+            <button
+                class=button::SMALL
+                aria-label=label
+                disabled=move || test.pending().get()
+                on:click=move |_| {
+                    outcome.set(None);
+                    send(
+                        test,
+                        TestConnectionFn {
+                            key: key.clone(),
+                        },
+                    );
+                }
+            >
+                {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+            </button>
+            <Feedback message=outcome.into() />
+        </div>
     }
 }
 

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 /// One configured vendor connection; never carries a secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationInfo {
+    /// What identifies it in a request (`partner_center`, `graph`, `autotask`, …).
+    pub key: String,
     pub name: String,
     pub purpose: String,
     pub base_url: String,
@@ -13,6 +15,8 @@ pub struct IntegrationInfo {
     pub configured: bool,
     /// The configuration keys still missing, to tell the Admin what to set.
     pub missing: Vec<String>,
+    /// "Test connection" is offered: SeatSync has a client for it.
+    pub testable: bool,
 }
 
 /// How many integrations are ready, for the dashboard (everyone signed in).
@@ -57,4 +61,12 @@ pub struct AllocationCode {
 pub struct AutotaskUsage {
     pub used_last_hour: u64,
     pub allowed_per_hour: u64,
+}
+
+/// The outcome of "Test connection": one harmless call, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionTest {
+    pub ok: bool,
+    pub message: String,
+    pub elapsed_ms: u64,
 }

@@ -603,3 +603,110 @@ async fn a_create_click_costs_at_most_four_autotask_reads_and_a_write_per_record
         "the snapshot holds the new units"
     );
 }
+
+/// Its database's URL, for a second SeatSync instance on it.
+async fn database_url(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
+    let mut url = url::Url::parse(&kit::admin_database_url()).unwrap();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+fn job_settings(instance: &str) -> seatsync_jobs::JobSettings {
+    seatsync_jobs::JobSettings {
+        schedules: vec![],
+        lease: Duration::from_millis(1_000),
+        poll: Duration::from_millis(200),
+        instance: instance.into(),
+    }
+}
+
+#[tokio::test]
+async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_without_writing_twice() {
+    use seatsync_domain::kinds::{JobKind, JobStatus};
+    let w = world(8).await;
+    let (tenant, key) = w.creatable_group(1).await;
+    let created = w.contracts.create_group_contract(&tenant, &key, Some(w.user), today()).await.unwrap();
+    let group = w.group(&tenant, &key).await;
+    let sub = &group.rows[0].subscription;
+    kit::set_subscription(&w.sim, sub.id.as_str(), json!({"quantity": sub.quantity + 2})).await;
+    kit::licence_sync(&w.pool, &w.sim, 4)
+        .run(seatsync_licence_sync::Trigger::Schedule, seatsync_licence_sync::Scope::All)
+        .await
+        .unwrap();
+    let adjustments_before = kit::autotask_records(&w.sim, "contractserviceadjustments").await.len();
+    // Autotask applies the adjustment, but its answer never comes: the server dies waiting.
+    kit::faults(
+        &w.sim,
+        json!([{"path": "/ATServicesRest/V1.0/ContractServiceAdjustments", "method": "POST", "kind": "lost_response", "times": 1}]),
+    )
+    .await;
+
+    // Instance A on a runtime of its own, so it can be killed with its connections.
+    let (url, base_url, user) = (database_url(&w.pool).await, w.sim.base_url.clone(), w.user);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<i64>();
+    let (kill_tx, kill_rx) = tokio::sync::oneshot::channel::<()>();
+    let dying = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let pool = seatsync_db::connect(&url, 10).await.unwrap();
+            let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> =
+                kit::autotask_at(&base_url, kit::quick_policy());
+            let parts = seatsync_jobs::JobParts {
+                licence_sync: None,
+                mapping: Mapping::new(pool.clone(), Some(autotask.clone())),
+                contracts: Contracts::new(pool.clone(), Some(autotask)),
+            };
+            let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
+            a.start();
+            let run = a.request(JobKind::ContractSync, user, Default::default()).await.unwrap();
+            ready_tx.send(run).unwrap();
+            let _ = kill_rx.await;
+        });
+        rt.shutdown_background();
+    });
+    let run = ready_rx.recv().unwrap();
+    for _ in 0..200 {
+        if kit::autotask_records(&w.sim, "contractserviceadjustments").await.len() > adjustments_before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        kit::autotask_records(&w.sim, "contractserviceadjustments").await.len(),
+        adjustments_before + 1,
+        "Autotask applied the adjustment before the server died"
+    );
+    // The write whose answer was lost (whichever tenant's contract the sync reached first).
+    let lost = kit::autotask_records(&w.sim, "contractserviceadjustments").await[adjustments_before].clone();
+    kill_tx.send(()).unwrap();
+    dying.join().unwrap();
+    kit::faults(&w.sim, json!([])).await;
+
+    // Instance B takes the run over after A's lease and re-reads Autotask before planning.
+    let parts =
+        seatsync_jobs::JobParts { licence_sync: None, mapping: w.mapping.clone(), contracts: w.contracts.clone() };
+    let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
+    b.start();
+    let ended = b.wait_finished(run, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(ended.status, JobStatus::Succeeded, "{ended:?}");
+    assert_eq!((ended.attempts, ended.instance.as_deref()), (2, Some("instance-b")));
+    let same_service = |a: &serde_json::Value| {
+        a["contractID"] == lost["contractID"]
+            && a["contractServiceID"] == lost["contractServiceID"]
+            && a["serviceID"] == lost["serviceID"]
+    };
+    let made = kit::autotask_records(&w.sim, "contractserviceadjustments").await;
+    assert_eq!(
+        made[adjustments_before..].iter().filter(|a| same_service(a)).count(),
+        1,
+        "the write the dead server made is not made again: {lost}"
+    );
+    // Everything is in line: a dry run now plans no adjustment, and the contract holds what
+    // Partner Center says.
+    let dry = w.contracts.run_sync(Trigger::Schedule, Scope::All, true).await.unwrap();
+    let planned = seatsync_db::contracts::run_changes(&w.pool, dry).await.unwrap();
+    assert!(!planned.iter().any(|c| c.kind.as_str() == "adjust_units"), "{planned:?}");
+    w.contracts.reread_tenant_contracts(&tenant, today()).await.unwrap();
+    assert_eq!(w.units(created.contract_id).await, expected_units(&w.group(&tenant, &key).await));
+}

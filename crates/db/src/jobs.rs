@@ -176,12 +176,14 @@ pub async fn find_run(db: impl PgExecutor<'_>, run: i64) -> Result<JobRun, DbErr
         .ok_or(DbError::NotFound)
 }
 
-/// The job's run queued or going now, if any.
-pub async fn active_run(db: impl PgExecutor<'_>, job: JobKind) -> Result<Option<i64>, DbError> {
+/// The job's run queued or going now, if any, other than `except`.
+pub async fn active_run(db: impl PgExecutor<'_>, job: JobKind, except: Option<i64>) -> Result<Option<i64>, DbError> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM job_runs WHERE job = $1 AND status IN ('queued', 'running') ORDER BY id DESC LIMIT 1",
+        "SELECT id FROM job_runs WHERE job = $1 AND status IN ('queued', 'running') AND id IS DISTINCT FROM $2
+         ORDER BY id DESC LIMIT 1",
     )
     .bind(job)
+    .bind(except)
     .fetch_optional(db)
     .await?)
 }

@@ -200,7 +200,7 @@ impl Jobs {
         }
         let new = db::NewRun { job: kind, trigger, requested_by: None, slot: Some(slot), scope: None, dry_run: false };
         let run = db::insert_run(&mut *tx, &new).await?;
-        match queue::enqueue(&mut tx, queue, task, run).await? {
+        match queue::enqueue(&mut tx, queue, task, kind, run).await? {
             queue::Enqueued::Queued => tracing::info!(job = %kind, %slot, run, ?trigger, "scheduled run queued"),
             queue::Enqueued::AlreadyActive => {
                 db::skip_run(&mut *tx, run, "A run of this job was still going at this time; it covers this slot.")
@@ -252,7 +252,7 @@ impl Jobs {
             dry_run: request.dry_run,
         };
         let run = db::insert_run(&mut *tx, &new).await?;
-        match queue::enqueue(&mut tx, queue, task, run).await? {
+        match queue::enqueue(&mut tx, queue, task, kind, run).await? {
             queue::Enqueued::Queued => {
                 tx.commit().await?;
                 Ok(run)
@@ -266,7 +266,7 @@ impl Jobs {
 
     /// The job's run queued or going now, if any.
     pub async fn active_run(&self, kind: JobKind) -> Result<Option<i64>, JobError> {
-        Ok(db::active_run(&self.pool, kind).await?)
+        Ok(db::active_run(&self.pool, kind, None).await?)
     }
 
     /// Waits (at most `limit`) until the run has started its work or ended; the run as it stands.

@@ -104,25 +104,34 @@ pub(crate) enum Enqueued {
 }
 
 /// Enqueues the run inside `tx`, in a savepoint, so that "a run is already active" leaves the
-/// transaction usable for recording that.
+/// transaction usable for recording that. A run that has just ended keeps its queue task "in
+/// progress" for the moment its worker takes to commit; that is waited out (at most 2 s) rather
+/// than refused.
 pub(crate) async fn enqueue(
     tx: &mut Transaction<'_, Postgres>,
     queue: &Queue<JobTask>,
     task: &JobTask,
+    kind: JobKind,
     run: i64,
 ) -> Result<Enqueued, crate::JobError> {
-    let mut savepoint = tx.begin().await?;
-    match queue.enqueue(&mut *savepoint, task, &JobInput { run }).await {
-        Ok(_) => {
-            savepoint.commit().await?;
-            Ok(Enqueued::Queued)
+    for _ in 0..40 {
+        let mut savepoint = tx.begin().await?;
+        match queue.enqueue(&mut *savepoint, task, &JobInput { run }).await {
+            Ok(_) => {
+                savepoint.commit().await?;
+                return Ok(Enqueued::Queued);
+            }
+            Err(underway::queue::Error::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                savepoint.rollback().await?;
+                if db::active_run(&mut **tx, kind, Some(run)).await?.is_some() {
+                    return Ok(Enqueued::AlreadyActive);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(underway::queue::Error::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
-            savepoint.rollback().await?;
-            Ok(Enqueued::AlreadyActive)
-        }
-        Err(e) => Err(e.into()),
     }
+    Ok(Enqueued::AlreadyActive)
 }
 
 /// Wakes the job's worker whenever underway announces a task of its queue.

@@ -89,6 +89,16 @@ impl LicenceSync {
         Arc::new(Self { pool, partner_center, graph, concurrency: concurrency.max(1) })
     }
 
+    /// The Partner Center client the sync reads with (the Settings page tests it).
+    pub fn partner_center(&self) -> &Arc<dyn PartnerCenter> {
+        &self.partner_center
+    }
+
+    /// The Graph client the sync reads with (the Settings page tests it).
+    pub fn graph(&self) -> &Arc<dyn Graph> {
+        &self.graph
+    }
+
     /// Runs a sync to the end (tests and the benchmark use this; the job queue goes through
     /// [`LicenceSync::begin`] and [`LicenceSync::complete`] to tie the run to its queue entry).
     pub async fn run(self: &Arc<Self>, trigger: Trigger, scope: Scope) -> Result<i64, SyncError> {

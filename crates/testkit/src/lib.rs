@@ -102,8 +102,12 @@ pub fn graph_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpGraph> {
 }
 
 pub fn autotask_settings(s: &SimHandle) -> AutotaskSettings {
+    autotask_settings_at(&s.base_url)
+}
+
+pub fn autotask_settings_at(base_url: &str) -> AutotaskSettings {
     AutotaskSettings {
-        zone_url: Url::parse(&format!("{}/ATServicesRest/V1.0/zoneInformation", s.base_url)).expect("a URL"),
+        zone_url: Url::parse(&format!("{base_url}/ATServicesRest/V1.0/zoneInformation")).expect("a URL"),
         username: "seatsync-api@northwind-msp.example".into(),
         secret: "sim-autotask-secret".into(),
         integration_code: "SEATSYNCSIMTRACKING".into(),
@@ -113,7 +117,12 @@ pub fn autotask_settings(s: &SimHandle) -> AutotaskSettings {
 }
 
 pub fn autotask(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutotask> {
-    HttpAutotask::new(autotask_settings(s), reqwest::Client::new(), policy)
+    autotask_at(&s.base_url, policy)
+}
+
+/// Autotask at the simulator's address (for a client built on another runtime).
+pub fn autotask_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpAutotask> {
+    HttpAutotask::new(autotask_settings_at(base_url), reqwest::Client::new(), policy)
 }
 
 /// The licence sync against the simulator.

@@ -30,6 +30,12 @@ pub trait PartnerCenter: Send + Sync {
     /// Every subscription of one customer tenant.
     fn subscriptions<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>>;
 
+    /// The first `size` customers of the list: one request, to check the connection.
+    fn first_customers(&self, size: u32) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>> {
+        let _ = size;
+        self.customers()
+    }
+
     /// Every customer of the partner, handed to `page` a page at a time as the pages arrive, so
     /// a caller can start on the first customers while the others are still being listed. The
     /// pages are requested one after another.
@@ -203,20 +209,27 @@ impl HttpPartnerCenter {
         first: String,
     ) -> Result<Vec<T>, VendorError> {
         let mut items = Vec::new();
-        self.get_pages(what, first, |page| items.extend(page)).await?;
+        self.get_pages(what, first, None, |page| items.extend(page)).await?;
         Ok(items)
     }
 
-    /// Follows a collection's continuation links, handing each page's items to `on_page`.
+    /// Follows a collection's continuation links (at most `max_pages` of them), handing each
+    /// page's items to `on_page`.
     async fn get_pages<T: serde::de::DeserializeOwned>(
         &self,
         what: &str,
         first: String,
+        max_pages: Option<usize>,
         mut on_page: impl FnMut(Vec<T>),
     ) -> Result<(), VendorError> {
         let token = self.token().await?;
         let mut next: Option<(String, Vec<(String, String)>)> = Some((first, Vec::new()));
+        let mut pages = 0;
         while let Some((url, headers)) = next.take() {
+            if max_pages.is_some_and(|max| pages >= max) {
+                break;
+            }
+            pages += 1;
             // One request id per logical request, reused by every retry of it.
             let request_id = uuid::Uuid::new_v4().to_string();
             let res = http::send(VENDOR, &self.policy, || {
@@ -246,6 +259,15 @@ impl HttpPartnerCenter {
 }
 
 impl PartnerCenter for HttpPartnerCenter {
+    fn first_customers(&self, size: u32) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>> {
+        Box::pin(async move {
+            let first = self.resolve(&format!("/v1/customers?size={}", size.max(1)));
+            let mut items = Vec::new();
+            self.get_pages("customer list", first, Some(1), |page| items.extend(page)).await?;
+            Ok(items)
+        })
+    }
+
     fn customers(&self) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>> {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers?size={PAGE_SIZE}"));
@@ -266,7 +288,7 @@ impl PartnerCenter for HttpPartnerCenter {
     ) -> BoxFuture<'a, Result<(), VendorError>> {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers?size={PAGE_SIZE}"));
-            self.get_pages("customer list", first, page).await
+            self.get_pages("customer list", first, None, page).await
         })
     }
 }

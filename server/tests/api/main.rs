@@ -7,6 +7,7 @@ mod config_errors;
 mod dashboard;
 mod demo_setup;
 mod health;
+mod integrations;
 mod licences;
 mod mapping;
 mod overview;

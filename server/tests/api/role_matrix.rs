@@ -41,6 +41,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "me", needs: None, form: |_| vec![] },
     Endpoint { path: "settings/readiness", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "settings/integrations", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "settings/test_connection", needs: Some(Role::Admin), form: |_| vec![("key", "autotask".into())] },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "users/set_role",
