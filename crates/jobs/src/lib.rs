@@ -162,17 +162,19 @@ impl Jobs {
 
     /// Starts this instance's scheduler and workers in the background.
     pub fn start(self: &Arc<Self>) {
+        let mut wakes = Vec::new();
         for kind in JobKind::ALL {
             if !self.parts.configured(kind) {
                 continue;
             }
             let wake = Arc::new(tokio::sync::Notify::new());
             tokio::spawn(self.clone().work(kind, wake.clone()));
-            tokio::spawn(queue::listen(self.pool.clone(), queue::name(kind), wake));
+            wakes.push((queue::name(kind), wake));
             if let Some(schedule) = self.schedule(kind).cloned() {
                 tokio::spawn(self.clone().keep_schedule(kind, schedule));
             }
         }
+        tokio::spawn(queue::listen(self.pool.clone(), wakes));
         tokio::spawn(self.clone().sweep_orphans());
         // underway keeps finished tasks until their time to live is over, and deletes them only
         // while this routine runs (hourly).

@@ -134,23 +134,28 @@ pub(crate) async fn enqueue(
     Ok(Enqueued::AlreadyActive)
 }
 
-/// Wakes the job's worker whenever underway announces a task of its queue.
-pub(crate) async fn listen(pool: PgPool, queue: String, wake: Arc<tokio::sync::Notify>) {
+/// Wakes a job's worker whenever underway announces a task of its queue: one connection
+/// listens for every job of the instance.
+pub(crate) async fn listen(pool: PgPool, wakes: Vec<(String, Arc<tokio::sync::Notify>)>) {
     loop {
-        if let Err(e) = listen_once(&pool, &queue, &wake).await {
-            tracing::warn!(%queue, error = %e, "listening for new runs failed; polling until it is back");
+        if let Err(e) = listen_once(&pool, &wakes).await {
+            tracing::warn!(error = %e, "listening for new runs failed; polling until it is back");
         }
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
 }
 
-async fn listen_once(pool: &PgPool, queue: &str, wake: &tokio::sync::Notify) -> Result<(), sqlx::Error> {
+async fn listen_once(pool: &PgPool, wakes: &[(String, Arc<tokio::sync::Notify>)]) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen("task_change").await?;
-    let quoted = format!("\"{queue}\"");
+    let quoted: Vec<(String, &tokio::sync::Notify)> =
+        wakes.iter().map(|(queue, wake)| (format!("\"{queue}\""), wake.as_ref())).collect();
     loop {
-        if listener.recv().await?.payload().contains(&quoted) {
-            wake.notify_one();
+        let note = listener.recv().await?;
+        for (queue, wake) in &quoted {
+            if note.payload().contains(queue.as_str()) {
+                wake.notify_one();
+            }
         }
     }
 }
