@@ -3,7 +3,7 @@ import { expect, open, signIn, simUrl, test } from "./fixtures";
 test("an Admin tests an integration's connection and reads the answer in words", async ({ page }) => {
   await signIn(page, "Ada Admin");
   await open(page, "/settings");
-  const autotask = page.getByRole("button", { name: "Test the connection to Autotask PSA" });
+  const autotask = page.getByRole("button", { name: "Test connection to Autotask PSA" });
   await autotask.click();
   await expect(page.getByRole("status").filter({ hasText: "Connected in" })).toContainText("queried companies");
 
@@ -16,6 +16,6 @@ test("an Admin tests an integration's connection and reads the answer in words",
   } finally {
     await page.request.post(`${simUrl}/_sim/faults`, { data: { rules: [] } });
   }
-  await page.getByRole("button", { name: "Test the connection to Microsoft Partner Center" }).click();
+  await page.getByRole("button", { name: "Test connection to Microsoft Partner Center" }).click();
   await expect(page.getByRole("status").filter({ hasText: "read the customer list" })).toBeVisible();
 });

@@ -100,7 +100,7 @@ fn TestConnection(key: String, name: String) -> impl IntoView {
             Err(e) => Err(e.to_string()),
         }))
     });
-    let label = format!("Test the connection to {name}");
+    let label = format!("Test connection to {name}");
     view! {
         <div class="mt-3">
             <button

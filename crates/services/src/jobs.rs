@@ -13,6 +13,10 @@ use crate::{ServiceError, Services, Staff};
 /// Runs shown per job.
 const RECENT_RUNS: i64 = 10;
 
+/// Runs shown of the job that runs every minute and mostly finds nothing to do: the latest few
+/// say it is alive and how it last ended.
+const RECENT_QUIET_RUNS: usize = 3;
+
 /// How long a person's click waits for the run to begin, so the page can follow it at once.
 const START_WAIT: Duration = Duration::from_secs(10);
 
@@ -65,7 +69,8 @@ impl Services {
                 let stored = schedules.iter().find(|s| s.job == kind);
                 let configured = self.jobs.parts().configured(kind);
                 let cron = self.jobs.schedule(kind);
-                let recent: Vec<RunInfo> = runs.iter().filter(|r| r.job == kind).map(run_info).collect();
+                let shown = if kind == JobKind::ContractResume { RECENT_QUIET_RUNS } else { RECENT_RUNS as usize };
+                let recent: Vec<RunInfo> = runs.iter().filter(|r| r.job == kind).take(shown).map(run_info).collect();
                 let paused = stored.is_some_and(|s| s.paused);
                 JobInfo {
                     kind,
