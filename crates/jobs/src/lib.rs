@@ -273,25 +273,22 @@ impl Jobs {
 
     /// Waits (at most `limit`) until the run has started its work or ended; the run as it stands.
     pub async fn wait_started(&self, run: i64, limit: Duration) -> Result<JobRun, JobError> {
-        let until = tokio::time::Instant::now() + limit;
-        loop {
-            let now = db::find_run(&self.pool, run).await?;
-            if now.detail_run_id.is_some() || now.status.is_finished() || tokio::time::Instant::now() >= until {
-                return Ok(now);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.wait_for(run, limit, |r| r.detail_run_id.is_some() || r.status.is_finished()).await
     }
 
     /// Waits (at most `limit`) until the run has ended; the run as it stands.
     pub async fn wait_finished(&self, run: i64, limit: Duration) -> Result<JobRun, JobError> {
+        self.wait_for(run, limit, |r| r.status.is_finished()).await
+    }
+
+    async fn wait_for(&self, run: i64, limit: Duration, done: impl Fn(&JobRun) -> bool) -> Result<JobRun, JobError> {
         let until = tokio::time::Instant::now() + limit;
         loop {
             let now = db::find_run(&self.pool, run).await?;
-            if now.status.is_finished() || tokio::time::Instant::now() >= until {
+            if done(&now) || tokio::time::Instant::now() >= until {
                 return Ok(now);
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
