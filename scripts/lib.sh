@@ -178,6 +178,18 @@ demo_session_secret() {
   cat "$file"
 }
 
+# The key that encrypts the integration secrets saved in the app, for the demo and the test
+# servers: generated once into .data (32 random bytes as hex), so a demo database's saved
+# secrets stay readable across restarts.
+demo_secrets_key() {
+  local file="$ROOT/.data/secrets-key"
+  mkdir -p "$ROOT/.data"
+  if [ ! -s "$file" ]; then
+    (umask 077 && random_hex 32 > "$file")
+  fi
+  cat "$file"
+}
+
 # Drops the databases the Rust integration tests made (seatsync_test_*) on DATABASE_URL's server.
 drop_test_databases() {
   local name
@@ -213,6 +225,7 @@ export_sim_config() {
   export SEATSYNC_OIDC_CLIENT_ID="seatsync-demo"
   export SEATSYNC_OIDC_CLIENT_SECRET="seatsync-demo-secret"
   export SEATSYNC_SESSION_SECRET="${SEATSYNC_SESSION_SECRET:-$(demo_session_secret)}"
+  export SEATSYNC_SECRETS_KEY="${SEATSYNC_SECRETS_KEY:-$(demo_secrets_key)}"
   export SEATSYNC_PARTNER_CENTER_URL="$sim" SEATSYNC_ENTRA_LOGIN_URL="$sim" SEATSYNC_GRAPH_URL="$sim"
   export SEATSYNC_PARTNER_TENANT_ID="$tenant"
   export SEATSYNC_PARTNER_CENTER_CLIENT_ID="seatsync-demo" SEATSYNC_PARTNER_CENTER_CLIENT_SECRET="seatsync-demo-secret"
@@ -227,4 +240,10 @@ export_sim_config() {
   export SEATSYNC_CONNECTWISE_PUBLIC_KEY="simpublickey" SEATSYNC_CONNECTWISE_PRIVATE_KEY="simprivatekey"
   export SEATSYNC_CONNECTWISE_CLIENT_ID="9f1f7c1e-0000-4000-8000-00000000c0de"
   export SEATSYNC_HALO_URL="$sim" SEATSYNC_HALO_CLIENT_ID="sim-halo-client" SEATSYNC_HALO_CLIENT_SECRET="sim-halo-secret"
+  local smtp_port
+  smtp_port="$(curl -fsS "$sim/_sim/summary" | grep -o '"smtpPort":[0-9]*' | cut -d: -f2)"
+  [ -n "$smtp_port" ] || die "the simulator at $sim did not report its SMTP port"
+  export SEATSYNC_SMTP_HOST="127.0.0.1" SEATSYNC_SMTP_PORT="$smtp_port" SEATSYNC_SMTP_SECURITY="none"
+  export SEATSYNC_SMTP_USERNAME="seatsync@northwind-msp.example" SEATSYNC_SMTP_PASSWORD="sim-smtp-password"
+  export SEATSYNC_SMTP_FROM="seatsync@northwind-msp.example"
 }

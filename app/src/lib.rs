@@ -25,8 +25,9 @@ use crate::{
     components::layout::{Layout, RequireRole},
     pages::{
         contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound,
-        jobs::JobsPage, overview::OverviewPage, products::ProductsPage, service_mapping::ServiceMappingPage,
-        settings::SettingsPage, signin::SignInPage, subscriptions::SubscriptionsPage, users::UsersPage,
+        integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage, products::ProductsPage,
+        service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
+        subscriptions::SubscriptionsPage, users::UsersPage,
     },
 };
 
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings/products") view=ProductsPage />
                         <Route path=path!("/users") view=UsersPage />
                         <Route path=path!("/settings") view=SettingsPage />
+                        <Route path=path!("/settings/integrations/:key") view=IntegrationPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -29,6 +29,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     `/contracts?tenant=${tenants[0].tenant_id}`,
     "/jobs",
     "/settings",
+    "/settings/integrations/autotask",
     "/settings/products",
     "/users",
     "/no-such-page",

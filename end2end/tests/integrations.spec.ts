@@ -18,4 +18,48 @@ test("an Admin tests an integration's connection and reads the answer in words",
   }
   await page.getByRole("button", { name: "Test connection to Microsoft Partner Center" }).click();
   await expect(page.getByRole("status").filter({ hasText: "read the customer list" })).toBeVisible();
+  await page.getByRole("button", { name: "Test connection to SMTP (e-mail)" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "nothing was sent" })).toContainText("signed in as");
+});
+
+test("an Admin sets an integration up on its page, tests it and sees where each value comes from", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await open(page, "/settings");
+  await page.getByRole("link", { name: "Set up Autotask PSA" }).click();
+  await expect(page.getByRole("heading", { name: "Autotask PSA", level: 1 })).toBeVisible();
+
+  // Values from the environment win, and the page says where to change them.
+  await expect(page.getByLabel("Zone discovery address", { exact: true })).toBeDisabled();
+  await expect(page.getByText("From the environment variable SEATSYNC_AUTOTASK_ZONE_URL")).toBeVisible();
+  // A secret is never sent to the browser, whatever its source.
+  const secret = page.getByLabel("API user secret", { exact: true });
+  await expect(secret).toHaveAttribute("type", "password");
+  await expect(secret).toHaveValue("");
+
+  // A value an earlier run left is removed first, so the save below is a change.
+  const remove = page.getByRole("button", { name: "Remove saved value of Share of the hourly request limit (%)" });
+  if (await remove.isVisible()) {
+    await remove.click();
+    await expect(remove).toHaveCount(0);
+  }
+  const share = page.getByLabel("Share of the hourly request limit (%)", { exact: true });
+  await share.fill("40");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page.getByText(/Saved here just now by Ada Admin/)).toBeVisible();
+  // The newest change heads the history.
+  await expect(page.getByRole("row").nth(1)).toContainText("Ada Admin");
+  await expect(page.getByRole("row").nth(1)).toContainText("set to 40");
+
+  await page.getByRole("button", { name: "Test connection to Autotask PSA" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Connected in" })).toContainText("queried companies");
+
+  // A bad value is refused in words; what was saved stays.
+  await share.fill("150");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "between 1 and 100" })).toBeVisible();
+
+  // Back to the default, for the other tests.
+  await remove.click();
+  await expect(page.getByText(/The default\. The environment variable SEATSYNC_AUTOTASK_HOURLY_SHARE/)).toBeVisible();
 });

@@ -9,6 +9,7 @@
 use std::{collections::BTreeMap, fmt, net::SocketAddr};
 
 use seatsync_domain::RoleMap;
+use seatsync_integrations::SecretsKey;
 use url::Url;
 
 /// A secret: kept out of `Debug` output and logs.
@@ -48,18 +49,31 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// `SEATSYNC_BOOTSTRAP_ADMIN_EMAIL`: made Admin at first sign-in, whatever Entra ID says.
     pub bootstrap_admin_email: Option<String>,
-    pub partner_center: PartnerCenterConfig,
-    pub graph: GraphConfig,
-    pub autotask: AutotaskConfig,
-    pub pax8: Pax8Config,
-    pub connectwise: ConnectWiseConfig,
-    pub halo: HaloConfig,
-    pub smtp: SmtpConfig,
+    /// The integrations' environment variables (`SEATSYNC_PARTNER_CENTER_CLIENT_ID`, … as
+    /// `seatsync_domain::integration` lists them), checked here; they win over the values saved
+    /// on the Integrations page.
+    pub integration_env: IntegrationEnv,
+    /// `SEATSYNC_SECRETS_KEY`: encrypts the secrets saved on the Integrations page (32 random
+    /// bytes, base64 or hex). Without it, secrets can only come from the environment.
+    pub secrets_key: Option<SecretsKey>,
+    /// `SEATSYNC_SECRETS_KEY_PREVIOUS`: during a key rotation, the key being replaced.
+    pub previous_secrets_key: Option<SecretsKey>,
     pub sync: SyncConfig,
     /// `SEATSYNC_PAGE_CACHE_SECONDS` (default 30; 0 turns it off) and `SEATSYNC_PAGE_CACHE_MB`
     /// (default 64): how long a rendered page may be served again while nothing changes, and
     /// the memory all kept pages may take (see `page_cache`).
     pub page_cache: crate::page_cache::PageCacheConfig,
+}
+
+/// The integrations' variables as the environment sets them. Some are secrets, so `Debug` shows
+/// only which are set.
+#[derive(Clone, Default)]
+pub struct IntegrationEnv(pub BTreeMap<String, String>);
+
+impl fmt::Debug for IntegrationEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
 }
 
 /// The licence sync job.
@@ -79,14 +93,20 @@ pub struct SyncConfig {
     /// once the first sync is done, so a demo shows prices and contracts at once (default 0:
     /// never; `scripts/demo` sets 5). See `demo.rs`.
     pub demo_setup_tenants: usize,
+    /// `SEATSYNC_AUTOTASK_REFRESH_CRON`: when Autotask's companies and services are re-read
+    /// (default hourly, `0 15 * * * *`).
+    pub autotask_refresh_cron: cron::Schedule,
+    /// `SEATSYNC_CONTRACT_SYNC_CRON`: when contracts are brought in line with Partner Center
+    /// (default nightly at 03:00 UTC, after the licence sync).
+    pub contract_sync_cron: cron::Schedule,
     /// `SEATSYNC_CONTRACT_RESUME_CRON`: when contract creations stopped half-way are looked for
     /// and carried to their end (default every minute, `0 * * * * *`).
     pub contract_resume_cron: cron::Schedule,
     /// `SEATSYNC_JOB_LEASE_SECONDS`: a running job's heartbeat interval; when its instance stops,
     /// another instance takes the run over after this long without a heartbeat (default 30).
     pub job_lease: std::time::Duration,
-    /// `SEATSYNC_JOB_POLL_SECONDS`: how often an idle instance looks for runs to take over; new
-    /// runs wake it at once (default 10).
+    /// `SEATSYNC_JOB_POLL_SECONDS`: how often an idle instance looks for runs to take over (new
+    /// runs wake it at once) and for integration settings saved on another instance (default 10).
     pub job_poll: std::time::Duration,
 }
 
@@ -102,95 +122,6 @@ pub struct OidcConfig {
     /// `SEATSYNC_OIDC_ROLE_MAP`: app-role values to SeatSync roles
     /// (default `SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer`).
     pub role_map: RoleMap,
-}
-
-/// Partner Center, App+User (secure application model).
-#[derive(Debug, Clone)]
-pub struct PartnerCenterConfig {
-    /// `SEATSYNC_PARTNER_CENTER_URL` (default https://api.partnercenter.microsoft.com).
-    pub base_url: Url,
-    /// `SEATSYNC_PARTNER_TENANT_ID`: the MSP's own tenant.
-    pub partner_tenant_id: Option<String>,
-    /// `SEATSYNC_PARTNER_CENTER_CLIENT_ID` / `_CLIENT_SECRET` / `_REFRESH_TOKEN`.
-    pub client_id: Option<String>,
-    pub client_secret: Option<Secret>,
-    pub refresh_token: Option<Secret>,
-    /// `SEATSYNC_ENTRA_LOGIN_URL`: Entra's token host (default https://login.microsoftonline.com).
-    pub login_url: Url,
-}
-
-/// Microsoft Graph, client credentials per customer tenant.
-#[derive(Debug, Clone)]
-pub struct GraphConfig {
-    /// `SEATSYNC_GRAPH_URL` (default https://graph.microsoft.com).
-    pub base_url: Url,
-    /// `SEATSYNC_GRAPH_CLIENT_ID` / `_CLIENT_SECRET`: the multi-tenant app consented in customers.
-    pub client_id: Option<String>,
-    pub client_secret: Option<Secret>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AutotaskConfig {
-    /// `SEATSYNC_AUTOTASK_ZONE_URL`: zone discovery
-    /// (default https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation).
-    pub zone_url: Url,
-    /// `SEATSYNC_AUTOTASK_USERNAME` / `_SECRET` / `_INTEGRATION_CODE`.
-    pub username: Option<String>,
-    pub secret: Option<Secret>,
-    pub integration_code: Option<Secret>,
-    /// `SEATSYNC_AUTOTASK_HOURLY_SHARE`: the share of the database's 10,000 requests an hour
-    /// SeatSync may use, in percent (default 50): other integrations share the same budget.
-    pub hourly_share_percent: u8,
-    /// `SEATSYNC_AUTOTASK_REFRESH_CRON`: when companies and services are re-read (default hourly,
-    /// `0 15 * * * *`).
-    pub refresh_cron: cron::Schedule,
-    /// `SEATSYNC_CONTRACT_SYNC_CRON`: when contracts are brought in line with Partner Center
-    /// (default nightly at 03:00 UTC, after the licence sync).
-    pub contract_sync_cron: cron::Schedule,
-}
-
-#[derive(Debug, Clone)]
-pub struct Pax8Config {
-    /// `SEATSYNC_PAX8_API_URL` (default https://api.pax8.com/v1).
-    pub api_url: Url,
-    /// `SEATSYNC_PAX8_TOKEN_URL` (default https://token-manager.pax8.com/oauth/token).
-    pub token_url: Url,
-    /// `SEATSYNC_PAX8_CLIENT_ID` / `_CLIENT_SECRET`.
-    pub client_id: Option<String>,
-    pub client_secret: Option<Secret>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConnectWiseConfig {
-    /// `SEATSYNC_CONNECTWISE_URL` (default https://api-na.myconnectwise.net/v4_6_release/apis/3.0).
-    pub base_url: Url,
-    /// `SEATSYNC_CONNECTWISE_COMPANY_ID` / `_PUBLIC_KEY` / `_PRIVATE_KEY` / `_CLIENT_ID`.
-    pub company_id: Option<String>,
-    pub public_key: Option<String>,
-    pub private_key: Option<Secret>,
-    pub client_id: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct HaloConfig {
-    /// `SEATSYNC_HALO_URL`: the instance, e.g. `https://yourcompany.halopsa.com` (no default:
-    /// every HaloPSA customer has their own host).
-    pub base_url: Option<Url>,
-    /// `SEATSYNC_HALO_TENANT`: cloud tenant name, sent as `?tenant=` to the token endpoint.
-    pub tenant: Option<String>,
-    /// `SEATSYNC_HALO_CLIENT_ID` / `_CLIENT_SECRET`.
-    pub client_id: Option<String>,
-    pub client_secret: Option<Secret>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SmtpConfig {
-    /// `SEATSYNC_SMTP_HOST` / `_PORT` (default 587) / `_USERNAME` / `_PASSWORD` / `_FROM`.
-    pub host: Option<String>,
-    pub port: u16,
-    pub username: Option<String>,
-    pub password: Option<Secret>,
-    pub from: Option<String>,
 }
 
 /// One problem with one key.
@@ -288,10 +219,6 @@ impl Reader<'_> {
         })
     }
 
-    fn secret(&self, key: &str) -> Option<Secret> {
-        self.optional(key).map(Secret)
-    }
-
     fn parse_url(&mut self, key: &str, raw: &str) -> Option<Url> {
         match Url::parse(raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
@@ -308,12 +235,6 @@ impl Reader<'_> {
         self.parse_url(key, &raw).unwrap_or_else(placeholder_url)
     }
 
-    fn optional_url(&mut self, key: &str) -> Option<Url> {
-        let raw = self.optional(key)?;
-        self.parse_url(key, &raw)
-    }
-
-    /// A cron expression with seconds, with a default.
     fn cron(&mut self, key: &str, default: &str) -> cron::Schedule {
         let text = self.optional(key).unwrap_or_else(|| default.into());
         text.parse::<cron::Schedule>().unwrap_or_else(|e| {
@@ -429,62 +350,33 @@ impl Config {
             r.problem("SEATSYNC_BOOTSTRAP_ADMIN_EMAIL", "an e-mail address");
         }
 
-        let partner_center = PartnerCenterConfig {
-            base_url: r.url("SEATSYNC_PARTNER_CENTER_URL", "https://api.partnercenter.microsoft.com"),
-            partner_tenant_id: r.optional("SEATSYNC_PARTNER_TENANT_ID"),
-            client_id: r.optional("SEATSYNC_PARTNER_CENTER_CLIENT_ID"),
-            client_secret: r.secret("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET"),
-            refresh_token: r.secret("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN"),
-            login_url: r.url("SEATSYNC_ENTRA_LOGIN_URL", "https://login.microsoftonline.com"),
-        };
-        let graph = GraphConfig {
-            base_url: r.url("SEATSYNC_GRAPH_URL", "https://graph.microsoft.com"),
-            client_id: r.optional("SEATSYNC_GRAPH_CLIENT_ID"),
-            client_secret: r.secret("SEATSYNC_GRAPH_CLIENT_SECRET"),
-        };
-        let autotask = AutotaskConfig {
-            zone_url: r.url(
-                "SEATSYNC_AUTOTASK_ZONE_URL",
-                "https://webservices.autotask.net/ATServicesRest/V1.0/zoneInformation",
-            ),
-            username: r.optional("SEATSYNC_AUTOTASK_USERNAME"),
-            secret: r.secret("SEATSYNC_AUTOTASK_SECRET"),
-            integration_code: r.secret("SEATSYNC_AUTOTASK_INTEGRATION_CODE"),
-            hourly_share_percent: r.number("SEATSYNC_AUTOTASK_HOURLY_SHARE", 50u8, "a whole percentage"),
-            refresh_cron: r.cron("SEATSYNC_AUTOTASK_REFRESH_CRON", DEFAULT_AUTOTASK_REFRESH_CRON),
-            contract_sync_cron: r.cron("SEATSYNC_CONTRACT_SYNC_CRON", DEFAULT_CONTRACT_SYNC_CRON),
-        };
-        if !(1..=100).contains(&autotask.hourly_share_percent) {
-            r.problem("SEATSYNC_AUTOTASK_HOURLY_SHARE", "between 1 and 100 (percent)");
+        let mut integration_env = IntegrationEnv::default();
+        for (_, spec) in seatsync_domain::integration::all_fields() {
+            let Some(raw) = r.optional(spec.env) else { continue };
+            match spec.check(&raw) {
+                Ok(value) => {
+                    if spec.kind == seatsync_domain::integration::FieldKind::Url {
+                        r.parse_url(spec.env, &value);
+                    }
+                    integration_env.0.insert(spec.env.to_string(), value);
+                }
+                Err(problem) => r.problem(spec.env, problem),
+            }
         }
-        let pax8 = Pax8Config {
-            api_url: r.url("SEATSYNC_PAX8_API_URL", "https://api.pax8.com/v1"),
-            token_url: r.url("SEATSYNC_PAX8_TOKEN_URL", "https://token-manager.pax8.com/oauth/token"),
-            client_id: r.optional("SEATSYNC_PAX8_CLIENT_ID"),
-            client_secret: r.secret("SEATSYNC_PAX8_CLIENT_SECRET"),
+        let mut key = |var: &str| {
+            let raw = r.optional(var)?;
+            SecretsKey::parse(&raw).map_err(|e| r.problem(var, e)).ok()
         };
-        let connectwise = ConnectWiseConfig {
-            base_url: r.url("SEATSYNC_CONNECTWISE_URL", "https://api-na.myconnectwise.net/v4_6_release/apis/3.0"),
-            company_id: r.optional("SEATSYNC_CONNECTWISE_COMPANY_ID"),
-            public_key: r.optional("SEATSYNC_CONNECTWISE_PUBLIC_KEY"),
-            private_key: r.secret("SEATSYNC_CONNECTWISE_PRIVATE_KEY"),
-            client_id: r.optional("SEATSYNC_CONNECTWISE_CLIENT_ID"),
-        };
-        let halo = HaloConfig {
-            base_url: r.optional_url("SEATSYNC_HALO_URL"),
-            tenant: r.optional("SEATSYNC_HALO_TENANT"),
-            client_id: r.optional("SEATSYNC_HALO_CLIENT_ID"),
-            client_secret: r.secret("SEATSYNC_HALO_CLIENT_SECRET"),
-        };
-        let smtp = SmtpConfig {
-            host: r.optional("SEATSYNC_SMTP_HOST"),
-            port: r.number("SEATSYNC_SMTP_PORT", 587u16, "a TCP port number"),
-            username: r.optional("SEATSYNC_SMTP_USERNAME"),
-            password: r.secret("SEATSYNC_SMTP_PASSWORD"),
-            from: r.optional("SEATSYNC_SMTP_FROM"),
-        };
-        if smtp.from.as_ref().is_some_and(|f| !f.contains('@')) {
-            r.problem("SEATSYNC_SMTP_FROM", "an e-mail address such as billing@your-msp.example");
+        let secrets_key = key(seatsync_integrations::SECRETS_KEY_VAR);
+        let previous_secrets_key = key(seatsync_integrations::PREVIOUS_SECRETS_KEY_VAR);
+        if previous_secrets_key.is_some() && secrets_key.is_none() {
+            r.problem(
+                seatsync_integrations::SECRETS_KEY_VAR,
+                format!(
+                    "is required when {} is set: it is the key the secrets move to",
+                    seatsync_integrations::PREVIOUS_SECRETS_KEY_VAR
+                ),
+            );
         }
         let licence_cron = r.cron("SEATSYNC_LICENCE_SYNC_CRON", DEFAULT_LICENCE_CRON);
         let concurrency = r.number("SEATSYNC_SYNC_CONCURRENCY", 16usize, "a whole number of requests");
@@ -504,6 +396,8 @@ impl Config {
         }
         let sync = SyncConfig {
             licence_cron,
+            autotask_refresh_cron: r.cron("SEATSYNC_AUTOTASK_REFRESH_CRON", DEFAULT_AUTOTASK_REFRESH_CRON),
+            contract_sync_cron: r.cron("SEATSYNC_CONTRACT_SYNC_CRON", DEFAULT_CONTRACT_SYNC_CRON),
             concurrency,
             on_first_start,
             demo_setup_tenants,
@@ -537,13 +431,9 @@ impl Config {
             session_max_hours,
             oidc: OidcConfig { authority, client_id, client_secret: Secret(client_secret), role_map },
             bootstrap_admin_email,
-            partner_center,
-            graph,
-            autotask,
-            pax8,
-            connectwise,
-            halo,
-            smtp,
+            integration_env,
+            secrets_key,
+            previous_secrets_key,
             sync,
             page_cache,
         })
@@ -552,101 +442,6 @@ impl Config {
     /// Whether cookies must be `Secure`.
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
-    }
-
-    /// The integrations as the Settings page shows them: endpoint, and which keys are missing.
-    pub fn integrations(&self) -> Vec<seatsync_api_types::settings::IntegrationInfo> {
-        use seatsync_api_types::settings::IntegrationInfo;
-        fn info(
-            (key, name): (&str, &str),
-            purpose: &str,
-            base_url: String,
-            needed: &[(&str, bool)],
-        ) -> IntegrationInfo {
-            let missing: Vec<String> = needed.iter().filter(|(_, set)| !set).map(|(k, _)| k.to_string()).collect();
-            IntegrationInfo {
-                testable: matches!(key, "partner_center" | "graph" | "autotask"),
-                key: key.into(),
-                name: name.into(),
-                purpose: purpose.into(),
-                base_url,
-                configured: missing.is_empty(),
-                missing,
-            }
-        }
-        let pc = &self.partner_center;
-        vec![
-            info(
-                ("partner_center", "Microsoft Partner Center"),
-                "Customers and NCE subscriptions",
-                pc.base_url.to_string(),
-                &[
-                    ("SEATSYNC_PARTNER_TENANT_ID", pc.partner_tenant_id.is_some()),
-                    ("SEATSYNC_PARTNER_CENTER_CLIENT_ID", pc.client_id.is_some()),
-                    ("SEATSYNC_PARTNER_CENTER_CLIENT_SECRET", pc.client_secret.is_some()),
-                    ("SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN", pc.refresh_token.is_some()),
-                ],
-            ),
-            info(
-                ("graph", "Microsoft Graph"),
-                "Assigned licences in each customer tenant",
-                self.graph.base_url.to_string(),
-                &[
-                    ("SEATSYNC_GRAPH_CLIENT_ID", self.graph.client_id.is_some()),
-                    ("SEATSYNC_GRAPH_CLIENT_SECRET", self.graph.client_secret.is_some()),
-                ],
-            ),
-            info(
-                ("autotask", "Autotask PSA"),
-                "Companies, services and contracts",
-                self.autotask.zone_url.to_string(),
-                &[
-                    ("SEATSYNC_AUTOTASK_USERNAME", self.autotask.username.is_some()),
-                    ("SEATSYNC_AUTOTASK_SECRET", self.autotask.secret.is_some()),
-                    ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", self.autotask.integration_code.is_some()),
-                ],
-            ),
-            info(
-                ("pax8", "Pax8"),
-                "Distributor subscriptions",
-                self.pax8.api_url.to_string(),
-                &[
-                    ("SEATSYNC_PAX8_CLIENT_ID", self.pax8.client_id.is_some()),
-                    ("SEATSYNC_PAX8_CLIENT_SECRET", self.pax8.client_secret.is_some()),
-                ],
-            ),
-            info(
-                ("connectwise", "ConnectWise Manage"),
-                "Tickets for billing reports",
-                self.connectwise.base_url.to_string(),
-                &[
-                    ("SEATSYNC_CONNECTWISE_COMPANY_ID", self.connectwise.company_id.is_some()),
-                    ("SEATSYNC_CONNECTWISE_PUBLIC_KEY", self.connectwise.public_key.is_some()),
-                    ("SEATSYNC_CONNECTWISE_PRIVATE_KEY", self.connectwise.private_key.is_some()),
-                    ("SEATSYNC_CONNECTWISE_CLIENT_ID", self.connectwise.client_id.is_some()),
-                ],
-            ),
-            info(
-                ("halo", "HaloPSA"),
-                "Tickets for billing reports",
-                self.halo.base_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| "(not set)".into()),
-                &[
-                    ("SEATSYNC_HALO_URL", self.halo.base_url.is_some()),
-                    ("SEATSYNC_HALO_CLIENT_ID", self.halo.client_id.is_some()),
-                    ("SEATSYNC_HALO_CLIENT_SECRET", self.halo.client_secret.is_some()),
-                ],
-            ),
-            info(
-                ("smtp", "SMTP"),
-                "E-mailed billing reports and alerts",
-                self.smtp
-                    .host
-                    .as_ref()
-                    .map(|h| format!("{h}:{}", self.smtp.port))
-                    .unwrap_or_else(|| "(not set)".into()),
-                &[("SEATSYNC_SMTP_HOST", self.smtp.host.is_some()), ("SEATSYNC_SMTP_FROM", self.smtp.from.is_some())],
-            ),
-        ]
     }
 }
 
@@ -672,21 +467,21 @@ mod tests {
     }
 
     #[test]
-    fn defaults_are_the_real_public_endpoints() {
+    fn defaults_are_local_and_safe() {
         let c = load(minimal()).unwrap();
-        assert_eq!(c.partner_center.base_url.as_str(), "https://api.partnercenter.microsoft.com/");
-        assert_eq!(c.graph.base_url.as_str(), "https://graph.microsoft.com/");
-        assert_eq!(c.partner_center.login_url.as_str(), "https://login.microsoftonline.com/");
-        assert_eq!(c.pax8.token_url.as_str(), "https://token-manager.pax8.com/oauth/token");
-        assert!(c.autotask.zone_url.as_str().starts_with("https://webservices.autotask.net/"));
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
         assert!(!c.is_https());
         assert_eq!(c.session_idle_minutes, 480);
+        assert!(c.integration_env.0.is_empty());
+        assert!(c.secrets_key.is_none());
     }
 
     #[test]
     fn secrets_never_show_in_debug_output() {
-        let c = load(minimal()).unwrap();
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_AUTOTASK_SECRET".into(), "autotask-password-0123456789abcdef".into()));
+        let c = load(pairs).unwrap();
+        assert!(!format!("{c:?}").contains("autotask-password"));
         let text = format!("{c:?}");
         assert!(!text.contains("0123456789abcdef"), "{text}");
         assert!(!text.contains("postgres://"), "{text}");
@@ -738,10 +533,39 @@ mod tests {
     }
 
     #[test]
-    fn integrations_say_which_keys_are_missing() {
-        let c = load(minimal()).unwrap();
-        let pc = c.integrations().into_iter().find(|i| i.name == "Microsoft Partner Center").unwrap();
-        assert!(!pc.configured);
-        assert!(pc.missing.contains(&"SEATSYNC_PARTNER_CENTER_REFRESH_TOKEN".to_string()));
+    fn integration_variables_are_checked_at_start() {
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_SMTP_PORT".into(), "seven".into()));
+        pairs.push(("SEATSYNC_PAX8_API_URL".into(), "api.pax8.com".into()));
+        pairs.push(("SEATSYNC_GRAPH_CLIENT_ID".into(), " graph-app ".into()));
+        let err = load(pairs.clone()).unwrap_err();
+        let keys: Vec<&str> = err.problems.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["SEATSYNC_PAX8_API_URL", "SEATSYNC_SMTP_PORT"]);
+        pairs.retain(|(k, _)| !k.starts_with("SEATSYNC_PAX8") && !k.starts_with("SEATSYNC_SMTP"));
+        let c = load(pairs).unwrap();
+        assert_eq!(c.integration_env.0.get("SEATSYNC_GRAPH_CLIENT_ID").map(String::as_str), Some("graph-app"));
+    }
+
+    #[test]
+    fn a_bad_secrets_key_is_named() {
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_SECRETS_KEY".into(), "not-a-key".into()));
+        let err = load(pairs).unwrap_err();
+        assert_eq!(err.problems[0].key, "SEATSYNC_SECRETS_KEY");
+        assert!(err.problems[0].expected.contains("openssl rand -base64 32"), "{:?}", err.problems);
+
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_SECRETS_KEY_PREVIOUS".into(), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()));
+        let err = load(pairs).unwrap_err();
+        assert_eq!(err.problems[0].key, "SEATSYNC_SECRETS_KEY", "a rotation needs the new key");
+    }
+
+    #[test]
+    fn the_secrets_key_stays_out_of_debug_output() {
+        let mut pairs = minimal();
+        pairs.push(("SEATSYNC_SECRETS_KEY".into(), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()));
+        let c = load(pairs).unwrap();
+        assert!(c.secrets_key.is_some());
+        assert!(!format!("{c:?}").contains("AAECAwQF"));
     }
 }

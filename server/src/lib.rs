@@ -80,23 +80,35 @@ fn leptos_options() -> LeptosOptions {
 
 async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let leptos_options = leptos_options();
-    let licence_sync = jobs::licence_sync(config, pool.clone())?;
     jobs::backfill_offer_keys(&pool).await?;
-    let autotask = jobs::autotask(config)?;
-    let mapping = seatsync_mapping::Mapping::new(pool.clone(), autotask.clone());
-    let contracts = seatsync_contracts::Contracts::new(pool.clone(), autotask);
+    // A key that cannot read the stored secrets stops the start here, naming the variable.
+    let integrations = seatsync_integrations::Integrations::open(
+        pool.clone(),
+        seatsync_integrations::IntegrationsConfig {
+            environment: config.integration_env.0.clone(),
+            key: config.secrets_key.clone(),
+            previous_key: config.previous_secrets_key.clone(),
+            sync_concurrency: config.sync.concurrency,
+        },
+    )
+    .await?;
+    // As often as an idle instance looks for jobs to take over.
+    integrations.watch(config.sync.job_poll);
+    let slots = integrations.slots().clone();
+    let mapping = seatsync_mapping::Mapping::new(pool.clone(), slots.autotask.clone());
+    let contracts = seatsync_contracts::Contracts::new(pool.clone(), slots.autotask.clone());
     let parts = seatsync_jobs::JobParts {
-        licence_sync: licence_sync.clone(),
+        licence_sync: slots.licence_sync.clone(),
         mapping: mapping.clone(),
         contracts: contracts.clone(),
     };
     let job_queue = jobs::start(config, &pool, parts).await?;
-    if config.sync.demo_setup_tenants > 0 && licence_sync.is_some() && mapping.autotask_configured() {
+    if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
         demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
     }
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
-        integrations: config.integrations(),
+        integrations,
         jobs: job_queue,
         catalog: seatsync_licences::Catalog::new(pool.clone()),
         mapping,

@@ -14,7 +14,20 @@ use crate::server::serve;
 /// account names are not for everyone).
 #[server(prefix = "/api", endpoint = "settings/integrations")]
 pub async fn list_integrations() -> Result<Vec<IntegrationInfo>, AppError> {
-    serve(Role::Admin, |c| async move { Ok::<_, AppError>(c.services.integrations()) }).await
+    serve(Role::Admin, |c| async move { c.services.integrations().await }).await
+}
+
+/// One integration's page: its fields (a secret only as "set"), where each value comes from,
+/// and its history (Admin).
+#[server(prefix = "/api", endpoint = "settings/integration")]
+pub async fn get_integration(key: String) -> Result<IntegrationDetail, AppError> {
+    serve(Role::Admin, |c| async move { c.services.integration(&key).await }).await
+}
+
+/// Saves changes to one integration's fields; `value: None` removes the saved value (Admin).
+#[server(prefix = "/api", endpoint = "settings/save_integration", input = server_fn::codec::Json)]
+pub async fn save_integration(key: String, changes: Vec<FieldChange>) -> Result<IntegrationDetail, AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_integration(&c.user, &key, changes).await }).await
 }
 
 /// Makes one harmless call to an integration and says what happened (Admin).
@@ -26,7 +39,7 @@ pub async fn test_connection(key: String) -> Result<ConnectionTest, AppError> {
 /// How many integrations are ready, for the dashboard (everyone with a role).
 #[server(prefix = "/api", endpoint = "settings/readiness")]
 pub async fn integration_readiness() -> Result<ReadinessSummary, AppError> {
-    serve(Role::Viewer, |c| async move { Ok::<_, AppError>(c.services.integration_readiness()) }).await
+    serve(Role::Viewer, |c| async move { c.services.integration_readiness().await }).await
 }
 
 #[server(prefix = "/api", endpoint = "settings/mapping")]

@@ -4,6 +4,7 @@ pub mod contracts;
 pub mod customer_mapping;
 pub mod dashboard;
 pub mod errors;
+pub mod integration;
 pub mod jobs;
 pub mod overview;
 pub mod products;

@@ -1,4 +1,5 @@
-//! Settings: the vendor integrations and whether each is ready (Admin only).
+//! Settings (Admin): the integrations, each with its page, and how SeatSync names and bills
+//! what it creates in Autotask.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,66 +32,74 @@ fn Integrations() -> impl IntoView {
     view! {
         <h1 class="text-2xl font-semibold">"Integrations"</h1>
         <p class="mt-1 text-sm text-slate-500">
-            "Endpoints and credentials are set in the server's configuration (environment or TOML file); secrets are never shown."
+            "Set each integration up on its page. A value set in the server's environment wins over the page, which says so; secrets are saved encrypted and never shown again."
         </p>
         <Loaded resource=integrations class="mt-6" let:list>
-            {{
-                view! {
-                    <div class="mt-6 grid gap-4 md:grid-cols-2">
-                        {list
-                            .into_iter()
-                            .map(|i| {
-                                view! {
-                                    <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-                                        <div class="flex items-center justify-between">
-                                            <h2 class="font-semibold">{i.name.clone()}</h2>
-                                            {if i.configured {
-                                                view! {
-                                                    <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">
-                                                        "Configured"
-                                                    </span>
-                                                }
-                                                    .into_any()
-                                            } else {
-                                                view! {
-                                                    <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
-                                                        "Not configured"
-                                                    </span>
-                                                }
-                                                    .into_any()
-                                            }}
-                                        </div>
-                                        <p class="mt-1 text-sm text-slate-600">{i.purpose.clone()}</p>
-                                        <p class="mt-2 font-mono text-xs text-slate-500 break-all">
-                                            {i.base_url.clone()}
-                                        </p>
-                                        {(!i.missing.is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    <p class="mt-2 text-xs text-amber-800">
-                                                        "Set: " {i.missing.join(", ")}
-                                                    </p>
-                                                }
-                                            })}
-                                        {(i.testable && i.configured)
-                                            .then(|| {
-                                                view! { <TestConnection key=i.key.clone() name=i.name.clone() /> }
-                                            })}
-                                    </article>
-                                }
-                            })
-                            .collect_view()}
-                    </div>
-                }
-                    .into_any()
-            }}
+            <div class="mt-6 grid gap-4 md:grid-cols-2">
+                {list
+                    .into_iter()
+                    .map(|i| {
+                        let href = format!("/settings/integrations/{}", i.key);
+                        view! {
+                            <article class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                                <div class="flex items-center justify-between">
+                                    <h2 class="font-semibold">
+                                        <a class="hover:underline" href=href.clone()>
+                                            {i.name.clone()}
+                                        </a>
+                                    </h2>
+                                    <StatusBadge configured=i.configured />
+                                </div>
+                                <p class="mt-1 text-sm text-slate-600">"Used by: " {i.used_by.join(", ")}</p>
+                                {i
+                                    .endpoint
+                                    .clone()
+                                    .map(|e| {
+                                        view! { <p class="mt-2 font-mono text-xs text-slate-500 break-all">{e}</p> }
+                                    })}
+                                {(!i.missing.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <p class="mt-2 text-xs text-amber-800">
+                                                "Still needed: " {i.missing.join(", ")}
+                                            </p>
+                                        }
+                                    })}
+                                <div class="mt-3 flex flex-wrap items-start gap-3">
+                                    <a class=button::SMALL href=href aria-label=format!("Set up {}", i.name)>
+                                        "Set up"
+                                    </a>
+                                    {(i.testable && i.configured)
+                                        .then(|| {
+                                            view! {
+                                                <TestConnection key=i.key.as_str().to_string() name=i.name.clone() />
+                                            }
+                                        })}
+                                </div>
+                            </article>
+                        }
+                    })
+                    .collect_view()}
+            </div>
         </Loaded>
+    }
+}
+
+/// "Configured" or "Not configured", as a badge.
+#[component]
+pub fn StatusBadge(configured: bool) -> impl IntoView {
+    if configured {
+        view! { <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">"Configured"</span> }
+        .into_any()
+    } else {
+        view! { <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">"Not configured"</span> }
+        .into_any()
     }
 }
 
 /// "Test connection": one harmless call to the integration, and what happened, in words.
 #[component]
-fn TestConnection(key: String, name: String) -> impl IntoView {
+pub fn TestConnection(key: String, name: String) -> impl IntoView {
     let test = ServerAction::<TestConnectionFn>::new();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     on_answer(test, move |answer| {
@@ -102,7 +111,7 @@ fn TestConnection(key: String, name: String) -> impl IntoView {
     });
     let label = format!("Test connection to {name}");
     view! {
-        <div class="mt-3">
+        <div>
             <button
                 class=button::SMALL
                 aria-label=label

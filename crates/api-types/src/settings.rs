@@ -1,22 +1,100 @@
 //! Integrations and the settings an Admin changes in the app.
 
-use seatsync_domain::grouping::ContractGrouping;
+use chrono::{DateTime, Utc};
+use seatsync_domain::{
+    grouping::ContractGrouping,
+    kinds::{IntegrationAction, IntegrationKey},
+};
 use serde::{Deserialize, Serialize};
 
-/// One configured vendor connection; never carries a secret.
+/// One vendor connection as the Integrations page lists it; never carries a secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntegrationInfo {
-    /// What identifies it in a request (`partner_center`, `graph`, `autotask`, …).
-    pub key: String,
+    pub key: IntegrationKey,
     pub name: String,
-    pub purpose: String,
-    pub base_url: String,
-    /// Whether every credential the integration needs is set.
+    /// The features that use it.
+    pub used_by: Vec<String>,
+    /// Where SeatSync reaches it (its API address), when set.
+    pub endpoint: Option<String>,
+    /// Whether every required field has a value.
     pub configured: bool,
-    /// The configuration keys still missing, to tell the Admin what to set.
+    /// The required fields still empty, by label.
     pub missing: Vec<String>,
     /// "Test connection" is offered: SeatSync has a client for it.
     pub testable: bool,
+}
+
+/// Where a field's value comes from, as the page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldSource {
+    /// Its environment variable, which wins: change it there.
+    Environment,
+    /// Saved on this page.
+    Stored,
+    Default,
+    Unset,
+}
+
+/// How a field is entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldInput {
+    Text,
+    Url,
+    Secret,
+    Email,
+    Number,
+    Choice(Vec<String>),
+}
+
+/// One field of an integration. A secret's value is never sent: only whether it is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldInfo {
+    pub name: String,
+    pub label: String,
+    pub help: String,
+    pub input: FieldInput,
+    pub required: bool,
+    /// The environment variable that sets it (and wins).
+    pub env: String,
+    pub source: FieldSource,
+    /// The value in use, for fields that are not secret.
+    pub value: Option<String>,
+    /// A secret has a value (from wherever `source` says).
+    pub is_set: bool,
+    pub default: Option<String>,
+    /// When and by whom the stored value was saved.
+    pub set_at: Option<DateTime<Utc>>,
+    pub set_by: Option<String>,
+}
+
+/// One change to an integration, as its history lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationChange {
+    pub at: DateTime<Utc>,
+    /// The field's label; none for a change to every secret (a key rotation).
+    pub field: Option<String>,
+    pub action: IntegrationAction,
+    /// Before and after, for fields that are not secret.
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub by: Option<String>,
+}
+
+/// One integration's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationDetail {
+    pub info: IntegrationInfo,
+    pub fields: Vec<FieldInfo>,
+    pub history: Vec<IntegrationChange>,
+    /// Secrets can be saved here: `SEATSYNC_SECRETS_KEY` is set.
+    pub secrets_can_be_stored: bool,
+}
+
+/// A change an Admin submits: a new value, or `None` to remove the stored one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub value: Option<String>,
 }
 
 /// How many integrations are ready, for the dashboard (everyone signed in).

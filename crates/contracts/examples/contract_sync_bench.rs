@@ -16,7 +16,10 @@ use seatsync_contracts::{
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
 use seatsync_sim::SimConfig;
 use seatsync_testkit as kit;
-use seatsync_vendors::autotask::{Autotask, AutotaskSettings, HttpAutotask};
+use seatsync_vendors::{
+    autotask::{Autotask, AutotaskSettings, HttpAutotask},
+    Slot,
+};
 
 fn arg(name: &str, default: u64) -> u64 {
     let args: Vec<String> = std::env::args().collect();
@@ -45,8 +48,8 @@ async fn main() {
         Default::default(),
     );
     let autotask: Arc<dyn Autotask> = client.clone();
-    let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
-    let contracts = Contracts::new(pool.clone(), Some(autotask));
+    let mapping = Mapping::new(pool.clone(), Slot::new(Some(autotask.clone())));
+    let contracts = Contracts::new(pool.clone(), Slot::new(Some(autotask)));
     let user = seatsync_db::users::record_sign_in(
         &pool,
         seatsync_db::users::SignIn {

@@ -269,7 +269,7 @@ impl Contracts {
 
     /// Resumes creations whose process stopped mid-way (run at start and periodically).
     pub async fn resume_interrupted(&self, today: NaiveDate) -> Result<usize, ContractError> {
-        if self.autotask.is_none() {
+        if !self.autotask.is_set() {
             return Ok(0);
         }
         let mut resumed = 0;

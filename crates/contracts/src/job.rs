@@ -100,9 +100,10 @@ impl Contracts {
     /// Runs a begun sync to its end and releases the lock; the run as recorded.
     pub async fn complete_sync(&self, begun: BegunSync) -> Result<db::SyncRun, ContractError> {
         let BegunSync { run, scope, dry_run, lock } = begun;
-        let before = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0);
+        let client = self.autotask.get();
+        let before = client.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0);
         let outcome = self.sync_tenants(run, scope, dry_run).await;
-        let used = self.autotask.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0).saturating_sub(before);
+        let used = client.as_ref().map(|a| a.usage().used_last_hour).unwrap_or(0).saturating_sub(before);
         let error = outcome.err().map(|e| e.to_string());
         let finished = db::finish_run(&self.pool, run, error.as_deref(), used as i32).await;
         if let Err(e) = &finished {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use seatsync_db::{locks::AdvisoryLock, PgPool};
 use seatsync_domain::TenantId;
-use seatsync_vendors::autotask::Autotask;
+use seatsync_vendors::{autotask::Autotask, Slot};
 
 pub use error::ContractError;
 
@@ -32,18 +32,18 @@ const JOB_LOCK_KEY: i64 = 0x5ea7_c05c;
 /// The contract service.
 pub struct Contracts {
     pool: PgPool,
-    autotask: Option<Arc<dyn Autotask>>,
+    autotask: Slot<dyn Autotask>,
     /// An open creation intent not touched for this long belongs to a process that stopped.
     stale_after_secs: i64,
 }
 
 impl Contracts {
-    pub fn new(pool: PgPool, autotask: Option<Arc<dyn Autotask>>) -> Arc<Self> {
+    pub fn new(pool: PgPool, autotask: Slot<dyn Autotask>) -> Arc<Self> {
         Self::with_stale_after(pool, autotask, 60)
     }
 
     /// Like [`Contracts::new`], with the age after which an unfinished creation is resumed.
-    pub fn with_stale_after(pool: PgPool, autotask: Option<Arc<dyn Autotask>>, stale_after_secs: i64) -> Arc<Self> {
+    pub fn with_stale_after(pool: PgPool, autotask: Slot<dyn Autotask>, stale_after_secs: i64) -> Arc<Self> {
         Arc::new(Self { pool, autotask, stale_after_secs: stale_after_secs.max(1) })
     }
 
@@ -51,8 +51,8 @@ impl Contracts {
         &self.pool
     }
 
-    fn autotask(&self) -> Result<&Arc<dyn Autotask>, ContractError> {
-        self.autotask.as_ref().ok_or(ContractError::NotConfigured)
+    fn autotask(&self) -> Result<Arc<dyn Autotask>, ContractError> {
+        self.autotask.get().ok_or(ContractError::NotConfigured)
     }
 
     /// Holds the tenant's contract lock while `work` runs, so a click, a second tab and the

@@ -14,6 +14,7 @@ use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch, CompanyI
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
+use seatsync_vendors::Slot;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -51,8 +52,8 @@ async fn world(tenants: usize) -> World {
         .await
         .unwrap();
     let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> = kit::autotask(&sim, kit::quick_policy());
-    let mapping = Mapping::new(pool.clone(), Some(autotask.clone()));
-    let contracts = Contracts::with_stale_after(pool.clone(), Some(autotask), 1);
+    let mapping = Mapping::new(pool.clone(), Slot::new(Some(autotask.clone())));
+    let contracts = Contracts::with_stale_after(pool.clone(), Slot::new(Some(autotask)), 1);
     let user = editor(&pool).await;
     // New services need the allocation code an Admin chooses (Autotask requires one).
     let settings = seatsync_mapping::AppSettings {
@@ -653,9 +654,9 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
             let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> =
                 kit::autotask_at(&base_url, kit::quick_policy());
             let parts = seatsync_jobs::JobParts {
-                licence_sync: None,
-                mapping: Mapping::new(pool.clone(), Some(autotask.clone())),
-                contracts: Contracts::new(pool.clone(), Some(autotask)),
+                licence_sync: Slot::empty(),
+                mapping: Mapping::new(pool.clone(), Slot::new(Some(autotask.clone()))),
+                contracts: Contracts::new(pool.clone(), Slot::new(Some(autotask))),
             };
             let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
             a.start();
@@ -684,8 +685,11 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
     kit::faults(&w.sim, json!([])).await;
 
     // Instance B takes the run over after A's lease and re-reads Autotask before planning.
-    let parts =
-        seatsync_jobs::JobParts { licence_sync: None, mapping: w.mapping.clone(), contracts: w.contracts.clone() };
+    let parts = seatsync_jobs::JobParts {
+        licence_sync: Slot::empty(),
+        mapping: w.mapping.clone(),
+        contracts: w.contracts.clone(),
+    };
     let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
     b.start();
     let ended = b.wait_finished(run, Duration::from_secs(30)).await.unwrap();

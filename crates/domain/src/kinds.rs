@@ -172,6 +172,45 @@ impl JobStatus {
     }
 }
 
+text_enum! {
+    /// A vendor connection configured on the Integrations page (`integration_values.integration`).
+    IntegrationKey {
+        PartnerCenter = "partner_center",
+        Graph = "graph",
+        Autotask = "autotask",
+        Pax8 = "pax8",
+        ConnectWise = "connectwise",
+        Halo = "halo",
+        Smtp = "smtp",
+    }
+}
+
+impl IntegrationKey {
+    pub const ALL: [IntegrationKey; 7] = [
+        IntegrationKey::PartnerCenter,
+        IntegrationKey::Graph,
+        IntegrationKey::Autotask,
+        IntegrationKey::Pax8,
+        IntegrationKey::ConnectWise,
+        IntegrationKey::Halo,
+        IntegrationKey::Smtp,
+    ];
+
+    pub fn parse(text: &str) -> Option<IntegrationKey> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+text_enum! {
+    /// What a change to an integration did (`integration_audit.action`).
+    IntegrationAction {
+        Set = "set",
+        Cleared = "cleared",
+        /// Every stored secret was encrypted again under a new `SEATSYNC_SECRETS_KEY`.
+        Rotated = "rotated",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod contract_plan;
 pub mod contract_view;
 pub mod grouping;
 pub mod ids;
+pub mod integration;
 pub mod kinds;
 pub mod mapping;
 pub mod naming;

@@ -36,6 +36,7 @@ use seatsync_domain::{
 };
 use seatsync_licence_sync::LicenceSync;
 use seatsync_mapping::Mapping;
+use seatsync_vendors::Slot;
 use underway::{Queue, Worker};
 use uuid::Uuid;
 
@@ -45,7 +46,7 @@ pub use db::JobRun;
 /// What the jobs drive. A job whose vendor is not configured is not scheduled and cannot be run.
 #[derive(Clone)]
 pub struct JobParts {
-    pub licence_sync: Option<Arc<LicenceSync>>,
+    pub licence_sync: Slot<LicenceSync>,
     pub mapping: Arc<Mapping>,
     pub contracts: Arc<Contracts>,
 }
@@ -54,7 +55,7 @@ impl JobParts {
     /// Whether the job's vendors are configured.
     pub fn configured(&self, kind: JobKind) -> bool {
         match kind {
-            JobKind::LicenceSync => self.licence_sync.is_some(),
+            JobKind::LicenceSync => self.licence_sync.is_set(),
             JobKind::AutotaskRefresh | JobKind::ContractSync | JobKind::ContractResume => {
                 self.mapping.autotask_configured()
             }

@@ -7,7 +7,7 @@ use seatsync_licence_sync::{Scope, SyncError, Trigger};
 use crate::{queue::status_of, Ended, JobParts, JobRun, Stop};
 
 pub(crate) async fn run(pool: &PgPool, parts: &JobParts, stored: &JobRun) -> Result<Ended, Stop> {
-    let Some(sync) = &parts.licence_sync else {
+    let Some(sync) = parts.licence_sync.get() else {
         return Err(Stop::Fail("Partner Center and Microsoft Graph are not configured.".into()));
     };
     let trigger = match stored.requested_by {

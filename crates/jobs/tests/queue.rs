@@ -11,6 +11,7 @@ use seatsync_domain::kinds::{JobKind, JobStatus, JobTrigger};
 use seatsync_jobs::{JobParts, JobSettings, Jobs, RunRequest};
 use seatsync_mapping::Mapping;
 use seatsync_sim::SimHandle;
+use seatsync_vendors::Slot;
 use uuid::Uuid;
 
 async fn connect(url: &str) -> PgPool {
@@ -42,9 +43,9 @@ async fn instance_at(
     concurrency: usize,
 ) -> Arc<Jobs> {
     let parts = JobParts {
-        licence_sync: Some(seatsync_testkit::licence_sync_at(pool, base_url, partner, concurrency)),
-        mapping: Mapping::new(pool.clone(), None),
-        contracts: Contracts::new(pool.clone(), None),
+        licence_sync: Slot::new(Some(seatsync_testkit::licence_sync_at(pool, base_url, partner, concurrency))),
+        mapping: Mapping::new(pool.clone(), Slot::empty()),
+        contracts: Contracts::new(pool.clone(), Slot::empty()),
     };
     Jobs::new(pool.clone(), parts, settings).await.expect("the job queue is prepared")
 }

@@ -15,7 +15,7 @@ mod tenants;
 use std::sync::Arc;
 
 use seatsync_db::PgPool;
-use seatsync_vendors::autotask::Autotask;
+use seatsync_vendors::{autotask::Autotask, Slot};
 use tokio::sync::Mutex;
 
 pub use cache::RefreshSummary;
@@ -28,13 +28,14 @@ pub use tenants::TenantAction;
 /// The mapping service.
 pub struct Mapping {
     pool: PgPool,
-    autotask: Option<Arc<dyn Autotask>>,
+    /// Replaced when an Admin changes Autotask's settings (see `Slot`).
+    autotask: Slot<dyn Autotask>,
     /// One cache refresh at a time in this process.
     refreshing: Mutex<()>,
 }
 
 impl Mapping {
-    pub fn new(pool: PgPool, autotask: Option<Arc<dyn Autotask>>) -> Arc<Self> {
+    pub fn new(pool: PgPool, autotask: Slot<dyn Autotask>) -> Arc<Self> {
         Arc::new(Self { pool, autotask, refreshing: Mutex::new(()) })
     }
 
@@ -43,11 +44,11 @@ impl Mapping {
     }
 
     /// The Autotask client, or the error saying it is not configured.
-    pub fn autotask(&self) -> Result<&Arc<dyn Autotask>, MappingError> {
-        self.autotask.as_ref().ok_or(MappingError::NotConfigured)
+    pub fn autotask(&self) -> Result<Arc<dyn Autotask>, MappingError> {
+        self.autotask.get().ok_or(MappingError::NotConfigured)
     }
 
     pub fn autotask_configured(&self) -> bool {
-        self.autotask.is_some()
+        self.autotask.is_set()
     }
 }

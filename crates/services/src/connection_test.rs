@@ -3,6 +3,8 @@
 use std::time::Instant;
 
 use seatsync_api_types::settings::ConnectionTest;
+use seatsync_domain::kinds::IntegrationKey;
+use seatsync_vendors::smtp::SmtpSecurity;
 
 use crate::{ServiceError, Services};
 
@@ -12,27 +14,26 @@ const PROBE_COMPANY_NAME: &str = "SeatSync connection test";
 impl Services {
     /// Makes one harmless call to the integration `key` and says what happened.
     pub async fn test_connection(&self, key: &str) -> Result<ConnectionTest, ServiceError> {
-        let Some(info) = self.integrations.iter().find(|i| i.key == key) else {
+        let Some(integration) = IntegrationKey::parse(key) else {
             return Err(ServiceError::NotFound("That integration".into()));
         };
+        let info = self.integrations.resolved().await?.info(integration);
         if !info.configured {
             return Err(ServiceError::Invalid(format!(
-                "{} is not configured yet: set {} first.",
+                "{} is not configured yet: set {} on its page first.",
                 info.name,
                 info.missing.join(", ")
             )));
         }
         let started = Instant::now();
-        let outcome: Result<String, String> = match key {
-            "partner_center" => self.probe_partner_center().await,
-            "graph" => self.probe_graph().await?,
-            "autotask" => self.probe_autotask().await,
-            _ => {
-                return Err(ServiceError::Invalid(format!(
-                    "SeatSync has no client for {} yet, so there is nothing to test.",
-                    info.name
-                )))
-            }
+        let outcome: Result<String, String> = match integration {
+            IntegrationKey::PartnerCenter => self.probe_partner_center().await,
+            IntegrationKey::Graph => self.probe_graph().await?,
+            IntegrationKey::Autotask => self.probe_autotask().await,
+            IntegrationKey::Pax8 => self.probe_pax8().await,
+            IntegrationKey::ConnectWise => self.probe_connectwise().await,
+            IntegrationKey::Halo => self.probe_halo().await,
+            IntegrationKey::Smtp => self.probe_smtp().await,
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(match outcome {
@@ -44,7 +45,7 @@ impl Services {
     }
 
     async fn probe_partner_center(&self) -> Result<String, String> {
-        let sync = self.jobs.parts().licence_sync.as_ref().ok_or("not configured")?;
+        let sync = self.jobs.parts().licence_sync.get().ok_or("not configured")?;
         let customers = sync.partner_center().first_customers(1).await.map_err(|e| e.to_string())?;
         Ok(match customers.first() {
             Some(c) => format!(
@@ -58,7 +59,7 @@ impl Services {
     /// Graph is used inside customer tenants: a token and the licence list of the first tenant
     /// the licence sync found.
     async fn probe_graph(&self) -> Result<Result<String, String>, ServiceError> {
-        let Some(sync) = self.jobs.parts().licence_sync.as_ref() else {
+        let Some(sync) = self.jobs.parts().licence_sync.get() else {
             return Ok(Err("not configured".into()));
         };
         // A tenant whose last sync went through, if there is one.
@@ -88,5 +89,51 @@ impl Services {
             "signed in and queried companies; {} of SeatSync's {} requests this hour used.",
             usage.used_last_hour, usage.allowed_per_hour
         ))
+    }
+
+    async fn probe_pax8(&self) -> Result<String, String> {
+        let pax8 = self.integrations.slots().pax8.get().ok_or("not configured")?;
+        let page = pax8.first_companies(1).await.map_err(|e| e.to_string())?;
+        Ok(match page.items.first() {
+            Some(c) => format!("signed in and read the company list: {} companies (first: {}).", page.total, c.name),
+            None => "signed in; the company list is empty.".into(),
+        })
+    }
+
+    async fn probe_connectwise(&self) -> Result<String, String> {
+        let cw = self.integrations.slots().connectwise.get().ok_or("not configured")?;
+        let info = cw.system_info().await.map_err(|e| e.to_string())?;
+        Ok(format!(
+            "signed in; the server runs version {}{}.",
+            info.version.as_deref().unwrap_or("(not said)"),
+            info.cloud_region.map(|r| format!(" in the {r} cloud")).unwrap_or_default()
+        ))
+    }
+
+    async fn probe_halo(&self) -> Result<String, String> {
+        let halo = self.integrations.slots().halo.get().ok_or("not configured")?;
+        let types = halo.ticket_types().await.map_err(|e| e.to_string())?;
+        Ok(format!(
+            "signed in and read {} ticket type(s) ({}).",
+            types.len(),
+            types.iter().take(3).map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    async fn probe_smtp(&self) -> Result<String, String> {
+        let mailer = self.integrations.slots().mailer.get().ok_or("not configured")?;
+        mailer.test_connection().await.map_err(|e| e.to_string())?;
+        let s = mailer.settings();
+        let protection = match s.security {
+            SmtpSecurity::StartTls => "protected with STARTTLS",
+            SmtpSecurity::Tls => "over TLS",
+            SmtpSecurity::None => "without encryption",
+        };
+        Ok(match &s.username {
+            Some(user) => {
+                format!("reached {}:{} {protection} and signed in as {user}; nothing was sent.", s.host, s.port)
+            }
+            None => format!("reached {}:{} {protection}; nothing was sent.", s.host, s.port),
+        })
     }
 }

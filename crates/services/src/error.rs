@@ -116,3 +116,14 @@ impl From<seatsync_mapping::settings::SettingsError> for ServiceError {
         }
     }
 }
+
+impl From<seatsync_integrations::IntegrationsError> for ServiceError {
+    fn from(e: seatsync_integrations::IntegrationsError) -> Self {
+        use seatsync_integrations::IntegrationsError as E;
+        match e {
+            E::Invalid(message) => ServiceError::Invalid(message),
+            E::Db(e) => e.into(),
+            other => ServiceError::Unexpected { context: "integration settings", detail: other.to_string() },
+        }
+    }
+}

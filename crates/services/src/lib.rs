@@ -10,6 +10,7 @@ mod connection_test;
 mod contracts;
 mod dashboard;
 mod error;
+mod integrations;
 mod jobs;
 mod licences;
 mod mapping;
@@ -20,7 +21,6 @@ pub mod users;
 
 use std::sync::Arc;
 
-use seatsync_api_types::settings::IntegrationInfo;
 use seatsync_db::PgPool;
 
 pub use error::ServiceError;
@@ -29,8 +29,8 @@ pub use users::Staff;
 /// What the services are built from (the server builds them once at start).
 pub struct ServiceParts {
     pub pool: PgPool,
-    /// The configured integrations, as an Admin may see them (no secrets).
-    pub integrations: Vec<IntegrationInfo>,
+    /// The integrations: their settings, and the clients built from them.
+    pub integrations: Arc<seatsync_integrations::Integrations>,
     /// The job queue: every sync and refresh a person asks for goes through it.
     pub jobs: Arc<seatsync_jobs::Jobs>,
     pub catalog: Arc<seatsync_licences::Catalog>,
@@ -41,7 +41,7 @@ pub struct ServiceParts {
 /// Everything the UI may ask of SeatSync.
 pub struct Services {
     pool: PgPool,
-    integrations: Vec<IntegrationInfo>,
+    integrations: Arc<seatsync_integrations::Integrations>,
     jobs: Arc<seatsync_jobs::Jobs>,
     catalog: Arc<seatsync_licences::Catalog>,
     mapping: Arc<seatsync_mapping::Mapping>,

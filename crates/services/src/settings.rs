@@ -1,8 +1,6 @@
-//! Settings (Admin): the integrations as configured, and the settings changed in the app.
+//! Settings (Admin): how SeatSync names and bills what it creates in Autotask.
 
-use seatsync_api_types::settings::{
-    AllocationCode, AutotaskUsage, IntegrationInfo, MappingSettingsInfo, ReadinessSummary,
-};
+use seatsync_api_types::settings::{AllocationCode, AutotaskUsage, MappingSettingsInfo};
 use seatsync_domain::{
     grouping::ContractGrouping,
     naming::{CONTRACT_PLACEHOLDERS, SERVICE_PLACEHOLDERS},
@@ -26,21 +24,6 @@ pub struct SettingsForm {
 }
 
 impl Services {
-    /// Every integration with its endpoint and whether it is ready (no secrets).
-    pub fn integrations(&self) -> Vec<IntegrationInfo> {
-        self.integrations.clone()
-    }
-
-    /// How many integrations are ready, for the dashboard.
-    pub fn integration_readiness(&self) -> ReadinessSummary {
-        let all = &self.integrations;
-        ReadinessSummary {
-            ready: all.iter().filter(|i| i.configured).count(),
-            total: all.len(),
-            not_ready: all.iter().filter(|i| !i.configured).map(|i| i.name.clone()).collect(),
-        }
-    }
-
     pub async fn mapping_settings(&self) -> Result<MappingSettingsInfo, ServiceError> {
         let s = AppSettings::load(&self.pool).await?;
         let usage = self.mapping.autotask().ok().map(|a| {

@@ -112,7 +112,7 @@ impl FaultBook {
     }
 
     /// The fault for this request, if any rule still applies; counts it.
-    fn take(&self, method: &str, path: &str, path_and_query: &str) -> Option<FaultKind> {
+    pub(crate) fn take(&self, method: &str, path: &str, path_and_query: &str) -> Option<FaultKind> {
         let mut rules = lock(&self.rules);
         for (rule, fired) in rules.iter_mut() {
             if rule.matches(method, path, path_and_query) && rule.times.is_none_or(|t| *fired < t) {

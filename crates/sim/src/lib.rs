@@ -2,7 +2,8 @@
 //!
 //! One HTTP server that stands in for everything SeatSync talks to and cannot reach here:
 //! Microsoft Entra ID (the sign-in authority and every token endpoint), Partner Center, Microsoft
-//! Graph, Autotask, Pax8, ConnectWise Manage and HaloPSA. Each speaks the vendor's documented
+//! Graph, Autotask, Pax8, ConnectWise Manage, HaloPSA, and a mail server (an SMTP sink on its own
+//! port, `smtp.rs`). Each speaks the vendor's documented
 //! wire format (shared/docs/vendor-apis.md), serves a deterministic seeded MSP, keeps what the app
 //! writes in memory so it can be read back, and can inject faults per route.
 //!
@@ -12,6 +13,7 @@ mod autotask;
 pub mod faults;
 pub mod oidc;
 pub mod seed;
+pub mod smtp;
 mod state;
 mod tokens;
 mod vendors;
@@ -44,6 +46,8 @@ pub struct SimConfig {
     /// The address clients use to reach the simulator, e.g. `http://127.0.0.1:4010`. Used in the
     /// discovery document, `nextPageUrl`s and zone URLs. Filled from the bound address when `None`.
     pub public_url: Option<String>,
+    /// Where the SMTP sink listens; an ephemeral port beside the HTTP one when `None`.
+    pub smtp_addr: Option<SocketAddr>,
     /// Autotask's request threshold per rolling 60 minutes (the real service allows 10,000 per
     /// database); above it requests are refused with 429, from half of it they slow down.
     pub autotask_hourly_limit: u64,
@@ -61,6 +65,7 @@ impl Default for SimConfig {
             faults: Vec::new(),
             public_url: None,
             autotask_hourly_limit: 10_000,
+            smtp_addr: None,
         }
     }
 }
@@ -68,9 +73,12 @@ impl Default for SimConfig {
 /// A running simulator.
 pub struct SimHandle {
     pub addr: SocketAddr,
+    /// The SMTP sink's address.
+    pub smtp_addr: SocketAddr,
     pub base_url: String,
     pub sim: Arc<Sim>,
     task: tokio::task::JoinHandle<()>,
+    smtp_task: tokio::task::JoinHandle<()>,
 }
 
 impl SimHandle {
@@ -83,6 +91,7 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         self.task.abort();
+        self.smtp_task.abort();
     }
 }
 
@@ -92,13 +101,17 @@ pub async fn spawn(config: SimConfig, listener: TcpListener) -> anyhow::Result<S
     let base_url =
         config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
     let sim = Arc::new(Sim::new(&config, base_url.clone())?);
+    let smtp_listener = TcpListener::bind(config.smtp_addr.unwrap_or(SocketAddr::new(addr.ip(), 0))).await?;
+    let smtp_addr = smtp_listener.local_addr()?;
+    *state::lock(&sim.smtp_addr) = Some(smtp_addr);
+    let smtp_task = smtp::serve(sim.clone(), smtp_listener);
     let app = router(sim.clone());
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "simulator stopped");
         }
     });
-    Ok(SimHandle { addr, base_url, sim, task })
+    Ok(SimHandle { addr, smtp_addr, base_url, sim, task, smtp_task })
 }
 
 /// All routes: the identity provider, the vendors (behind fault injection) and `/_sim/`.
@@ -124,5 +137,6 @@ fn control_router() -> Router<Arc<Sim>> {
         .route("/_sim/faults", get(faults::list).post(faults::replace).delete(faults::clear))
         .route("/_sim/oidc/next-token", axum::routing::post(oidc::set_next_token_defect))
         .route("/_sim/calls", get(state::calls))
+        .route("/_sim/mail", get(smtp::received).delete(smtp::clear))
         .merge(vendors::control_router())
 }

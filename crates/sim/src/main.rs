@@ -3,13 +3,14 @@
 //! ```text
 //! seatsync-sim [--addr 127.0.0.1:4010] [--tenants 40] [--seed N] [--latency-ms 0]
 //!              [--client-id ID] [--client-secret SECRET] [--public-url URL] [--autotask-hourly-limit 10000]
+//!              [--smtp-addr 127.0.0.1:4025]
 //!              [--fault path=/v1/customers*,kind=throttle,retry_after=2,times=3]...
 //! ```
 
 use seatsync_sim::{spawn, SimConfig};
 
 fn usage() -> ! {
-    eprintln!("usage: seatsync-sim [--addr HOST:PORT] [--tenants N] [--first-tenant-subscriptions N] [--seed N] [--latency-ms MS] [--client-id ID] [--client-secret S] [--public-url URL] [--autotask-hourly-limit N] [--fault RULE]...");
+    eprintln!("usage: seatsync-sim [--addr HOST:PORT] [--tenants N] [--first-tenant-subscriptions N] [--seed N] [--latency-ms MS] [--client-id ID] [--client-secret S] [--public-url URL] [--autotask-hourly-limit N] [--smtp-addr HOST:PORT] [--fault RULE]...");
     eprintln!("  RULE: path=/v1/customers*[,method=GET][,contains=TEXT],kind=latency|throttle|status|timeout|malformed|lost_response[,ms=N][,retry_after=S][,status=N][,times=N]");
     std::process::exit(2)
 }
@@ -36,6 +37,12 @@ fn parse_args() -> (String, SimConfig) {
             "--client-secret" => config.client_secret = value(),
             "--public-url" => config.public_url = Some(value()),
             "--autotask-hourly-limit" => config.autotask_hourly_limit = number(value()),
+            "--smtp-addr" => {
+                config.smtp_addr = Some(value().parse().unwrap_or_else(|_| {
+                    eprintln!("--smtp-addr: expected HOST:PORT");
+                    usage()
+                }))
+            }
             "--fault" => match value().parse() {
                 Ok(rule) => config.faults.push(rule),
                 Err(e) => {
@@ -63,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
     let tenants = config.tenants;
     let handle = spawn(config, listener).await?;
     let users = handle.sim.msp().demo_users.iter().map(|u| u.email.clone()).collect::<Vec<_>>().join(", ");
-    tracing::info!(url = %handle.base_url, authority = %handle.authority(), tenants, demo_users = %users, "vendor simulator ready");
+    tracing::info!(url = %handle.base_url, smtp = %handle.smtp_addr, authority = %handle.authority(), tenants, demo_users = %users, "vendor simulator ready");
     tokio::signal::ctrl_c().await?;
     Ok(())
 }

@@ -53,6 +53,10 @@ pub struct Sim {
     pub calls_by_route: Mutex<HashMap<String, u64>>,
     /// Autotask's hourly threshold and thread counters.
     pub autotask_usage: Mutex<crate::autotask::limits::Usage>,
+    /// Messages the SMTP sink received.
+    pub mail: Mutex<Vec<crate::smtp::ReceivedMail>>,
+    /// Where the SMTP sink listens.
+    pub smtp_addr: Mutex<Option<std::net::SocketAddr>>,
 }
 
 impl Sim {
@@ -71,6 +75,8 @@ impl Sim {
             vendor_calls: AtomicU64::new(0),
             calls_by_route: Mutex::default(),
             autotask_usage: Mutex::new(crate::autotask::limits::Usage::new(config.autotask_hourly_limit)),
+            mail: Mutex::default(),
+            smtp_addr: Mutex::default(),
         })
     }
 
@@ -145,6 +151,7 @@ pub async fn summary(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
         "autotaskServices": msp.autotask.count("Services"),
         "autotaskContracts": msp.autotask.count("Contracts"),
         "pax8Companies": msp.pax8_companies.len(),
+        "smtpPort": lock(&sim.smtp_addr).map(|a| a.port()),
         "demoUsers": msp.demo_users.iter().map(|u| json!({"email": u.email, "name": u.name, "roles": u.roles})).collect::<Vec<_>>(),
         // The seeded cases a client must get right (see `seed::seed_special_cases`).
         "graphAccessDenied": msp.customers.iter().filter(|c| c.graph_access_denied).map(|c| &c.tenant_id).collect::<Vec<_>>(),

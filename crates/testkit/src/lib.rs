@@ -253,6 +253,9 @@ pub async fn sign_in_from(
     location(&res)
 }
 
+/// The key the test servers encrypt integration secrets with (32 bytes, base64).
+pub const TEST_SECRETS_KEY: &str = "c2VhdHN5bmMtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=";
+
 /// Every configuration key the app needs, pointed at `sim`.
 pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(String, String)> {
     let base = &sim.base_url;
@@ -260,6 +263,8 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
         ("DATABASE_URL", database_url.to_string()),
         ("SEATSYNC_PUBLIC_URL", public_url.to_string()),
         ("SEATSYNC_SESSION_SECRET", "test-session-secret-of-sufficient-length-0123".into()),
+        // A fixed key, so a test can restart SeatSync on the same database.
+        ("SEATSYNC_SECRETS_KEY", TEST_SECRETS_KEY.into()),
         ("SEATSYNC_OIDC_AUTHORITY", sim.authority()),
         ("SEATSYNC_OIDC_CLIENT_ID", "seatsync-demo".into()),
         ("SEATSYNC_OIDC_CLIENT_SECRET", "seatsync-demo-secret".into()),
@@ -279,6 +284,25 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
         ("SEATSYNC_AUTOTASK_USERNAME", "seatsync-api@northwind-msp.example".into()),
         ("SEATSYNC_AUTOTASK_SECRET", "sim-autotask-secret".into()),
         ("SEATSYNC_AUTOTASK_INTEGRATION_CODE", "SEATSYNCSIMTRACKING".into()),
+        ("SEATSYNC_PAX8_API_URL", format!("{base}/v1")),
+        ("SEATSYNC_PAX8_TOKEN_URL", format!("{base}/oauth/token")),
+        ("SEATSYNC_PAX8_CLIENT_ID", "sim-pax8-client".into()),
+        ("SEATSYNC_PAX8_CLIENT_SECRET", "sim-pax8-secret".into()),
+        ("SEATSYNC_CONNECTWISE_URL", format!("{base}/v4_6_release/apis/3.0")),
+        ("SEATSYNC_CONNECTWISE_COMPANY_ID", "northwind".into()),
+        ("SEATSYNC_CONNECTWISE_PUBLIC_KEY", "simpublickey".into()),
+        ("SEATSYNC_CONNECTWISE_PRIVATE_KEY", "simprivatekey".into()),
+        ("SEATSYNC_CONNECTWISE_CLIENT_ID", "9f1f7c1e-0000-4000-8000-00000000c0de".into()),
+        ("SEATSYNC_HALO_URL", base.clone()),
+        ("SEATSYNC_HALO_CLIENT_ID", "sim-halo-client".into()),
+        ("SEATSYNC_HALO_CLIENT_SECRET", "sim-halo-secret".into()),
+        // The simulator's mail sink speaks plain SMTP on its own port.
+        ("SEATSYNC_SMTP_HOST", sim.smtp_addr.ip().to_string()),
+        ("SEATSYNC_SMTP_PORT", sim.smtp_addr.port().to_string()),
+        ("SEATSYNC_SMTP_SECURITY", "none".into()),
+        ("SEATSYNC_SMTP_USERNAME", seatsync_sim::smtp::SMTP_USERNAME.into()),
+        ("SEATSYNC_SMTP_PASSWORD", seatsync_sim::smtp::SMTP_PASSWORD.into()),
+        ("SEATSYNC_SMTP_FROM", "seatsync@northwind-msp.example".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -3,11 +3,17 @@
 //! [`http`], and reports failures as a [`VendorError`] a person can read.
 
 pub mod autotask;
+pub mod connectwise;
 pub mod error;
 pub mod graph;
+pub mod halo;
 pub mod http;
 pub mod partner_center;
+pub mod pax8;
 mod serde_lenient;
+pub mod slot;
+pub mod smtp;
 mod token;
 
 pub use error::VendorError;
+pub use slot::Slot;

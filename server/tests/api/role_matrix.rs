@@ -42,6 +42,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "settings/readiness", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "settings/integrations", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "settings/test_connection", needs: Some(Role::Admin), form: |_| vec![("key", "autotask".into())] },
+    Endpoint { path: "settings/integration", needs: Some(Role::Admin), form: |_| vec![("key", "pax8".into())] },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "users/set_role",
@@ -318,6 +319,23 @@ async fn every_server_function_checks_the_role_on_the_server() {
             }
         }
     }
+    // Saving an integration: every caller sends a value for HaloPSA's tenant (which the test
+    // environment leaves unset); only an Admin's is saved.
+    for (caller, client) in &clients {
+        let body = serde_json::json!({"key": "halo", "changes": [{"field": "tenant", "value": format!("{caller:?}")}]});
+        let res = app.call_json(client, "settings/save_integration", body).await;
+        let want = expected(Some(Role::Admin), *caller);
+        if res.status() != want {
+            failures.push(format!("settings/save_integration as {caller:?}: got {}, want {want}", res.status()));
+        }
+    }
+    let saved: Vec<String> = sqlx::query_scalar(
+        "SELECT plain_value FROM integration_values WHERE integration = 'halo' AND field = 'tenant'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(saved, [format!("{:?}", Caller::As(Role::Admin))], "only the Admin's value is saved");
     // Creating a company: an allowed caller's form without an owner is refused as bad input
     // (400), so the check creates nothing in Autotask; everyone else is refused by role first.
     for (caller, client) in &clients {

@@ -1,5 +1,6 @@
-//! ConnectWise Manage and HaloPSA: authentication and a system probe, so SeatSync's settings can
-//! test the connection; the ticket endpoints join with the billing-report feature.
+//! ConnectWise Manage and HaloPSA: authentication, ConnectWise's system information and Halo's
+//! ticket types, so SeatSync's Integrations page can test the connection; the ticket endpoints
+//! join with the delivery service.
 
 use std::{sync::Arc, time::Duration};
 
@@ -14,6 +15,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::bearer;
 use crate::Sim;
 
 pub const CW_COMPANY: &str = "northwind";
@@ -27,6 +29,7 @@ pub fn router() -> Router<Arc<Sim>> {
     Router::new()
         .route("/v4_6_release/apis/3.0/system/info", get(cw_system_info))
         .route("/auth/token", post(halo_token))
+        .route("/api/TicketType", get(halo_ticket_types))
 }
 
 async fn cw_system_info(headers: HeaderMap) -> Response {
@@ -54,4 +57,20 @@ async fn halo_token(State(sim): State<Arc<Sim>>, Form(f): Form<HaloTokenForm>) -
     }
     let token = sim.issue_access_token("halopsa", "halo", Duration::from_secs(3600));
     Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": f.scope.unwrap_or_else(|| "all".into())})).into_response()
+}
+
+/// The ticket types of a typical HaloPSA set-up; `GET /api/TicketType` answers them as an array.
+pub const HALO_TICKET_TYPES: &[(i64, &str)] =
+    &[(1, "Incident"), (2, "Service Request"), (3, "Problem"), (4, "Change Request"), (21, "Billing")];
+
+async fn halo_ticket_types(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    if bearer(&sim, &headers, "halopsa").is_none() {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"message": "Authorization has been denied for this request."})))
+            .into_response();
+    }
+    let types: Vec<_> = HALO_TICKET_TYPES
+        .iter()
+        .map(|(id, name)| json!({"id": id, "name": name, "use": "reqs", "inactive": false}))
+        .collect();
+    Json(types).into_response()
 }

@@ -1,0 +1,211 @@
+//! The vendor clients, built from the integrations' resolved values.
+
+use std::{sync::Arc, time::Duration};
+
+use seatsync_db::PgPool;
+use seatsync_domain::kinds::IntegrationKey;
+use seatsync_licence_sync::LicenceSync;
+use seatsync_vendors::{
+    autotask::{Autotask, AutotaskSettings, HttpAutotask},
+    connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
+    graph::{GraphSettings, HttpGraph},
+    halo::{Halo, HaloSettings, HttpHalo},
+    http::RetryPolicy,
+    partner_center::{HttpPartnerCenter, PartnerCenterSettings},
+    pax8::{HttpPax8, Pax8, Pax8Settings},
+    smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
+};
+use url::Url;
+
+use crate::{ClientSlots, IntegrationsError, Resolved};
+
+/// Puts a client built from `resolved` into each slot (or empties it when its integration is not
+/// configured). Clients already handed out finish their work with the settings they had.
+pub(crate) fn rebuild(
+    pool: &PgPool,
+    resolved: &Resolved,
+    slots: &ClientSlots,
+    concurrency: usize,
+) -> Result<(), IntegrationsError> {
+    slots.licence_sync.set(licence_sync(pool, resolved, concurrency)?);
+    slots.autotask.set(autotask(resolved)?);
+    slots.pax8.set(pax8(resolved)?);
+    slots.connectwise.set(connectwise(resolved)?);
+    slots.halo.set(halo(resolved)?);
+    slots.mailer.set(mailer(resolved)?);
+    Ok(())
+}
+
+/// A URL field's value; a stored value that no longer parses counts as not configured (it was
+/// checked when saved, so this only guards against hand-edited rows).
+fn url(resolved: &Resolved, key: IntegrationKey, field: &str) -> Option<Url> {
+    let text = resolved.get(key, field)?;
+    match Url::parse(text) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            tracing::error!(integration = key.as_str(), field, error = %e, "a stored address does not parse; the integration is left unconfigured");
+            None
+        }
+    }
+}
+
+fn text(resolved: &Resolved, key: IntegrationKey, field: &str) -> Option<String> {
+    resolved.get(key, field).map(str::to_string)
+}
+
+fn http_client(integration: &'static str, idle_per_host: usize) -> Result<reqwest::Client, IntegrationsError> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(idle_per_host)
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| IntegrationsError::Client { integration, error: e.to_string() })
+}
+
+/// The licence sync, when Partner Center and Graph are both configured.
+fn licence_sync(
+    pool: &PgPool,
+    resolved: &Resolved,
+    concurrency: usize,
+) -> Result<Option<Arc<LicenceSync>>, IntegrationsError> {
+    use IntegrationKey::{Graph, PartnerCenter};
+    if !resolved.is_configured(PartnerCenter) || !resolved.is_configured(Graph) {
+        return Ok(None);
+    }
+    let (Some(base_url), Some(login_url), Some(graph_url)) = (
+        url(resolved, PartnerCenter, "base_url"),
+        url(resolved, PartnerCenter, "login_url"),
+        url(resolved, Graph, "base_url"),
+    ) else {
+        return Ok(None);
+    };
+    let (Some(tenant), Some(client_id), Some(secret), Some(refresh), Some(graph_id), Some(graph_secret)) = (
+        text(resolved, PartnerCenter, "partner_tenant_id"),
+        text(resolved, PartnerCenter, "client_id"),
+        text(resolved, PartnerCenter, "client_secret"),
+        text(resolved, PartnerCenter, "refresh_token"),
+        text(resolved, Graph, "client_id"),
+        text(resolved, Graph, "client_secret"),
+    ) else {
+        return Ok(None);
+    };
+    let http = http_client("Microsoft", concurrency * 2)?;
+    let policy = RetryPolicy::default();
+    let partner_center = HttpPartnerCenter::new(
+        PartnerCenterSettings {
+            base_url,
+            login_url: login_url.clone(),
+            partner_tenant_id: tenant,
+            client_id,
+            client_secret: secret,
+            refresh_token: refresh,
+        },
+        http.clone(),
+        policy.clone(),
+    );
+    let graph = HttpGraph::new(
+        GraphSettings { base_url: graph_url, login_url, client_id: graph_id, client_secret: graph_secret },
+        http,
+        policy,
+    );
+    Ok(Some(LicenceSync::new(pool.clone(), partner_center, graph, concurrency)))
+}
+
+/// The Autotask client, when its credentials are configured. A rebuilt client starts its own
+/// count of the hour's requests; Autotask's database-wide count (read from its threshold
+/// endpoint) still holds it back.
+fn autotask(resolved: &Resolved) -> Result<Option<Arc<dyn Autotask>>, IntegrationsError> {
+    use IntegrationKey::Autotask as At;
+    let (Some(zone_url), Some(username), Some(secret), Some(integration_code)) = (
+        url(resolved, At, "zone_url"),
+        text(resolved, At, "username"),
+        text(resolved, At, "secret"),
+        text(resolved, At, "integration_code"),
+    ) else {
+        return Ok(None);
+    };
+    let share: u8 = resolved.get(At, "hourly_share").and_then(|s| s.parse().ok()).unwrap_or(50);
+    let settings = AutotaskSettings {
+        zone_url,
+        username,
+        secret,
+        integration_code,
+        hourly_share: f64::from(share.clamp(1, 100)) / 100.0,
+        ..AutotaskSettings::default()
+    };
+    let client: Arc<dyn Autotask> = HttpAutotask::new(settings, http_client("Autotask", 8)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+fn pax8(resolved: &Resolved) -> Result<Option<Arc<dyn Pax8>>, IntegrationsError> {
+    use IntegrationKey::Pax8 as P;
+    let (Some(api_url), Some(token_url), Some(client_id), Some(client_secret)) = (
+        url(resolved, P, "api_url"),
+        url(resolved, P, "token_url"),
+        text(resolved, P, "client_id"),
+        text(resolved, P, "client_secret"),
+    ) else {
+        return Ok(None);
+    };
+    let settings = Pax8Settings { api_url, token_url, client_id, client_secret };
+    let client: Arc<dyn Pax8> = HttpPax8::new(settings, http_client("Pax8", 8)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+fn connectwise(resolved: &Resolved) -> Result<Option<Arc<dyn ConnectWise>>, IntegrationsError> {
+    use IntegrationKey::ConnectWise as Cw;
+    let (Some(base_url), Some(company_id), Some(public_key), Some(private_key), Some(client_id)) = (
+        url(resolved, Cw, "base_url"),
+        text(resolved, Cw, "company_id"),
+        text(resolved, Cw, "public_key"),
+        text(resolved, Cw, "private_key"),
+        text(resolved, Cw, "client_id"),
+    ) else {
+        return Ok(None);
+    };
+    let settings = ConnectWiseSettings { base_url, company_id, public_key, private_key, client_id };
+    let client: Arc<dyn ConnectWise> =
+        HttpConnectWise::new(settings, http_client("ConnectWise Manage", 4)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+fn halo(resolved: &Resolved) -> Result<Option<Arc<dyn Halo>>, IntegrationsError> {
+    use IntegrationKey::Halo as H;
+    let (Some(base_url), Some(client_id), Some(client_secret)) =
+        (url(resolved, H, "base_url"), text(resolved, H, "client_id"), text(resolved, H, "client_secret"))
+    else {
+        return Ok(None);
+    };
+    let settings = HaloSettings { base_url, tenant: text(resolved, H, "tenant"), client_id, client_secret };
+    let client: Arc<dyn Halo> = HttpHalo::new(settings, http_client("HaloPSA", 4)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+/// How long the mail server has for each step of a conversation.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn mailer(resolved: &Resolved) -> Result<Option<Arc<dyn Mailer>>, IntegrationsError> {
+    use IntegrationKey::Smtp;
+    if !resolved.is_configured(Smtp) {
+        return Ok(None);
+    }
+    let (Some(host), Some(port), Some(security), Some(from)) = (
+        text(resolved, Smtp, "host"),
+        resolved.get(Smtp, "port").and_then(|p| p.parse::<u16>().ok()),
+        resolved.get(Smtp, "security").and_then(SmtpSecurity::parse),
+        text(resolved, Smtp, "from"),
+    ) else {
+        return Ok(None);
+    };
+    let settings = SmtpSettings {
+        host,
+        port,
+        security,
+        username: text(resolved, Smtp, "username"),
+        password: text(resolved, Smtp, "password"),
+        from,
+        timeout: SMTP_TIMEOUT,
+    };
+    let mailer: Arc<dyn Mailer> = SmtpMailer::new(settings)
+        .map_err(|e| IntegrationsError::Client { integration: "SMTP", error: e.to_string() })?;
+    Ok(Some(mailer))
+}
