@@ -13,6 +13,8 @@ async function seriousFindings(page: Page, include?: string) {
 }
 
 test("no page has a serious or critical accessibility violation", async ({ page }) => {
+  // A dozen pages, each loaded and analysed in full.
+  test.setTimeout(120_000);
   await open(page, "/signin");
   expect(await seriousFindings(page), "/signin").toEqual([]);
 

@@ -63,3 +63,31 @@ test("an Admin sets an integration up on its page, tests it and sees where each 
   await remove.click();
   await expect(page.getByText(/The default\. The environment variable SEATSYNC_AUTOTASK_HOURLY_SHARE/)).toBeVisible();
 });
+
+test("an Admin sends a test e-mail and opens a test ticket, each listed on the Jobs page", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await open(page, "/settings/integrations/smtp");
+  await page.getByLabel("Send a test e-mail to").fill("ada@northwind-msp.example");
+  await page.getByRole("button", { name: "Send test e-mail" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent: 250" })).toBeVisible();
+  const mail = await (await page.request.get(`${simUrl}/_sim/mail`)).json();
+  const mine = mail.filter((m: { to: string[] }) => m.to.includes("ada@northwind-msp.example"));
+  expect(mine.length).toBeGreaterThan(0);
+  expect(mine[mine.length - 1].attachments).toEqual(["seatsync-test.csv"]);
+
+  // Tickets are filed as chosen from Autotask's own lists.
+  await open(page, "/settings/integrations/autotask");
+  await page.getByLabel("Queue", { exact: true }).selectOption({ label: "Billing" });
+  await page.getByRole("button", { name: "Save ticket defaults" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "new tickets are filed this way" })).toBeVisible();
+  const company = page.getByLabel("Open a test ticket for");
+  await company.selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Open test ticket" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent: Ticket T" })).toBeVisible();
+
+  await open(page, "/jobs");
+  const deliveries = page.getByTestId("deliveries");
+  await expect(deliveries.getByRole("row").nth(1)).toContainText("SeatSync test ticket");
+  await expect(deliveries.getByRole("row").nth(1)).toContainText("Sent");
+  await expect(deliveries).toContainText("SeatSync test e-mail");
+});

@@ -106,10 +106,12 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
         demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
     }
+    let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots.clone());
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
         integrations,
         jobs: job_queue,
+        delivery,
         catalog: seatsync_licences::Catalog::new(pool.clone()),
         mapping,
         contracts,

@@ -75,3 +75,27 @@ pub async fn save_mapping_settings(
 pub async fn allocation_codes() -> Result<Vec<AllocationCode>, AppError> {
     serve(Role::Admin, |c| async move { c.services.allocation_codes().await }).await
 }
+
+/// Sends a test e-mail with a small attachment (Admin).
+#[server(prefix = "/api", endpoint = "settings/test_email")]
+pub async fn send_test_email(to: String) -> Result<TestDelivery, AppError> {
+    serve(Role::Admin, |c| async move { c.services.send_test_email(&c.user, &to).await }).await
+}
+
+/// Opens a test ticket with a small attachment for an Autotask company (Admin).
+#[server(prefix = "/api", endpoint = "settings/test_ticket")]
+pub async fn send_test_ticket(company_id: i64) -> Result<TestDelivery, AppError> {
+    serve(Role::Admin, |c| async move { c.services.send_test_ticket(&c.user, company_id).await }).await
+}
+
+/// The ticket fields SeatSync sets, each with Autotask's list and the default chosen (Admin).
+#[server(prefix = "/api", endpoint = "settings/ticket_defaults")]
+pub async fn ticket_defaults() -> Result<TicketDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.ticket_defaults().await }).await
+}
+
+/// Saves how SeatSync files its tickets (Admin).
+#[server(prefix = "/api", endpoint = "settings/save_ticket_defaults", input = server_fn::codec::Json)]
+pub async fn save_ticket_defaults(chosen: Vec<TicketDefaultChoice>) -> Result<TicketDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_ticket_defaults(&c.user, chosen).await }).await
+}

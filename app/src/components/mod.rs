@@ -3,6 +3,7 @@
 pub mod closing_windows;
 pub mod common;
 pub mod contract_differences;
+pub mod integrations;
 pub mod layout;
 pub mod mapping;
 pub mod modal;

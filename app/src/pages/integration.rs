@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use seatsync_domain::kinds::IntegrationAction;
+use seatsync_domain::kinds::{IntegrationAction, IntegrationKey};
 
 use crate::{
     api::settings::{
@@ -18,9 +18,9 @@ use crate::{
             mutation::{on_answer, send},
             Loaded,
         },
+        integrations::{StatusBadge, TestConnection, TestEmail, TestTicket, TicketDefaults},
         modal::Feedback,
     },
-    pages::settings::{StatusBadge, TestConnection},
 };
 
 #[component]
@@ -153,6 +153,31 @@ fn IntegrationForm(
                     <section class="mt-8 max-w-2xl">
                         <h2 class="text-lg font-semibold">"Connection"</h2>
                         <TestConnection key=info.key.as_str().to_string() name=name.clone() />
+                    </section>
+                }
+            })}
+        {(info.configured && info.key == IntegrationKey::Smtp)
+            .then(|| {
+                view! {
+                    <section class="mt-8 max-w-2xl">
+                        <h2 class="text-lg font-semibold">"Test e-mail"</h2>
+                        <p class="mt-1 text-sm text-slate-600">
+                            "A real message with a small file attached, recorded with SeatSync's other e-mails on the Jobs page."
+                        </p>
+                        <TestEmail />
+                    </section>
+                }
+            })}
+        {(info.configured && info.key == IntegrationKey::Autotask)
+            .then(|| {
+                view! {
+                    <section class="mt-8 max-w-3xl">
+                        <h2 class="text-lg font-semibold">"Tickets"</h2>
+                        <p class="mt-1 text-sm text-slate-600">
+                            "How SeatSync files the tickets it opens (alerts, billing reports), chosen from this Autotask database's own lists."
+                        </p>
+                        <TicketDefaults />
+                        <TestTicket />
                     </section>
                 }
             })}

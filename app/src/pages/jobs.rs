@@ -5,13 +5,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use seatsync_domain::{
-    kinds::{JobKind, JobStatus, JobTrigger},
+    kinds::{DeliveryChannel, DeliveryStatus, JobKind, JobStatus, JobTrigger},
     Role,
 };
 
 use crate::{
     api::{
-        jobs::{list_jobs, JobInfo, JobsView, PauseJob, RunDuration, RunInfo, RunJob},
+        jobs::{list_jobs, DeliveryInfo, JobInfo, JobsView, PauseJob, RunDuration, RunInfo, RunJob},
         me::Me,
     },
     components::{
@@ -83,7 +83,7 @@ struct JobActions {
 
 #[component]
 fn JobList(data: JobsView, actions: JobActions) -> impl IntoView {
-    let JobsView { jobs, durations, instance } = data;
+    let JobsView { jobs, durations, instance, deliveries } = data;
     view! {
         <div class="mt-6 grid gap-4">
             {jobs.into_iter().map(|job| view! { <JobCard job actions /> }).collect_view()}
@@ -95,6 +95,7 @@ fn JobList(data: JobsView, actions: JobActions) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-600">"Finished runs of the last 30 days, in seconds."</p>
             <DurationChart durations />
         </section>
+        <Deliveries deliveries />
         <p class="mt-4 text-xs text-slate-500">"This page was served by " {instance} "."</p>
     }
 }
@@ -333,6 +334,91 @@ fn RecentRuns(kind: JobKind, runs: Vec<RunInfo>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The tickets and e-mails SeatSync sent: what, to where, and what came of it.
+#[component]
+fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
+    view! {
+        <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="deliveries">
+            <h2 id="deliveries" class="font-semibold">
+                "Tickets and e-mails"
+            </h2>
+            <p class="mt-1 text-sm text-slate-600">
+                "Each is recorded before it is sent and sent once: one whose answer was lost is never sent again by itself."
+            </p>
+            {if deliveries.is_empty() {
+                view! { <p class="mt-3 text-sm text-slate-500">"Nothing sent yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="mt-3 overflow-x-auto">
+                        <table class="w-full text-left text-sm" data-testid="deliveries">
+                            <thead class="text-xs uppercase text-slate-500">
+                                <tr>
+                                    <th scope="col" class="py-1 pr-3">
+                                        "What"
+                                    </th>
+                                    <th scope="col" class="py-1 pr-3">
+                                        "To"
+                                    </th>
+                                    <th scope="col" class="py-1 pr-3">
+                                        "When"
+                                    </th>
+                                    <th scope="col" class="py-1 pr-3">
+                                        "Result"
+                                    </th>
+                                    <th scope="col" class="py-1">
+                                        "Answer"
+                                    </th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {deliveries
+                                    .into_iter()
+                                    .map(|d| {
+                                        let (result, colour) = match d.status {
+                                            DeliveryStatus::Delivered => ("Sent", "text-emerald-700"),
+                                            DeliveryStatus::Pending => ("Sending", "text-slate-700"),
+                                            DeliveryStatus::Uncertain => ("May have been sent", "text-amber-700"),
+                                            DeliveryStatus::Failed => ("Not sent", "text-red-700"),
+                                        };
+                                        let channel = match d.channel {
+                                            DeliveryChannel::Email => "E-mail",
+                                            DeliveryChannel::Autotask => "Ticket",
+                                        };
+                                        let files = match d.attachments {
+                                            0 => String::new(),
+                                            1 => ", 1 file".into(),
+                                            n => format!(", {n} files"),
+                                        };
+                                        let by = d.requested_by.clone().map(|b| format!(" by {b}")).unwrap_or_default();
+                                        let answer = d.error.clone().or(d.answer.clone()).unwrap_or_default();
+                                        view! {
+                                            <tr class="border-t border-slate-100 align-top">
+                                                <td class="py-1 pr-3">
+                                                    <span class="font-medium">{d.title.clone()}</span>
+                                                    <span class="block text-xs text-slate-500">
+                                                        {format!("{channel}: {}{files}{by}", d.purpose)}
+                                                    </span>
+                                                </td>
+                                                <td class="py-1 pr-3">{d.recipient.clone()}</td>
+                                                <td class="py-1 pr-3" title=exact(d.created_at)>
+                                                    {relative(d.created_at)}
+                                                </td>
+                                                <td class=format!("py-1 pr-3 font-medium {colour}")>{result}</td>
+                                                <td class="py-1 text-slate-700">{answer}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
 }
 
 const CHART_W: f64 = 640.0;

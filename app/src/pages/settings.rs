@@ -6,15 +6,16 @@ use leptos_meta::Title;
 use seatsync_domain::grouping::ContractGrouping;
 
 use crate::{
-    api::settings::{
-        allocation_codes, list_integrations, mapping_settings, SaveMappingSettings, TestConnection as TestConnectionFn,
-    },
+    api::settings::{allocation_codes, list_integrations, mapping_settings, SaveMappingSettings},
     components::common::{
         button,
         mutation::{on_answer, send},
         Loaded,
     },
-    components::modal::Feedback,
+    components::{
+        integrations::{StatusBadge, TestConnection},
+        modal::Feedback,
+    },
 };
 
 #[component]
@@ -82,54 +83,6 @@ fn Integrations() -> impl IntoView {
                     .collect_view()}
             </div>
         </Loaded>
-    }
-}
-
-/// "Configured" or "Not configured", as a badge.
-#[component]
-pub fn StatusBadge(configured: bool) -> impl IntoView {
-    if configured {
-        view! { <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">"Configured"</span> }
-        .into_any()
-    } else {
-        view! { <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">"Not configured"</span> }
-        .into_any()
-    }
-}
-
-/// "Test connection": one harmless call to the integration, and what happened, in words.
-#[component]
-pub fn TestConnection(key: String, name: String) -> impl IntoView {
-    let test = ServerAction::<TestConnectionFn>::new();
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    on_answer(test, move |answer| {
-        outcome.set(Some(match answer {
-            Ok(t) if t.ok => Ok(t.message),
-            Ok(t) => Err(t.message),
-            Err(e) => Err(e.to_string()),
-        }))
-    });
-    let label = format!("Test connection to {name}");
-    view! {
-        <div>
-            <button
-                class=button::SMALL
-                aria-label=label
-                disabled=move || test.pending().get()
-                on:click=move |_| {
-                    outcome.set(None);
-                    send(
-                        test,
-                        TestConnectionFn {
-                            key: key.clone(),
-                        },
-                    );
-                }
-            >
-                {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
-            </button>
-            <Feedback message=outcome.into() />
-        </div>
     }
 }
 

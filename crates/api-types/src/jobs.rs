@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use seatsync_domain::{
-    kinds::{JobKind, JobStatus, JobTrigger},
+    kinds::{DeliveryChannel, DeliveryStatus, JobKind, JobStatus, JobTrigger},
     TenantId,
 };
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,29 @@ pub struct JobsView {
     pub durations: Vec<RunDuration>,
     /// This instance's name, to tell it from others in the runs.
     pub instance: String,
+    /// The newest tickets and e-mails SeatSync sent, newest first.
+    pub deliveries: Vec<DeliveryInfo>,
+}
+
+/// A ticket or e-mail SeatSync sent (or tried to).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryInfo {
+    pub id: i64,
+    pub channel: DeliveryChannel,
+    /// What it was for, in words.
+    pub purpose: String,
+    pub title: String,
+    /// The addresses, or the company, in words.
+    pub recipient: String,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub attachments: i32,
+    /// The ticket number or the mail server's answer.
+    pub answer: Option<String>,
+    pub error: Option<String>,
+    pub requested_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

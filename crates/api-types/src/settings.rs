@@ -148,3 +148,42 @@ pub struct ConnectionTest {
     pub message: String,
     pub elapsed_ms: u64,
 }
+
+/// One entry of an Autotask picklist, to choose from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PickOption {
+    pub value: i64,
+    pub label: String,
+    /// The database marks it as the default.
+    pub is_default: bool,
+}
+
+/// A ticket field an Admin chooses a default for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDefaultField {
+    /// Autotask's field name (`queueID`, `status`, …).
+    pub field: String,
+    pub label: String,
+    pub options: Vec<PickOption>,
+    pub chosen: Option<i64>,
+}
+
+/// How SeatSync files the tickets it opens in Autotask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDefaultsInfo {
+    pub fields: Vec<TicketDefaultField>,
+}
+
+/// The outcome of a test delivery, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestDelivery {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// A default an Admin chooses: a value of Autotask's list for the field, or none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketDefaultChoice {
+    pub field: String,
+    pub value: Option<i64>,
+}

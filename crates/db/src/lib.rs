@@ -8,6 +8,7 @@
 pub mod autotask_cache;
 pub mod commits;
 pub mod contracts;
+pub mod deliveries;
 pub mod integrations;
 pub mod jobs;
 pub mod licences;

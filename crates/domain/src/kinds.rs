@@ -211,6 +211,28 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// How a message reaches a person (`deliveries.channel`).
+    DeliveryChannel {
+        Email = "email",
+        /// A ticket in Autotask.
+        Autotask = "autotask",
+    }
+}
+
+text_enum! {
+    /// Where a delivery stands (`deliveries.status`).
+    DeliveryStatus {
+        /// Recorded; not (completely) sent yet.
+        Pending = "pending",
+        Delivered = "delivered",
+        /// The answer was lost: it may have arrived. SeatSync does not send it again by itself.
+        Uncertain = "uncertain",
+        /// Refused or not possible; nothing (more) was sent. Asking again tries again.
+        Failed = "failed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

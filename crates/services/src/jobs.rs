@@ -93,7 +93,8 @@ impl Services {
             .into_iter()
             .map(|d| RunDuration { kind: d.job, started_at: d.started_at, seconds: d.seconds, status: d.status })
             .collect();
-        Ok(JobsView { jobs, durations, instance: self.jobs.instance().to_string() })
+        let deliveries = self.recent_deliveries().await?;
+        Ok(JobsView { jobs, durations, instance: self.jobs.instance().to_string(), deliveries })
     }
 }
 

@@ -9,6 +9,7 @@
 mod connection_test;
 mod contracts;
 mod dashboard;
+mod delivery;
 mod error;
 mod integrations;
 mod jobs;
@@ -33,6 +34,8 @@ pub struct ServiceParts {
     pub integrations: Arc<seatsync_integrations::Integrations>,
     /// The job queue: every sync and refresh a person asks for goes through it.
     pub jobs: Arc<seatsync_jobs::Jobs>,
+    /// Tickets and e-mail.
+    pub delivery: Arc<seatsync_delivery::Delivery>,
     pub catalog: Arc<seatsync_licences::Catalog>,
     pub mapping: Arc<seatsync_mapping::Mapping>,
     pub contracts: Arc<seatsync_contracts::Contracts>,
@@ -43,6 +46,7 @@ pub struct Services {
     pool: PgPool,
     integrations: Arc<seatsync_integrations::Integrations>,
     jobs: Arc<seatsync_jobs::Jobs>,
+    delivery: Arc<seatsync_delivery::Delivery>,
     catalog: Arc<seatsync_licences::Catalog>,
     mapping: Arc<seatsync_mapping::Mapping>,
     contracts: Arc<seatsync_contracts::Contracts>,
@@ -50,8 +54,8 @@ pub struct Services {
 
 impl Services {
     pub fn new(parts: ServiceParts) -> Arc<Self> {
-        let ServiceParts { pool, integrations, jobs, catalog, mapping, contracts } = parts;
-        Arc::new(Self { pool, integrations, jobs, catalog, mapping, contracts })
+        let ServiceParts { pool, integrations, jobs, delivery, catalog, mapping, contracts } = parts;
+        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts })
     }
 
     /// Autotask's web address for links to companies and contracts, as the last refresh of the

@@ -33,6 +33,9 @@ pub enum VendorError {
     /// vendor's own field definitions); nothing was sent.
     #[error("{vendor} requires {} on a new {entity}, and SeatSync has no value for it; nothing was created", fields.join(", "))]
     MissingFields { vendor: &'static str, entity: String, fields: Vec<String> },
+    /// What would be sent is over the vendor's size limit; nothing was sent.
+    #[error("{vendor}: {detail}")]
+    TooLarge { vendor: &'static str, detail: String },
     /// A required setting is missing.
     #[error("{vendor} is not configured: {detail}")]
     NotConfigured { vendor: &'static str, detail: String },

@@ -6,7 +6,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use lettre::{transport::smtp::authentication::Credentials, AsyncSmtpTransport, Tokio1Executor};
+use lettre::{transport::smtp::authentication::Credentials, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::{partner_center::BoxFuture, VendorError};
 
@@ -48,12 +48,38 @@ pub struct SmtpSettings {
     pub timeout: Duration,
 }
 
+/// A file attached to a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A message to send, from the configured sender.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingMail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    /// An HTML body beside the text one (mail programs show the one they prefer).
+    pub html: Option<String>,
+    pub attachments: Vec<MailAttachment>,
+    /// `Message-ID` without the angle brackets: the same message keeps the same id, so a copy
+    /// that does arrive twice is recognisable as one message.
+    pub message_id: String,
+}
+
 /// What SeatSync needs from a mail server.
 pub trait Mailer: Send + Sync {
     /// Connects, greets, protects and signs in as configured, and checks the server answers:
     /// nothing is sent.
     fn test_connection(&self) -> BoxFuture<'_, Result<(), VendorError>>;
     fn settings(&self) -> &SmtpSettings;
+    /// Sends one message; the server's answer (`250 …`). A refusal the server stated is
+    /// [`VendorError::Status`] (nothing was accepted); a connection lost or timed out is
+    /// [`VendorError::Uncertain`] (the message may have been accepted: never send it again blindly).
+    fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<String, VendorError>>;
 }
 
 pub struct SmtpMailer {
@@ -105,5 +131,69 @@ impl Mailer for SmtpMailer {
 
     fn settings(&self) -> &SmtpSettings {
         &self.settings
+    }
+
+    fn send<'a>(&'a self, mail: &'a OutgoingMail) -> BoxFuture<'a, Result<String, VendorError>> {
+        Box::pin(async move {
+            let message = build_message(&self.settings.from, mail)?;
+            match self.transport.send(message).await {
+                Ok(answer) => Ok(format!("{} {}", answer.code(), answer.message().collect::<Vec<_>>().join(" "))),
+                Err(e) if e.status().is_some() => Err(smtp_error(e)),
+                Err(e) => Err(VendorError::Uncertain { vendor: VENDOR, detail: e.to_string() }),
+            }
+        })
+    }
+}
+
+/// The message as lettre builds it: text and HTML as alternatives, then the attachments.
+fn build_message(from: &str, mail: &OutgoingMail) -> Result<lettre::Message, VendorError> {
+    use lettre::message::{header::ContentType, Attachment, MultiPart, SinglePart};
+    let invalid = |what: &str, e: &dyn std::fmt::Display| VendorError::NotConfigured {
+        vendor: VENDOR,
+        detail: format!("{what}: {e}"),
+    };
+    let mut builder = lettre::Message::builder()
+        .from(from.parse().map_err(|e| invalid("the sender address", &e))?)
+        .subject(mail.subject.clone())
+        .message_id(Some(format!("<{}>", mail.message_id)));
+    for to in &mail.to {
+        builder = builder.to(to.parse().map_err(|e| invalid(&format!("the address '{to}'"), &e))?);
+    }
+    let body = match &mail.html {
+        Some(html) => MultiPart::alternative_plain_html(mail.text.clone(), html.clone()),
+        None => MultiPart::mixed().singlepart(SinglePart::plain(mail.text.clone())),
+    };
+    let mut all = MultiPart::mixed().multipart(body);
+    for a in &mail.attachments {
+        let content_type = ContentType::parse(&a.content_type).map_err(|e| invalid("an attachment's type", &e))?;
+        all = all.singlepart(Attachment::new(a.file_name.clone()).body(a.bytes.clone(), content_type));
+    }
+    builder.multipart(all).map_err(|e| invalid("the message", &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_carries_both_bodies_its_attachment_and_its_id() {
+        let mail = OutgoingMail {
+            to: vec!["billing@customer.example".into()],
+            subject: "Unused licences".into(),
+            text: "Two seats unused".into(),
+            html: Some("<p>Two seats unused</p>".into()),
+            attachments: vec![MailAttachment {
+                file_name: "seats.csv".into(),
+                content_type: "text/csv".into(),
+                bytes: b"a,b\n1,2\n".to_vec(),
+            }],
+            message_id: "abc123@seatsync".into(),
+        };
+        let raw = String::from_utf8(build_message("seatsync@msp.example", &mail).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <abc123@seatsync>"), "{raw}");
+        assert!(raw.contains("multipart/alternative") && raw.contains("text/html"), "{raw}");
+        assert!(raw.contains("filename=\"seats.csv\""), "{raw}");
+        let bad = OutgoingMail { to: vec!["not an address".into()], ..mail };
+        assert!(build_message("seatsync@msp.example", &bad).unwrap_err().to_string().contains("not an address"));
     }
 }

@@ -284,3 +284,59 @@ async fn a_change_saved_on_one_instance_is_used_by_the_other() {
     }
     assert_eq!(answer, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_admin_files_tickets_from_autotasks_lists_and_test_sends_arrive_once_listed_on_the_jobs_page() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    // The Autotask cache holds the companies to choose from.
+    assert_eq!(app.call(&admin, "mapping/refresh", &[]).await.status(), StatusCode::OK);
+
+    // Ticket defaults come from Autotask's picklists, and only their values are accepted.
+    let defaults = app.ok(&admin, "settings/ticket_defaults", &[]).await;
+    let queue = defaults["fields"].as_array().unwrap().iter().find(|f| f["field"] == "queueID").unwrap();
+    let billing =
+        queue["options"].as_array().unwrap().iter().find(|o| o["label"] == "Billing").unwrap()["value"].clone();
+    let bad = app
+        .call_json(&admin, "settings/save_ticket_defaults", json!({"chosen": [{"field": "queueID", "value": 424242}]}))
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let saved = app
+        .call_json(&admin, "settings/save_ticket_defaults", json!({"chosen": [{"field": "queueID", "value": billing}]}))
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+
+    let companies = app.ok(&admin, "mapping/companies", &[]).await;
+    let company = companies.as_array().unwrap().iter().find(|c| c["active"] == true).unwrap();
+    let company_id = company["id"].to_string();
+    let ticket = app.ok(&admin, "settings/test_ticket", &[("company_id", &company_id)]).await;
+    assert_eq!(ticket["ok"], true, "{ticket}");
+    assert!(ticket["message"].as_str().unwrap().starts_with("Sent: Ticket T"), "{ticket}");
+    let tickets = seatsync_testkit::autotask_records(&app.sim, "Tickets").await;
+    let made: Vec<_> =
+        tickets.iter().filter(|t| t["title"].as_str().unwrap_or("").starts_with("SeatSync test ticket")).collect();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0]["queueID"], billing, "filed in the chosen queue");
+    let files = seatsync_testkit::autotask_records(&app.sim, "TicketAttachments").await;
+    assert!(files.iter().any(|f| f["parentID"] == made[0]["id"] && f["title"] == "seatsync-test.csv"));
+
+    let email = app.ok(&admin, "settings/test_email", &[("to", "ada@northwind-msp.example")]).await;
+    assert_eq!(email["ok"], true, "{email}");
+    let mail = app.sim.sim.mail.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, ["ada@northwind-msp.example"]);
+    assert!(mail[0].data.contains("seatsync-test.csv"));
+    let refused = app.call(&admin, "settings/test_email", &[("to", "not-an-address")]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+    // Both are on the Jobs page, which a Viewer reads too.
+    let viewer = app.signed_in("viewer").await;
+    let jobs = app.ok(&viewer, "jobs/list", &[]).await;
+    let deliveries = jobs["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 2, "{deliveries:?}");
+    assert_eq!(deliveries[0]["channel"], "email");
+    assert_eq!(deliveries[0]["status"], "delivered");
+    assert_eq!(deliveries[0]["attachments"], 1);
+    assert!(deliveries[1]["answer"].as_str().unwrap().starts_with("Ticket T"));
+    assert!(deliveries[1]["requested_by"].as_str().unwrap().contains("Admin"));
+}

@@ -43,6 +43,17 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "settings/integrations", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "settings/test_connection", needs: Some(Role::Admin), form: |_| vec![("key", "autotask".into())] },
     Endpoint { path: "settings/integration", needs: Some(Role::Admin), form: |_| vec![("key", "pax8".into())] },
+    Endpoint {
+        path: "settings/test_email",
+        needs: Some(Role::Admin),
+        form: |_| vec![("to", "matrix@northwind-msp.example".into())],
+    },
+    Endpoint {
+        path: "settings/test_ticket",
+        needs: Some(Role::Admin),
+        form: |f| vec![("company_id", f.company_id.clone())],
+    },
+    Endpoint { path: "settings/ticket_defaults", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "users/set_role",
@@ -301,6 +312,13 @@ async fn every_server_function_checks_the_role_on_the_server() {
         let want = expected(Some(Role::Admin), *caller);
         if res.status() != want {
             failures.push(format!("products/upload as {caller:?}: got {}, want {want}", res.status()));
+        }
+    }
+    for (caller, client) in &clients {
+        let res = app.call_json(client, "settings/save_ticket_defaults", serde_json::json!({"chosen": []})).await;
+        let want = expected(Some(Role::Admin), *caller);
+        if res.status() != want {
+            failures.push(format!("settings/save_ticket_defaults as {caller:?}: got {}, want {want}", res.status()));
         }
     }
     // The server functions that take JSON.

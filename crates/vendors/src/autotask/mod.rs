@@ -15,6 +15,7 @@
 
 pub mod budget;
 pub mod filter;
+pub mod tickets;
 
 use std::{
     collections::HashMap,
@@ -156,6 +157,32 @@ pub trait Autotask: Send + Sync {
         entity: &'a str,
         field: &'a str,
     ) -> BoxFuture<'a, Result<Vec<PicklistValue>, VendorError>>;
+    /// Opens a ticket (picklists left unset take the database's defaults); its id. Never
+    /// retried once it may have arrived: re-read with [`Autotask::tickets_with`] first.
+    fn create_ticket<'a>(&'a self, ticket: &'a tickets::NewTicket) -> BoxFuture<'a, Result<i64, VendorError>>;
+    /// A company's tickets whose title contains `reference`.
+    fn tickets_with<'a>(
+        &'a self,
+        company_id: CompanyId,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<tickets::Ticket>, VendorError>>;
+    /// Adds a note to a ticket; its id.
+    fn add_ticket_note<'a>(
+        &'a self,
+        ticket_id: i64,
+        title: &'a str,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<i64, VendorError>>;
+    /// Attaches a file to a ticket (at most [`tickets::MAX_ATTACHMENT_BYTES`]); its id.
+    fn attach_to_ticket<'a>(
+        &'a self,
+        ticket_id: i64,
+        file_name: &'a str,
+        content_type: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<i64, VendorError>>;
+    /// A ticket's attachments (without their data).
+    fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<tickets::TicketAttachment>, VendorError>>;
     /// The database's threshold and current count (one request).
     fn threshold(&self) -> BoxFuture<'_, Result<Threshold, VendorError>>;
     /// Requests SeatSync made in the last hour, its allowance, the database's last reported count.
@@ -1102,6 +1129,41 @@ impl Autotask for HttpAutotask {
             }
             Ok(info.picklist_values.clone().unwrap_or_default())
         })
+    }
+
+    fn create_ticket<'a>(&'a self, ticket: &'a tickets::NewTicket) -> BoxFuture<'a, Result<i64, VendorError>> {
+        Box::pin(self.post_ticket(ticket))
+    }
+
+    fn tickets_with<'a>(
+        &'a self,
+        company_id: CompanyId,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<tickets::Ticket>, VendorError>> {
+        Box::pin(self.query_tickets_with(company_id, reference))
+    }
+
+    fn add_ticket_note<'a>(
+        &'a self,
+        ticket_id: i64,
+        title: &'a str,
+        text: &'a str,
+    ) -> BoxFuture<'a, Result<i64, VendorError>> {
+        Box::pin(self.post_note(ticket_id, title, text))
+    }
+
+    fn attach_to_ticket<'a>(
+        &'a self,
+        ticket_id: i64,
+        file_name: &'a str,
+        content_type: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<i64, VendorError>> {
+        Box::pin(self.post_attachment(ticket_id, file_name, content_type, bytes))
+    }
+
+    fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<tickets::TicketAttachment>, VendorError>> {
+        Box::pin(self.query_attachments(ticket_id))
     }
 
     #[tracing::instrument(skip_all)]

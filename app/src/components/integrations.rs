@@ -1,0 +1,250 @@
+//! What the integration pages share: the ready badge, "Test connection", the test sends and how
+//! tickets are filed.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{
+        mapping::autotask_companies,
+        settings::{
+            ticket_defaults, SaveTicketDefaults, SendTestEmail, SendTestTicket, TestConnection as TestConnectionFn,
+            TicketDefaultChoice, TicketDefaultsInfo,
+        },
+    },
+    components::{
+        common::{
+            button,
+            mutation::{on_answer, send},
+            Loaded,
+        },
+        modal::Feedback,
+    },
+};
+
+/// "Configured" or "Not configured", as a badge.
+#[component]
+pub fn StatusBadge(configured: bool) -> impl IntoView {
+    if configured {
+        view! { <span class="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">"Configured"</span> }
+        .into_any()
+    } else {
+        view! { <span class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">"Not configured"</span> }
+        .into_any()
+    }
+}
+
+/// "Test connection": one harmless call to the integration, and what happened, in words.
+#[component]
+pub fn TestConnection(key: String, name: String) -> impl IntoView {
+    let test = ServerAction::<TestConnectionFn>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(test, move |answer| {
+        outcome.set(Some(match answer {
+            Ok(t) if t.ok => Ok(t.message),
+            Ok(t) => Err(t.message),
+            Err(e) => Err(e.to_string()),
+        }))
+    });
+    let label = format!("Test connection to {name}");
+    view! {
+        <div>
+            <button
+                class=button::SMALL
+                aria-label=label
+                disabled=move || test.pending().get()
+                on:click=move |_| {
+                    outcome.set(None);
+                    send(
+                        test,
+                        TestConnectionFn {
+                            key: key.clone(),
+                        },
+                    );
+                }
+            >
+                {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+            </button>
+            <Feedback message=outcome.into() />
+        </div>
+    }
+}
+
+/// The answer to a test send, as a feedback line.
+fn said(answer: Result<crate::api::settings::TestDelivery, crate::error::AppError>) -> Result<String, String> {
+    match answer {
+        Ok(t) if t.ok => Ok(t.message),
+        Ok(t) => Err(t.message),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// "Send a test e-mail": a message with a small attachment to an address the Admin gives.
+#[component]
+pub fn TestEmail() -> impl IntoView {
+    let action = ServerAction::<SendTestEmail>::new();
+    let to = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| outcome.set(Some(said(answer))));
+    view! {
+        <form
+            class="mt-3 flex flex-wrap items-end gap-3"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                outcome.set(None);
+                send(
+                    action,
+                    SendTestEmail {
+                        to: to.get_untracked(),
+                    },
+                );
+            }
+        >
+            <div class="text-sm font-medium">
+                <label for="test-email-to">"Send a test e-mail to"</label>
+                <input
+                    id="test-email-to"
+                    type="email"
+                    required
+                    class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                    placeholder="you@your-msp.example"
+                    prop:value=move || to.get()
+                    on:input=move |ev| to.set(event_target_value(&ev))
+                />
+            </div>
+            <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Sending…" } else { "Send test e-mail" }}
+            </button>
+        </form>
+        <Feedback message=outcome.into() />
+    }
+}
+
+/// "Open a test ticket": a ticket with a small attachment for a company the Admin picks.
+#[component]
+pub fn TestTicket() -> impl IntoView {
+    let companies = Resource::new(|| (), |_| autotask_companies());
+    let action = ServerAction::<SendTestTicket>::new();
+    let company = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| outcome.set(Some(said(answer))));
+    view! {
+        <Loaded resource=companies class="mt-3" let:list>
+            <form
+                class="mt-3 flex flex-wrap items-end gap-3"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    outcome.set(None);
+                    match company.get_untracked().parse::<i64>() {
+                        Ok(company_id) => send(action, SendTestTicket { company_id }),
+                        Err(_) => outcome.set(Some(Err("Choose a company first.".into()))),
+                    }
+                }
+            >
+                <div class="text-sm font-medium">
+                    <label for="test-ticket-company">"Open a test ticket for"</label>
+                    <select
+                        id="test-ticket-company"
+                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                        prop:value=move || company.get()
+                        on:change=move |ev| company.set(event_target_value(&ev))
+                    >
+                        <option value="">"Choose a company"</option>
+                        {list
+                            .into_iter()
+                            .filter(|c| c.active)
+                            .map(|c| view! { <option value=c.id.get().to_string()>{c.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Opening…" } else { "Open test ticket" }}
+                </button>
+            </form>
+        </Loaded>
+        <Feedback message=outcome.into() />
+    }
+}
+
+/// How SeatSync files its tickets: a default per field, chosen from Autotask's own lists.
+#[component]
+pub fn TicketDefaults() -> impl IntoView {
+    let defaults = Resource::new(|| (), |_| ticket_defaults());
+    view! {
+        <Loaded resource=defaults class="mt-3" let:info>
+            <TicketDefaultsForm info />
+        </Loaded>
+    }
+}
+
+#[component]
+fn TicketDefaultsForm(info: TicketDefaultsInfo) -> impl IntoView {
+    let action = ServerAction::<SaveTicketDefaults>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| {
+        outcome.set(Some(match answer {
+            Ok(_) => Ok("Saved: new tickets are filed this way.".into()),
+            Err(e) => Err(e.to_string()),
+        }))
+    });
+    let choices: Vec<(String, RwSignal<String>)> = info
+        .fields
+        .iter()
+        .map(|f| (f.field.clone(), RwSignal::new(f.chosen.map(|v| v.to_string()).unwrap_or_default())))
+        .collect();
+    let submit = {
+        let choices = choices.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            outcome.set(None);
+            let chosen = choices
+                .iter()
+                .map(|(field, value)| TicketDefaultChoice {
+                    field: field.clone(),
+                    value: value.get_untracked().parse().ok(),
+                })
+                .collect();
+            send(action, SaveTicketDefaults { chosen });
+        }
+    };
+    view! {
+        <form class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2" on:submit=submit>
+            {info
+                .fields
+                .into_iter()
+                .zip(choices)
+                .map(|(f, (_, value))| {
+                    let marked = f.options.iter().find(|o| o.is_default).map(|o| o.label.clone());
+                    let none = match marked {
+                        Some(label) => format!("Autotask's default ({label})"),
+                        None => "None".to_string(),
+                    };
+                    let id = format!("ticket-default-{}", f.field);
+                    view! {
+                        <div class="text-sm font-medium">
+                            <label for=id.clone()>{f.label.clone()}</label>
+                            <select
+                                id=id
+                                class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
+                                prop:value=move || value.get()
+                                on:change=move |ev| value.set(event_target_value(&ev))
+                            >
+                                <option value="">{none}</option>
+                                {f
+                                    .options
+                                    .into_iter()
+                                    .map(|o| view! { <option value=o.value.to_string()>{o.label}</option> })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <div class="sm:col-span-2">
+                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Save ticket defaults" }}
+                </button>
+                <Feedback message=outcome.into() />
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,221 @@
+//! Deliveries (`deliveries`, `delivery_attachments`): the intent of every ticket and e-mail,
+//! recorded before anything is sent, and how far each got.
+
+use chrono::{DateTime, Utc};
+use seatsync_domain::{
+    kinds::{DeliveryChannel, DeliveryStatus},
+    CompanyId,
+};
+use sqlx::{FromRow, PgExecutor};
+use uuid::Uuid;
+
+use crate::DbError;
+
+/// A delivery as recorded.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub dedup_key: String,
+    pub channel: DeliveryChannel,
+    pub purpose: String,
+    pub title: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    pub email_to: Option<Vec<String>>,
+    pub company_id: Option<CompanyId>,
+    pub company_name: Option<String>,
+    pub reference: String,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub ticket_id: Option<i64>,
+    pub ticket_number: Option<String>,
+    pub attachments_done: i32,
+    pub answer: Option<String>,
+    pub error: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+/// A file of a delivery.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct AttachmentRow {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The intent to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDelivery<'a> {
+    pub dedup_key: &'a str,
+    pub channel: DeliveryChannel,
+    pub purpose: &'a str,
+    pub title: &'a str,
+    pub text_body: &'a str,
+    pub html_body: Option<&'a str>,
+    pub email_to: Option<&'a [String]>,
+    pub company_id: Option<CompanyId>,
+    pub company_name: Option<&'a str>,
+    pub reference: &'a str,
+    pub requested_by: Option<Uuid>,
+    pub attachments: &'a [(String, String, Vec<u8>)],
+}
+
+const COLUMNS: &str = "d.id, d.dedup_key, d.channel, d.purpose, d.title, d.text_body, d.html_body, d.email_to,
+    d.company_id, d.company_name, d.reference, d.status, d.attempts, d.ticket_id, d.ticket_number,
+    d.attachments_done, d.answer, d.error, u.display_name AS requested_by_name, d.created_at, d.delivered_at";
+
+/// Records the intent with its files, unless a delivery with the same key exists; either way
+/// the delivery's id, and whether it is new.
+pub async fn record_intent(pool: &crate::PgPool, new: NewDelivery<'_>) -> Result<(i64, bool), DbError> {
+    crate::in_transaction(pool, async |tx| {
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO deliveries (dedup_key, channel, purpose, title, text_body, html_body, email_to,
+                 company_id, company_name, reference, status, requested_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)
+             ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+        )
+        .bind(new.dedup_key)
+        .bind(new.channel)
+        .bind(new.purpose)
+        .bind(new.title)
+        .bind(new.text_body)
+        .bind(new.html_body)
+        .bind(new.email_to)
+        .bind(new.company_id)
+        .bind(new.company_name)
+        .bind(new.reference)
+        .bind(new.requested_by)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = inserted else {
+            let id = sqlx::query_scalar("SELECT id FROM deliveries WHERE dedup_key = $1")
+                .bind(new.dedup_key)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Ok((id, false));
+        };
+        for (position, (file_name, content_type, bytes)) in new.attachments.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO delivery_attachments (delivery_id, position, file_name, content_type, bytes)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(position as i32)
+            .bind(file_name)
+            .bind(content_type)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok((id, true))
+    })
+    .await
+}
+
+pub async fn find(db: impl PgExecutor<'_>, id: i64) -> Result<DeliveryRow, DbError> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM deliveries d LEFT JOIN users u ON u.id = d.requested_by WHERE d.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or(DbError::NotFound)
+}
+
+pub async fn attachments(db: impl PgExecutor<'_>, id: i64) -> Result<Vec<AttachmentRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT file_name, content_type, bytes FROM delivery_attachments WHERE delivery_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The newest deliveries, newest first.
+pub async fn recent(db: impl PgExecutor<'_>, limit: i64) -> Result<Vec<DeliveryRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM deliveries d LEFT JOIN users u ON u.id = d.requested_by
+         ORDER BY d.created_at DESC, d.id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// An attempt begins.
+pub async fn begin_attempt(db: impl PgExecutor<'_>, id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE deliveries SET attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The ticket exists (created now, or found by its reference).
+pub async fn ticket_made(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    ticket_id: i64,
+    number: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE deliveries SET ticket_id = $2, ticket_number = $3, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(ticket_id)
+        .bind(number)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One more file is on the ticket.
+pub async fn attachment_done(db: impl PgExecutor<'_>, id: i64, done: i32) -> Result<(), DbError> {
+    sqlx::query("UPDATE deliveries SET attachments_done = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(done)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// How the attempt ended.
+pub async fn finish(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    status: DeliveryStatus,
+    answer: Option<&str>,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE deliveries SET status = $2, answer = coalesce($3, answer), error = $4, updated_at = now(),
+             delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(answer)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// How many files each of these deliveries carries.
+pub async fn attachment_counts(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i32>, DbError> {
+    #[derive(FromRow)]
+    struct Count {
+        delivery_id: i64,
+        files: i64,
+    }
+    let rows: Vec<Count> = sqlx::query_as(
+        "SELECT delivery_id, count(*) AS files FROM delivery_attachments WHERE delivery_id = ANY($1) GROUP BY delivery_id",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.delivery_id, r.files as i32)).collect())
+}

@@ -1,0 +1,361 @@
+//! Delivery: the one place SeatSync tells a person something, as a PSA ticket or an e-mail.
+//!
+//! Every message carries a dedup key. The intent (the message, its files and where it goes) is
+//! recorded before anything is sent; asking again with the same key finds that record and never
+//! makes a second ticket or e-mail. A delivery is carried to its end from its record alone
+//! ([`Delivery::carry`]), one step at a time, each step recorded before the next:
+//!
+//! - **Ticket** (Autotask): the title carries a short reference made from the key. Before the
+//!   ticket is created, and again when the answer to the create was lost, the company's tickets
+//!   are searched for the reference: a ticket that exists is used, never made again. Each file
+//!   is attached in turn, its count recorded; a file whose answer was lost is looked for on the
+//!   ticket by name before it is sent again.
+//! - **E-mail**: SMTP has no way to ask whether a message arrived. A message whose answer was
+//!   lost is marked uncertain and not sent again by SeatSync; the same message id is used if a
+//!   person sends it again, so a copy is recognisable as one message.
+
+use std::sync::Arc;
+
+use seatsync_db::{
+    deliveries::{self as db, DeliveryRow, NewDelivery},
+    locks::AdvisoryLock,
+    DbError, PgPool,
+};
+use seatsync_domain::{
+    kinds::{DeliveryChannel, DeliveryStatus},
+    CompanyId,
+};
+use seatsync_integrations::ClientSlots;
+use seatsync_vendors::{
+    autotask::tickets::{NewTicket, MAX_ATTACHMENT_BYTES},
+    smtp::{MailAttachment, OutgoingMail},
+    VendorError,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Where the Admin's ticket defaults are kept (`app_settings`).
+pub const TICKET_DEFAULTS_KEY: &str = "autotask_ticket_defaults";
+
+/// Advisory-lock class of a delivery in progress: one instance carries a delivery at a time.
+const LOCK_CLASS: i32 = 0x05ea_7de1;
+
+/// A file sent with a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipient {
+    Email {
+        to: Vec<String>,
+    },
+    /// A ticket for this Autotask company.
+    AutotaskTicket {
+        company_id: CompanyId,
+        company_name: String,
+    },
+}
+
+/// A message to deliver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// The same key is the same message: asked for twice, it is delivered once.
+    pub dedup_key: String,
+    /// What it is for, in words ("Test e-mail", "Unused licences").
+    pub purpose: String,
+    pub title: String,
+    pub text: String,
+    /// Sent beside the text where the channel shows HTML.
+    pub html: Option<String>,
+    pub attachments: Vec<FileAttachment>,
+    pub to: Recipient,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// Said before anything was recorded or sent.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} is not configured: set it up on the Integrations page first.")]
+    NotConfigured(&'static str),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The delivery service.
+pub struct Delivery {
+    pool: PgPool,
+    clients: ClientSlots,
+}
+
+/// The short reference put in a ticket's title: enough of a hash of the key to be unique among
+/// a company's tickets, short enough to read.
+pub fn reference(dedup_key: &str) -> String {
+    let digest = Sha256::digest(dedup_key.as_bytes());
+    let hex: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    format!("SeatSync {hex}")
+}
+
+impl Delivery {
+    pub fn new(pool: PgPool, clients: ClientSlots) -> Arc<Self> {
+        Arc::new(Self { pool, clients })
+    }
+
+    /// Records the message (unless its key is known) and carries it as far as it goes now.
+    pub async fn deliver(&self, by: Option<Uuid>, outgoing: Outgoing) -> Result<DeliveryRow, DeliveryError> {
+        check(&outgoing, &self.clients)?;
+        let reference = reference(&outgoing.dedup_key);
+        let (channel, email_to, company_id, company_name) = match &outgoing.to {
+            Recipient::Email { to } => (DeliveryChannel::Email, Some(to.as_slice()), None, None),
+            Recipient::AutotaskTicket { company_id, company_name } => {
+                (DeliveryChannel::Autotask, None, Some(*company_id), Some(company_name.as_str()))
+            }
+        };
+        let files: Vec<(String, String, Vec<u8>)> = outgoing
+            .attachments
+            .iter()
+            .map(|a| (a.file_name.clone(), a.content_type.clone(), a.bytes.clone()))
+            .collect();
+        let (id, new) = db::record_intent(
+            &self.pool,
+            NewDelivery {
+                dedup_key: &outgoing.dedup_key,
+                channel,
+                purpose: &outgoing.purpose,
+                title: &outgoing.title,
+                text_body: &outgoing.text,
+                html_body: outgoing.html.as_deref(),
+                email_to,
+                company_id,
+                company_name,
+                reference: &reference,
+                requested_by: by,
+                attachments: &files,
+            },
+        )
+        .await?;
+        if !new {
+            tracing::info!(key = %outgoing.dedup_key, id, "a delivery with this key exists: not sent again");
+        }
+        self.carry(id).await
+    }
+
+    /// Carries a recorded delivery as far as it goes now: a pending or failed one is (re)tried
+    /// from where it stopped; a delivered or uncertain one is left as it is.
+    pub async fn carry(&self, id: i64) -> Result<DeliveryRow, DeliveryError> {
+        let row = db::find(&self.pool, id).await?;
+        if matches!(row.status, DeliveryStatus::Delivered | DeliveryStatus::Uncertain) {
+            return Ok(row);
+        }
+        let lock = AdvisoryLock::acquire_named(&self.pool, LOCK_CLASS, &row.dedup_key).await?;
+        // Read again under the lock: another instance may have finished it meanwhile.
+        let row = db::find(&self.pool, id).await?;
+        let outcome = if matches!(row.status, DeliveryStatus::Delivered | DeliveryStatus::Uncertain) {
+            Ok(())
+        } else {
+            db::begin_attempt(&self.pool, id).await?;
+            match row.channel {
+                DeliveryChannel::Email => self.send_email(&row).await,
+                DeliveryChannel::Autotask => self.open_ticket(&row).await,
+            }
+        };
+        lock.release().await;
+        outcome?;
+        Ok(db::find(&self.pool, id).await?)
+    }
+
+    /// The newest deliveries, for the Jobs page.
+    pub async fn recent(&self, limit: i64) -> Result<Vec<DeliveryRow>, DbError> {
+        db::recent(&self.pool, limit).await
+    }
+
+    async fn send_email(&self, row: &DeliveryRow) -> Result<(), DeliveryError> {
+        let Some(mailer) = self.clients.mailer.get() else {
+            return self.fail(row.id, "SMTP is not configured.").await;
+        };
+        let attachments = db::attachments(&self.pool, row.id)
+            .await?
+            .into_iter()
+            .map(|a| MailAttachment { file_name: a.file_name, content_type: a.content_type, bytes: a.bytes })
+            .collect();
+        let mail = OutgoingMail {
+            to: row.email_to.clone().unwrap_or_default(),
+            subject: row.title.clone(),
+            text: row.text_body.clone(),
+            html: row.html_body.clone(),
+            attachments,
+            message_id: message_id(&row.dedup_key),
+        };
+        match mailer.send(&mail).await {
+            Ok(answer) => {
+                db::finish(&self.pool, row.id, DeliveryStatus::Delivered, Some(&answer), None).await?;
+                Ok(())
+            }
+            Err(VendorError::Uncertain { detail, .. }) => {
+                let error = format!(
+                    "The mail server's answer was lost ({detail}): the message may have been sent. SeatSync does not send it again by itself."
+                );
+                db::finish(&self.pool, row.id, DeliveryStatus::Uncertain, None, Some(&error)).await?;
+                Ok(())
+            }
+            Err(e) => self.fail(row.id, &e.to_string()).await,
+        }
+    }
+
+    async fn open_ticket(&self, row: &DeliveryRow) -> Result<(), DeliveryError> {
+        let Some(autotask) = self.clients.autotask.get() else {
+            return self.fail(row.id, "Autotask is not configured.").await;
+        };
+        let Some(company_id) = row.company_id else {
+            return self.fail(row.id, "The delivery names no company.").await;
+        };
+        let ticket_id = match row.ticket_id {
+            Some(id) => id,
+            None => {
+                // Made already (by an attempt whose answer was lost, or a process that stopped)?
+                let found = match autotask.tickets_with(company_id, &row.reference).await {
+                    Ok(found) => found,
+                    Err(e) => return self.fail(row.id, &format!("Looking for the ticket failed: {e}")).await,
+                };
+                match found.into_iter().next() {
+                    Some(t) => {
+                        db::ticket_made(&self.pool, row.id, t.id, t.ticket_number.as_deref()).await?;
+                        t.id
+                    }
+                    None => {
+                        let ticket = NewTicket {
+                            company_id,
+                            title: format!("{} [{}]", row.title, row.reference),
+                            description: row.text_body.clone(),
+                            defaults: seatsync_db::settings::get(&self.pool, TICKET_DEFAULTS_KEY)
+                                .await?
+                                .unwrap_or_default(),
+                        };
+                        match autotask.create_ticket(&ticket).await {
+                            Ok(id) => {
+                                let number = autotask
+                                    .tickets_with(company_id, &row.reference)
+                                    .await
+                                    .ok()
+                                    .and_then(|ts| ts.into_iter().find(|t| t.id == id))
+                                    .and_then(|t| t.ticket_number);
+                                db::ticket_made(&self.pool, row.id, id, number.as_deref()).await?;
+                                id
+                            }
+                            Err(VendorError::Uncertain { detail, .. }) => {
+                                // Re-read before anything else: the ticket may exist.
+                                match autotask.tickets_with(company_id, &row.reference).await {
+                                    Ok(found) if !found.is_empty() => {
+                                        let t = &found[0];
+                                        db::ticket_made(&self.pool, row.id, t.id, t.ticket_number.as_deref()).await?;
+                                        t.id
+                                    }
+                                    Ok(_) => {
+                                        return self
+                                            .fail(row.id, &format!("Autotask's answer was lost ({detail}) and no ticket was made; it is tried again next time."))
+                                            .await
+                                    }
+                                    Err(e) => {
+                                        let error = format!("Autotask's answer was lost ({detail}) and looking for the ticket failed ({e}); it is looked for again before anything is sent.");
+                                        return self.fail(row.id, &error).await;
+                                    }
+                                }
+                            }
+                            Err(e) => return self.fail(row.id, &e.to_string()).await,
+                        }
+                    }
+                }
+            }
+        };
+        let files = db::attachments(&self.pool, row.id).await?;
+        let mut done = row.attachments_done.max(0) as usize;
+        while done < files.len() {
+            let file = &files[done];
+            let attached = autotask.attach_to_ticket(ticket_id, &file.file_name, &file.content_type, &file.bytes).await;
+            match attached {
+                Ok(_) => {}
+                Err(VendorError::Uncertain { .. }) => {
+                    let on_ticket = autotask.ticket_attachments(ticket_id).await.unwrap_or_default();
+                    if !on_ticket.iter().any(|a| a.title.as_deref() == Some(file.file_name.as_str())) {
+                        return self
+                            .fail(row.id, &format!("Autotask's answer to attaching '{}' was lost and the file is not on the ticket; it is attached next time.", file.file_name))
+                            .await;
+                    }
+                }
+                Err(e) => return self.fail(row.id, &format!("Attaching '{}' failed: {e}", file.file_name)).await,
+            }
+            done += 1;
+            db::attachment_done(&self.pool, row.id, done as i32).await?;
+        }
+        let row = db::find(&self.pool, row.id).await?;
+        let answer = match &row.ticket_number {
+            Some(n) => format!("Ticket {n}"),
+            None => format!("Ticket id {ticket_id}"),
+        };
+        db::finish(&self.pool, row.id, DeliveryStatus::Delivered, Some(&answer), None).await?;
+        Ok(())
+    }
+
+    async fn fail(&self, id: i64, error: &str) -> Result<(), DeliveryError> {
+        tracing::warn!(delivery = id, error, "a delivery failed");
+        db::finish(&self.pool, id, DeliveryStatus::Failed, None, Some(error)).await?;
+        Ok(())
+    }
+}
+
+/// The `Message-ID` of a key's e-mail: the same key, the same id.
+fn message_id(dedup_key: &str) -> String {
+    let digest = Sha256::digest(dedup_key.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}@seatsync")
+}
+
+/// What can be refused before anything is recorded: an empty message, no recipient, a file over
+/// the channel's limit, an integration that is not set up.
+fn check(outgoing: &Outgoing, clients: &ClientSlots) -> Result<(), DeliveryError> {
+    if outgoing.dedup_key.trim().is_empty() || outgoing.title.trim().is_empty() {
+        return Err(DeliveryError::Invalid("A message needs a key and a title.".into()));
+    }
+    match &outgoing.to {
+        Recipient::Email { to } => {
+            if to.is_empty() || to.iter().any(|a| !a.contains('@')) {
+                return Err(DeliveryError::Invalid(
+                    "Give at least one e-mail address, such as billing@your-msp.example.".into(),
+                ));
+            }
+            if !clients.mailer.is_set() {
+                return Err(DeliveryError::NotConfigured("SMTP"));
+            }
+        }
+        Recipient::AutotaskTicket { .. } => {
+            if let Some(big) = outgoing.attachments.iter().find(|a| a.bytes.len() > MAX_ATTACHMENT_BYTES) {
+                return Err(DeliveryError::Invalid(
+                    seatsync_vendors::autotask::tickets::too_large(&big.file_name, big.bytes.len()).to_string(),
+                ));
+            }
+            if !clients.autotask.is_set() {
+                return Err(DeliveryError::NotConfigured("Autotask"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_and_message_ids_follow_the_key() {
+        assert_eq!(reference("a"), reference("a"));
+        assert_ne!(reference("a"), reference("b"));
+        assert!(reference("a").starts_with("SeatSync ") && reference("a").len() == "SeatSync ".len() + 10);
+        assert_eq!(message_id("a"), message_id("a"));
+        assert!(message_id("a").ends_with("@seatsync"));
+    }
+}

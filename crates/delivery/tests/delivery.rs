@@ -1,0 +1,188 @@
+//! Delivery against PostgreSQL and the simulator: a ticket with its file and an e-mail with its
+//! attachment, each exactly once, also when the answer to the write is lost.
+
+use std::{sync::Arc, time::Duration};
+
+use seatsync_delivery::{Delivery, FileAttachment, Outgoing, Recipient};
+use seatsync_domain::{kinds::DeliveryStatus, CompanyId};
+use seatsync_integrations::ClientSlots;
+use seatsync_sim::{smtp, SimHandle};
+use seatsync_testkit as kit;
+use seatsync_vendors::{
+    autotask::Autotask,
+    smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
+};
+use serde_json::json;
+
+async fn setup() -> (SimHandle, Arc<Delivery>) {
+    let sim = kit::sim_with_tenants(3).await;
+    let pool = kit::fresh_pool(5).await;
+    let slots = ClientSlots::default();
+    let autotask: Arc<dyn Autotask> = kit::autotask(&sim, kit::quick_policy());
+    slots.autotask.set(Some(autotask));
+    let mailer: Arc<dyn Mailer> = SmtpMailer::new(SmtpSettings {
+        host: sim.smtp_addr.ip().to_string(),
+        port: sim.smtp_addr.port(),
+        security: SmtpSecurity::None,
+        username: Some(smtp::SMTP_USERNAME.into()),
+        password: Some(smtp::SMTP_PASSWORD.into()),
+        from: "seatsync@northwind-msp.example".into(),
+        // Short, so a lost answer is noticed quickly.
+        timeout: Duration::from_secs(2),
+    })
+    .unwrap();
+    slots.mailer.set(Some(mailer));
+    // Tickets go to the Billing queue, as an Admin chooses on the Autotask page (the simulated
+    // Autotask, like the real one, wants a queue or an assigned resource).
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
+        .bind(seatsync_delivery::TICKET_DEFAULTS_KEY)
+        .bind(json!({"queue_id": 29683478}))
+        .execute(&pool)
+        .await
+        .unwrap();
+    (sim, Delivery::new(pool, slots))
+}
+
+fn csv(name: &str) -> FileAttachment {
+    FileAttachment {
+        file_name: name.into(),
+        content_type: "text/csv".into(),
+        bytes: b"Company,Seats\nContoso,3\n".to_vec(),
+    }
+}
+
+fn message(key: &str, to: Recipient) -> Outgoing {
+    Outgoing {
+        dedup_key: key.into(),
+        purpose: "Test".into(),
+        title: "Unused licences at Contoso".into(),
+        text: "Three seats are unused.".into(),
+        html: Some("<p>Three seats are unused.</p>".into()),
+        attachments: vec![csv("seats.csv")],
+        to,
+    }
+}
+
+async fn first_company(sim: &SimHandle) -> (CompanyId, String) {
+    let companies = kit::autotask_records(sim, "Companies").await;
+    let c = &companies[0];
+    (CompanyId::new(c["id"].as_i64().unwrap()), c["companyName"].as_str().unwrap().to_string())
+}
+
+async fn tickets_with(sim: &SimHandle, reference: &str) -> Vec<serde_json::Value> {
+    kit::autotask_records(sim, "Tickets")
+        .await
+        .into_iter()
+        .filter(|t| t["title"].as_str().is_some_and(|title| title.contains(reference)))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_ticket_with_its_file_is_opened_once_even_when_answers_are_lost() {
+    let (sim, delivery) = setup().await;
+    let (company_id, company_name) = first_company(&sim).await;
+    let to = Recipient::AutotaskTicket { company_id, company_name };
+
+    // The answers to the ticket and to the file are lost: both were made.
+    kit::faults(
+        &sim,
+        json!([
+            {"path": "/ATServicesRest/V1.0/Tickets", "method": "POST", "kind": "lost_response", "times": 1},
+            {"path": "/ATServicesRest/V1.0/Tickets/*", "method": "POST", "contains": "Attachments", "kind": "lost_response", "times": 1},
+        ]),
+    )
+    .await;
+    let done = delivery.deliver(None, message("alert:contoso:2026-12", to.clone())).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    let reference = seatsync_delivery::reference("alert:contoso:2026-12");
+    let tickets = tickets_with(&sim, &reference).await;
+    assert_eq!(tickets.len(), 1, "exactly one ticket");
+    let attachments: Vec<_> = kit::autotask_records(&sim, "TicketAttachments")
+        .await
+        .into_iter()
+        .filter(|a| a["parentID"] == tickets[0]["id"])
+        .collect();
+    assert_eq!(attachments.len(), 1, "exactly one file");
+    assert_eq!(attachments[0]["title"], "seats.csv");
+    assert!(done.answer.as_deref().unwrap().starts_with("Ticket T"), "{done:?}");
+
+    // Asked again with the same key: the same delivery, nothing new in Autotask.
+    let again = delivery.deliver(None, message("alert:contoso:2026-12", to)).await.unwrap();
+    assert_eq!(again.id, done.id);
+    assert_eq!(tickets_with(&sim, &reference).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_ticket_refused_is_recorded_and_tried_again_without_a_duplicate() {
+    let (sim, delivery) = setup().await;
+    let (company_id, company_name) = first_company(&sim).await;
+    let to = Recipient::AutotaskTicket { company_id, company_name };
+    kit::faults(&sim, json!([{"path": "/ATServicesRest/V1.0/Tickets", "method": "POST", "kind": "status", "status": 500, "times": 10}])).await;
+    let failed = delivery.deliver(None, message("key-1", to.clone())).await.unwrap();
+    assert_eq!(failed.status, DeliveryStatus::Failed);
+    assert!(failed.error.as_deref().unwrap().contains("500"), "{failed:?}");
+    kit::faults(&sim, json!([])).await;
+    let done = delivery.carry(failed.id).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    assert_eq!(done.attempts, 2);
+    assert_eq!(tickets_with(&sim, &seatsync_delivery::reference("key-1")).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_file_over_autotasks_limit_is_refused_before_anything_is_sent() {
+    let (sim, delivery) = setup().await;
+    let (company_id, company_name) = first_company(&sim).await;
+    let mut big = message("big", Recipient::AutotaskTicket { company_id, company_name });
+    big.attachments = vec![FileAttachment {
+        file_name: "huge.csv".into(),
+        content_type: "text/csv".into(),
+        bytes: vec![b'x'; 6_500_000],
+    }];
+    let before = sim.sim.vendor_calls.load(std::sync::atomic::Ordering::Relaxed);
+    let refused = delivery.deliver(None, big).await.unwrap_err().to_string();
+    assert!(
+        refused.contains("huge.csv") && refused.contains("6.5 MB") && refused.contains("nothing was sent"),
+        "{refused}"
+    );
+    assert_eq!(sim.sim.vendor_calls.load(std::sync::atomic::Ordering::Relaxed), before, "no call made");
+    assert!(delivery.recent(10).await.unwrap().is_empty(), "nothing recorded");
+}
+
+#[tokio::test]
+async fn an_email_with_both_bodies_and_its_attachment_is_sent_once() {
+    let (sim, delivery) = setup().await;
+    let to = Recipient::Email { to: vec!["billing@northwind-msp.example".into()] };
+    let done = delivery.deliver(None, message("mail-1", to.clone())).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    assert!(done.answer.as_deref().unwrap().starts_with("250"), "{done:?}");
+    delivery.deliver(None, message("mail-1", to)).await.unwrap();
+    let mail = sim.sim.mail.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1, "one message for one key");
+    assert_eq!(mail[0].to, ["billing@northwind-msp.example"]);
+    assert_eq!(mail[0].authenticated_as.as_deref(), Some(smtp::SMTP_USERNAME));
+    assert!(mail[0].data.contains("text/html") && mail[0].data.contains("seats.csv"), "{}", mail[0].data);
+}
+
+#[tokio::test]
+async fn an_email_whose_answer_is_lost_is_marked_uncertain_and_never_sent_again() {
+    let (sim, delivery) = setup().await;
+    kit::faults(&sim, json!([{"path": "smtp", "method": "DATA", "kind": "lost_response", "times": 1}])).await;
+    let to = Recipient::Email { to: vec!["billing@northwind-msp.example".into()] };
+    let uncertain = delivery.deliver(None, message("mail-lost", to.clone())).await.unwrap();
+    assert_eq!(uncertain.status, DeliveryStatus::Uncertain, "{uncertain:?}");
+    assert!(uncertain.error.as_deref().unwrap().contains("may have been sent"), "{uncertain:?}");
+    // Asked again, carried again: still the one message the server kept.
+    delivery.deliver(None, message("mail-lost", to)).await.unwrap();
+    delivery.carry(uncertain.id).await.unwrap();
+    assert_eq!(sim.sim.mail.lock().unwrap().len(), 1);
+
+    // A refusal the server states is a failure, tried again on request.
+    kit::faults(&sim, json!([{"path": "smtp", "method": "RCPT", "kind": "status", "status": 550, "times": 1}])).await;
+    let to = Recipient::Email { to: vec!["nobody@northwind-msp.example".into()] };
+    let refused = delivery.deliver(None, message("mail-refused", to)).await.unwrap();
+    assert_eq!(refused.status, DeliveryStatus::Failed, "{refused:?}");
+    assert!(refused.error.as_deref().unwrap().contains("550"), "{refused:?}");
+    let sent = delivery.carry(refused.id).await.unwrap();
+    assert_eq!(sent.status, DeliveryStatus::Delivered);
+    assert_eq!(sim.sim.mail.lock().unwrap().len(), 2);
+}

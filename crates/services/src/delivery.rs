@@ -1,0 +1,201 @@
+//! Deliveries: the Jobs page's list of tickets and e-mails, the test sends on the SMTP and
+//! Autotask pages, and how tickets are filed (the Admin's defaults, chosen from Autotask's lists).
+
+use seatsync_api_types::{
+    jobs::DeliveryInfo,
+    settings::{PickOption, TestDelivery, TicketDefaultChoice, TicketDefaultField, TicketDefaultsInfo},
+};
+use seatsync_db::deliveries::DeliveryRow;
+use seatsync_delivery::{DeliveryError, FileAttachment, Outgoing, Recipient, TICKET_DEFAULTS_KEY};
+use seatsync_domain::{
+    kinds::{DeliveryChannel, DeliveryStatus},
+    CompanyId,
+};
+use seatsync_vendors::autotask::tickets::{TicketDefaults, DEFAULT_FIELDS};
+
+use crate::{ServiceError, Services, Staff};
+
+/// How many deliveries the Jobs page lists.
+const RECENT_DELIVERIES: i64 = 25;
+
+impl From<DeliveryError> for ServiceError {
+    fn from(e: DeliveryError) -> Self {
+        match e {
+            DeliveryError::Invalid(message) => ServiceError::Invalid(message),
+            DeliveryError::NotConfigured(_) => ServiceError::Conflict(e.to_string()),
+            DeliveryError::Db(e) => e.into(),
+        }
+    }
+}
+
+fn delivery_info(row: DeliveryRow, attachments: i32) -> DeliveryInfo {
+    let recipient = match row.channel {
+        DeliveryChannel::Email => row.email_to.clone().unwrap_or_default().join(", "),
+        DeliveryChannel::Autotask => format!(
+            "{} (Autotask)",
+            row.company_name
+                .clone()
+                .unwrap_or_else(|| format!("company {}", row.company_id.map(|c| c.get()).unwrap_or(0)))
+        ),
+    };
+    DeliveryInfo {
+        id: row.id,
+        channel: row.channel,
+        purpose: row.purpose,
+        title: row.title,
+        recipient,
+        status: row.status,
+        attempts: row.attempts,
+        attachments,
+        answer: row.answer,
+        error: row.error,
+        requested_by: row.requested_by_name,
+        created_at: row.created_at,
+        delivered_at: row.delivered_at,
+    }
+}
+
+/// A delivery's outcome in words, for the page that asked for it.
+fn outcome(row: &DeliveryRow) -> TestDelivery {
+    match row.status {
+        DeliveryStatus::Delivered => TestDelivery {
+            ok: true,
+            message: format!("Sent: {}", row.answer.clone().unwrap_or_else(|| "delivered".into())),
+        },
+        _ => TestDelivery { ok: false, message: row.error.clone().unwrap_or_else(|| "Not sent yet.".into()) },
+    }
+}
+
+/// The small file every test delivery carries, so attachments are tested too.
+fn test_file() -> FileAttachment {
+    FileAttachment {
+        file_name: "seatsync-test.csv".into(),
+        content_type: "text/csv".into(),
+        bytes: b"Check,Result\r\nDelivery from SeatSync,OK\r\n".to_vec(),
+    }
+}
+
+impl Services {
+    pub(crate) async fn recent_deliveries(&self) -> Result<Vec<DeliveryInfo>, ServiceError> {
+        let rows = self.delivery.recent(RECENT_DELIVERIES).await?;
+        let counts =
+            seatsync_db::deliveries::attachment_counts(&self.pool, &rows.iter().map(|r| r.id).collect::<Vec<_>>())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let n = counts.get(&r.id).copied().unwrap_or(0);
+                delivery_info(r, n)
+            })
+            .collect())
+    }
+
+    /// Sends a test e-mail with a small attachment to `to` (Admin, from the SMTP page).
+    pub async fn send_test_email(&self, by: &Staff, to: &str) -> Result<TestDelivery, ServiceError> {
+        let to = to.trim();
+        let outgoing = Outgoing {
+            dedup_key: format!("test-email:{}", uuid::Uuid::new_v4()),
+            purpose: "Test e-mail".into(),
+            title: "SeatSync test e-mail".into(),
+            text: format!(
+                "{} sent this test from SeatSync's SMTP page. The attached file shows attachments arrive.",
+                by.name
+            ),
+            html: Some(format!(
+                "<p>{} sent this test from SeatSync's SMTP page.</p><p>The attached file shows attachments arrive.</p>",
+                escape(&by.name)
+            )),
+            attachments: vec![test_file()],
+            to: Recipient::Email { to: vec![to.to_string()] },
+        };
+        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
+        Ok(outcome(&row))
+    }
+
+    /// Opens a test ticket with a small attachment for an Autotask company (Admin, from the
+    /// Autotask page).
+    pub async fn send_test_ticket(&self, by: &Staff, company_id: i64) -> Result<TestDelivery, ServiceError> {
+        let company_id = CompanyId::new(company_id);
+        let company = self
+            .autotask_companies()
+            .await?
+            .into_iter()
+            .find(|c| c.id == company_id)
+            .ok_or_else(|| ServiceError::NotFound("That Autotask company".into()))?;
+        let outgoing = Outgoing {
+            dedup_key: format!("test-ticket:{}", uuid::Uuid::new_v4()),
+            purpose: "Test ticket".into(),
+            title: "SeatSync test ticket".into(),
+            text: format!(
+                "{} opened this test ticket from SeatSync's Autotask page. It can be closed. The attached file shows attachments arrive.",
+                by.name
+            ),
+            html: None,
+            attachments: vec![test_file()],
+            to: Recipient::AutotaskTicket { company_id, company_name: company.name },
+        };
+        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
+        Ok(outcome(&row))
+    }
+
+    /// The ticket fields an Admin chooses defaults for, each with Autotask's list (Admin).
+    pub async fn ticket_defaults(&self) -> Result<TicketDefaultsInfo, ServiceError> {
+        let autotask = self.mapping.autotask()?;
+        let chosen: TicketDefaults =
+            seatsync_db::settings::get(&self.pool, TICKET_DEFAULTS_KEY).await?.unwrap_or_default();
+        let mut fields = Vec::new();
+        for (field, label) in DEFAULT_FIELDS {
+            let values = autotask.picklist("Tickets", field).await.map_err(|e| {
+                ServiceError::Upstream(format!("Autotask's list of ticket {label}s could not be read: {e}"))
+            })?;
+            let options = values
+                .into_iter()
+                .filter(|v| v.is_active)
+                .filter_map(|v| {
+                    Some(PickOption { value: v.value.trim().parse().ok()?, label: v.label, is_default: v.is_default })
+                })
+                .collect();
+            fields.push(TicketDefaultField {
+                field: field.into(),
+                label: label.into(),
+                options,
+                chosen: chosen.get(field),
+            });
+        }
+        Ok(TicketDefaultsInfo { fields })
+    }
+
+    /// Saves the ticket defaults; each value must be one of Autotask's list for its field.
+    pub async fn save_ticket_defaults(
+        &self,
+        by: &Staff,
+        chosen: Vec<TicketDefaultChoice>,
+    ) -> Result<TicketDefaultsInfo, ServiceError> {
+        let lists = self.ticket_defaults().await?;
+        let mut defaults = TicketDefaults::default();
+        for TicketDefaultChoice { field, value } in chosen {
+            let list = lists
+                .fields
+                .iter()
+                .find(|f| f.field == field)
+                .ok_or_else(|| ServiceError::Invalid(format!("'{field}' is not a ticket field SeatSync sets.")))?;
+            if let Some(v) = value {
+                if !list.options.iter().any(|o| o.value == v) {
+                    return Err(ServiceError::Invalid(format!(
+                        "{v} is not one of Autotask's {}s.",
+                        list.label.to_lowercase()
+                    )));
+                }
+            }
+            defaults.set(&field, value);
+        }
+        seatsync_db::settings::set(&self.pool, TICKET_DEFAULTS_KEY, &defaults, by.id).await?;
+        tracing::info!(by = %by.email, "ticket defaults changed");
+        self.ticket_defaults().await
+    }
+}
+
+/// Text for HTML: the five characters that matter escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
