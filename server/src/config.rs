@@ -102,6 +102,9 @@ pub struct SyncConfig {
     /// `SEATSYNC_CONTRACT_RESUME_CRON`: when contract creations stopped half-way are looked for
     /// and carried to their end (default every minute, `0 * * * * *`).
     pub contract_resume_cron: cron::Schedule,
+    /// `SEATSYNC_DELIVERY_RESUME_CRON`: when tickets and e-mails stopped half-way are looked for
+    /// and carried to their end (default every minute, at second 30: `30 * * * * *`).
+    pub delivery_resume_cron: cron::Schedule,
     /// `SEATSYNC_JOB_LEASE_SECONDS`: a running job's heartbeat interval; when its instance stops,
     /// another instance takes the run over after this long without a heartbeat (default 30).
     pub job_lease: std::time::Duration,
@@ -278,6 +281,7 @@ const DEFAULT_LICENCE_CRON: &str = "0 0 2 * * *";
 const DEFAULT_AUTOTASK_REFRESH_CRON: &str = "0 15 * * * *";
 const DEFAULT_CONTRACT_SYNC_CRON: &str = "0 0 3 * * *";
 const DEFAULT_CONTRACT_RESUME_CRON: &str = "0 * * * * *";
+const DEFAULT_DELIVERY_RESUME_CRON: &str = "30 * * * * *";
 const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
 
 impl Config {
@@ -386,6 +390,7 @@ impl Config {
         let on_first_start = r.number("SEATSYNC_SYNC_ON_FIRST_START", true, "true or false");
         let demo_setup_tenants = r.number("SEATSYNC_DEMO_SETUP_TENANTS", 0usize, "a whole number of tenants");
         let contract_resume_cron = r.cron("SEATSYNC_CONTRACT_RESUME_CRON", DEFAULT_CONTRACT_RESUME_CRON);
+        let delivery_resume_cron = r.cron("SEATSYNC_DELIVERY_RESUME_CRON", DEFAULT_DELIVERY_RESUME_CRON);
         let lease_seconds = r.number("SEATSYNC_JOB_LEASE_SECONDS", 30.0f64, "a number of seconds");
         if !(0.5..=600.0).contains(&lease_seconds) {
             r.problem("SEATSYNC_JOB_LEASE_SECONDS", "between 0.5 and 600 seconds");
@@ -402,6 +407,7 @@ impl Config {
             on_first_start,
             demo_setup_tenants,
             contract_resume_cron,
+            delivery_resume_cron,
             job_lease: std::time::Duration::from_secs_f64(lease_seconds.clamp(0.5, 600.0)),
             job_poll: std::time::Duration::from_secs_f64(poll_seconds.clamp(0.1, 600.0)),
         };

@@ -97,16 +97,17 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let slots = integrations.slots().clone();
     let mapping = seatsync_mapping::Mapping::new(pool.clone(), slots.autotask.clone());
     let contracts = seatsync_contracts::Contracts::new(pool.clone(), slots.autotask.clone());
+    let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots.clone());
     let parts = seatsync_jobs::JobParts {
         licence_sync: slots.licence_sync.clone(),
         mapping: mapping.clone(),
         contracts: contracts.clone(),
+        delivery: delivery.clone(),
     };
     let job_queue = jobs::start(config, &pool, parts).await?;
     if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
         demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
     }
-    let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots.clone());
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
         integrations,

@@ -10,7 +10,9 @@ use seatsync_contracts::{
     Contracts,
 };
 use seatsync_db::PgPool;
+use seatsync_delivery::Delivery;
 use seatsync_domain::{contract_plan::RowState, grouping::ContractMatch, CompanyId, ContractId, ServiceId, TenantId};
+use seatsync_integrations::ClientSlots;
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
@@ -657,6 +659,7 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
                 licence_sync: Slot::empty(),
                 mapping: Mapping::new(pool.clone(), Slot::new(Some(autotask.clone()))),
                 contracts: Contracts::new(pool.clone(), Slot::new(Some(autotask))),
+                delivery: Delivery::new(pool.clone(), ClientSlots::default()),
             };
             let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
             a.start();
@@ -689,6 +692,7 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
         licence_sync: Slot::empty(),
         mapping: w.mapping.clone(),
         contracts: w.contracts.clone(),
+        delivery: Delivery::new(w.pool.clone(), ClientSlots::default()),
     };
     let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
     b.start();

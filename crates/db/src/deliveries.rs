@@ -219,3 +219,14 @@ pub async fn attachment_counts(
     .await?;
     Ok(rows.into_iter().map(|r| (r.delivery_id, r.files as i32)).collect())
 }
+
+/// Deliveries still pending that nobody touched for `seconds`: their process stopped.
+pub async fn stale_pending(db: impl PgExecutor<'_>, seconds: i64) -> Result<Vec<i64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM deliveries WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
+         ORDER BY id",
+    )
+    .bind(seconds as f64)
+    .fetch_all(db)
+    .await?)
+}

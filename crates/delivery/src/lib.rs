@@ -169,6 +169,17 @@ impl Delivery {
         Ok(db::find(&self.pool, id).await?)
     }
 
+    /// Carries every delivery left pending for longer than `stale_after` (its process stopped);
+    /// how many were carried.
+    pub async fn resume_stale(&self, stale_after: chrono::Duration) -> Result<usize, DeliveryError> {
+        let stale = db::stale_pending(&self.pool, stale_after.num_seconds()).await?;
+        for id in &stale {
+            let row = self.carry(*id).await?;
+            tracing::info!(delivery = id, status = %row.status, "an interrupted delivery was carried on");
+        }
+        Ok(stale.len())
+    }
+
     /// The newest deliveries, for the Jobs page.
     pub async fn recent(&self, limit: i64) -> Result<Vec<DeliveryRow>, DbError> {
         db::recent(&self.pool, limit).await

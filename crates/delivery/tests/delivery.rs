@@ -15,6 +15,11 @@ use seatsync_vendors::{
 use serde_json::json;
 
 async fn setup() -> (SimHandle, Arc<Delivery>) {
+    let (sim, delivery, _) = setup_with_pool().await;
+    (sim, delivery)
+}
+
+async fn setup_with_pool() -> (SimHandle, Arc<Delivery>, sqlx::PgPool) {
     let sim = kit::sim_with_tenants(3).await;
     let pool = kit::fresh_pool(5).await;
     let slots = ClientSlots::default();
@@ -40,7 +45,7 @@ async fn setup() -> (SimHandle, Arc<Delivery>) {
         .execute(&pool)
         .await
         .unwrap();
-    (sim, Delivery::new(pool, slots))
+    (sim, Delivery::new(pool.clone(), slots), pool)
 }
 
 fn csv(name: &str) -> FileAttachment {
@@ -185,4 +190,61 @@ async fn an_email_whose_answer_is_lost_is_marked_uncertain_and_never_sent_again(
     let sent = delivery.carry(refused.id).await.unwrap();
     assert_eq!(sent.status, DeliveryStatus::Delivered);
     assert_eq!(sim.sim.mail.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_file_that_could_not_be_attached_is_attached_on_the_next_attempt_to_the_same_ticket() {
+    let (sim, delivery) = setup().await;
+    let (company_id, company_name) = first_company(&sim).await;
+    let outgoing = message("stopped", Recipient::AutotaskTicket { company_id, company_name });
+    kit::faults(&sim, json!([{"path": "/ATServicesRest/V1.0/Tickets/*", "method": "POST", "contains": "Attachments", "kind": "status", "status": 503, "times": 10}])).await;
+    let stopped = delivery.deliver(None, outgoing).await.unwrap();
+    assert_eq!(stopped.status, DeliveryStatus::Failed, "the file could not be attached: {stopped:?}");
+    kit::faults(&sim, json!([])).await;
+    // A failed delivery is not the resume's (it was not interrupted): it is tried again on request.
+    assert_eq!(delivery.resume_stale(chrono::Duration::zero()).await.unwrap(), 0);
+    let done = delivery.carry(stopped.id).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    assert_eq!(
+        tickets_with(&sim, &seatsync_delivery::reference("stopped")).await.len(),
+        1,
+        "the ticket was found, not made again"
+    );
+    let files = kit::autotask_records(&sim, "TicketAttachments").await;
+    assert_eq!(files.iter().filter(|f| f["parentID"] == done.ticket_id.unwrap()).count(), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_whose_process_stopped_before_sending_is_carried_once_by_the_resume() {
+    let (sim, delivery, pool) = setup_with_pool().await;
+    // The intent was recorded, then the process stopped before sending anything.
+    let to = vec!["billing@northwind-msp.example".to_string()];
+    let (id, _) = seatsync_db::deliveries::record_intent(
+        &pool,
+        seatsync_db::deliveries::NewDelivery {
+            dedup_key: "interrupted",
+            channel: seatsync_domain::kinds::DeliveryChannel::Email,
+            purpose: "Test",
+            title: "Billing report",
+            text_body: "Attached.",
+            html_body: None,
+            email_to: Some(&to),
+            company_id: None,
+            company_name: None,
+            reference: &seatsync_delivery::reference("interrupted"),
+            requested_by: None,
+            attachments: &[("report.csv".into(), "text/csv".into(), b"a,b\n".to_vec())],
+        },
+    )
+    .await
+    .unwrap();
+    // Not yet stale: left to the process that may still be working on it.
+    assert_eq!(delivery.resume_stale(chrono::Duration::minutes(2)).await.unwrap(), 0);
+    assert_eq!(delivery.resume_stale(chrono::Duration::zero()).await.unwrap(), 1);
+    assert_eq!(delivery.resume_stale(chrono::Duration::zero()).await.unwrap(), 0, "delivered: nothing left");
+    let mail = sim.sim.mail.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].data.contains("report.csv"));
+    let row = delivery.recent(1).await.unwrap().remove(0);
+    assert_eq!((row.id, row.status), (id, DeliveryStatus::Delivered));
 }

@@ -100,12 +100,19 @@ text_enum! {
         ContractSync = "contract_sync",
         /// Carries contract creations whose process stopped half-way to their end.
         ContractResume = "contract_resume",
+        /// Carries tickets and e-mails whose process stopped half-way to their end.
+        DeliveryResume = "delivery_resume",
     }
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] =
-        [JobKind::LicenceSync, JobKind::AutotaskRefresh, JobKind::ContractSync, JobKind::ContractResume];
+    pub const ALL: [JobKind; 5] = [
+        JobKind::LicenceSync,
+        JobKind::AutotaskRefresh,
+        JobKind::ContractSync,
+        JobKind::ContractResume,
+        JobKind::DeliveryResume,
+    ];
 
     pub fn parse(text: &str) -> Option<JobKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
@@ -118,6 +125,7 @@ impl JobKind {
             JobKind::AutotaskRefresh => "Autotask refresh",
             JobKind::ContractSync => "Contract sync",
             JobKind::ContractResume => "Resume of contract creations",
+            JobKind::DeliveryResume => "Resume of tickets and e-mails",
         }
     }
 
@@ -132,12 +140,15 @@ impl JobKind {
             JobKind::ContractResume => {
                 "Finishes contract creations whose server stopped half-way, without creating anything twice."
             }
+            JobKind::DeliveryResume => {
+                "Finishes tickets and e-mails whose server stopped half-way, without sending anything twice."
+            }
         }
     }
 
     /// Whether an Editor may start a run by hand (the syncs); the resume runs on its own.
     pub fn runs_by_hand(self) -> bool {
-        !matches!(self, JobKind::ContractResume)
+        !matches!(self, JobKind::ContractResume | JobKind::DeliveryResume)
     }
 }
 

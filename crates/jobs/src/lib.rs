@@ -14,13 +14,14 @@
 //! scope, status, error), the one run model for every job; a job's own table holds the detail
 //! of its work, which a run taken over continues.
 //!
-//! One file per job (`licence_sync`, `autotask_refresh`, `contract_sync`, `contract_resume`),
+//! One file per job (`licence_sync`, `autotask_refresh`, `contract_sync`, `contract_resume`, `delivery_resume`),
 //! each a plain `run` over the services it drives. [`Jobs::tick`] and [`Jobs::work_once`] are
 //! the single steps the background loops repeat, so tests drive them deterministically.
 
 mod autotask_refresh;
 mod contract_resume;
 mod contract_sync;
+mod delivery_resume;
 mod licence_sync;
 mod queue;
 pub mod schedule;
@@ -30,6 +31,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use seatsync_contracts::Contracts;
 use seatsync_db::{jobs as db, DbError, PgPool};
+use seatsync_delivery::Delivery;
 use seatsync_domain::{
     kinds::{JobKind, JobStatus, JobTrigger},
     TenantId,
@@ -49,6 +51,7 @@ pub struct JobParts {
     pub licence_sync: Slot<LicenceSync>,
     pub mapping: Arc<Mapping>,
     pub contracts: Arc<Contracts>,
+    pub delivery: Arc<Delivery>,
 }
 
 impl JobParts {
@@ -59,6 +62,9 @@ impl JobParts {
             JobKind::AutotaskRefresh | JobKind::ContractSync | JobKind::ContractResume => {
                 self.mapping.autotask_configured()
             }
+            // Deliveries already recorded are finished whatever is configured now (a channel
+            // removed since is said on the delivery).
+            JobKind::DeliveryResume => true,
         }
     }
 }

@@ -13,7 +13,9 @@ use underway::{
     Queue, Task,
 };
 
-use crate::{autotask_refresh, contract_resume, contract_sync, licence_sync, Ended, JobParts, JobSettings, Stop};
+use crate::{
+    autotask_refresh, contract_resume, contract_sync, delivery_resume, licence_sync, Ended, JobParts, JobSettings, Stop,
+};
 
 /// The queue of a job.
 pub(crate) fn name(kind: JobKind) -> String {
@@ -57,6 +59,7 @@ impl Task for JobTask {
             JobKind::AutotaskRefresh => autotask_refresh::run(&self.pool, &self.parts, &stored).await,
             JobKind::ContractSync => contract_sync::run(&self.pool, &self.parts, &stored).await,
             JobKind::ContractResume => contract_resume::run(&self.parts).await,
+            JobKind::DeliveryResume => delivery_resume::run(&self.parts).await,
         };
         let ended = match outcome {
             Ok(ended) => ended,
@@ -86,7 +89,7 @@ impl Task for JobTask {
     fn timeout(&self) -> Span {
         match self.kind {
             JobKind::LicenceSync | JobKind::ContractSync => 4.hours(),
-            JobKind::AutotaskRefresh | JobKind::ContractResume => 30.minutes(),
+            JobKind::AutotaskRefresh | JobKind::ContractResume | JobKind::DeliveryResume => 30.minutes(),
         }
     }
 

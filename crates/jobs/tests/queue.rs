@@ -7,7 +7,9 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 use chrono::Utc;
 use seatsync_contracts::Contracts;
 use seatsync_db::PgPool;
+use seatsync_delivery::Delivery;
 use seatsync_domain::kinds::{JobKind, JobStatus, JobTrigger};
+use seatsync_integrations::ClientSlots;
 use seatsync_jobs::{JobParts, JobSettings, Jobs, RunRequest};
 use seatsync_mapping::Mapping;
 use seatsync_sim::SimHandle;
@@ -46,6 +48,7 @@ async fn instance_at(
         licence_sync: Slot::new(Some(seatsync_testkit::licence_sync_at(pool, base_url, partner, concurrency))),
         mapping: Mapping::new(pool.clone(), Slot::empty()),
         contracts: Contracts::new(pool.clone(), Slot::empty()),
+        delivery: Delivery::new(pool.clone(), ClientSlots::default()),
     };
     Jobs::new(pool.clone(), parts, settings).await.expect("the job queue is prepared")
 }

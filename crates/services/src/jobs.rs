@@ -69,7 +69,8 @@ impl Services {
                 let stored = schedules.iter().find(|s| s.job == kind);
                 let configured = self.jobs.parts().configured(kind);
                 let cron = self.jobs.schedule(kind);
-                let shown = if kind == JobKind::ContractResume { RECENT_QUIET_RUNS } else { RECENT_RUNS as usize };
+                let quiet = matches!(kind, JobKind::ContractResume | JobKind::DeliveryResume);
+                let shown = if quiet { RECENT_QUIET_RUNS } else { RECENT_RUNS as usize };
                 let recent: Vec<RunInfo> = runs.iter().filter(|r| r.job == kind).take(shown).map(run_info).collect();
                 let paused = stored.is_some_and(|s| s.paused);
                 JobInfo {
