@@ -5,12 +5,12 @@
 CREATE TABLE deliveries (
     id               BIGSERIAL PRIMARY KEY,
     dedup_key        TEXT NOT NULL UNIQUE,
-    channel          TEXT NOT NULL CHECK (channel IN ('email', 'autotask')),
+    channel          TEXT NOT NULL CHECK (channel IN ('email', 'autotask', 'connectwise')),
     purpose          TEXT NOT NULL,
     title            TEXT NOT NULL,
     text_body        TEXT NOT NULL,
     html_body        TEXT,
-    -- E-mail: the addresses. Ticket: the company, by id and by name as it was when sent.
+    -- E-mail: the addresses. Ticket: the PSA's company, by its id there and by name as it was.
     email_to         TEXT[],
     company_id       BIGINT,
     company_name     TEXT,
@@ -29,7 +29,7 @@ CREATE TABLE deliveries (
     updated_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     delivered_at     TIMESTAMPTZ,
     CHECK ((channel = 'email') = (email_to IS NOT NULL)),
-    CHECK ((channel = 'autotask') = (company_id IS NOT NULL))
+    CHECK ((channel IN ('autotask', 'connectwise')) = (company_id IS NOT NULL))
 );
 CREATE INDEX deliveries_created_idx ON deliveries (created_at DESC);
 

@@ -32,6 +32,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/jobs",
     "/settings",
     "/settings/integrations/autotask",
+    "/settings/integrations/connectwise",
     "/settings/products",
     "/users",
     "/no-such-page",

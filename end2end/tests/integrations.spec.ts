@@ -91,3 +91,19 @@ test("an Admin sends a test e-mail and opens a test ticket, each listed on the J
   await expect(deliveries.getByRole("row").nth(1)).toContainText("Sent");
   await expect(deliveries).toContainText("SeatSync test e-mail");
 });
+
+test("an Admin files ConnectWise tickets on a board and status chosen from its lists and opens a test ticket", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await open(page, "/settings/integrations/connectwise");
+  await page.getByLabel("Board", { exact: true }).selectOption({ label: "Billing" });
+  // The board's own statuses arrive once it is chosen.
+  await page.getByLabel("Status", { exact: true }).selectOption({ label: "Review" });
+  await page.getByRole("button", { name: "Save ticket defaults" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "new tickets open on this board" })).toBeVisible();
+  await page.getByLabel("Open a test ticket for").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Open test ticket" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent: Ticket #" })).toBeVisible();
+  const tickets = await (await page.request.get(`${simUrl}/_sim/connectwise/tickets`)).json();
+  expect(tickets[tickets.length - 1].board.name).toBe("Billing");
+  expect(tickets[tickets.length - 1].status.name).toBe("Review");
+});

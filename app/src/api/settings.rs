@@ -99,3 +99,37 @@ pub async fn ticket_defaults() -> Result<TicketDefaultsInfo, AppError> {
 pub async fn save_ticket_defaults(chosen: Vec<TicketDefaultChoice>) -> Result<TicketDefaultsInfo, AppError> {
     serve(Role::Admin, |c| async move { c.services.save_ticket_defaults(&c.user, chosen).await }).await
 }
+
+/// The board and status ConnectWise tickets open in, with ConnectWise's lists (Admin).
+#[server(prefix = "/api", endpoint = "settings/cw_defaults")]
+pub async fn connectwise_defaults() -> Result<ConnectWiseDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.connectwise_defaults().await }).await
+}
+
+/// The statuses of a ConnectWise board (Admin).
+#[server(prefix = "/api", endpoint = "settings/cw_statuses")]
+pub async fn connectwise_statuses(board_id: i64) -> Result<Vec<PickOption>, AppError> {
+    serve(Role::Admin, |c| async move { c.services.connectwise_statuses(board_id).await }).await
+}
+
+/// Saves the board and status ConnectWise tickets open in (Admin).
+#[server(prefix = "/api", endpoint = "settings/save_cw_defaults")]
+pub async fn save_connectwise_defaults(
+    board_id: Option<i64>,
+    status_id: Option<i64>,
+) -> Result<ConnectWiseDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_connectwise_defaults(&c.user, board_id, status_id).await })
+        .await
+}
+
+/// ConnectWise's companies, for a test ticket (Admin).
+#[server(prefix = "/api", endpoint = "settings/cw_companies")]
+pub async fn connectwise_companies() -> Result<Vec<PsaCompany>, AppError> {
+    serve(Role::Admin, |c| async move { c.services.connectwise_companies().await }).await
+}
+
+/// Opens a test ticket with a small attachment for a ConnectWise company (Admin).
+#[server(prefix = "/api", endpoint = "settings/test_cw_ticket")]
+pub async fn send_test_connectwise_ticket(company_id: i64) -> Result<TestDelivery, AppError> {
+    serve(Role::Admin, |c| async move { c.services.send_test_connectwise_ticket(&c.user, company_id).await }).await
+}

@@ -7,8 +7,9 @@ use crate::{
     api::{
         mapping::autotask_companies,
         settings::{
-            ticket_defaults, SaveTicketDefaults, SendTestEmail, SendTestTicket, TestConnection as TestConnectionFn,
-            TicketDefaultChoice, TicketDefaultsInfo,
+            connectwise_companies, connectwise_defaults, connectwise_statuses, ticket_defaults,
+            ConnectWiseDefaultsInfo, SaveConnectwiseDefaults, SaveTicketDefaults, SendTestConnectwiseTicket,
+            SendTestEmail, SendTestTicket, TestConnection as TestConnectionFn, TicketDefaultChoice, TicketDefaultsInfo,
         },
     },
     components::{
@@ -246,5 +247,165 @@ fn TicketDefaultsForm(info: TicketDefaultsInfo) -> impl IntoView {
                 <Feedback message=outcome.into() />
             </div>
         </form>
+    }
+}
+
+/// How SeatSync files ConnectWise tickets: a board, then one of its statuses, from the PSA's lists.
+#[component]
+pub fn ConnectWiseTicketDefaults() -> impl IntoView {
+    let defaults = Resource::new(|| (), |_| connectwise_defaults());
+    view! {
+        <Loaded resource=defaults class="mt-3" let:info>
+            <ConnectWiseDefaultsForm info />
+        </Loaded>
+    }
+}
+
+#[component]
+fn ConnectWiseDefaultsForm(info: ConnectWiseDefaultsInfo) -> impl IntoView {
+    let board = RwSignal::new(info.board_id.map(|b| b.to_string()).unwrap_or_default());
+    let status = RwSignal::new(info.status_id.map(|s| s.to_string()).unwrap_or_default());
+    let statuses = RwSignal::new(info.statuses.clone());
+    let loading = RwSignal::new(None::<String>);
+    let action = ServerAction::<SaveConnectwiseDefaults>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| {
+        outcome.set(Some(match answer {
+            Ok(_) => Ok("Saved: new tickets open on this board.".into()),
+            Err(e) => Err(e.to_string()),
+        }))
+    });
+    // A new board brings its own statuses; the status chosen for the old one no longer applies.
+    let choose_board = move |value: String| {
+        board.set(value.clone());
+        status.set(String::new());
+        statuses.set(Vec::new());
+        if let Ok(id) = value.parse::<i64>() {
+            loading.set(Some("Reading the board's statuses…".into()));
+            leptos::task::spawn_local(async move {
+                match connectwise_statuses(id).await {
+                    Ok(list) => {
+                        statuses.set(list);
+                        loading.set(None);
+                    }
+                    Err(e) => loading.set(Some(format!("The statuses could not be read: {e}"))),
+                }
+            });
+        }
+    };
+    view! {
+        <form
+            class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                outcome.set(None);
+                send(
+                    action,
+                    SaveConnectwiseDefaults {
+                        board_id: board.get_untracked().parse().ok(),
+                        status_id: status.get_untracked().parse().ok(),
+                    },
+                );
+            }
+        >
+            <div class="text-sm font-medium">
+                <label for="cw-board">"Board"</label>
+                <select
+                    id="cw-board"
+                    class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
+                    prop:value=move || board.get()
+                    on:change=move |ev| choose_board(event_target_value(&ev))
+                >
+                    <option value="">"ConnectWise's default board"</option>
+                    {info
+                        .boards
+                        .into_iter()
+                        .map(|b| view! { <option value=b.value.to_string()>{b.label}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="text-sm font-medium">
+                <label for="cw-status">"Status"</label>
+                <select
+                    id="cw-status"
+                    class="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
+                    prop:value=move || status.get()
+                    on:change=move |ev| status.set(event_target_value(&ev))
+                >
+                    <option value="">"The board's default status"</option>
+                    {move || {
+                        statuses
+                            .get()
+                            .into_iter()
+                            .map(|s| view! { <option value=s.value.to_string()>{s.label}</option> })
+                            .collect_view()
+                    }}
+                </select>
+                {move || {
+                    loading
+                        .get()
+                        .map(|l| view! { <span class="mt-1 block text-xs font-normal text-slate-500">{l}</span> })
+                }}
+            </div>
+            <div class="sm:col-span-2">
+                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Save ticket defaults" }}
+                </button>
+                <Feedback message=outcome.into() />
+            </div>
+        </form>
+    }
+}
+
+/// "Open a test ticket" in ConnectWise: a ticket with a small attachment for a company picked
+/// from ConnectWise's list.
+#[component]
+pub fn TestConnectWiseTicket() -> impl IntoView {
+    let companies = Resource::new(|| (), |_| connectwise_companies());
+    let action = ServerAction::<SendTestConnectwiseTicket>::new();
+    let company = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| outcome.set(Some(said(answer))));
+    view! {
+        <Loaded resource=companies class="mt-3" let:list>
+            <form
+                class="mt-3 flex flex-wrap items-end gap-3"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    outcome.set(None);
+                    match company.get_untracked().parse::<i64>() {
+                        Ok(company_id) => {
+                            send(
+                                action,
+                                SendTestConnectwiseTicket {
+                                    company_id,
+                                },
+                            )
+                        }
+                        Err(_) => outcome.set(Some(Err("Choose a company first.".into()))),
+                    }
+                }
+            >
+                <div class="text-sm font-medium">
+                    <label for="test-cw-company">"Open a test ticket for"</label>
+                    <select
+                        id="test-cw-company"
+                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                        prop:value=move || company.get()
+                        on:change=move |ev| company.set(event_target_value(&ev))
+                    >
+                        <option value="">"Choose a company"</option>
+                        {list
+                            .into_iter()
+                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Opening…" } else { "Open test ticket" }}
+                </button>
+            </form>
+        </Loaded>
+        <Feedback message=outcome.into() />
     }
 }

@@ -18,7 +18,10 @@ use crate::{
             mutation::{on_answer, send},
             Loaded,
         },
-        integrations::{StatusBadge, TestConnection, TestEmail, TestTicket, TicketDefaults},
+        integrations::{
+            ConnectWiseTicketDefaults, StatusBadge, TestConnectWiseTicket, TestConnection, TestEmail, TestTicket,
+            TicketDefaults,
+        },
         modal::Feedback,
     },
 };
@@ -165,6 +168,19 @@ fn IntegrationForm(
                             "A real message with a small file attached, recorded with SeatSync's other e-mails on the Jobs page."
                         </p>
                         <TestEmail />
+                    </section>
+                }
+            })}
+        {(info.configured && info.key == IntegrationKey::ConnectWise)
+            .then(|| {
+                view! {
+                    <section class="mt-8 max-w-3xl">
+                        <h2 class="text-lg font-semibold">"Tickets"</h2>
+                        <p class="mt-1 text-sm text-slate-600">
+                            "The board and status SeatSync's tickets open in, chosen from ConnectWise's own lists."
+                        </p>
+                        <ConnectWiseTicketDefaults />
+                        <TestConnectWiseTicket />
                     </section>
                 }
             })}

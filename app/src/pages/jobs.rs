@@ -384,7 +384,7 @@ fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
                                         };
                                         let channel = match d.channel {
                                             DeliveryChannel::Email => "E-mail",
-                                            DeliveryChannel::Autotask => "Ticket",
+                                            DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => "Ticket",
                                         };
                                         let files = match d.attachments {
                                             0 => String::new(),

@@ -187,3 +187,20 @@ pub struct TicketDefaultChoice {
     pub field: String,
     pub value: Option<i64>,
 }
+
+/// How SeatSync files ConnectWise tickets: a board and one of its statuses, from the PSA's lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectWiseDefaultsInfo {
+    pub boards: Vec<PickOption>,
+    pub board_id: Option<i64>,
+    /// The statuses of the chosen board (none until a board is chosen).
+    pub statuses: Vec<PickOption>,
+    pub status_id: Option<i64>,
+}
+
+/// A company of the PSA, to choose one for a test ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PsaCompany {
+    pub id: i64,
+    pub name: String,
+}

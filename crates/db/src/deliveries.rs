@@ -2,10 +2,7 @@
 //! recorded before anything is sent, and how far each got.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::{
-    kinds::{DeliveryChannel, DeliveryStatus},
-    CompanyId,
-};
+use seatsync_domain::kinds::{DeliveryChannel, DeliveryStatus};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -22,7 +19,8 @@ pub struct DeliveryRow {
     pub text_body: String,
     pub html_body: Option<String>,
     pub email_to: Option<Vec<String>>,
-    pub company_id: Option<CompanyId>,
+    /// The PSA's id of the company (Autotask's or ConnectWise's, by `channel`).
+    pub company_id: Option<i64>,
     pub company_name: Option<String>,
     pub reference: String,
     pub status: DeliveryStatus,
@@ -55,7 +53,7 @@ pub struct NewDelivery<'a> {
     pub text_body: &'a str,
     pub html_body: Option<&'a str>,
     pub email_to: Option<&'a [String]>,
-    pub company_id: Option<CompanyId>,
+    pub company_id: Option<i64>,
     pub company_name: Option<&'a str>,
     pub reference: &'a str,
     pub requested_by: Option<Uuid>,

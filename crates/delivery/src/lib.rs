@@ -27,7 +27,11 @@ use seatsync_domain::{
 };
 use seatsync_integrations::ClientSlots;
 use seatsync_vendors::{
-    autotask::tickets::{NewTicket, MAX_ATTACHMENT_BYTES},
+    autotask::{
+        tickets::{NewTicket, TicketDefaults, MAX_ATTACHMENT_BYTES},
+        Autotask,
+    },
+    connectwise::{ConnectWise, NewCwTicket, MAX_SUMMARY_CHARS},
     smtp::{MailAttachment, OutgoingMail},
     VendorError,
 };
@@ -36,6 +40,9 @@ use uuid::Uuid;
 
 /// Where the Admin's ticket defaults are kept (`app_settings`).
 pub const TICKET_DEFAULTS_KEY: &str = "autotask_ticket_defaults";
+
+/// Where the Admin's ConnectWise ticket defaults (board and status) are kept (`app_settings`).
+pub const CONNECTWISE_DEFAULTS_KEY: &str = "connectwise_ticket_defaults";
 
 /// Advisory-lock class of a delivery in progress: one instance carries a delivery at a time.
 const LOCK_CLASS: i32 = 0x05ea_7de1;
@@ -57,6 +64,11 @@ pub enum Recipient {
     /// A ticket for this Autotask company.
     AutotaskTicket {
         company_id: CompanyId,
+        company_name: String,
+    },
+    /// A service ticket for this ConnectWise Manage company.
+    ConnectWiseTicket {
+        company_id: i64,
         company_name: String,
     },
 }
@@ -113,7 +125,10 @@ impl Delivery {
         let (channel, email_to, company_id, company_name) = match &outgoing.to {
             Recipient::Email { to } => (DeliveryChannel::Email, Some(to.as_slice()), None, None),
             Recipient::AutotaskTicket { company_id, company_name } => {
-                (DeliveryChannel::Autotask, None, Some(*company_id), Some(company_name.as_str()))
+                (DeliveryChannel::Autotask, None, Some(company_id.get()), Some(company_name.as_str()))
+            }
+            Recipient::ConnectWiseTicket { company_id, company_name } => {
+                (DeliveryChannel::ConnectWise, None, Some(*company_id), Some(company_name.as_str()))
             }
         };
         let files: Vec<(String, String, Vec<u8>)> = outgoing
@@ -161,7 +176,7 @@ impl Delivery {
             db::begin_attempt(&self.pool, id).await?;
             match row.channel {
                 DeliveryChannel::Email => self.send_email(&row).await,
-                DeliveryChannel::Autotask => self.open_ticket(&row).await,
+                DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => self.open_ticket(&row).await,
             }
         };
         lock.release().await;
@@ -218,84 +233,82 @@ impl Delivery {
         }
     }
 
+    /// The PSA a ticket delivery goes to, as configured now.
+    async fn desk(&self, row: &DeliveryRow) -> Result<Option<Desk>, DeliveryError> {
+        Ok(match row.channel {
+            DeliveryChannel::Autotask => match self.clients.autotask.get() {
+                Some(client) => {
+                    let defaults =
+                        seatsync_db::settings::get(&self.pool, TICKET_DEFAULTS_KEY).await?.unwrap_or_default();
+                    Some(Desk::Autotask { client, defaults })
+                }
+                None => None,
+            },
+            DeliveryChannel::ConnectWise => match self.clients.connectwise.get() {
+                Some(client) => {
+                    let defaults =
+                        seatsync_db::settings::get(&self.pool, CONNECTWISE_DEFAULTS_KEY).await?.unwrap_or_default();
+                    Some(Desk::ConnectWise { client, defaults })
+                }
+                None => None,
+            },
+            DeliveryChannel::Email => None,
+        })
+    }
+
     async fn open_ticket(&self, row: &DeliveryRow) -> Result<(), DeliveryError> {
-        let Some(autotask) = self.clients.autotask.get() else {
-            return self.fail(row.id, "Autotask is not configured.").await;
+        let Some(desk) = self.desk(row).await? else {
+            let psa = if row.channel == DeliveryChannel::ConnectWise { "ConnectWise Manage" } else { "Autotask" };
+            return self.fail(row.id, &format!("{psa} is not configured.")).await;
         };
         let Some(company_id) = row.company_id else {
             return self.fail(row.id, "The delivery names no company.").await;
         };
-        let ticket_id = match row.ticket_id {
-            Some(id) => id,
+        let psa = desk.name();
+        let ticket = match row.ticket_id {
+            Some(id) => TicketRef { id, number: row.ticket_number.clone() },
             None => {
                 // Made already (by an attempt whose answer was lost, or a process that stopped)?
-                let found = match autotask.tickets_with(company_id, &row.reference).await {
+                let found = match desk.find(company_id, &row.reference).await {
                     Ok(found) => found,
                     Err(e) => return self.fail(row.id, &format!("Looking for the ticket failed: {e}")).await,
                 };
-                match found.into_iter().next() {
-                    Some(t) => {
-                        db::ticket_made(&self.pool, row.id, t.id, t.ticket_number.as_deref()).await?;
-                        t.id
-                    }
-                    None => {
-                        let ticket = NewTicket {
-                            company_id,
-                            title: format!("{} [{}]", row.title, row.reference),
-                            description: row.text_body.clone(),
-                            defaults: seatsync_db::settings::get(&self.pool, TICKET_DEFAULTS_KEY)
-                                .await?
-                                .unwrap_or_default(),
-                        };
-                        match autotask.create_ticket(&ticket).await {
-                            Ok(id) => {
-                                let number = autotask
-                                    .tickets_with(company_id, &row.reference)
-                                    .await
-                                    .ok()
-                                    .and_then(|ts| ts.into_iter().find(|t| t.id == id))
-                                    .and_then(|t| t.ticket_number);
-                                db::ticket_made(&self.pool, row.id, id, number.as_deref()).await?;
-                                id
-                            }
-                            Err(VendorError::Uncertain { detail, .. }) => {
-                                // Re-read before anything else: the ticket may exist.
-                                match autotask.tickets_with(company_id, &row.reference).await {
-                                    Ok(found) if !found.is_empty() => {
-                                        let t = &found[0];
-                                        db::ticket_made(&self.pool, row.id, t.id, t.ticket_number.as_deref()).await?;
-                                        t.id
-                                    }
-                                    Ok(_) => {
-                                        return self
-                                            .fail(row.id, &format!("Autotask's answer was lost ({detail}) and no ticket was made; it is tried again next time."))
-                                            .await
-                                    }
-                                    Err(e) => {
-                                        let error = format!("Autotask's answer was lost ({detail}) and looking for the ticket failed ({e}); it is looked for again before anything is sent.");
-                                        return self.fail(row.id, &error).await;
-                                    }
+                let ticket = match found {
+                    Some(t) => t,
+                    None => match desk.create(company_id, &row.title, &row.reference, &row.text_body).await {
+                        Ok(t) => t,
+                        Err(VendorError::Uncertain { detail, .. }) => {
+                            // Re-read before anything else: the ticket may exist.
+                            match desk.find(company_id, &row.reference).await {
+                                Ok(Some(t)) => t,
+                                Ok(None) => {
+                                    let error = format!("{psa}'s answer was lost ({detail}) and no ticket was made; it is tried again next time.");
+                                    return self.fail(row.id, &error).await;
+                                }
+                                Err(e) => {
+                                    let error = format!("{psa}'s answer was lost ({detail}) and looking for the ticket failed ({e}); it is looked for again before anything is sent.");
+                                    return self.fail(row.id, &error).await;
                                 }
                             }
-                            Err(e) => return self.fail(row.id, &e.to_string()).await,
                         }
-                    }
-                }
+                        Err(e) => return self.fail(row.id, &e.to_string()).await,
+                    },
+                };
+                db::ticket_made(&self.pool, row.id, ticket.id, ticket.number.as_deref()).await?;
+                ticket
             }
         };
         let files = db::attachments(&self.pool, row.id).await?;
         let mut done = row.attachments_done.max(0) as usize;
         while done < files.len() {
             let file = &files[done];
-            let attached = autotask.attach_to_ticket(ticket_id, &file.file_name, &file.content_type, &file.bytes).await;
-            match attached {
-                Ok(_) => {}
+            match desk.attach(ticket.id, &file.file_name, &file.content_type, &file.bytes).await {
+                Ok(()) => {}
                 Err(VendorError::Uncertain { .. }) => {
-                    let on_ticket = autotask.ticket_attachments(ticket_id).await.unwrap_or_default();
-                    if !on_ticket.iter().any(|a| a.title.as_deref() == Some(file.file_name.as_str())) {
-                        return self
-                            .fail(row.id, &format!("Autotask's answer to attaching '{}' was lost and the file is not on the ticket; it is attached next time.", file.file_name))
-                            .await;
+                    let on_ticket = desk.has_file(ticket.id, &file.file_name).await.unwrap_or(false);
+                    if !on_ticket {
+                        let error = format!("{psa}'s answer to attaching '{}' was lost and the file is not on the ticket; it is attached next time.", file.file_name);
+                        return self.fail(row.id, &error).await;
                     }
                 }
                 Err(e) => return self.fail(row.id, &format!("Attaching '{}' failed: {e}", file.file_name)).await,
@@ -303,10 +316,9 @@ impl Delivery {
             done += 1;
             db::attachment_done(&self.pool, row.id, done as i32).await?;
         }
-        let row = db::find(&self.pool, row.id).await?;
-        let answer = match &row.ticket_number {
+        let answer = match &ticket.number {
             Some(n) => format!("Ticket {n}"),
-            None => format!("Ticket id {ticket_id}"),
+            None => format!("Ticket #{}", ticket.id),
         };
         db::finish(&self.pool, row.id, DeliveryStatus::Delivered, Some(&answer), None).await?;
         Ok(())
@@ -353,13 +365,161 @@ fn check(outgoing: &Outgoing, clients: &ClientSlots) -> Result<(), DeliveryError
                 return Err(DeliveryError::NotConfigured("Autotask"));
             }
         }
+        Recipient::ConnectWiseTicket { .. } => {
+            let Some(cw) = clients.connectwise.get() else {
+                return Err(DeliveryError::NotConfigured("ConnectWise Manage"));
+            };
+            let limit = cw.max_attachment_bytes();
+            if let Some(big) = outgoing.attachments.iter().find(|a| a.bytes.len() > limit) {
+                return Err(DeliveryError::Invalid(
+                    seatsync_vendors::connectwise::too_large(&big.file_name, big.bytes.len(), limit).to_string(),
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// The board and status a ConnectWise ticket is opened on, as the Admin chose them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConnectWiseDefaults {
+    pub board_id: Option<i64>,
+    pub status_id: Option<i64>,
+}
+
+/// A ticket that exists in the PSA.
+struct TicketRef {
+    id: i64,
+    number: Option<String>,
+}
+
+/// The PSA a ticket goes to, with how tickets are filed there.
+enum Desk {
+    Autotask { client: Arc<dyn Autotask>, defaults: TicketDefaults },
+    ConnectWise { client: Arc<dyn ConnectWise>, defaults: ConnectWiseDefaults },
+}
+
+impl Desk {
+    fn name(&self) -> &'static str {
+        match self {
+            Desk::Autotask { .. } => "Autotask",
+            Desk::ConnectWise { .. } => "ConnectWise",
+        }
+    }
+
+    /// The company's ticket whose title carries `reference`, if there is one.
+    async fn find(&self, company_id: i64, reference: &str) -> Result<Option<TicketRef>, VendorError> {
+        Ok(match self {
+            Desk::Autotask { client, .. } => client
+                .tickets_with(CompanyId::new(company_id), reference)
+                .await?
+                .into_iter()
+                .next()
+                .map(|t| TicketRef { id: t.id, number: t.ticket_number }),
+            Desk::ConnectWise { client, .. } => client
+                .tickets_with(reference)
+                .await?
+                .into_iter()
+                .next()
+                .map(|t| TicketRef { id: t.id, number: Some(format!("#{}", t.id)) }),
+        })
+    }
+
+    async fn create(
+        &self,
+        company_id: i64,
+        title: &str,
+        reference: &str,
+        text: &str,
+    ) -> Result<TicketRef, VendorError> {
+        match self {
+            Desk::Autotask { client, defaults } => {
+                let ticket = NewTicket {
+                    company_id: CompanyId::new(company_id),
+                    title: format!("{title} [{reference}]"),
+                    description: text.to_string(),
+                    defaults: defaults.clone(),
+                };
+                let id = client.create_ticket(&ticket).await?;
+                // Its number, for people; the id is what SeatSync needs.
+                let number = client
+                    .tickets_with(CompanyId::new(company_id), reference)
+                    .await
+                    .ok()
+                    .and_then(|ts| ts.into_iter().find(|t| t.id == id))
+                    .and_then(|t| t.ticket_number);
+                Ok(TicketRef { id, number })
+            }
+            Desk::ConnectWise { client, defaults } => {
+                let ticket = NewCwTicket {
+                    company_id,
+                    summary: summary_with_reference(title, reference, MAX_SUMMARY_CHARS),
+                    description: text.to_string(),
+                    board_id: defaults.board_id,
+                    status_id: defaults.status_id,
+                };
+                let made = client.create_ticket(&ticket).await?;
+                Ok(TicketRef { id: made.id, number: Some(format!("#{}", made.id)) })
+            }
+        }
+    }
+
+    async fn attach(
+        &self,
+        ticket_id: i64,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<(), VendorError> {
+        match self {
+            Desk::Autotask { client, .. } => {
+                client.attach_to_ticket(ticket_id, file_name, content_type, bytes).await.map(|_| ())
+            }
+            Desk::ConnectWise { client, .. } => {
+                client.attach_to_ticket(ticket_id, file_name, content_type, bytes).await.map(|_| ())
+            }
+        }
+    }
+
+    async fn has_file(&self, ticket_id: i64, file_name: &str) -> Result<bool, VendorError> {
+        Ok(match self {
+            Desk::Autotask { client, .. } => {
+                client.ticket_attachments(ticket_id).await?.iter().any(|a| a.title.as_deref() == Some(file_name))
+            }
+            Desk::ConnectWise { client, .. } => client
+                .ticket_documents(ticket_id)
+                .await?
+                .iter()
+                .any(|d| d.title.as_deref() == Some(file_name) || d.file_name.as_deref() == Some(file_name)),
+        })
+    }
+}
+
+/// `title [reference]` in at most `limit` characters: the title is shortened (with an ellipsis),
+/// never the reference, which finds the ticket again.
+fn summary_with_reference(title: &str, reference: &str, limit: usize) -> String {
+    let suffix = format!(" [{reference}]");
+    let room = limit.saturating_sub(suffix.chars().count());
+    let title: String = if title.chars().count() > room {
+        title.chars().take(room.saturating_sub(1)).collect::<String>() + "…"
+    } else {
+        title.to_string()
+    };
+    format!("{title}{suffix}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_title_is_shortened_never_the_reference() {
+        let r = reference("k");
+        let s = summary_with_reference(&"x".repeat(150), &r, 100);
+        assert_eq!(s.chars().count(), 100);
+        assert!(s.ends_with(&format!("… [{r}]")));
+        assert_eq!(summary_with_reference("Short", &r, 100), format!("Short [{r}]"));
+    }
 
     #[test]
     fn references_and_message_ids_follow_the_key() {

@@ -10,6 +10,7 @@ use seatsync_sim::{smtp, SimHandle};
 use seatsync_testkit as kit;
 use seatsync_vendors::{
     autotask::Autotask,
+    connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
     smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use serde_json::json;
@@ -37,6 +38,19 @@ async fn setup_with_pool() -> (SimHandle, Arc<Delivery>, sqlx::PgPool) {
     })
     .unwrap();
     slots.mailer.set(Some(mailer));
+    let connectwise: Arc<dyn ConnectWise> = HttpConnectWise::new(
+        ConnectWiseSettings {
+            base_url: format!("{}/v4_6_release/apis/3.0", sim.base_url).parse().unwrap(),
+            company_id: "northwind".into(),
+            public_key: "simpublickey".into(),
+            private_key: "simprivatekey".into(),
+            client_id: "9f1f7c1e-0000-4000-8000-00000000c0de".into(),
+            max_attachment_bytes: 1_000_000,
+        },
+        reqwest::Client::new(),
+        kit::quick_policy(),
+    );
+    slots.connectwise.set(Some(connectwise));
     // Tickets go to the Billing queue, as an Admin chooses on the Autotask page (the simulated
     // Autotask, like the real one, wants a queue or an assigned resource).
     sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
@@ -247,4 +261,65 @@ async fn a_delivery_whose_process_stopped_before_sending_is_carried_once_by_the_
     assert!(mail[0].data.contains("report.csv"));
     let row = delivery.recent(1).await.unwrap().remove(0);
     assert_eq!((row.id, row.status), (id, DeliveryStatus::Delivered));
+}
+
+async fn connectwise_received(sim: &SimHandle, what: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{}/_sim/connectwise/{what}", sim.base_url)).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_connectwise_ticket_with_its_document_is_opened_once_even_when_answers_are_lost() {
+    let (sim, delivery, pool) = setup_with_pool().await;
+    // The Billing board and its first status, as an Admin chose them.
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
+        .bind(seatsync_delivery::CONNECTWISE_DEFAULTS_KEY)
+        .bind(json!({"board_id": 24, "status_id": 71}))
+        .execute(&pool)
+        .await
+        .unwrap();
+    kit::faults(
+        &sim,
+        json!([
+            {"path": "/v4_6_release/apis/3.0/service/tickets", "method": "POST", "kind": "lost_response", "times": 1},
+            {"path": "/v4_6_release/apis/3.0/system/documents", "method": "POST", "kind": "lost_response", "times": 1},
+        ]),
+    )
+    .await;
+    let mut outgoing = message("cw-1", Recipient::ConnectWiseTicket { company_id: 250, company_name: "First".into() });
+    outgoing.title =
+        "A very long title that goes on and on about unused licences at a customer with a long name".into();
+    let done = delivery.deliver(None, outgoing.clone()).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    let tickets = connectwise_received(&sim, "tickets").await;
+    assert_eq!(tickets.len(), 1, "exactly one ticket");
+    let summary = tickets[0]["summary"].as_str().unwrap();
+    assert!(
+        summary.chars().count() <= 100 && summary.ends_with(&format!("[{}]", seatsync_delivery::reference("cw-1"))),
+        "{summary}"
+    );
+    assert_eq!(tickets[0]["board"]["name"], "Billing");
+    let documents = connectwise_received(&sim, "documents").await;
+    assert_eq!(documents.len(), 1, "exactly one document");
+    assert_eq!(
+        (documents[0]["recordId"].clone(), documents[0]["fileName"].clone()),
+        (tickets[0]["id"].clone(), json!("seats.csv"))
+    );
+    assert_eq!(done.answer.as_deref(), Some(format!("Ticket #{}", tickets[0]["id"]).as_str()));
+
+    // The same key again: nothing new.
+    delivery.deliver(None, outgoing).await.unwrap();
+    assert_eq!(connectwise_received(&sim, "tickets").await.len(), 1);
+
+    // A file over the configured limit is refused before any call.
+    let mut big = message("cw-big", Recipient::ConnectWiseTicket { company_id: 250, company_name: "First".into() });
+    big.attachments = vec![FileAttachment {
+        file_name: "big.csv".into(),
+        content_type: "text/csv".into(),
+        bytes: vec![b'x'; 1_500_000],
+    }];
+    let refused = delivery.deliver(None, big).await.unwrap_err().to_string();
+    assert!(
+        refused.contains("SEATSYNC_CONNECTWISE_MAX_ATTACHMENT_MB") && refused.contains("nothing was sent"),
+        "{refused}"
+    );
 }

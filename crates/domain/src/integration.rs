@@ -22,6 +22,8 @@ pub enum FieldKind {
     Percent,
     /// One of a fixed list of spellings.
     Choice(&'static [&'static str]),
+    /// A whole number of megabytes, 1 to 100.
+    Megabytes,
 }
 
 /// One setting of an integration.
@@ -90,6 +92,14 @@ impl FieldSpec {
             FieldKind::Percent => {
                 if !value.parse::<u8>().is_ok_and(|p| (1..=100).contains(&p)) {
                     return Err(format!("{} must be a whole percentage between 1 and 100, not '{value}'.", self.label));
+                }
+            }
+            FieldKind::Megabytes => {
+                if !value.parse::<u8>().is_ok_and(|m| (1..=100).contains(&m)) {
+                    return Err(format!(
+                        "{} must be a whole number of megabytes between 1 and 100, not '{value}'.",
+                        self.label
+                    ));
                 }
             }
             FieldKind::Choice(choices) => {
@@ -362,6 +372,15 @@ const CONNECTWISE: &[FieldSpec] = &[
         true,
         Some("https://api-na.myconnectwise.net/v4_6_release/apis/3.0"),
         "Your region's host: api-na, api-eu or api-au.",
+    ),
+    field(
+        "max_attachment_mb",
+        "Largest file to attach (MB)",
+        "SEATSYNC_CONNECTWISE_MAX_ATTACHMENT_MB",
+        FieldKind::Megabytes,
+        true,
+        Some("10"),
+        "ConnectWise does not publish its limit; raise it if your server takes larger files.",
     ),
 ];
 

@@ -228,6 +228,8 @@ text_enum! {
         Email = "email",
         /// A ticket in Autotask.
         Autotask = "autotask",
+        /// A service ticket in ConnectWise Manage.
+        ConnectWise = "connectwise",
     }
 }
 

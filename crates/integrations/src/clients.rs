@@ -162,7 +162,15 @@ fn connectwise(resolved: &Resolved) -> Result<Option<Arc<dyn ConnectWise>>, Inte
     ) else {
         return Ok(None);
     };
-    let settings = ConnectWiseSettings { base_url, company_id, public_key, private_key, client_id };
+    let megabytes: usize = resolved.get(Cw, "max_attachment_mb").and_then(|m| m.parse().ok()).unwrap_or(10);
+    let settings = ConnectWiseSettings {
+        base_url,
+        company_id,
+        public_key,
+        private_key,
+        client_id,
+        max_attachment_bytes: megabytes.clamp(1, 100) * 1_000_000,
+    };
     let client: Arc<dyn ConnectWise> =
         HttpConnectWise::new(settings, http_client("ConnectWise Manage", 4)?, RetryPolicy::default());
     Ok(Some(client))

@@ -75,7 +75,7 @@ impl Resolved {
                         FieldKind::Url => FieldInput::Url,
                         FieldKind::Secret => FieldInput::Secret,
                         FieldKind::Email => FieldInput::Email,
-                        FieldKind::Port | FieldKind::Percent => FieldInput::Number,
+                        FieldKind::Port | FieldKind::Percent | FieldKind::Megabytes => FieldInput::Number,
                         FieldKind::Choice(choices) => {
                             FieldInput::Choice(choices.iter().map(|c| c.to_string()).collect())
                         }

@@ -3,10 +3,16 @@
 
 use seatsync_api_types::{
     jobs::DeliveryInfo,
-    settings::{PickOption, TestDelivery, TicketDefaultChoice, TicketDefaultField, TicketDefaultsInfo},
+    settings::{
+        ConnectWiseDefaultsInfo, PickOption, PsaCompany, TestDelivery, TicketDefaultChoice, TicketDefaultField,
+        TicketDefaultsInfo,
+    },
 };
 use seatsync_db::deliveries::DeliveryRow;
-use seatsync_delivery::{DeliveryError, FileAttachment, Outgoing, Recipient, TICKET_DEFAULTS_KEY};
+use seatsync_delivery::{
+    ConnectWiseDefaults, DeliveryError, FileAttachment, Outgoing, Recipient, CONNECTWISE_DEFAULTS_KEY,
+    TICKET_DEFAULTS_KEY,
+};
 use seatsync_domain::{
     kinds::{DeliveryChannel, DeliveryStatus},
     CompanyId,
@@ -31,11 +37,10 @@ impl From<DeliveryError> for ServiceError {
 fn delivery_info(row: DeliveryRow, attachments: i32) -> DeliveryInfo {
     let recipient = match row.channel {
         DeliveryChannel::Email => row.email_to.clone().unwrap_or_default().join(", "),
-        DeliveryChannel::Autotask => format!(
-            "{} (Autotask)",
-            row.company_name
-                .clone()
-                .unwrap_or_else(|| format!("company {}", row.company_id.map(|c| c.get()).unwrap_or(0)))
+        DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => format!(
+            "{} ({})",
+            row.company_name.clone().unwrap_or_else(|| format!("company {}", row.company_id.unwrap_or(0))),
+            if row.channel == DeliveryChannel::Autotask { "Autotask" } else { "ConnectWise" }
         ),
     };
     DeliveryInfo {
@@ -198,4 +203,115 @@ impl Services {
 /// Text for HTML: the five characters that matter escaped.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+impl Services {
+    fn connectwise(&self) -> Result<std::sync::Arc<dyn seatsync_vendors::connectwise::ConnectWise>, ServiceError> {
+        self.integrations.slots().connectwise.get().ok_or_else(|| {
+            ServiceError::Conflict("ConnectWise Manage is not configured: set it up on its page first.".into())
+        })
+    }
+
+    /// The statuses of a ConnectWise board, to choose the one tickets open in (Admin).
+    pub async fn connectwise_statuses(&self, board_id: i64) -> Result<Vec<PickOption>, ServiceError> {
+        let statuses = self
+            .connectwise()?
+            .board_statuses(board_id)
+            .await
+            .map_err(|e| ServiceError::Upstream(format!("ConnectWise's statuses could not be read: {e}")))?;
+        Ok(statuses
+            .into_iter()
+            .filter(|s| !s.inactive)
+            .map(|s| PickOption { value: s.id, label: s.name, is_default: s.default_flag })
+            .collect())
+    }
+
+    /// The board and status ConnectWise tickets open in, with the lists to choose from (Admin).
+    pub async fn connectwise_defaults(&self) -> Result<ConnectWiseDefaultsInfo, ServiceError> {
+        let cw = self.connectwise()?;
+        let chosen: ConnectWiseDefaults =
+            seatsync_db::settings::get(&self.pool, CONNECTWISE_DEFAULTS_KEY).await?.unwrap_or_default();
+        let boards = cw
+            .boards()
+            .await
+            .map_err(|e| ServiceError::Upstream(format!("ConnectWise's boards could not be read: {e}")))?
+            .into_iter()
+            .filter(|b| !b.inactive)
+            .map(|b| PickOption { value: b.id, label: b.name, is_default: false })
+            .collect();
+        let statuses = match chosen.board_id {
+            Some(board) => self.connectwise_statuses(board).await?,
+            None => Vec::new(),
+        };
+        Ok(ConnectWiseDefaultsInfo { boards, board_id: chosen.board_id, statuses, status_id: chosen.status_id })
+    }
+
+    /// Saves the board and status, each checked against ConnectWise's lists (Admin).
+    pub async fn save_connectwise_defaults(
+        &self,
+        by: &Staff,
+        board_id: Option<i64>,
+        status_id: Option<i64>,
+    ) -> Result<ConnectWiseDefaultsInfo, ServiceError> {
+        let lists = self.connectwise_defaults().await?;
+        if let Some(board) = board_id {
+            if !lists.boards.iter().any(|b| b.value == board) {
+                return Err(ServiceError::Invalid(format!("{board} is not one of ConnectWise's boards.")));
+            }
+        }
+        if let Some(status) = status_id {
+            let Some(board) = board_id else {
+                return Err(ServiceError::Invalid("Choose the board before its status.".into()));
+            };
+            if !self.connectwise_statuses(board).await?.iter().any(|s| s.value == status) {
+                return Err(ServiceError::Invalid(format!("{status} is not a status of that board.")));
+            }
+        }
+        let defaults = ConnectWiseDefaults { board_id, status_id };
+        seatsync_db::settings::set(&self.pool, CONNECTWISE_DEFAULTS_KEY, &defaults, by.id).await?;
+        tracing::info!(by = %by.email, "ConnectWise ticket defaults changed");
+        self.connectwise_defaults().await
+    }
+
+    /// ConnectWise's companies, to choose one for a test ticket (Admin).
+    pub async fn connectwise_companies(&self) -> Result<Vec<PsaCompany>, ServiceError> {
+        let mut companies: Vec<PsaCompany> = self
+            .connectwise()?
+            .companies()
+            .await
+            .map_err(|e| ServiceError::Upstream(format!("ConnectWise's companies could not be read: {e}")))?
+            .into_iter()
+            .map(|c| PsaCompany { id: c.id, name: c.name })
+            .collect();
+        companies.sort_by_key(|c| c.name.to_lowercase());
+        Ok(companies)
+    }
+
+    /// Opens a test ticket with a small attachment for a ConnectWise company (Admin).
+    pub async fn send_test_connectwise_ticket(
+        &self,
+        by: &Staff,
+        company_id: i64,
+    ) -> Result<TestDelivery, ServiceError> {
+        let company = self
+            .connectwise_companies()
+            .await?
+            .into_iter()
+            .find(|c| c.id == company_id)
+            .ok_or_else(|| ServiceError::NotFound("That ConnectWise company".into()))?;
+        let outgoing = Outgoing {
+            dedup_key: format!("test-cw-ticket:{}", uuid::Uuid::new_v4()),
+            purpose: "Test ticket".into(),
+            title: "SeatSync test ticket".into(),
+            text: format!(
+                "{} opened this test ticket from SeatSync's ConnectWise page. It can be closed. The attached file shows attachments arrive.",
+                by.name
+            ),
+            html: None,
+            attachments: vec![test_file()],
+            to: Recipient::ConnectWiseTicket { company_id, company_name: company.name },
+        };
+        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
+        Ok(outcome(&row))
+    }
 }

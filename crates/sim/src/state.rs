@@ -55,6 +55,8 @@ pub struct Sim {
     pub autotask_usage: Mutex<crate::autotask::limits::Usage>,
     /// Messages the SMTP sink received.
     pub mail: Mutex<Vec<crate::smtp::ReceivedMail>>,
+    /// What ConnectWise's service desk received.
+    pub connectwise: Mutex<crate::vendors::connectwise::ServiceDesk>,
     /// Where the SMTP sink listens.
     pub smtp_addr: Mutex<Option<std::net::SocketAddr>>,
 }
@@ -76,6 +78,7 @@ impl Sim {
             calls_by_route: Mutex::default(),
             autotask_usage: Mutex::new(crate::autotask::limits::Usage::new(config.autotask_hourly_limit)),
             mail: Mutex::default(),
+            connectwise: Mutex::default(),
             smtp_addr: Mutex::default(),
         })
     }

@@ -340,3 +340,46 @@ async fn an_admin_files_tickets_from_autotasks_lists_and_test_sends_arrive_once_
     assert!(deliveries[1]["answer"].as_str().unwrap().starts_with("Ticket T"));
     assert!(deliveries[1]["requested_by"].as_str().unwrap().contains("Admin"));
 }
+
+#[tokio::test]
+async fn connectwise_tickets_open_on_the_board_chosen_from_its_lists_once_with_their_file() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let defaults = app.ok(&admin, "settings/cw_defaults", &[]).await;
+    let billing =
+        defaults["boards"].as_array().unwrap().iter().find(|b| b["label"] == "Billing").unwrap()["value"].clone();
+    let statuses = app.ok(&admin, "settings/cw_statuses", &[("board_id", &billing.to_string())]).await;
+    let review = statuses.as_array().unwrap().iter().find(|s| s["label"] == "Review").unwrap()["value"].clone();
+    // A status of another board, or a board that does not exist, is refused.
+    let wrong =
+        app.call(&admin, "settings/save_cw_defaults", &[("board_id", &billing.to_string()), ("status_id", "16")]).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let saved = app
+        .ok(
+            &admin,
+            "settings/save_cw_defaults",
+            &[("board_id", &billing.to_string()), ("status_id", &review.to_string())],
+        )
+        .await;
+    assert_eq!(saved["status_id"], review);
+
+    let companies = app.ok(&admin, "settings/cw_companies", &[]).await;
+    let company = &companies[0];
+    let ticket = app.ok(&admin, "settings/test_cw_ticket", &[("company_id", &company["id"].to_string())]).await;
+    assert_eq!(ticket["ok"], true, "{ticket}");
+    let tickets: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/_sim/connectwise/tickets", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(
+        (tickets[0]["board"]["name"].clone(), tickets[0]["status"]["name"].clone()),
+        (json!("Billing"), json!("Review"))
+    );
+    assert_eq!(tickets[0]["company"]["id"], company["id"]);
+    let documents: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/_sim/connectwise/documents", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0]["recordId"], tickets[0]["id"]);
+    let jobs = app.ok(&admin, "jobs/list", &[]).await;
+    assert_eq!(jobs["deliveries"][0]["channel"], "connectwise");
+    assert!(jobs["deliveries"][0]["recipient"].as_str().unwrap().ends_with("(ConnectWise)"));
+}

@@ -54,6 +54,19 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |f| vec![("company_id", f.company_id.clone())],
     },
     Endpoint { path: "settings/ticket_defaults", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "settings/cw_defaults", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "settings/cw_statuses", needs: Some(Role::Admin), form: |_| vec![("board_id", "24".into())] },
+    Endpoint {
+        path: "settings/save_cw_defaults",
+        needs: Some(Role::Admin),
+        form: |_| vec![("board_id", "24".into()), ("status_id", "71".into())],
+    },
+    Endpoint { path: "settings/cw_companies", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint {
+        path: "settings/test_cw_ticket",
+        needs: Some(Role::Admin),
+        form: |_| vec![("company_id", "250".into())],
+    },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "users/set_role",

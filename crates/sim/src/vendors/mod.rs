@@ -1,6 +1,7 @@
 //! The vendor APIs, one module per vendor, each in its documented wire format.
 
 pub mod autotask;
+pub mod connectwise;
 mod graph;
 mod partner_center;
 mod pax8;
@@ -22,11 +23,15 @@ pub fn router() -> Router<Arc<Sim>> {
         .merge(autotask::router())
         .merge(pax8::router())
         .merge(psa::router())
+        .merge(connectwise::router())
 }
 
 /// The steering endpoints of the vendors (`/_sim/autotask/…`, `/_sim/partner-center/…`).
 pub fn control_router() -> Router<Arc<Sim>> {
-    Router::new().merge(autotask::control_router()).merge(partner_center::control_router())
+    Router::new()
+        .merge(autotask::control_router())
+        .merge(partner_center::control_router())
+        .route("/_sim/connectwise/{what}", axum::routing::get(connectwise::received))
 }
 
 /// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.

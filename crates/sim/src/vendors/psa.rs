@@ -32,11 +32,16 @@ pub fn router() -> Router<Arc<Sim>> {
         .route("/api/TicketType", get(halo_ticket_types))
 }
 
-async fn cw_system_info(headers: HeaderMap) -> Response {
+/// Whether a request carries ConnectWise's Basic credentials and the `clientId` header.
+pub fn cw_authorised(headers: &HeaderMap) -> bool {
     let expected = format!("Basic {}", STANDARD.encode(format!("{CW_COMPANY}+{CW_PUBLIC_KEY}:{CW_PRIVATE_KEY}")));
     let auth_ok = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) == Some(expected.as_str());
     let client_ok = headers.get("clientId").and_then(|v| v.to_str().ok()) == Some(CW_CLIENT_ID);
-    if !auth_ok || !client_ok {
+    auth_ok && client_ok
+}
+
+async fn cw_system_info(headers: HeaderMap) -> Response {
+    if !cw_authorised(&headers) {
         return (StatusCode::UNAUTHORIZED, Json(json!({"code": "Unauthorized", "message": "Authentication failed: check the company id, keys and clientId."}))).into_response();
     }
     Json(json!({"version": "v2025.1.90000", "isCloud": true, "serverTimeZone": "Eastern Standard Time", "cloudRegion": "NA"})).into_response()
