@@ -5,7 +5,7 @@
 CREATE TABLE deliveries (
     id               BIGSERIAL PRIMARY KEY,
     dedup_key        TEXT NOT NULL UNIQUE,
-    channel          TEXT NOT NULL CHECK (channel IN ('email', 'autotask', 'connectwise')),
+    channel          TEXT NOT NULL CHECK (channel IN ('email', 'autotask', 'connectwise', 'halo')),
     purpose          TEXT NOT NULL,
     title            TEXT NOT NULL,
     text_body        TEXT NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE deliveries (
     updated_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     delivered_at     TIMESTAMPTZ,
     CHECK ((channel = 'email') = (email_to IS NOT NULL)),
-    CHECK ((channel IN ('autotask', 'connectwise')) = (company_id IS NOT NULL))
+    CHECK ((channel IN ('autotask', 'connectwise', 'halo')) = (company_id IS NOT NULL))
 );
 CREATE INDEX deliveries_created_idx ON deliveries (created_at DESC);
 

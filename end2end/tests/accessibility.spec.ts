@@ -33,6 +33,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",
+    "/settings/integrations/halo",
     "/settings/products",
     "/users",
     "/no-such-page",

@@ -83,6 +83,8 @@ test("the dashboard leads with what needs doing, and each tile opens the list it
   await expect(page.getByRole("heading", { name: "Contracts that differ from Partner Center" })).toBeVisible();
   if (differing === 0) await expect(page.getByTestId("no-differing-contracts")).toBeVisible();
   else {
+    // The list loads after the heading: wait for it before reading (allInnerTexts does not wait).
+    await expect(page.getByTestId("differing-tenant").first()).toBeVisible();
     const counts = await page.getByTestId("differing-tenant").locator("td:nth-child(2)").allInnerTexts();
     expect(counts.reduce((sum, n) => sum + Number(n), 0)).toBe(differing);
   }

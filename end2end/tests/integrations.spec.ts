@@ -107,3 +107,16 @@ test("an Admin files ConnectWise tickets on a board and status chosen from its l
   expect(tickets[tickets.length - 1].board.name).toBe("Billing");
   expect(tickets[tickets.length - 1].status.name).toBe("Review");
 });
+
+test("an Admin chooses HaloPSA's ticket type from its list and opens a test ticket", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await open(page, "/settings/integrations/halo");
+  await page.getByLabel("Ticket type", { exact: true }).selectOption({ label: "Billing" });
+  await page.getByRole("button", { name: "Save ticket defaults" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "new tickets open as this type" })).toBeVisible();
+  await page.getByLabel("Open a test ticket for").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Open test ticket" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent: Ticket #" })).toBeVisible();
+  const tickets = await (await page.request.get(`${simUrl}/_sim/halo/tickets`)).json();
+  expect(tickets[tickets.length - 1].tickettype_name).toBe("Billing");
+});

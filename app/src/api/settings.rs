@@ -133,3 +133,27 @@ pub async fn connectwise_companies() -> Result<Vec<PsaCompany>, AppError> {
 pub async fn send_test_connectwise_ticket(company_id: i64) -> Result<TestDelivery, AppError> {
     serve(Role::Admin, |c| async move { c.services.send_test_connectwise_ticket(&c.user, company_id).await }).await
 }
+
+/// The ticket type HaloPSA tickets open as, with Halo's list (Admin).
+#[server(prefix = "/api", endpoint = "settings/halo_defaults")]
+pub async fn halo_defaults() -> Result<HaloDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.halo_defaults().await }).await
+}
+
+/// Saves the ticket type HaloPSA tickets open as (Admin).
+#[server(prefix = "/api", endpoint = "settings/save_halo_defaults")]
+pub async fn save_halo_defaults(ticket_type_id: Option<i64>) -> Result<HaloDefaultsInfo, AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_halo_defaults(&c.user, ticket_type_id).await }).await
+}
+
+/// HaloPSA's clients, for a test ticket (Admin).
+#[server(prefix = "/api", endpoint = "settings/halo_clients")]
+pub async fn halo_clients() -> Result<Vec<PsaCompany>, AppError> {
+    serve(Role::Admin, |c| async move { c.services.halo_clients().await }).await
+}
+
+/// Opens a test ticket with a small attachment for a HaloPSA client (Admin).
+#[server(prefix = "/api", endpoint = "settings/test_halo_ticket")]
+pub async fn send_test_halo_ticket(client_id: i64) -> Result<TestDelivery, AppError> {
+    serve(Role::Admin, |c| async move { c.services.send_test_halo_ticket(&c.user, client_id).await }).await
+}

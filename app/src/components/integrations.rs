@@ -7,9 +7,10 @@ use crate::{
     api::{
         mapping::autotask_companies,
         settings::{
-            connectwise_companies, connectwise_defaults, connectwise_statuses, ticket_defaults,
-            ConnectWiseDefaultsInfo, SaveConnectwiseDefaults, SaveTicketDefaults, SendTestConnectwiseTicket,
-            SendTestEmail, SendTestTicket, TestConnection as TestConnectionFn, TicketDefaultChoice, TicketDefaultsInfo,
+            connectwise_companies, connectwise_defaults, connectwise_statuses, halo_clients, halo_defaults,
+            ticket_defaults, ConnectWiseDefaultsInfo, HaloDefaultsInfo, SaveConnectwiseDefaults, SaveHaloDefaults,
+            SaveTicketDefaults, SendTestConnectwiseTicket, SendTestEmail, SendTestHaloTicket, SendTestTicket,
+            TestConnection as TestConnectionFn, TicketDefaultChoice, TicketDefaultsInfo,
         },
     },
     components::{
@@ -395,6 +396,111 @@ pub fn TestConnectWiseTicket() -> impl IntoView {
                         on:change=move |ev| company.set(event_target_value(&ev))
                     >
                         <option value="">"Choose a company"</option>
+                        {list
+                            .into_iter()
+                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Opening…" } else { "Open test ticket" }}
+                </button>
+            </form>
+        </Loaded>
+        <Feedback message=outcome.into() />
+    }
+}
+
+/// The ticket type HaloPSA tickets open as, chosen from Halo's list.
+#[component]
+pub fn HaloTicketDefaults() -> impl IntoView {
+    let defaults = Resource::new(|| (), |_| halo_defaults());
+    view! {
+        <Loaded resource=defaults class="mt-3" let:info>
+            <HaloDefaultsForm info />
+        </Loaded>
+    }
+}
+
+#[component]
+fn HaloDefaultsForm(info: HaloDefaultsInfo) -> impl IntoView {
+    let ticket_type = RwSignal::new(info.ticket_type_id.map(|t| t.to_string()).unwrap_or_default());
+    let action = ServerAction::<SaveHaloDefaults>::new();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| {
+        outcome.set(Some(match answer {
+            Ok(_) => Ok("Saved: new tickets open as this type.".into()),
+            Err(e) => Err(e.to_string()),
+        }))
+    });
+    view! {
+        <form
+            class="mt-3 flex flex-wrap items-end gap-3"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                outcome.set(None);
+                send(
+                    action,
+                    SaveHaloDefaults {
+                        ticket_type_id: ticket_type.get_untracked().parse().ok(),
+                    },
+                );
+            }
+        >
+            <div class="text-sm font-medium">
+                <label for="halo-ticket-type">"Ticket type"</label>
+                <select
+                    id="halo-ticket-type"
+                    class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                    prop:value=move || ticket_type.get()
+                    on:change=move |ev| ticket_type.set(event_target_value(&ev))
+                >
+                    <option value="">"HaloPSA's default type"</option>
+                    {info
+                        .ticket_types
+                        .into_iter()
+                        .map(|t| view! { <option value=t.value.to_string()>{t.label}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Saving…" } else { "Save ticket defaults" }}
+            </button>
+        </form>
+        <Feedback message=outcome.into() />
+    }
+}
+
+/// "Open a test ticket" in HaloPSA, for a client picked from Halo's list.
+#[component]
+pub fn TestHaloTicket() -> impl IntoView {
+    let clients = Resource::new(|| (), |_| halo_clients());
+    let action = ServerAction::<SendTestHaloTicket>::new();
+    let client = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    on_answer(action, move |answer| outcome.set(Some(said(answer))));
+    view! {
+        <Loaded resource=clients class="mt-3" let:list>
+            <form
+                class="mt-3 flex flex-wrap items-end gap-3"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    outcome.set(None);
+                    match client.get_untracked().parse::<i64>() {
+                        Ok(client_id) => send(action, SendTestHaloTicket { client_id }),
+                        Err(_) => outcome.set(Some(Err("Choose a client first.".into()))),
+                    }
+                }
+            >
+                <div class="text-sm font-medium">
+                    <label for="test-halo-client">"Open a test ticket for"</label>
+                    <select
+                        id="test-halo-client"
+                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
+                        prop:value=move || client.get()
+                        on:change=move |ev| client.set(event_target_value(&ev))
+                    >
+                        <option value="">"Choose a client"</option>
                         {list
                             .into_iter()
                             .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })

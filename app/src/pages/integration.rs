@@ -19,8 +19,8 @@ use crate::{
             Loaded,
         },
         integrations::{
-            ConnectWiseTicketDefaults, StatusBadge, TestConnectWiseTicket, TestConnection, TestEmail, TestTicket,
-            TicketDefaults,
+            ConnectWiseTicketDefaults, HaloTicketDefaults, StatusBadge, TestConnectWiseTicket, TestConnection,
+            TestEmail, TestHaloTicket, TestTicket, TicketDefaults,
         },
         modal::Feedback,
     },
@@ -181,6 +181,19 @@ fn IntegrationForm(
                         </p>
                         <ConnectWiseTicketDefaults />
                         <TestConnectWiseTicket />
+                    </section>
+                }
+            })}
+        {(info.configured && info.key == IntegrationKey::Halo)
+            .then(|| {
+                view! {
+                    <section class="mt-8 max-w-3xl">
+                        <h2 class="text-lg font-semibold">"Tickets"</h2>
+                        <p class="mt-1 text-sm text-slate-600">
+                            "The ticket type SeatSync's tickets open as, chosen from HaloPSA's own list. Halo shows the tickets' text as HTML."
+                        </p>
+                        <HaloTicketDefaults />
+                        <TestHaloTicket />
                     </section>
                 }
             })}

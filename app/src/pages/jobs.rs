@@ -384,7 +384,9 @@ fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
                                         };
                                         let channel = match d.channel {
                                             DeliveryChannel::Email => "E-mail",
-                                            DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => "Ticket",
+                                            DeliveryChannel::Autotask
+                                            | DeliveryChannel::ConnectWise
+                                            | DeliveryChannel::Halo => "Ticket",
                                         };
                                         let files = match d.attachments {
                                             0 => String::new(),

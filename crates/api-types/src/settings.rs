@@ -204,3 +204,10 @@ pub struct PsaCompany {
     pub id: i64,
     pub name: String,
 }
+
+/// The ticket type HaloPSA tickets are opened as, from Halo's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HaloDefaultsInfo {
+    pub ticket_types: Vec<PickOption>,
+    pub ticket_type_id: Option<i64>,
+}

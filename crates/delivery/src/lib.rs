@@ -32,6 +32,7 @@ use seatsync_vendors::{
         Autotask,
     },
     connectwise::{ConnectWise, NewCwTicket, MAX_SUMMARY_CHARS},
+    halo::{Halo, NewHaloTicket},
     smtp::{MailAttachment, OutgoingMail},
     VendorError,
 };
@@ -43,6 +44,9 @@ pub const TICKET_DEFAULTS_KEY: &str = "autotask_ticket_defaults";
 
 /// Where the Admin's ConnectWise ticket defaults (board and status) are kept (`app_settings`).
 pub const CONNECTWISE_DEFAULTS_KEY: &str = "connectwise_ticket_defaults";
+
+/// Where the Admin's HaloPSA ticket default (the ticket type) is kept (`app_settings`).
+pub const HALO_DEFAULTS_KEY: &str = "halo_ticket_defaults";
 
 /// Advisory-lock class of a delivery in progress: one instance carries a delivery at a time.
 const LOCK_CLASS: i32 = 0x05ea_7de1;
@@ -70,6 +74,11 @@ pub enum Recipient {
     ConnectWiseTicket {
         company_id: i64,
         company_name: String,
+    },
+    /// A ticket for this HaloPSA client.
+    HaloTicket {
+        client_id: i64,
+        client_name: String,
     },
 }
 
@@ -130,6 +139,9 @@ impl Delivery {
             Recipient::ConnectWiseTicket { company_id, company_name } => {
                 (DeliveryChannel::ConnectWise, None, Some(*company_id), Some(company_name.as_str()))
             }
+            Recipient::HaloTicket { client_id, client_name } => {
+                (DeliveryChannel::Halo, None, Some(*client_id), Some(client_name.as_str()))
+            }
         };
         let files: Vec<(String, String, Vec<u8>)> = outgoing
             .attachments
@@ -176,7 +188,9 @@ impl Delivery {
             db::begin_attempt(&self.pool, id).await?;
             match row.channel {
                 DeliveryChannel::Email => self.send_email(&row).await,
-                DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => self.open_ticket(&row).await,
+                DeliveryChannel::Autotask | DeliveryChannel::ConnectWise | DeliveryChannel::Halo => {
+                    self.open_ticket(&row).await
+                }
             }
         };
         lock.release().await;
@@ -252,13 +266,24 @@ impl Delivery {
                 }
                 None => None,
             },
+            DeliveryChannel::Halo => match self.clients.halo.get() {
+                Some(client) => {
+                    let defaults = seatsync_db::settings::get(&self.pool, HALO_DEFAULTS_KEY).await?.unwrap_or_default();
+                    Some(Desk::Halo { client, defaults })
+                }
+                None => None,
+            },
             DeliveryChannel::Email => None,
         })
     }
 
     async fn open_ticket(&self, row: &DeliveryRow) -> Result<(), DeliveryError> {
         let Some(desk) = self.desk(row).await? else {
-            let psa = if row.channel == DeliveryChannel::ConnectWise { "ConnectWise Manage" } else { "Autotask" };
+            let psa = match row.channel {
+                DeliveryChannel::ConnectWise => "ConnectWise Manage",
+                DeliveryChannel::Halo => "HaloPSA",
+                _ => "Autotask",
+            };
             return self.fail(row.id, &format!("{psa} is not configured.")).await;
         };
         let Some(company_id) = row.company_id else {
@@ -275,7 +300,7 @@ impl Delivery {
                 };
                 let ticket = match found {
                     Some(t) => t,
-                    None => match desk.create(company_id, &row.title, &row.reference, &row.text_body).await {
+                    None => match desk.create(company_id, row, &row.reference).await {
                         Ok(t) => t,
                         Err(VendorError::Uncertain { detail, .. }) => {
                             // Re-read before anything else: the ticket may exist.
@@ -365,6 +390,17 @@ fn check(outgoing: &Outgoing, clients: &ClientSlots) -> Result<(), DeliveryError
                 return Err(DeliveryError::NotConfigured("Autotask"));
             }
         }
+        Recipient::HaloTicket { .. } => {
+            let Some(halo) = clients.halo.get() else {
+                return Err(DeliveryError::NotConfigured("HaloPSA"));
+            };
+            let limit = halo.max_attachment_bytes();
+            if let Some(big) = outgoing.attachments.iter().find(|a| a.bytes.len() > limit) {
+                return Err(DeliveryError::Invalid(
+                    seatsync_vendors::halo::too_large(&big.file_name, big.bytes.len(), limit).to_string(),
+                ));
+            }
+        }
         Recipient::ConnectWiseTicket { .. } => {
             let Some(cw) = clients.connectwise.get() else {
                 return Err(DeliveryError::NotConfigured("ConnectWise Manage"));
@@ -387,6 +423,12 @@ pub struct ConnectWiseDefaults {
     pub status_id: Option<i64>,
 }
 
+/// The ticket type HaloPSA tickets are opened as, as the Admin chose it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HaloDefaults {
+    pub ticket_type_id: Option<i64>,
+}
+
 /// A ticket that exists in the PSA.
 struct TicketRef {
     id: i64,
@@ -397,6 +439,7 @@ struct TicketRef {
 enum Desk {
     Autotask { client: Arc<dyn Autotask>, defaults: TicketDefaults },
     ConnectWise { client: Arc<dyn ConnectWise>, defaults: ConnectWiseDefaults },
+    Halo { client: Arc<dyn Halo>, defaults: HaloDefaults },
 }
 
 impl Desk {
@@ -404,6 +447,7 @@ impl Desk {
         match self {
             Desk::Autotask { .. } => "Autotask",
             Desk::ConnectWise { .. } => "ConnectWise",
+            Desk::Halo { .. } => "HaloPSA",
         }
     }
 
@@ -422,16 +466,17 @@ impl Desk {
                 .into_iter()
                 .next()
                 .map(|t| TicketRef { id: t.id, number: Some(format!("#{}", t.id)) }),
+            Desk::Halo { client, .. } => client
+                .tickets_with(reference)
+                .await?
+                .into_iter()
+                .next()
+                .map(|t| TicketRef { id: t.id, number: Some(format!("#{}", t.id)) }),
         })
     }
 
-    async fn create(
-        &self,
-        company_id: i64,
-        title: &str,
-        reference: &str,
-        text: &str,
-    ) -> Result<TicketRef, VendorError> {
+    async fn create(&self, company_id: i64, row: &DeliveryRow, reference: &str) -> Result<TicketRef, VendorError> {
+        let (title, text) = (row.title.as_str(), row.text_body.as_str());
         match self {
             Desk::Autotask { client, defaults } => {
                 let ticket = NewTicket {
@@ -461,6 +506,21 @@ impl Desk {
                 let made = client.create_ticket(&ticket).await?;
                 Ok(TicketRef { id: made.id, number: Some(format!("#{}", made.id)) })
             }
+            Desk::Halo { client, defaults } => {
+                // Halo renders HTML: the message's own, or its text made safe, in paragraphs.
+                let details_html = match &row.html_body {
+                    Some(html) => html.clone(),
+                    None => text_to_html(text),
+                };
+                let ticket = NewHaloTicket {
+                    client_id: company_id,
+                    summary: format!("{title} [{reference}]"),
+                    details_html,
+                    ticket_type_id: defaults.ticket_type_id,
+                };
+                let made = client.create_ticket(&ticket).await?;
+                Ok(TicketRef { id: made.id, number: Some(format!("#{}", made.id)) })
+            }
         }
     }
 
@@ -478,6 +538,7 @@ impl Desk {
             Desk::ConnectWise { client, .. } => {
                 client.attach_to_ticket(ticket_id, file_name, content_type, bytes).await.map(|_| ())
             }
+            Desk::Halo { client, .. } => client.attach_to_ticket(ticket_id, file_name, bytes).await,
         }
     }
 
@@ -491,8 +552,21 @@ impl Desk {
                 .await?
                 .iter()
                 .any(|d| d.title.as_deref() == Some(file_name) || d.file_name.as_deref() == Some(file_name)),
+            Desk::Halo { client, .. } => {
+                client.ticket_attachments(ticket_id).await?.iter().any(|a| a.filename.as_deref() == Some(file_name))
+            }
         })
     }
+}
+
+/// Plain text as HTML: escaped, paragraphs at blank lines, line breaks kept.
+fn text_to_html(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| {
+            let escaped = p.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+            format!("<p>{}</p>", escaped.replace('\n', "<br>"))
+        })
+        .collect()
 }
 
 /// `title [reference]` in at most `limit` characters: the title is shortened (with an ellipsis),
@@ -511,6 +585,14 @@ fn summary_with_reference(title: &str, reference: &str, limit: usize) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_becomes_safe_html_paragraphs() {
+        assert_eq!(
+            text_to_html("Seats <3>\nfree\n\nBye & thanks"),
+            "<p>Seats &lt;3&gt;<br>free</p><p>Bye &amp; thanks</p>"
+        );
+    }
 
     #[test]
     fn a_long_title_is_shortened_never_the_reference() {

@@ -11,6 +11,7 @@ use seatsync_testkit as kit;
 use seatsync_vendors::{
     autotask::Autotask,
     connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
+    halo::{Halo, HaloSettings, HttpHalo},
     smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use serde_json::json;
@@ -51,6 +52,18 @@ async fn setup_with_pool() -> (SimHandle, Arc<Delivery>, sqlx::PgPool) {
         kit::quick_policy(),
     );
     slots.connectwise.set(Some(connectwise));
+    let halo: Arc<dyn Halo> = HttpHalo::new(
+        HaloSettings {
+            base_url: sim.base_url.parse().unwrap(),
+            tenant: None,
+            client_id: "sim-halo-client".into(),
+            client_secret: "sim-halo-secret".into(),
+            max_attachment_bytes: 1_000_000,
+        },
+        reqwest::Client::new(),
+        kit::quick_policy(),
+    );
+    slots.halo.set(Some(halo));
     // Tickets go to the Billing queue, as an Admin chooses on the Autotask page (the simulated
     // Autotask, like the real one, wants a queue or an assigned resource).
     sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
@@ -322,4 +335,53 @@ async fn a_connectwise_ticket_with_its_document_is_opened_once_even_when_answers
         refused.contains("SEATSYNC_CONNECTWISE_MAX_ATTACHMENT_MB") && refused.contains("nothing was sent"),
         "{refused}"
     );
+}
+
+async fn halo_received(sim: &SimHandle, what: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{}/_sim/halo/{what}", sim.base_url)).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_halo_ticket_in_html_with_its_attachment_is_opened_once_even_when_answers_are_lost() {
+    let (sim, delivery, pool) = setup_with_pool().await;
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
+        .bind(seatsync_delivery::HALO_DEFAULTS_KEY)
+        .bind(json!({"ticket_type_id": 21}))
+        .execute(&pool)
+        .await
+        .unwrap();
+    kit::faults(
+        &sim,
+        json!([
+            {"path": "/api/Tickets", "method": "POST", "kind": "lost_response", "times": 1},
+            {"path": "/api/Attachment", "method": "POST", "kind": "lost_response", "times": 1},
+        ]),
+    )
+    .await;
+    let mut outgoing = message("halo-1", Recipient::HaloTicket { client_id: 12, client_name: "First".into() });
+    outgoing.html = None;
+    outgoing.text = "Three seats <unused>.\nSee the file.".into();
+    let done = delivery.deliver(None, outgoing.clone()).await.unwrap();
+    assert_eq!(done.status, DeliveryStatus::Delivered, "{done:?}");
+    let tickets = halo_received(&sim, "tickets").await;
+    assert_eq!(tickets.len(), 1, "exactly one ticket");
+    assert_eq!(tickets[0]["tickettype_name"], "Billing");
+    assert_eq!(tickets[0]["details"], "<p>Three seats &lt;unused&gt;.<br>See the file.</p>", "text made safe HTML");
+    let files = halo_received(&sim, "attachments").await;
+    assert_eq!(files.len(), 1, "exactly one attachment");
+    assert_eq!(
+        (files[0]["ticket_id"].clone(), files[0]["filename"].clone()),
+        (tickets[0]["id"].clone(), json!("seats.csv"))
+    );
+    delivery.deliver(None, outgoing).await.unwrap();
+    assert_eq!(halo_received(&sim, "tickets").await.len(), 1);
+
+    let mut big = message("halo-big", Recipient::HaloTicket { client_id: 12, client_name: "First".into() });
+    big.attachments = vec![FileAttachment {
+        file_name: "big.csv".into(),
+        content_type: "text/csv".into(),
+        bytes: vec![b'x'; 1_500_000],
+    }];
+    let refused = delivery.deliver(None, big).await.unwrap_err().to_string();
+    assert!(refused.contains("SEATSYNC_HALO_MAX_ATTACHMENT_MB"), "{refused}");
 }

@@ -405,6 +405,15 @@ const HALO: &[FieldSpec] = &[
     ),
     field("client_secret", "Client secret", "SEATSYNC_HALO_CLIENT_SECRET", Secret, true, None, ""),
     field("tenant", "Tenant", "SEATSYNC_HALO_TENANT", Text, false, None, "Hosted HaloPSA only: your tenant name."),
+    field(
+        "max_attachment_mb",
+        "Largest file to attach (MB)",
+        "SEATSYNC_HALO_MAX_ATTACHMENT_MB",
+        FieldKind::Megabytes,
+        true,
+        Some("10"),
+        "HaloPSA does not publish its API's limit; raise it if your instance takes larger files.",
+    ),
 ];
 
 const SMTP: &[FieldSpec] = &[

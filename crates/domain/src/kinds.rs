@@ -230,6 +230,8 @@ text_enum! {
         Autotask = "autotask",
         /// A service ticket in ConnectWise Manage.
         ConnectWise = "connectwise",
+        /// A ticket in HaloPSA.
+        Halo = "halo",
     }
 }
 

@@ -183,7 +183,14 @@ fn halo(resolved: &Resolved) -> Result<Option<Arc<dyn Halo>>, IntegrationsError>
     else {
         return Ok(None);
     };
-    let settings = HaloSettings { base_url, tenant: text(resolved, H, "tenant"), client_id, client_secret };
+    let megabytes: usize = resolved.get(H, "max_attachment_mb").and_then(|m| m.parse().ok()).unwrap_or(10);
+    let settings = HaloSettings {
+        base_url,
+        tenant: text(resolved, H, "tenant"),
+        client_id,
+        client_secret,
+        max_attachment_bytes: megabytes.clamp(1, 100) * 1_000_000,
+    };
     let client: Arc<dyn Halo> = HttpHalo::new(settings, http_client("HaloPSA", 4)?, RetryPolicy::default());
     Ok(Some(client))
 }

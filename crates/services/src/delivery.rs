@@ -4,14 +4,14 @@
 use seatsync_api_types::{
     jobs::DeliveryInfo,
     settings::{
-        ConnectWiseDefaultsInfo, PickOption, PsaCompany, TestDelivery, TicketDefaultChoice, TicketDefaultField,
-        TicketDefaultsInfo,
+        ConnectWiseDefaultsInfo, HaloDefaultsInfo, PickOption, PsaCompany, TestDelivery, TicketDefaultChoice,
+        TicketDefaultField, TicketDefaultsInfo,
     },
 };
 use seatsync_db::deliveries::DeliveryRow;
 use seatsync_delivery::{
-    ConnectWiseDefaults, DeliveryError, FileAttachment, Outgoing, Recipient, CONNECTWISE_DEFAULTS_KEY,
-    TICKET_DEFAULTS_KEY,
+    ConnectWiseDefaults, DeliveryError, FileAttachment, HaloDefaults, Outgoing, Recipient, CONNECTWISE_DEFAULTS_KEY,
+    HALO_DEFAULTS_KEY, TICKET_DEFAULTS_KEY,
 };
 use seatsync_domain::{
     kinds::{DeliveryChannel, DeliveryStatus},
@@ -37,10 +37,14 @@ impl From<DeliveryError> for ServiceError {
 fn delivery_info(row: DeliveryRow, attachments: i32) -> DeliveryInfo {
     let recipient = match row.channel {
         DeliveryChannel::Email => row.email_to.clone().unwrap_or_default().join(", "),
-        DeliveryChannel::Autotask | DeliveryChannel::ConnectWise => format!(
+        DeliveryChannel::Autotask | DeliveryChannel::ConnectWise | DeliveryChannel::Halo => format!(
             "{} ({})",
             row.company_name.clone().unwrap_or_else(|| format!("company {}", row.company_id.unwrap_or(0))),
-            if row.channel == DeliveryChannel::Autotask { "Autotask" } else { "ConnectWise" }
+            match row.channel {
+                DeliveryChannel::Autotask => "Autotask",
+                DeliveryChannel::ConnectWise => "ConnectWise",
+                _ => "HaloPSA",
+            }
         ),
     };
     DeliveryInfo {
@@ -310,6 +314,85 @@ impl Services {
             html: None,
             attachments: vec![test_file()],
             to: Recipient::ConnectWiseTicket { company_id, company_name: company.name },
+        };
+        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
+        Ok(outcome(&row))
+    }
+}
+
+impl Services {
+    fn halo(&self) -> Result<std::sync::Arc<dyn seatsync_vendors::halo::Halo>, ServiceError> {
+        self.integrations
+            .slots()
+            .halo
+            .get()
+            .ok_or_else(|| ServiceError::Conflict("HaloPSA is not configured: set it up on its page first.".into()))
+    }
+
+    /// The ticket type HaloPSA tickets open as, with Halo's list (Admin).
+    pub async fn halo_defaults(&self) -> Result<HaloDefaultsInfo, ServiceError> {
+        let chosen: HaloDefaults = seatsync_db::settings::get(&self.pool, HALO_DEFAULTS_KEY).await?.unwrap_or_default();
+        let ticket_types = self
+            .halo()?
+            .ticket_types()
+            .await
+            .map_err(|e| ServiceError::Upstream(format!("HaloPSA's ticket types could not be read: {e}")))?
+            .into_iter()
+            .map(|t| PickOption { value: t.id, label: t.name, is_default: false })
+            .collect();
+        Ok(HaloDefaultsInfo { ticket_types, ticket_type_id: chosen.ticket_type_id })
+    }
+
+    /// Saves the ticket type, checked against Halo's list (Admin).
+    pub async fn save_halo_defaults(
+        &self,
+        by: &Staff,
+        ticket_type_id: Option<i64>,
+    ) -> Result<HaloDefaultsInfo, ServiceError> {
+        let lists = self.halo_defaults().await?;
+        if let Some(t) = ticket_type_id {
+            if !lists.ticket_types.iter().any(|o| o.value == t) {
+                return Err(ServiceError::Invalid(format!("{t} is not one of HaloPSA's ticket types.")));
+            }
+        }
+        seatsync_db::settings::set(&self.pool, HALO_DEFAULTS_KEY, &HaloDefaults { ticket_type_id }, by.id).await?;
+        tracing::info!(by = %by.email, "HaloPSA ticket default changed");
+        self.halo_defaults().await
+    }
+
+    /// Halo's clients, to choose one for a test ticket (Admin).
+    pub async fn halo_clients(&self) -> Result<Vec<PsaCompany>, ServiceError> {
+        let mut clients: Vec<PsaCompany> = self
+            .halo()?
+            .clients()
+            .await
+            .map_err(|e| ServiceError::Upstream(format!("HaloPSA's clients could not be read: {e}")))?
+            .into_iter()
+            .map(|c| PsaCompany { id: c.id, name: c.name })
+            .collect();
+        clients.sort_by_key(|c| c.name.to_lowercase());
+        Ok(clients)
+    }
+
+    /// Opens a test ticket with a small attachment for a Halo client (Admin).
+    pub async fn send_test_halo_ticket(&self, by: &Staff, client_id: i64) -> Result<TestDelivery, ServiceError> {
+        let client = self
+            .halo_clients()
+            .await?
+            .into_iter()
+            .find(|c| c.id == client_id)
+            .ok_or_else(|| ServiceError::NotFound("That HaloPSA client".into()))?;
+        let outgoing = Outgoing {
+            dedup_key: format!("test-halo-ticket:{}", uuid::Uuid::new_v4()),
+            purpose: "Test ticket".into(),
+            title: "SeatSync test ticket".into(),
+            text: format!("{} opened this test ticket from SeatSync's HaloPSA page. It can be closed.", by.name),
+            html: Some(format!(
+                "<p>{} opened this test ticket from SeatSync's HaloPSA page. It can be closed.</p><p>The attached file shows attachments arrive.</p>",
+                escape(&by.name)
+            )),
+            attachments: vec![test_file()],
+            to: Recipient::HaloTicket { client_id, client_name: client.name },
         };
         let row = self.delivery.deliver(Some(by.id), outgoing).await?;
         Ok(outcome(&row))

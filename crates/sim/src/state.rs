@@ -57,6 +57,8 @@ pub struct Sim {
     pub mail: Mutex<Vec<crate::smtp::ReceivedMail>>,
     /// What ConnectWise's service desk received.
     pub connectwise: Mutex<crate::vendors::connectwise::ServiceDesk>,
+    /// What HaloPSA's service desk received.
+    pub halo: Mutex<crate::vendors::halo::HaloDesk>,
     /// Where the SMTP sink listens.
     pub smtp_addr: Mutex<Option<std::net::SocketAddr>>,
 }
@@ -79,6 +81,7 @@ impl Sim {
             autotask_usage: Mutex::new(crate::autotask::limits::Usage::new(config.autotask_hourly_limit)),
             mail: Mutex::default(),
             connectwise: Mutex::default(),
+            halo: Mutex::default(),
             smtp_addr: Mutex::default(),
         })
     }

@@ -1,8 +1,9 @@
 //! HaloPSA's API (shared/docs/vendor-apis.md, section 5): a client-credentials token from
 //! `{instance}/auth/token` (form-encoded, `?tenant=` for hosted instances, scope `all`), then
-//! `{instance}/api/…` with a bearer token. This module holds what SeatSync uses so far: the
-//! connection check, which reads the ticket types (the list the PSA defaults are chosen from);
-//! tickets join with the delivery service.
+//! `{instance}/api/…` with a bearer token. The connection check reads the ticket types (the list
+//! the ticket default is chosen from); the delivery service opens tickets (posted as a JSON array),
+//! adds actions in HTML and attaches files in base64. Creates are never retried blindly: the
+//! caller searches for its reference first.
 
 use std::{sync::Arc, time::Duration};
 
@@ -21,6 +22,43 @@ pub struct HaloSettings {
     pub tenant: Option<String>,
     pub client_id: String,
     pub client_secret: String,
+    /// The largest file attached to a ticket. Halo does not publish its API's limit, so it is a
+    /// setting (`SEATSYNC_HALO_MAX_ATTACHMENT_MB`, default 10).
+    pub max_attachment_bytes: usize,
+}
+
+/// A client (customer) of the Halo instance.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HaloClient {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub inactive: bool,
+}
+
+/// A ticket as read back.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HaloTicket {
+    pub id: i64,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// An attachment as listed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HaloAttachment {
+    pub id: i64,
+    #[serde(default)]
+    pub filename: Option<String>,
+}
+
+/// A new ticket; `details` is HTML, which Halo renders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewHaloTicket {
+    pub client_id: i64,
+    pub summary: String,
+    pub details_html: String,
+    pub ticket_type_id: Option<i64>,
 }
 
 /// A ticket type (`/api/TicketType`).
@@ -34,6 +72,23 @@ pub struct TicketType {
 pub trait Halo: Send + Sync {
     /// The ticket types: a token and one read, to check the connection.
     fn ticket_types(&self) -> BoxFuture<'_, Result<Vec<TicketType>, VendorError>>;
+    /// The active clients.
+    fn clients(&self) -> BoxFuture<'_, Result<Vec<HaloClient>, VendorError>>;
+    /// Opens a ticket; never retried once it may have arrived.
+    fn create_ticket<'a>(&'a self, ticket: &'a NewHaloTicket) -> BoxFuture<'a, Result<HaloTicket, VendorError>>;
+    /// Tickets whose summary contains `text` (Halo's `search`).
+    fn tickets_with<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Vec<HaloTicket>, VendorError>>;
+    /// Attaches a file to a ticket; never retried once it may have arrived.
+    fn attach_to_ticket<'a>(
+        &'a self,
+        ticket_id: i64,
+        file_name: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<(), VendorError>>;
+    /// The attachments of a ticket.
+    fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAttachment>, VendorError>>;
+    /// The largest file [`Halo::attach_to_ticket`] sends.
+    fn max_attachment_bytes(&self) -> usize;
 }
 
 pub struct HttpHalo {
@@ -100,6 +155,53 @@ impl<T: serde::de::DeserializeOwned> ListBody<T> {
     }
 }
 
+impl HttpHalo {
+    async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        what: &str,
+    ) -> Result<Vec<T>, VendorError> {
+        let token = self.token().await?;
+        let url = format!("{}/api/{path}", self.base());
+        let res = http::send(VENDOR, &self.policy, || self.client.get(&url).bearer_auth(&token).query(query)).await;
+        if let Err(VendorError::Status { status: 401, .. }) = &res {
+            self.tokens.forget("halo");
+        }
+        let body: ListBody<T> = http::json(VENDOR, what, res?).await?;
+        body.into_items().map_err(|detail| VendorError::Malformed { vendor: VENDOR, what: what.into(), detail })
+    }
+
+    /// Posts one record as Halo wants it (a JSON array of one); the record created, which Halo
+    /// answers as an object or as an array of one.
+    async fn post_one<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        record: serde_json::Value,
+        what: &str,
+    ) -> Result<T, VendorError> {
+        let token = self.token().await?;
+        let url = format!("{}/api/{path}", self.base());
+        let body = serde_json::Value::Array(vec![record]);
+        let options = http::SendOptions { mode: http::RetryMode::Unrepeatable, is_final: None };
+        let res = http::send_with(VENDOR, &self.policy, options, || {
+            let req = self.client.post(&url).bearer_auth(&token).json(&body);
+            async move { Ok(req) }
+        })
+        .await?;
+        let uncertain = |detail: String| VendorError::Uncertain {
+            vendor: VENDOR,
+            detail: format!("HaloPSA accepted the {what} but its answer could not be read ({detail})"),
+        };
+        let value: serde_json::Value = http::json(VENDOR, what, res).await.map_err(|e| uncertain(e.to_string()))?;
+        let record = match value {
+            serde_json::Value::Array(mut items) if !items.is_empty() => items.remove(0),
+            other => other,
+        };
+        serde_json::from_value(record).map_err(|e| uncertain(e.to_string()))
+    }
+}
+
 impl Halo for HttpHalo {
     fn ticket_types(&self) -> BoxFuture<'_, Result<Vec<TicketType>, VendorError>> {
         Box::pin(async move {
@@ -116,6 +218,73 @@ impl Halo for HttpHalo {
                 detail,
             })
         })
+    }
+
+    fn clients(&self) -> BoxFuture<'_, Result<Vec<HaloClient>, VendorError>> {
+        Box::pin(async move {
+            let all: Vec<HaloClient> = self.read("Client", &[], "client list").await?;
+            Ok(all.into_iter().filter(|c| !c.inactive).collect())
+        })
+    }
+
+    fn create_ticket<'a>(&'a self, ticket: &'a NewHaloTicket) -> BoxFuture<'a, Result<HaloTicket, VendorError>> {
+        Box::pin(async move {
+            let mut record = serde_json::json!({
+                "summary": ticket.summary,
+                "details": ticket.details_html,
+                "client_id": ticket.client_id,
+            });
+            if let Some(t) = ticket.ticket_type_id {
+                record["tickettype_id"] = serde_json::json!(t);
+            }
+            self.post_one("Tickets", record, "created ticket").await
+        })
+    }
+
+    fn tickets_with<'a>(&'a self, text: &'a str) -> BoxFuture<'a, Result<Vec<HaloTicket>, VendorError>> {
+        Box::pin(async move {
+            let found: Vec<HaloTicket> = self.read("Tickets", &[("search", text.to_string())], "ticket list").await?;
+            // `search` looks in more than the summary: keep the tickets whose summary holds it.
+            Ok(found.into_iter().filter(|t| t.summary.as_deref().is_some_and(|s| s.contains(text))).collect())
+        })
+    }
+
+    fn attach_to_ticket<'a>(
+        &'a self,
+        ticket_id: i64,
+        file_name: &'a str,
+        bytes: &'a [u8],
+    ) -> BoxFuture<'a, Result<(), VendorError>> {
+        Box::pin(async move {
+            use base64::{engine::general_purpose::STANDARD, Engine};
+            if bytes.len() > self.settings.max_attachment_bytes {
+                return Err(too_large(file_name, bytes.len(), self.settings.max_attachment_bytes));
+            }
+            let record = serde_json::json!({"ticket_id": ticket_id, "filename": file_name, "data_base64": STANDARD.encode(bytes)});
+            self.post_one::<serde_json::Value>("Attachment", record, "attachment").await.map(|_| ())
+        })
+    }
+
+    fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAttachment>, VendorError>> {
+        Box::pin(
+            async move { self.read("Attachment", &[("ticket_id", ticket_id.to_string())], "attachment list").await },
+        )
+    }
+
+    fn max_attachment_bytes(&self) -> usize {
+        self.settings.max_attachment_bytes
+    }
+}
+
+/// A file over the configured limit, said before anything is sent.
+pub fn too_large(file_name: &str, bytes: usize, limit: usize) -> VendorError {
+    VendorError::TooLarge {
+        vendor: VENDOR,
+        detail: format!(
+            "'{file_name}' is {:.1} MB; SeatSync attaches files up to {:.1} MB to HaloPSA tickets (SEATSYNC_HALO_MAX_ATTACHMENT_MB), so nothing was sent",
+            bytes as f64 / 1_000_000.0,
+            limit as f64 / 1_000_000.0
+        ),
     }
 }
 

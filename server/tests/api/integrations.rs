@@ -383,3 +383,31 @@ async fn connectwise_tickets_open_on_the_board_chosen_from_its_lists_once_with_t
     assert_eq!(jobs["deliveries"][0]["channel"], "connectwise");
     assert!(jobs["deliveries"][0]["recipient"].as_str().unwrap().ends_with("(ConnectWise)"));
 }
+
+#[tokio::test]
+async fn halo_tickets_open_as_the_type_chosen_from_its_list_once_with_their_file() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let defaults = app.ok(&admin, "settings/halo_defaults", &[]).await;
+    let billing =
+        defaults["ticket_types"].as_array().unwrap().iter().find(|t| t["label"] == "Billing").unwrap()["value"].clone();
+    let wrong = app.call(&admin, "settings/save_halo_defaults", &[("ticket_type_id", "999")]).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    let saved = app.ok(&admin, "settings/save_halo_defaults", &[("ticket_type_id", &billing.to_string())]).await;
+    assert_eq!(saved["ticket_type_id"], billing);
+    let clients = app.ok(&admin, "settings/halo_clients", &[]).await;
+    let client = &clients[0];
+    let ticket = app.ok(&admin, "settings/test_halo_ticket", &[("client_id", &client["id"].to_string())]).await;
+    assert_eq!(ticket["ok"], true, "{ticket}");
+    let tickets: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/_sim/halo/tickets", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(tickets.len(), 1);
+    assert_eq!(
+        (tickets[0]["tickettype_name"].clone(), tickets[0]["client_id"].clone()),
+        (json!("Billing"), client["id"].clone())
+    );
+    assert!(tickets[0]["details"].as_str().unwrap().starts_with("<p>"), "Halo gets HTML");
+    let files: Vec<serde_json::Value> =
+        reqwest::get(format!("{}/_sim/halo/attachments", app.sim.base_url)).await.unwrap().json().await.unwrap();
+    assert_eq!(files.len(), 1);
+}

@@ -62,6 +62,18 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |_| vec![("board_id", "24".into()), ("status_id", "71".into())],
     },
     Endpoint { path: "settings/cw_companies", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "settings/halo_defaults", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint {
+        path: "settings/save_halo_defaults",
+        needs: Some(Role::Admin),
+        form: |_| vec![("ticket_type_id", "21".into())],
+    },
+    Endpoint { path: "settings/halo_clients", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint {
+        path: "settings/test_halo_ticket",
+        needs: Some(Role::Admin),
+        form: |_| vec![("client_id", "12".into())],
+    },
     Endpoint {
         path: "settings/test_cw_ticket",
         needs: Some(Role::Admin),

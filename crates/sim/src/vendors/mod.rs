@@ -3,6 +3,7 @@
 pub mod autotask;
 pub mod connectwise;
 mod graph;
+pub mod halo;
 mod partner_center;
 mod pax8;
 mod psa;
@@ -24,6 +25,7 @@ pub fn router() -> Router<Arc<Sim>> {
         .merge(pax8::router())
         .merge(psa::router())
         .merge(connectwise::router())
+        .merge(halo::router())
 }
 
 /// The steering endpoints of the vendors (`/_sim/autotask/…`, `/_sim/partner-center/…`).
@@ -32,6 +34,7 @@ pub fn control_router() -> Router<Arc<Sim>> {
         .merge(autotask::control_router())
         .merge(partner_center::control_router())
         .route("/_sim/connectwise/{what}", axum::routing::get(connectwise::received))
+        .route("/_sim/halo/{what}", axum::routing::get(halo::received))
 }
 
 /// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.
