@@ -40,3 +40,25 @@ pub enum VendorError {
     #[error("{vendor} is not configured: {detail}")]
     NotConfigured { vendor: &'static str, detail: String },
 }
+
+impl VendorError {
+    /// A file over the size a vendor takes (`limit` bytes), said before anything is sent;
+    /// `setting` names the setting that holds the limit where it is one.
+    pub fn file_too_large(
+        vendor: &'static str,
+        file_name: &str,
+        bytes: usize,
+        limit: usize,
+        setting: Option<&str>,
+    ) -> Self {
+        let mb = |n: usize| n as f64 / 1_000_000.0;
+        let whose = match setting {
+            Some(key) => format!("SeatSync attaches files up to {:.1} MB to {vendor} tickets ({key})", mb(limit)),
+            None => format!("{vendor} takes files up to {:.1} MB", mb(limit)),
+        };
+        VendorError::TooLarge {
+            vendor,
+            detail: format!("'{file_name}' is {:.1} MB; {whose}, so nothing was sent", mb(bytes)),
+        }
+    }
+}

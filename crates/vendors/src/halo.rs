@@ -278,14 +278,7 @@ impl Halo for HttpHalo {
 
 /// A file over the configured limit, said before anything is sent.
 pub fn too_large(file_name: &str, bytes: usize, limit: usize) -> VendorError {
-    VendorError::TooLarge {
-        vendor: VENDOR,
-        detail: format!(
-            "'{file_name}' is {:.1} MB; SeatSync attaches files up to {:.1} MB to HaloPSA tickets (SEATSYNC_HALO_MAX_ATTACHMENT_MB), so nothing was sent",
-            bytes as f64 / 1_000_000.0,
-            limit as f64 / 1_000_000.0
-        ),
-    }
+    VendorError::file_too_large(VENDOR, file_name, bytes, limit, Some("SEATSYNC_HALO_MAX_ATTACHMENT_MB"))
 }
 
 #[cfg(test)]

@@ -215,14 +215,7 @@ impl HttpAutotask {
 
 /// A file over Autotask's limit, said before anything is sent.
 pub fn too_large(file_name: &str, bytes: usize) -> VendorError {
-    VendorError::TooLarge {
-        vendor: VENDOR,
-        detail: format!(
-            "'{file_name}' is {:.1} MB; Autotask takes files up to {:.1} MB, so nothing was sent",
-            bytes as f64 / 1_000_000.0,
-            MAX_ATTACHMENT_BYTES as f64 / 1_000_000.0
-        ),
-    }
+    VendorError::file_too_large(VENDOR, file_name, bytes, MAX_ATTACHMENT_BYTES, None)
 }
 
 #[cfg(test)]
