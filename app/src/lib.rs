@@ -24,8 +24,8 @@ use seatsync_domain::Role;
 use crate::{
     components::layout::{Layout, RequireRole},
     pages::{
-        contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage, errors::NotFound,
-        integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage, products::ProductsPage,
+        alerts::AlertsPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage,
+        errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage, products::ProductsPage,
         service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
         subscriptions::SubscriptionsPage, users::UsersPage,
     },
@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/mapping/services") view=ServiceMappingPage />
                         <Route path=path!("/contracts") view=ContractsPage />
                         <Route path=path!("/jobs") view=JobsPage />
+                        <Route path=path!("/alerts") view=AlertsPage />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Admin /> }>
                         <Route path=path!("/settings/products") view=ProductsPage />

@@ -30,6 +30,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/contracts",
     `/contracts?tenant=${tenants[0].tenant_id}`,
     "/jobs",
+    "/alerts",
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",

@@ -98,11 +98,14 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let mapping = seatsync_mapping::Mapping::new(pool.clone(), slots.autotask.clone());
     let contracts = seatsync_contracts::Contracts::new(pool.clone(), slots.autotask.clone());
     let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots.clone());
+    let catalog = seatsync_licences::Catalog::new(pool.clone());
+    let licence_alerts = seatsync_licence_alerts::LicenceAlerts::new(pool.clone(), slots.pax8.clone(), catalog.clone());
     let parts = seatsync_jobs::JobParts {
         licence_sync: slots.licence_sync.clone(),
         mapping: mapping.clone(),
         contracts: contracts.clone(),
         delivery: delivery.clone(),
+        licence_alerts,
     };
     let job_queue = jobs::start(config, &pool, parts).await?;
     if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
@@ -113,7 +116,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         integrations,
         jobs: job_queue,
         delivery,
-        catalog: seatsync_licences::Catalog::new(pool.clone()),
+        catalog,
         mapping,
         contracts,
     });

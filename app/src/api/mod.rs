@@ -1,6 +1,7 @@
 //! Server functions, one module per entity. Each is thin: check the caller's role, delegate to
 //! the database or a service, convert the error.
 
+pub mod alerts;
 pub mod contracts;
 pub mod dashboard;
 pub mod jobs;

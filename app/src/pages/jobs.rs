@@ -446,7 +446,14 @@ fn DurationChart(durations: Vec<RunDuration>) -> impl IntoView {
         CHART_PAD + (d.started_at - first).num_seconds() as f64 / span * (CHART_W - 2.0 * CHART_PAD)
     };
     let y = move |d: &RunDuration| CHART_H - CHART_PAD - d.seconds / longest * (CHART_H - 2.0 * CHART_PAD);
-    let colours = ["stroke-indigo-500", "stroke-emerald-500", "stroke-amber-500", "stroke-slate-500"];
+    let colours = [
+        "stroke-indigo-500",
+        "stroke-emerald-500",
+        "stroke-amber-500",
+        "stroke-slate-500",
+        "stroke-rose-500",
+        "stroke-sky-500",
+    ];
     let lines = JobKind::ALL
         .into_iter()
         .zip(colours)

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod alerts;
 pub mod contracts;
 pub mod customer_mapping;
 pub mod dashboard;

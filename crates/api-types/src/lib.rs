@@ -3,6 +3,7 @@
 //! The services (`seatsync-services`) build these and the pages read them, so each shape exists
 //! once. Nothing here does I/O or knows the database: the crate compiles for the browser too.
 
+pub mod alerts;
 pub mod contracts;
 pub mod dashboard;
 pub mod jobs;

@@ -660,6 +660,11 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
                 mapping: Mapping::new(pool.clone(), Slot::new(Some(autotask.clone()))),
                 contracts: Contracts::new(pool.clone(), Slot::new(Some(autotask))),
                 delivery: Delivery::new(pool.clone(), ClientSlots::default()),
+                licence_alerts: seatsync_licence_alerts::LicenceAlerts::new(
+                    pool.clone(),
+                    Slot::empty(),
+                    seatsync_licences::Catalog::new(pool.clone()),
+                ),
             };
             let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
             a.start();
@@ -693,6 +698,11 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
         mapping: w.mapping.clone(),
         contracts: w.contracts.clone(),
         delivery: Delivery::new(w.pool.clone(), ClientSlots::default()),
+        licence_alerts: seatsync_licence_alerts::LicenceAlerts::new(
+            w.pool.clone(),
+            Slot::empty(),
+            seatsync_licences::Catalog::new(w.pool.clone()),
+        ),
     };
     let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
     b.start();

@@ -446,3 +446,23 @@ pub async fn fleet_history(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<FleetPoi
     .fetch_all(db)
     .await?)
 }
+
+/// A tenant's seat counts for one SKU.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TenantConsumption {
+    pub tenant_id: TenantId,
+    #[sqlx(flatten)]
+    pub sku: SkuConsumption,
+}
+
+/// Every current tenant's seat counts, in one query (the alert run weighs them all).
+pub async fn all_consumption(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<TenantConsumption>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT c.tenant_id, c.sku_id, c.sku_part_number, c.applies_to, c.capability_status, c.consumed, c.enabled,
+                c.suspended, c.warning, c.locked_out
+         FROM sku_consumption c JOIN tenants t ON t.tenant_id = c.tenant_id AND t.removed_at IS NULL
+         ORDER BY c.tenant_id, c.sku_part_number, c.sku_id",
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -149,6 +149,16 @@ text_id! {
     SubscriptionId
 }
 
+text_id! {
+    /// A Pax8 company (the distributor's record of a customer).
+    Pax8CompanyId
+}
+
+text_id! {
+    /// A Pax8 subscription (the distributor's record of what a customer bought through it).
+    Pax8SubscriptionId
+}
+
 number_id! {
     /// An Autotask company (the PSA's customer record).
     CompanyId

@@ -102,16 +102,19 @@ text_enum! {
         ContractResume = "contract_resume",
         /// Carries tickets and e-mails whose process stopped half-way to their end.
         DeliveryResume = "delivery_resume",
+        /// Reads Pax8 and finds every tenant's reducible seats.
+        LicenceAlerts = "licence_alerts",
     }
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::LicenceSync,
         JobKind::AutotaskRefresh,
         JobKind::ContractSync,
         JobKind::ContractResume,
         JobKind::DeliveryResume,
+        JobKind::LicenceAlerts,
     ];
 
     pub fn parse(text: &str) -> Option<JobKind> {
@@ -126,6 +129,7 @@ impl JobKind {
             JobKind::ContractSync => "Contract sync",
             JobKind::ContractResume => "Resume of contract creations",
             JobKind::DeliveryResume => "Resume of tickets and e-mails",
+            JobKind::LicenceAlerts => "Unused-licence alerts",
         }
     }
 
@@ -143,6 +147,9 @@ impl JobKind {
             JobKind::DeliveryResume => {
                 "Finishes tickets and e-mails whose server stopped half-way, without sending anything twice."
             }
+            JobKind::LicenceAlerts => {
+                "Reads Pax8, matches it to Partner Center and finds the seats each tenant could give back."
+            }
         }
     }
 
@@ -150,6 +157,29 @@ impl JobKind {
     pub fn runs_by_hand(self) -> bool {
         !matches!(self, JobKind::ContractResume | JobKind::DeliveryResume)
     }
+}
+
+text_enum! {
+    /// Which tenant a Pax8 company is, and who said so (`pax8_company_links.state`).
+    Pax8LinkState {
+        /// SeatSync's own match: its subscriptions point at the tenant's.
+        Matched = "matched",
+        /// Proposed by domain and name; an Editor confirms or ignores it.
+        Suggested = "suggested",
+        Confirmed = "confirmed",
+        /// Not a tenant of this partner (or not one to alert on).
+        Ignored = "ignored",
+    }
+}
+
+text_enum! {
+    /// Where a finding's quantity is changed (`licence_findings.channel`).
+    FindingChannel { Pax8 = "pax8", PartnerCenter = "partner_center" }
+}
+
+text_enum! {
+    /// When a finding's reduction takes effect (`licence_findings.timing`).
+    FindingTiming { Now = "now", AtRenewal = "at_renewal" }
 }
 
 text_enum! {

@@ -14,7 +14,9 @@ pub mod kinds;
 pub mod mapping;
 pub mod naming;
 pub mod offer;
+pub mod pax8_match;
 pub mod product_names;
+pub mod reducible;
 pub mod role;
 pub mod seats;
 pub mod service_match;
@@ -28,7 +30,7 @@ pub use grouping::{
     contract_dates, contracts_for_group, group_subscriptions, match_contract, ContractGroup, ContractGrouping,
     ContractMatch, ContractSpan, Excluded, GroupInput, GroupKey, GroupKeyError, Grouping, TermSpan,
 };
-pub use ids::{CompanyId, ContractId, ServiceId, SkuId, SubscriptionId, TenantId};
+pub use ids::{CompanyId, ContractId, Pax8CompanyId, Pax8SubscriptionId, ServiceId, SkuId, SubscriptionId, TenantId};
 pub use mapping::{Mapping, MappingState, ServiceMapping, TenantMapping};
 pub use naming::{
     fit_name, Template, TemplateError, CONTRACT_PLACEHOLDERS, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_SERVICE_TEMPLATE,

@@ -151,7 +151,7 @@ pub fn monthly_price(unit_price: f64, period: PricePeriod) -> f64 {
     period.months().map_or(0.0, |months| unit_price / f64::from(months))
 }
 
-fn round_cents(amount: f64) -> f64 {
+pub(crate) fn round_cents(amount: f64) -> f64 {
     (amount * 100.0).round() / 100.0
 }
 

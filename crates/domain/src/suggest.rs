@@ -23,10 +23,11 @@ pub struct TenantForMatching {
     pub domains: Vec<String>,
 }
 
-/// A PSA company as matching needs it.
+/// A company as matching needs it: an Autotask company by default, or a distributor's (Pax8)
+/// record of a customer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct CompanyForMatching {
-    pub id: CompanyId,
+pub struct CompanyForMatching<Id = CompanyId> {
+    pub id: Id,
     pub name: String,
     /// The company's web address as typed into the PSA, e.g. `www.contoso.com`.
     pub web_address: Option<String>,
@@ -35,9 +36,9 @@ pub struct CompanyForMatching {
 
 /// A proposed mapping of a tenant to a company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion {
+pub struct Suggestion<Id = CompanyId> {
     pub tenant_id: TenantId,
-    pub company_id: CompanyId,
+    pub company_id: Id,
     /// From 0 to 1.
     pub confidence: f64,
     /// Why, in words: "name matches 94%", "same domain (contoso)".
@@ -278,25 +279,25 @@ fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
 /// best pairs are taken greedily (ties: tenant id, then company id).
 ///
 /// The result is in that order, best first, and does not depend on the order of the inputs.
-pub fn suggest(
+pub fn suggest<Id: Clone + Ord + std::hash::Hash>(
     tenants: &[TenantForMatching],
-    companies: &[CompanyForMatching],
-    mapped_companies: &HashSet<CompanyId>,
-    dismissed: &HashSet<(TenantId, CompanyId)>,
+    companies: &[CompanyForMatching<Id>],
+    mapped_companies: &HashSet<Id>,
+    dismissed: &HashSet<(TenantId, Id)>,
     min_confidence: f64,
-) -> Vec<Suggestion> {
+) -> Vec<Suggestion<Id>> {
     let mut tenants: Vec<&TenantForMatching> = tenants.iter().collect();
     tenants.sort();
     tenants.dedup_by(|later, first| later.tenant_id == first.tenant_id);
-    let mut companies: Vec<&CompanyForMatching> =
+    let mut companies: Vec<&CompanyForMatching<Id>> =
         companies.iter().filter(|c| !mapped_companies.contains(&c.id)).collect();
     companies.sort();
     companies.dedup_by(|later, first| later.id == first.id);
 
     let index = CompanyIndex::new(&companies);
-    let mut dismissed_for: HashMap<&str, HashSet<CompanyId>> = HashMap::new();
+    let mut dismissed_for: HashMap<&str, HashSet<&Id>> = HashMap::new();
     for (tenant_id, company_id) in dismissed {
-        dismissed_for.entry(tenant_id.as_str()).or_default().insert(*company_id);
+        dismissed_for.entry(tenant_id.as_str()).or_default().insert(company_id);
     }
 
     let mut scored: Vec<Scored> = Vec::new();
@@ -341,7 +342,7 @@ pub fn suggest(
         company_taken[pair.company_index] = true;
         suggestions.push(Suggestion {
             tenant_id: tenants[pair.tenant_index].tenant_id.clone(),
-            company_id: companies[pair.company_index].id,
+            company_id: companies[pair.company_index].id.clone(),
             confidence: pair.confidence,
             reason: pair.evidence.reason(),
         });
@@ -366,12 +367,12 @@ struct Evidence {
 }
 
 impl Evidence {
-    fn weigh(
+    fn weigh<Id>(
         tenant: &Name,
         tenant_stems: &[String],
         company: &Name,
         company_stem: &Option<String>,
-        record: &CompanyForMatching,
+        record: &CompanyForMatching<Id>,
     ) -> Evidence {
         let name_similarity = tenant.similarity(company);
         let same_domain = company_stem.as_ref().filter(|stem| tenant_stems.contains(stem)).cloned();
@@ -428,7 +429,7 @@ struct CompanyIndex {
 }
 
 impl CompanyIndex {
-    fn new(companies: &[&CompanyForMatching]) -> CompanyIndex {
+    fn new<Id>(companies: &[&CompanyForMatching<Id>]) -> CompanyIndex {
         let names: Vec<Name> = companies.iter().map(|c| Name::new(&c.name)).collect();
         let stems: Vec<Option<String>> = companies
             .iter()

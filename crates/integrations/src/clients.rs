@@ -146,7 +146,11 @@ fn pax8(resolved: &Resolved) -> Result<Option<Arc<dyn Pax8>>, IntegrationsError>
     ) else {
         return Ok(None);
     };
-    let settings = Pax8Settings { api_url, token_url, client_id, client_secret };
+    let requests_per_minute = resolved
+        .get(P, "requests_per_minute")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(seatsync_vendors::pax8::DEFAULT_REQUESTS_PER_MINUTE);
+    let settings = Pax8Settings { api_url, token_url, client_id, client_secret, requests_per_minute };
     let client: Arc<dyn Pax8> = HttpPax8::new(settings, http_client("Pax8", 8)?, RetryPolicy::default());
     Ok(Some(client))
 }

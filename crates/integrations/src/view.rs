@@ -65,7 +65,9 @@ impl Resolved {
                         FieldKind::Url => FieldInput::Url,
                         FieldKind::Secret => FieldInput::Secret,
                         FieldKind::Email => FieldInput::Email,
-                        FieldKind::Port | FieldKind::Percent | FieldKind::Megabytes => FieldInput::Number,
+                        FieldKind::Port | FieldKind::Percent | FieldKind::Megabytes | FieldKind::PerMinute => {
+                            FieldInput::Number
+                        }
                         FieldKind::Choice(choices) => {
                             FieldInput::Choice(choices.iter().map(|c| c.to_string()).collect())
                         }

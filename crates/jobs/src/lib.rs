@@ -14,7 +14,8 @@
 //! scope, status, error), the one run model for every job; a job's own table holds the detail
 //! of its work, which a run taken over continues.
 //!
-//! One file per job (`licence_sync`, `autotask_refresh`, `contract_sync`, `contract_resume`, `delivery_resume`),
+//! One file per job (`licence_sync`, `autotask_refresh`, `contract_sync`, `contract_resume`, `delivery_resume`,
+//! `licence_alerts`),
 //! each a plain `run` over the services it drives. [`Jobs::tick`] and [`Jobs::work_once`] are
 //! the single steps the background loops repeat, so tests drive them deterministically.
 
@@ -22,6 +23,7 @@ mod autotask_refresh;
 mod contract_resume;
 mod contract_sync;
 mod delivery_resume;
+mod licence_alerts;
 mod licence_sync;
 mod queue;
 pub mod schedule;
@@ -36,6 +38,7 @@ use seatsync_domain::{
     kinds::{JobKind, JobStatus, JobTrigger},
     TenantId,
 };
+use seatsync_licence_alerts::LicenceAlerts;
 use seatsync_licence_sync::LicenceSync;
 use seatsync_mapping::Mapping;
 use seatsync_vendors::Slot;
@@ -52,6 +55,7 @@ pub struct JobParts {
     pub mapping: Arc<Mapping>,
     pub contracts: Arc<Contracts>,
     pub delivery: Arc<Delivery>,
+    pub licence_alerts: Arc<LicenceAlerts>,
 }
 
 impl JobParts {
@@ -65,6 +69,8 @@ impl JobParts {
             // Deliveries already recorded are finished whatever is configured now (a channel
             // removed since is said on the delivery).
             JobKind::DeliveryResume => true,
+            // Without Pax8 the run still weighs Partner Center's subscriptions.
+            JobKind::LicenceAlerts => self.licence_sync.is_set(),
         }
     }
 }

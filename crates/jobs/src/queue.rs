@@ -14,7 +14,8 @@ use underway::{
 };
 
 use crate::{
-    autotask_refresh, contract_resume, contract_sync, delivery_resume, licence_sync, Ended, JobParts, JobSettings, Stop,
+    autotask_refresh, contract_resume, contract_sync, delivery_resume, licence_alerts, licence_sync, Ended, JobParts,
+    JobSettings, Stop,
 };
 
 /// The queue of a job.
@@ -60,6 +61,7 @@ impl Task for JobTask {
             JobKind::ContractSync => contract_sync::run(&self.pool, &self.parts, &stored).await,
             JobKind::ContractResume => contract_resume::run(&self.parts).await,
             JobKind::DeliveryResume => delivery_resume::run(&self.parts).await,
+            JobKind::LicenceAlerts => licence_alerts::run(&self.pool, &self.parts, &stored).await,
         };
         let ended = match outcome {
             Ok(ended) => ended,
@@ -88,7 +90,7 @@ impl Task for JobTask {
     /// Long enough for the largest partner; a run that takes longer is stopped and retried.
     fn timeout(&self) -> Span {
         match self.kind {
-            JobKind::LicenceSync | JobKind::ContractSync => 4.hours(),
+            JobKind::LicenceSync | JobKind::ContractSync | JobKind::LicenceAlerts => 4.hours(),
             JobKind::AutotaskRefresh | JobKind::ContractResume | JobKind::DeliveryResume => 30.minutes(),
         }
     }

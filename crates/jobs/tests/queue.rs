@@ -49,6 +49,11 @@ async fn instance_at(
         mapping: Mapping::new(pool.clone(), Slot::empty()),
         contracts: Contracts::new(pool.clone(), Slot::empty()),
         delivery: Delivery::new(pool.clone(), ClientSlots::default()),
+        licence_alerts: seatsync_licence_alerts::LicenceAlerts::new(
+            pool.clone(),
+            Slot::empty(),
+            seatsync_licences::Catalog::new(pool.clone()),
+        ),
     };
     Jobs::new(pool.clone(), parts, settings).await.expect("the job queue is prepared")
 }

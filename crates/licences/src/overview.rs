@@ -111,13 +111,13 @@ pub async fn tenant_products(
 /// What a seat of a SKU costs a month: the catalogue's price (an Admin's override or the
 /// uploaded list) first, else the cost of the Autotask service the tenant's subscriptions of
 /// that SKU are mapped to (the one billing the most seats).
-struct SeatPrices<'a> {
+pub struct SeatPrices<'a> {
     names: &'a Names,
     mapped: HashMap<(&'a str, &'a str), (i64, f64)>,
 }
 
 impl<'a> SeatPrices<'a> {
-    fn new(names: &'a Names, costs: &'a [licences::MappedCost]) -> Self {
+    pub fn new(names: &'a Names, costs: &'a [licences::MappedCost]) -> Self {
         let mut mapped: HashMap<(&str, &str), (i64, f64)> = HashMap::new();
         for c in costs {
             let monthly =
@@ -130,7 +130,7 @@ impl<'a> SeatPrices<'a> {
         Self { names, mapped }
     }
 
-    fn monthly(&self, tenant_id: &TenantId, sku_id: &SkuId) -> Option<f64> {
+    pub fn monthly(&self, tenant_id: &TenantId, sku_id: &SkuId) -> Option<f64> {
         self.names
             .monthly_cost(sku_id)
             .or_else(|| self.mapped.get(&(tenant_id.as_str(), sku_id.as_str())).map(|(_, p)| *p))

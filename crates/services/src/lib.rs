@@ -6,6 +6,7 @@
 //! on. Nothing above this crate reads the database, so "where is X computed?" has one answer:
 //! in the module of this crate named after the page.
 
+mod alerts;
 mod connection_test;
 mod contracts;
 mod dashboard;

@@ -12,6 +12,7 @@
 mod autotask;
 pub mod faults;
 pub mod oidc;
+pub mod pax8_seed;
 pub mod seed;
 pub mod smtp;
 mod state;

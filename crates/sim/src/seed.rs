@@ -174,6 +174,8 @@ pub struct Subscription {
     pub nce: bool,
     pub is_trial: bool,
     pub order_id: String,
+    /// The quantity scheduled for the next term (`scheduledNextTermInstructions`), if any.
+    pub next_term_quantity: Option<i64>,
 }
 
 /// A customer tenant of the MSP.
@@ -199,6 +201,10 @@ pub struct Pax8Company {
     pub city: String,
     pub country: String,
     pub status: String,
+    /// The customer's web site (its custom domain), which Pax8 keeps as `website`.
+    pub website: String,
+    /// The customer tenant this company is (never served: a client must work it out).
+    pub tenant_id: String,
 }
 
 /// Everything the simulator serves.
@@ -211,6 +217,13 @@ pub struct Msp {
     /// The MSP's Autotask database (companies, services, contracts, ...).
     pub autotask: crate::autotask::Database,
     pub pax8_companies: Vec<Pax8Company>,
+    /// Pax8's catalogue: the Microsoft products the MSP sells and a few others.
+    pub pax8_products: Vec<crate::pax8_seed::Pax8Product>,
+    /// What the MSP bought through Pax8.
+    pub pax8_subscriptions: Vec<crate::pax8_seed::Pax8Subscription>,
+    /// Where each Partner Center subscription is (customer, subscription), by lower-case id:
+    /// Pax8's subscriptions read their quantity through it on every request.
+    subscription_index: HashMap<String, (usize, usize)>,
 }
 
 const FIRST: &[&str] = &[
@@ -329,15 +342,47 @@ impl Msp {
                     city: CITIES.choose(&mut rng).unwrap().to_string(),
                     country: "US".into(),
                     status: "Active".into(),
+                    website: format!("www.{}", c.custom_domain),
+                    tenant_id: c.tenant_id.clone(),
                 });
             }
         }
+        let (pax8_products, pax8_subscriptions) = crate::pax8_seed::generate(seed, &customers, &mut pax8_companies);
 
-        Msp { partner_tenant_id, partner_name: "Northwind MSP".into(), demo_users, customers, autotask, pax8_companies }
+        let subscription_index = customers
+            .iter()
+            .enumerate()
+            .flat_map(|(c, customer)| {
+                customer.subscriptions.iter().enumerate().map(move |(i, s)| (s.id.to_ascii_lowercase(), (c, i)))
+            })
+            .collect();
+        Msp {
+            partner_tenant_id,
+            partner_name: "Northwind MSP".into(),
+            demo_users,
+            customers,
+            autotask,
+            pax8_companies,
+            pax8_products,
+            pax8_subscriptions,
+            subscription_index,
+        }
     }
 
     pub fn customer(&self, tenant_id: &str) -> Option<&Customer> {
         self.customers.iter().find(|c| c.tenant_id.eq_ignore_ascii_case(tenant_id))
+    }
+
+    /// A Partner Center subscription by id, with its customer's tenant id.
+    pub fn subscription_mut(&mut self, id: &str) -> Option<(&str, &mut Subscription)> {
+        let (c, i) = *self.subscription_index.get(&id.to_ascii_lowercase())?;
+        let customer = self.customers.get_mut(c)?;
+        Some((customer.tenant_id.as_str(), customer.subscriptions.get_mut(i)?))
+    }
+
+    pub fn subscription(&self, id: &str) -> Option<&Subscription> {
+        let (c, i) = *self.subscription_index.get(&id.to_ascii_lowercase())?;
+        self.customers.get(c)?.subscriptions.get(i)
     }
 }
 
@@ -352,7 +397,7 @@ fn legacy_offer_id(product: &Product) -> String {
     Uuid::from_bytes(bytes).hyphenated().to_string()
 }
 
-fn uuid(rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn uuid(rng: &mut ChaCha8Rng) -> String {
     Uuid::from_bytes(rng.gen()).hyphenated().to_string()
 }
 
@@ -444,6 +489,7 @@ fn generate_customer(
             nce,
             is_trial,
             order_id: format!("{:012x}", rng.gen::<u64>() & 0xffff_ffff_ffff),
+            next_term_quantity: None,
         });
     }
     // Seats in use per SKU: usually most of what was bought, sometimes all, sometimes far less.

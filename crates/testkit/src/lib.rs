@@ -11,6 +11,7 @@ use seatsync_vendors::{
     graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
+    pax8::{HttpPax8, Pax8Settings},
 };
 use sqlx::{Connection, Executor};
 use url::Url;
@@ -123,6 +124,22 @@ pub fn autotask(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutotask> {
 /// Autotask at the simulator's address (for a client built on another runtime).
 pub fn autotask_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpAutotask> {
     HttpAutotask::new(autotask_settings_at(base_url), reqwest::Client::new(), policy)
+}
+
+/// Pax8 at the simulator, with no pacing to speak of (tests measure requests, not minutes).
+pub fn pax8(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPax8> {
+    let url = Url::parse(&s.base_url).expect("the simulator's address");
+    HttpPax8::new(
+        Pax8Settings {
+            api_url: url.join("v1").expect("a path"),
+            token_url: url.join("oauth/token").expect("a path"),
+            client_id: "sim-pax8-client".into(),
+            client_secret: "sim-pax8-secret".into(),
+            requests_per_minute: 100_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
 }
 
 /// The licence sync against the simulator.

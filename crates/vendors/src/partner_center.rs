@@ -1,5 +1,6 @@
 //! Partner Center: the MSP's customers and each customer's subscriptions, with an App+User token
-//! from the stored refresh token (secure application model).
+//! from the stored refresh token (secure application model), and a subscription's quantity
+//! changed now or for its next term (`PATCH` with the whole resource as `GET` returned it).
 
 use seatsync_domain::{SubscriptionId, TenantId};
 use std::{future::Future, pin::Pin, sync::Arc};
@@ -9,7 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::{
-    http::{self, RetryPolicy},
+    http::{self, RetryMode, RetryPolicy, SendOptions},
     serde_lenient,
     token::{self, TokenCache},
     VendorError,
@@ -29,6 +30,31 @@ pub trait PartnerCenter: Send + Sync {
     fn customers(&self) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>>;
     /// Every subscription of one customer tenant.
     fn subscriptions<'a>(&'a self, tenant_id: &'a TenantId) -> BoxFuture<'a, Result<Vec<Subscription>, VendorError>>;
+
+    /// One subscription, read again (before a change, and after an answer that did not come).
+    fn subscription<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>>;
+
+    /// Changes a subscription's quantity now, once: a lost answer is `Uncertain`, a refusal (a
+    /// decrease outside the cancellation window) carries Partner Center's words.
+    fn set_quantity<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+        quantity: i64,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>>;
+
+    /// Schedules the quantity of a new-commerce subscription's next term
+    /// (`scheduledNextTermInstructions`), which takes effect at renewal.
+    fn schedule_next_term_quantity<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+        quantity: i64,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>>;
 
     /// The first `size` customers of the list: one request, to check the connection.
     fn first_customers(&self, size: u32) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>> {
@@ -100,6 +126,17 @@ pub struct Subscription {
     #[serde(default)]
     pub is_trial: bool,
     pub product_type: Option<ProductType>,
+    /// What is scheduled for the next term, if anything.
+    #[serde(default)]
+    pub scheduled_next_term_instructions: Option<NextTermInstructions>,
+}
+
+/// A change scheduled for a subscription's renewal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextTermInstructions {
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub quantity: Option<i64>,
 }
 
 impl Subscription {
@@ -258,7 +295,136 @@ impl HttpPartnerCenter {
     }
 }
 
+impl HttpPartnerCenter {
+    fn subscription_url(&self, tenant_id: &TenantId, id: &SubscriptionId) -> String {
+        self.resolve(&format!("/v1/customers/{tenant_id}/subscriptions/{id}"))
+    }
+
+    fn request(&self, method: reqwest::Method, url: &str, token: &str, request_id: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, url)
+            .bearer_auth(token)
+            .header("Accept", "application/json")
+            .header("MS-RequestId", request_id)
+            .header("MS-CorrelationId", uuid::Uuid::new_v4().to_string())
+            .header("MS-Contract-Version", "v1")
+    }
+
+    /// The subscription as Partner Center holds it, untouched: a `PATCH` sends the whole
+    /// resource back, so nothing SeatSync does not model may be lost on the way.
+    async fn raw_subscription(&self, url: &str) -> Result<serde_json::Value, VendorError> {
+        let token = self.token().await?;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let res =
+            http::send(VENDOR, &self.policy, || self.request(reqwest::Method::GET, url, &token, &request_id)).await?;
+        http::json(VENDOR, "subscription", res).await
+    }
+
+    /// Sends the changed resource once. A 202 means Partner Center is still applying it: the
+    /// subscription is read back until the change shows (or the wait ends, then `Uncertain`).
+    async fn patch(
+        &self,
+        url: &str,
+        body: serde_json::Value,
+        applied: impl Fn(&Subscription) -> bool,
+    ) -> Result<Subscription, VendorError> {
+        let token = self.token().await?;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let options = SendOptions { mode: RetryMode::Unrepeatable, is_final: None };
+        let res = http::send_with(VENDOR, &self.policy, options, || {
+            let req = self.request(reqwest::Method::PATCH, url, &token, &request_id).json(&body);
+            async move { Ok(req) }
+        })
+        .await?;
+        if res.status() != reqwest::StatusCode::ACCEPTED {
+            return http::json(VENDOR, "updated subscription", res).await;
+        }
+        for attempt in 1..=10u32 {
+            tokio::time::sleep(self.policy.backoff(attempt).min(std::time::Duration::from_secs(5))).await;
+            let current: Subscription = serde_json::from_value(self.raw_subscription(url).await?).map_err(|e| {
+                VendorError::Malformed { vendor: VENDOR, what: "subscription".into(), detail: e.to_string() }
+            })?;
+            if applied(&current) {
+                return Ok(current);
+            }
+        }
+        Err(VendorError::Uncertain {
+            vendor: VENDOR,
+            detail: "the change was accepted (202) but had not shown on the subscription when SeatSync stopped waiting"
+                .into(),
+        })
+    }
+}
+
+/// The next-term product of an NCE subscription, from its `offerId` (`product:sku:availability`)
+/// and its current cycle and term, which a quantity-only schedule keeps.
+fn next_term_product(resource: &serde_json::Value) -> Option<serde_json::Value> {
+    let offer = resource.get("offerId")?.as_str()?;
+    let mut parts = offer.split(':');
+    let (product, sku, availability) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(serde_json::json!({
+        "productId": product,
+        "skuId": sku,
+        "availabilityId": availability,
+        "billingCycle": resource.get("billingCycle").cloned().unwrap_or_default(),
+        "termDuration": resource.get("termDuration").cloned().unwrap_or_default(),
+    }))
+}
+
 impl PartnerCenter for HttpPartnerCenter {
+    fn subscription<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>> {
+        Box::pin(async move {
+            let raw = self.raw_subscription(&self.subscription_url(tenant_id, id)).await?;
+            serde_json::from_value(raw).map_err(|e| VendorError::Malformed {
+                vendor: VENDOR,
+                what: "subscription".into(),
+                detail: e.to_string(),
+            })
+        })
+    }
+
+    fn set_quantity<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+        quantity: i64,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>> {
+        Box::pin(async move {
+            let url = self.subscription_url(tenant_id, id);
+            let mut resource = self.raw_subscription(&url).await?;
+            resource["quantity"] = serde_json::json!(quantity);
+            self.patch(&url, resource, |s| s.quantity == quantity).await
+        })
+    }
+
+    fn schedule_next_term_quantity<'a>(
+        &'a self,
+        tenant_id: &'a TenantId,
+        id: &'a SubscriptionId,
+        quantity: i64,
+    ) -> BoxFuture<'a, Result<Subscription, VendorError>> {
+        Box::pin(async move {
+            let url = self.subscription_url(tenant_id, id);
+            let mut resource = self.raw_subscription(&url).await?;
+            let Some(product) = next_term_product(&resource) else {
+                return Err(VendorError::Malformed {
+                    vendor: VENDOR,
+                    what: "subscription".into(),
+                    detail: "its offerId is not a new-commerce product:sku:availability, so nothing can be scheduled for its renewal".into(),
+                });
+            };
+            resource["scheduledNextTermInstructions"] = serde_json::json!({ "product": product, "quantity": quantity });
+            let scheduled = |s: &Subscription| {
+                s.scheduled_next_term_instructions.as_ref().and_then(|i| i.quantity) == Some(quantity)
+            };
+            self.patch(&url, resource, scheduled).await
+        })
+    }
+
     fn first_customers(&self, size: u32) -> BoxFuture<'_, Result<Vec<Customer>, VendorError>> {
         Box::pin(async move {
             let first = self.resolve(&format!("/v1/customers?size={}", size.max(1)));

@@ -227,6 +227,7 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint { path: "contracts/sync", needs: Some(Role::Editor), form: |_| vec![("dry_run", "true".into())] },
     Endpoint { path: "jobs/list", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "alerts/view", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
     Endpoint {
         path: "jobs/pause",

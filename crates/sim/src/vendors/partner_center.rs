@@ -1,4 +1,5 @@
-//! Partner Center: customers (continuation paging) and their subscriptions.
+//! Partner Center: customers (continuation paging), their subscriptions, and a subscription's
+//! quantity changed with `PATCH` (the whole resource sent back), now or for the next term.
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ pub fn router() -> Router<Arc<Sim>> {
     Router::new()
         .route("/v1/customers", get(customers))
         .route("/v1/customers/{tenant}/subscriptions", get(subscriptions))
+        .route("/v1/customers/{tenant}/subscriptions/{id}", get(subscription).patch(patch_subscription))
 }
 
 /// Steering: `POST /_sim/partner-center/subscriptions/{subscriptionId}` changes a seeded
@@ -58,17 +60,14 @@ async fn change_subscription(
         }
     }
     let mut msp = sim.msp();
-    for customer in msp.customers.iter_mut() {
-        let tenant = customer.tenant_id.clone();
-        if let Some(s) = customer.subscriptions.iter_mut().find(|s| s.id.eq_ignore_ascii_case(&id)) {
-            if let Some(q) = change.quantity {
-                s.quantity = q;
-            }
-            if let Some(status) = &change.status {
-                s.status = status.to_ascii_lowercase();
-            }
-            return Json(subscription_json(&tenant, s)).into_response();
+    if let Some((tenant, s)) = msp.subscription_mut(&id) {
+        if let Some(q) = change.quantity {
+            s.quantity = q;
         }
+        if let Some(status) = &change.status {
+            s.status = status.to_ascii_lowercase();
+        }
+        return Json(subscription_json(tenant, s)).into_response();
     }
     (StatusCode::NOT_FOUND, Json(json!({"error": format!("no seeded subscription {id}")}))).into_response()
 }
@@ -187,6 +186,105 @@ async fn subscriptions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(ten
     with_ids(Json(body).into_response(), &headers)
 }
 
+async fn subscription(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    Path((tenant, id)): Path<(String, String)>,
+) -> Response {
+    if bearer(&sim, &headers, PARTNER_CENTER_RESOURCE).is_none() {
+        return unauthorized();
+    }
+    let msp = sim.msp();
+    let Some(customer) = msp.customer(&tenant) else {
+        return pc_error(StatusCode::NOT_FOUND, 600008, &format!("Customer {tenant} was not found."));
+    };
+    match customer.subscriptions.iter().find(|s| s.id.eq_ignore_ascii_case(&id)) {
+        Some(s) => with_ids(Json(subscription_json(&customer.tenant_id, s)).into_response(), &headers),
+        None => pc_error(StatusCode::NOT_FOUND, 20003, &format!("Subscription {id} was not found.")),
+    }
+}
+
+/// A property of a body Partner Center reads without regard to case (old samples send
+/// PascalCase).
+fn property<'a>(body: &'a serde_json::Map<String, serde_json::Value>, name: &str) -> Option<&'a serde_json::Value> {
+    body.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+}
+
+/// `PATCH …/subscriptions/{id}`: the subscription as `GET` returned it with `quantity` changed
+/// (now), or with `scheduledNextTermInstructions` carrying the next term's quantity. A
+/// new-commerce quantity goes down now only inside the cancellation window.
+async fn patch_subscription(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    Path((tenant, id)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    if bearer(&sim, &headers, PARTNER_CENTER_RESOURCE).is_none() {
+        return unauthorized();
+    }
+    let Ok(serde_json::Value::Object(body)) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return pc_error(StatusCode::BAD_REQUEST, 3000, "The request body must be the subscription resource.");
+    };
+    let whole = |v: &serde_json::Value| v.as_f64().filter(|q| q.fract() == 0.0).map(|q| q as i64);
+    let Some(quantity) = property(&body, "quantity").and_then(whole) else {
+        return pc_error(StatusCode::BAD_REQUEST, 3000, "Invalid property: quantity must be a whole number.");
+    };
+    let next_term = match property(&body, "scheduledNextTermInstructions") {
+        Some(serde_json::Value::Object(instructions)) => match property(instructions, "quantity").and_then(whole) {
+            Some(q) => Some(Some(q)),
+            None => {
+                return pc_error(
+                    StatusCode::BAD_REQUEST,
+                    3000,
+                    "Invalid property: scheduledNextTermInstructions.quantity.",
+                )
+            }
+        },
+        Some(serde_json::Value::Null) => Some(None),
+        _ => None,
+    };
+    let mut msp = sim.msp();
+    let Some(customer) = msp.customers.iter_mut().find(|c| c.tenant_id.eq_ignore_ascii_case(&tenant)) else {
+        return pc_error(StatusCode::NOT_FOUND, 600008, &format!("Customer {tenant} was not found."));
+    };
+    let tenant = customer.tenant_id.as_str();
+    let Some(s) = customer.subscriptions.iter_mut().find(|s| s.id.eq_ignore_ascii_case(&id)) else {
+        return pc_error(StatusCode::NOT_FOUND, 20003, &format!("Subscription {id} was not found."));
+    };
+    if s.status != "active" {
+        return pc_error(
+            StatusCode::BAD_REQUEST,
+            2001,
+            "The quantity of a subscription that is not active cannot change.",
+        );
+    }
+    if !(1..=10_000).contains(&quantity) || next_term.flatten().is_some_and(|q| !(1..=10_000).contains(&q)) {
+        return pc_error(
+            StatusCode::BAD_REQUEST,
+            2002,
+            "The quantity is outside the offer's minimum and maximum (1 to 10000).",
+        );
+    }
+    let window_open = s.cancellation_allowed_until.is_some_and(|until| until > chrono::Utc::now());
+    if quantity < s.quantity && s.nce && !window_open {
+        return pc_error(
+            StatusCode::BAD_REQUEST,
+            900117,
+            "The quantity of this subscription can only be reduced within the cancellation window after purchase or renewal.",
+        );
+    }
+    if quantity != s.quantity {
+        // An immediate change removes what was scheduled for the renewal, as Microsoft documents.
+        s.next_term_quantity = None;
+        s.quantity = quantity;
+    }
+    if let Some(next) = next_term {
+        s.next_term_quantity = next;
+    }
+    let res = Json(subscription_json(tenant, s)).into_response();
+    with_ids(res, &headers)
+}
+
 fn subscription_json(tenant: &str, s: &Subscription) -> serde_json::Value {
     let mut v = json!({
         "id": s.id,
@@ -217,6 +315,14 @@ fn subscription_json(tenant: &str, s: &Subscription) -> serde_json::Value {
         "links": {"self": {"uri": format!("/customers/{tenant}/subscriptions/{}", s.id), "method": "GET", "headers": []}},
         "attributes": {"etag": format!("\"{}\"", s.quantity), "objectType": "Subscription"},
     });
+    if let Some(quantity) = s.next_term_quantity {
+        let parts: Vec<&str> = s.offer_id.split(':').collect();
+        v["scheduledNextTermInstructions"] = json!({
+            "product": {"productId": parts.first(), "skuId": parts.get(1), "availabilityId": parts.get(2),
+                        "billingCycle": s.billing_cycle, "termDuration": s.term_duration},
+            "quantity": quantity,
+        });
+    }
     if s.nce {
         v["productType"] = json!({"id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE"});
         if let Some(until) = s.cancellation_allowed_until {

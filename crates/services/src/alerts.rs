@@ -1,0 +1,143 @@
+//! The Alerts page: the newest run's findings per tenant, the seats reducible only at renewal,
+//! what was passed over with its reason, and the totals over time; all read from PostgreSQL.
+
+use std::collections::HashMap;
+
+use seatsync_api_types::alerts::{AlertPoint, AlertRunLine, AlertsView, FindingRow, PassedOverRow, TenantAlerts};
+use seatsync_db::{
+    kinds::{JobKind, Pax8LinkState},
+    licence_alerts as db, pax8, tenants,
+};
+use seatsync_domain::{reducible::PassReason, TenantId, Term};
+
+use crate::{ServiceError, Services};
+
+impl Services {
+    pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
+        let (run, findings, passed_over, history, all_tenants, links, active) = tokio::try_join!(
+            db::last_run(&self.pool),
+            db::findings(&self.pool),
+            db::passed_over(&self.pool),
+            db::history(&self.pool),
+            tenants::list(&self.pool),
+            pax8::links(&self.pool),
+            seatsync_db::jobs::active_run(&self.pool, JobKind::LicenceAlerts, None),
+        )?;
+        let name_of: HashMap<&TenantId, &str> = all_tenants.iter().map(|t| (&t.tenant_id, t.name.as_str())).collect();
+        let name = |t: &TenantId| name_of.get(t).map(|n| n.to_string()).unwrap_or_else(|| t.to_string());
+        let rows: Vec<(bool, FindingRow)> = findings
+            .into_iter()
+            .map(|f| {
+                let row = FindingRow {
+                    tenant_name: name(&f.tenant_id),
+                    tenant_id: f.tenant_id,
+                    subscription_id: f.subscription_id,
+                    sku_id: f.sku_id,
+                    product: f.product,
+                    term: f.term.as_deref().map(Term::words_of).unwrap_or_else(|| "no term".into()),
+                    commitment_end: f.commitment_end,
+                    channel: f.channel,
+                    purchased: f.purchased,
+                    sku_purchased: f.sku_purchased,
+                    assigned: f.assigned,
+                    allowance: f.allowance,
+                    reducible: f.reducible,
+                    target: f.target,
+                    timing: f.timing,
+                    timing_date: f.timing_date,
+                    monthly_saving: f.monthly_saving,
+                };
+                (f.alert, row)
+            })
+            .collect();
+        let mut by_tenant: Vec<TenantAlerts> = Vec::new();
+        let mut at_renewal = Vec::new();
+        for (alert, row) in rows {
+            if !alert {
+                at_renewal.push(row);
+                continue;
+            }
+            match by_tenant.iter_mut().find(|t| t.tenant_id == row.tenant_id) {
+                Some(t) => t.findings.push(row),
+                None => by_tenant.push(TenantAlerts {
+                    tenant_id: row.tenant_id.clone(),
+                    name: row.tenant_name.clone(),
+                    reducible: 0,
+                    monthly_saving: 0.0,
+                    saving_incomplete: false,
+                    findings: vec![row],
+                }),
+            }
+        }
+        for t in &mut by_tenant {
+            t.reducible = t.findings.iter().map(|f| f.reducible).sum();
+            t.monthly_saving = cents(t.findings.iter().filter_map(|f| f.monthly_saving).sum());
+            t.saving_incomplete = t.findings.iter().any(|f| f.monthly_saving.is_none());
+        }
+        by_tenant.sort_by(|a, b| {
+            b.monthly_saving
+                .total_cmp(&a.monthly_saving)
+                .then(b.reducible.cmp(&a.reducible))
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        at_renewal.sort_by(|a, b| a.timing_date.cmp(&b.timing_date).then_with(|| a.tenant_name.cmp(&b.tenant_name)));
+        // Unused seats left out, and once per tenant the subscriptions nobody can weigh (Graph's
+        // assigned seats unknown): those are the alerts a tenant is missing without anyone seeing.
+        let mut rows: Vec<PassedOverRow> = Vec::new();
+        for p in passed_over {
+            if p.reason == PassReason::AssignedUnknown.code() {
+                if rows.iter().any(|r| r.tenant_id == p.tenant_id && r.unused.is_none()) {
+                    continue;
+                }
+                rows.push(PassedOverRow {
+                    tenant_name: name(&p.tenant_id),
+                    tenant_id: p.tenant_id,
+                    product: "every subscription".into(),
+                    subscription_id: None,
+                    unused: None,
+                    reason: p.words,
+                });
+            } else if p.unused > 0 {
+                rows.push(PassedOverRow {
+                    tenant_name: name(&p.tenant_id),
+                    tenant_id: p.tenant_id,
+                    product: p.part_number.unwrap_or_else(|| "a subscription Graph does not list".into()),
+                    subscription_id: p.subscription_id,
+                    unused: Some(p.unused),
+                    reason: p.words,
+                });
+            }
+        }
+        let passed_over = rows;
+        let mut history: Vec<AlertPoint> = history
+            .into_iter()
+            .map(|h| AlertPoint { at: h.recorded_at, reducible: h.reducible, monthly_saving: cents(h.monthly_saving) })
+            .collect();
+        history.reverse();
+        Ok(AlertsView {
+            last_run: run.and_then(|r| {
+                Some(AlertRunLine {
+                    finished_at: r.finished_at?,
+                    tenants: r.tenants.unwrap_or(0),
+                    alerted: r.alerted.unwrap_or(0),
+                    pax8_error: r.pax8_error,
+                    pax8_read_at: r.pax8_read_at,
+                    error: r.error,
+                })
+            }),
+            pax8_configured: self.integrations.slots().pax8.is_set(),
+            total_reducible: by_tenant.iter().map(|t| t.reducible).sum(),
+            total_monthly_saving: cents(by_tenant.iter().map(|t| t.monthly_saving).sum()),
+            tenants: by_tenant,
+            at_renewal,
+            passed_over,
+            history,
+            pending_companies: links.iter().filter(|l| l.state == Pax8LinkState::Suggested).count(),
+            running: active.is_some(),
+        })
+    }
+}
+
+fn cents(amount: f64) -> f64 {
+    (amount * 100.0).round() / 100.0
+}
