@@ -26,7 +26,7 @@ use crate::{
     pages::{
         alerts::AlertsPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage,
         errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage, products::ProductsPage,
-        service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
+        reduce::ReducePage, service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
         subscriptions::SubscriptionsPage, users::UsersPage,
     },
 };
@@ -90,6 +90,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contracts") view=ContractsPage />
                         <Route path=path!("/jobs") view=JobsPage />
                         <Route path=path!("/alerts") view=AlertsPage />
+                    </ParentRoute>
+                    // A reduction link changes a vendor: Editors and Admins only.
+                    <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>
+                        <Route path=path!("/alerts/reduce/:token") view=ReducePage />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Admin /> }>
                         <Route path=path!("/settings/products") view=ProductsPage />

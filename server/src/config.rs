@@ -63,6 +63,9 @@ pub struct Config {
     /// (default 64): how long a rendered page may be served again while nothing changes, and
     /// the memory all kept pages may take (see `page_cache`).
     pub page_cache: crate::page_cache::PageCacheConfig,
+    /// `SEATSYNC_LINK_LIFETIME_DAYS`: how long a reduction link (in a ticket, or made on the
+    /// Alerts page) works (default 7, 1 to 90).
+    pub link_lifetime: chrono::Duration,
 }
 
 /// The integrations' variables as the environment sets them. Some are secrets, so `Debug` shows
@@ -430,6 +433,11 @@ impl Config {
             max_bytes: page_cache_mb * 1024 * 1024,
         };
 
+        let link_days = r.number("SEATSYNC_LINK_LIFETIME_DAYS", 7i64, "a whole number of days");
+        if !(1..=90).contains(&link_days) {
+            r.problem("SEATSYNC_LINK_LIFETIME_DAYS", "between 1 and 90 days");
+        }
+
         if !r.problems.is_empty() {
             return Err(ConfigError { problems: r.problems });
         }
@@ -448,6 +456,7 @@ impl Config {
             previous_secrets_key,
             sync,
             page_cache,
+            link_lifetime: chrono::Duration::days(link_days.clamp(1, 90)),
         })
     }
 

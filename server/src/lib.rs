@@ -111,14 +111,22 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
         demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
     }
+    let remediation = seatsync_remediation::Remediation::new(
+        pool.clone(),
+        slots.clone(),
+        catalog.clone(),
+        seatsync_remediation::Signer::from_session_secret(config.session_secret.expose().as_bytes()),
+        config.link_lifetime,
+    );
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
         integrations,
         jobs: job_queue,
         delivery,
-        catalog,
+        catalog: catalog.clone(),
         mapping,
         contracts,
+        remediation,
     });
     let provide = move || {
         provide_context(services.clone());

@@ -15,3 +15,25 @@ use crate::server::serve;
 pub async fn load_alerts() -> Result<AlertsView, AppError> {
     serve(Role::Viewer, |c| async move { c.services.alerts_view().await }).await
 }
+
+/// A reduction link for a tenant's alerted subscriptions (one, or all of them); Editor and up.
+/// The page opens it: the same confirmation a link in a ticket leads to.
+#[server(prefix = "/api", endpoint = "alerts/make_link")]
+pub async fn make_link(
+    tenant: seatsync_domain::TenantId,
+    subscription: Option<seatsync_domain::SubscriptionId>,
+) -> Result<String, AppError> {
+    serve(Role::Editor, |c| async move { c.services.make_link(&c.user, tenant, subscription).await }).await
+}
+
+/// What a reduction link would do now, read live, or why it cannot be used; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/open_link")]
+pub async fn open_link(token: String) -> Result<LinkState, AppError> {
+    serve(Role::Editor, |c| async move { c.services.link_state(&token).await }).await
+}
+
+/// Carries a reduction link out, once; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/confirm_link")]
+pub async fn confirm_link(token: String) -> Result<Vec<ChangeLine>, AppError> {
+    serve(Role::Editor, |c| async move { c.services.confirm_link(&c.user, &token).await }).await
+}

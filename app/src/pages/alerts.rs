@@ -11,11 +11,14 @@ use seatsync_domain::{
 
 use crate::{
     api::{
-        alerts::{load_alerts, AlertPoint, AlertRunLine, AlertsView, FindingRow, PassedOverRow, TenantAlerts},
+        alerts::{
+            load_alerts, AlertPoint, AlertRunLine, AlertsView, FindingRow, MakeLink, PassedOverRow, TenantAlerts,
+        },
         jobs::RunJob,
         me::Me,
     },
     components::{
+        changes::ChangeList,
         common::{
             button,
             format::{count, exact, money, relative},
@@ -41,6 +44,14 @@ pub fn AlertsPage() -> impl IntoView {
         }
     });
     let feedback = RwSignal::new(None::<Result<String, String>>);
+    // "Reduce…" makes a link and opens its confirmation page, the one a ticket's link leads to.
+    let reduce = ServerAction::<MakeLink>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    on_answer(reduce, move |answer| match answer {
+        Ok(token) => navigate(&format!("/alerts/reduce/{token}"), Default::default()),
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    });
+    let reduce = may_run.then_some(reduce);
     let run = ServerAction::<RunJob>::new();
     on_answer(run, move |answer| match answer {
         Ok(_) => {
@@ -83,13 +94,13 @@ pub fn AlertsPage() -> impl IntoView {
         </div>
         <Feedback message=feedback.into() />
         <Loaded resource=data class="mt-6" let:data>
-            <AlertsBody data />
+            <AlertsBody data reduce />
         </Loaded>
     }
 }
 
 #[component]
-fn AlertsBody(data: AlertsView) -> impl IntoView {
+fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
     let AlertsView {
         last_run,
         pax8_configured,
@@ -101,6 +112,7 @@ fn AlertsBody(data: AlertsView) -> impl IntoView {
         total_monthly_saving,
         pending_companies,
         running,
+        changes,
     } = data;
     let empty = tenants.is_empty();
     view! {
@@ -152,13 +164,26 @@ fn AlertsBody(data: AlertsView) -> impl IntoView {
             } else {
                 view! {
                     <div class="mt-2 grid gap-3">
-                        {tenants.into_iter().map(|tenant| view! { <TenantCard tenant /> }).collect_view()}
+                        {tenants.into_iter().map(|tenant| view! { <TenantCard tenant reduce /> }).collect_view()}
                     </div>
                 }
                     .into_any()
             }}
         </section>
         <AtRenewal rows=at_renewal />
+        <section class="mt-8" aria-labelledby="changes-made">
+            <h2 id="changes-made" class="text-lg font-semibold">
+                "Changes made"
+            </h2>
+            <p class="mt-1 text-sm text-slate-600">"Quantities lowered through reduction links, newest first."</p>
+            {if changes.is_empty() {
+                view! { <p class="mt-2 text-sm text-slate-600">"None yet."</p> }.into_any()
+            } else {
+                let customers = changes.iter().map(|c| c.tenant_name.clone()).collect::<Vec<_>>();
+                let lines = changes.into_iter().map(|c| c.change).collect::<Vec<_>>();
+                view! { <ChangeList lines customers /> }.into_any()
+            }}
+        </section>
         <PassedOver rows=passed_over />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
             <h2 id="alert-history" class="font-semibold">
@@ -226,7 +251,7 @@ fn channel(c: FindingChannel) -> &'static str {
 }
 
 #[component]
-fn TenantCard(tenant: TenantAlerts) -> impl IntoView {
+fn TenantCard(tenant: TenantAlerts, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
     let TenantAlerts { tenant_id, name, reducible, monthly_saving, saving_incomplete, findings } = tenant;
     let heading = format!("alert-{tenant_id}");
     let labelled_by = heading.clone();
@@ -251,13 +276,34 @@ fn TenantCard(tenant: TenantAlerts) -> impl IntoView {
                     <span>{saving}</span>
                 </p>
             </div>
-            <FindingTable rows=findings show_tenant=false />
+            <FindingTable rows=findings show_tenant=false reduce />
+            {reduce
+                .map(|action| {
+                    let tenant = tenant_id.clone();
+                    view! {
+                        <div class="mt-3">
+                            <button
+                                class=button::SECONDARY
+                                disabled=move || action.pending().get()
+                                on:click=move |_| send(
+                                    action,
+                                    MakeLink {
+                                        tenant: tenant.clone(),
+                                        subscription: None,
+                                    },
+                                )
+                            >
+                                "Reduce all…"
+                            </button>
+                        </div>
+                    }
+                })}
         </article>
     }
 }
 
 #[component]
-fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool) -> impl IntoView {
+fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
     view! {
         <div class="mt-3 overflow-x-auto">
             <table class="min-w-full text-sm">
@@ -276,6 +322,7 @@ fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool) -> impl IntoView {
                         <th class="py-1 pr-3 font-medium">"When"</th>
                         <th class="py-1 pr-3 font-medium">"Changed in"</th>
                         <th class="py-1 text-right font-medium">"Saving a month"</th>
+                        {reduce.map(|_| view! { <th class="py-1 pl-3 font-medium">"Act"</th> })}
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
@@ -308,6 +355,32 @@ fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool) -> impl IntoView {
                                     <td class="py-1 text-right">
                                         {row.monthly_saving.map(money).unwrap_or_else(|| "no price".into())}
                                     </td>
+                                    {reduce
+                                        .map(|action| {
+                                            let tenant = row.tenant_id.clone();
+                                            let subscription = row.subscription_id.clone();
+                                            let label = format!("Reduce {} to {}…", row.product, count(row.target));
+                                            view! {
+                                                <td class="py-1 pl-3">
+                                                    <button
+                                                        class=button::IN_ROW
+                                                        aria-label=label
+                                                        disabled=move || action.pending().get()
+                                                        on:click=move |_| {
+                                                            send(
+                                                                action,
+                                                                MakeLink {
+                                                                    tenant: tenant.clone(),
+                                                                    subscription: Some(subscription.clone()),
+                                                                },
+                                                            )
+                                                        }
+                                                    >
+                                                        {format!("Reduce to {}…", count(row.target))}
+                                                    </button>
+                                                </td>
+                                            }
+                                        })}
                                 </tr>
                             }
                         })
@@ -332,7 +405,7 @@ fn AtRenewal(rows: Vec<FindingRow>) -> impl IntoView {
             {if empty {
                 view! { <p class="mt-2 text-sm text-slate-600">"None."</p> }.into_any()
             } else {
-                view! { <FindingTable rows show_tenant=true /> }.into_any()
+                view! { <FindingTable rows show_tenant=true reduce=None /> }.into_any()
             }}
         </section>
     }

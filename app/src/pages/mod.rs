@@ -9,6 +9,7 @@ pub mod integration;
 pub mod jobs;
 pub mod overview;
 pub mod products;
+pub mod reduce;
 pub mod service_mapping;
 pub mod settings;
 pub mod signin;

@@ -28,6 +28,15 @@ pub struct AlertsView {
     pub pending_companies: usize,
     /// A run is queued or going.
     pub running: bool,
+    /// The newest quantity changes made through links, newest first.
+    pub changes: Vec<RecentChange>,
+}
+
+/// A quantity change and its customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentChange {
+    pub tenant_name: String,
+    pub change: ChangeLine,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,4 +103,77 @@ pub struct AlertPoint {
     pub at: DateTime<Utc>,
     pub reducible: i64,
     pub monthly_saving: f64,
+}
+
+/// A reduction link as its confirmation page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LinkState {
+    /// The link works: what confirming would do, from the live numbers.
+    Ready(LinkPlan),
+    /// The link cannot be used (forged, changed, expired, used); nothing was changed. A used
+    /// link shows what it did.
+    Unusable { message: String, done: Vec<ChangeLine> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkPlan {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub expires_at: DateTime<Utc>,
+    /// The link was put in a ticket (its outcome is added to the ticket as a note).
+    pub from_ticket: bool,
+    pub items: Vec<LinkPlanItem>,
+    /// At least one subscription can be changed now.
+    pub actionable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkPlanItem {
+    pub subscription_id: SubscriptionId,
+    pub product: String,
+    pub channel: Option<FindingChannel>,
+    /// The quantity now.
+    pub quantity: i64,
+    /// Users holding the licence now, when Graph says.
+    pub assigned: Option<i64>,
+    /// The licence's renewing seats across all its subscriptions, where known.
+    pub licence_bought: Option<i64>,
+    pub allowance: i64,
+    /// What the link asked for.
+    pub link_target: i64,
+    pub step: LinkStep,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum LinkStep {
+    /// Lowered to `target`, now or for the next term; `raised_from` is the link's target when
+    /// more seats are used now.
+    Reduce {
+        target: i64,
+        next_term: bool,
+        raised_from: Option<i64>,
+    },
+    /// Pax8 changes it once the cancellation window opens at renewal.
+    WaitForWindow {
+        opens: Option<DateTime<Utc>>,
+    },
+    Nothing {
+        why: String,
+    },
+}
+
+/// One quantity change a link made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeLine {
+    pub product: String,
+    pub channel: FindingChannel,
+    pub next_term: bool,
+    pub before: i64,
+    pub target: i64,
+    pub status: seatsync_domain::kinds::QuantityChangeStatus,
+    pub after: Option<i64>,
+    /// The vendor's words for a refusal or failure.
+    pub detail: Option<String>,
+    pub by: Option<String>,
+    pub at: Option<DateTime<Utc>>,
 }

@@ -17,6 +17,7 @@ pub mod locks;
 pub mod mappings;
 pub mod pax8;
 pub mod product_names;
+pub mod remediation;
 pub mod settings;
 pub mod sync_runs;
 pub mod tenants;

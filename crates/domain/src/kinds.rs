@@ -292,3 +292,28 @@ mod tests {
         assert_eq!(RunStatus::Partial.as_str(), "partial");
     }
 }
+
+text_enum! {
+    /// How a confirmed link changes a quantity (`remediation_actions.kind`).
+    QuantityChange {
+        /// At once (inside the cancellation window, or a legacy subscription).
+        Now = "now",
+        /// For the next term, at renewal (Partner Center's `scheduledNextTermInstructions`).
+        NextTerm = "next_term",
+    }
+}
+
+text_enum! {
+    /// How a quantity change ended (`remediation_actions.status`).
+    QuantityChangeStatus {
+        /// Recorded, not answered yet.
+        Intent = "intent",
+        Done = "done",
+        /// The vendor said no (its words are kept).
+        Refused = "refused",
+        /// The answer was lost and reading the subscription again did not show the change; not
+        /// sent again.
+        Uncertain = "uncertain",
+        Failed = "failed",
+    }
+}

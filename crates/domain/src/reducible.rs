@@ -328,19 +328,43 @@ fn worth_alerting(h: &Holding, timing: Timing, now: DateTime<Utc>, notice_days: 
 /// Which subscription gives seats back first: one SeatSync can change, on a monthly term,
 /// changeable now, renewing soonest. Monthly first, so a customer keeps the flexibility of the
 /// seats it pays the most for.
-fn reduction_order(a: &(Holding, Timing), b: &(Holding, Timing)) -> std::cmp::Ordering {
-    let key = |(h, t): &(Holding, Timing)| {
-        let when = match t {
-            Timing::Now { .. } => (0, None),
-            Timing::AtRenewal { on } => (1, Some(*on)),
+fn reduction_order(
+    prefer: &[SubscriptionId],
+) -> impl Fn(&(Holding, Timing), &(Holding, Timing)) -> std::cmp::Ordering + '_ {
+    move |a, b| {
+        let key = |(h, t): &(Holding, Timing)| {
+            let when = match t {
+                Timing::Now { .. } => (0, None),
+                Timing::AtRenewal { on } => (1, Some(*on)),
+            };
+            let preferred = prefer.iter().position(|p| p.as_str().eq_ignore_ascii_case(h.subscription_id.as_str()));
+            (
+                preferred.unwrap_or(usize::MAX),
+                !h.channel.is_remediable(),
+                h.term != Some(Term::P1M),
+                when,
+                h.subscription_id.clone(),
+            )
         };
-        (!h.channel.is_remediable(), h.term != Some(Term::P1M), when, h.subscription_id.clone())
-    };
-    key(a).cmp(&key(b))
+        key(a).cmp(&key(b))
+    }
 }
 
 /// A tenant's reducible seats at `now`: see the module's documentation for what it guarantees.
 pub fn assess(now: DateTime<Utc>, skus: &[SkuSeats], holdings: &[Holding], policy: &Policy) -> Assessment {
+    assess_preferring(now, skus, holdings, policy, &[])
+}
+
+/// [`assess`], with the surplus of each SKU taken from the subscriptions in `prefer` first (in
+/// that order): a link names its subscriptions, and the live re-read must weigh those, not
+/// others the rule would pick first. The guarantees are the same.
+pub fn assess_preferring(
+    now: DateTime<Utc>,
+    skus: &[SkuSeats],
+    holdings: &[Holding],
+    policy: &Policy,
+    prefer: &[SubscriptionId],
+) -> Assessment {
     let mut out = Assessment::default();
     let by_sku: BTreeMap<&SkuId, &SkuSeats> = skus.iter().map(|s| (&s.sku_id, s)).collect();
     let pass = |out: &mut Assessment, sku: Option<&SkuSeats>, h: Option<&Holding>, unused: i64, reason| {
@@ -412,7 +436,7 @@ pub fn assess(now: DateTime<Utc>, skus: &[SkuSeats], holdings: &[Holding], polic
         }
         let kept: i64 = counted.iter().map(|(h, _)| h.quantity.max(0)).sum();
         let mut surplus = kept.saturating_sub(assigned.saturating_add(allowance)).max(0);
-        counted.sort_by(reduction_order);
+        counted.sort_by(reduction_order(prefer));
         for (h, timing) in counted {
             if surplus == 0 {
                 break;
@@ -613,6 +637,17 @@ mod tests {
     }
 
     #[test]
+    fn a_preferred_subscription_gives_its_seats_first() {
+        let annual = holding("annual", "s", 10, Term::P1Y);
+        let monthly = holding("monthly", "s", 4, Term::P1M);
+        let out =
+            assess_preferring(now(), &[sku("s", 6)], &[annual, monthly], &policy(), &[SubscriptionId::new("annual")]);
+        assert_eq!(out.findings[0].subscription_id, "annual");
+        assert_eq!((out.findings[0].reducible, out.findings[0].target), (8, 2));
+        assert_eq!(out.findings.len(), 1, "the surplus is not counted twice");
+    }
+
+    #[test]
     fn never_reduced_to_zero() {
         let out = assess(now(), &[sku("s", 0)], &[holding("a", "s", 3, Term::P1M)], &policy());
         assert_eq!((out.findings[0].target, out.findings[0].reducible), (1, 2));
@@ -710,8 +745,13 @@ mod tests {
         }
 
         #[test]
-        fn never_below_assigned_plus_allowance_and_never_twice((skus, holdings, policy) in arb_case()) {
-            let out = assess(now(), &skus, &holdings, &policy);
+        fn never_below_assigned_plus_allowance_and_never_twice((skus, holdings, policy) in arb_case(), reversed in any::<bool>()) {
+            // Whichever subscriptions a link prefers, the same floor holds.
+            let mut prefer: Vec<SubscriptionId> = holdings.iter().map(|h| h.subscription_id.clone()).collect();
+            if reversed {
+                prefer.reverse();
+            }
+            let out = assess_preferring(now(), &skus, &holdings, &policy, &prefer);
             let mut seen = BTreeSet::new();
             for f in &out.findings {
                 prop_assert!(seen.insert(f.subscription_id.clone()), "listed twice");

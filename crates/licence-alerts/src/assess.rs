@@ -1,6 +1,7 @@
-//! Weighs every tenant with the domain rule, from what PostgreSQL holds (Partner Center's
-//! subscriptions, Graph's seats, Pax8 and the lists), in a fixed number of queries, and stores
-//! each tenant's findings in one transaction with the run's history point.
+//! Weighs tenants with the domain rule. [`Context`] is everything the rule reads besides a
+//! tenant's own subscriptions and seats (Pax8, its links, the lists, the prices), loaded from
+//! PostgreSQL in a fixed number of queries; the run weighs every tenant with their stored
+//! numbers, and a link's confirmation page weighs one tenant again with the live ones.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,99 +12,124 @@ use seatsync_db::{
 };
 use seatsync_domain::{
     pax8_match::{channels, product_name_key, product_table, CompanyLink, MicrosoftHolding, Pax8Holding},
-    reducible::{assess, Channel, Holding, Policy, SkuSeats, Timing},
-    Pax8CompanyId, SkuId, TenantId, Term,
+    reducible::{assess_preferring, Assessment, Channel, Holding, Policy, SkuSeats, Timing},
+    Pax8CompanyId, Pax8SubscriptionId, SkuId, SubscriptionId, TenantId, Term,
 };
-use seatsync_licences::{catalog::Catalog, overview::SeatPrices};
+use seatsync_licences::{
+    catalog::{Catalog, Names},
+    overview::SeatPrices,
+};
 
 use crate::AlertError;
 
-pub(crate) struct Found {
-    pub tenants: usize,
-    pub alerted_tenants: usize,
-    pub reducible_seats: i64,
-    pub monthly_saving: f64,
+/// What the rule reads besides a tenant's own numbers.
+pub struct Context {
+    names: Names,
+    costs: Vec<licences::MappedCost>,
+    pax8_holdings: Vec<Pax8Holding>,
+    /// A Pax8 price per seat, where it is a monthly one.
+    pax8_monthly_price: HashMap<Pax8SubscriptionId, f64>,
+    known_companies: HashMap<TenantId, Vec<Pax8CompanyId>>,
+    pending: BTreeSet<TenantId>,
+    ignored_parts: BTreeSet<String>,
+    excluded: BTreeSet<TenantId>,
+    sku_excluded: Vec<db::SkuExclusion>,
+    allowances: Vec<db::SkuAllowance>,
+    renewal_notice_days: i64,
 }
 
-pub(crate) async fn assess_all(
-    pool: &PgPool,
-    catalog: &Catalog,
-    run_id: i64,
-    now: DateTime<Utc>,
-    renewal_notice_days: i64,
-) -> Result<Found, AlertError> {
-    let names = catalog.names().await.map_err(|e| AlertError::Catalog(e.to_string()))?;
-    let (all_tenants, subscriptions, consumption, ignored, excluded, sku_excluded, allowances) = tokio::try_join!(
-        tenants::list(pool),
-        licences::all_subscriptions(pool),
-        licences::all_consumption(pool),
-        db::ignored_skus(pool),
-        db::tenant_exclusions(pool),
-        db::sku_exclusions(pool),
-        db::sku_allowances(pool),
-    )?;
-    let costs = licences::mapped_costs(pool, None).await?;
-    let prices = SeatPrices::new(&names, &costs);
-    let (pax8_subs, links, product_names, admin_products) = tokio::try_join!(
-        pax8::subscriptions(pool),
-        pax8::links(pool),
-        pax8::product_names(pool),
-        pax8::product_skus(pool),
-    )?;
+/// A tenant as the rule needs it.
+pub struct TenantSeats<'a> {
+    pub tenant_id: &'a TenantId,
+    pub spare_seats: i32,
+    pub subscriptions: &'a [&'a licences::Subscription],
+    pub skus: &'a [&'a licences::SkuConsumption],
+}
 
-    let table = product_table(admin_products.iter().map(|(n, p)| (n.as_str(), p.as_str())));
-    let product_name: HashMap<&str, &str> = product_names.iter().map(|(id, n)| (id.as_str(), n.as_str())).collect();
-    let pax8_holdings: Vec<Pax8Holding> = pax8_subs
-        .iter()
-        .map(|p| {
-            let name = product_name.get(p.product_id.as_str()).copied().or(p.product_name.as_deref());
-            Pax8Holding {
-                id: p.id.clone(),
-                company_id: p.company_id.clone(),
-                vendor_subscription_id: p.vendor_subscription_id.as_ref().map(|v| v.to_ascii_lowercase()),
-                part_number: name.and_then(|n| table.get(&product_name_key(n)).cloned()),
-                quantity: p.quantity,
+impl Context {
+    pub async fn load(pool: &PgPool, catalog: &Catalog, renewal_notice_days: i64) -> Result<Self, AlertError> {
+        let names = catalog.names().await.map_err(|e| AlertError::Catalog(e.to_string()))?;
+        let (ignored, excluded, sku_excluded, allowances, costs) = tokio::try_join!(
+            db::ignored_skus(pool),
+            db::tenant_exclusions(pool),
+            db::sku_exclusions(pool),
+            db::sku_allowances(pool),
+            licences::mapped_costs(pool, None),
+        )?;
+        let (pax8_subs, links, product_names, admin_products) = tokio::try_join!(
+            pax8::subscriptions(pool),
+            pax8::links(pool),
+            pax8::product_names(pool),
+            pax8::product_skus(pool),
+        )?;
+        let table = product_table(admin_products.iter().map(|(n, p)| (n.as_str(), p.as_str())));
+        let product_name: HashMap<&str, &str> = product_names.iter().map(|(id, n)| (id.as_str(), n.as_str())).collect();
+        let pax8_holdings = pax8_subs
+            .iter()
+            .map(|p| {
+                let name = product_name.get(p.product_id.as_str()).copied().or(p.product_name.as_deref());
+                Pax8Holding {
+                    id: p.id.clone(),
+                    company_id: p.company_id.clone(),
+                    vendor_subscription_id: p.vendor_subscription_id.as_ref().map(|v| v.to_ascii_lowercase()),
+                    part_number: name.and_then(|n| table.get(&product_name_key(n)).cloned()),
+                    quantity: p.quantity,
+                }
+            })
+            .collect();
+        let pax8_monthly_price = pax8_subs
+            .iter()
+            .filter(|p| p.billing_term.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("monthly")))
+            .filter_map(|p| p.price.map(|price| (p.id.clone(), price)))
+            .collect();
+        let mut known_companies: HashMap<TenantId, Vec<Pax8CompanyId>> = HashMap::new();
+        let mut pending = BTreeSet::new();
+        for link in links {
+            match (link.state, link.tenant_id) {
+                (Pax8LinkState::Matched | Pax8LinkState::Confirmed, Some(t)) => {
+                    known_companies.entry(t).or_default().push(link.company_id)
+                }
+                (Pax8LinkState::Suggested, Some(t)) => {
+                    pending.insert(t);
+                }
+                _ => {}
             }
-        })
-        .collect();
-    // A Pax8 price is per month only on a monthly billing term.
-    let pax8_monthly_price: HashMap<_, f64> = pax8_subs
-        .iter()
-        .filter(|p| p.billing_term.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("monthly")))
-        .filter_map(|p| p.price.map(|price| (p.id.clone(), price)))
-        .collect();
-
-    let mut known_companies: HashMap<&TenantId, Vec<Pax8CompanyId>> = HashMap::new();
-    let mut pending: BTreeSet<&TenantId> = BTreeSet::new();
-    for link in &links {
-        match (link.state, &link.tenant_id) {
-            (Pax8LinkState::Matched | Pax8LinkState::Confirmed, Some(t)) => {
-                known_companies.entry(t).or_default().push(link.company_id.clone())
-            }
-            (Pax8LinkState::Suggested, Some(t)) => {
-                pending.insert(t);
-            }
-            _ => {}
         }
-    }
-    let ignored_parts: BTreeSet<String> = ignored.iter().map(|i| i.part_number.clone()).collect();
-    let excluded: BTreeSet<&TenantId> = excluded.iter().map(|e| &e.tenant_id).collect();
-    let mut subs_of: HashMap<&TenantId, Vec<&licences::Subscription>> = HashMap::new();
-    for s in &subscriptions {
-        subs_of.entry(&s.tenant_id).or_default().push(s);
-    }
-    let mut skus_of: HashMap<&TenantId, Vec<&licences::SkuConsumption>> = HashMap::new();
-    for c in &consumption {
-        skus_of.entry(&c.tenant_id).or_default().push(&c.sku);
+        Ok(Context {
+            names,
+            costs,
+            pax8_holdings,
+            pax8_monthly_price,
+            known_companies,
+            pending,
+            ignored_parts: ignored.into_iter().map(|i| i.part_number).collect(),
+            excluded: excluded.into_iter().map(|e| e.tenant_id).collect(),
+            sku_excluded,
+            allowances,
+            renewal_notice_days,
+        })
     }
 
-    let mut found = Found { tenants: 0, alerted_tenants: 0, reducible_seats: 0, monthly_saving: 0.0 };
-    let mut stored = Vec::with_capacity(all_tenants.len());
-    for tenant in &all_tenants {
-        let skus: Vec<SkuSeats> = skus_of
-            .get(&tenant.tenant_id)
-            .into_iter()
-            .flatten()
+    pub fn prices(&self) -> SeatPrices<'_> {
+        SeatPrices::new(&self.names, &self.costs)
+    }
+
+    /// One tenant weighed at `now`.
+    pub fn assess(&self, now: DateTime<Utc>, prices: &SeatPrices<'_>, tenant: &TenantSeats<'_>) -> Assessment {
+        self.assess_preferring(now, prices, tenant, &[])
+    }
+
+    /// One tenant weighed at `now`, the surplus taken from `prefer` first (a link's subscriptions).
+    pub fn assess_preferring(
+        &self,
+        now: DateTime<Utc>,
+        prices: &SeatPrices<'_>,
+        tenant: &TenantSeats<'_>,
+        prefer: &[SubscriptionId],
+    ) -> Assessment {
+        let skus: Vec<SkuSeats> = tenant
+            .skus
+            .iter()
             .map(|c| SkuSeats {
                 sku_id: c.sku_id.clone(),
                 part_number: c.sku_part_number.clone(),
@@ -112,8 +138,8 @@ pub(crate) async fn assess_all(
             })
             .collect();
         let part_of: HashMap<&SkuId, &str> = skus.iter().map(|s| (&s.sku_id, s.part_number.as_str())).collect();
-        let subs = subs_of.get(&tenant.tenant_id).map(Vec::as_slice).unwrap_or_default();
-        let microsoft: Vec<MicrosoftHolding> = subs
+        let microsoft: Vec<MicrosoftHolding> = tenant
+            .subscriptions
             .iter()
             .map(|s| MicrosoftHolding {
                 id: s.id.to_ascii_lowercase(),
@@ -121,22 +147,23 @@ pub(crate) async fn assess_all(
                 quantity: s.quantity,
             })
             .collect();
-        let link = match known_companies.get(&tenant.tenant_id) {
+        let link = match self.known_companies.get(tenant.tenant_id) {
             Some(companies) => CompanyLink::Known(companies.clone()),
-            None if pending.contains(&tenant.tenant_id) => CompanyLink::Pending,
+            None if self.pending.contains(tenant.tenant_id) => CompanyLink::Pending,
             None => CompanyLink::None,
         };
-        let channel_of = channels(&microsoft, &link, &pax8_holdings);
-        let holdings: Vec<Holding> = subs
+        let channel_of = channels(&microsoft, &link, &self.pax8_holdings);
+        let holdings: Vec<Holding> = tenant
+            .subscriptions
             .iter()
             .map(|s| {
                 let channel = channel_of.get(&s.id.to_ascii_lowercase()).cloned().unwrap_or(Channel::Nowhere);
                 let pax8_price = match &channel {
-                    Channel::Pax8(id) => pax8_monthly_price.get(id).copied(),
+                    Channel::Pax8(id) => self.pax8_monthly_price.get(id).copied(),
                     _ => None,
                 };
                 let product = match (&s.sku_id, s.sku_id.as_ref().and_then(|sku| part_of.get(sku))) {
-                    (Some(sku), Some(part)) => names.name(sku, part),
+                    (Some(sku), Some(part)) => self.names.name(sku, part),
                     _ => s.friendly_name.clone().or_else(|| s.offer_name.clone()).unwrap_or_else(|| s.offer_id.clone()),
                 };
                 Holding {
@@ -155,28 +182,69 @@ pub(crate) async fn assess_all(
                     monthly_price: s
                         .sku_id
                         .as_ref()
-                        .and_then(|sku| prices.monthly(&tenant.tenant_id, sku))
+                        .and_then(|sku| prices.monthly(tenant.tenant_id, sku))
                         .or(pax8_price),
                 }
             })
             .collect();
         let policy = Policy {
-            tenant_excluded: excluded.contains(&tenant.tenant_id),
+            tenant_excluded: self.excluded.contains(tenant.tenant_id),
             spare_default: i64::from(tenant.spare_seats),
-            spare_by_sku: allowances
+            spare_by_sku: self
+                .allowances
                 .iter()
-                .filter(|a| a.tenant_id == tenant.tenant_id)
+                .filter(|a| &a.tenant_id == tenant.tenant_id)
                 .map(|a| (a.sku_id.clone(), i64::from(a.spare)))
                 .collect::<BTreeMap<_, _>>(),
-            ignored_part_numbers: ignored_parts.clone(),
-            tenant_ignored_skus: sku_excluded
+            ignored_part_numbers: self.ignored_parts.clone(),
+            tenant_ignored_skus: self
+                .sku_excluded
                 .iter()
-                .filter(|e| e.tenant_id == tenant.tenant_id)
+                .filter(|e| &e.tenant_id == tenant.tenant_id)
                 .map(|e| e.sku_id.clone())
                 .collect(),
-            renewal_notice_days,
+            renewal_notice_days: self.renewal_notice_days,
         };
-        let assessment = assess(now, &skus, &holdings, &policy);
+        assess_preferring(now, &skus, &holdings, &policy, prefer)
+    }
+}
+
+pub(crate) struct Found {
+    pub tenants: usize,
+    pub alerted_tenants: usize,
+    pub reducible_seats: i64,
+    pub monthly_saving: f64,
+}
+
+/// Every current tenant weighed with its stored numbers, the findings stored in one transaction.
+pub(crate) async fn assess_all(
+    pool: &PgPool,
+    context: &Context,
+    run_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Found, AlertError> {
+    let (all_tenants, subscriptions, consumption) =
+        tokio::try_join!(tenants::list(pool), licences::all_subscriptions(pool), licences::all_consumption(pool),)?;
+    let prices = context.prices();
+    let mut subs_of: HashMap<&TenantId, Vec<&licences::Subscription>> = HashMap::new();
+    for s in &subscriptions {
+        subs_of.entry(&s.tenant_id).or_default().push(s);
+    }
+    let mut skus_of: HashMap<&TenantId, Vec<&licences::SkuConsumption>> = HashMap::new();
+    for c in &consumption {
+        skus_of.entry(&c.tenant_id).or_default().push(&c.sku);
+    }
+
+    let mut found = Found { tenants: 0, alerted_tenants: 0, reducible_seats: 0, monthly_saving: 0.0 };
+    let mut stored = Vec::with_capacity(all_tenants.len());
+    for tenant in &all_tenants {
+        let seats = TenantSeats {
+            tenant_id: &tenant.tenant_id,
+            spare_seats: tenant.spare_seats,
+            subscriptions: subs_of.get(&tenant.tenant_id).map(Vec::as_slice).unwrap_or_default(),
+            skus: skus_of.get(&tenant.tenant_id).map(Vec::as_slice).unwrap_or_default(),
+        };
+        let assessment = context.assess(now, &prices, &seats);
         found.tenants += 1;
         if assessment.reducible_seats() > 0 {
             found.alerted_tenants += 1;
@@ -188,40 +256,7 @@ pub(crate) async fn assess_all(
 
     seatsync_db::in_transaction(pool, async |conn| {
         for (tenant_id, assessment) in &stored {
-            let findings: Vec<db::Finding> = assessment
-                .findings
-                .iter()
-                .map(|f| {
-                    let (timing, timing_date) = match f.timing {
-                        Timing::Now { until } => (FindingTiming::Now, until),
-                        Timing::AtRenewal { on } => (FindingTiming::AtRenewal, Some(on)),
-                    };
-                    let (channel, pax8_subscription_id) = match &f.channel {
-                        Channel::Pax8(id) => (FindingChannel::Pax8, Some(id.clone())),
-                        _ => (FindingChannel::PartnerCenter, None),
-                    };
-                    db::Finding {
-                        tenant_id: tenant_id.clone(),
-                        subscription_id: f.subscription_id.clone(),
-                        sku_id: f.sku_id.clone(),
-                        product: f.product.clone(),
-                        term: f.term.map(|t| t.as_str().to_string()),
-                        commitment_end: f.commitment_end,
-                        channel,
-                        pax8_subscription_id,
-                        purchased: f.purchased,
-                        sku_purchased: f.sku_purchased,
-                        assigned: f.assigned,
-                        allowance: f.allowance,
-                        reducible: f.reducible,
-                        target: f.target,
-                        timing,
-                        timing_date,
-                        alert: f.alert,
-                        monthly_saving: f.monthly_saving,
-                    }
-                })
-                .collect();
+            let findings = stored_findings(tenant_id, assessment);
             let passed_over: Vec<db::PassedOver> = assessment
                 .passed_over
                 .iter()
@@ -249,4 +284,42 @@ pub(crate) async fn assess_all(
     .await?;
     found.monthly_saving = (found.monthly_saving * 100.0).round() / 100.0;
     Ok(found)
+}
+
+/// A tenant's findings as stored.
+pub fn stored_findings(tenant_id: &TenantId, assessment: &Assessment) -> Vec<db::Finding> {
+    assessment
+        .findings
+        .iter()
+        .map(|f| {
+            let (timing, timing_date) = match f.timing {
+                Timing::Now { until } => (FindingTiming::Now, until),
+                Timing::AtRenewal { on } => (FindingTiming::AtRenewal, Some(on)),
+            };
+            let (channel, pax8_subscription_id) = match &f.channel {
+                Channel::Pax8(id) => (FindingChannel::Pax8, Some(id.clone())),
+                _ => (FindingChannel::PartnerCenter, None),
+            };
+            db::Finding {
+                tenant_id: tenant_id.clone(),
+                subscription_id: f.subscription_id.clone(),
+                sku_id: f.sku_id.clone(),
+                product: f.product.clone(),
+                term: f.term.map(|t| t.as_str().to_string()),
+                commitment_end: f.commitment_end,
+                channel,
+                pax8_subscription_id,
+                purchased: f.purchased,
+                sku_purchased: f.sku_purchased,
+                assigned: f.assigned,
+                allowance: f.allowance,
+                reducible: f.reducible,
+                target: f.target,
+                timing,
+                timing_date,
+                alert: f.alert,
+                monthly_saving: f.monthly_saving,
+            }
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@
 //! A Pax8 read that fails leaves the last good one in place and is said on the run; the
 //! findings are then made from it (a link re-reads the live numbers before it changes anything).
 
-mod assess;
+pub mod assess;
 mod links;
 mod pax8_read;
 
@@ -66,7 +66,8 @@ impl LicenceAlerts {
         let pax8_read_at = seatsync_db::pax8::last_read(&self.pool).await?;
         let outcome = async {
             links::match_companies(&self.pool).await?;
-            assess::assess_all(&self.pool, &self.catalog, run_id, now, DEFAULT_RENEWAL_NOTICE_DAYS).await
+            let context = assess::Context::load(&self.pool, &self.catalog, DEFAULT_RENEWAL_NOTICE_DAYS).await?;
+            assess::assess_all(&self.pool, &context, run_id, now).await
         }
         .await;
         let pax8_error = pax8_error.map(|e| e.to_string());

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use seatsync_api_types::alerts::{AlertPoint, AlertRunLine, AlertsView, FindingRow, PassedOverRow, TenantAlerts};
+use seatsync_api_types::alerts::{
+    AlertPoint, AlertRunLine, AlertsView, FindingRow, PassedOverRow, RecentChange, TenantAlerts,
+};
 use seatsync_db::{
     kinds::{JobKind, Pax8LinkState},
     licence_alerts as db, pax8, tenants,
@@ -12,9 +14,12 @@ use seatsync_domain::{reducible::PassReason, TenantId, Term};
 
 use crate::{ServiceError, Services};
 
+/// Quantity changes listed on the Alerts page.
+const RECENT_CHANGES: i64 = 50;
+
 impl Services {
     pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
-        let (run, findings, passed_over, history, all_tenants, links, active) = tokio::try_join!(
+        let (run, findings, passed_over, history, all_tenants, links, active, actions) = tokio::try_join!(
             db::last_run(&self.pool),
             db::findings(&self.pool),
             db::passed_over(&self.pool),
@@ -22,6 +27,7 @@ impl Services {
             tenants::list(&self.pool),
             pax8::links(&self.pool),
             seatsync_db::jobs::active_run(&self.pool, JobKind::LicenceAlerts, None),
+            seatsync_db::remediation::recent_actions(&self.pool, RECENT_CHANGES),
         )?;
         let name_of: HashMap<&TenantId, &str> = all_tenants.iter().map(|t| (&t.tenant_id, t.name.as_str())).collect();
         let name = |t: &TenantId| name_of.get(t).map(|n| n.to_string()).unwrap_or_else(|| t.to_string());
@@ -134,6 +140,13 @@ impl Services {
             history,
             pending_companies: links.iter().filter(|l| l.state == Pax8LinkState::Suggested).count(),
             running: active.is_some(),
+            changes: actions
+                .into_iter()
+                .map(|a| RecentChange {
+                    tenant_name: name(&a.tenant_id),
+                    change: crate::remediation::change_line_of(a),
+                })
+                .collect(),
         })
     }
 }

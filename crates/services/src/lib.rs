@@ -18,6 +18,7 @@ mod licences;
 mod mapping;
 mod overview;
 mod products;
+mod remediation;
 pub mod settings;
 pub mod users;
 
@@ -40,6 +41,8 @@ pub struct ServiceParts {
     pub catalog: Arc<seatsync_licences::Catalog>,
     pub mapping: Arc<seatsync_mapping::Mapping>,
     pub contracts: Arc<seatsync_contracts::Contracts>,
+    /// Reduction links and the quantity changes they make.
+    pub remediation: Arc<seatsync_remediation::Remediation>,
 }
 
 /// Everything the UI may ask of SeatSync.
@@ -51,12 +54,13 @@ pub struct Services {
     catalog: Arc<seatsync_licences::Catalog>,
     mapping: Arc<seatsync_mapping::Mapping>,
     contracts: Arc<seatsync_contracts::Contracts>,
+    remediation: Arc<seatsync_remediation::Remediation>,
 }
 
 impl Services {
     pub fn new(parts: ServiceParts) -> Arc<Self> {
-        let ServiceParts { pool, integrations, jobs, delivery, catalog, mapping, contracts } = parts;
-        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts })
+        let ServiceParts { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation } = parts;
+        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation })
     }
 
     /// Autotask's web address for links to companies and contracts, as the last refresh of the

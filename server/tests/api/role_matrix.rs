@@ -228,6 +228,13 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "contracts/sync", needs: Some(Role::Editor), form: |_| vec![("dry_run", "true".into())] },
     Endpoint { path: "jobs/list", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "alerts/view", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint {
+        path: "alerts/make_link",
+        needs: Some(Role::Editor),
+        form: |_| vec![("tenant", "00000000-0000-0000-0000-000000000000".into())],
+    },
+    Endpoint { path: "alerts/open_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
+    Endpoint { path: "alerts/confirm_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
     Endpoint {
         path: "jobs/pause",
@@ -248,6 +255,8 @@ const MAY_CONFLICT: &[&str] = &[
     "contracts/update",
     "contracts/sync",
     "jobs/run",
+    "alerts/make_link",
+    "alerts/confirm_link",
 ];
 
 fn expected(needs: Option<Role>, caller: Caller) -> StatusCode {

@@ -21,6 +21,34 @@ pub fn router() -> Router<Arc<Sim>> {
     Router::new().route("/v1.0/subscribedSkus", get(subscribed_skus))
 }
 
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    sku_id: String,
+    consumed: i64,
+}
+
+/// Steering: `POST /_sim/graph/{tenant}/assigned` `{"skuId":…,"consumed":N}` sets how many users
+/// hold a SKU in a tenant, as if an administrator assigned or removed licences.
+pub async fn set_assigned(
+    State(sim): State<Arc<Sim>>,
+    axum::extract::Path(tenant): axum::extract::Path<String>,
+    Json(change): Json<Assignment>,
+) -> Response {
+    if change.consumed < 0 {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "consumed cannot be negative"}))).into_response();
+    }
+    let mut msp = sim.msp();
+    let Some(customer) = msp.customers.iter_mut().find(|c| c.tenant_id.eq_ignore_ascii_case(&tenant)) else {
+        return (StatusCode::NOT_FOUND, Json(json!({"error": format!("no seeded tenant {tenant}")}))).into_response();
+    };
+    match customer.consumed.iter_mut().find(|(sku, _)| sku.eq_ignore_ascii_case(&change.sku_id)) {
+        Some((_, n)) => *n = change.consumed,
+        None => customer.consumed.push((change.sku_id.clone(), change.consumed)),
+    }
+    Json(json!({"skuId": change.sku_id, "consumed": change.consumed})).into_response()
+}
+
 pub fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,

@@ -35,6 +35,7 @@ pub fn control_router() -> Router<Arc<Sim>> {
         .merge(partner_center::control_router())
         .route("/_sim/connectwise/{what}", axum::routing::get(connectwise::received))
         .route("/_sim/halo/{what}", axum::routing::get(halo::received))
+        .route("/_sim/graph/{tenant}/assigned", axum::routing::post(graph::set_assigned))
 }
 
 /// The grant behind the request's `Authorization: Bearer` token, when it is for `audience`.

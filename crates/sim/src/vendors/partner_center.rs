@@ -25,9 +25,23 @@ pub fn router() -> Router<Arc<Sim>> {
 }
 
 /// Steering: `POST /_sim/partner-center/subscriptions/{subscriptionId}` changes a seeded
-/// subscription, as if the customer bought or cancelled seats or the subscription was suspended.
+/// subscription, as if the customer bought or cancelled seats or the subscription was suspended;
+/// `GET` shows it (quantity, and the quantity scheduled for the next term), for tests.
 pub fn control_router() -> Router<Arc<Sim>> {
-    Router::new().route("/_sim/partner-center/subscriptions/{id}", axum::routing::post(change_subscription))
+    Router::new().route(
+        "/_sim/partner-center/subscriptions/{id}",
+        axum::routing::post(change_subscription).get(seeded_subscription),
+    )
+}
+
+async fn seeded_subscription(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    let msp = sim.msp();
+    match msp.subscription(&id) {
+        Some(s) => Json(json!({"id": s.id, "quantity": s.quantity, "status": s.status,
+                               "nextTermQuantity": s.next_term_quantity}))
+        .into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"error": format!("no seeded subscription {id}")}))).into_response(),
+    }
 }
 
 #[derive(Deserialize)]
