@@ -32,3 +32,38 @@ test("a Viewer reads the alerts but cannot start a run", async ({ page }) => {
   const refused = await api(page, "jobs/run", { kind: "licence_alerts" });
   expect(refused.status, "the server refuses a Viewer's run").toBe(403);
 });
+
+test("an Editor keeps the ignore list and leaves a customer out, and takes both back", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await open(page, "/alerts");
+  // The shipped list is there from the first run on.
+  if (await page.getByText("No run yet").count()) {
+    await page.getByRole("button", { name: "Run now" }).click();
+    await expect(page.getByTestId("alert-tenant").first()).toBeVisible({ timeout: 60_000 });
+  }
+  await expect(page.getByTestId("ignored-sku").filter({ hasText: "INTUNE_A_D" })).toBeVisible();
+
+  const part = `E2E_SKU_${Date.now()}`;
+  await page.getByLabel("Part number", { exact: true }).fill(part);
+  await page.getByLabel("Kind", { exact: true }).selectOption("device");
+  await page.getByLabel("Why (optional)", { exact: true }).fill("kiosk tablets");
+  await page.getByRole("button", { name: "Add to the ignore list" }).click();
+  const added = page.getByTestId("ignored-sku").filter({ hasText: part });
+  await expect(added).toContainText("device: kiosk tablets");
+  await expect(added).toContainText("Eddie Editor");
+  await page.getByRole("button", { name: `Remove ${part} from the ignore list` }).click();
+  await expect(page.getByTestId("ignored-sku").filter({ hasText: part })).toHaveCount(0);
+
+  // A part number that is not one is refused in words.
+  await page.getByLabel("Part number", { exact: true }).fill("not a part number!");
+  await page.getByRole("button", { name: "Add to the ignore list" }).click();
+  await expect(page.getByText("is not a SKU part number")).toBeVisible();
+
+  const card = page.getByTestId("alert-tenant").first();
+  const name = (await card.locator("h3").textContent())!.trim();
+  await card.getByRole("button", { name: "Leave customer out" }).click();
+  const row = page.getByTestId("exclusion").filter({ hasText: name }).filter({ hasText: "the whole customer" });
+  await expect(row).toContainText("Eddie Editor");
+  await page.getByRole("button", { name: `Take ${name} the whole customer back into alerts` }).click();
+  await expect(page.getByTestId("exclusion").filter({ hasText: name }).filter({ hasText: "the whole customer" })).toHaveCount(0);
+});

@@ -37,3 +37,26 @@ pub async fn open_link(token: String) -> Result<LinkState, AppError> {
 pub async fn confirm_link(token: String) -> Result<Vec<ChangeLine>, AppError> {
     serve(Role::Editor, |c| async move { c.services.confirm_link(&c.user, &token).await }).await
 }
+
+/// Adds a SKU part number to the global ignore list; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/ignore_sku")]
+pub async fn ignore_sku(part_number: String, category: String, note: Option<String>) -> Result<(), AppError> {
+    serve(Role::Editor, |c| async move { c.services.ignore_sku(&c.user, part_number, category, note).await }).await
+}
+
+/// Takes a SKU part number off the global ignore list; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/unignore_sku")]
+pub async fn unignore_sku(part_number: String) -> Result<(), AppError> {
+    serve(Role::Editor, |c| async move { c.services.unignore_sku(part_number).await }).await
+}
+
+/// Leaves a customer, or one licence of it, out of alerts, or takes it back in; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/exclude")]
+pub async fn exclude(
+    tenant: seatsync_domain::TenantId,
+    sku: Option<seatsync_domain::SkuId>,
+    excluded: bool,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    serve(Role::Editor, |c| async move { c.services.exclude(&c.user, tenant, sku, excluded, note).await }).await
+}

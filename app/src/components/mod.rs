@@ -1,5 +1,6 @@
 //! Reusable components, grouped by area.
 
+pub mod alert_lists;
 pub mod changes;
 pub mod closing_windows;
 pub mod common;

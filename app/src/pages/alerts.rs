@@ -12,12 +12,14 @@ use seatsync_domain::{
 use crate::{
     api::{
         alerts::{
-            load_alerts, AlertPoint, AlertRunLine, AlertsView, FindingRow, MakeLink, PassedOverRow, TenantAlerts,
+            load_alerts, AlertPoint, AlertRunLine, AlertsView, Exclude, FindingRow, IgnoreSku, MakeLink, PassedOverRow,
+            TenantAlerts, UnignoreSku,
         },
         jobs::RunJob,
         me::Me,
     },
     components::{
+        alert_lists::{AlertLists, ListActions},
         changes::ChangeList,
         common::{
             button,
@@ -52,6 +54,22 @@ pub fn AlertsPage() -> impl IntoView {
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     });
     let reduce = may_run.then_some(reduce);
+    let lists = ListActions {
+        ignore: ServerAction::<IgnoreSku>::new(),
+        unignore: ServerAction::<UnignoreSku>::new(),
+        exclude: ServerAction::<Exclude>::new(),
+    };
+    let saved = move |answer: Result<(), crate::error::AppError>| match answer {
+        Ok(()) => {
+            feedback.set(Some(Ok("Saved. It applies from the next run: Run now to see it.".into())));
+            changed.update(|c| *c += 1);
+        }
+        Err(e) => feedback.set(Some(Err(e.to_string()))),
+    };
+    on_answer(lists.ignore, saved);
+    on_answer(lists.unignore, saved);
+    on_answer(lists.exclude, saved);
+    let lists = may_run.then_some(lists);
     let run = ServerAction::<RunJob>::new();
     on_answer(run, move |answer| match answer {
         Ok(_) => {
@@ -94,13 +112,13 @@ pub fn AlertsPage() -> impl IntoView {
         </div>
         <Feedback message=feedback.into() />
         <Loaded resource=data class="mt-6" let:data>
-            <AlertsBody data reduce />
+            <AlertsBody data reduce lists />
         </Loaded>
     }
 }
 
 #[component]
-fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
+fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: Option<ListActions>) -> impl IntoView {
     let AlertsView {
         last_run,
         pax8_configured,
@@ -113,6 +131,8 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>) -> impl 
         pending_companies,
         running,
         changes,
+        ignored_skus,
+        exclusions,
     } = data;
     let empty = tenants.is_empty();
     view! {
@@ -164,7 +184,10 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>) -> impl 
             } else {
                 view! {
                     <div class="mt-2 grid gap-3">
-                        {tenants.into_iter().map(|tenant| view! { <TenantCard tenant reduce /> }).collect_view()}
+                        {tenants
+                            .into_iter()
+                            .map(|tenant| view! { <TenantCard tenant reduce exclude=lists.map(|l| l.exclude) /> })
+                            .collect_view()}
                     </div>
                 }
                     .into_any()
@@ -185,6 +208,7 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>) -> impl 
             }}
         </section>
         <PassedOver rows=passed_over />
+        <AlertLists ignored=ignored_skus exclusions actions=lists />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
             <h2 id="alert-history" class="font-semibold">
                 "Over time"
@@ -251,7 +275,11 @@ fn channel(c: FindingChannel) -> &'static str {
 }
 
 #[component]
-fn TenantCard(tenant: TenantAlerts, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
+fn TenantCard(
+    tenant: TenantAlerts,
+    reduce: Option<ServerAction<MakeLink>>,
+    exclude: Option<ServerAction<Exclude>>,
+) -> impl IntoView {
     let TenantAlerts { tenant_id, name, reducible, monthly_saving, saving_incomplete, findings } = tenant;
     let heading = format!("alert-{tenant_id}");
     let labelled_by = heading.clone();
@@ -276,12 +304,14 @@ fn TenantCard(tenant: TenantAlerts, reduce: Option<ServerAction<MakeLink>>) -> i
                     <span>{saving}</span>
                 </p>
             </div>
-            <FindingTable rows=findings show_tenant=false reduce />
+            <FindingTable rows=findings show_tenant=false reduce exclude />
             {reduce
-                .map(|action| {
+                .zip(exclude)
+                .map(|(action, exclude)| {
                     let tenant = tenant_id.clone();
+                    let left_out = tenant_id.clone();
                     view! {
-                        <div class="mt-3">
+                        <div class="mt-3 flex gap-2">
                             <button
                                 class=button::SECONDARY
                                 disabled=move || action.pending().get()
@@ -295,6 +325,23 @@ fn TenantCard(tenant: TenantAlerts, reduce: Option<ServerAction<MakeLink>>) -> i
                             >
                                 "Reduce all…"
                             </button>
+                            <button
+                                class=button::OUTLINE
+                                disabled=move || exclude.pending().get()
+                                on:click=move |_| {
+                                    send(
+                                        exclude,
+                                        Exclude {
+                                            tenant: left_out.clone(),
+                                            sku: None,
+                                            excluded: true,
+                                            note: None,
+                                        },
+                                    )
+                                }
+                            >
+                                "Leave customer out"
+                            </button>
                         </div>
                     }
                 })}
@@ -303,7 +350,12 @@ fn TenantCard(tenant: TenantAlerts, reduce: Option<ServerAction<MakeLink>>) -> i
 }
 
 #[component]
-fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool, reduce: Option<ServerAction<MakeLink>>) -> impl IntoView {
+fn FindingTable(
+    rows: Vec<FindingRow>,
+    show_tenant: bool,
+    reduce: Option<ServerAction<MakeLink>>,
+    #[prop(default = None)] exclude: Option<ServerAction<Exclude>>,
+) -> impl IntoView {
     view! {
         <div class="mt-3 overflow-x-auto">
             <table class="min-w-full text-sm">
@@ -359,12 +411,37 @@ fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool, reduce: Option<ServerA
                                         .map(|action| {
                                             let tenant = row.tenant_id.clone();
                                             let subscription = row.subscription_id.clone();
-                                            let label = format!("Reduce {} to {}…", row.product, count(row.target));
+                                            let product = format!(" {}", row.product);
+                                            let leave_out = exclude
+                                                .map(|exclude| {
+                                                    let tenant = row.tenant_id.clone();
+                                                    let sku = row.sku_id.clone();
+                                                    let product = format!(" {} for this customer", row.product);
+                                                    // The product is read out after the visible words, which the name must start with.
+                                                    view! {
+                                                        <button
+                                                            class=button::SMALL
+                                                            on:click=move |_| {
+                                                                send(
+                                                                    exclude,
+                                                                    Exclude {
+                                                                        tenant: tenant.clone(),
+                                                                        sku: Some(sku.clone()),
+                                                                        excluded: true,
+                                                                        note: None,
+                                                                    },
+                                                                )
+                                                            }
+                                                        >
+                                                            "Leave out"
+                                                            <span class="sr-only">{product}</span>
+                                                        </button>
+                                                    }
+                                                });
                                             view! {
-                                                <td class="py-1 pl-3">
+                                                <td class="py-1 pl-3 whitespace-nowrap space-x-2">
                                                     <button
                                                         class=button::IN_ROW
-                                                        aria-label=label
                                                         disabled=move || action.pending().get()
                                                         on:click=move |_| {
                                                             send(
@@ -377,7 +454,9 @@ fn FindingTable(rows: Vec<FindingRow>, show_tenant: bool, reduce: Option<ServerA
                                                         }
                                                     >
                                                         {format!("Reduce to {}…", count(row.target))}
+                                                        <span class="sr-only">{product}</span>
                                                     </button>
+                                                    {leave_out}
                                                 </td>
                                             }
                                         })}

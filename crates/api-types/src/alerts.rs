@@ -30,6 +30,32 @@ pub struct AlertsView {
     pub running: bool,
     /// The newest quantity changes made through links, newest first.
     pub changes: Vec<RecentChange>,
+    /// Part numbers never alerted for any customer.
+    pub ignored_skus: Vec<IgnoredSkuRow>,
+    /// Customers, and licences of one customer, left out of alerts.
+    pub exclusions: Vec<ExclusionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IgnoredSkuRow {
+    pub part_number: String,
+    /// "free", "trial", "device", "consumption" or "other".
+    pub category: String,
+    pub note: Option<String>,
+    pub added_by: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExclusionRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    /// A licence of the customer; the whole customer when `None`.
+    pub sku_id: Option<SkuId>,
+    pub part_number: Option<String>,
+    pub note: Option<String>,
+    pub added_by: Option<String>,
+    pub added_at: DateTime<Utc>,
 }
 
 /// A quantity change and its customer.

@@ -187,71 +187,91 @@ pub struct TenantFindings<'a> {
     pub monthly_saving: f64,
 }
 
+/// Replaces the findings of every tenant in `tenants` with this run's, and records each one's
+/// history point: a few statements for thousands of tenants (arrays through `unnest`), in the
+/// caller's transaction.
 pub async fn store_findings(
     conn: &mut sqlx::PgConnection,
     run_id: i64,
     recorded_at: DateTime<Utc>,
-    tenant: &TenantFindings<'_>,
+    tenants: &[TenantFindings<'_>],
 ) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM licence_findings WHERE tenant_id = $1").bind(tenant.tenant_id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM licence_passed_over WHERE tenant_id = $1")
-        .bind(tenant.tenant_id)
+    let ids: Vec<&str> = tenants.iter().map(|t| t.tenant_id.as_str()).collect();
+    sqlx::query("DELETE FROM licence_findings WHERE tenant_id = ANY($1::text[])")
+        .bind(&ids)
         .execute(&mut *conn)
         .await?;
-    for f in tenant.findings {
+    sqlx::query("DELETE FROM licence_passed_over WHERE tenant_id = ANY($1::text[])")
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+    let findings: Vec<&Finding> = tenants.iter().flat_map(|t| t.findings.iter()).collect();
+    for chunk in findings.chunks(2000) {
+        let text = |f: fn(&Finding) -> Option<&str>| chunk.iter().map(|x| f(x)).collect::<Vec<_>>();
+        let int = |f: fn(&Finding) -> i64| chunk.iter().map(|x| f(x)).collect::<Vec<_>>();
+        let time = |f: fn(&Finding) -> Option<DateTime<Utc>>| chunk.iter().map(|x| f(x)).collect::<Vec<_>>();
         sqlx::query(
             "INSERT INTO licence_findings (tenant_id, subscription_id, run_id, sku_id, product, term, commitment_end, channel,
                  pax8_subscription_id, purchased, sku_purchased, assigned, allowance, reducible, target, timing, timing_date, alert,
                  monthly_saving)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             SELECT t, s, $1, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
+                         $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
+                         $16::text[], $17::timestamptz[], $18::bool[], $19::float8[])
+                  AS x(t, s, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms)",
         )
-        .bind(&f.tenant_id)
-        .bind(&f.subscription_id)
         .bind(run_id)
-        .bind(&f.sku_id)
-        .bind(&f.product)
-        .bind(&f.term)
-        .bind(f.commitment_end)
-        .bind(f.channel)
-        .bind(&f.pax8_subscription_id)
-        .bind(f.purchased)
-        .bind(f.sku_purchased)
-        .bind(f.assigned)
-        .bind(f.allowance)
-        .bind(f.reducible)
-        .bind(f.target)
-        .bind(f.timing)
-        .bind(f.timing_date)
-        .bind(f.alert)
-        .bind(f.monthly_saving)
+        .bind(text(|f| Some(f.tenant_id.as_str())))
+        .bind(text(|f| Some(f.subscription_id.as_str())))
+        .bind(text(|f| Some(f.sku_id.as_str())))
+        .bind(text(|f| Some(f.product.as_str())))
+        .bind(text(|f| f.term.as_deref()))
+        .bind(time(|f| f.commitment_end))
+        .bind(text(|f| Some(f.channel.as_str())))
+        .bind(text(|f| f.pax8_subscription_id.as_ref().map(|p| p.as_str())))
+        .bind(int(|f| f.purchased))
+        .bind(int(|f| f.sku_purchased))
+        .bind(int(|f| f.assigned))
+        .bind(int(|f| f.allowance))
+        .bind(int(|f| f.reducible))
+        .bind(int(|f| f.target))
+        .bind(text(|f| Some(f.timing.as_str())))
+        .bind(time(|f| f.timing_date))
+        .bind(chunk.iter().map(|f| f.alert).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|f| f.monthly_saving).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
-    for p in tenant.passed_over {
+    let passed: Vec<&PassedOver> = tenants.iter().flat_map(|t| t.passed_over.iter()).collect();
+    for chunk in passed.chunks(2000) {
+        let text = |f: fn(&PassedOver) -> Option<&str>| chunk.iter().map(|x| f(x)).collect::<Vec<_>>();
         sqlx::query(
             "INSERT INTO licence_passed_over (tenant_id, run_id, sku_id, part_number, subscription_id, unused, reason, words)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             SELECT t, $1, k, pn, s, u, r, w
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+                  AS x(t, k, pn, s, u, r, w)",
         )
-        .bind(&p.tenant_id)
         .bind(run_id)
-        .bind(&p.sku_id)
-        .bind(&p.part_number)
-        .bind(&p.subscription_id)
-        .bind(p.unused)
-        .bind(&p.reason)
-        .bind(&p.words)
+        .bind(text(|p| Some(p.tenant_id.as_str())))
+        .bind(text(|p| p.sku_id.as_ref().map(|k| k.as_str())))
+        .bind(text(|p| p.part_number.as_deref()))
+        .bind(text(|p| p.subscription_id.as_ref().map(|s| s.as_str())))
+        .bind(chunk.iter().map(|p| p.unused).collect::<Vec<_>>())
+        .bind(text(|p| Some(p.reason.as_str())))
+        .bind(text(|p| Some(p.words.as_str())))
         .execute(&mut *conn)
         .await?;
     }
     sqlx::query(
         "INSERT INTO licence_alert_history (run_id, tenant_id, recorded_at, reducible, monthly_saving)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id, tenant_id) DO NOTHING",
+         SELECT $1, t, $2, r, m FROM unnest($3::text[], $4::bigint[], $5::float8[]) AS x(t, r, m)
+         ON CONFLICT (run_id, tenant_id) DO NOTHING",
     )
     .bind(run_id)
-    .bind(tenant.tenant_id)
     .bind(recorded_at)
-    .bind(tenant.reducible)
-    .bind(tenant.monthly_saving)
+    .bind(&ids)
+    .bind(tenants.iter().map(|t| t.reducible).collect::<Vec<_>>())
+    .bind(tenants.iter().map(|t| t.monthly_saving).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -321,5 +341,111 @@ pub async fn set_tenant_excluded(
     } else {
         sqlx::query("DELETE FROM alert_tenant_exclusions WHERE tenant_id = $1").bind(tenant_id).execute(db).await?;
     }
+    Ok(())
+}
+
+/// Adds a part number to the global ignore list (or updates its category and note).
+pub async fn ignore_sku(
+    db: impl PgExecutor<'_>,
+    part_number: &str,
+    category: &str,
+    note: Option<&str>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO ignored_skus (part_number, category, note, added_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lower(part_number)) DO UPDATE
+           SET category = EXCLUDED.category, note = EXCLUDED.note, added_by = EXCLUDED.added_by, added_at = now()",
+    )
+    .bind(part_number)
+    .bind(category)
+    .bind(note)
+    .bind(by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes a part number off the global ignore list; whether it was on it.
+pub async fn unignore_sku(db: impl PgExecutor<'_>, part_number: &str) -> Result<bool, DbError> {
+    let done = sqlx::query("DELETE FROM ignored_skus WHERE lower(part_number) = lower($1)")
+        .bind(part_number)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Leaves one SKU of one tenant out of alerts, or takes it back in.
+pub async fn set_sku_excluded(
+    db: impl PgExecutor<'_>,
+    tenant_id: &TenantId,
+    sku_id: &SkuId,
+    excluded: bool,
+    note: Option<&str>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    if excluded {
+        sqlx::query(
+            "INSERT INTO alert_sku_exclusions (tenant_id, sku_id, note, added_by) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, sku_id) DO UPDATE SET note = EXCLUDED.note, added_by = EXCLUDED.added_by, added_at = now()",
+        )
+        .bind(tenant_id)
+        .bind(sku_id)
+        .bind(note)
+        .bind(by)
+        .execute(db)
+        .await?;
+    } else {
+        sqlx::query("DELETE FROM alert_sku_exclusions WHERE tenant_id = $1 AND sku_id = $2")
+            .bind(tenant_id)
+            .bind(sku_id)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An exclusion as the Alerts page lists it: a tenant, or one SKU of it (`sku_id`), with who
+/// made it and why.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ExclusionRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub sku_id: Option<SkuId>,
+    pub part_number: Option<String>,
+    pub note: Option<String>,
+    pub added_by_name: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
+pub async fn exclusions(db: impl PgExecutor<'_>) -> Result<Vec<ExclusionRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT e.tenant_id, t.name AS tenant_name, NULL::text AS sku_id, NULL::text AS part_number, e.note,
+                u.display_name AS added_by_name, e.added_at
+         FROM alert_tenant_exclusions e JOIN tenants t ON t.tenant_id = e.tenant_id
+         LEFT JOIN users u ON u.id = e.added_by
+         UNION ALL
+         SELECT e.tenant_id, t.name, e.sku_id, c.sku_part_number, e.note, u.display_name, e.added_at
+         FROM alert_sku_exclusions e JOIN tenants t ON t.tenant_id = e.tenant_id
+         LEFT JOIN sku_consumption c ON c.tenant_id = e.tenant_id AND c.sku_id = e.sku_id
+         LEFT JOIN users u ON u.id = e.added_by
+         ORDER BY 2, 4 NULLS FIRST",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Drops one finding once its reduction is done, so the page stops offering it before the next
+/// run weighs the tenant again.
+pub async fn forget_finding(
+    db: impl PgExecutor<'_>,
+    tenant_id: &TenantId,
+    subscription_id: &SubscriptionId,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM licence_findings WHERE tenant_id = $1 AND lower(subscription_id) = lower($2)")
+        .bind(tenant_id)
+        .bind(subscription_id)
+        .execute(db)
+        .await?;
     Ok(())
 }

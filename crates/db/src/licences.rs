@@ -466,3 +466,20 @@ pub async fn all_consumption(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<Tenant
     .fetch_all(db)
     .await?)
 }
+
+/// Records a quantity SeatSync itself changed (a confirmed reduction), so what is stored agrees
+/// with the vendor until the next sync reads it again.
+pub async fn set_quantity(
+    db: impl sqlx::PgExecutor<'_>,
+    tenant_id: &TenantId,
+    subscription_id: &SubscriptionId,
+    quantity: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE subscriptions SET quantity = $3 WHERE tenant_id = $1 AND lower(id) = lower($2)")
+        .bind(tenant_id)
+        .bind(subscription_id)
+        .bind(quantity)
+        .execute(db)
+        .await?;
+    Ok(())
+}

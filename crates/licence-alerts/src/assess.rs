@@ -254,10 +254,10 @@ pub(crate) async fn assess_all(
         stored.push((tenant.tenant_id.clone(), assessment));
     }
 
-    seatsync_db::in_transaction(pool, async |conn| {
-        for (tenant_id, assessment) in &stored {
-            let findings = stored_findings(tenant_id, assessment);
-            let passed_over: Vec<db::PassedOver> = assessment
+    let rows: Vec<(Vec<db::Finding>, Vec<db::PassedOver>)> = stored
+        .iter()
+        .map(|(tenant_id, assessment)| {
+            let passed_over = assessment
                 .passed_over
                 .iter()
                 .map(|p| db::PassedOver {
@@ -270,18 +270,21 @@ pub(crate) async fn assess_all(
                     words: p.reason.words(),
                 })
                 .collect();
-            let tenant = db::TenantFindings {
-                tenant_id,
-                findings: &findings,
-                passed_over: &passed_over,
-                reducible: assessment.reducible_seats(),
-                monthly_saving: assessment.monthly_saving(),
-            };
-            db::store_findings(conn, run_id, now, &tenant).await?;
-        }
-        Ok(())
-    })
-    .await?;
+            (stored_findings(tenant_id, assessment), passed_over)
+        })
+        .collect();
+    let tenants: Vec<db::TenantFindings<'_>> = stored
+        .iter()
+        .zip(&rows)
+        .map(|((tenant_id, assessment), (findings, passed_over))| db::TenantFindings {
+            tenant_id,
+            findings,
+            passed_over,
+            reducible: assessment.reducible_seats(),
+            monthly_saving: assessment.monthly_saving(),
+        })
+        .collect();
+    seatsync_db::in_transaction(pool, async |conn| db::store_findings(conn, run_id, now, &tenants).await).await?;
     found.monthly_saving = (found.monthly_saving * 100.0).round() / 100.0;
     Ok(found)
 }

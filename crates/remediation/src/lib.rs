@@ -388,6 +388,12 @@ impl Remediation {
             let action_id = db::record_intent(&self.pool, &action).await?;
             let (status, after, detail) = self.change(&link.tenant_id, item, target, kind).await;
             db::finish_action(&self.pool, action_id, status, after, detail.as_deref()).await?;
+            if status == QuantityChangeStatus::Done {
+                seatsync_db::licence_alerts::forget_finding(&self.pool, &link.tenant_id, &item.subscription_id).await?;
+                if let (QuantityChange::Now, Some(now)) = (kind, after) {
+                    licences::set_quantity(&self.pool, &link.tenant_id, &item.subscription_id, now).await?;
+                }
+            }
             tracing::info!(tenant = %link.tenant_id, subscription = %item.subscription_id, ?status, target, "quantity change");
             outcomes.push(ChangeOutcome {
                 subscription_id: item.subscription_id.clone(),

@@ -98,6 +98,14 @@ async fn a_link_reduces_in_pax8_once_and_partner_center_sees_it() {
     assert_eq!(done[0].status, QuantityChangeStatus::Done);
     assert_eq!(done[0].after, Some(f.target));
     assert_eq!(quantity_in_sim(&w, &f.subscription_id), f.target, "Pax8's change shows in Partner Center");
+    let left = licence_alerts::findings(&w.pool).await.unwrap();
+    assert!(left.iter().all(|x| x.subscription_id != f.subscription_id), "the page stops offering it");
+    let stored: i64 = sqlx::query_scalar("SELECT quantity FROM subscriptions WHERE id = $1")
+        .bind(&f.subscription_id)
+        .fetch_one(&w.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, f.target, "what is stored agrees with the vendor until the next sync");
     assert_eq!(w.sim.sim.requests_matching("PUT /v1/subscriptions"), 1);
 
     // Used once: a second confirm and a second look both say so, and nothing is sent.

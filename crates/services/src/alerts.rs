@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use seatsync_api_types::alerts::{
-    AlertPoint, AlertRunLine, AlertsView, FindingRow, PassedOverRow, RecentChange, TenantAlerts,
+    AlertPoint, AlertRunLine, AlertsView, ExclusionRow, FindingRow, IgnoredSkuRow, PassedOverRow, RecentChange,
+    TenantAlerts,
 };
 use seatsync_db::{
     kinds::{JobKind, Pax8LinkState},
@@ -19,6 +20,7 @@ const RECENT_CHANGES: i64 = 50;
 
 impl Services {
     pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
+        let (ignored, exclusions) = tokio::try_join!(db::ignored_skus(&self.pool), db::exclusions(&self.pool))?;
         let (run, findings, passed_over, history, all_tenants, links, active, actions) = tokio::try_join!(
             db::last_run(&self.pool),
             db::findings(&self.pool),
@@ -140,6 +142,28 @@ impl Services {
             history,
             pending_companies: links.iter().filter(|l| l.state == Pax8LinkState::Suggested).count(),
             running: active.is_some(),
+            ignored_skus: ignored
+                .into_iter()
+                .map(|i| IgnoredSkuRow {
+                    part_number: i.part_number,
+                    category: i.category,
+                    note: i.note,
+                    added_by: i.added_by_name,
+                    added_at: i.added_at,
+                })
+                .collect(),
+            exclusions: exclusions
+                .into_iter()
+                .map(|e| ExclusionRow {
+                    tenant_id: e.tenant_id,
+                    tenant_name: e.tenant_name,
+                    sku_id: e.sku_id,
+                    part_number: e.part_number,
+                    note: e.note,
+                    added_by: e.added_by_name,
+                    added_at: e.added_at,
+                })
+                .collect(),
             changes: actions
                 .into_iter()
                 .map(|a| RecentChange {
@@ -153,4 +177,62 @@ impl Services {
 
 fn cents(amount: f64) -> f64 {
     (amount * 100.0).round() / 100.0
+}
+
+/// The categories of the ignore list, as stored.
+const IGNORE_CATEGORIES: &[&str] = &["free", "trial", "device", "consumption", "other"];
+
+impl Services {
+    /// Adds a part number to the global ignore list; it is left out from the next run on.
+    pub async fn ignore_sku(
+        &self,
+        by: &crate::Staff,
+        part_number: String,
+        category: String,
+        note: Option<String>,
+    ) -> Result<(), ServiceError> {
+        let part = part_number.trim();
+        let valid = !part.is_empty()
+            && part.len() <= 100
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+        if !valid {
+            return Err(ServiceError::Invalid(format!(
+                "'{part}' is not a SKU part number: use Microsoft's String ID, such as INTUNE_A_D (letters, digits, _ - .)."
+            )));
+        }
+        let category = category.trim().to_ascii_lowercase();
+        if !IGNORE_CATEGORIES.contains(&category.as_str()) {
+            return Err(ServiceError::Invalid(format!(
+                "The category must be one of {}.",
+                IGNORE_CATEGORIES.join(", ")
+            )));
+        }
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        db::ignore_sku(&self.pool, part, &category, note.as_deref(), by.id).await?;
+        Ok(())
+    }
+
+    /// Takes a part number off the ignore list (nothing to do when it is not on it).
+    pub async fn unignore_sku(&self, part_number: String) -> Result<(), ServiceError> {
+        db::unignore_sku(&self.pool, part_number.trim()).await?;
+        Ok(())
+    }
+
+    /// Leaves a customer, or one licence of it (`sku`), out of alerts, or takes it back in.
+    pub async fn exclude(
+        &self,
+        by: &crate::Staff,
+        tenant: TenantId,
+        sku: Option<seatsync_domain::SkuId>,
+        excluded: bool,
+        note: Option<String>,
+    ) -> Result<(), ServiceError> {
+        tenants::find(&self.pool, &tenant).await.map_err(ServiceError::db_missing("That customer"))?;
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        match sku {
+            Some(sku) => db::set_sku_excluded(&self.pool, &tenant, &sku, excluded, note.as_deref(), by.id).await?,
+            None => db::set_tenant_excluded(&self.pool, &tenant, excluded, note.as_deref(), by.id).await?,
+        }
+        Ok(())
+    }
 }

@@ -233,6 +233,21 @@ const ENDPOINTS: &[Endpoint] = &[
         needs: Some(Role::Editor),
         form: |_| vec![("tenant", "00000000-0000-0000-0000-000000000000".into())],
     },
+    Endpoint {
+        path: "alerts/ignore_sku",
+        needs: Some(Role::Editor),
+        form: |_| vec![("part_number", "ROLE_MATRIX_TEST".into()), ("category", "other".into())],
+    },
+    Endpoint {
+        path: "alerts/unignore_sku",
+        needs: Some(Role::Editor),
+        form: |_| vec![("part_number", "ROLE_MATRIX_TEST".into())],
+    },
+    Endpoint {
+        path: "alerts/exclude",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant", f.tenant_id.clone()), ("excluded", "false".into())],
+    },
     Endpoint { path: "alerts/open_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint { path: "alerts/confirm_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
