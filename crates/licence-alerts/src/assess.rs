@@ -26,7 +26,10 @@ use crate::AlertError;
 pub struct Context {
     names: Names,
     costs: Vec<licences::MappedCost>,
-    pax8_holdings: Vec<Pax8Holding>,
+    /// Pax8 subscriptions by the (lower-case) Partner Center subscription they point at, and the
+    /// ones pointing nowhere by company: a tenant is matched against its own, not all of them.
+    pax8_by_pointer: HashMap<SubscriptionId, Pax8Holding>,
+    pax8_unpointed: HashMap<Pax8CompanyId, Vec<Pax8Holding>>,
     /// A Pax8 price per seat, where it is a monthly one.
     pax8_monthly_price: HashMap<Pax8SubscriptionId, f64>,
     known_companies: HashMap<TenantId, Vec<Pax8CompanyId>>,
@@ -64,7 +67,7 @@ impl Context {
         )?;
         let table = product_table(admin_products.iter().map(|(n, p)| (n.as_str(), p.as_str())));
         let product_name: HashMap<&str, &str> = product_names.iter().map(|(id, n)| (id.as_str(), n.as_str())).collect();
-        let pax8_holdings = pax8_subs
+        let pax8_holdings: Vec<Pax8Holding> = pax8_subs
             .iter()
             .map(|p| {
                 let name = product_name.get(p.product_id.as_str()).copied().or(p.product_name.as_deref());
@@ -98,7 +101,17 @@ impl Context {
         Ok(Context {
             names,
             costs,
-            pax8_holdings,
+            pax8_by_pointer: pax8_holdings
+                .iter()
+                .filter_map(|p| p.vendor_subscription_id.clone().map(|v| (v, p.clone())))
+                .collect(),
+            pax8_unpointed: pax8_holdings.into_iter().filter(|p| p.vendor_subscription_id.is_none()).fold(
+                HashMap::new(),
+                |mut by: HashMap<Pax8CompanyId, Vec<Pax8Holding>>, p| {
+                    by.entry(p.company_id.clone()).or_default().push(p);
+                    by
+                },
+            ),
             pax8_monthly_price,
             known_companies,
             pending,
@@ -152,7 +165,16 @@ impl Context {
             None if self.pending.contains(tenant.tenant_id) => CompanyLink::Pending,
             None => CompanyLink::None,
         };
-        let channel_of = channels(&microsoft, &link, &self.pax8_holdings);
+        // The Pax8 subscriptions that can concern this tenant: those pointing at its
+        // subscriptions and the unpointed ones of its companies.
+        let mut relevant: Vec<Pax8Holding> =
+            microsoft.iter().filter_map(|m| self.pax8_by_pointer.get(&m.id).cloned()).collect();
+        if let CompanyLink::Known(companies) = &link {
+            for company in companies {
+                relevant.extend(self.pax8_unpointed.get(company).into_iter().flatten().cloned());
+            }
+        }
+        let channel_of = channels(&microsoft, &link, &relevant);
         let holdings: Vec<Holding> = tenant
             .subscriptions
             .iter()
