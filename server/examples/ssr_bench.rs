@@ -10,6 +10,7 @@
 //! measured twice: with the page cache as shipped, and on a second server with the cache off,
 //! so the cost of rendering every page is on the table too.
 
+use seatsync_testkit::bench::arg;
 use std::time::{Duration, Instant};
 
 use seatsync_sim::SimConfig;
@@ -19,15 +20,6 @@ use tokio::net::TcpListener;
 /// The allocator the `seatsync` binary uses.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a whole number")))
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;

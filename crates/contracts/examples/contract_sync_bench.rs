@@ -7,6 +7,7 @@
 //! ```
 
 use seatsync_db::kinds::{ChangeKind, ChangeOutcome};
+use seatsync_testkit::bench::arg;
 use std::{sync::Arc, time::Instant};
 
 use seatsync_contracts::{
@@ -20,15 +21,6 @@ use seatsync_vendors::{
     autotask::{Autotask, AutotaskSettings, HttpAutotask},
     Slot,
 };
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a whole number")))
-        .unwrap_or(default)
-}
 
 #[tokio::main]
 async fn main() {

@@ -12,6 +12,7 @@
 //! the sync. Pax8's pages are read one after another and spread under the per-minute setting,
 //! so the lower bound is the larger of `requests x latency` and `requests / rate`.
 
+use seatsync_testkit::bench::{arg, peak_rss_mib};
 use std::{
     future::IntoFuture,
     sync::{atomic::Ordering, Arc},
@@ -30,28 +31,6 @@ use seatsync_vendors::{
 };
 use sqlx::{Connection, Executor};
 use url::Url;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a whole number")))
-        .unwrap_or(default)
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 #[tokio::main]
 async fn main() {

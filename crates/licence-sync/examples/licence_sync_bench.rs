@@ -15,6 +15,7 @@
 //! than the setting) and how long one took on average (the added latency plus the time to serve
 //! it).
 
+use seatsync_testkit::bench::{arg, peak_rss_mib};
 use std::{
     future::IntoFuture,
     sync::{
@@ -36,28 +37,6 @@ use url::Url;
 
 /// The target of the issue: wall time at most this many times the lower bound.
 const TARGET: f64 = 1.5;
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a whole number")))
-        .unwrap_or(default)
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
 
 /// Requests the simulator is serving now, the most at once, and the time spent serving them.
 #[derive(Default)]

@@ -325,3 +325,31 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
     .map(|(k, v)| (k.to_string(), v))
     .collect()
 }
+
+/// What the benchmarks (`scripts/bench`) share: their arguments and the memory they measure.
+pub mod bench {
+    /// The whole-number value after `name` on the command line, or `default`.
+    pub fn arg(name: &str, default: u64) -> u64 {
+        let args: Vec<String> = std::env::args().collect();
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a whole number")))
+            .unwrap_or(default)
+    }
+
+    /// The most memory this process has held so far (`VmHWM`), in MiB; NaN where Linux's
+    /// `/proc` is not there.
+    pub fn peak_rss_mib() -> f64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(f64::NAN)
+    }
+}
