@@ -20,12 +20,10 @@ use std::{
 };
 
 use seatsync_licence_alerts::LicenceAlerts;
-use seatsync_licence_sync::{LicenceSync, Scope, Trigger};
+use seatsync_licence_sync::{Scope, Trigger};
 use seatsync_sim::{FaultRule, Sim, SimConfig};
 use seatsync_vendors::{
-    graph::{GraphSettings, HttpGraph},
     http::RetryPolicy,
-    partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8, Pax8Settings},
     Slot,
 };
@@ -55,30 +53,12 @@ async fn main() {
     let http = reqwest::Client::new();
 
     // PostgreSQL filled by the licence sync, as a daily run finds it.
-    let pc = HttpPartnerCenter::new(
-        PartnerCenterSettings {
-            base_url: base.clone(),
-            login_url: base.clone(),
-            partner_tenant_id: sim.msp().partner_tenant_id.clone(),
-            client_id: "seatsync-demo".into(),
-            client_secret: "seatsync-demo-secret".into(),
-            refresh_token: "sim-partner-center-refresh-token".into(),
-        },
-        http.clone(),
-        RetryPolicy::default(),
-    );
-    let graph = HttpGraph::new(
-        GraphSettings {
-            base_url: base.clone(),
-            login_url: base.clone(),
-            client_id: "seatsync-demo".into(),
-            client_secret: "seatsync-demo-secret".into(),
-        },
-        http.clone(),
-        RetryPolicy::default(),
-    );
+    let partner = sim.msp().partner_tenant_id.clone();
     let sync_started = Instant::now();
-    LicenceSync::new(pool.clone(), pc, graph, 100).run(Trigger::Schedule, Scope::All).await.expect("the sync runs");
+    seatsync_testkit::licence_sync_at(&pool, &base_url, &partner, 100)
+        .run(Trigger::Schedule, Scope::All)
+        .await
+        .expect("the sync runs");
     let sync_time = sync_started.elapsed();
 
     // From here on every call under /v1 (Pax8's, and Partner Center's were it called) is slowed.
