@@ -100,17 +100,6 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots.clone());
     let catalog = seatsync_licences::Catalog::new(pool.clone());
     let licence_alerts = seatsync_licence_alerts::LicenceAlerts::new(pool.clone(), slots.pax8.clone(), catalog.clone());
-    let parts = seatsync_jobs::JobParts {
-        licence_sync: slots.licence_sync.clone(),
-        mapping: mapping.clone(),
-        contracts: contracts.clone(),
-        delivery: delivery.clone(),
-        licence_alerts,
-    };
-    let job_queue = jobs::start(config, &pool, parts).await?;
-    if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
-        demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
-    }
     let remediation = seatsync_remediation::Remediation::new(
         pool.clone(),
         slots.clone(),
@@ -118,6 +107,24 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         seatsync_remediation::Signer::from_session_secret(config.session_secret.expose().as_bytes()),
         config.link_lifetime,
     );
+    let alert_tickets = seatsync_alert_tickets::AlertTickets::new(
+        pool.clone(),
+        delivery.clone(),
+        remediation.clone(),
+        config.public_url.as_str(),
+    );
+    let parts = seatsync_jobs::JobParts {
+        licence_sync: slots.licence_sync.clone(),
+        mapping: mapping.clone(),
+        contracts: contracts.clone(),
+        delivery: delivery.clone(),
+        licence_alerts,
+        alert_tickets: alert_tickets.clone(),
+    };
+    let job_queue = jobs::start(config, &pool, parts).await?;
+    if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
+        demo::prepare(pool.clone(), mapping.clone(), config.sync.demo_setup_tenants);
+    }
     let services = seatsync_services::Services::new(seatsync_services::ServiceParts {
         pool: pool.clone(),
         integrations,
@@ -127,6 +134,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         mapping,
         contracts,
         remediation,
+        alert_tickets,
     });
     let provide = move || {
         provide_context(services.clone());

@@ -34,7 +34,7 @@ pub async fn open_link(token: String) -> Result<LinkState, AppError> {
 
 /// Carries a reduction link out, once; Editor and up.
 #[server(prefix = "/api", endpoint = "alerts/confirm_link")]
-pub async fn confirm_link(token: String) -> Result<Vec<ChangeLine>, AppError> {
+pub async fn confirm_link(token: String) -> Result<Confirmation, AppError> {
     serve(Role::Editor, |c| async move { c.services.confirm_link(&c.user, &token).await }).await
 }
 

@@ -20,6 +20,7 @@ use crate::{
     },
     components::{
         alert_lists::{AlertLists, ListActions},
+        alert_tickets::{AlertTicketList, RunTicketsLine},
         changes::ChangeList,
         common::{
             button,
@@ -133,6 +134,7 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: O
         changes,
         ignored_skus,
         exclusions,
+        tickets,
     } = data;
     let empty = tenants.is_empty();
     view! {
@@ -207,6 +209,7 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: O
                 view! { <ChangeList lines customers /> }.into_any()
             }}
         </section>
+        <AlertTicketList tickets />
         <PassedOver rows=passed_over />
         <AlertLists ignored=ignored_skus exclusions actions=lists />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
@@ -240,6 +243,7 @@ fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
         format!("Pax8 could not be read ({e}); {read}.")
     });
     let error = last_run.as_ref().and_then(|r| r.error.clone());
+    let tickets = last_run.as_ref().and_then(|r| r.tickets.clone());
     view! {
         <p class="mt-4 text-sm text-slate-700" title=title data-testid="alert-run">
             {line}
@@ -254,6 +258,7 @@ fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
                 }
             })}
         {error.map(|e| view! { <p class="mt-1 text-sm text-red-700">{format!("The run failed: {e}")}</p> })}
+        {tickets.map(|tickets| view! { <RunTicketsLine tickets /> })}
     }
 }
 

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use seatsync_domain::kinds::FindingChannel;
 
 use crate::{
-    api::alerts::{open_link, ChangeLine, ConfirmLink, LinkPlan, LinkPlanItem, LinkState, LinkStep},
+    api::alerts::{open_link, ConfirmLink, Confirmation, LinkPlan, LinkPlanItem, LinkState, LinkStep},
     components::{
         changes::ChangeList,
         common::{
@@ -27,10 +27,10 @@ pub fn ReducePage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let state = Resource::new(token, open_link);
     let confirm = ServerAction::<ConfirmLink>::new();
-    let done = RwSignal::new(None::<Vec<ChangeLine>>);
+    let done = RwSignal::new(None::<Confirmation>);
     let error = RwSignal::new(None::<String>);
     on_answer(confirm, move |answer| match answer {
-        Ok(lines) => done.set(Some(lines)),
+        Ok(confirmation) => done.set(Some(confirmation)),
         Err(e) => error.set(Some(e.to_string())),
     });
     view! {
@@ -41,13 +41,26 @@ pub fn ReducePage() -> impl IntoView {
         </p>
         {move || {
             done.get()
-                .map(|lines| {
+                .map(|Confirmation { changes, ticket_note }| {
                     view! {
                         <section class="mt-6" aria-labelledby="done-heading" data-testid="reduce-done">
                             <h2 id="done-heading" class="text-lg font-semibold">
                                 "What was changed"
                             </h2>
-                            <ChangeList lines />
+                            <ChangeList lines=changes />
+                            {ticket_note
+                                .map(|note| {
+                                    let class = if note.added {
+                                        "mt-3 text-sm text-emerald-800"
+                                    } else {
+                                        "mt-3 text-sm text-amber-900"
+                                    };
+                                    view! {
+                                        <p class=class data-testid="ticket-note">
+                                            {note.words}
+                                        </p>
+                                    }
+                                })}
                         </section>
                     }
                 })

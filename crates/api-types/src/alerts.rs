@@ -34,6 +34,8 @@ pub struct AlertsView {
     pub ignored_skus: Vec<IgnoredSkuRow>,
     /// Customers, and licences of one customer, left out of alerts.
     pub exclusions: Vec<ExclusionRow>,
+    /// The newest unused-licence tickets, newest first.
+    pub tickets: Vec<AlertTicketRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +75,47 @@ pub struct AlertRunLine {
     pub pax8_error: Option<String>,
     pub pax8_read_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// What the run did to the tickets (runs before tickets existed have none).
+    pub tickets: Option<RunTickets>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunTickets {
+    pub opened: i32,
+    pub noted: i32,
+    pub closed: i32,
+    /// Customers with seats to give back and no Autotask company mapped.
+    pub unmapped: Vec<String>,
+    /// Customers whose ticket could not be sent, with why.
+    pub failed: Vec<String>,
+    /// Why no ticket was considered (Autotask not configured).
+    pub skipped: Option<String>,
+}
+
+/// A customer's unused-licence ticket, from its opening to its close.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertTicketRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    /// The PSA's ticket number, once it is made.
+    pub ticket_number: Option<String>,
+    pub delivery_status: seatsync_domain::kinds::DeliveryStatus,
+    pub delivery_error: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_why: Option<String>,
+    /// Its notes, oldest first.
+    pub notes: Vec<TicketNoteRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketNoteRow {
+    pub title: String,
+    /// The note closed the ticket.
+    pub closes: bool,
+    pub status: seatsync_domain::kinds::DeliveryStatus,
+    pub error: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +229,21 @@ pub enum LinkStep {
     Nothing {
         why: String,
     },
+}
+
+/// What confirming a link did: the changes, and the note on the ticket the link came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub changes: Vec<ChangeLine>,
+    /// `None` for a link made on the Alerts page (no ticket).
+    pub ticket_note: Option<TicketNoteLine>,
+}
+
+/// Whether the ticket got its note, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketNoteLine {
+    pub added: bool,
+    pub words: String,
 }
 
 /// One quantity change a link made.

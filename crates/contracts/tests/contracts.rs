@@ -655,16 +655,14 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
             let pool = seatsync_db::connect(&url, 10).await.unwrap();
             let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> =
                 kit::autotask_at(&base_url, kit::quick_policy());
+            let (licence_alerts, alert_tickets) = seatsync_testkit::idle_alerts(&pool);
             let parts = seatsync_jobs::JobParts {
                 licence_sync: Slot::empty(),
                 mapping: Mapping::new(pool.clone(), Slot::new(Some(autotask.clone()))),
                 contracts: Contracts::new(pool.clone(), Slot::new(Some(autotask))),
                 delivery: Delivery::new(pool.clone(), ClientSlots::default()),
-                licence_alerts: seatsync_licence_alerts::LicenceAlerts::new(
-                    pool.clone(),
-                    Slot::empty(),
-                    seatsync_licences::Catalog::new(pool.clone()),
-                ),
+                licence_alerts,
+                alert_tickets,
             };
             let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
             a.start();
@@ -693,16 +691,14 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
     kit::faults(&w.sim, json!([])).await;
 
     // Instance B takes the run over after A's lease and re-reads Autotask before planning.
+    let (licence_alerts, alert_tickets) = seatsync_testkit::idle_alerts(&w.pool);
     let parts = seatsync_jobs::JobParts {
         licence_sync: Slot::empty(),
         mapping: w.mapping.clone(),
         contracts: w.contracts.clone(),
         delivery: Delivery::new(w.pool.clone(), ClientSlots::default()),
-        licence_alerts: seatsync_licence_alerts::LicenceAlerts::new(
-            w.pool.clone(),
-            Slot::empty(),
-            seatsync_licences::Catalog::new(w.pool.clone()),
-        ),
+        licence_alerts,
+        alert_tickets,
     };
     let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
     b.start();

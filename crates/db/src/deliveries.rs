@@ -2,7 +2,7 @@
 //! recorded before anything is sent, and how far each got.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::kinds::{DeliveryChannel, DeliveryStatus};
+use seatsync_domain::kinds::{DeliveryChannel, DeliveryStatus, FollowUpKind};
 use sqlx::{FromRow, PgExecutor};
 use uuid::Uuid;
 
@@ -223,6 +223,137 @@ pub async fn stale_pending(db: impl PgExecutor<'_>, seconds: i64) -> Result<Vec<
     Ok(sqlx::query_scalar(
         "SELECT id FROM deliveries WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
          ORDER BY id",
+    )
+    .bind(seconds as f64)
+    .fetch_all(db)
+    .await?)
+}
+
+/// A follow-up on a delivered ticket, as recorded.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub dedup_key: String,
+    pub kind: FollowUpKind,
+    pub title: String,
+    pub text_body: String,
+    pub reference: String,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub note_id: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+const FOLLOW_UP_COLUMNS: &str = "id, delivery_id, dedup_key, kind, title, text_body, reference, status, attempts,
+    note_id, error, created_at, delivered_at";
+
+/// The intent of a follow-up to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFollowUp<'a> {
+    pub delivery_id: i64,
+    pub dedup_key: &'a str,
+    pub kind: FollowUpKind,
+    pub title: &'a str,
+    pub text_body: &'a str,
+    pub reference: &'a str,
+    pub requested_by: Option<Uuid>,
+}
+
+/// The delivery recorded under `dedup_key`, if any.
+pub async fn find_by_key(db: impl PgExecutor<'_>, dedup_key: &str) -> Result<Option<DeliveryRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM deliveries d LEFT JOIN users u ON u.id = d.requested_by WHERE d.dedup_key = $1"
+    ))
+    .bind(dedup_key)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Records the follow-up unless one with its key exists; its id either way.
+pub async fn record_follow_up(db: impl PgExecutor<'_>, new: &NewFollowUp<'_>) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "WITH inserted AS (
+             INSERT INTO delivery_followups (delivery_id, dedup_key, kind, title, text_body, reference, status, requested_by)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
+             ON CONFLICT (dedup_key) DO NOTHING RETURNING id)
+         SELECT id FROM inserted UNION ALL SELECT id FROM delivery_followups WHERE dedup_key = $2 LIMIT 1",
+    )
+    .bind(new.delivery_id)
+    .bind(new.dedup_key)
+    .bind(new.kind)
+    .bind(new.title)
+    .bind(new.text_body)
+    .bind(new.reference)
+    .bind(new.requested_by)
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn find_follow_up(db: impl PgExecutor<'_>, id: i64) -> Result<FollowUpRow, DbError> {
+    sqlx::query_as(&format!("SELECT {FOLLOW_UP_COLUMNS} FROM delivery_followups WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// The follow-ups of a delivery, oldest first.
+pub async fn follow_ups_of(db: impl PgExecutor<'_>, delivery_id: i64) -> Result<Vec<FollowUpRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM delivery_followups WHERE delivery_id = $1 ORDER BY id"
+    ))
+    .bind(delivery_id)
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn begin_follow_up_attempt(db: impl PgExecutor<'_>, id: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE delivery_followups SET attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The note is on the ticket (added now, or found by its reference).
+pub async fn note_made(db: impl PgExecutor<'_>, id: i64, note_id: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE delivery_followups SET note_id = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(note_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn finish_follow_up(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    status: DeliveryStatus,
+    error: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE delivery_followups SET status = $2, error = $3, updated_at = now(),
+             delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(error)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Follow-ups still pending that nobody touched for `seconds`: their process stopped.
+pub async fn stale_pending_follow_ups(db: impl PgExecutor<'_>, seconds: i64) -> Result<Vec<i64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM delivery_followups
+         WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1) ORDER BY id",
     )
     .bind(seconds as f64)
     .fetch_all(db)

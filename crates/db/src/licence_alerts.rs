@@ -132,11 +132,46 @@ pub struct AlertRun {
     pub tenants: Option<i32>,
     pub alerted: Option<i32>,
     pub error: Option<String>,
+    pub tickets_opened: Option<i32>,
+    pub tickets_noted: Option<i32>,
+    pub tickets_closed: Option<i32>,
+    pub tickets_unmapped: Option<Vec<String>>,
+    pub tickets_failed: Option<Vec<String>>,
+    pub tickets_skipped: Option<String>,
+}
+
+/// What a run did to the tickets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunTickets<'a> {
+    pub opened: i32,
+    pub noted: i32,
+    pub closed: i32,
+    pub unmapped: &'a [String],
+    pub failed: &'a [String],
+    pub skipped: Option<&'a str>,
+}
+
+pub async fn record_tickets(db: impl PgExecutor<'_>, run_id: i64, tickets: &RunTickets<'_>) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE licence_alert_runs SET tickets_opened = $2, tickets_noted = $3, tickets_closed = $4,
+                tickets_unmapped = $5, tickets_failed = $6, tickets_skipped = $7 WHERE id = $1",
+    )
+    .bind(run_id)
+    .bind(tickets.opened)
+    .bind(tickets.noted)
+    .bind(tickets.closed)
+    .bind(tickets.unmapped)
+    .bind(tickets.failed)
+    .bind(tickets.skipped)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn last_run(db: impl PgExecutor<'_>) -> Result<Option<AlertRun>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT id, started_at, finished_at, pax8_error, pax8_read_at, tenants, alerted, error
+        "SELECT id, started_at, finished_at, pax8_error, pax8_read_at, tenants, alerted, error, tickets_opened,
+                tickets_noted, tickets_closed, tickets_unmapped, tickets_failed, tickets_skipped
          FROM licence_alert_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(db)

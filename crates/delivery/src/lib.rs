@@ -14,6 +14,8 @@
 //!   lost is marked uncertain and not sent again by SeatSync; the same message id is used if a
 //!   person sends it again, so a copy is recognisable as one message.
 
+mod follow_up;
+
 use std::sync::Arc;
 
 use seatsync_db::{
@@ -38,6 +40,8 @@ use seatsync_vendors::{
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+pub use follow_up::{FollowUp, TicketState};
 
 /// Where the Admin's ticket defaults are kept (`app_settings`).
 pub const TICKET_DEFAULTS_KEY: &str = "autotask_ticket_defaults";
@@ -125,6 +129,11 @@ pub fn reference(dedup_key: &str) -> String {
 impl Delivery {
     pub fn new(pool: PgPool, clients: ClientSlots) -> Arc<Self> {
         Arc::new(Self { pool, clients })
+    }
+
+    /// Whether tickets can be opened in Autotask now.
+    pub fn autotask_configured(&self) -> bool {
+        self.clients.autotask.is_set()
     }
 
     /// Records the message (unless its key is known) and carries it as far as it goes now.

@@ -4,6 +4,30 @@
 
 use std::fmt;
 
+/// "1,234" (thousands grouped with commas, as the pages and tickets show counts).
+pub fn count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// "$1,234.50" (the catalogue's prices are in the MSP's currency, shown with a dollar sign).
+pub fn money(amount: f64) -> String {
+    let cents = (amount * 100.0).round() as i64;
+    let (sign, cents) = if cents < 0 { ("-", -cents) } else { ("", cents) };
+    format!("{sign}${}.{:02}", count(cents / 100), cents % 100)
+}
+
 /// Why a text is not an amount.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AmountError {

@@ -266,6 +266,16 @@ text_enum! {
 }
 
 text_enum! {
+    /// What a follow-up does to a delivered ticket (`delivery_followups.kind`).
+    FollowUpKind {
+        /// Adds a note.
+        Note = "note",
+        /// Adds a note, then closes the ticket.
+        Close = "close",
+    }
+}
+
+text_enum! {
     /// Where a delivery stands (`deliveries.status`).
     DeliveryStatus {
         /// Recorded; not (completely) sent yet.

@@ -31,6 +31,7 @@ pub mod schedule;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
+use seatsync_alert_tickets::AlertTickets;
 use seatsync_contracts::Contracts;
 use seatsync_db::{jobs as db, DbError, PgPool};
 use seatsync_delivery::Delivery;
@@ -56,6 +57,7 @@ pub struct JobParts {
     pub contracts: Arc<Contracts>,
     pub delivery: Arc<Delivery>,
     pub licence_alerts: Arc<LicenceAlerts>,
+    pub alert_tickets: Arc<AlertTickets>,
 }
 
 impl JobParts {

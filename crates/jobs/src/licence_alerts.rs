@@ -1,23 +1,31 @@
-//! The unused-licence alerts on the queue: Pax8 read, companies matched, every tenant weighed.
-//! A run taken over simply runs again: it reads and replaces, and changes no vendor. A Pax8 read
-//! that fails keeps the last good one; the run then ends partial and says so.
+//! The unused-licence alerts on the queue: Pax8 read, companies matched, every tenant weighed,
+//! then each tenant's ticket opened, noted or closed. A run taken over simply runs again: the
+//! findings are read and replaced, and every ticket, note and close goes through the delivery
+//! service under a key, so none is made twice. A Pax8 read that fails keeps the last good one,
+//! and a ticket that cannot be sent is tried again next run; the run then ends partial and says
+//! so.
 
 use seatsync_db::{jobs as db, kinds::JobStatus, PgPool};
 
 use crate::{Ended, JobParts, JobRun, Stop};
 
 pub(crate) async fn run(pool: &PgPool, parts: &JobParts, stored: &JobRun) -> Result<Ended, Stop> {
-    match parts.licence_alerts.run(chrono::Utc::now()).await {
-        Ok(summary) => {
-            db::set_detail(pool, stored.id, summary.run_id).await.map_err(|e| Stop::Retry(e.to_string()))?;
-            Ok(match summary.pax8_error {
-                Some(e) => Ended {
-                    status: JobStatus::Partial,
-                    error: Some(format!("Pax8 could not be read ({e}); its last good read was used")),
-                },
-                None => Ended::ok(),
-            })
-        }
-        Err(e) => Err(Stop::Retry(e.to_string())),
+    let summary = parts.licence_alerts.run(chrono::Utc::now()).await.map_err(|e| Stop::Retry(e.to_string()))?;
+    db::set_detail(pool, stored.id, summary.run_id).await.map_err(|e| Stop::Retry(e.to_string()))?;
+    let mut problems = Vec::new();
+    if let Some(e) = summary.pax8_error {
+        problems.push(format!("Pax8 could not be read ({e}); its last good read was used"));
     }
+    match parts.alert_tickets.send_after(summary.run_id).await {
+        Ok(tickets) if !tickets.failed.is_empty() => {
+            problems.push(format!("tickets not sent (tried again next run): {}", tickets.failed.join("; ")));
+        }
+        Ok(_) => {}
+        Err(e) => problems.push(format!("the tickets could not be sent: {e}")),
+    }
+    Ok(if problems.is_empty() {
+        Ended::ok()
+    } else {
+        Ended { status: JobStatus::Partial, error: Some(problems.join(". ")) }
+    })
 }

@@ -146,6 +146,17 @@ pub struct ChangeOutcome {
     pub detail: Option<String>,
 }
 
+/// What confirming a link did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmed {
+    pub link_id: Uuid,
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    /// The ticket the link was put in (its delivery's key), if any.
+    pub delivery_key: Option<String>,
+    pub changes: Vec<ChangeOutcome>,
+}
+
 pub struct Remediation {
     pool: PgPool,
     clients: ClientSlots,
@@ -350,7 +361,7 @@ impl Remediation {
     }
 
     /// Carries the link out: spends it, then makes each change once, recording it first.
-    pub async fn confirm(&self, token: &str, by: Uuid) -> Result<Vec<ChangeOutcome>, RemediationError> {
+    pub async fn confirm(&self, token: &str, by: Uuid) -> Result<Confirmed, RemediationError> {
         let now = Utc::now();
         let (claims, link) = self.open(token, now).await?;
         let plan = self.plan(&claims, &link, now).await?;
@@ -407,7 +418,13 @@ impl Remediation {
                 detail,
             });
         }
-        Ok(outcomes)
+        Ok(Confirmed {
+            link_id: link.id,
+            tenant_id: link.tenant_id,
+            tenant_name: plan.tenant_name,
+            delivery_key: link.delivery_key,
+            changes: outcomes,
+        })
     }
 
     /// Sends one change, once. A lost answer is settled by reading the subscription back.

@@ -16,7 +16,6 @@ use seatsync_remediation::{LinkError, LinkItem, Remediation, RemediationError, S
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
 use seatsync_vendors::pax8::Pax8;
-use uuid::Uuid;
 
 const SECRET: &[u8] = b"the session secret of this test installation, long enough";
 
@@ -50,19 +49,6 @@ fn remediation(w: &World, lifetime: Duration) -> Arc<Remediation> {
     )
 }
 
-async fn user(pool: &PgPool, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO users (id, subject, email, display_name) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(id.to_string())
-        .bind(format!("{id}@example.test"))
-        .bind(name)
-        .execute(pool)
-        .await
-        .unwrap();
-    id
-}
-
 /// An alerted finding reducible now, through `channel`.
 async fn finding(w: &World, channel: FindingChannel) -> licence_alerts::Finding {
     licence_alerts::findings(&w.pool)
@@ -92,8 +78,8 @@ async fn a_link_reduces_in_pax8_once_and_partner_center_sees_it() {
     assert_eq!(plan.items.len(), 1);
     assert_eq!(plan.items[0].step, Step::Reduce { target: f.target, kind: QuantityChange::Now, raised_from: None });
 
-    let editor = user(&w.pool, "Eddie Editor").await;
-    let done = r.confirm(&link.token, editor).await.unwrap();
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let done = r.confirm(&link.token, editor).await.unwrap().changes;
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].status, QuantityChangeStatus::Done);
     assert_eq!(done[0].after, Some(f.target));
@@ -143,8 +129,8 @@ async fn a_closed_window_schedules_the_partner_center_change_for_the_next_term()
         let (_, s) = msp.subscription_mut(f.subscription_id.as_str()).unwrap();
         s.cancellation_allowed_until = Some(Utc::now() - Duration::hours(1));
     }
-    let editor = user(&w.pool, "Eddie Editor").await;
-    let done = r.confirm(&link.token, editor).await.unwrap();
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let done = r.confirm(&link.token, editor).await.unwrap().changes;
     assert_eq!(done[0].kind, QuantityChange::NextTerm);
     assert_eq!(done[0].status, QuantityChangeStatus::Done, "{:?}", done[0]);
     let s = w.sim.sim.msp().subscription(f.subscription_id.as_str()).unwrap().clone();
@@ -163,8 +149,8 @@ async fn a_refusal_is_kept_in_the_vendors_words() {
         serde_json::json!([{"path": "/v1/subscriptions/*", "method": "PUT", "kind": "status", "status": 422}]),
     )
     .await;
-    let editor = user(&w.pool, "Eddie Editor").await;
-    let done = r.confirm(&link.token, editor).await.unwrap();
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let done = r.confirm(&link.token, editor).await.unwrap().changes;
     assert_eq!(done[0].status, QuantityChangeStatus::Refused);
     assert!(done[0].detail.as_deref().is_some_and(|d| !d.is_empty()));
     assert_eq!(quantity_in_sim(&w, &f.subscription_id), f.purchased, "nothing changed");
@@ -197,7 +183,7 @@ async fn more_seats_used_now_raise_the_target_and_none_left_means_no_change() {
     set_assigned(f.sku_purchased + 5).await;
     let plan = r.inspect(&link.token).await.unwrap();
     assert!(matches!(plan.items[0].step, Step::Nothing { .. }), "{:?}", plan.items[0].step);
-    let editor = user(&w.pool, "Eddie Editor").await;
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
     assert!(matches!(r.confirm(&link.token, editor).await, Err(RemediationError::Invalid(_))));
     assert_eq!(w.sim.sim.requests_matching("PUT /v1/subscriptions"), 0);
     assert!(r.inspect(&link.token).await.is_ok(), "still usable later");
@@ -229,7 +215,7 @@ async fn forged_changed_expired_and_foreign_links_change_nothing() {
     let short = remediation(&w, Duration::seconds(-1));
     let expired = short.issue(&f.tenant_id, &[item(&f)], None, None).await.unwrap();
     assert!(matches!(r.inspect(&expired.token).await, Err(RemediationError::Link(LinkError::Expired(_)))));
-    let editor = user(&w.pool, "Eddie Editor").await;
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
     assert!(r.confirm(&expired.token, editor).await.is_err());
     assert!(r.confirm(&tampered, editor).await.is_err());
     assert_eq!(w.sim.sim.requests_matching("PUT /v1/subscriptions"), 0, "nothing reached Pax8");
@@ -247,8 +233,8 @@ async fn a_lost_answer_is_settled_by_reading_back_never_by_sending_again() {
         serde_json::json!([{"path": "/v1/subscriptions/*", "method": "PUT", "kind": "lost_response", "times": 1}]),
     )
     .await;
-    let editor = user(&w.pool, "Eddie Editor").await;
-    let done = r.confirm(&link.token, editor).await.unwrap();
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let done = r.confirm(&link.token, editor).await.unwrap().changes;
     assert_eq!(done[0].status, QuantityChangeStatus::Done, "{:?}", done[0]);
     assert_eq!(w.sim.sim.requests_matching("PUT /v1/subscriptions"), 1);
     assert_eq!(quantity_in_sim(&w, &f.subscription_id), f.target);

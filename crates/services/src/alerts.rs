@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use seatsync_api_types::alerts::{
-    AlertPoint, AlertRunLine, AlertsView, ExclusionRow, FindingRow, IgnoredSkuRow, PassedOverRow, RecentChange,
-    TenantAlerts,
+    AlertPoint, AlertRunLine, AlertTicketRow, AlertsView, ExclusionRow, FindingRow, IgnoredSkuRow, PassedOverRow,
+    RecentChange, RunTickets, TenantAlerts, TicketNoteRow,
 };
 use seatsync_db::{
-    kinds::{JobKind, Pax8LinkState},
+    kinds::{DeliveryStatus, FollowUpKind, JobKind, Pax8LinkState},
     licence_alerts as db, pax8, tenants,
 };
 use seatsync_domain::{reducible::PassReason, TenantId, Term};
@@ -17,6 +17,9 @@ use crate::{ServiceError, Services};
 
 /// Quantity changes listed on the Alerts page.
 const RECENT_CHANGES: i64 = 50;
+
+/// Unused-licence tickets listed on the Alerts page.
+const RECENT_TICKETS: i64 = 50;
 
 impl Services {
     pub async fn alerts_view(&self) -> Result<AlertsView, ServiceError> {
@@ -31,6 +34,11 @@ impl Services {
             seatsync_db::jobs::active_run(&self.pool, JobKind::LicenceAlerts, None),
             seatsync_db::remediation::recent_actions(&self.pool, RECENT_CHANGES),
         )?;
+        let tickets = self
+            .alert_tickets
+            .recent(RECENT_TICKETS)
+            .await
+            .map_err(|e| ServiceError::unexpected("reading the alert tickets", e))?;
         let name_of: HashMap<&TenantId, &str> = all_tenants.iter().map(|t| (&t.tenant_id, t.name.as_str())).collect();
         let name = |t: &TenantId| name_of.get(t).map(|n| n.to_string()).unwrap_or_else(|| t.to_string());
         let rows: Vec<(bool, FindingRow)> = findings
@@ -131,6 +139,14 @@ impl Services {
                     pax8_error: r.pax8_error,
                     pax8_read_at: r.pax8_read_at,
                     error: r.error,
+                    tickets: r.tickets_opened.map(|opened| RunTickets {
+                        opened,
+                        noted: r.tickets_noted.unwrap_or(0),
+                        closed: r.tickets_closed.unwrap_or(0),
+                        unmapped: r.tickets_unmapped.unwrap_or_default(),
+                        failed: r.tickets_failed.unwrap_or_default(),
+                        skipped: r.tickets_skipped,
+                    }),
                 })
             }),
             pax8_configured: self.integrations.slots().pax8.is_set(),
@@ -169,6 +185,33 @@ impl Services {
                 .map(|a| RecentChange {
                     tenant_name: name(&a.tenant_id),
                     change: crate::remediation::change_line_of(a),
+                })
+                .collect(),
+            tickets: tickets
+                .into_iter()
+                .map(|t| AlertTicketRow {
+                    tenant_name: name(&t.episode.tenant_id),
+                    tenant_id: t.episode.tenant_id,
+                    ticket_number: t
+                        .delivery
+                        .as_ref()
+                        .and_then(|d| d.ticket_number.clone().or_else(|| d.ticket_id.map(|id| format!("#{id}")))),
+                    delivery_status: t.delivery.as_ref().map(|d| d.status).unwrap_or(DeliveryStatus::Pending),
+                    delivery_error: t.delivery.and_then(|d| d.error),
+                    opened_at: t.episode.opened_at,
+                    closed_at: t.episode.closed_at,
+                    closed_why: t.episode.closed_why,
+                    notes: t
+                        .follow_ups
+                        .into_iter()
+                        .map(|f| TicketNoteRow {
+                            title: f.title,
+                            closes: f.kind == FollowUpKind::Close,
+                            status: f.status,
+                            error: f.error,
+                            at: f.delivered_at.unwrap_or(f.created_at),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -43,6 +43,7 @@ pub struct ServiceParts {
     pub contracts: Arc<seatsync_contracts::Contracts>,
     /// Reduction links and the quantity changes they make.
     pub remediation: Arc<seatsync_remediation::Remediation>,
+    pub alert_tickets: Arc<seatsync_alert_tickets::AlertTickets>,
 }
 
 /// Everything the UI may ask of SeatSync.
@@ -55,12 +56,23 @@ pub struct Services {
     mapping: Arc<seatsync_mapping::Mapping>,
     contracts: Arc<seatsync_contracts::Contracts>,
     remediation: Arc<seatsync_remediation::Remediation>,
+    alert_tickets: Arc<seatsync_alert_tickets::AlertTickets>,
 }
 
 impl Services {
     pub fn new(parts: ServiceParts) -> Arc<Self> {
-        let ServiceParts { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation } = parts;
-        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation })
+        let ServiceParts {
+            pool,
+            integrations,
+            jobs,
+            delivery,
+            catalog,
+            mapping,
+            contracts,
+            remediation,
+            alert_tickets,
+        } = parts;
+        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation, alert_tickets })
     }
 
     /// Autotask's web address for links to companies and contracts, as the last refresh of the

@@ -1,8 +1,13 @@
 //! Reduction links: made on the Alerts page (or by the alert run for its ticket), opened on
 //! their confirmation page with the live numbers, and confirmed once.
 
-use seatsync_api_types::alerts::{ChangeLine, LinkPlan, LinkPlanItem, LinkState, LinkStep};
-use seatsync_db::{kinds::QuantityChange, licence_alerts};
+use seatsync_api_types::alerts::{
+    ChangeLine, Confirmation, LinkPlan, LinkPlanItem, LinkState, LinkStep, TicketNoteLine,
+};
+use seatsync_db::{
+    kinds::{DeliveryStatus, QuantityChange},
+    licence_alerts,
+};
 use seatsync_domain::{SubscriptionId, TenantId};
 use seatsync_remediation::{ChangeOutcome, LinkError, LinkItem, RemediationError, Step};
 
@@ -77,10 +82,32 @@ impl Services {
         }
     }
 
-    /// Carries the link out, once.
-    pub async fn confirm_link(&self, by: &Staff, token: &str) -> Result<Vec<ChangeLine>, ServiceError> {
-        let outcomes = self.remediation.confirm(token, by.id).await?;
-        Ok(outcomes.into_iter().map(|o| change_line(o, &by.name)).collect())
+    /// Carries the link out, once, then notes what it did on the ticket it came from.
+    pub async fn confirm_link(&self, by: &Staff, token: &str) -> Result<Confirmation, ServiceError> {
+        let confirmed = self.remediation.confirm(token, by.id).await?;
+        // The changes are made and recorded whatever happens to the note; a note that fails is
+        // said here and tried again with the next alert run.
+        let ticket_note = match self.alert_tickets.note_confirmed(&confirmed, by.id, &by.name).await {
+            Ok(None) => None,
+            Ok(Some(note)) if note.status == DeliveryStatus::Delivered => Some(TicketNoteLine {
+                added: true,
+                words: "A note with these changes was added to the ticket this link came from.".into(),
+            }),
+            Ok(Some(note)) => Some(TicketNoteLine {
+                added: false,
+                words: format!(
+                    "The note on the ticket could not be added yet ({}); SeatSync tries again with the next alert run.",
+                    note.error.unwrap_or_else(|| note.status.to_string())
+                ),
+            }),
+            Err(e) => {
+                Some(TicketNoteLine { added: false, words: format!("The note on the ticket could not be added: {e}") })
+            }
+        };
+        Ok(Confirmation {
+            changes: confirmed.changes.into_iter().map(|o| change_line(o, &by.name)).collect(),
+            ticket_note,
+        })
     }
 }
 

@@ -353,3 +353,35 @@ pub mod bench {
             .unwrap_or(f64::NAN)
     }
 }
+
+/// A user named `name` (the role does not matter to the crates below the pages); their id.
+pub async fn person(pool: &PgPool, name: &str) -> uuid::Uuid {
+    let id = uuid::Uuid::new_v4();
+    sqlx::query("INSERT INTO users (id, subject, email, display_name) VALUES ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(id.to_string())
+        .bind(format!("{id}@example.test"))
+        .bind(name)
+        .execute(pool)
+        .await
+        .expect("the user is stored");
+    id
+}
+
+/// The alert run and its tickets with no Pax8 or PSA configured: the idle parts of a job queue
+/// whose test is about other jobs.
+pub fn idle_alerts(
+    pool: &PgPool,
+) -> (Arc<seatsync_licence_alerts::LicenceAlerts>, Arc<seatsync_alert_tickets::AlertTickets>) {
+    let catalog = seatsync_licences::Catalog::new(pool.clone());
+    let alerts = seatsync_licence_alerts::LicenceAlerts::new(pool.clone(), seatsync_vendors::Slot::empty(), catalog.clone());
+    let remediation = seatsync_remediation::Remediation::new(
+        pool.clone(),
+        seatsync_integrations::ClientSlots::default(),
+        catalog,
+        seatsync_remediation::Signer::from_session_secret(b"tests"),
+        seatsync_remediation::DEFAULT_LINK_LIFETIME,
+    );
+    let delivery = seatsync_delivery::Delivery::new(pool.clone(), seatsync_integrations::ClientSlots::default());
+    (alerts, seatsync_alert_tickets::AlertTickets::new(pool.clone(), delivery, remediation, "http://127.0.0.1"))
+}

@@ -42,12 +42,7 @@ pub fn date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
-/// "$1,234.50" (the catalogue's prices are in the MSP's currency, shown with a dollar sign).
-pub fn money(amount: f64) -> String {
-    let cents = (amount * 100.0).round() as i64;
-    let (sign, cents) = if cents < 0 { ("-", -cents) } else { ("", cents) };
-    format!("{sign}${}.{:02}", count(cents / 100), cents % 100)
-}
+pub use seatsync_domain::amount::{count, money};
 
 /// A monthly waste figure: "no price" when every wasted seat is of a product without a known
 /// price, since "$0.00" would read as "nothing to save".
@@ -56,23 +51,6 @@ pub fn waste_money(priced_cost: f64, unpriced_seats: i64) -> String {
         "no price".into()
     } else {
         money(priced_cost)
-    }
-}
-
-/// "12,345".
-pub fn count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
     }
 }
 

@@ -173,6 +173,16 @@ pub trait Autotask: Send + Sync {
         title: &'a str,
         text: &'a str,
     ) -> BoxFuture<'a, Result<i64, VendorError>>;
+    /// A ticket's notes (their titles carry SeatSync's reference, so a note whose answer was
+    /// lost is found instead of sent again).
+    fn ticket_notes(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<tickets::TicketNote>, VendorError>>;
+    /// One ticket, or `None` when Autotask no longer has it.
+    fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<tickets::Ticket>, VendorError>>;
+    /// The value of the ticket status "Complete" in this database.
+    fn complete_status(&self) -> BoxFuture<'_, Result<i64, VendorError>>;
+    /// Sets a ticket's status to "Complete". Setting it again changes nothing, so a lost answer
+    /// is settled by reading the ticket.
+    fn complete_ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<(), VendorError>>;
     /// Attaches a file to a ticket (at most [`tickets::MAX_ATTACHMENT_BYTES`]); its id.
     fn attach_to_ticket<'a>(
         &'a self,
@@ -1150,6 +1160,22 @@ impl Autotask for HttpAutotask {
         text: &'a str,
     ) -> BoxFuture<'a, Result<i64, VendorError>> {
         Box::pin(self.post_note(ticket_id, title, text))
+    }
+
+    fn ticket_notes(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<tickets::TicketNote>, VendorError>> {
+        Box::pin(self.query_notes(ticket_id))
+    }
+
+    fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<tickets::Ticket>, VendorError>> {
+        Box::pin(self.query_ticket(ticket_id))
+    }
+
+    fn complete_status(&self) -> BoxFuture<'_, Result<i64, VendorError>> {
+        Box::pin(self.read_complete_status())
+    }
+
+    fn complete_ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<(), VendorError>> {
+        Box::pin(self.patch_complete(ticket_id))
     }
 
     fn attach_to_ticket<'a>(

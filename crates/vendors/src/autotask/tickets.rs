@@ -24,6 +24,19 @@ pub struct Ticket {
     pub ticket_number: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
+    /// The status picklist's value (`Complete` is closed).
+    #[serde(default, deserialize_with = "serde_lenient::opt_int")]
+    pub status: Option<i64>,
+}
+
+/// A ticket's note as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketNote {
+    #[serde(deserialize_with = "serde_lenient::int")]
+    pub id: i64,
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// How a new ticket is filed: picklist values the Admin chose (or the database's defaults).
@@ -149,6 +162,33 @@ impl HttpAutotask {
         }
         self.write(Method::POST, "TicketNotes", &format!("Tickets/{ticket_id}/Notes"), body, "created ticket note")
             .await
+    }
+
+    pub(super) async fn query_notes(&self, ticket_id: i64) -> Result<Vec<TicketNote>, VendorError> {
+        self.query("TicketNotes", vec![filter::eq("ticketID", ticket_id)], "ticket note list").await
+    }
+
+    pub(super) async fn query_ticket(&self, ticket_id: i64) -> Result<Option<Ticket>, VendorError> {
+        Ok(self.query("Tickets", vec![filter::eq("id", ticket_id)], "ticket").await?.into_iter().next())
+    }
+
+    /// Sets the ticket's status to the picklist entry labelled "Complete" in this database.
+    pub(super) async fn patch_complete(&self, ticket_id: i64) -> Result<(), VendorError> {
+        let complete = self.read_complete_status().await?;
+        let body = json!({"id": ticket_id, "status": complete});
+        self.write(Method::PATCH, "Tickets", "Tickets", body, "closed ticket").await.map(|_| ())
+    }
+
+    /// The value of the status "Complete" (Autotask's closed status; 5 in most databases, read
+    /// from the picklist because the number is not documented).
+    pub(super) async fn read_complete_status(&self) -> Result<i64, VendorError> {
+        let fields = self.fields_of("Tickets").await?;
+        let values = fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case("status"))
+            .and_then(|f| f.picklist_values.clone())
+            .unwrap_or_default();
+        picklist_value(&values, "Tickets", "status", "Complete")
     }
 
     async fn ticket_note_pick(&self, field: &str) -> Result<Option<i64>, VendorError> {

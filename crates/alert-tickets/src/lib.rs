@@ -1,0 +1,421 @@
+//! The unused-licence tickets. After each alert run, every tenant with seats worth alerting gets
+//! one ticket for its mapped Autotask company, listing each subscription with a link that
+//! reduces it and one that reduces them all. While the ticket is open no second one is made: a
+//! note is added when the findings change, and the ticket is closed with a note once nothing is
+//! reducible any more. A ticket a person closes ends its episode; seats still unused then open a
+//! new one. A confirmed link adds a note with what was changed.
+//!
+//! Everything goes through the delivery service, so each ticket, note and close is recorded
+//! before it is sent and made once: the episode's key (`licence-alerts:{tenant}:{episode}`) is
+//! the ticket's dedup key, a change note's key carries the findings' fingerprint, and a
+//! confirmation note's key the link's id.
+
+pub mod compose;
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
+
+use seatsync_db::{
+    alert_tickets::{self as db, AlertTicket},
+    deliveries::DeliveryRow,
+    licence_alerts::{self, Finding},
+    mappings, DbError, PgPool,
+};
+use seatsync_delivery::{Delivery, DeliveryError, FollowUp, Outgoing, Recipient, TicketState};
+use seatsync_domain::{
+    kinds::{DeliveryStatus, FindingTiming, FollowUpKind},
+    CompanyId, Mapping, TenantId,
+};
+use seatsync_remediation::{Confirmed, LinkItem, Remediation, RemediationError};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use compose::Line;
+
+/// Autotask's longest ticket description.
+pub const MAX_TICKET_TEXT: usize = 8_000;
+
+/// Autotask's longest note description.
+pub const MAX_NOTE_TEXT: usize = 32_000;
+
+/// What a ticket is for, as the deliveries list shows it.
+const PURPOSE: &str = "Unused licences";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlertTicketError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Delivery(#[from] DeliveryError),
+    #[error(transparent)]
+    Link(#[from] RemediationError),
+    /// The PSA refused or could not be reached; its words.
+    #[error("{0}")]
+    Psa(String),
+}
+
+/// What one pass over the tenants did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketSummary {
+    pub opened: usize,
+    pub noted: usize,
+    pub closed: usize,
+    /// Tenants with findings and no Autotask company mapped: no ticket can be opened for them.
+    pub unmapped: Vec<String>,
+    /// Tenants whose ticket could not be opened, noted or closed, with why (tried again next run).
+    pub failed: Vec<String>,
+    /// Why no ticket was considered at all (Autotask not configured).
+    pub skipped: Option<String>,
+}
+
+/// What happened to one tenant's ticket.
+enum Tended {
+    Nothing,
+    Opened,
+    Noted,
+    Closed,
+    Unmapped,
+}
+
+pub struct AlertTickets {
+    pool: PgPool,
+    delivery: Arc<Delivery>,
+    remediation: Arc<Remediation>,
+    /// SeatSync's public address, which the links in tickets start with.
+    public_url: String,
+}
+
+impl AlertTickets {
+    pub fn new(pool: PgPool, delivery: Arc<Delivery>, remediation: Arc<Remediation>, public_url: &str) -> Arc<Self> {
+        Arc::new(Self { pool, delivery, remediation, public_url: public_url.trim_end_matches('/').to_string() })
+    }
+
+    /// The address of a link's confirmation page.
+    pub fn link_url(&self, token: &str) -> String {
+        format!("{}/alerts/reduce/{token}", self.public_url)
+    }
+
+    /// [`AlertTickets::send`] after the alert run `run_id`, with what it did stored on the run.
+    pub async fn send_after(&self, run_id: i64) -> Result<TicketSummary, AlertTicketError> {
+        let summary = self.send().await?;
+        let tickets = licence_alerts::RunTickets {
+            opened: summary.opened as i32,
+            noted: summary.noted as i32,
+            closed: summary.closed as i32,
+            unmapped: &summary.unmapped,
+            failed: &summary.failed,
+            skipped: summary.skipped.as_deref(),
+        };
+        licence_alerts::record_tickets(&self.pool, run_id, &tickets).await?;
+        Ok(summary)
+    }
+
+    /// Opens, notes and closes every tenant's ticket to match the newest run's findings.
+    pub async fn send(&self) -> Result<TicketSummary, AlertTicketError> {
+        let mut summary = TicketSummary::default();
+        if !self.delivery.autotask_configured() {
+            summary.skipped = Some("Autotask is not configured, so no ticket was opened.".into());
+            return Ok(summary);
+        }
+        let (findings, open, tenants) = tokio::try_join!(
+            licence_alerts::findings(&self.pool),
+            db::open(&self.pool),
+            mappings::tenant_rows(&self.pool),
+        )?;
+        let mut by_tenant: BTreeMap<TenantId, Vec<Finding>> = BTreeMap::new();
+        for f in findings.into_iter().filter(|f| f.alert) {
+            by_tenant.entry(f.tenant_id.clone()).or_default().push(f);
+        }
+        let open: HashMap<TenantId, AlertTicket> = open.into_iter().map(|t| (t.tenant_id.clone(), t)).collect();
+        let rows: HashMap<&TenantId, &mappings::TenantRow> = tenants.iter().map(|t| (&t.tenant_id, t)).collect();
+        let mut all: Vec<&TenantId> = by_tenant.keys().chain(open.keys()).collect();
+        all.sort();
+        all.dedup();
+        for tenant in all {
+            let found = by_tenant.get(tenant).map(Vec::as_slice).unwrap_or(&[]);
+            let name = rows.get(tenant).map(|r| r.name.clone()).unwrap_or_else(|| tenant.to_string());
+            let company = rows.get(tenant).and_then(|r| match r.target() {
+                Mapping::Mapped { id } => Some((id, r.company_name.clone().unwrap_or_else(|| format!("#{id}")))),
+                _ => None,
+            });
+            match self.tend(tenant, &name, company, found, open.get(tenant)).await {
+                Ok(Tended::Opened) => summary.opened += 1,
+                Ok(Tended::Noted) => summary.noted += 1,
+                Ok(Tended::Closed) => summary.closed += 1,
+                Ok(Tended::Unmapped) => summary.unmapped.push(name),
+                Ok(Tended::Nothing) => {}
+                Err(AlertTicketError::Db(e)) => return Err(e.into()),
+                Err(e) => {
+                    tracing::warn!(tenant = %tenant, error = %e, "an unused-licence ticket could not be tended");
+                    summary.failed.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// One tenant: its open episode (if any) brought in line with its findings.
+    async fn tend(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        company: Option<(CompanyId, String)>,
+        found: &[Finding],
+        open: Option<&AlertTicket>,
+    ) -> Result<Tended, AlertTicketError> {
+        let told = fingerprint(found);
+        let Some(ticket) = open else {
+            if found.is_empty() {
+                return Ok(Tended::Nothing);
+            }
+            let Some(company) = company else { return Ok(Tended::Unmapped) };
+            let ticket = db::open_episode(&self.pool, tenant, |n| episode_key(tenant, n), &told).await?;
+            return self.open_ticket(&ticket, name, company, found).await;
+        };
+        let delivery = seatsync_db::deliveries::find_by_key(&self.pool, &ticket.delivery_key).await?;
+        let delivery = match delivery {
+            // Recorded, but the process stopped before the ticket's intent was: make it now.
+            None if found.is_empty() => {
+                db::close(&self.pool, ticket.id, "nothing was reducible any more before the ticket was made").await?;
+                return Ok(Tended::Nothing);
+            }
+            None => {
+                let Some(company) = company else { return Ok(Tended::Unmapped) };
+                return self.open_ticket(ticket, name, company, found).await;
+            }
+            Some(d) if d.status != DeliveryStatus::Delivered => self.delivery.carry(d.id).await?,
+            Some(d) => d,
+        };
+        if delivery.status != DeliveryStatus::Delivered {
+            return Err(AlertTicketError::Psa(not_delivered(&delivery)));
+        }
+        self.retry_failed_follow_ups(&ticket.delivery_key).await?;
+        match self.delivery.ticket_state(&ticket.delivery_key).await? {
+            TicketState::Open => {}
+            TicketState::Closed | TicketState::Gone => {
+                db::close(&self.pool, ticket.id, "closed in Autotask").await?;
+                if found.is_empty() {
+                    return Ok(Tended::Nothing);
+                }
+                // Seats are still unused after a person closed the ticket: a new episode.
+                return Box::pin(self.tend(tenant, name, company, found, None)).await;
+            }
+            TicketState::NotMade => return Err(AlertTicketError::Psa("the ticket is not made yet".into())),
+            TicketState::Unknown(why) => {
+                return Err(AlertTicketError::Psa(format!("the ticket could not be read in Autotask: {why}")));
+            }
+        }
+        if found.is_empty() {
+            let message = compose::nothing_left(name);
+            let follow_up = FollowUp {
+                dedup_key: format!("{}:closed", ticket.delivery_key),
+                kind: FollowUpKind::Close,
+                title: message.title,
+                text: message.text,
+            };
+            let row = self.delivery.follow_up(&ticket.delivery_key, None, follow_up).await?;
+            if row.status != DeliveryStatus::Delivered {
+                return Err(AlertTicketError::Psa(row.error.unwrap_or_else(|| "the ticket was not closed".into())));
+            }
+            db::close(&self.pool, ticket.id, "nothing left to reduce").await?;
+            return Ok(Tended::Closed);
+        }
+        if ticket.told == told {
+            return Ok(Tended::Nothing);
+        }
+        let (lines, all, expires_at) = self.links(tenant, found, &ticket.delivery_key).await?;
+        let message = compose::changed(name, &lines, all.as_deref(), expires_at, MAX_NOTE_TEXT);
+        let follow_up = FollowUp {
+            dedup_key: format!("{}:changed:{told}", ticket.delivery_key),
+            kind: FollowUpKind::Note,
+            title: message.title,
+            text: message.text,
+        };
+        let row = self.delivery.follow_up(&ticket.delivery_key, None, follow_up).await?;
+        if row.status != DeliveryStatus::Delivered {
+            return Err(AlertTicketError::Psa(row.error.unwrap_or_else(|| "the note was not added".into())));
+        }
+        db::set_told(&self.pool, ticket.id, &told).await?;
+        Ok(Tended::Noted)
+    }
+
+    /// Makes the episode's links and records and sends its ticket.
+    async fn open_ticket(
+        &self,
+        ticket: &AlertTicket,
+        name: &str,
+        (company_id, company_name): (CompanyId, String),
+        found: &[Finding],
+    ) -> Result<Tended, AlertTicketError> {
+        let (lines, all, expires_at) = self.links(&ticket.tenant_id, found, &ticket.delivery_key).await?;
+        let message = compose::opening(name, &lines, all.as_deref(), expires_at, MAX_TICKET_TEXT);
+        let outgoing = Outgoing {
+            dedup_key: ticket.delivery_key.clone(),
+            purpose: PURPOSE.into(),
+            title: message.title,
+            text: message.text,
+            html: None,
+            attachments: Vec::new(),
+            to: Recipient::AutotaskTicket { company_id, company_name },
+        };
+        let row = self.delivery.deliver(None, outgoing).await?;
+        if row.status != DeliveryStatus::Delivered {
+            return Err(AlertTicketError::Psa(not_delivered(&row)));
+        }
+        db::set_told(&self.pool, ticket.id, &fingerprint(found)).await?;
+        Ok(Tended::Opened)
+    }
+
+    /// A link per subscription and, for more than one, a link for them all; bound to the ticket.
+    async fn links<'f>(
+        &self,
+        tenant: &TenantId,
+        found: &'f [Finding],
+        ticket_key: &str,
+    ) -> Result<(Vec<Line<'f>>, Option<String>, chrono::DateTime<chrono::Utc>), AlertTicketError> {
+        let mut lines = Vec::with_capacity(found.len());
+        let mut expires_at = None;
+        for f in found {
+            let item = LinkItem { subscription_id: f.subscription_id.clone(), target: f.target };
+            let link = self.remediation.issue(tenant, &[item], Some(ticket_key), None).await?;
+            expires_at = Some(link.expires_at);
+            lines.push(Line { finding: f, link: Some(self.link_url(&link.token)) });
+        }
+        let all = if found.len() > 1 {
+            let items: Vec<LinkItem> = found
+                .iter()
+                .map(|f| LinkItem { subscription_id: f.subscription_id.clone(), target: f.target })
+                .collect();
+            let link = self.remediation.issue(tenant, &items, Some(ticket_key), None).await?;
+            Some(self.link_url(&link.token))
+        } else {
+            None
+        };
+        Ok((lines, all, expires_at.unwrap_or_else(chrono::Utc::now)))
+    }
+
+    /// Notes and closes that failed earlier (Autotask down, say) are tried again.
+    async fn retry_failed_follow_ups(&self, ticket_key: &str) -> Result<(), AlertTicketError> {
+        for f in self.delivery.follow_ups(ticket_key).await? {
+            if f.status == DeliveryStatus::Failed {
+                self.delivery.carry_follow_up(f.id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a link from a ticket was confirmed: a note on that ticket with what was changed.
+    /// `None` for a link made on the Alerts page (no ticket).
+    pub async fn note_confirmed(
+        &self,
+        confirmed: &Confirmed,
+        by: Uuid,
+        by_name: &str,
+    ) -> Result<Option<seatsync_db::deliveries::FollowUpRow>, AlertTicketError> {
+        let Some(key) = &confirmed.delivery_key else { return Ok(None) };
+        if confirmed.changes.is_empty() {
+            return Ok(None);
+        }
+        let message = compose::confirmed(&confirmed.changes, by_name);
+        let follow_up = FollowUp {
+            dedup_key: format!("{key}:confirmed:{}", confirmed.link_id),
+            kind: FollowUpKind::Note,
+            title: message.title,
+            text: message.text,
+        };
+        Ok(Some(self.delivery.follow_up(key, Some(by), follow_up).await?))
+    }
+
+    /// The newest episodes with their ticket's delivery and follow-ups, for the Alerts page.
+    pub async fn recent(&self, limit: i64) -> Result<Vec<TicketHistory>, AlertTicketError> {
+        let mut out = Vec::new();
+        for episode in db::recent(&self.pool, limit).await? {
+            let delivery = seatsync_db::deliveries::find_by_key(&self.pool, &episode.delivery_key).await?;
+            let follow_ups = self.delivery.follow_ups(&episode.delivery_key).await?;
+            out.push(TicketHistory { episode, delivery, follow_ups });
+        }
+        Ok(out)
+    }
+}
+
+/// One tenant's ticket episode as the Alerts page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketHistory {
+    pub episode: AlertTicket,
+    pub delivery: Option<DeliveryRow>,
+    pub follow_ups: Vec<seatsync_db::deliveries::FollowUpRow>,
+}
+
+/// The dedup key of a tenant's `episode`th ticket.
+pub fn episode_key(tenant: &TenantId, episode: i32) -> String {
+    format!("licence-alerts:{tenant}:{episode}")
+}
+
+/// What a ticket lists, in a few characters: the subscriptions, their targets and whether now.
+/// A date moving on (a monthly renewal) is no reason for a note; a different target is.
+pub fn fingerprint(found: &[Finding]) -> String {
+    let mut parts: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let when = if f.timing == FindingTiming::Now { "now" } else { "renewal" };
+            format!("{}:{}:{when}", f.subscription_id.as_str().to_ascii_lowercase(), f.target)
+        })
+        .collect();
+    parts.sort();
+    let digest = Sha256::digest(parts.join(",").as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn not_delivered(row: &DeliveryRow) -> String {
+    row.error.clone().unwrap_or_else(|| format!("the ticket is {}", row.status))
+}
+
+#[cfg(test)]
+mod tests {
+    use seatsync_domain::{kinds::FindingChannel, SkuId, SubscriptionId};
+
+    use super::*;
+
+    fn finding(sub: &str, target: i64, timing: FindingTiming, day: &str) -> Finding {
+        Finding {
+            tenant_id: TenantId::new("t"),
+            subscription_id: SubscriptionId::new(sub),
+            sku_id: SkuId::new("k"),
+            product: "P".into(),
+            term: None,
+            commitment_end: None,
+            channel: FindingChannel::PartnerCenter,
+            pax8_subscription_id: None,
+            purchased: 10,
+            sku_purchased: 10,
+            assigned: 3,
+            allowance: 0,
+            reducible: 10 - target,
+            target,
+            timing,
+            timing_date: Some(day.parse().unwrap()),
+            alert: true,
+            monthly_saving: None,
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_follows_targets_and_timing_not_order_dates_or_case() {
+        let a = finding("A", 3, FindingTiming::Now, "2026-12-09T00:00:00Z");
+        let b = finding("b", 5, FindingTiming::AtRenewal, "2027-01-01T00:00:00Z");
+        let base = fingerprint(&[a.clone(), b.clone()]);
+        assert_eq!(base, fingerprint(&[b.clone(), a.clone()]));
+        let later = finding("a", 3, FindingTiming::Now, "2027-01-09T00:00:00Z");
+        assert_eq!(base, fingerprint(&[later, b.clone()]), "a moved date is not a change");
+        assert_ne!(base, fingerprint(&[finding("A", 4, FindingTiming::Now, "2026-12-09T00:00:00Z"), b.clone()]));
+        assert_ne!(base, fingerprint(&[finding("A", 3, FindingTiming::AtRenewal, "2026-12-09T00:00:00Z"), b]));
+        assert_ne!(base, fingerprint(&[a]));
+    }
+
+    #[test]
+    fn episode_keys_name_the_tenant_and_episode() {
+        assert_eq!(episode_key(&TenantId::new("abc"), 2), "licence-alerts:abc:2");
+    }
+}

@@ -1,0 +1,299 @@
+//! The unused-licence tickets against PostgreSQL and the simulator over HTTP: one ticket per
+//! tenant with working links, none twice over several runs, a note only when the findings
+//! change, closed when nothing is left, a new one after a person closes it, and the note after
+//! a link is confirmed, once even when Autotask's answer is lost.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use chrono::{Duration, Utc};
+use seatsync_alert_tickets::{episode_key, AlertTickets};
+use seatsync_db::{alert_tickets, licence_alerts, PgPool};
+use seatsync_delivery::Delivery;
+use seatsync_domain::{kinds::DeliveryStatus, TenantId};
+use seatsync_integrations::ClientSlots;
+use seatsync_licence_alerts::LicenceAlerts;
+use seatsync_licence_sync::{Scope, Trigger};
+use seatsync_remediation::{Remediation, Signer, Step};
+use seatsync_sim::SimHandle;
+use seatsync_testkit as kit;
+use seatsync_vendors::{autotask::Autotask, pax8::Pax8};
+use serde_json::{json, Value};
+
+const SECRET: &[u8] = b"the session secret of this test installation, long enough";
+const PUBLIC_URL: &str = "https://seatsync.msp.example";
+
+struct World {
+    pool: PgPool,
+    sim: SimHandle,
+    alerts: Arc<LicenceAlerts>,
+    remediation: Arc<Remediation>,
+    tickets: Arc<AlertTickets>,
+    autotask: Arc<dyn Autotask>,
+}
+
+impl World {
+    async fn run(&self) -> seatsync_alert_tickets::TicketSummary {
+        let run = self.alerts.run(Utc::now()).await.expect("alert run");
+        self.tickets.send_after(run.run_id).await.expect("tickets tended")
+    }
+
+    async fn tickets_in_autotask(&self) -> Vec<Value> {
+        kit::autotask_records(&self.sim, "tickets")
+            .await
+            .into_iter()
+            .filter(|t| t["title"].as_str().is_some_and(|s| s.starts_with("Unused Microsoft licences")))
+            .collect()
+    }
+
+    async fn notes_of(&self, ticket_id: i64) -> Vec<Value> {
+        kit::autotask_records(&self.sim, "ticketnotes")
+            .await
+            .into_iter()
+            .filter(|n| n["ticketID"].as_i64() == Some(ticket_id))
+            .collect()
+    }
+
+    /// The Autotask ticket of the tenant's open episode.
+    async fn ticket_of(&self, tenant: &TenantId) -> Value {
+        let open = alert_tickets::open(&self.pool).await.unwrap();
+        let episode = open.iter().find(|t| &t.tenant_id == tenant).expect("an open episode");
+        let delivery =
+            seatsync_db::deliveries::find_by_key(&self.pool, &episode.delivery_key).await.unwrap().expect("delivered");
+        let id = delivery.ticket_id.expect("a ticket id");
+        self.tickets_in_autotask().await.into_iter().find(|t| t["id"].as_i64() == Some(id)).expect("in Autotask")
+    }
+}
+
+async fn world(tenants: usize) -> World {
+    let pool = kit::fresh_pool(8).await;
+    let sim = kit::sim_with_tenants(tenants).await;
+    let sync = kit::licence_sync(&pool, &sim, 8);
+    sync.run(Trigger::Schedule, Scope::All).await.expect("licence sync");
+    let pax8: Arc<dyn Pax8> = kit::pax8(&sim, kit::quick_policy());
+    let autotask: Arc<dyn Autotask> = kit::autotask(&sim, kit::quick_policy());
+    let slots = ClientSlots::default();
+    slots.licence_sync.set(Some(sync));
+    slots.pax8.set(Some(pax8));
+    slots.autotask.set(Some(autotask.clone()));
+    let catalog = seatsync_licences::Catalog::new(pool.clone());
+    let alerts = LicenceAlerts::new(pool.clone(), slots.pax8.clone(), catalog.clone());
+    let remediation =
+        Remediation::new(pool.clone(), slots.clone(), catalog, Signer::from_session_secret(SECRET), Duration::days(7));
+    let delivery = Delivery::new(pool.clone(), slots.clone());
+    let tickets = AlertTickets::new(pool.clone(), delivery, remediation.clone(), PUBLIC_URL);
+    World { pool, sim, alerts, remediation, tickets, autotask }
+}
+
+/// Maps every tenant the simulator gives an Autotask company to that company, and files tickets
+/// in the Billing queue, as an Admin does (Autotask wants a queue or an assigned resource).
+async fn map_tenants(w: &World) {
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
+        .bind(seatsync_delivery::TICKET_DEFAULTS_KEY)
+        .bind(json!({"queue_id": 29683478}))
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
+        if let Some(company) = kit::company_of(&w.sim, tenant.tenant_id.as_str()).await {
+            sqlx::query(
+                "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)",
+            )
+            .bind(&tenant.tenant_id)
+            .bind(company)
+            .execute(&w.pool)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+/// Alerted findings per tenant, as the newest run stored them.
+async fn alerted(pool: &PgPool) -> BTreeMap<TenantId, Vec<licence_alerts::Finding>> {
+    let mut out: BTreeMap<TenantId, Vec<licence_alerts::Finding>> = BTreeMap::new();
+    for f in licence_alerts::findings(pool).await.unwrap().into_iter().filter(|f| f.alert) {
+        out.entry(f.tenant_id.clone()).or_default().push(f);
+    }
+    out
+}
+
+/// The tokens of the reduction links in a text.
+fn tokens(text: &str) -> Vec<String> {
+    let marker = format!("{PUBLIC_URL}/alerts/reduce/");
+    text.split(&marker)
+        .skip(1)
+        .map(|rest| rest.split(|c: char| c.is_whitespace()).next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_run_opens_one_ticket_per_mapped_tenant_with_links_and_never_a_second() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    let first = w.run().await;
+    let found = alerted(&w.pool).await;
+    assert!(found.len() >= 3, "the seeded MSP has several tenants to alert: {}", found.len());
+    assert_eq!(first.opened + first.unmapped.len(), found.len(), "{first:?}");
+    assert!(first.failed.is_empty(), "{first:?}");
+    assert!(first.opened >= 3, "{first:?}");
+    let made = w.tickets_in_autotask().await;
+    assert_eq!(made.len(), first.opened);
+
+    // Each ticket is for the tenant's company, lists its subscriptions and carries working links
+    // bound to the ticket.
+    let (tenant, findings) =
+        found.iter().find(|(_, f)| (2..=4).contains(&f.len())).expect("a tenant with a few findings");
+    let ticket = w.ticket_of(tenant).await;
+    assert_eq!(ticket["companyID"].as_i64(), kit::company_of(&w.sim, tenant.as_str()).await);
+    let text = ticket["description"].as_str().unwrap();
+    assert!(text.chars().count() <= 8000);
+    for f in findings {
+        assert!(text.contains(&f.product), "{} is listed in\n{text}", f.product);
+    }
+    assert!(text.contains("Reduce all of them:"), "{text}");
+    let links = tokens(text);
+    assert_eq!(links.len(), findings.len() + 1, "one per subscription and one for all:\n{text}");
+    for token in &links {
+        let plan = w.remediation.inspect(token).await.expect("the link opens");
+        assert_eq!(plan.delivery_key.as_deref(), Some(episode_key(tenant, 1).as_str()));
+        assert!(plan.items.iter().any(|i| matches!(i.step, Step::Reduce { .. } | Step::WaitForWindow { .. })));
+    }
+
+    // Two more runs: no new ticket, no note (nothing changed).
+    for _ in 0..2 {
+        let again = w.run().await;
+        assert_eq!((again.opened, again.noted, again.closed), (0, 0, 0), "{again:?}");
+    }
+    assert_eq!(w.tickets_in_autotask().await.len(), first.opened);
+    let id = ticket["id"].as_i64().unwrap();
+    assert!(w.notes_of(id).await.is_empty());
+
+    // The run is stored with what it did to the tickets.
+    let run = licence_alerts::last_run(&w.pool).await.unwrap().unwrap();
+    assert_eq!(run.tickets_opened, Some(0));
+}
+
+#[tokio::test]
+async fn changed_findings_add_one_note_and_nothing_left_closes_the_ticket() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    w.run().await;
+    let found = alerted(&w.pool).await;
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let (tenant, findings) = found.iter().find(|(_, f)| f.len() > 1).expect("a tenant with two findings");
+    let ticket = w.ticket_of(tenant).await;
+    let id = ticket["id"].as_i64().unwrap();
+
+    // One licence of the tenant is left out: its findings change, and the ticket says so once.
+    licence_alerts::set_sku_excluded(&w.pool, tenant, &findings[0].sku_id, true, Some("grant"), editor).await.unwrap();
+    let changed = w.run().await;
+    assert_eq!(changed.noted, 1, "{changed:?}");
+    let notes = w.notes_of(id).await;
+    assert_eq!(notes.len(), 1);
+    assert!(notes[0]["title"].as_str().unwrap().starts_with("Unused licences changed"), "{notes:?}");
+    assert!(!tokens(notes[0]["description"].as_str().unwrap()).is_empty(), "the note carries new links");
+    assert_eq!(w.run().await.noted, 0, "the same findings are not noted again");
+    assert_eq!(w.notes_of(id).await.len(), 1);
+
+    // The whole tenant is left out: nothing is reducible any more, so the ticket is closed.
+    licence_alerts::set_tenant_excluded(&w.pool, tenant, true, None, editor).await.unwrap();
+    let closed = w.run().await;
+    assert_eq!(closed.closed, 1, "{closed:?}");
+    let complete = w.autotask.complete_status().await.unwrap();
+    let after = w.tickets_in_autotask().await.into_iter().find(|t| t["id"].as_i64() == Some(id)).unwrap();
+    assert_eq!(after["status"].as_i64(), Some(complete));
+    let notes = w.notes_of(id).await;
+    assert_eq!(notes.len(), 2);
+    assert!(notes[1]["title"].as_str().unwrap().starts_with("Nothing left to reduce"));
+    assert!(alert_tickets::open(&w.pool).await.unwrap().iter().all(|t| &t.tenant_id != tenant));
+
+    // Taken back in: a new ticket (a new episode), not the closed one reopened.
+    licence_alerts::set_tenant_excluded(&w.pool, tenant, false, None, editor).await.unwrap();
+    let reopened = w.run().await;
+    assert_eq!(reopened.opened, 1, "{reopened:?}");
+    let new_ticket = w.ticket_of(tenant).await;
+    assert_ne!(new_ticket["id"], ticket["id"]);
+    let open = alert_tickets::open(&w.pool).await.unwrap();
+    assert_eq!(open.iter().find(|t| &t.tenant_id == tenant).unwrap().episode, 2);
+}
+
+#[tokio::test]
+async fn a_ticket_a_person_closes_is_followed_by_a_new_one_while_seats_stay_unused() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    let first = w.run().await;
+    let found = alerted(&w.pool).await;
+    let tenant = found.keys().next().unwrap();
+    let ticket = w.ticket_of(tenant).await;
+    w.autotask.complete_ticket(ticket["id"].as_i64().unwrap()).await.unwrap();
+    let next = w.run().await;
+    assert_eq!(next.opened, 1, "{next:?}");
+    assert_eq!(w.tickets_in_autotask().await.len(), first.opened + 1);
+    let episodes = alert_tickets::recent(&w.pool, 100).await.unwrap();
+    let closed = episodes.iter().find(|e| &e.tenant_id == tenant && e.episode == 1).unwrap();
+    assert_eq!(closed.closed_why.as_deref(), Some("closed in Autotask"));
+}
+
+#[tokio::test]
+async fn a_confirmed_link_notes_the_ticket_once_even_when_the_answer_is_lost() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    w.run().await;
+    let found = alerted(&w.pool).await;
+    let (tenant, _) = found
+        .iter()
+        .find(|(_, fs)| fs.iter().any(|f| f.timing == seatsync_domain::kinds::FindingTiming::Now))
+        .expect("a tenant reducible now");
+    let ticket = w.ticket_of(tenant).await;
+    let id = ticket["id"].as_i64().unwrap();
+    let text = ticket["description"].as_str().unwrap();
+    let mut actionable = None;
+    for token in tokens(text) {
+        if w.remediation.inspect(&token).await.unwrap().actionable() {
+            actionable = Some(token);
+            break;
+        }
+    }
+    let token = actionable.expect("a link that can be confirmed now");
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let confirmed = w.remediation.confirm(&token, editor).await.unwrap();
+    assert!(confirmed.changes.iter().any(|c| c.status == seatsync_domain::kinds::QuantityChangeStatus::Done));
+
+    // Autotask adds the note but its answer is lost: the note is found, not added again.
+    kit::faults(
+        &w.sim,
+        json!([{"path": "/ATServicesRest/V1.0/Tickets/*", "method": "POST", "contains": "Notes", "kind": "lost_response", "times": 1}]),
+    )
+    .await;
+    let note = w.tickets.note_confirmed(&confirmed, editor, "Eddie Editor").await.unwrap().unwrap();
+    kit::faults(&w.sim, json!([])).await;
+    assert_eq!(note.status, DeliveryStatus::Delivered, "{note:?}");
+    let notes = w.notes_of(id).await;
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let body = notes[0]["description"].as_str().unwrap();
+    assert!(body.contains("Eddie Editor confirmed") && body.contains("Done."), "{body}");
+    // Asked again (a second click, a retry): still one note.
+    w.tickets.note_confirmed(&confirmed, editor, "Eddie Editor").await.unwrap();
+    assert_eq!(w.notes_of(id).await.len(), 1);
+}
+
+#[tokio::test]
+async fn without_autotask_no_ticket_is_considered_and_the_run_says_why() {
+    let w = world(10).await;
+    let slots = ClientSlots::default();
+    let delivery = Delivery::new(w.pool.clone(), slots);
+    let tickets = AlertTickets::new(w.pool.clone(), delivery, w.remediation.clone(), PUBLIC_URL);
+    let run = w.alerts.run(Utc::now()).await.unwrap();
+    let summary = tickets.send_after(run.run_id).await.unwrap();
+    assert!(summary.skipped.as_deref().is_some_and(|s| s.contains("Autotask is not configured")));
+    assert!(w.tickets_in_autotask().await.is_empty());
+}
+
+#[tokio::test]
+async fn tenants_without_a_company_are_named_not_ticketed() {
+    let w = world(20).await;
+    let summary = w.run().await;
+    assert_eq!(summary.opened, 0);
+    assert_eq!(summary.unmapped.len(), alerted(&w.pool).await.len());
+    let run = licence_alerts::last_run(&w.pool).await.unwrap().unwrap();
+    assert_eq!(run.tickets_unmapped.unwrap_or_default().len(), summary.unmapped.len());
+}
