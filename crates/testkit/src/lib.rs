@@ -374,7 +374,8 @@ pub fn idle_alerts(
     pool: &PgPool,
 ) -> (Arc<seatsync_licence_alerts::LicenceAlerts>, Arc<seatsync_alert_tickets::AlertTickets>) {
     let catalog = seatsync_licences::Catalog::new(pool.clone());
-    let alerts = seatsync_licence_alerts::LicenceAlerts::new(pool.clone(), seatsync_vendors::Slot::empty(), catalog.clone());
+    let alerts =
+        seatsync_licence_alerts::LicenceAlerts::new(pool.clone(), seatsync_vendors::Slot::empty(), catalog.clone());
     let remediation = seatsync_remediation::Remediation::new(
         pool.clone(),
         seatsync_integrations::ClientSlots::default(),
