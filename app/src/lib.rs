@@ -25,8 +25,9 @@ use crate::{
     components::layout::{Layout, RequireRole},
     pages::{
         alerts::AlertsPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage,
-        errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage, products::ProductsPage,
-        reduce::ReducePage, service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
+        errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage,
+        pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
+        service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
         subscriptions::SubscriptionsPage, users::UsersPage,
     },
 };
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/contracts") view=ContractsPage />
                         <Route path=path!("/jobs") view=JobsPage />
                         <Route path=path!("/alerts") view=AlertsPage />
+                        <Route path=path!("/alerts/pax8-companies") view=Pax8CompaniesPage />
                     </ParentRoute>
                     // A reduction link changes a vendor: Editors and Admins only.
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>

@@ -31,6 +31,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     `/contracts?tenant=${tenants[0].tenant_id}`,
     "/jobs",
     "/alerts",
+    "/alerts/pax8-companies",
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",

@@ -67,3 +67,27 @@ test("an Editor keeps the ignore list and leaves a customer out, and takes both 
   await page.getByRole("button", { name: `Take ${name} the whole customer back into alerts` }).click();
   await expect(page.getByTestId("exclusion").filter({ hasText: name }).filter({ hasText: "the whole customer" })).toHaveCount(0);
 });
+
+test("an Admin sets how long before a renewal longer terms are alerted; an Editor reads it and cannot", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await open(page, "/alerts");
+  const field = page.getByLabel("Alert annual and 3-year subscriptions this many days before they renew");
+  await field.fill("400");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("alert")).toContainText("between 0 and 365 days");
+  await field.fill("45");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+  await open(page, "/alerts");
+  await expect(field).toHaveValue("45");
+
+  await signIn(page, "Eddie Editor");
+  await open(page, "/alerts");
+  await expect(page.getByTestId("notice-days")).toContainText("from 45 days before they renew");
+  await expect(page.getByRole("button", { name: "Save settings" })).toHaveCount(0);
+  expect((await api(page, "alerts/save_settings", { renewal_notice_days: "10" })).status).toBe(403);
+
+  // Back to the default for the other tests.
+  await signIn(page, "Ada Admin");
+  expect((await api(page, "alerts/save_settings", { renewal_notice_days: "30" })).status).toBe(200);
+});

@@ -60,3 +60,9 @@ pub async fn exclude(
 ) -> Result<(), AppError> {
     serve(Role::Editor, |c| async move { c.services.exclude(&c.user, tenant, sku, excluded, note).await }).await
 }
+
+/// Sets how many days before an annual or 3-year renewal its seats are alerted; Admin only.
+#[server(prefix = "/api", endpoint = "alerts/save_settings")]
+pub async fn save_alert_settings(renewal_notice_days: i64) -> Result<(), AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_alert_settings(&c.user, renewal_notice_days).await }).await
+}

@@ -9,6 +9,7 @@ pub mod licences;
 pub mod mapping;
 pub mod me;
 pub mod overview;
+pub mod pax8;
 pub mod products;
 pub mod settings;
 pub mod users;

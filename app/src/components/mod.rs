@@ -1,6 +1,7 @@
 //! Reusable components, grouped by area.
 
 pub mod alert_lists;
+pub mod alert_settings;
 pub mod alert_tickets;
 pub mod changes;
 pub mod closing_windows;

@@ -13,13 +13,14 @@ use crate::{
     api::{
         alerts::{
             load_alerts, AlertPoint, AlertRunLine, AlertsView, Exclude, FindingRow, IgnoreSku, MakeLink, PassedOverRow,
-            TenantAlerts, UnignoreSku,
+            SaveAlertSettings, TenantAlerts, UnignoreSku,
         },
         jobs::RunJob,
         me::Me,
     },
     components::{
         alert_lists::{AlertLists, ListActions},
+        alert_settings::AlertSettingsForm,
         alert_tickets::{AlertTicketList, RunTicketsLine},
         changes::ChangeList,
         common::{
@@ -71,6 +72,9 @@ pub fn AlertsPage() -> impl IntoView {
     on_answer(lists.unignore, saved);
     on_answer(lists.exclude, saved);
     let lists = may_run.then_some(lists);
+    let settings = ServerAction::<SaveAlertSettings>::new();
+    on_answer(settings, saved);
+    let settings = me.may(Role::Admin).then_some(settings);
     let run = ServerAction::<RunJob>::new();
     on_answer(run, move |answer| match answer {
         Ok(_) => {
@@ -113,13 +117,18 @@ pub fn AlertsPage() -> impl IntoView {
         </div>
         <Feedback message=feedback.into() />
         <Loaded resource=data class="mt-6" let:data>
-            <AlertsBody data reduce lists />
+            <AlertsBody data reduce lists settings />
         </Loaded>
     }
 }
 
 #[component]
-fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: Option<ListActions>) -> impl IntoView {
+fn AlertsBody(
+    data: AlertsView,
+    reduce: Option<ServerAction<MakeLink>>,
+    lists: Option<ListActions>,
+    settings: Option<ServerAction<SaveAlertSettings>>,
+) -> impl IntoView {
     let AlertsView {
         last_run,
         pax8_configured,
@@ -135,6 +144,7 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: O
         ignored_skus,
         exclusions,
         tickets,
+        renewal_notice_days,
     } = data;
     let empty = tenants.is_empty();
     view! {
@@ -152,9 +162,12 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: O
                 view! {
                     <p class="mt-2 text-sm text-amber-800" data-testid="pending-companies">
                         {format!(
-                            "{pending_companies} Pax8 {} suggested for a tenant and not confirmed yet: until then, their subscriptions are not alerted.",
+                            "{pending_companies} Pax8 {} suggested for a tenant and not confirmed yet: until then, their subscriptions are not alerted. ",
                             if pending_companies == 1 { "company is" } else { "companies are" },
                         )}
+                        <a class="text-indigo-700 underline" href="/alerts/pax8-companies">
+                            "Review the Pax8 companies"
+                        </a>
                     </p>
                 }
             })}
@@ -212,6 +225,7 @@ fn AlertsBody(data: AlertsView, reduce: Option<ServerAction<MakeLink>>, lists: O
         <AlertTicketList tickets />
         <PassedOver rows=passed_over />
         <AlertLists ignored=ignored_skus exclusions actions=lists />
+        <AlertSettingsForm renewal_notice_days save=settings />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
             <h2 id="alert-history" class="font-semibold">
                 "Over time"

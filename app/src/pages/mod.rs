@@ -8,6 +8,7 @@ pub mod errors;
 pub mod integration;
 pub mod jobs;
 pub mod overview;
+pub mod pax8_companies;
 pub mod products;
 pub mod reduce;
 pub mod service_mapping;

@@ -130,6 +130,9 @@ impl AlertTickets {
         }
         let open: HashMap<TenantId, AlertTicket> = open.into_iter().map(|t| (t.tenant_id.clone(), t)).collect();
         let rows: HashMap<&TenantId, &mappings::TenantRow> = tenants.iter().map(|t| (&t.tenant_id, t)).collect();
+        // Where every open ticket stands, read at once: a few requests, not one per ticket.
+        let keys: Vec<String> = open.values().map(|t| t.delivery_key.clone()).collect();
+        let states = self.delivery.ticket_states(&keys).await?;
         let mut all: Vec<&TenantId> = by_tenant.keys().chain(open.keys()).collect();
         all.sort();
         all.dedup();
@@ -140,7 +143,9 @@ impl AlertTickets {
                 Mapping::Mapped { id } => Some((id, r.company_name.clone().unwrap_or_else(|| format!("#{id}")))),
                 _ => None,
             });
-            match self.tend(tenant, &name, company, found, open.get(tenant)).await {
+            let open = open.get(tenant);
+            let state = open.and_then(|t| states.get(&t.delivery_key));
+            match self.tend(tenant, &name, company, found, open, state).await {
                 Ok(Tended::Opened) => summary.opened += 1,
                 Ok(Tended::Noted) => summary.noted += 1,
                 Ok(Tended::Closed) => summary.closed += 1,
@@ -164,6 +169,7 @@ impl AlertTickets {
         company: Option<(CompanyId, String)>,
         found: &[Finding],
         open: Option<&AlertTicket>,
+        known: Option<&TicketState>,
     ) -> Result<Tended, AlertTicketError> {
         let told = fingerprint(found);
         let Some(ticket) = open else {
@@ -185,14 +191,24 @@ impl AlertTickets {
                 let Some(company) = company else { return Ok(Tended::Unmapped) };
                 return self.open_ticket(ticket, name, company, found).await;
             }
+            // Never made (Autotask refused it so far) and nothing to say any more: let it go.
+            Some(d) if d.ticket_id.is_none() && d.status != DeliveryStatus::Delivered && found.is_empty() => {
+                db::close(&self.pool, ticket.id, "nothing was reducible any more before the ticket was made").await?;
+                return Ok(Tended::Nothing);
+            }
             Some(d) if d.status != DeliveryStatus::Delivered => self.delivery.carry(d.id).await?,
             Some(d) => d,
         };
         if delivery.status != DeliveryStatus::Delivered {
             return Err(AlertTicketError::Psa(not_delivered(&delivery)));
         }
+        // Read with the others, unless the ticket was only made now.
+        let state = match known {
+            Some(state) if !matches!(state, TicketState::NotMade) => state.clone(),
+            _ => self.delivery.ticket_state(&ticket.delivery_key).await?,
+        };
         self.retry_failed_follow_ups(&ticket.delivery_key).await?;
-        match self.delivery.ticket_state(&ticket.delivery_key).await? {
+        match state {
             TicketState::Open => {}
             TicketState::Closed | TicketState::Gone => {
                 db::close(&self.pool, ticket.id, "closed in Autotask").await?;
@@ -200,7 +216,7 @@ impl AlertTickets {
                     return Ok(Tended::Nothing);
                 }
                 // Seats are still unused after a person closed the ticket: a new episode.
-                return Box::pin(self.tend(tenant, name, company, found, None)).await;
+                return Box::pin(self.tend(tenant, name, company, found, None, None)).await;
             }
             TicketState::NotMade => return Err(AlertTicketError::Psa("the ticket is not made yet".into())),
             TicketState::Unknown(why) => {

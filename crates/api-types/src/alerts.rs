@@ -36,6 +36,8 @@ pub struct AlertsView {
     pub exclusions: Vec<ExclusionRow>,
     /// The newest unused-licence tickets, newest first.
     pub tickets: Vec<AlertTicketRow>,
+    /// Days before an annual or 3-year renewal from which its seats are alerted (Admin setting).
+    pub renewal_notice_days: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod links;
 pub mod mapping;
 pub mod me;
 pub mod overview;
+pub mod pax8;
 pub mod products;
 pub mod settings;
 pub mod users;

@@ -211,28 +211,125 @@ pub async fn forget_own_links_except(db: impl PgExecutor<'_>, keep: &[Pax8Compan
     Ok(())
 }
 
-/// A person's decision on a company: confirmed as a tenant, or ignored (`tenant_id` `None`).
+/// A person's decision on a company: confirmed as a tenant, or ignored (`tenant_id` `None`);
+/// written to the history in the same transaction.
 pub async fn decide_link(
-    db: impl PgExecutor<'_>,
+    pool: &crate::PgPool,
     company_id: &Pax8CompanyId,
     tenant_id: Option<&TenantId>,
     by: Uuid,
 ) -> Result<(), DbError> {
     let state = if tenant_id.is_some() { Pax8LinkState::Confirmed } else { Pax8LinkState::Ignored };
-    sqlx::query(
-        "INSERT INTO pax8_company_links (company_id, tenant_id, state, reason, decided_by, decided_at)
-         VALUES ($1, $2, $3, 'a person decided', $4, now())
-         ON CONFLICT (company_id) DO UPDATE
-           SET tenant_id = EXCLUDED.tenant_id, state = EXCLUDED.state, reason = EXCLUDED.reason,
-               confidence = NULL, decided_by = EXCLUDED.decided_by, decided_at = now()",
-    )
-    .bind(company_id)
-    .bind(tenant_id)
-    .bind(state)
-    .bind(by)
-    .execute(db)
-    .await?;
+    crate::in_transaction(pool, async |tx| {
+        sqlx::query(
+            "INSERT INTO pax8_company_links (company_id, tenant_id, state, reason, decided_by, decided_at)
+             VALUES ($1, $2, $3, 'a person decided', $4, now())
+             ON CONFLICT (company_id) DO UPDATE
+               SET tenant_id = EXCLUDED.tenant_id, state = EXCLUDED.state, reason = EXCLUDED.reason,
+                   confidence = NULL, decided_by = EXCLUDED.decided_by, decided_at = now()",
+        )
+        .bind(company_id)
+        .bind(tenant_id)
+        .bind(state)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        record(&mut *tx, company_id, state.as_str(), tenant_id, by).await
+    })
+    .await
+}
+
+/// A person's decision withdrawn: the company goes back to SeatSync's own matching at the next
+/// run. False when there was no decision to withdraw.
+pub async fn reset_link(pool: &crate::PgPool, company_id: &Pax8CompanyId, by: Uuid) -> Result<bool, DbError> {
+    crate::in_transaction(pool, async |tx| {
+        let done =
+            sqlx::query("DELETE FROM pax8_company_links WHERE company_id = $1 AND state IN ('confirmed', 'ignored')")
+                .bind(company_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        record(&mut *tx, company_id, "reset", None, by).await?;
+        Ok(true)
+    })
+    .await
+}
+
+async fn record(
+    db: impl PgExecutor<'_>,
+    company_id: &Pax8CompanyId,
+    action: &str,
+    tenant_id: Option<&TenantId>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO pax8_link_history (company_id, action, tenant_id, decided_by) VALUES ($1, $2, $3, $4)")
+        .bind(company_id)
+        .bind(action)
+        .bind(tenant_id)
+        .bind(by)
+        .execute(db)
+        .await?;
     Ok(())
+}
+
+/// A link with the name of whoever decided it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct LinkRow {
+    pub company_id: Pax8CompanyId,
+    pub tenant_id: Option<TenantId>,
+    pub state: Pax8LinkState,
+    pub reason: String,
+    pub confidence: Option<f64>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+pub async fn link_rows(db: impl PgExecutor<'_>) -> Result<Vec<LinkRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT l.company_id, l.tenant_id, l.state, l.reason, l.confidence, u.display_name AS decided_by_name, l.decided_at
+         FROM pax8_company_links l LEFT JOIN users u ON u.id = l.decided_by",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// One decision in the history.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct LinkDecision {
+    pub company_id: Pax8CompanyId,
+    /// "confirmed", "ignored" or "reset".
+    pub action: String,
+    pub tenant_id: Option<TenantId>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// Every decision, newest first.
+pub async fn link_history(db: impl PgExecutor<'_>) -> Result<Vec<LinkDecision>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT h.company_id, h.action, h.tenant_id, u.display_name AS decided_by_name, h.decided_at
+         FROM pax8_link_history h LEFT JOIN users u ON u.id = h.decided_by ORDER BY h.id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// How many active subscriptions each company holds in Pax8.
+pub async fn subscription_counts(
+    db: impl PgExecutor<'_>,
+) -> Result<std::collections::HashMap<Pax8CompanyId, i64>, DbError> {
+    #[derive(FromRow)]
+    struct Count {
+        company_id: Pax8CompanyId,
+        subscriptions: i64,
+    }
+    let rows: Vec<Count> =
+        sqlx::query_as("SELECT company_id, count(*) AS subscriptions FROM pax8_subscriptions GROUP BY company_id")
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(|r| (r.company_id, r.subscriptions)).collect())
 }
 
 /// The Admin's additions to the product table: (Pax8 product name, SKU part number).

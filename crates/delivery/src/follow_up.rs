@@ -9,6 +9,8 @@
 //! Autotask only for now: SeatSync maps tenants to Autotask companies, so the tickets that get
 //! follow-ups (the unused-licence alerts) are Autotask's.
 
+use std::collections::HashMap;
+
 use seatsync_db::{
     deliveries::{self as db, DeliveryRow, FollowUpRow, NewFollowUp},
     locks::AdvisoryLock,
@@ -133,6 +135,58 @@ impl Delivery {
             Some(t) if t.status == Some(complete) => TicketState::Closed,
             Some(_) => TicketState::Open,
         })
+    }
+
+    /// Where the tickets of the deliveries keyed `ticket_keys` stand, read in as few requests as
+    /// Autotask allows (500 tickets to a query) rather than one per ticket: a daily run over
+    /// hundreds of open tickets stays a handful of requests.
+    pub async fn ticket_states(&self, ticket_keys: &[String]) -> Result<HashMap<String, TicketState>, DeliveryError> {
+        let mut states = HashMap::new();
+        let mut ids: HashMap<i64, String> = HashMap::new();
+        for key in ticket_keys {
+            match db::find_by_key(&self.pool, key).await? {
+                Some(DeliveryRow { ticket_id: Some(id), channel: DeliveryChannel::Autotask, .. }) => {
+                    ids.insert(id, key.clone());
+                }
+                Some(DeliveryRow { ticket_id: Some(_), channel, .. }) => {
+                    states.insert(key.clone(), TicketState::Unknown(format!("{channel} tickets are not read back")));
+                }
+                _ => {
+                    states.insert(key.clone(), TicketState::NotMade);
+                }
+            }
+        }
+        if ids.is_empty() {
+            return Ok(states);
+        }
+        let Some(autotask) = self.clients.autotask.get() else {
+            for key in ids.into_values() {
+                states.insert(key, TicketState::Unknown("Autotask is not configured.".into()));
+            }
+            return Ok(states);
+        };
+        let wanted: Vec<i64> = ids.keys().copied().collect();
+        let read =
+            async { Ok::<_, VendorError>((autotask.tickets_by_id(&wanted).await?, autotask.complete_status().await?)) };
+        match read.await {
+            Ok((tickets, complete)) => {
+                let status: HashMap<i64, Option<i64>> = tickets.into_iter().map(|t| (t.id, t.status)).collect();
+                for (id, key) in ids {
+                    let state = match status.get(&id) {
+                        None => TicketState::Gone,
+                        Some(s) if *s == Some(complete) => TicketState::Closed,
+                        Some(_) => TicketState::Open,
+                    };
+                    states.insert(key, state);
+                }
+            }
+            Err(e) => {
+                for key in ids.into_values() {
+                    states.insert(key, TicketState::Unknown(e.to_string()));
+                }
+            }
+        }
+        Ok(states)
     }
 
     /// Carries every follow-up left pending for longer than `stale_after`; how many.

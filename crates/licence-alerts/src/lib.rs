@@ -9,12 +9,13 @@
 pub mod assess;
 mod links;
 mod pax8_read;
+pub mod settings;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use seatsync_db::{licence_alerts as db, DbError, PgPool};
-use seatsync_domain::reducible::{IgnoreCategory, DEFAULT_IGNORED_SKUS, DEFAULT_RENEWAL_NOTICE_DAYS};
+use seatsync_domain::reducible::{IgnoreCategory, DEFAULT_IGNORED_SKUS};
 use seatsync_licences::catalog::Catalog;
 use seatsync_vendors::{pax8::Pax8, Slot};
 
@@ -66,7 +67,8 @@ impl LicenceAlerts {
         let pax8_read_at = seatsync_db::pax8::last_read(&self.pool).await?;
         let outcome = async {
             links::match_companies(&self.pool).await?;
-            let context = assess::Context::load(&self.pool, &self.catalog, DEFAULT_RENEWAL_NOTICE_DAYS).await?;
+            let notice = settings::AlertSettings::load(&self.pool).await?.renewal_notice_days;
+            let context = assess::Context::load(&self.pool, &self.catalog, notice).await?;
             assess::assess_all(&self.pool, &context, run_id, now).await
         }
         .await;

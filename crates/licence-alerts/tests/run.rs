@@ -169,3 +169,21 @@ async fn pax8_is_read_within_its_request_budget() {
     w.alerts.run(Utc::now()).await.unwrap();
     assert_eq!(w.sim.sim.requests_matching("GET /v1/products/"), read, "each product is read once");
 }
+
+#[tokio::test]
+async fn the_admins_notice_period_moves_longer_terms_between_alerted_and_at_renewal() {
+    let w = world(40).await;
+    let at_renewal = |findings: &[db::Finding]| findings.iter().filter(|f| !f.alert).count();
+    w.alerts.run(Utc::now()).await.unwrap();
+    let default = db::findings(&w.pool).await.unwrap();
+    assert!(at_renewal(&default) > 0, "some annual terms renew more than 30 days from now");
+
+    // A year's notice: every annual term that can be reduced at renewal is alerted now.
+    let admin = user(&w.pool).await;
+    let year = seatsync_licence_alerts::settings::AlertSettings { renewal_notice_days: 365 };
+    seatsync_db::settings::set(&w.pool, seatsync_licence_alerts::settings::SETTINGS_KEY, &year, admin).await.unwrap();
+    w.alerts.run(Utc::now()).await.unwrap();
+    let long = db::findings(&w.pool).await.unwrap();
+    assert_eq!(long.len(), default.len(), "the same seats, only when they are alerted moves");
+    assert!(at_renewal(&long) < at_renewal(&default), "{} vs {}", at_renewal(&long), at_renewal(&default));
+}

@@ -23,11 +23,14 @@ use seatsync_db::{
 };
 use seatsync_domain::{
     kinds::{FindingChannel, QuantityChange, QuantityChangeStatus},
-    reducible::{Channel, Timing, DEFAULT_RENEWAL_NOTICE_DAYS},
+    reducible::{Channel, Timing},
     Pax8SubscriptionId, SkuId, SubscriptionId, TenantId,
 };
 use seatsync_integrations::ClientSlots;
-use seatsync_licence_alerts::assess::{Context, TenantSeats};
+use seatsync_licence_alerts::{
+    assess::{Context, TenantSeats},
+    settings::AlertSettings,
+};
 use seatsync_licences::Catalog;
 use seatsync_vendors::{partner_center, VendorError};
 use uuid::Uuid;
@@ -251,7 +254,8 @@ impl Remediation {
             other => other.into(),
         })?;
         let live = self.live(&link.tenant_id).await?;
-        let context = Context::load(&self.pool, &self.catalog, DEFAULT_RENEWAL_NOTICE_DAYS).await?;
+        let notice = AlertSettings::load(&self.pool).await?.renewal_notice_days;
+        let context = Context::load(&self.pool, &self.catalog, notice).await?;
         let prices = context.prices();
         let subscriptions: Vec<&licences::Subscription> = live.subscriptions.iter().collect();
         let skus: Vec<&licences::SkuConsumption> = live.skus.iter().collect();

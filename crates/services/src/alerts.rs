@@ -12,6 +12,7 @@ use seatsync_db::{
     licence_alerts as db, pax8, tenants,
 };
 use seatsync_domain::{reducible::PassReason, TenantId, Term};
+use seatsync_licence_alerts::settings::{AlertSettings, SETTINGS_KEY};
 
 use crate::{ServiceError, Services};
 
@@ -34,6 +35,7 @@ impl Services {
             seatsync_db::jobs::active_run(&self.pool, JobKind::LicenceAlerts, None),
             seatsync_db::remediation::recent_actions(&self.pool, RECENT_CHANGES),
         )?;
+        let settings = AlertSettings::load(&self.pool).await?;
         let tickets = self
             .alert_tickets
             .recent(RECENT_TICKETS)
@@ -187,6 +189,7 @@ impl Services {
                     change: crate::remediation::change_line_of(a),
                 })
                 .collect(),
+            renewal_notice_days: settings.renewal_notice_days,
             tickets: tickets
                 .into_iter()
                 .map(|t| AlertTicketRow {
@@ -220,6 +223,19 @@ impl Services {
 
 fn cents(amount: f64) -> f64 {
     (amount * 100.0).round() / 100.0
+}
+
+impl Services {
+    /// The Admin's settings of the alerts; they apply from the next run (and to links opened
+    /// from then on).
+    pub async fn save_alert_settings(&self, by: &crate::Staff, renewal_notice_days: i64) -> Result<(), ServiceError> {
+        let settings = AlertSettings { renewal_notice_days };
+        if let Some(problem) = settings.problem() {
+            return Err(ServiceError::Invalid(problem));
+        }
+        seatsync_db::settings::set(&self.pool, SETTINGS_KEY, &settings, by.id).await?;
+        Ok(())
+    }
 }
 
 /// The categories of the ignore list, as stored.

@@ -17,6 +17,7 @@ mod jobs;
 mod licences;
 mod mapping;
 mod overview;
+mod pax8;
 mod products;
 mod remediation;
 pub mod settings;

@@ -32,6 +32,7 @@ struct Fixture {
     offer_key: String,
     group_key: String,
     sku_id: String,
+    pax8_company_id: String,
 }
 
 /// A licensing CSV in Microsoft's format.
@@ -250,6 +251,18 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint { path: "alerts/open_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint { path: "alerts/confirm_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
+    Endpoint {
+        path: "alerts/save_settings",
+        needs: Some(Role::Admin),
+        form: |_| vec![("renewal_notice_days", "30".into())],
+    },
+    Endpoint { path: "pax8/companies", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint {
+        path: "pax8/decide",
+        needs: Some(Role::Editor),
+        form: |f| vec![("company_id", f.pax8_company_id.clone()), ("decide", "Ignore".into())],
+    },
+    Endpoint { path: "pax8/accept_all", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
     Endpoint {
         path: "jobs/pause",
@@ -328,7 +341,15 @@ async fn every_server_function_checks_the_role_on_the_server() {
     let contracts = app.ok(admin, "contracts/tenant", &[("tenant_id", &tenant_id)]).await;
     let sku_id: String =
         sqlx::query_scalar("SELECT sku_id FROM sku_consumption LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    // A Pax8 company as an alert run would have read it.
+    let pax8_company_id: String = sqlx::query_scalar(
+        "INSERT INTO pax8_companies (id, name, status, read_at) VALUES ('role-matrix-pax8', 'Role Matrix Co', 'Active', now()) RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let fixture = Fixture {
+        pax8_company_id,
         viewer_id,
         bystander_id,
         company_id: companies[1]["id"].to_string(),

@@ -178,6 +178,8 @@ pub trait Autotask: Send + Sync {
     fn ticket_notes(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<tickets::TicketNote>, VendorError>>;
     /// One ticket, or `None` when Autotask no longer has it.
     fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<tickets::Ticket>, VendorError>>;
+    /// The tickets with these ids that Autotask still has, 500 to a query.
+    fn tickets_by_id<'a>(&'a self, ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<tickets::Ticket>, VendorError>>;
     /// The value of the ticket status "Complete" in this database.
     fn complete_status(&self) -> BoxFuture<'_, Result<i64, VendorError>>;
     /// Sets a ticket's status to "Complete". Setting it again changes nothing, so a lost answer
@@ -1168,6 +1170,10 @@ impl Autotask for HttpAutotask {
 
     fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<tickets::Ticket>, VendorError>> {
         Box::pin(self.query_ticket(ticket_id))
+    }
+
+    fn tickets_by_id<'a>(&'a self, ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<tickets::Ticket>, VendorError>> {
+        Box::pin(self.query_in("Tickets", "id", ids, &[], "ticket list"))
     }
 
     fn complete_status(&self) -> BoxFuture<'_, Result<i64, VendorError>> {

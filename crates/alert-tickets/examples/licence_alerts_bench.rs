@@ -11,6 +11,11 @@
 //! once) and weighs every tenant from PostgreSQL: Graph is not called, its seats were stored by
 //! the sync. Pax8's pages are read one after another and spread under the per-minute setting,
 //! so the lower bound is the larger of `requests x latency` and `requests / rate`.
+//!
+//! Then the tickets: every tenant the simulated Autotask has a company for is mapped to it, and
+//! the ticket pass runs twice, as on the first day (a ticket per tenant with seats to give back)
+//! and the next (nothing changed: every open ticket's state read, nothing sent). Autotask's
+//! budget is 10,000 requests an hour for the whole database, so its requests are counted.
 
 use seatsync_testkit::bench::{arg, peak_rss_mib};
 use std::{
@@ -19,6 +24,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use seatsync_alert_tickets::AlertTickets;
 use seatsync_licence_alerts::LicenceAlerts;
 use seatsync_licence_sync::{Scope, Trigger};
 use seatsync_sim::{FaultRule, Sim, SimConfig};
@@ -131,6 +137,69 @@ async fn main() {
         peak_rss_mib()
     );
     println!("| licence sync that filled PostgreSQL first (not measured above) | {:.1} s |", sync_time.as_secs_f64());
+
+    // The tickets, without added latency: Autotask's cost is counted in requests.
+    sim.faults.replace(vec![]);
+    let companies: Vec<(String, i64)> =
+        sim.msp().autotask.company_of_tenant.iter().map(|(t, c)| (t.clone(), *c)).collect();
+    for (tenant, company) in &companies {
+        sqlx::query(
+            "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(company)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, '{\"queue_id\": 29683478}')")
+        .bind(seatsync_delivery::TICKET_DEFAULTS_KEY)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let slots = seatsync_integrations::ClientSlots::default();
+    let autotask: Arc<dyn seatsync_vendors::autotask::Autotask> =
+        seatsync_testkit::autotask_at(&base_url, RetryPolicy::default());
+    slots.autotask.set(Some(autotask));
+    let catalog = seatsync_licences::Catalog::new(pool.clone());
+    let remediation = seatsync_remediation::Remediation::new(
+        pool.clone(),
+        slots.clone(),
+        catalog,
+        seatsync_remediation::Signer::from_session_secret(b"the benchmark's session secret"),
+        seatsync_remediation::DEFAULT_LINK_LIFETIME,
+    );
+    let delivery = seatsync_delivery::Delivery::new(pool.clone(), slots);
+    let tickets = AlertTickets::new(pool.clone(), delivery, remediation, "https://seatsync.msp.example");
+    // The zone is read at /ATServicesRest, the entities at the lower-case address it returns.
+    let autotask_calls = || sim.requests_matching("/ATServicesRest/") + sim.requests_matching("/atservicesrest/");
+    let mut passes = Vec::new();
+    for pass in ["first day: tickets opened", "next day: nothing changed"] {
+        let before = autotask_calls();
+        let started = Instant::now();
+        let done = tickets.send_after(summary.run_id).await.expect("the ticket pass");
+        let wall = started.elapsed();
+        let open = seatsync_db::alert_tickets::open(&pool).await.unwrap().len();
+        passes.push((pass, done, autotask_calls() - before, wall, open));
+    }
+    println!();
+    println!(
+        "| ticket pass ({} tenants mapped to an Autotask company) | opened / noted / closed / failed | open tickets | Autotask requests (per open ticket) | wall time |",
+        companies.len()
+    );
+    println!("| --- | --- | --- | --- | --- |");
+    for (pass, done, requests, wall, open) in passes {
+        println!(
+            "| {pass} | {} / {} / {} / {} | {open} | {requests} ({:.2}) | {:.2} s |",
+            done.opened,
+            done.noted,
+            done.closed,
+            done.failed.len(),
+            requests as f64 / open.max(1) as f64,
+            wall.as_secs_f64()
+        );
+    }
 
     server.abort();
     pool.close().await;

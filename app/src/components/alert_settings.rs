@@ -1,0 +1,71 @@
+//! The Admin's settings of the alerts on the Alerts page.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::alerts::SaveAlertSettings,
+    components::common::{button, mutation::send},
+};
+
+/// How many days before an annual or 3-year renewal its seats are alerted. Shown to everyone,
+/// editable by an Admin (`save` is `None` for the others).
+#[component]
+pub fn AlertSettingsForm(renewal_notice_days: i64, save: Option<ServerAction<SaveAlertSettings>>) -> impl IntoView {
+    let days = RwSignal::new(renewal_notice_days.to_string());
+    view! {
+        <section
+            class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+            aria-labelledby="alert-settings"
+        >
+            <h2 id="alert-settings" class="font-semibold">
+                "Settings"
+            </h2>
+            {match save {
+                None => {
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600" data-testid="notice-days">
+                            {format!(
+                                "Annual and 3-year subscriptions are alerted from {renewal_notice_days} days before they renew (and while their cancellation window is open). An Admin changes this.",
+                            )}
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(save) => {
+                    view! {
+                        <form
+                            class="mt-2 flex flex-wrap items-end gap-3 text-sm"
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                let parsed = days.get_untracked().trim().parse::<i64>().unwrap_or(-1);
+                                send(
+                                    save,
+                                    SaveAlertSettings {
+                                        renewal_notice_days: parsed,
+                                    },
+                                );
+                            }
+                        >
+                            <label class="grid gap-1">
+                                <span>"Alert annual and 3-year subscriptions this many days before they renew"</span>
+                                <input
+                                    type="number"
+                                    class="w-28 rounded-md border border-slate-300 px-2 py-1"
+                                    prop:value=move || days.get()
+                                    on:input=move |ev| days.set(event_target_value(&ev))
+                                />
+                            </label>
+                            <button type="submit" class=button::SECONDARY disabled=move || save.pending().get()>
+                                "Save settings"
+                            </button>
+                        </form>
+                        <p class="mt-1 text-xs text-slate-500">
+                            "Monthly terms are always alerted; longer ones while their cancellation window is open and from this many days before renewal. It applies from the next run."
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
