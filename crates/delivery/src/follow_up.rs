@@ -115,26 +115,9 @@ impl Delivery {
 
     /// Where the ticket of the delivery keyed `ticket_key` stands in the PSA now.
     pub async fn ticket_state(&self, ticket_key: &str) -> Result<TicketState, DeliveryError> {
-        let Some(row) = db::find_by_key(&self.pool, ticket_key).await? else {
-            return Ok(TicketState::NotMade);
-        };
-        let Some(ticket_id) = row.ticket_id else {
-            return Ok(TicketState::NotMade);
-        };
-        let Some(autotask) = self.autotask_for(&row) else {
-            return Ok(TicketState::Unknown("Autotask is not configured.".into()));
-        };
-        let read =
-            async { Ok::<_, VendorError>((autotask.ticket(ticket_id).await?, autotask.complete_status().await?)) };
-        let (ticket, complete) = match read.await {
-            Ok(read) => read,
-            Err(e) => return Ok(TicketState::Unknown(e.to_string())),
-        };
-        Ok(match ticket {
-            None => TicketState::Gone,
-            Some(t) if t.status == Some(complete) => TicketState::Closed,
-            Some(_) => TicketState::Open,
-        })
+        let key = ticket_key.to_string();
+        let mut states = self.ticket_states(std::slice::from_ref(&key)).await?;
+        Ok(states.remove(&key).unwrap_or(TicketState::NotMade))
     }
 
     /// Where the tickets of the deliveries keyed `ticket_keys` stand, read in as few requests as
