@@ -1,4 +1,4 @@
-import { api, expect, open, signIn, test } from "./fixtures";
+import { api, expect, open, signIn, simUrl, test } from "./fixtures";
 
 test("an Editor runs the alerts and sees each customer's seats to give back, with where and when", async ({ page }) => {
   await signIn(page, "Eddie Editor");
@@ -90,4 +90,76 @@ test("an Admin sets how long before a renewal longer terms are alerted; an Edito
   // Back to the default for the other tests.
   await signIn(page, "Ada Admin");
   expect((await api(page, "alerts/save_settings", { renewal_notice_days: "30" })).status).toBe(200);
+});
+
+test("an Editor gives one licence of one customer its own spare seats and the default back; a Viewer cannot", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  await open(page, "/alerts");
+  const form = page.getByTestId("allowance-form");
+  await form.getByTestId("allowance-tenant").selectOption({ index: 1 });
+  const customer = (await form.getByTestId("allowance-tenant").locator("option:checked").textContent())!.trim();
+  const licences = form.getByTestId("allowance-sku");
+  await expect(licences).toBeEnabled();
+  await licences.selectOption({ index: 1 });
+  const chosen = (await licences.locator("option:checked").textContent())!.trim();
+  const licence = chosen.slice(0, chosen.lastIndexOf(" (")).trim();
+  const rowOf = () =>
+    page.getByTestId("allowance").filter({ has: page.getByTestId("allowance-customer").getByText(customer, { exact: true }) }).filter({ hasText: licence });
+
+  // A number out of range is refused in words, and nothing is stored.
+  await form.getByTestId("allowance-spare-input").fill("-2");
+  await form.getByRole("button", { name: "Keep these spare" }).click();
+  await expect(page.getByRole("alert")).toContainText("between 0 and 10000");
+  await expect(rowOf()).toHaveCount(0);
+
+  await form.getByTestId("allowance-spare-input").fill("4");
+  await form.getByRole("button", { name: "Keep these spare" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+  await expect(rowOf().getByTestId("allowance-spare")).toContainText("4");
+  await expect(rowOf()).toContainText("Eddie Editor");
+
+  await signIn(page, "Vera Viewer");
+  await open(page, "/alerts");
+  await expect(rowOf()).toBeVisible();
+  await expect(page.getByTestId("allowance-form")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Use the default for/ })).toHaveCount(0);
+  expect((await api(page, "alerts/set_allowance", { tenant: "x", sku: "y", spare: "1" })).status).toBe(403);
+
+  await signIn(page, "Eddie Editor");
+  await open(page, "/alerts");
+  await page.getByRole("button", { name: `Use the default for ${customer} ${licence}` }).click();
+  await expect(rowOf()).toHaveCount(0);
+});
+
+test("an Admin has the alerts e-mailed as a digest after each run; an Editor reads the setting", async ({ page }) => {
+  const mails = async () => (await (await page.request.get(`${simUrl}/_sim/mail`)).json()) as any[];
+  await signIn(page, "Ada Admin");
+  await open(page, "/alerts");
+  await page.getByLabel("one digest of every customer after each run").check();
+  const to = page.getByLabel("To (commas between addresses)");
+  await to.fill("not-an-address");
+  await page.getByRole("button", { name: "Save e-mail" }).click();
+  await expect(page.getByRole("alert")).toContainText("'not-an-address' is not an e-mail address");
+  await to.fill("billing@northwind-msp.example");
+  await page.getByRole("button", { name: "Save e-mail" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved");
+
+  const before = (await mails()).length;
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect.poll(async () => (await mails()).length, { timeout: 60_000 }).toBe(before + 1);
+  const digest = (await mails()).at(-1);
+  expect(digest.to).toEqual(["billing@northwind-msp.example"]);
+  expect(digest.subject).toMatch(/^Unused Microsoft licences: \d+ customers/);
+  expect(digest.text).toContain("/alerts/reduce/");
+  await expect(page.getByTestId("emails-line")).toContainText("E-mail: 1 message sent.", { timeout: 60_000 });
+
+  await signIn(page, "Eddie Editor");
+  await open(page, "/alerts");
+  await expect(page.getByTestId("email-setting")).toContainText("one digest of every customer after each run, to billing@northwind-msp.example");
+  await expect(page.getByRole("button", { name: "Save e-mail" })).toHaveCount(0);
+  expect((await api(page, "alerts/save_email", { mode: "Off", to: "" })).status).toBe(403);
+
+  // Back to no e-mail for the other tests.
+  await signIn(page, "Ada Admin");
+  expect((await api(page, "alerts/save_email", { mode: "Off", to: "" })).status).toBe(200);
 });

@@ -68,3 +68,37 @@ test("a Viewer reads the Pax8 companies but cannot decide, and the server refuse
   expect((await api(page, "pax8/accept_all")).status).toBe(403);
   expect((await api(page, "pax8/companies")).status).toBe(200);
 });
+
+test("an Admin adds a Pax8 product to the product table and removes it; an Editor reads the table and cannot", async ({ page }) => {
+  await signIn(page, "Ada Admin");
+  await companiesPage(page);
+  const products = page.getByTestId("pax8-product");
+  await expect(products.filter({ hasText: "Microsoft 365 Business Premium" }).getByTestId("pax8-product-source")).toHaveText("shipped with SeatSync");
+  // Another vendor's product Pax8 sells (backup, security) is no Microsoft licence: not listed.
+  await expect(products.filter({ hasText: "Acronis" })).toHaveCount(0);
+
+  const name = `E2E Pax8 product ${Date.now()}`;
+  const rowOf = () => products.filter({ has: page.getByTestId("pax8-product-name").getByText(name, { exact: true }) });
+  await page.getByLabel("Pax8 product name", { exact: true }).fill(name);
+  await page.getByLabel("SKU part number", { exact: true }).fill("not a part!");
+  await page.getByRole("button", { name: "Add to the table" }).click();
+  await expect(page.getByRole("alert")).toContainText("is not a SKU part number");
+  await expect(rowOf()).toHaveCount(0);
+
+  await page.getByLabel("Pax8 product name", { exact: true }).fill(name);
+  await page.getByLabel("SKU part number", { exact: true }).fill("E2E_PART");
+  await page.getByRole("button", { name: "Add to the table" }).click();
+  await expect(rowOf().getByTestId("pax8-product-source")).toContainText("Ada Admin");
+  await expect(page.getByLabel(`SKU part number of ${name}`)).toHaveValue("E2E_PART");
+
+  await signIn(page, "Eddie Editor");
+  await companiesPage(page);
+  await expect(rowOf()).toContainText("E2E_PART");
+  await expect(page.getByRole("button", { name: "Add to the table" })).toHaveCount(0);
+  expect((await api(page, "pax8/set_product", { product_name: name })).status).toBe(403);
+
+  await signIn(page, "Ada Admin");
+  await companiesPage(page);
+  await page.getByRole("button", { name: `Remove the addition for ${name}` }).click();
+  await expect(rowOf()).toHaveCount(0);
+});

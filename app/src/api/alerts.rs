@@ -66,3 +66,28 @@ pub async fn exclude(
 pub async fn save_alert_settings(renewal_notice_days: i64) -> Result<(), AppError> {
     serve(Role::Admin, |c| async move { c.services.save_alert_settings(&c.user, renewal_notice_days).await }).await
 }
+
+/// A customer's licences assigned to users, for choosing one to give its own spare seats;
+/// Viewer and up.
+#[server(prefix = "/api", endpoint = "alerts/licences_of")]
+pub async fn licences_of(tenant: seatsync_domain::TenantId) -> Result<TenantLicences, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.licences_for_allowances(&tenant).await }).await
+}
+
+/// Gives a customer's licence its own spare seats, or (`spare` empty) the customer's default
+/// back; Editor and up.
+#[server(prefix = "/api", endpoint = "alerts/set_allowance")]
+pub async fn set_allowance(
+    tenant: seatsync_domain::TenantId,
+    sku: seatsync_domain::SkuId,
+    spare: Option<i64>,
+) -> Result<(), AppError> {
+    serve(Role::Editor, |c| async move { c.services.set_allowance(&c.user, tenant, sku, spare).await }).await
+}
+
+/// How the alerts are e-mailed and to whom (`to`: addresses with commas, semicolons or lines
+/// between them); Admin only.
+#[server(prefix = "/api", endpoint = "alerts/save_email")]
+pub async fn save_alert_email(mode: seatsync_domain::email::AlertEmailMode, to: String) -> Result<(), AppError> {
+    serve(Role::Admin, |c| async move { c.services.save_alert_email(&c.user, mode, to).await }).await
+}

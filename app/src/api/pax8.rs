@@ -34,3 +34,16 @@ pub async fn decide_pax8_company(
 pub async fn accept_pax8_suggestions() -> Result<String, AppError> {
     serve(Role::Editor, |c| async move { c.services.accept_pax8_suggestions(&c.user).await }).await
 }
+
+/// The Pax8 product table, with the products Pax8 holds that it does not know; Viewer and up.
+#[server(prefix = "/api", endpoint = "pax8/products")]
+pub async fn pax8_products() -> Result<Pax8ProductsView, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.pax8_products().await }).await
+}
+
+/// Says which SKU part number a Pax8 product is, or (`part_number` empty) removes an Admin's
+/// addition; Admin only.
+#[server(prefix = "/api", endpoint = "pax8/set_product")]
+pub async fn set_pax8_product(product_name: String, part_number: Option<String>) -> Result<(), AppError> {
+    serve(Role::Admin, |c| async move { c.services.set_pax8_product(&c.user, product_name, part_number).await }).await
+}

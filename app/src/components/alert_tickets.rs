@@ -1,11 +1,11 @@
 //! The unused-licence tickets on the Alerts page: each customer's ticket from its opening to its
-//! close, with the notes SeatSync added, and what the last run did to the tickets.
+//! close, with the notes SeatSync added, and what the last run did to the tickets and e-mailed.
 
 use leptos::prelude::*;
 use seatsync_domain::kinds::DeliveryStatus;
 
 use crate::{
-    api::alerts::{AlertTicketRow, RunTickets, TicketNoteRow},
+    api::alerts::{AlertTicketRow, RunEmails, RunTickets, TicketNoteRow},
     components::common::format::{exact, relative},
 };
 
@@ -62,6 +62,30 @@ pub fn RunTicketsLine(tickets: RunTickets) -> impl IntoView {
                 view! {
                     <p class="mt-1 text-sm text-red-700" data-testid="tickets-failed">
                         {format!("Not sent, tried again next run: {}", failed.join("; "))}
+                    </p>
+                }
+            })}
+    }
+}
+
+/// What the newest run e-mailed.
+#[component]
+pub fn RunEmailsLine(emails: RunEmails) -> impl IntoView {
+    let RunEmails { sent, failed } = emails;
+    let sent = match sent {
+        0 if failed.is_empty() => "E-mail: nothing new to send.".to_string(),
+        1 => "E-mail: 1 message sent.".to_string(),
+        n => format!("E-mail: {n} messages sent."),
+    };
+    view! {
+        <p class="mt-1 text-sm text-slate-700" data-testid="emails-line">
+            {sent}
+        </p>
+        {(!failed.is_empty())
+            .then(|| {
+                view! {
+                    <p class="mt-1 text-sm text-red-700" data-testid="emails-failed">
+                        {format!("E-mail not sent: {}", failed.join("; "))}
                     </p>
                 }
             })}

@@ -1,5 +1,6 @@
 //! Reusable components, grouped by area.
 
+pub mod alert_allowances;
 pub mod alert_lists;
 pub mod alert_settings;
 pub mod alert_tickets;
@@ -11,6 +12,7 @@ pub mod integrations;
 pub mod layout;
 pub mod mapping;
 pub mod modal;
+pub mod pax8_products;
 pub mod picker;
 pub mod progress;
 pub mod seat_chart;

@@ -13,15 +13,16 @@ use crate::{
     api::{
         alerts::{
             load_alerts, AlertPoint, AlertRunLine, AlertsView, Exclude, FindingRow, IgnoreSku, MakeLink, PassedOverRow,
-            SaveAlertSettings, TenantAlerts, UnignoreSku,
+            SaveAlertEmail, SaveAlertSettings, SetAllowance, TenantAlerts, UnignoreSku,
         },
         jobs::RunJob,
         me::Me,
     },
     components::{
+        alert_allowances::AlertAllowances,
         alert_lists::{AlertLists, ListActions},
-        alert_settings::AlertSettingsForm,
-        alert_tickets::{AlertTicketList, RunTicketsLine},
+        alert_settings::{AlertEmailForm, AlertSettingsForm},
+        alert_tickets::{AlertTicketList, RunEmailsLine, RunTicketsLine},
         changes::ChangeList,
         common::{
             button,
@@ -72,9 +73,15 @@ pub fn AlertsPage() -> impl IntoView {
     on_answer(lists.unignore, saved);
     on_answer(lists.exclude, saved);
     let lists = may_run.then_some(lists);
+    let allowance = ServerAction::<SetAllowance>::new();
+    on_answer(allowance, saved);
+    let allowance = may_run.then_some(allowance);
     let settings = ServerAction::<SaveAlertSettings>::new();
     on_answer(settings, saved);
     let settings = me.may(Role::Admin).then_some(settings);
+    let email = ServerAction::<SaveAlertEmail>::new();
+    on_answer(email, saved);
+    let email = me.may(Role::Admin).then_some(email);
     let run = ServerAction::<RunJob>::new();
     on_answer(run, move |answer| match answer {
         Ok(_) => {
@@ -117,7 +124,7 @@ pub fn AlertsPage() -> impl IntoView {
         </div>
         <Feedback message=feedback.into() />
         <Loaded resource=data class="mt-6" let:data>
-            <AlertsBody data reduce lists settings />
+            <AlertsBody data reduce lists settings allowance email />
         </Loaded>
     }
 }
@@ -128,6 +135,8 @@ fn AlertsBody(
     reduce: Option<ServerAction<MakeLink>>,
     lists: Option<ListActions>,
     settings: Option<ServerAction<SaveAlertSettings>>,
+    allowance: Option<ServerAction<SetAllowance>>,
+    email: Option<ServerAction<SaveAlertEmail>>,
 ) -> impl IntoView {
     let AlertsView {
         last_run,
@@ -145,6 +154,9 @@ fn AlertsBody(
         exclusions,
         tickets,
         renewal_notice_days,
+        allowances,
+        email_mode,
+        email_to,
     } = data;
     let empty = tenants.is_empty();
     view! {
@@ -225,7 +237,9 @@ fn AlertsBody(
         <AlertTicketList tickets />
         <PassedOver rows=passed_over />
         <AlertLists ignored=ignored_skus exclusions actions=lists />
+        <AlertAllowances rows=allowances set=allowance />
         <AlertSettingsForm renewal_notice_days save=settings />
+        <AlertEmailForm mode=email_mode to=email_to save=email />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
             <h2 id="alert-history" class="font-semibold">
                 "Over time"
@@ -258,6 +272,7 @@ fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
     });
     let error = last_run.as_ref().and_then(|r| r.error.clone());
     let tickets = last_run.as_ref().and_then(|r| r.tickets.clone());
+    let emails = last_run.as_ref().and_then(|r| r.emails.clone());
     view! {
         <p class="mt-4 text-sm text-slate-700" title=title data-testid="alert-run">
             {line}
@@ -273,6 +288,7 @@ fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
             })}
         {error.map(|e| view! { <p class="mt-1 text-sm text-red-700">{format!("The run failed: {e}")}</p> })}
         {tickets.map(|tickets| view! { <RunTicketsLine tickets /> })}
+        {emails.map(|emails| view! { <RunEmailsLine emails /> })}
     }
 }
 
@@ -414,6 +430,18 @@ fn FindingTable(
                                                 view! {
                                                     <span class="block text-xs text-slate-500">
                                                         {format!("of {} in all", count(row.sku_purchased))}
+                                                    </span>
+                                                }
+                                            })}
+                                        {row
+                                            .scheduled
+                                            .map(|next| {
+                                                view! {
+                                                    <span
+                                                        class="block text-xs text-slate-500"
+                                                        data-testid="finding-scheduled"
+                                                    >
+                                                        {format!("{} scheduled for renewal", count(next))}
                                                     </span>
                                                 }
                                             })}

@@ -24,6 +24,7 @@ use crate::{
             Loaded,
         },
         modal::Feedback,
+        pax8_products::Pax8Products,
     },
 };
 
@@ -66,6 +67,7 @@ pub fn Pax8CompaniesPage() -> impl IntoView {
         <Loaded resource=data class="mt-6" let:view>
             <CompaniesBody view decisions />
         </Loaded>
+        <Pax8Products admin=me.may(Role::Admin) />
     }
 }
 

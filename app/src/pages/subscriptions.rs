@@ -647,7 +647,22 @@ fn SubscriptionLine(s: SubscriptionRow) -> impl IntoView {
                         }
                     })}
             </td>
-            <td class="tabular-nums">{s.purchased}</td>
+            <td class="tabular-nums">
+                {s.purchased}
+                {s
+                    .next_term_quantity
+                    .map(|next| {
+                        view! {
+                            <span
+                                class="block text-xs text-slate-500"
+                                data-testid="next-term-quantity"
+                                title="The quantity Partner Center holds for the next term"
+                            >
+                                {format!("{next} from renewal")}
+                            </span>
+                        }
+                    })}
+            </td>
             {match shared {
                 Some(why) => {
                     // A SKU's seats are assigned per product, not per subscription: on each of its

@@ -116,6 +116,66 @@ pub fn confirmed(changes: &[ChangeOutcome], by: &str) -> Message {
     Message { title, text }
 }
 
+/// One customer in a digest: its findings and the one link that reduces them all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestEntry<'a> {
+    pub tenant: String,
+    pub findings: &'a [Finding],
+    pub link: String,
+}
+
+/// The digest of every customer with seats to give back, as listed in `entries` (the largest
+/// saving first), with the findings of customers beyond them counted in `rest`.
+pub fn digest(entries: &[DigestEntry], rest: &[&Finding], expires_at: DateTime<Utc>) -> Message {
+    let all: Vec<Line> = entries
+        .iter()
+        .flat_map(|e| e.findings.iter())
+        .chain(rest.iter().copied())
+        .map(|finding| Line { finding, link: None })
+        .collect();
+    let customers = entries.len() + count_tenants(rest);
+    let mut text = format!(
+        "SeatSync's latest check found Microsoft licences nobody uses at {}: {}.\n\n",
+        plural(customers as i64, "customer"),
+        totals(&all)
+    );
+    for e in entries {
+        let lines: Vec<Line> = e.findings.iter().map(|finding| Line { finding, link: None }).collect();
+        text.push_str(&format!("== {}: {} ==\n", e.tenant, totals(&lines)));
+        for f in e.findings {
+            text.push_str(&describe(f, None));
+        }
+        let act = match e.findings {
+            [only] => format!("Reduce to {}", only.target),
+            _ => "Reduce all of them".to_string(),
+        };
+        text.push_str(&format!("{act}: {}\n\n", e.link));
+    }
+    if !rest.is_empty() {
+        let lines: Vec<Line> = rest.iter().map(|&finding| Line { finding, link: None }).collect();
+        text.push_str(&format!(
+            "…and {} more ({}) on SeatSync's Alerts page.\n\n",
+            plural(count_tenants(rest) as i64, "customer"),
+            totals(&lines)
+        ));
+    }
+    text.push_str(&footer(expires_at));
+    let saving: f64 = all.iter().filter_map(|l| l.finding.monthly_saving).sum();
+    let title = if saving > 0.0 {
+        format!("Unused Microsoft licences: {}, {} a month", plural(customers as i64, "customer"), money(saving))
+    } else {
+        format!("Unused Microsoft licences: {}", plural(customers as i64, "customer"))
+    };
+    Message { title, text }
+}
+
+fn count_tenants(findings: &[&Finding]) -> usize {
+    let mut tenants: Vec<&str> = findings.iter().map(|f| f.tenant_id.as_str()).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    tenants.len()
+}
+
 /// "6 seats on 2 subscriptions, about $132.00 a month".
 fn totals(lines: &[Line]) -> String {
     let (mut seats, mut subscriptions, mut saving, mut unpriced) = (0, 0, 0.0, false);
@@ -170,6 +230,10 @@ fn describe(f: &Finding, link: Option<&str>) -> String {
         format!("{} bought here ({} of this licence in all)", f.purchased, f.sku_purchased)
     } else {
         format!("{} bought", f.purchased)
+    };
+    let bought = match f.scheduled {
+        Some(next) => format!("{bought}, {next} already scheduled for the next term"),
+        None => bought,
     };
     out.push_str(&format!(
         "  {bought}, {} assigned, {} kept spare: {} reducible",
@@ -265,6 +329,7 @@ mod tests {
             channel: FindingChannel::Pax8,
             pax8_subscription_id: None,
             purchased: 20,
+            scheduled: None,
             sku_purchased: 20,
             assigned: 12,
             allowance: 2,
@@ -323,6 +388,46 @@ mod tests {
         let m = opening("Contoso", &lines, Some("https://s/ALL"), expires(), 2000);
         assert!(m.text.chars().count() <= 2000);
         assert!(m.text.contains("more on SeatSync's Alerts page") && m.text.contains("Reduce all of them"));
+    }
+
+    #[test]
+    fn a_scheduled_next_term_is_said_beside_what_was_bought() {
+        let mut f = finding("Microsoft 365 E3", 2, Some(40.0), FindingTiming::AtRenewal);
+        f.scheduled = Some(16);
+        f.target = 14;
+        let lines = [Line { finding: &f, link: None }];
+        let m = opening("Contoso", &lines, None, expires(), 8000);
+        assert!(m.text.contains("20 bought, 16 already scheduled for the next term, 12 assigned"), "{}", m.text);
+    }
+
+    #[test]
+    fn the_digest_lists_each_customer_with_its_link_and_counts_the_rest() {
+        let a = finding("Microsoft 365 Business Premium", 6, Some(132.0), FindingTiming::Now);
+        let b = finding("Exchange Online (Plan 1)", 1, Some(4.0), FindingTiming::AtRenewal);
+        let mut c = finding("Microsoft 365 E3", 3, Some(90.0), FindingTiming::Now);
+        c.tenant_id = TenantId::new("t2");
+        let mut d = finding("Visio Plan 2", 2, None, FindingTiming::Now);
+        d.tenant_id = TenantId::new("t3");
+        let contoso = [a, b];
+        let fabrikam = [c];
+        let entries = [
+            DigestEntry { tenant: "Contoso".into(), findings: &contoso, link: "https://s/ALL-C".into() },
+            DigestEntry { tenant: "Fabrikam".into(), findings: &fabrikam, link: "https://s/ALL-F".into() },
+        ];
+        let m = digest(&entries, &[&d], expires());
+        assert_eq!(m.title, "Unused Microsoft licences: 3 customers, $226.00 a month");
+        for expected in [
+            "nobody uses at 3 customers: 12 seats on 4 subscriptions, at least $226.00 a month.",
+            "== Contoso: 7 seats on 2 subscriptions, $136.00 a month ==",
+            "Reduce all of them: https://s/ALL-C",
+            "== Fabrikam: 3 seats on 1 subscription, $90.00 a month ==",
+            "Reduce to 17: https://s/ALL-F",
+            "…and 1 customer more (2 seats on 1 subscription (no price known)) on SeatSync's Alerts page.",
+            "expires on 2026-12-14 06:00 UTC",
+        ] {
+            assert!(m.text.contains(expected), "missing {expected:?} in\n{}", m.text);
+        }
+        assert!(m.text.find("Contoso").unwrap() < m.text.find("Fabrikam").unwrap(), "in the order given");
     }
 
     #[test]

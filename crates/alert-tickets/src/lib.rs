@@ -11,6 +11,7 @@
 //! confirmation note's key the link's id.
 
 pub mod compose;
+pub mod email;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -241,7 +242,7 @@ impl AlertTickets {
         if ticket.told == told {
             return Ok(Tended::Nothing);
         }
-        let (lines, all, expires_at) = self.links(tenant, found, &ticket.delivery_key).await?;
+        let (lines, all, expires_at) = self.links(tenant, found, Some(&ticket.delivery_key)).await?;
         let message = compose::changed(name, &lines, all.as_deref(), expires_at, MAX_NOTE_TEXT);
         let follow_up = FollowUp {
             dedup_key: format!("{}:changed:{told}", ticket.delivery_key),
@@ -265,7 +266,7 @@ impl AlertTickets {
         (company_id, company_name): (CompanyId, String),
         found: &[Finding],
     ) -> Result<Tended, AlertTicketError> {
-        let (lines, all, expires_at) = self.links(&ticket.tenant_id, found, &ticket.delivery_key).await?;
+        let (lines, all, expires_at) = self.links(&ticket.tenant_id, found, Some(&ticket.delivery_key)).await?;
         let message = compose::opening(name, &lines, all.as_deref(), expires_at, MAX_TICKET_TEXT);
         let outgoing = Outgoing {
             dedup_key: ticket.delivery_key.clone(),
@@ -284,18 +285,19 @@ impl AlertTickets {
         Ok(Tended::Opened)
     }
 
-    /// A link per subscription and, for more than one, a link for them all; bound to the ticket.
+    /// A link per subscription and, for more than one, a link for them all; bound to the ticket
+    /// when they go in one (an e-mail's have none to note).
     async fn links<'f>(
         &self,
         tenant: &TenantId,
         found: &'f [Finding],
-        ticket_key: &str,
+        ticket_key: Option<&str>,
     ) -> Result<(Vec<Line<'f>>, Option<String>, chrono::DateTime<chrono::Utc>), AlertTicketError> {
         let mut lines = Vec::with_capacity(found.len());
         let mut expires_at = None;
         for f in found {
             let item = LinkItem { subscription_id: f.subscription_id.clone(), target: f.target };
-            let link = self.remediation.issue(tenant, &[item], Some(ticket_key), None).await?;
+            let link = self.remediation.issue(tenant, &[item], ticket_key, None).await?;
             expires_at = Some(link.expires_at);
             lines.push(Line { finding: f, link: Some(self.link_url(&link.token)) });
         }
@@ -304,12 +306,24 @@ impl AlertTickets {
                 .iter()
                 .map(|f| LinkItem { subscription_id: f.subscription_id.clone(), target: f.target })
                 .collect();
-            let link = self.remediation.issue(tenant, &items, Some(ticket_key), None).await?;
+            let link = self.remediation.issue(tenant, &items, ticket_key, None).await?;
             Some(self.link_url(&link.token))
         } else {
             None
         };
         Ok((lines, all, expires_at.unwrap_or_else(chrono::Utc::now)))
+    }
+
+    /// One link reducing every finding of a tenant, bound to no ticket, and when it expires.
+    async fn link_for_all(
+        &self,
+        tenant: &TenantId,
+        found: &[Finding],
+    ) -> Result<(String, chrono::DateTime<chrono::Utc>), AlertTicketError> {
+        let items: Vec<LinkItem> =
+            found.iter().map(|f| LinkItem { subscription_id: f.subscription_id.clone(), target: f.target }).collect();
+        let link = self.remediation.issue(tenant, &items, None, None).await?;
+        Ok((self.link_url(&link.token), link.expires_at))
     }
 
     /// Notes and closes that failed earlier (Autotask down, say) are tried again.
@@ -405,6 +419,7 @@ mod tests {
             channel: FindingChannel::PartnerCenter,
             pax8_subscription_id: None,
             purchased: 10,
+            scheduled: None,
             sku_purchased: 10,
             assigned: 3,
             allowance: 0,

@@ -75,6 +75,7 @@ async fn world(tenants: usize) -> World {
     slots.licence_sync.set(Some(sync));
     slots.pax8.set(Some(pax8));
     slots.autotask.set(Some(autotask.clone()));
+    slots.mailer.set(Some(kit::mailer(&sim)));
     let catalog = seatsync_licences::Catalog::new(pool.clone());
     let alerts = LicenceAlerts::new(pool.clone(), slots.pax8.clone(), catalog.clone());
     let remediation =
@@ -296,4 +297,132 @@ async fn tenants_without_a_company_are_named_not_ticketed() {
     assert_eq!(summary.unmapped.len(), alerted(&w.pool).await.len());
     let run = licence_alerts::last_run(&w.pool).await.unwrap().unwrap();
     assert_eq!(run.tickets_unmapped.unwrap_or_default().len(), summary.unmapped.len());
+}
+
+/// E-mails the alerts as an Admin sets it on the Alerts page.
+async fn email_alerts(w: &World, mode: &str, to: &[&str]) {
+    sqlx::query(
+        "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    )
+    .bind(seatsync_licence_alerts::settings::SETTINGS_KEY)
+    .bind(json!({"renewal_notice_days": 30, "email": {"mode": mode, "to": to}}))
+    .execute(&w.pool)
+    .await
+    .unwrap();
+}
+
+impl World {
+    /// A run and its e-mails, as the alert job does them, `job` naming the job run.
+    async fn run_and_email(&self, job: &str) -> Option<seatsync_alert_tickets::email::EmailSummary> {
+        let run = self.alerts.run(Utc::now()).await.expect("alert run");
+        self.tickets.email_after(run.run_id, job).await.expect("e-mails sent")
+    }
+
+    fn mail(&self) -> Vec<seatsync_sim::smtp::ReceivedMail> {
+        self.sim.sim.mail.lock().unwrap().clone()
+    }
+}
+
+#[tokio::test]
+async fn each_customer_is_e_mailed_once_until_its_findings_change() {
+    let w = world(40).await;
+    assert_eq!(w.run_and_email("job-0").await, None, "e-mail is off by default");
+    assert!(w.mail().is_empty());
+
+    email_alerts(&w, "PerCustomer", &["billing@northwind-msp.example"]).await;
+    let first = w.run_and_email("job-1").await.unwrap();
+    let found = alerted(&w.pool).await;
+    assert_eq!(first.sent, found.len(), "{first:?}");
+    assert!(first.failed.is_empty(), "{first:?}");
+    let mail = w.mail();
+    assert_eq!(mail.len(), found.len());
+    assert!(mail.iter().all(|m| m.to == ["billing@northwind-msp.example"]));
+    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
+        let Some(findings) = found.get(&tenant.tenant_id) else { continue };
+        let message = mail
+            .iter()
+            .find(|m| m.text().unwrap().contains(&format!("licences that {} pays for", tenant.name)))
+            .unwrap_or_else(|| panic!("an e-mail for {}", tenant.name));
+        let links = tokens(&message.text().unwrap());
+        let expected = findings.len() + usize::from(findings.len() > 1);
+        assert_eq!(links.len(), expected, "a link per subscription and one for all: {:?}", message.text());
+        // The links work like a ticket's, without a ticket to note.
+        let plan = w.remediation.inspect(&links[0]).await.unwrap();
+        assert!(plan.items.iter().all(|i| !matches!(i.step, Step::Nothing { .. })), "{plan:?}");
+        assert_eq!(plan.delivery_key, None);
+    }
+
+    // The same findings the next day: nothing new to say. The same job again (taken over after
+    // a crash): nothing sent twice.
+    let again = w.run_and_email("job-2").await.unwrap();
+    assert_eq!((again.sent, again.failed.len()), (0, 0));
+    w.run_and_email("job-1").await.unwrap();
+    assert_eq!(w.mail().len(), found.len());
+
+    // One customer's seats change: that customer alone is e-mailed again.
+    let (tenant, f) = found
+        .iter()
+        .find_map(|(t, fs)| fs.iter().find(|f| f.reducible >= 2).map(|f| (t, f)))
+        .expect("a finding with seats to spare after one more user");
+    // One more user of the licence: its target goes up by one.
+    reqwest::Client::new()
+        .post(format!("{}/_sim/graph/{}/assigned", w.sim.base_url, f.tenant_id))
+        .json(&json!({"skuId": f.sku_id.as_str(), "consumed": f.assigned + 1}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let sync = kit::licence_sync(&w.pool, &w.sim, 8);
+    sync.run(Trigger::Schedule, Scope::All).await.expect("licence sync");
+    let changed = w.run_and_email("job-3").await.unwrap();
+    assert_eq!(changed.sent, 1, "{changed:?}");
+    let name = seatsync_db::tenants::find(&w.pool, tenant).await.unwrap().name;
+    assert!(w.mail().last().unwrap().text().unwrap().contains(&format!("licences that {name} pays for")));
+}
+
+#[tokio::test]
+async fn the_digest_lists_every_customer_in_one_e_mail_per_run() {
+    let w = world(40).await;
+    email_alerts(&w, "Digest", &["billing@northwind-msp.example", "owner@northwind-msp.example"]).await;
+    let sent = w.run_and_email("job-1").await.unwrap();
+    assert_eq!((sent.sent, sent.failed.len()), (1, 0), "{sent:?}");
+    let mail = w.mail();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, ["billing@northwind-msp.example", "owner@northwind-msp.example"]);
+    let found = alerted(&w.pool).await;
+    let text = mail[0].text().unwrap();
+    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
+        if found.contains_key(&tenant.tenant_id) {
+            assert!(text.contains(&format!("== {}:", tenant.name)), "{} listed", tenant.name);
+        }
+    }
+    assert_eq!(tokens(&text).len(), found.len(), "one link per customer");
+    let run: (Option<i32>, Option<Vec<String>>) =
+        sqlx::query_as("SELECT emails_sent, email_failed FROM licence_alert_runs ORDER BY id DESC LIMIT 1")
+            .fetch_one(&w.pool)
+            .await
+            .unwrap();
+    assert_eq!(run, (Some(1), Some(vec![])), "stored on the run for the Alerts page");
+
+    // Each run sends its digest; the same job run taken over does not send it again.
+    w.run_and_email("job-1").await.unwrap();
+    assert_eq!(w.mail().len(), 1);
+    w.run_and_email("job-2").await.unwrap();
+    assert_eq!(w.mail().len(), 2);
+}
+
+#[tokio::test]
+async fn a_mail_server_that_refuses_is_said_on_the_run_and_tried_again_next_run() {
+    let w = world(12).await;
+    email_alerts(&w, "PerCustomer", &["billing@northwind-msp.example"]).await;
+    kit::faults(&w.sim, json!([{"path": "smtp", "method": "RCPT", "kind": "status", "status": 550, "times": 1000}]))
+        .await;
+    let refused = w.run_and_email("job-1").await.unwrap();
+    assert_eq!(refused.sent, 0);
+    assert!(!refused.failed.is_empty(), "{refused:?}");
+    assert!(refused.failed[0].contains("550"), "the server's words: {refused:?}");
+    kit::faults(&w.sim, json!([])).await;
+    let retried = w.run_and_email("job-2").await.unwrap();
+    assert_eq!(retried.sent, refused.failed.len(), "{retried:?}");
 }

@@ -34,6 +34,11 @@ pub struct AlertsView {
     pub ignored_skus: Vec<IgnoredSkuRow>,
     /// Customers, and licences of one customer, left out of alerts.
     pub exclusions: Vec<ExclusionRow>,
+    /// How the alerts are e-mailed (Admin setting), and to whom.
+    pub email_mode: seatsync_domain::email::AlertEmailMode,
+    pub email_to: Vec<String>,
+    /// Licences given their own spare seats for one customer.
+    pub allowances: Vec<AllowanceRow>,
     /// The newest unused-licence tickets, newest first.
     pub tickets: Vec<AlertTicketRow>,
     /// Days before an annual or 3-year renewal from which its seats are alerted (Admin setting).
@@ -62,6 +67,41 @@ pub struct ExclusionRow {
     pub added_at: DateTime<Utc>,
 }
 
+/// A licence's own spare seats for one customer, over the customer's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllowanceRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub sku_id: SkuId,
+    /// The licence's name, or its part number when no name is known, or the SKU id when Graph
+    /// no longer lists it.
+    pub licence: String,
+    pub spare: i64,
+    /// The customer's spare seats for every other licence (the Overview's allowance).
+    pub tenant_default: i64,
+    pub set_by: Option<String>,
+    pub set_at: DateTime<Utc>,
+}
+
+/// A licence of one customer that seats are assigned to users for: what can be given its own
+/// spare seats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantLicence {
+    pub sku_id: SkuId,
+    pub licence: String,
+    pub part_number: String,
+    pub assigned: i64,
+    /// Its own spare seats, when set; otherwise the customer's default applies.
+    pub spare: Option<i64>,
+}
+
+/// A customer's licences and its default spare seats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantLicences {
+    pub tenant_default: i64,
+    pub licences: Vec<TenantLicence>,
+}
+
 /// A quantity change and its customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecentChange {
@@ -79,6 +119,15 @@ pub struct AlertRunLine {
     pub error: Option<String>,
     /// What the run did to the tickets (runs before tickets existed have none).
     pub tickets: Option<RunTickets>,
+    /// What the run e-mailed (`None`: e-mail was off).
+    pub emails: Option<RunEmails>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunEmails {
+    pub sent: i32,
+    /// Messages that did not go out, with why (tried again next run).
+    pub failed: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +192,8 @@ pub struct FindingRow {
     pub commitment_end: Option<DateTime<Utc>>,
     pub channel: FindingChannel,
     pub purchased: i64,
+    /// The quantity already scheduled for the next term, which a reduction at renewal starts from.
+    pub scheduled: Option<i64>,
     /// The licence's renewing seats across all its subscriptions.
     pub sku_purchased: i64,
     /// Users holding the licence, across all its subscriptions.

@@ -40,6 +40,8 @@ pub struct SubscriptionRow {
     pub is_trial: bool,
     /// Until when seats can be reduced, when that window is open now.
     pub cancellation_open_until: Option<DateTime<Utc>>,
+    /// A quantity scheduled for the next term, when it differs from this term's.
+    pub next_term_quantity: Option<i64>,
 }
 
 /// The Autotask company a tenant is billed through.

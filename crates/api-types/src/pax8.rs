@@ -62,3 +62,34 @@ pub enum Pax8Decide {
     /// Withdraw the decision: SeatSync's own matching applies again.
     Reset,
 }
+
+/// The Pax8 product table: which Microsoft licence (SKU part number) a Pax8 product is, for the
+/// Pax8 subscriptions that do not name their Partner Center subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pax8ProductsView {
+    /// Products Pax8 subscriptions hold without naming a Partner Center subscription, the ones
+    /// the table does not know first; then the rest of the table.
+    pub rows: Vec<Pax8ProductRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pax8ProductRow {
+    pub product_name: String,
+    /// Pax8 subscriptions of it that name no Partner Center subscription: matched by this table
+    /// alone.
+    pub unpointed: i64,
+    /// The SKU part number the table gives it, if any.
+    pub part_number: Option<String>,
+    pub source: ProductSource,
+}
+
+/// Where a row of the product table comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ProductSource {
+    /// Shipped with SeatSync.
+    Shipped,
+    /// Added (or changed) by an Admin.
+    Added { by: Option<String>, at: DateTime<Utc> },
+    /// Held in Pax8 and in no table.
+    Unknown,
+}

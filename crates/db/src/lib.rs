@@ -5,6 +5,7 @@
 //! macros so that building the project never needs a database or committed query metadata; every
 //! query is exercised by the integration tests against a real PostgreSQL instead.
 
+pub mod alert_emails;
 pub mod alert_tickets;
 pub mod autotask_cache;
 pub mod commits;

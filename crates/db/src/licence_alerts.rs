@@ -92,6 +92,61 @@ pub async fn sku_allowances(db: impl PgExecutor<'_>) -> Result<Vec<SkuAllowance>
     Ok(sqlx::query_as("SELECT tenant_id, sku_id, spare FROM alert_sku_allowances").fetch_all(db).await?)
 }
 
+/// A licence's spare seats for one tenant as the Alerts page lists them, with the tenant's
+/// default beside it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct AllowanceRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub tenant_default: i32,
+    pub sku_id: SkuId,
+    pub part_number: Option<String>,
+    pub spare: i32,
+    pub set_by_name: Option<String>,
+    pub set_at: DateTime<Utc>,
+}
+
+pub async fn allowance_rows(db: impl PgExecutor<'_>) -> Result<Vec<AllowanceRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT a.tenant_id, t.name AS tenant_name, t.spare_seats AS tenant_default, a.sku_id,
+                c.sku_part_number AS part_number, a.spare, u.display_name AS set_by_name, a.set_at
+         FROM alert_sku_allowances a JOIN tenants t ON t.tenant_id = a.tenant_id AND t.removed_at IS NULL
+         LEFT JOIN sku_consumption c ON c.tenant_id = a.tenant_id AND c.sku_id = a.sku_id
+         LEFT JOIN users u ON u.id = a.set_by
+         ORDER BY lower(t.name), c.sku_part_number NULLS LAST, a.sku_id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Sets a licence's spare seats for one tenant, or (`None`) gives it back the tenant's default.
+pub async fn set_allowance(
+    db: impl PgExecutor<'_>,
+    tenant_id: &TenantId,
+    sku_id: &SkuId,
+    spare: Option<i32>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    match spare {
+        Some(spare) => sqlx::query(
+            "INSERT INTO alert_sku_allowances (tenant_id, sku_id, spare, set_by) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, sku_id) DO UPDATE SET spare = EXCLUDED.spare, set_by = EXCLUDED.set_by, set_at = now()",
+        )
+        .bind(tenant_id)
+        .bind(sku_id)
+        .bind(spare)
+        .bind(by)
+        .execute(db)
+        .await?,
+        None => sqlx::query("DELETE FROM alert_sku_allowances WHERE tenant_id = $1 AND sku_id = $2")
+            .bind(tenant_id)
+            .bind(sku_id)
+            .execute(db)
+            .await?,
+    };
+    Ok(())
+}
+
 pub async fn begin_run(db: impl PgExecutor<'_>) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar("INSERT INTO licence_alert_runs DEFAULT VALUES RETURNING id").fetch_one(db).await?)
 }
@@ -138,6 +193,9 @@ pub struct AlertRun {
     pub tickets_unmapped: Option<Vec<String>>,
     pub tickets_failed: Option<Vec<String>>,
     pub tickets_skipped: Option<String>,
+    /// E-mails sent after the run (`None`: e-mail was off).
+    pub emails_sent: Option<i32>,
+    pub email_failed: Option<Vec<String>>,
 }
 
 /// What a run did to the tickets.
@@ -171,7 +229,7 @@ pub async fn record_tickets(db: impl PgExecutor<'_>, run_id: i64, tickets: &RunT
 pub async fn last_run(db: impl PgExecutor<'_>) -> Result<Option<AlertRun>, DbError> {
     Ok(sqlx::query_as(
         "SELECT id, started_at, finished_at, pax8_error, pax8_read_at, tenants, alerted, error, tickets_opened,
-                tickets_noted, tickets_closed, tickets_unmapped, tickets_failed, tickets_skipped
+                tickets_noted, tickets_closed, tickets_unmapped, tickets_failed, tickets_skipped, emails_sent, email_failed
          FROM licence_alert_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(db)
@@ -190,6 +248,8 @@ pub struct Finding {
     pub channel: FindingChannel,
     pub pax8_subscription_id: Option<Pax8SubscriptionId>,
     pub purchased: i64,
+    /// The quantity already scheduled for the next term that a reduction at renewal starts from.
+    pub scheduled: Option<i64>,
     pub sku_purchased: i64,
     pub assigned: i64,
     pub allowance: i64,
@@ -248,12 +308,12 @@ pub async fn store_findings(
         sqlx::query(
             "INSERT INTO licence_findings (tenant_id, subscription_id, run_id, sku_id, product, term, commitment_end, channel,
                  pax8_subscription_id, purchased, sku_purchased, assigned, allowance, reducible, target, timing, timing_date, alert,
-                 monthly_saving)
-             SELECT t, s, $1, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms
+                 monthly_saving, scheduled)
+             SELECT t, s, $1, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms, sc
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[],
                          $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[],
-                         $16::text[], $17::timestamptz[], $18::bool[], $19::float8[])
-                  AS x(t, s, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms)",
+                         $16::text[], $17::timestamptz[], $18::bool[], $19::float8[], $20::bigint[])
+                  AS x(t, s, k, p, tm, ce, ch, px, pu, sp, a, al, r, tg, ti, td, ale, ms, sc)",
         )
         .bind(run_id)
         .bind(text(|f| Some(f.tenant_id.as_str())))
@@ -274,6 +334,7 @@ pub async fn store_findings(
         .bind(time(|f| f.timing_date))
         .bind(chunk.iter().map(|f| f.alert).collect::<Vec<_>>())
         .bind(chunk.iter().map(|f| f.monthly_saving).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|f| f.scheduled).collect::<Vec<_>>())
         .execute(&mut *conn)
         .await?;
     }
@@ -314,7 +375,7 @@ pub async fn store_findings(
 
 const FINDING_COLUMNS: &str =
     "tenant_id, subscription_id, sku_id, product, term, commitment_end, channel, pax8_subscription_id,
-     purchased, sku_purchased, assigned, allowance, reducible, target, timing, timing_date, alert, monthly_saving";
+     purchased, scheduled, sku_purchased, assigned, allowance, reducible, target, timing, timing_date, alert, monthly_saving";
 
 /// Every current finding of every current tenant.
 pub async fn findings(db: impl PgExecutor<'_>) -> Result<Vec<Finding>, DbError> {

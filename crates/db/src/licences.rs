@@ -2,7 +2,7 @@
 //! and the history kept for charts.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::{SkuId, SubscriptionId, TenantId};
+use seatsync_domain::{kinds::QuantityChange, SkuId, SubscriptionId, TenantId};
 use sqlx::FromRow;
 
 use crate::DbError;
@@ -27,6 +27,8 @@ pub struct Subscription {
     pub is_nce: bool,
     pub is_trial: bool,
     pub sku_id: Option<SkuId>,
+    /// The quantity scheduled for the next term, when Partner Center holds one.
+    pub next_term_quantity: Option<i64>,
 }
 
 impl Subscription {
@@ -162,26 +164,27 @@ async fn store_subscriptions(
     sqlx::query(
         "INSERT INTO subscriptions (id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term,
              billing_cycle, effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce,
-             is_trial, sku_id, offer_key, synced_at, removed_at)
+             is_trial, sku_id, offer_key, next_term_quantity, synced_at, removed_at)
          SELECT u.id, u.tenant_id, u.offer_id, u.offer_name, u.friendly_name, u.quantity, u.unit_type, u.term, u.billing_cycle,
                 u.effective_start, u.commitment_end, u.cancellation_allowed_until, u.status, u.auto_renew, u.is_nce,
                 u.is_trial,
                 -- Without Graph's answer the SKU a subscription belongs to is not known afresh:
                 -- the link an earlier sync stored is kept.
                 CASE WHEN u.sku_known THEN u.sku_id ELSE (SELECT x.sku_id FROM subscriptions x WHERE x.id = u.id) END,
-                u.offer_key, $18, NULL
+                u.offer_key, u.next_term_quantity, $18, NULL
          FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],
                      $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::bool[], $15::bool[],
-                     $16::bool[], $17::text[], $19::text[], $20::bool[])
+                     $16::bool[], $17::text[], $19::text[], $20::bool[], $21::bigint[])
               AS u(tenant_id, id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle, effective_start,
-                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, offer_key, sku_known)
+                   commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, offer_key, sku_known,
+                   next_term_quantity)
          ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, offer_id = EXCLUDED.offer_id,
              offer_name = EXCLUDED.offer_name, friendly_name = EXCLUDED.friendly_name, quantity = EXCLUDED.quantity,
              unit_type = EXCLUDED.unit_type, term = EXCLUDED.term, billing_cycle = EXCLUDED.billing_cycle,
              effective_start = EXCLUDED.effective_start, commitment_end = EXCLUDED.commitment_end,
              cancellation_allowed_until = EXCLUDED.cancellation_allowed_until, status = EXCLUDED.status,
              auto_renew = EXCLUDED.auto_renew, is_nce = EXCLUDED.is_nce, is_trial = EXCLUDED.is_trial,
-             sku_id = EXCLUDED.sku_id,
+             sku_id = EXCLUDED.sku_id, next_term_quantity = EXCLUDED.next_term_quantity,
              offer_key = EXCLUDED.offer_key, synced_at = EXCLUDED.synced_at, removed_at = NULL",
     )
     .bind(&sub_tenants)
@@ -204,6 +207,7 @@ async fn store_subscriptions(
     .bind(at)
     .bind(subs().map(|(_, s, _)| s.offer_key().to_key_string()).collect::<Vec<_>>())
     .bind(subs().map(|(_, _, known)| known).collect::<Vec<bool>>())
+    .bind(subs().map(|(_, s, _)| s.next_term_quantity).collect::<Vec<_>>())
     .execute(&mut *conn)
     .await?;
     // After the upsert every listed subscription belongs to the tenant that listed it, so a row
@@ -275,7 +279,7 @@ async fn store_seats(conn: &mut sqlx::PgConnection, all: &[TenantRows<'_>], at: 
 pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Vec<Subscription>, DbError> {
     Ok(sqlx::query_as(
         "SELECT id, tenant_id, offer_id, offer_name, friendly_name, quantity, unit_type, term, billing_cycle,
-                effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id
+                effective_start, commitment_end, cancellation_allowed_until, status, auto_renew, is_nce, is_trial, sku_id, next_term_quantity
          FROM subscriptions WHERE tenant_id = $1 AND removed_at IS NULL
          ORDER BY lower(coalesce(friendly_name, offer_name, offer_id)), commitment_end, id",
     )
@@ -289,7 +293,7 @@ pub async fn subscriptions(db: &sqlx::PgPool, tenant_id: &TenantId) -> Result<Ve
 pub async fn all_subscriptions(db: &sqlx::PgPool) -> Result<Vec<Subscription>, DbError> {
     Ok(sqlx::query_as(
         "SELECT s.id, s.tenant_id, s.offer_id, s.offer_name, s.friendly_name, s.quantity, s.unit_type, s.term, s.billing_cycle,
-                s.effective_start, s.commitment_end, s.cancellation_allowed_until, s.status, s.auto_renew, s.is_nce, s.is_trial, s.sku_id
+                s.effective_start, s.commitment_end, s.cancellation_allowed_until, s.status, s.auto_renew, s.is_nce, s.is_trial, s.sku_id, s.next_term_quantity
          FROM subscriptions s JOIN tenants t ON t.tenant_id = s.tenant_id AND t.removed_at IS NULL
          WHERE s.removed_at IS NULL
          ORDER BY s.tenant_id, lower(coalesce(s.friendly_name, s.offer_name, s.offer_id)), s.commitment_end, s.id",
@@ -316,7 +320,7 @@ pub async fn closing_windows(
     Ok(sqlx::query_as(
         "SELECT t.name AS tenant_name, s.id, s.tenant_id, s.offer_id, s.offer_name, s.friendly_name, s.quantity, s.unit_type, s.term,
                 s.billing_cycle, s.effective_start, s.commitment_end, s.cancellation_allowed_until, s.status, s.auto_renew, s.is_nce,
-                s.is_trial, s.sku_id
+                s.is_trial, s.sku_id, s.next_term_quantity
          FROM subscriptions s JOIN tenants t ON t.tenant_id = s.tenant_id AND t.removed_at IS NULL
          WHERE s.removed_at IS NULL AND lower(s.status) = 'active' AND s.cancellation_allowed_until > $1 AND s.cancellation_allowed_until <= $2
          ORDER BY s.cancellation_allowed_until, lower(t.name), s.id",
@@ -467,19 +471,22 @@ pub async fn all_consumption(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<Tenant
     .await?)
 }
 
-/// Records a quantity SeatSync itself changed (a confirmed reduction), so what is stored agrees
-/// with the vendor until the next sync reads it again.
-pub async fn set_quantity(
+/// Records a quantity SeatSync itself changed through a confirmed link, this term's or the one
+/// it scheduled for the next term, so what is stored agrees with the vendor until the next sync
+/// reads it again (and the next alert run does not ask for it again).
+pub async fn record_change(
     db: impl sqlx::PgExecutor<'_>,
     tenant_id: &TenantId,
     subscription_id: &SubscriptionId,
+    kind: QuantityChange,
     quantity: i64,
 ) -> Result<(), DbError> {
-    sqlx::query("UPDATE subscriptions SET quantity = $3 WHERE tenant_id = $1 AND lower(id) = lower($2)")
-        .bind(tenant_id)
-        .bind(subscription_id)
-        .bind(quantity)
-        .execute(db)
-        .await?;
+    let sql = match kind {
+        QuantityChange::Now => "UPDATE subscriptions SET quantity = $3 WHERE tenant_id = $1 AND lower(id) = lower($2)",
+        QuantityChange::NextTerm => {
+            "UPDATE subscriptions SET next_term_quantity = $3 WHERE tenant_id = $1 AND lower(id) = lower($2)"
+        }
+    };
+    sqlx::query(sql).bind(tenant_id).bind(subscription_id).bind(quantity).execute(db).await?;
     Ok(())
 }

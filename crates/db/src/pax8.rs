@@ -130,6 +130,18 @@ pub async fn product_names(db: impl PgExecutor<'_>) -> Result<Vec<(String, Strin
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
+/// A Pax8 product as read, with its vendor.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Pax8Product {
+    pub id: String,
+    pub name: String,
+    pub vendor_name: Option<String>,
+}
+
+pub async fn products(db: impl PgExecutor<'_>) -> Result<Vec<Pax8Product>, DbError> {
+    Ok(sqlx::query_as("SELECT id, name, vendor_name FROM pax8_products").fetch_all(db).await?)
+}
+
 pub async fn save_product(
     db: impl PgExecutor<'_>,
     id: &str,
@@ -342,4 +354,50 @@ pub async fn product_skus(db: impl PgExecutor<'_>) -> Result<Vec<(String, String
     let rows: Vec<Row> =
         sqlx::query_as("SELECT product_name, sku_part_number FROM pax8_product_skus ORDER BY 1").fetch_all(db).await?;
     Ok(rows.into_iter().map(|r| (r.product_name, r.sku_part_number)).collect())
+}
+
+/// An Admin's addition to the Pax8 product table, with who made it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ProductSkuRow {
+    pub product_name: String,
+    pub sku_part_number: String,
+    pub added_by_name: Option<String>,
+    pub added_at: DateTime<Utc>,
+}
+
+pub async fn product_sku_rows(db: impl PgExecutor<'_>) -> Result<Vec<ProductSkuRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT p.product_name, p.sku_part_number, u.display_name AS added_by_name, p.added_at
+         FROM pax8_product_skus p LEFT JOIN users u ON u.id = p.added_by ORDER BY lower(p.product_name)",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// Says which SKU part number a Pax8 product is, over the shipped table; `None` removes the
+/// addition (the shipped entry, if any, applies again).
+pub async fn set_product_sku(
+    db: impl PgExecutor<'_>,
+    product_name: &str,
+    part_number: Option<&str>,
+    by: Uuid,
+) -> Result<(), DbError> {
+    match part_number {
+        Some(part) => {
+            sqlx::query(
+                "INSERT INTO pax8_product_skus (product_name, sku_part_number, added_by) VALUES ($1, $2, $3)
+             ON CONFLICT (product_name) DO UPDATE SET sku_part_number = EXCLUDED.sku_part_number,
+                 added_by = EXCLUDED.added_by, added_at = now()",
+            )
+            .bind(product_name)
+            .bind(part)
+            .bind(by)
+            .execute(db)
+            .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM pax8_product_skus WHERE product_name = $1").bind(product_name).execute(db).await?
+        }
+    };
+    Ok(())
 }

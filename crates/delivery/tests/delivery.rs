@@ -1,7 +1,7 @@
 //! Delivery against PostgreSQL and the simulator: a ticket with its file and an e-mail with its
 //! attachment, each exactly once, also when the answer to the write is lost.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use seatsync_delivery::{Delivery, FileAttachment, Outgoing, Recipient};
 use seatsync_domain::{kinds::DeliveryStatus, CompanyId};
@@ -12,7 +12,6 @@ use seatsync_vendors::{
     autotask::Autotask,
     connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
     halo::{Halo, HaloSettings, HttpHalo},
-    smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use serde_json::json;
 
@@ -27,18 +26,7 @@ async fn setup_with_pool() -> (SimHandle, Arc<Delivery>, sqlx::PgPool) {
     let slots = ClientSlots::default();
     let autotask: Arc<dyn Autotask> = kit::autotask(&sim, kit::quick_policy());
     slots.autotask.set(Some(autotask));
-    let mailer: Arc<dyn Mailer> = SmtpMailer::new(SmtpSettings {
-        host: sim.smtp_addr.ip().to_string(),
-        port: sim.smtp_addr.port(),
-        security: SmtpSecurity::None,
-        username: Some(smtp::SMTP_USERNAME.into()),
-        password: Some(smtp::SMTP_PASSWORD.into()),
-        from: "seatsync@northwind-msp.example".into(),
-        // Short, so a lost answer is noticed quickly.
-        timeout: Duration::from_secs(2),
-    })
-    .unwrap();
-    slots.mailer.set(Some(mailer));
+    slots.mailer.set(Some(kit::mailer(&sim)));
     let connectwise: Arc<dyn ConnectWise> = HttpConnectWise::new(
         ConnectWiseSettings {
             base_url: format!("{}/v4_6_release/apis/3.0", sim.base_url).parse().unwrap(),

@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod contract_plan;
 pub mod contract_view;
+pub mod email;
 pub mod grouping;
 pub mod ids;
 pub mod integration;

@@ -7,6 +7,8 @@
 //! What it guarantees, whatever the input (see the property tests):
 //! - per SKU, the seats left after every reduction are at least the assigned seats plus the
 //!   spare allowance, and the seats of subscriptions that do not renew are not counted on;
+//! - a quantity already scheduled for a subscription's next term counts for its renewal: a
+//!   reduction already scheduled is not asked for again, only what remains beyond it;
 //! - no subscription is reduced below one seat (dropping the last seat is a cancellation, which
 //!   SeatSync never does from a link) or listed twice;
 //! - an excluded tenant, an ignored SKU, a device SKU, a SKU whose assigned seats are unknown and
@@ -123,6 +125,9 @@ pub struct Holding {
     pub auto_renew: bool,
     pub commitment_end: Option<DateTime<Utc>>,
     pub cancellation_allowed_until: Option<DateTime<Utc>>,
+    /// The quantity already scheduled for the next term (Partner Center's
+    /// `scheduledNextTermInstructions`), if any.
+    pub scheduled_next_term: Option<i64>,
     pub channel: Channel,
     /// The price of one seat a month, when known.
     pub monthly_price: Option<f64>,
@@ -183,15 +188,26 @@ pub struct Finding {
     pub assigned: i64,
     /// The SKU's spare allowance.
     pub allowance: i64,
+    /// The quantity already scheduled for the next term, which a reduction at renewal starts
+    /// from instead of `purchased`.
+    pub scheduled: Option<i64>,
     /// Seats to give back.
     pub reducible: i64,
-    /// The quantity after the reduction: `purchased - reducible`, at least one.
+    /// The quantity after the reduction: [`Finding::reduced_from`] minus `reducible`, at least one.
     pub target: i64,
     pub timing: Timing,
     /// Worth a ticket now: monthly terms always, others while their window is open or their
     /// renewal is near. The rest is listed as "reducible at renewal".
     pub alert: bool,
     pub monthly_saving: Option<f64>,
+}
+
+impl Finding {
+    /// The quantity the reduction is taken from: the one already scheduled for the next term
+    /// when the reduction is at renewal and one is, otherwise the quantity bought.
+    pub fn reduced_from(&self) -> i64 {
+        self.scheduled.unwrap_or(self.purchased)
+    }
 }
 
 /// Why seats were not counted as reducible.
@@ -222,6 +238,12 @@ pub enum PassReason {
     RenewalUnknown,
     /// SeatSync knows nowhere to change the quantity.
     NoChannel,
+    /// A lower quantity is already scheduled for the next term, and it leaves nothing more to
+    /// give back.
+    AlreadyScheduled {
+        quantity: i64,
+        on: DateTime<Utc>,
+    },
 }
 
 impl PassReason {
@@ -239,6 +261,7 @@ impl PassReason {
             PassReason::DoesNotRenew { .. } => "does_not_renew",
             PassReason::RenewalUnknown => "renewal_unknown",
             PassReason::NoChannel => "no_channel",
+            PassReason::AlreadyScheduled { .. } => "already_scheduled",
         }
     }
 
@@ -266,6 +289,9 @@ impl PassReason {
             PassReason::NoChannel => {
                 "no Pax8 subscription matches it and it is not in your Partner Center; map the customer's Pax8 company"
                     .into()
+            }
+            PassReason::AlreadyScheduled { quantity, on } => {
+                format!("already scheduled down to {quantity} for the renewal on {}", on.format("%Y-%m-%d"))
             }
         }
     }
@@ -301,6 +327,15 @@ impl Assessment {
     /// The monthly saving of the alerted findings whose price is known.
     pub fn monthly_saving(&self) -> f64 {
         crate::seats::round_cents(self.alerts().filter_map(|f| f.monthly_saving).sum())
+    }
+}
+
+/// The seats `h` keeps for its next term as things stand: a quantity already scheduled counts
+/// when the reduction can only come at renewal; one changed now starts from today's quantity.
+fn renewing(h: &Holding, timing: Timing) -> i64 {
+    match (timing, h.scheduled_next_term) {
+        (Timing::AtRenewal { .. }, Some(scheduled)) => scheduled.max(0),
+        _ => h.quantity.max(0),
     }
 }
 
@@ -434,15 +469,19 @@ pub fn assess_preferring(
                 Err(reason) => pass(&mut out, Some(sku), Some(h), 0, reason),
             }
         }
-        let kept: i64 = counted.iter().map(|(h, _)| h.quantity.max(0)).sum();
+        let kept: i64 = counted.iter().map(|(h, t)| renewing(h, *t)).sum();
         let mut surplus = kept.saturating_sub(assigned.saturating_add(allowance)).max(0);
         counted.sort_by(reduction_order(prefer));
         for (h, timing) in counted {
-            if surplus == 0 {
-                break;
-            }
-            let cut = surplus.min(h.quantity.saturating_sub(1)).max(0);
+            let from = renewing(&h, timing);
+            let cut = surplus.min(from.saturating_sub(1)).max(0);
             if cut == 0 {
+                if let (Timing::AtRenewal { on }, Some(quantity)) = (timing, h.scheduled_next_term) {
+                    if quantity < h.quantity {
+                        let reason = PassReason::AlreadyScheduled { quantity, on };
+                        pass(&mut out, Some(sku), Some(&h), h.quantity - quantity.max(0), reason);
+                    }
+                }
                 continue;
             }
             surplus -= cut;
@@ -457,11 +496,12 @@ pub fn assess_preferring(
                 term: h.term,
                 commitment_end: h.commitment_end,
                 purchased: h.quantity,
+                scheduled: matches!(timing, Timing::AtRenewal { .. }).then_some(h.scheduled_next_term).flatten(),
                 sku_purchased: kept,
                 assigned,
                 allowance,
                 reducible: cut,
-                target: h.quantity - cut,
+                target: from - cut,
                 timing,
                 alert: worth_alerting(&h, timing, now, policy.renewal_notice_days),
                 monthly_saving: monthly_cost(cut, h.monthly_price),
@@ -499,6 +539,7 @@ mod tests {
             auto_renew: true,
             commitment_end: Some(now() + Duration::days(200)),
             cancellation_allowed_until: None,
+            scheduled_next_term: None,
             channel: Channel::Pax8(Pax8SubscriptionId::new(format!("pax8-{id}"))),
             monthly_price: Some(10.0),
         }
@@ -648,6 +689,32 @@ mod tests {
     }
 
     #[test]
+    fn a_reduction_already_scheduled_for_the_renewal_is_not_asked_for_again() {
+        // 10 bought, 6 used, 8 already scheduled for the annual renewal: 2 more can go.
+        let mut annual = holding("a", "s", 10, Term::P1Y);
+        annual.channel = Channel::PartnerCenter;
+        annual.commitment_end = Some(now() + Duration::days(20));
+        annual.scheduled_next_term = Some(8);
+        let out = assess(now(), &[sku("s", 6)], std::slice::from_ref(&annual), &policy());
+        let f = &out.findings[0];
+        assert_eq!((f.purchased, f.scheduled, f.reducible, f.target), (10, Some(8), 2, 6));
+        assert_eq!(f.monthly_saving, Some(20.0));
+        // Scheduled down to what is used: nothing left, and the page can say why.
+        annual.scheduled_next_term = Some(6);
+        let out = assess(now(), &[sku("s", 6)], std::slice::from_ref(&annual), &policy());
+        assert!(out.findings.is_empty());
+        assert_eq!(
+            out.passed_over[0].reason,
+            PassReason::AlreadyScheduled { quantity: 6, on: now() + Duration::days(20) }
+        );
+        assert_eq!(out.passed_over[0].unused, 4);
+        // Inside the window the reduction is made now, from today's quantity.
+        annual.cancellation_allowed_until = Some(now() + Duration::days(2));
+        let out = assess(now(), &[sku("s", 6)], &[annual], &policy());
+        assert_eq!((out.findings[0].scheduled, out.findings[0].target), (None, 6));
+    }
+
+    #[test]
     fn never_reduced_to_zero() {
         let out = assess(now(), &[sku("s", 0)], &[holding("a", "s", 3, Term::P1M)], &policy());
         assert_eq!((out.findings[0].target, out.findings[0].reducible), (1, 2));
@@ -672,9 +739,10 @@ mod tests {
             -40i64..400,
             prop::option::of(-10i64..10),
             0usize..3,
+            prop::option::weighted(0.2, 0i64..40),
         )
-            .prop_map(|(sku, quantity, term, nce, trial, active, renew, end_days, window_days, channel)| {
-                Holding {
+            .prop_map(
+                |(sku, quantity, term, nce, trial, active, renew, end_days, window_days, channel, scheduled)| Holding {
                     subscription_id: SubscriptionId::new(format!("sub-{sku}-{quantity}-{end_days}")),
                     sku_id: Some(SkuId::new(format!("s{sku}"))),
                     product: "p".into(),
@@ -686,12 +754,13 @@ mod tests {
                     auto_renew: renew,
                     commitment_end: Some(now() + Duration::days(end_days)),
                     cancellation_allowed_until: window_days.map(|d| now() + Duration::days(d)),
+                    scheduled_next_term: scheduled,
                     channel: [Channel::Pax8(Pax8SubscriptionId::new("x")), Channel::PartnerCenter, Channel::Nowhere]
                         [channel]
                         .clone(),
                     monthly_price: None,
-                }
-            })
+                },
+            )
     }
 
     fn arb_case() -> impl Strategy<Value = (Vec<SkuSeats>, Vec<Holding>, Policy)> {
@@ -755,13 +824,15 @@ mod tests {
             let mut seen = BTreeSet::new();
             for f in &out.findings {
                 prop_assert!(seen.insert(f.subscription_id.clone()), "listed twice");
-                prop_assert!(f.target >= 1 && f.reducible >= 1 && f.target + f.reducible == f.purchased);
+                prop_assert!(f.target >= 1 && f.reducible >= 1 && f.target + f.reducible == f.reduced_from());
             }
             for s in &skus {
-                let renewing: i64 = holdings
+                // What each renewing subscription keeps as things stand: a scheduled next-term
+                // quantity where the reduction can only come at renewal.
+                let kept: i64 = holdings
                     .iter()
                     .filter(|h| h.sku_id.as_ref() == Some(&s.sku_id) && h.active && !h.is_trial && h.auto_renew)
-                    .map(|h| h.quantity)
+                    .filter_map(|h| timing(h, now()).ok().map(|t| renewing(h, t)))
                     .sum();
                 let cut: i64 = out.findings.iter().filter(|f| f.sku_id == s.sku_id).map(|f| f.reducible).sum();
                 let passed: i64 = out
@@ -771,7 +842,7 @@ mod tests {
                     .map(|p| p.unused)
                     .sum();
                 if cut + passed > 0 {
-                    prop_assert!(renewing - cut - passed >= s.assigned + policy.allowance(&s.sku_id));
+                    prop_assert!(kept - cut - passed >= s.assigned + policy.allowance(&s.sku_id));
                 }
             }
         }

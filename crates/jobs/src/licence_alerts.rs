@@ -1,9 +1,9 @@
 //! The unused-licence alerts on the queue: Pax8 read, companies matched, every tenant weighed,
-//! then each tenant's ticket opened, noted or closed. A run taken over simply runs again: the
-//! findings are read and replaced, and every ticket, note and close goes through the delivery
-//! service under a key, so none is made twice. A Pax8 read that fails keeps the last good one,
-//! and a ticket that cannot be sent is tried again next run; the run then ends partial and says
-//! so.
+//! then each tenant's ticket opened, noted or closed, and the e-mails the Admin asked for sent.
+//! A run taken over simply runs again: the findings are read and replaced, and every ticket,
+//! note, close and e-mail goes through the delivery service under a key (an e-mail's names this
+//! job run), so none is made twice. A Pax8 read that fails keeps the last good one, and a ticket
+//! or e-mail that cannot be sent is tried again next run; the run then ends partial and says so.
 
 use seatsync_db::{jobs as db, kinds::JobStatus, PgPool};
 
@@ -22,6 +22,13 @@ pub(crate) async fn run(pool: &PgPool, parts: &JobParts, stored: &JobRun) -> Res
         }
         Ok(_) => {}
         Err(e) => problems.push(format!("the tickets could not be sent: {e}")),
+    }
+    match parts.alert_tickets.email_after(summary.run_id, &format!("job-{}", stored.id)).await {
+        Ok(Some(emails)) if !emails.failed.is_empty() => {
+            problems.push(format!("e-mails not sent: {}", emails.failed.join("; ")));
+        }
+        Ok(_) => {}
+        Err(e) => problems.push(format!("the e-mails could not be sent: {e}")),
     }
     Ok(if problems.is_empty() {
         Ended::ok()

@@ -200,6 +200,7 @@ impl Context {
                     auto_renew: s.auto_renew,
                     commitment_end: s.commitment_end,
                     cancellation_allowed_until: s.cancellation_allowed_until,
+                    scheduled_next_term: s.next_term_quantity,
                     channel,
                     monthly_price: s
                         .sku_id
@@ -335,6 +336,7 @@ pub fn stored_findings(tenant_id: &TenantId, assessment: &Assessment) -> Vec<db:
                 channel,
                 pax8_subscription_id,
                 purchased: f.purchased,
+                scheduled: f.scheduled,
                 sku_purchased: f.sku_purchased,
                 assigned: f.assigned,
                 allowance: f.allowance,

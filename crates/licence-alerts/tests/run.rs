@@ -180,7 +180,7 @@ async fn the_admins_notice_period_moves_longer_terms_between_alerted_and_at_rene
 
     // A year's notice: every annual term that can be reduced at renewal is alerted now.
     let admin = user(&w.pool).await;
-    let year = seatsync_licence_alerts::settings::AlertSettings { renewal_notice_days: 365 };
+    let year = seatsync_licence_alerts::settings::AlertSettings { renewal_notice_days: 365, ..Default::default() };
     seatsync_db::settings::set(&w.pool, seatsync_licence_alerts::settings::SETTINGS_KEY, &year, admin).await.unwrap();
     w.alerts.run(Utc::now()).await.unwrap();
     let long = db::findings(&w.pool).await.unwrap();

@@ -406,6 +406,7 @@ fn subscription_rows(
             auto_renew: s.auto_renew_enabled,
             is_nce: s.is_nce(),
             is_trial: s.is_trial,
+            next_term_quantity: s.scheduled_next_term_instructions.as_ref().and_then(|i| i.quantity),
             sku_id: skus
                 .unwrap_or_default()
                 .iter()

@@ -330,7 +330,8 @@ impl Remediation {
                 Channel::Pax8(p) => (FindingChannel::Pax8, Some(p.clone())),
                 _ => (FindingChannel::PartnerCenter, None),
             };
-            let step = if target >= live_sub.quantity {
+            // A reduction at renewal starts from a quantity already scheduled for the next term.
+            let step = if target >= f.reduced_from() {
                 Step::Nothing { why: "Nothing to give back any more: the seats bought are all needed now.".into() }
             } else {
                 match (f.timing, channel) {
@@ -405,8 +406,10 @@ impl Remediation {
             db::finish_action(&self.pool, action_id, status, after, detail.as_deref()).await?;
             if status == QuantityChangeStatus::Done {
                 seatsync_db::licence_alerts::forget_finding(&self.pool, &link.tenant_id, &item.subscription_id).await?;
-                if let (QuantityChange::Now, Some(now)) = (kind, after) {
-                    licences::set_quantity(&self.pool, &link.tenant_id, &item.subscription_id, now).await?;
+                // Pax8 has no next-term quantity: its change is the quantity itself.
+                let stored = if item.pax8_subscription_id.is_some() { QuantityChange::Now } else { kind };
+                if let Some(after) = after {
+                    licences::record_change(&self.pool, &link.tenant_id, &item.subscription_id, stored, after).await?;
                 }
             }
             tracing::info!(tenant = %link.tenant_id, subscription = %item.subscription_id, ?status, target, "quantity change");
@@ -527,6 +530,7 @@ impl Remediation {
             .map(|s| licences::Subscription {
                 sku_id: sku_of.get(&s.id.as_str().to_ascii_lowercase()).cloned(),
                 is_nce: s.is_nce(),
+                next_term_quantity: s.scheduled_next_term_instructions.as_ref().and_then(|i| i.quantity),
                 id: s.id,
                 tenant_id: tenant.clone(),
                 offer_id: s.offer_id,

@@ -136,6 +136,28 @@ async fn a_closed_window_schedules_the_partner_center_change_for_the_next_term()
     let s = w.sim.sim.msp().subscription(f.subscription_id.as_str()).unwrap().clone();
     assert_eq!(s.next_term_quantity, Some(f.target));
     assert_eq!(s.quantity, f.purchased, "this term keeps its seats");
+    let stored = || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT next_term_quantity FROM subscriptions WHERE id = $1")
+            .bind(&f.subscription_id)
+            .fetch_one(&w.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(stored().await, Some(f.target), "stored at once, before the next sync");
+
+    // The next sync reads the scheduled quantity back, and the next run does not ask again.
+    let sync = w.slots.licence_sync.get().unwrap();
+    sync.run(Trigger::Schedule, Scope::All).await.expect("licence sync");
+    assert_eq!(stored().await, Some(f.target), "read from scheduledNextTermInstructions");
+    let alerts =
+        LicenceAlerts::new(w.pool.clone(), w.slots.pax8.clone(), seatsync_licences::Catalog::new(w.pool.clone()));
+    alerts.run(Utc::now()).await.expect("alert run");
+    let again = licence_alerts::findings(&w.pool).await.unwrap();
+    assert!(again.iter().all(|x| x.subscription_id != f.subscription_id), "not alerted again: {again:?}");
+    let passed = licence_alerts::passed_over(&w.pool).await.unwrap();
+    let why = passed.iter().find(|p| p.subscription_id.as_ref() == Some(&f.subscription_id)).expect("said why");
+    assert_eq!(why.reason, "already_scheduled");
+    assert!(why.words.contains(&format!("already scheduled down to {}", f.target)), "{}", why.words);
 }
 
 #[tokio::test]

@@ -5,14 +5,15 @@ use std::collections::HashMap;
 
 use seatsync_api_types::alerts::{
     AlertPoint, AlertRunLine, AlertTicketRow, AlertsView, ExclusionRow, FindingRow, IgnoredSkuRow, PassedOverRow,
-    RecentChange, RunTickets, TenantAlerts, TicketNoteRow,
+    RecentChange, RunEmails, RunTickets, TenantAlerts, TicketNoteRow,
 };
 use seatsync_db::{
     kinds::{DeliveryStatus, FollowUpKind, JobKind, Pax8LinkState},
     licence_alerts as db, pax8, tenants,
 };
+use seatsync_domain::email::{address_list, AlertEmailMode};
 use seatsync_domain::{reducible::PassReason, TenantId, Term};
-use seatsync_licence_alerts::settings::{AlertSettings, SETTINGS_KEY};
+use seatsync_licence_alerts::settings::{AlertEmail, AlertSettings, SETTINGS_KEY};
 
 use crate::{ServiceError, Services};
 
@@ -36,6 +37,7 @@ impl Services {
             seatsync_db::remediation::recent_actions(&self.pool, RECENT_CHANGES),
         )?;
         let settings = AlertSettings::load(&self.pool).await?;
+        let allowances = self.allowances().await?;
         let tickets = self
             .alert_tickets
             .recent(RECENT_TICKETS)
@@ -56,6 +58,7 @@ impl Services {
                     commitment_end: f.commitment_end,
                     channel: f.channel,
                     purchased: f.purchased,
+                    scheduled: f.scheduled,
                     sku_purchased: f.sku_purchased,
                     assigned: f.assigned,
                     allowance: f.allowance,
@@ -149,6 +152,7 @@ impl Services {
                         failed: r.tickets_failed.unwrap_or_default(),
                         skipped: r.tickets_skipped,
                     }),
+                    emails: r.emails_sent.map(|sent| RunEmails { sent, failed: r.email_failed.unwrap_or_default() }),
                 })
             }),
             pax8_configured: self.integrations.slots().pax8.is_set(),
@@ -190,6 +194,9 @@ impl Services {
                 })
                 .collect(),
             renewal_notice_days: settings.renewal_notice_days,
+            email_mode: settings.email.mode,
+            email_to: settings.email.to,
+            allowances,
             tickets: tickets
                 .into_iter()
                 .map(|t| AlertTicketRow {
@@ -229,12 +236,48 @@ impl Services {
     /// The Admin's settings of the alerts; they apply from the next run (and to links opened
     /// from then on).
     pub async fn save_alert_settings(&self, by: &crate::Staff, renewal_notice_days: i64) -> Result<(), ServiceError> {
-        let settings = AlertSettings { renewal_notice_days };
+        let settings = AlertSettings { renewal_notice_days, ..AlertSettings::load(&self.pool).await? };
+        self.store_alert_settings(by, &settings).await
+    }
+
+    /// How the alerts are e-mailed: the mode and the addresses as typed (commas, semicolons or
+    /// lines between them). It applies from the next run.
+    pub async fn save_alert_email(
+        &self,
+        by: &crate::Staff,
+        mode: AlertEmailMode,
+        to: String,
+    ) -> Result<(), ServiceError> {
+        let email = AlertEmail { mode, to: address_list(&to) };
+        if mode != AlertEmailMode::Off && !self.integrations.slots().mailer.is_set() {
+            return Err(ServiceError::Invalid(
+                "SMTP is not set up: an Admin sets it up on the Integrations page first.".into(),
+            ));
+        }
+        let settings = AlertSettings { email, ..AlertSettings::load(&self.pool).await? };
+        self.store_alert_settings(by, &settings).await
+    }
+
+    async fn store_alert_settings(&self, by: &crate::Staff, settings: &AlertSettings) -> Result<(), ServiceError> {
         if let Some(problem) = settings.problem() {
             return Err(ServiceError::Invalid(problem));
         }
-        seatsync_db::settings::set(&self.pool, SETTINGS_KEY, &settings, by.id).await?;
+        seatsync_db::settings::set(&self.pool, SETTINGS_KEY, settings, by.id).await?;
         Ok(())
+    }
+}
+
+/// A SKU part number as typed, trimmed, or why it is not one.
+pub(crate) fn sku_part_number(typed: &str) -> Result<&str, ServiceError> {
+    let part = typed.trim();
+    let valid =
+        !part.is_empty() && part.len() <= 100 && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if valid {
+        Ok(part)
+    } else {
+        Err(ServiceError::Invalid(format!(
+            "'{part}' is not a SKU part number: use Microsoft's String ID, such as INTUNE_A_D (letters, digits, _ - .)."
+        )))
     }
 }
 
@@ -250,15 +293,7 @@ impl Services {
         category: String,
         note: Option<String>,
     ) -> Result<(), ServiceError> {
-        let part = part_number.trim();
-        let valid = !part.is_empty()
-            && part.len() <= 100
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-        if !valid {
-            return Err(ServiceError::Invalid(format!(
-                "'{part}' is not a SKU part number: use Microsoft's String ID, such as INTUNE_A_D (letters, digits, _ - .)."
-            )));
-        }
+        let part = sku_part_number(&part_number)?;
         let category = category.trim().to_ascii_lowercase();
         if !IGNORE_CATEGORIES.contains(&category.as_str()) {
             return Err(ServiceError::Invalid(format!(

@@ -6,6 +6,7 @@
 //! on. Nothing above this crate reads the database, so "where is X computed?" has one answer:
 //! in the module of this crate named after the page.
 
+mod alert_allowances;
 mod alerts;
 mod connection_test;
 mod contracts;
@@ -18,6 +19,7 @@ mod licences;
 mod mapping;
 mod overview;
 mod pax8;
+mod pax8_products;
 mod products;
 mod remediation;
 pub mod settings;

@@ -78,6 +78,7 @@ impl Services {
                     is_nce: s.is_nce,
                     is_trial: s.is_trial,
                     cancellation_open_until: s.cancellation_allowed_until.filter(|until| *until > now),
+                    next_term_quantity: s.next_term_quantity.filter(|next| *next != s.quantity),
                 }
             })
             .collect();

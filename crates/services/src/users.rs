@@ -112,11 +112,7 @@ impl Services {
     /// happened, in words.
     pub async fn grant_role(&self, by: &Staff, email: &str, role: Role) -> Result<String, ServiceError> {
         let email = email.trim();
-        let plausible = email.len() <= 254
-            && email
-                .split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
-        if !plausible || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !seatsync_domain::email::plausible_address(email) {
             return Err(ServiceError::Invalid(format!("'{email}' is not an e-mail address.")));
         }
         if email.eq_ignore_ascii_case(&by.email) {

@@ -62,6 +62,30 @@ impl ReceivedMail {
     }
 
     /// The file names of the attachments.
+    /// The plain-text body, decoded from its transfer encoding (quoted-printable, base64 or
+    /// none), so tests and the demo read what a person would.
+    pub fn text(&self) -> Option<String> {
+        let start = self.data.find("Content-Type: text/plain")?;
+        let part = &self.data[start..];
+        let (head, body) = part.split_once("\r\n\r\n")?;
+        let body = body.split("\r\n--").next().unwrap_or_default();
+        let encoding = head
+            .split("\r\n")
+            .find_map(|l| l.strip_prefix("Content-Transfer-Encoding:"))
+            .map(|e| e.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let bytes = match encoding.as_str() {
+            "quoted-printable" => quoted_printable(body),
+            "base64" => {
+                use base64::Engine;
+                let joined: String = body.split_whitespace().collect();
+                base64::engine::general_purpose::STANDARD.decode(joined).ok()?
+            }
+            _ => body.as_bytes().to_vec(),
+        };
+        Some(String::from_utf8_lossy(&bytes).replace("\r\n", "\n"))
+    }
+
     fn attachments(&self) -> Vec<String> {
         self.data
             .split("Content-Disposition: attachment")
@@ -74,6 +98,35 @@ impl ReceivedMail {
             })
             .collect()
     }
+}
+
+/// RFC 2045's quoted-printable decoded: soft line breaks joined, `=XX` turned back into bytes.
+fn quoted_printable(body: &str) -> Vec<u8> {
+    let joined = body.replace("=\r\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = if bytes[i] == b'=' {
+            bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        } else {
+            None
+        };
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Serves SMTP on `listener` until the task is dropped.
@@ -293,6 +346,7 @@ pub async fn received(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
             "subject": m.header("Subject"),
             "messageId": m.header("Message-ID"),
             "attachments": m.attachments(),
+            "text": m.text(),
             "authenticatedAs": m.authenticated_as,
             "receivedAt": m.received_at,
             "data": m.data,
@@ -309,6 +363,18 @@ pub async fn clear(State(sim): State<Arc<Sim>>) -> StatusCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_is_read_back_from_quoted_printable() {
+        let mail = ReceivedMail {
+            from: "a".into(),
+            to: vec![],
+            data: "Subject: x\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=3D=3D Contoso: 7 seats, a long li=\r\nne \u{2192} =E2=86=92\r\nnext\r\n--b--\r\n".into(),
+            authenticated_as: None,
+            received_at: chrono::Utc::now(),
+        };
+        assert_eq!(mail.text().unwrap(), "== Contoso: 7 seats, a long line \u{2192} \u{2192}\nnext");
+    }
 
     #[test]
     fn addresses_and_headers_are_read() {

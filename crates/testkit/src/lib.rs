@@ -12,6 +12,7 @@ use seatsync_vendors::{
     http::RetryPolicy,
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8Settings},
+    smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use sqlx::{Connection, Executor};
 use url::Url;
@@ -143,6 +144,21 @@ pub fn pax8(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPax8> {
 }
 
 /// The licence sync against the simulator.
+/// An SMTP client for the simulator's mail server, with a short timeout so a lost answer is
+/// noticed quickly.
+pub fn mailer(s: &SimHandle) -> Arc<dyn Mailer> {
+    SmtpMailer::new(SmtpSettings {
+        host: s.smtp_addr.ip().to_string(),
+        port: s.smtp_addr.port(),
+        security: SmtpSecurity::None,
+        username: Some(seatsync_sim::smtp::SMTP_USERNAME.into()),
+        password: Some(seatsync_sim::smtp::SMTP_PASSWORD.into()),
+        from: "seatsync@northwind-msp.example".into(),
+        timeout: Duration::from_secs(2),
+    })
+    .expect("an SMTP client for the simulator")
+}
+
 pub fn licence_sync(pool: &PgPool, s: &SimHandle, concurrency: usize) -> Arc<LicenceSync> {
     LicenceSync::new(pool.clone(), partner_center(s, quick_policy()), graph(s, quick_policy()), concurrency)
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod alerts;
 mod config_errors;
 mod dashboard;
 mod demo_setup;

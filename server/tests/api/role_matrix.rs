@@ -249,12 +249,23 @@ const ENDPOINTS: &[Endpoint] = &[
         needs: Some(Role::Editor),
         form: |f| vec![("tenant", f.tenant_id.clone()), ("excluded", "false".into())],
     },
+    Endpoint { path: "alerts/licences_of", needs: Some(Role::Viewer), form: |f| vec![("tenant", f.tenant_id.clone())] },
+    Endpoint {
+        path: "alerts/set_allowance",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant", f.tenant_id.clone()), ("sku", f.sku_id.clone())],
+    },
     Endpoint { path: "alerts/open_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint { path: "alerts/confirm_link", needs: Some(Role::Editor), form: |_| vec![("token", "not-a-link".into())] },
     Endpoint {
         path: "alerts/save_settings",
         needs: Some(Role::Admin),
         form: |_| vec![("renewal_notice_days", "30".into())],
+    },
+    Endpoint {
+        path: "alerts/save_email",
+        needs: Some(Role::Admin),
+        form: |_| vec![("mode", "Off".into()), ("to", "".into())],
     },
     Endpoint { path: "pax8/companies", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint {
@@ -263,6 +274,12 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |f| vec![("company_id", f.pax8_company_id.clone()), ("decide", "Ignore".into())],
     },
     Endpoint { path: "pax8/accept_all", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "pax8/products", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint {
+        path: "pax8/set_product",
+        needs: Some(Role::Admin),
+        form: |_| vec![("product_name", "Role Matrix Product".into()), ("part_number", "ROLE_MATRIX_TEST".into())],
+    },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
     Endpoint {
         path: "jobs/pause",
