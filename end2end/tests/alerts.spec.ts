@@ -76,20 +76,24 @@ test("an Admin sets how long before a renewal longer terms are alerted; an Edito
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("alert")).toContainText("between 0 and 365 days");
   await field.fill("45");
+  const waiting = page.getByLabel(/Tickets also list unused seats that wait for a customer's Pax8 company/);
+  await waiting.check();
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("status")).toContainText("Saved");
   await open(page, "/alerts");
   await expect(field).toHaveValue("45");
+  await expect(waiting).toBeChecked();
 
   await signIn(page, "Eddie Editor");
   await open(page, "/alerts");
   await expect(page.getByTestId("notice-days")).toContainText("from 45 days before they renew");
+  await expect(page.getByTestId("ticket-waiting")).toBeVisible();
   await expect(page.getByRole("button", { name: "Save settings" })).toHaveCount(0);
   expect((await api(page, "alerts/save_settings", { renewal_notice_days: "10" })).status).toBe(403);
 
   // Back to the default for the other tests.
   await signIn(page, "Ada Admin");
-  expect((await api(page, "alerts/save_settings", { renewal_notice_days: "30" })).status).toBe(200);
+  expect((await api(page, "alerts/save_settings", { renewal_notice_days: "30", ticket_waiting: "false" })).status).toBe(200);
 });
 
 test("an Editor gives one licence of one customer its own spare seats and the default back; a Viewer cannot", async ({ page }) => {

@@ -61,10 +61,15 @@ pub async fn exclude(
     serve(Role::Editor, |c| async move { c.services.exclude(&c.user, tenant, sku, excluded, note).await }).await
 }
 
-/// Sets how many days before an annual or 3-year renewal its seats are alerted; Admin only.
+/// Sets how many days before an annual or 3-year renewal its seats are alerted, and whether the
+/// tickets also list seats waiting for a Pax8 company (unchanged when not given); Admin only.
 #[server(prefix = "/api", endpoint = "alerts/save_settings")]
-pub async fn save_alert_settings(renewal_notice_days: i64) -> Result<(), AppError> {
-    serve(Role::Admin, |c| async move { c.services.save_alert_settings(&c.user, renewal_notice_days).await }).await
+pub async fn save_alert_settings(renewal_notice_days: i64, ticket_waiting: Option<bool>) -> Result<(), AppError> {
+    serve(
+        Role::Admin,
+        |c| async move { c.services.save_alert_settings(&c.user, renewal_notice_days, ticket_waiting).await },
+    )
+    .await
 }
 
 /// A customer's licences assigned to users, for choosing one to give its own spare seats;

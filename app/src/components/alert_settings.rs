@@ -13,8 +13,14 @@ use crate::{
 /// How many days before an annual or 3-year renewal its seats are alerted. Shown to everyone,
 /// editable by an Admin (`save` is `None` for the others).
 #[component]
-pub fn AlertSettingsForm(renewal_notice_days: i64, save: Option<ServerAction<SaveAlertSettings>>) -> impl IntoView {
+pub fn AlertSettingsForm(
+    renewal_notice_days: i64,
+    ticket_waiting: bool,
+    save: Option<ServerAction<SaveAlertSettings>>,
+) -> impl IntoView {
     let days = RwSignal::new(renewal_notice_days.to_string());
+    let waiting = RwSignal::new(ticket_waiting);
+    let waiting_words = "Tickets also list unused seats that wait for a customer's Pax8 company to be confirmed (without links), so such a customer gets a ticket too.";
     view! {
         <section
             class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
@@ -31,6 +37,14 @@ pub fn AlertSettingsForm(renewal_notice_days: i64, save: Option<ServerAction<Sav
                                 "Annual and 3-year subscriptions are alerted from {renewal_notice_days} days before they renew (and while their cancellation window is open). An Admin changes this.",
                             )}
                         </p>
+                        {ticket_waiting
+                            .then(|| {
+                                view! {
+                                    <p class="mt-1 text-sm text-slate-600" data-testid="ticket-waiting">
+                                        {waiting_words}
+                                    </p>
+                                }
+                            })}
                     }
                         .into_any()
                 }
@@ -45,6 +59,7 @@ pub fn AlertSettingsForm(renewal_notice_days: i64, save: Option<ServerAction<Sav
                                     save,
                                     SaveAlertSettings {
                                         renewal_notice_days: parsed,
+                                        ticket_waiting: Some(waiting.get_untracked()),
                                     },
                                 );
                             }
@@ -57,6 +72,15 @@ pub fn AlertSettingsForm(renewal_notice_days: i64, save: Option<ServerAction<Sav
                                     prop:value=move || days.get()
                                     on:input=move |ev| days.set(event_target_value(&ev))
                                 />
+                            </label>
+                            <label class="flex max-w-xl items-start gap-2">
+                                <input
+                                    type="checkbox"
+                                    class="mt-1"
+                                    prop:checked=move || waiting.get()
+                                    on:change=move |ev| waiting.set(event_target_checked(&ev))
+                                />
+                                <span>{waiting_words}</span>
                             </label>
                             <button type="submit" class=button::SECONDARY disabled=move || save.pending().get()>
                                 "Save settings"

@@ -155,6 +155,7 @@ fn AlertsBody(
         tickets,
         renewal_notice_days,
         allowances,
+        ticket_waiting,
         email_mode,
         email_to,
     } = data;
@@ -238,7 +239,7 @@ fn AlertsBody(
         <PassedOver rows=passed_over />
         <AlertLists ignored=ignored_skus exclusions actions=lists />
         <AlertAllowances rows=allowances set=allowance />
-        <AlertSettingsForm renewal_notice_days save=settings />
+        <AlertSettingsForm renewal_notice_days ticket_waiting save=settings />
         <AlertEmailForm mode=email_mode to=email_to save=email />
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="alert-history">
             <h2 id="alert-history" class="font-semibold">

@@ -24,35 +24,62 @@ pub struct Message {
     pub text: String,
 }
 
+/// Unused seats of a licence SeatSync cannot change yet: the customer's Pax8 company waits for a
+/// person to confirm it, and until then nobody knows whether they were bought through Pax8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub licence: String,
+    pub unused: i64,
+}
+
+/// What a ticket, a note or an e-mail lists for one customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<'a> {
+    /// The subscriptions to reduce, each with its link.
+    pub lines: &'a [Line<'a>],
+    /// The link reducing them all, for more than one.
+    pub all_link: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+    pub waiting: &'a [Waiting],
+    /// The Pax8 companies page, where the waiting ones are confirmed.
+    pub companies_url: &'a str,
+}
+
 /// The ticket opened for a tenant's findings, within `limit` characters (the PSA's longest
 /// description).
-pub fn opening(
-    tenant: &str,
-    lines: &[Line],
-    all_link: Option<&str>,
-    expires_at: DateTime<Utc>,
-    limit: usize,
-) -> Message {
-    let head = format!("SeatSync found Microsoft licences that {tenant} pays for and nobody uses: {}.", totals(lines));
-    Message {
-        title: format!("Unused Microsoft licences: {tenant}"),
-        text: fit(&head, lines, all_link, expires_at, limit),
-    }
+pub fn opening(tenant: &str, listing: &Listing, limit: usize) -> Message {
+    let head = if listing.lines.is_empty() {
+        format!("SeatSync found Microsoft licences that {tenant} pays for and nobody uses, and cannot change them yet.")
+    } else {
+        format!("SeatSync found Microsoft licences that {tenant} pays for and nobody uses: {}.", totals(listing.lines))
+    };
+    Message { title: format!("Unused Microsoft licences: {tenant}"), text: fit(&head, listing, limit) }
 }
 
 /// The note added when a tenant's findings change while its ticket is open.
-pub fn changed(
-    tenant: &str,
-    lines: &[Line],
-    all_link: Option<&str>,
-    expires_at: DateTime<Utc>,
-    limit: usize,
-) -> Message {
-    let head = format!(
-        "The unused licences of {tenant} changed since this ticket last listed them. Now: {}. The links below replace the earlier ones, which still work until they expire (each re-reads the live numbers first).",
-        totals(lines)
-    );
-    Message { title: "Unused licences changed".into(), text: fit(&head, lines, all_link, expires_at, limit) }
+pub fn changed(tenant: &str, listing: &Listing, limit: usize) -> Message {
+    let head = if listing.lines.is_empty() {
+        format!("The unused licences of {tenant} changed since this ticket last listed them. None can be changed by SeatSync now; earlier links re-read the live numbers and change nothing that is needed.")
+    } else {
+        format!(
+            "The unused licences of {tenant} changed since this ticket last listed them. Now: {}. The links below replace the earlier ones, which still work until they expire (each re-reads the live numbers first).",
+            totals(listing.lines)
+        )
+    };
+    Message { title: "Unused licences changed".into(), text: fit(&head, listing, limit) }
+}
+
+/// The seats waiting for the customer's Pax8 company, with where to confirm it.
+fn waiting_section(listing: &Listing) -> String {
+    if listing.waiting.is_empty() {
+        return String::new();
+    }
+    let mut out = "Waiting for the customer's Pax8 company to be confirmed (until then SeatSync cannot tell whether these were bought through Pax8, so there is no link for them):\n".to_string();
+    for w in listing.waiting {
+        out.push_str(&format!("- {}: {} unused\n", w.licence, plural(w.unused, "seat")));
+    }
+    out.push_str(&format!("Confirm the company on SeatSync's Pax8 companies page: {}\n\n", listing.companies_url));
+    out
 }
 
 /// The note the ticket is closed with.
@@ -277,10 +304,14 @@ fn footer(expires_at: DateTime<Utc>) -> String {
 }
 
 /// The text in at most `limit` characters: every subscription with its link if it fits; else
-/// every subscription with only the link for all; else as many as fit, the rest counted.
-fn fit(head: &str, lines: &[Line], all_link: Option<&str>, expires_at: DateTime<Utc>, limit: usize) -> String {
-    let all = all_link.map(|l| format!("Reduce all of them: {l}\n\n")).unwrap_or_default();
-    let foot = footer(expires_at);
+/// every subscription with only the link for all; else as many as fit, the rest counted. The
+/// seats waiting for a Pax8 company follow the subscriptions.
+fn fit(head: &str, listing: &Listing, limit: usize) -> String {
+    let lines = listing.lines;
+    let all = listing.all_link.map(|l| format!("Reduce all of them: {l}\n\n")).unwrap_or_default();
+    let waiting = waiting_section(listing);
+    // Without a link there is nothing to sign in to or to expire.
+    let foot = if lines.is_empty() { String::new() } else { footer(listing.expires_at) };
     let build = |with_links: bool, shown: usize, note: &str| {
         let mut text = format!("{head}\n\n");
         for line in &lines[..shown] {
@@ -295,8 +326,9 @@ fn fit(head: &str, lines: &[Line], all_link: Option<&str>, expires_at: DateTime<
         }
         text.push_str(note);
         text.push_str(&all);
+        text.push_str(&waiting);
         text.push_str(&foot);
-        text
+        text.trim_end().to_string()
     };
     let full = build(true, lines.len(), "");
     if full.chars().count() <= limit {
@@ -346,6 +378,45 @@ mod tests {
         "2026-12-14T06:00:00Z".parse().unwrap()
     }
 
+    fn listing<'a>(lines: &'a [Line<'a>], all_link: Option<&'a str>) -> Listing<'a> {
+        Listing {
+            lines,
+            all_link,
+            expires_at: expires(),
+            waiting: &[],
+            companies_url: "https://s/alerts/pax8-companies",
+        }
+    }
+
+    #[test]
+    fn seats_waiting_for_a_pax8_company_are_listed_without_links() {
+        let waiting =
+            [Waiting { licence: "SPB".into(), unused: 4 }, Waiting { licence: "EXCHANGESTANDARD".into(), unused: 1 }];
+        let only = Listing { waiting: &waiting, ..listing(&[], None) };
+        let m = opening("Contoso", &only, 8000);
+        assert!(
+            m.text.starts_with(
+                "SeatSync found Microsoft licences that Contoso pays for and nobody uses, and cannot change them yet."
+            ),
+            "{}",
+            m.text
+        );
+        for expected in [
+            "- SPB: 4 seats unused",
+            "- EXCHANGESTANDARD: 1 seat unused",
+            "Pax8 companies page: https://s/alerts/pax8-companies",
+        ] {
+            assert!(m.text.contains(expected), "missing {expected:?} in\n{}", m.text);
+        }
+        assert!(!m.text.contains("Each link"), "no link, no word on links: {}", m.text);
+        let a = finding("Microsoft 365 E3", 2, Some(40.0), FindingTiming::Now);
+        let lines = [Line { finding: &a, link: Some("https://s/alerts/reduce/A".into()) }];
+        let both = Listing { waiting: &waiting, ..listing(&lines, None) };
+        let m = changed("Contoso", &both, 32000);
+        assert!(m.text.contains("Reduce to 18: https://s/alerts/reduce/A") && m.text.contains("- SPB: 4 seats unused"));
+        assert!(m.text.contains("expires on 2026-12-14"));
+    }
+
     #[test]
     fn the_ticket_lists_every_number_the_issue_asks_for_and_the_links() {
         let a = finding("Microsoft 365 Business Premium", 6, Some(132.0), FindingTiming::Now);
@@ -354,7 +425,7 @@ mod tests {
             Line { finding: &a, link: Some("https://s/alerts/reduce/A".into()) },
             Line { finding: &b, link: Some("https://s/alerts/reduce/B".into()) },
         ];
-        let m = opening("Contoso", &lines, Some("https://s/alerts/reduce/ALL"), expires(), 8000);
+        let m = opening("Contoso", &listing(&lines, Some("https://s/alerts/reduce/ALL")), 8000);
         assert_eq!(m.title, "Unused Microsoft licences: Contoso");
         for expected in [
             "7 seats on 2 subscriptions, at least $132.00 a month",
@@ -380,12 +451,12 @@ mod tests {
             .iter()
             .map(|f| Line { finding: f, link: Some(format!("https://s/{}", "x".repeat(400))) })
             .collect();
-        let m = opening("Contoso", &lines, Some("https://s/ALL"), expires(), 8000);
+        let m = opening("Contoso", &listing(&lines, Some("https://s/ALL")), 8000);
         assert!(m.text.chars().count() <= 8000);
         assert!(!m.text.contains("xxxx"), "per-subscription links are dropped first");
         assert!(m.text.contains("Reduce all of them: https://s/ALL"));
         assert!(m.text.contains("Product 29"), "every subscription still fits without links");
-        let m = opening("Contoso", &lines, Some("https://s/ALL"), expires(), 2000);
+        let m = opening("Contoso", &listing(&lines, Some("https://s/ALL")), 2000);
         assert!(m.text.chars().count() <= 2000);
         assert!(m.text.contains("more on SeatSync's Alerts page") && m.text.contains("Reduce all of them"));
     }
@@ -396,7 +467,7 @@ mod tests {
         f.scheduled = Some(16);
         f.target = 14;
         let lines = [Line { finding: &f, link: None }];
-        let m = opening("Contoso", &lines, None, expires(), 8000);
+        let m = opening("Contoso", &listing(&lines, None), 8000);
         assert!(m.text.contains("20 bought, 16 already scheduled for the next term, 12 assigned"), "{}", m.text);
     }
 

@@ -72,7 +72,8 @@ impl AlertTickets {
             let name = names.get(tenant).cloned().unwrap_or_else(|| tenant.to_string());
             let key = format!("licence-alerts-email:{tenant}:{now}:{batch}");
             let (lines, all, expires_at) = self.links(tenant, found, None).await?;
-            let message = compose::opening(&name, &lines, all.as_deref(), expires_at, MAX_EMAIL_TEXT);
+            let listing = self.listing(&lines, all.as_deref(), expires_at, &[]);
+            let message = compose::opening(&name, &listing, MAX_EMAIL_TEXT);
             let outgoing = Outgoing {
                 dedup_key: key.clone(),
                 purpose: PURPOSE.into(),

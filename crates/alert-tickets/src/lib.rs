@@ -33,7 +33,9 @@ use seatsync_remediation::{Confirmed, LinkItem, Remediation, RemediationError};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use compose::Line;
+use compose::{Line, Listing, Waiting};
+use seatsync_domain::reducible::PassReason;
+use seatsync_licence_alerts::settings::AlertSettings;
 
 /// Autotask's longest ticket description.
 pub const MAX_TICKET_TEXT: usize = 8_000;
@@ -71,6 +73,44 @@ pub struct TicketSummary {
     pub skipped: Option<String>,
 }
 
+/// What one tenant's ticket is to list: its alerted findings and, when the Admin asks for them,
+/// its unused seats waiting for its Pax8 company to be confirmed.
+struct Found<'a> {
+    findings: &'a [Finding],
+    waiting: &'a [Waiting],
+}
+
+impl Found<'_> {
+    fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.waiting.is_empty()
+    }
+
+    /// The findings' fingerprint, with the waiting seats when there are any (so a ticket made
+    /// before they were listed keeps its fingerprint).
+    fn fingerprint(&self) -> String {
+        let findings = fingerprint(self.findings);
+        if self.waiting.is_empty() {
+            return findings;
+        }
+        let mut waiting: Vec<String> =
+            self.waiting.iter().map(|w| format!("{}:{}", w.licence.to_ascii_lowercase(), w.unused)).collect();
+        waiting.sort();
+        let digest = Sha256::digest(format!("{findings}|{}", waiting.join(",")).as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What the pass read for every open ticket at once, so tending one asks nothing again; a
+/// ticket tended without it (a new episode) reads for itself.
+#[derive(Default)]
+struct Read<'a> {
+    state: Option<&'a TicketState>,
+    /// `Some(None)`: read, and nothing is recorded under the ticket's key.
+    delivery: Option<Option<&'a DeliveryRow>>,
+    /// The ids of the ticket's notes and closes that failed.
+    failed: Option<&'a [i64]>,
+}
+
 /// What happened to one tenant's ticket.
 enum Tended {
     Nothing,
@@ -86,11 +126,15 @@ pub struct AlertTickets {
     remediation: Arc<Remediation>,
     /// SeatSync's public address, which the links in tickets start with.
     public_url: String,
+    /// The Pax8 companies page, where a waiting company is confirmed.
+    companies_url: String,
 }
 
 impl AlertTickets {
     pub fn new(pool: PgPool, delivery: Arc<Delivery>, remediation: Arc<Remediation>, public_url: &str) -> Arc<Self> {
-        Arc::new(Self { pool, delivery, remediation, public_url: public_url.trim_end_matches('/').to_string() })
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let companies_url = format!("{public_url}/alerts/pax8-companies");
+        Arc::new(Self { pool, delivery, remediation, public_url, companies_url })
     }
 
     /// The address of a link's confirmation page.
@@ -120,33 +164,73 @@ impl AlertTickets {
             summary.skipped = Some("Autotask is not configured, so no ticket was opened.".into());
             return Ok(summary);
         }
-        let (findings, open, tenants) = tokio::try_join!(
+        let (findings, open, tenants, passed_over, settings) = tokio::try_join!(
             licence_alerts::findings(&self.pool),
             db::open(&self.pool),
             mappings::tenant_rows(&self.pool),
+            licence_alerts::passed_over(&self.pool),
+            AlertSettings::load(&self.pool),
         )?;
         let mut by_tenant: BTreeMap<TenantId, Vec<Finding>> = BTreeMap::new();
         for f in findings.into_iter().filter(|f| f.alert) {
             by_tenant.entry(f.tenant_id.clone()).or_default().push(f);
         }
+        // Seats waiting for a Pax8 company, when the Admin wants them in the tickets too.
+        let mut waiting: BTreeMap<TenantId, Vec<Waiting>> = BTreeMap::new();
+        if settings.ticket_waiting {
+            for p in passed_over.into_iter().filter(|p| p.reason == PassReason::NoChannel.code() && p.unused > 0) {
+                let licence = p.part_number.clone().unwrap_or_else(|| "a licence Graph does not name".into());
+                let of_tenant = waiting.entry(p.tenant_id.clone()).or_default();
+                match of_tenant.iter_mut().find(|w| w.licence == licence) {
+                    Some(w) => w.unused += p.unused,
+                    None => of_tenant.push(Waiting { licence, unused: p.unused }),
+                }
+            }
+        }
         let open: HashMap<TenantId, AlertTicket> = open.into_iter().map(|t| (t.tenant_id.clone(), t)).collect();
         let rows: HashMap<&TenantId, &mappings::TenantRow> = tenants.iter().map(|t| (&t.tenant_id, t)).collect();
-        // Where every open ticket stands, read at once: a few requests, not one per ticket.
+        // Where every open ticket stands, read at once: a few requests, not one per ticket, and
+        // their deliveries and failed notes in two queries, not two per ticket.
         let keys: Vec<String> = open.values().map(|t| t.delivery_key.clone()).collect();
         let states = self.delivery.ticket_states(&keys).await?;
-        let mut all: Vec<&TenantId> = by_tenant.keys().chain(open.keys()).collect();
+        let deliveries: HashMap<String, DeliveryRow> = seatsync_db::deliveries::find_by_keys(&self.pool, &keys)
+            .await?
+            .into_iter()
+            .map(|d| (d.dedup_key.clone(), d))
+            .collect();
+        let ids: Vec<i64> = deliveries.values().map(|d| d.id).collect();
+        let mut failed: HashMap<i64, Vec<i64>> = HashMap::new();
+        for f in seatsync_db::deliveries::follow_ups_of_all(&self.pool, &ids).await? {
+            if f.status == DeliveryStatus::Failed {
+                failed.entry(f.delivery_id).or_default().push(f.id);
+            }
+        }
+        let mut all: Vec<&TenantId> = by_tenant.keys().chain(waiting.keys()).chain(open.keys()).collect();
         all.sort();
         all.dedup();
         for tenant in all {
-            let found = by_tenant.get(tenant).map(Vec::as_slice).unwrap_or(&[]);
+            let found = Found {
+                findings: by_tenant.get(tenant).map(Vec::as_slice).unwrap_or(&[]),
+                waiting: waiting.get(tenant).map(Vec::as_slice).unwrap_or(&[]),
+            };
             let name = rows.get(tenant).map(|r| r.name.clone()).unwrap_or_else(|| tenant.to_string());
             let company = rows.get(tenant).and_then(|r| match r.target() {
                 Mapping::Mapped { id } => Some((id, r.company_name.clone().unwrap_or_else(|| format!("#{id}")))),
                 _ => None,
             });
             let open = open.get(tenant);
-            let state = open.and_then(|t| states.get(&t.delivery_key));
-            match self.tend(tenant, &name, company, found, open, state).await {
+            let read = match open {
+                Some(t) => {
+                    let delivery = deliveries.get(&t.delivery_key);
+                    Read {
+                        state: states.get(&t.delivery_key),
+                        delivery: Some(delivery),
+                        failed: Some(delivery.and_then(|d| failed.get(&d.id)).map(Vec::as_slice).unwrap_or(&[])),
+                    }
+                }
+                None => Read::default(),
+            };
+            match self.tend(tenant, &name, company, &found, open, read).await {
                 Ok(Tended::Opened) => summary.opened += 1,
                 Ok(Tended::Noted) => summary.noted += 1,
                 Ok(Tended::Closed) => summary.closed += 1,
@@ -168,11 +252,11 @@ impl AlertTickets {
         tenant: &TenantId,
         name: &str,
         company: Option<(CompanyId, String)>,
-        found: &[Finding],
+        found: &Found<'_>,
         open: Option<&AlertTicket>,
-        known: Option<&TicketState>,
+        read: Read<'_>,
     ) -> Result<Tended, AlertTicketError> {
-        let told = fingerprint(found);
+        let told = found.fingerprint();
         let Some(ticket) = open else {
             if found.is_empty() {
                 return Ok(Tended::Nothing);
@@ -181,7 +265,10 @@ impl AlertTickets {
             let ticket = db::open_episode(&self.pool, tenant, |n| episode_key(tenant, n), &told).await?;
             return self.open_ticket(&ticket, name, company, found).await;
         };
-        let delivery = seatsync_db::deliveries::find_by_key(&self.pool, &ticket.delivery_key).await?;
+        let delivery = match read.delivery {
+            Some(known) => known.cloned(),
+            None => seatsync_db::deliveries::find_by_key(&self.pool, &ticket.delivery_key).await?,
+        };
         let delivery = match delivery {
             // Recorded, but the process stopped before the ticket's intent was: make it now.
             None if found.is_empty() => {
@@ -204,11 +291,25 @@ impl AlertTickets {
             return Err(AlertTicketError::Psa(not_delivered(&delivery)));
         }
         // Read with the others, unless the ticket was only made now.
-        let state = match known {
+        let state = match read.state {
             Some(state) if !matches!(state, TicketState::NotMade) => state.clone(),
             _ => self.delivery.ticket_state(&ticket.delivery_key).await?,
         };
-        self.retry_failed_follow_ups(&ticket.delivery_key).await?;
+        // Notes and closes that failed earlier (Autotask down, say) are tried again.
+        let failed = match read.failed {
+            Some(ids) => ids.to_vec(),
+            None => self
+                .delivery
+                .follow_ups(&ticket.delivery_key)
+                .await?
+                .into_iter()
+                .filter(|f| f.status == DeliveryStatus::Failed)
+                .map(|f| f.id)
+                .collect(),
+        };
+        for id in failed {
+            self.delivery.carry_follow_up(id).await?;
+        }
         match state {
             TicketState::Open => {}
             TicketState::Closed | TicketState::Gone => {
@@ -217,7 +318,7 @@ impl AlertTickets {
                     return Ok(Tended::Nothing);
                 }
                 // Seats are still unused after a person closed the ticket: a new episode.
-                return Box::pin(self.tend(tenant, name, company, found, None, None)).await;
+                return Box::pin(self.tend(tenant, name, company, found, None, Read::default())).await;
             }
             TicketState::NotMade => return Err(AlertTicketError::Psa("the ticket is not made yet".into())),
             TicketState::Unknown(why) => {
@@ -242,8 +343,9 @@ impl AlertTickets {
         if ticket.told == told {
             return Ok(Tended::Nothing);
         }
-        let (lines, all, expires_at) = self.links(tenant, found, Some(&ticket.delivery_key)).await?;
-        let message = compose::changed(name, &lines, all.as_deref(), expires_at, MAX_NOTE_TEXT);
+        let (lines, all, expires_at) = self.links(tenant, found.findings, Some(&ticket.delivery_key)).await?;
+        let listing = self.listing(&lines, all.as_deref(), expires_at, found.waiting);
+        let message = compose::changed(name, &listing, MAX_NOTE_TEXT);
         let follow_up = FollowUp {
             dedup_key: format!("{}:changed:{told}", ticket.delivery_key),
             kind: FollowUpKind::Note,
@@ -264,10 +366,12 @@ impl AlertTickets {
         ticket: &AlertTicket,
         name: &str,
         (company_id, company_name): (CompanyId, String),
-        found: &[Finding],
+        found: &Found<'_>,
     ) -> Result<Tended, AlertTicketError> {
-        let (lines, all, expires_at) = self.links(&ticket.tenant_id, found, Some(&ticket.delivery_key)).await?;
-        let message = compose::opening(name, &lines, all.as_deref(), expires_at, MAX_TICKET_TEXT);
+        let (lines, all, expires_at) =
+            self.links(&ticket.tenant_id, found.findings, Some(&ticket.delivery_key)).await?;
+        let listing = self.listing(&lines, all.as_deref(), expires_at, found.waiting);
+        let message = compose::opening(name, &listing, MAX_TICKET_TEXT);
         let outgoing = Outgoing {
             dedup_key: ticket.delivery_key.clone(),
             purpose: PURPOSE.into(),
@@ -281,7 +385,7 @@ impl AlertTickets {
         if row.status != DeliveryStatus::Delivered {
             return Err(AlertTicketError::Psa(not_delivered(&row)));
         }
-        db::set_told(&self.pool, ticket.id, &fingerprint(found)).await?;
+        db::set_told(&self.pool, ticket.id, &found.fingerprint()).await?;
         Ok(Tended::Opened)
     }
 
@@ -314,6 +418,17 @@ impl AlertTickets {
         Ok((lines, all, expires_at.unwrap_or_else(chrono::Utc::now)))
     }
 
+    /// What a message lists, with where the waiting seats' Pax8 company is confirmed.
+    fn listing<'a>(
+        &'a self,
+        lines: &'a [Line<'a>],
+        all_link: Option<&'a str>,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        waiting: &'a [Waiting],
+    ) -> Listing<'a> {
+        Listing { lines, all_link, expires_at, waiting, companies_url: &self.companies_url }
+    }
+
     /// One link reducing every finding of a tenant, bound to no ticket, and when it expires.
     async fn link_for_all(
         &self,
@@ -324,16 +439,6 @@ impl AlertTickets {
             found.iter().map(|f| LinkItem { subscription_id: f.subscription_id.clone(), target: f.target }).collect();
         let link = self.remediation.issue(tenant, &items, None, None).await?;
         Ok((self.link_url(&link.token), link.expires_at))
-    }
-
-    /// Notes and closes that failed earlier (Autotask down, say) are tried again.
-    async fn retry_failed_follow_ups(&self, ticket_key: &str) -> Result<(), AlertTicketError> {
-        for f in self.delivery.follow_ups(ticket_key).await? {
-            if f.status == DeliveryStatus::Failed {
-                self.delivery.carry_follow_up(f.id).await?;
-            }
-        }
-        Ok(())
     }
 
     /// After a link from a ticket was confirmed: a note on that ticket with what was changed.
@@ -358,15 +463,29 @@ impl AlertTickets {
         Ok(Some(self.delivery.follow_up(key, Some(by), follow_up).await?))
     }
 
-    /// The newest episodes with their ticket's delivery and follow-ups, for the Alerts page.
+    /// The newest episodes with their ticket's delivery and follow-ups, for the Alerts page: three
+    /// queries, whatever the number.
     pub async fn recent(&self, limit: i64) -> Result<Vec<TicketHistory>, AlertTicketError> {
-        let mut out = Vec::new();
-        for episode in db::recent(&self.pool, limit).await? {
-            let delivery = seatsync_db::deliveries::find_by_key(&self.pool, &episode.delivery_key).await?;
-            let follow_ups = self.delivery.follow_ups(&episode.delivery_key).await?;
-            out.push(TicketHistory { episode, delivery, follow_ups });
+        let episodes = db::recent(&self.pool, limit).await?;
+        let keys: Vec<String> = episodes.iter().map(|e| e.delivery_key.clone()).collect();
+        let mut deliveries: HashMap<String, DeliveryRow> = seatsync_db::deliveries::find_by_keys(&self.pool, &keys)
+            .await?
+            .into_iter()
+            .map(|d| (d.dedup_key.clone(), d))
+            .collect();
+        let ids: Vec<i64> = deliveries.values().map(|d| d.id).collect();
+        let mut follow_ups: HashMap<i64, Vec<seatsync_db::deliveries::FollowUpRow>> = HashMap::new();
+        for f in seatsync_db::deliveries::follow_ups_of_all(&self.pool, &ids).await? {
+            follow_ups.entry(f.delivery_id).or_default().push(f);
         }
-        Ok(out)
+        Ok(episodes
+            .into_iter()
+            .map(|episode| {
+                let delivery = deliveries.remove(&episode.delivery_key);
+                let follow_ups = delivery.as_ref().and_then(|d| follow_ups.remove(&d.id)).unwrap_or_default();
+                TicketHistory { episode, delivery, follow_ups }
+            })
+            .collect())
     }
 }
 

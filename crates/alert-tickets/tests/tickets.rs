@@ -426,3 +426,54 @@ async fn a_mail_server_that_refuses_is_said_on_the_run_and_tried_again_next_run(
     let retried = w.run_and_email("job-2").await.unwrap();
     assert_eq!(retried.sent, refused.failed.len(), "{retried:?}");
 }
+
+#[tokio::test]
+async fn seats_waiting_for_a_pax8_company_get_a_ticket_when_the_admin_asks() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    let off = w.run().await;
+    assert!(off.failed.is_empty(), "{off:?}");
+    let found = alerted(&w.pool).await;
+    let mut waiting: BTreeMap<TenantId, Vec<licence_alerts::PassedOver>> = BTreeMap::new();
+    for p in licence_alerts::passed_over(&w.pool).await.unwrap() {
+        if p.reason == "no_channel" && p.unused > 0 {
+            waiting.entry(p.tenant_id.clone()).or_default().push(p);
+        }
+    }
+    assert!(!waiting.is_empty(), "the seeded Pax8 has companies waiting for a person");
+    let mut with_company = Vec::new();
+    for tenant in waiting.keys() {
+        if kit::company_of(&w.sim, tenant.as_str()).await.is_some() {
+            with_company.push(tenant.clone());
+        }
+    }
+    let only_waiting: Vec<&TenantId> = with_company.iter().filter(|t| !found.contains_key(*t)).collect();
+    let both: Vec<&TenantId> = with_company.iter().filter(|t| found.contains_key(*t)).collect();
+    assert!(!only_waiting.is_empty() || !both.is_empty(), "a waiting customer billed in Autotask");
+
+    sqlx::query(
+        "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    )
+    .bind(seatsync_licence_alerts::settings::SETTINGS_KEY)
+    .bind(json!({"renewal_notice_days": 30, "ticket_waiting": true}))
+    .execute(&w.pool)
+    .await
+    .unwrap();
+    let on = w.run().await;
+    assert!(on.failed.is_empty(), "{on:?}");
+    assert_eq!(on.opened, only_waiting.len(), "a ticket for each customer with only waiting seats: {on:?}");
+    assert_eq!(on.noted, both.len(), "a note where the ticket is open already: {on:?}");
+    for tenant in &only_waiting {
+        let ticket = w.ticket_of(tenant).await;
+        let text = ticket["description"].as_str().unwrap();
+        assert!(text.contains("Waiting for the customer's Pax8 company to be confirmed"), "{text}");
+        assert!(!text.contains("/alerts/reduce/"), "no link for seats nobody can change yet: {text}");
+        assert!(text.contains(&format!("{PUBLIC_URL}/alerts/pax8-companies")), "{text}");
+        for p in &waiting[*tenant] {
+            assert!(text.contains(&format!("- {}:", p.part_number.as_deref().unwrap())), "{text}");
+        }
+    }
+    // Nothing changed: nothing more to say.
+    let again = w.run().await;
+    assert_eq!((again.opened, again.noted, again.closed), (0, 0, 0), "{again:?}");
+}

@@ -272,6 +272,16 @@ pub async fn find_by_key(db: impl PgExecutor<'_>, dedup_key: &str) -> Result<Opt
     .await?)
 }
 
+/// The deliveries recorded under any of `dedup_keys`, in one query.
+pub async fn find_by_keys(db: impl PgExecutor<'_>, dedup_keys: &[String]) -> Result<Vec<DeliveryRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM deliveries d LEFT JOIN users u ON u.id = d.requested_by WHERE d.dedup_key = ANY($1)"
+    ))
+    .bind(dedup_keys)
+    .fetch_all(db)
+    .await?)
+}
+
 /// Records the follow-up unless one with its key exists; its id either way.
 pub async fn record_follow_up(db: impl PgExecutor<'_>, new: &NewFollowUp<'_>) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
@@ -298,6 +308,16 @@ pub async fn find_follow_up(db: impl PgExecutor<'_>, id: i64) -> Result<FollowUp
         .fetch_optional(db)
         .await?
         .ok_or(DbError::NotFound)
+}
+
+/// The follow-ups of every delivery in `delivery_ids`, each delivery's oldest first, in one query.
+pub async fn follow_ups_of_all(db: impl PgExecutor<'_>, delivery_ids: &[i64]) -> Result<Vec<FollowUpRow>, DbError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM delivery_followups WHERE delivery_id = ANY($1) ORDER BY delivery_id, id"
+    ))
+    .bind(delivery_ids)
+    .fetch_all(db)
+    .await?)
 }
 
 /// The follow-ups of a delivery, oldest first.

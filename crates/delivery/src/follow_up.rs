@@ -126,8 +126,10 @@ impl Delivery {
     pub async fn ticket_states(&self, ticket_keys: &[String]) -> Result<HashMap<String, TicketState>, DeliveryError> {
         let mut states = HashMap::new();
         let mut ids: HashMap<i64, String> = HashMap::new();
+        let recorded: HashMap<String, DeliveryRow> =
+            db::find_by_keys(&self.pool, ticket_keys).await?.into_iter().map(|d| (d.dedup_key.clone(), d)).collect();
         for key in ticket_keys {
-            match db::find_by_key(&self.pool, key).await? {
+            match recorded.get(key).cloned() {
                 Some(DeliveryRow { ticket_id: Some(id), channel: DeliveryChannel::Autotask, .. }) => {
                     ids.insert(id, key.clone());
                 }

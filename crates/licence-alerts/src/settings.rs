@@ -26,6 +26,10 @@ pub struct AlertSettings {
     /// How the alerts are e-mailed (settings saved before e-mail existed have none).
     #[serde(default)]
     pub email: AlertEmail,
+    /// The tickets also list a customer's unused seats that wait for its Pax8 company to be
+    /// confirmed (without links), so such a customer gets a ticket too.
+    #[serde(default)]
+    pub ticket_waiting: bool,
 }
 
 /// Whether and to whom the alerts are e-mailed.
@@ -37,7 +41,7 @@ pub struct AlertEmail {
 
 impl Default for AlertSettings {
     fn default() -> Self {
-        Self { renewal_notice_days: DEFAULT_RENEWAL_NOTICE_DAYS, email: AlertEmail::default() }
+        Self { renewal_notice_days: DEFAULT_RENEWAL_NOTICE_DAYS, email: AlertEmail::default(), ticket_waiting: false }
     }
 }
 

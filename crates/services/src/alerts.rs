@@ -194,6 +194,7 @@ impl Services {
                 })
                 .collect(),
             renewal_notice_days: settings.renewal_notice_days,
+            ticket_waiting: settings.ticket_waiting,
             email_mode: settings.email.mode,
             email_to: settings.email.to,
             allowances,
@@ -235,8 +236,15 @@ fn cents(amount: f64) -> f64 {
 impl Services {
     /// The Admin's settings of the alerts; they apply from the next run (and to links opened
     /// from then on).
-    pub async fn save_alert_settings(&self, by: &crate::Staff, renewal_notice_days: i64) -> Result<(), ServiceError> {
-        let settings = AlertSettings { renewal_notice_days, ..AlertSettings::load(&self.pool).await? };
+    pub async fn save_alert_settings(
+        &self,
+        by: &crate::Staff,
+        renewal_notice_days: i64,
+        ticket_waiting: Option<bool>,
+    ) -> Result<(), ServiceError> {
+        let stored = AlertSettings::load(&self.pool).await?;
+        let ticket_waiting = ticket_waiting.unwrap_or(stored.ticket_waiting);
+        let settings = AlertSettings { renewal_notice_days, ticket_waiting, ..stored };
         self.store_alert_settings(by, &settings).await
     }
 
