@@ -4,14 +4,20 @@
 //! would in their first minutes. A newcomer then sees prices and can create a contract at once,
 //! and the other tenants and offers are left to map by hand or in bulk.
 //!
+//! It also files tickets in Autotask's billing queue (Autotask refuses a ticket without one), so
+//! the unused-licence tickets work in the demo as soon as their customers are mapped.
+//!
 //! It runs only on a database where no mapping was ever changed, so it never touches anyone's
-//! work, and every change it makes is in the mappings' history as made by SeatSync.
+//! work, and every change it makes is in the mappings' history as made by SeatSync; a queue an
+//! Admin already chose is kept.
 
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
-use seatsync_db::{autotask_cache, mappings, sync_runs, PgPool};
+use seatsync_db::{autotask_cache, mappings, settings, sync_runs, PgPool};
+use seatsync_delivery::TICKET_DEFAULTS_KEY;
 use seatsync_domain::{MatchStrength, TenantId};
 use seatsync_mapping::{Mapping, OfferAction, TenantAction};
+use seatsync_vendors::autotask::{tickets::TicketDefaults, Autotask};
 
 /// Suggestions at least this sure are taken: the same name or the same domain.
 const CONFIDENT: f64 = 0.9;
@@ -55,7 +61,26 @@ async fn run(pool: &PgPool, mapping: &Mapping, tenants: usize) -> anyhow::Result
             offers += 1;
         }
     }
+    if let Some(queue) = choose_ticket_queue(pool, mapping).await? {
+        tracing::info!(queue, "demo set-up: tickets filed in Autotask's billing queue");
+    }
     Ok(Some((mapped.len(), offers)))
+}
+
+/// The queue tickets are filed in, as an Admin would choose it on the Autotask page: the one
+/// named for billing, else Autotask's default, else the first; `None` when one was chosen
+/// already or Autotask lists none.
+async fn choose_ticket_queue(pool: &PgPool, mapping: &Mapping) -> anyhow::Result<Option<i64>> {
+    let autotask: Arc<dyn Autotask> = mapping.autotask()?;
+    let queues: Vec<_> = autotask.picklist("Tickets", "queueID").await?.into_iter().filter(|q| q.is_active).collect();
+    let pick = queues
+        .iter()
+        .find(|q| q.label.to_lowercase().contains("billing"))
+        .or_else(|| queues.iter().find(|q| q.is_default))
+        .or(queues.first());
+    let Some(queue) = pick.and_then(|q| q.value.trim().parse::<i64>().ok()) else { return Ok(None) };
+    let defaults = TicketDefaults { queue_id: Some(queue), ..TicketDefaults::default() };
+    Ok(settings::set_if_absent(pool, TICKET_DEFAULTS_KEY, &defaults).await?.then_some(queue))
 }
 
 /// Waits until a licence sync has finished and Autotask was read once.

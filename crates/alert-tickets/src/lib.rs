@@ -284,7 +284,17 @@ impl AlertTickets {
                 db::close(&self.pool, ticket.id, "nothing was reducible any more before the ticket was made").await?;
                 return Ok(Tended::Nothing);
             }
-            Some(d) if d.status != DeliveryStatus::Delivered => self.delivery.carry(d.id).await?,
+            // Not made yet (Autotask refused it so far): tried again, written afresh if stale.
+            Some(d) if d.status != DeliveryStatus::Delivered => {
+                if d.ticket_id.is_none() && d.status == DeliveryStatus::Failed && self.outdated(ticket, &told).await? {
+                    self.rewrite_unmade(ticket, name, found, &d).await?;
+                }
+                let carried = self.delivery.carry(d.id).await?;
+                if carried.status != DeliveryStatus::Delivered {
+                    return Err(AlertTicketError::Psa(not_delivered(&carried)));
+                }
+                return Ok(Tended::Opened);
+            }
             Some(d) => d,
         };
         if delivery.status != DeliveryStatus::Delivered {
@@ -358,6 +368,35 @@ impl AlertTickets {
         }
         db::set_told(&self.pool, ticket.id, &told).await?;
         Ok(Tended::Noted)
+    }
+
+    /// Whether a ticket the PSA refused so far would go out with stale contents: the findings
+    /// changed since its text was written, or its links expire within a day.
+    async fn outdated(&self, ticket: &AlertTicket, told: &str) -> Result<bool, AlertTicketError> {
+        if ticket.told != told {
+            return Ok(true);
+        }
+        let expires = seatsync_db::remediation::links_expire(&self.pool, &ticket.delivery_key).await?;
+        Ok(expires.is_some_and(|at| at < chrono::Utc::now() + chrono::Duration::days(1)))
+    }
+
+    /// Writes a refused ticket's text afresh, with new links, before it is tried again: nobody
+    /// ever saw the old ones, and they would be stale or expired by the time it is made.
+    async fn rewrite_unmade(
+        &self,
+        ticket: &AlertTicket,
+        name: &str,
+        found: &Found<'_>,
+        delivery: &DeliveryRow,
+    ) -> Result<(), AlertTicketError> {
+        let (lines, all, expires_at) =
+            self.links(&ticket.tenant_id, found.findings, Some(&ticket.delivery_key)).await?;
+        let listing = self.listing(&lines, all.as_deref(), expires_at, found.waiting);
+        let message = compose::opening(name, &listing, MAX_TICKET_TEXT);
+        if seatsync_db::deliveries::rewrite_unmade(&self.pool, delivery.id, &message.title, &message.text).await? {
+            db::set_told(&self.pool, ticket.id, &found.fingerprint()).await?;
+        }
+        Ok(())
     }
 
     /// Makes the episode's links and records and sends its ticket.

@@ -477,3 +477,49 @@ async fn seats_waiting_for_a_pax8_company_get_a_ticket_when_the_admin_asks() {
     let again = w.run().await;
     assert_eq!((again.opened, again.noted, again.closed), (0, 0, 0), "{again:?}");
 }
+
+#[tokio::test]
+async fn a_ticket_autotask_refused_goes_out_later_with_fresh_contents_and_links() {
+    let w = world(40).await;
+    map_tenants(&w).await;
+    kit::faults(
+        &w.sim,
+        json!([{"path": "/ATServicesRest/V1.0/Tickets", "method": "POST", "kind": "status", "status": 400, "times": 100000}]),
+    )
+    .await;
+    let refused = w.run().await;
+    kit::faults(&w.sim, json!([])).await;
+    assert_eq!(refused.opened, 0, "{refused:?}");
+    assert!(!refused.failed.is_empty(), "{refused:?}");
+    assert!(w.tickets_in_autotask().await.is_empty());
+
+    // Meanwhile one licence of a customer is left out.
+    let found = alerted(&w.pool).await;
+    let open = alert_tickets::open(&w.pool).await.unwrap();
+    let (tenant, findings) = found
+        .iter()
+        .find(|(t, f)| {
+            let skus: std::collections::BTreeSet<_> = f.iter().map(|x| &x.sku_id).collect();
+            skus.len() > 2 && open.iter().any(|o| &o.tenant_id == *t)
+        })
+        .expect("a refused ticket with three licences or more");
+    let key = open.iter().find(|o| &o.tenant_id == tenant).unwrap().delivery_key.clone();
+    let first = seatsync_db::deliveries::find_by_key(&w.pool, &key).await.unwrap().unwrap();
+    let old_links = tokens(&first.text_body);
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    licence_alerts::set_sku_excluded(&w.pool, tenant, &findings[0].sku_id, true, None, editor).await.unwrap();
+
+    let later = w.run().await;
+    assert!(later.failed.is_empty(), "{later:?}");
+    assert_eq!(later.opened, refused.failed.len(), "every refused ticket is made now: {later:?}");
+    let now = alerted(&w.pool).await;
+    let listed = &now[tenant];
+    let ticket = w.ticket_of(tenant).await;
+    let links = tokens(ticket["description"].as_str().unwrap());
+    assert_eq!(links.len(), listed.len() + 1, "today's findings, each with a link, and one for all");
+    assert!(links.iter().all(|l| !old_links.contains(l)), "links nobody saw are not sent stale");
+    assert!(w.notes_of(ticket["id"].as_i64().unwrap()).await.is_empty(), "no change note on a ticket just made");
+    // Nothing changed since: nothing more.
+    let again = w.run().await;
+    assert_eq!((again.opened, again.noted), (0, 0), "{again:?}");
+}

@@ -282,6 +282,20 @@ pub async fn find_by_keys(db: impl PgExecutor<'_>, dedup_keys: &[String]) -> Res
     .await?)
 }
 
+/// Writes a delivery's title and text afresh, only while the PSA refused it and no ticket was
+/// made (an uncertain or made ticket keeps what was sent); whether it was written.
+pub async fn rewrite_unmade(db: impl PgExecutor<'_>, id: i64, title: &str, text_body: &str) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET title = $2, text_body = $3 WHERE id = $1 AND ticket_id IS NULL AND status = 'failed'",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(text_body)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Records the follow-up unless one with its key exists; its id either way.
 pub async fn record_follow_up(db: impl PgExecutor<'_>, new: &NewFollowUp<'_>) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(

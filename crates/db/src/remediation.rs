@@ -54,6 +54,14 @@ pub async fn insert_link(conn: &mut sqlx::PgConnection, link: &Link, items: &[Li
     Ok(())
 }
 
+/// When the last link put in the delivery keyed `delivery_key` expires, if any was.
+pub async fn links_expire(db: impl PgExecutor<'_>, delivery_key: &str) -> Result<Option<DateTime<Utc>>, DbError> {
+    Ok(sqlx::query_scalar("SELECT max(expires_at) FROM remediation_links WHERE delivery_key = $1")
+        .bind(delivery_key)
+        .fetch_one(db)
+        .await?)
+}
+
 pub async fn find_link(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Link>, DbError> {
     Ok(sqlx::query_as(
         "SELECT l.id, l.tenant_id, l.delivery_key, l.created_by, l.created_at, l.expires_at, l.used_at,

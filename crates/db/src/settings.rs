@@ -20,6 +20,18 @@ pub async fn get<T: DeserializeOwned>(db: impl PgExecutor<'_>, key: &str) -> Res
     }))
 }
 
+/// Stores a setting SeatSync chooses itself (the demo's head start) unless one is stored already,
+/// so a person's choice is never replaced; whether it was stored.
+pub async fn set_if_absent<T: Serialize>(db: impl PgExecutor<'_>, key: &str, value: &T) -> Result<bool, DbError> {
+    let json = serde_json::to_value(value).map_err(|e| DbError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
+    let stored = sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key)
+        .bind(json)
+        .execute(db)
+        .await?;
+    Ok(stored.rows_affected() == 1)
+}
+
 pub async fn set<T: Serialize>(db: impl PgExecutor<'_>, key: &str, value: &T, by: Uuid) -> Result<(), DbError> {
     let json = serde_json::to_value(value).map_err(|e| DbError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
     sqlx::query(

@@ -69,6 +69,27 @@ async fn a_fresh_demo_has_tenants_and_offers_mapped_by_seatsync_and_a_contract_t
         .filter(|p| p["monthly_cost_per_seat"].as_f64().is_some_and(|c| c > 0.0))
         .count();
     assert!(priced > 0, "the mapped services' costs price seats");
+
+    // Tickets are filed in Autotask's billing queue, so the alert tickets work in the demo.
+    let admin = app.signed_in("admin").await;
+    let mut queue = Value::Null;
+    for _ in 0..100 {
+        let defaults = app.ok(&admin, "settings/ticket_defaults", &[]).await;
+        queue =
+            defaults["fields"].as_array().unwrap().iter().find(|f| f["field"] == "queueID").unwrap()["chosen"].clone();
+        if !queue.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let billing = app.ok(&admin, "settings/ticket_defaults", &[]).await["fields"][0]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["label"] == "Billing")
+        .expect("Autotask lists a Billing queue")["value"]
+        .clone();
+    assert_eq!(queue, billing, "the billing queue is chosen");
 }
 
 #[tokio::test]
