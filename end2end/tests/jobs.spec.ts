@@ -55,3 +55,34 @@ test("a Viewer reads the Jobs page but cannot run or pause; an Admin pauses and 
   await expect(card.getByTestId("schedule")).toContainText("next run");
   await context.close();
 });
+
+test("an e-mail whose answer was lost is sent again once by an Editor who checked, under the same message id", async ({ page }) => {
+  const to = `lost-${Date.now()}@northwind-msp.example`;
+  const mails = async () =>
+    ((await (await page.request.get(`${simUrl}/_sim/mail`)).json()) as any[]).filter((m) => m.to.includes(to));
+  await signIn(page, "Ada Admin");
+  const lose = await page.request.post(`${simUrl}/_sim/faults`, {
+    data: { rules: [{ path: "smtp", method: "DATA", kind: "lost_response", times: 1 }] },
+  });
+  expect(lose.ok()).toBeTruthy();
+  const sent = await api(page, "settings/test_email", { to });
+  expect(sent.status).toBe(200);
+  expect(sent.body.ok).toBe(false);
+  expect(sent.body.message).toContain("may have been sent");
+
+  await signIn(page, "Vera Viewer");
+  await open(page, "/jobs");
+  const row = page.getByTestId("deliveries").getByRole("row").filter({ hasText: to });
+  await expect(row).toContainText("May have been sent");
+  await expect(row.getByRole("button", { name: /^Send again/ })).toHaveCount(0);
+
+  await signIn(page, "Eddie Editor");
+  await open(page, "/jobs");
+  await row.getByRole("button", { name: "Send again: SeatSync test e-mail" }).click();
+  await expect(page.getByRole("status")).toContainText("Sent: 250");
+  await expect(row).toContainText("Sent");
+  await expect(row.getByRole("button", { name: /^Send again/ })).toHaveCount(0);
+  const copies = await mails();
+  expect(copies.length).toBe(2);
+  expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
+});

@@ -28,3 +28,10 @@ pub async fn run_job(kind: JobKind) -> Result<i64, AppError> {
 pub async fn pause_job(kind: JobKind, paused: bool) -> Result<(), AppError> {
     serve(Role::Admin, |c| async move { c.services.pause_job(&c.user, kind, paused).await }).await
 }
+
+/// Sends an e-mail that may not have arrived once more, under the same message id; Editor and
+/// up. What came of it, in words.
+#[server(prefix = "/api", endpoint = "jobs/send_again")]
+pub async fn send_again(id: i64) -> Result<seatsync_api_types::settings::TestDelivery, AppError> {
+    serve(Role::Editor, |c| async move { c.services.send_again(&c.user, id).await }).await
+}

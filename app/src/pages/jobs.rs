@@ -11,7 +11,7 @@ use seatsync_domain::{
 
 use crate::{
     api::{
-        jobs::{list_jobs, DeliveryInfo, JobInfo, JobsView, PauseJob, RunDuration, RunInfo, RunJob},
+        jobs::{list_jobs, DeliveryInfo, JobInfo, JobsView, PauseJob, RunDuration, RunInfo, RunJob, SendAgain},
         me::Me,
     },
     components::{
@@ -58,7 +58,16 @@ pub fn JobsPage() -> impl IntoView {
         Ok(()) => changed.update(|c| *c += 1),
         Err(e) => feedback.set(Some(Err(e.to_string()))),
     });
-    let actions = JobActions { may_run, may_pause, run, pause };
+    let send_again = ServerAction::<SendAgain>::new();
+    on_answer(send_again, move |answer| {
+        match answer {
+            Ok(done) if done.ok => feedback.set(Some(Ok(done.message))),
+            Ok(done) => feedback.set(Some(Err(done.message))),
+            Err(e) => feedback.set(Some(Err(e.to_string()))),
+        }
+        changed.update(|c| *c += 1);
+    });
+    let actions = JobActions { may_run, may_pause, run, pause, send_again };
     view! {
         <Title text="Jobs" />
         <h1 class="text-2xl font-semibold">"Jobs"</h1>
@@ -79,6 +88,8 @@ struct JobActions {
     may_pause: bool,
     run: ServerAction<RunJob>,
     pause: ServerAction<PauseJob>,
+    /// Sends an e-mail that may not have arrived once more (Editors).
+    send_again: ServerAction<SendAgain>,
 }
 
 #[component]
@@ -95,7 +106,7 @@ fn JobList(data: JobsView, actions: JobActions) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-600">"Finished runs of the last 30 days, in seconds."</p>
             <DurationChart durations />
         </section>
-        <Deliveries deliveries />
+        <Deliveries deliveries actions />
         <p class="mt-4 text-xs text-slate-500">"This page was served by " {instance} "."</p>
     }
 }
@@ -338,14 +349,14 @@ fn RecentRuns(kind: JobKind, runs: Vec<RunInfo>) -> impl IntoView {
 
 /// The tickets and e-mails SeatSync sent: what, to where, and what came of it.
 #[component]
-fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
+fn Deliveries(deliveries: Vec<DeliveryInfo>, actions: JobActions) -> impl IntoView {
     view! {
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="deliveries">
             <h2 id="deliveries" class="font-semibold">
                 "Tickets and e-mails"
             </h2>
             <p class="mt-1 text-sm text-slate-600">
-                "Each is recorded before it is sent and sent once: one whose answer was lost is never sent again by itself."
+                "Each is recorded before it is sent and sent once: one whose answer was lost is never sent again by itself. An e-mail that may have been sent can be sent again by an Editor who checked with the recipient."
             </p>
             {if deliveries.is_empty() {
                 view! { <p class="mt-3 text-sm text-slate-500">"Nothing sent yet."</p> }.into_any()
@@ -395,6 +406,25 @@ fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
                                         };
                                         let by = d.requested_by.clone().map(|b| format!(" by {b}")).unwrap_or_default();
                                         let answer = d.error.clone().or(d.answer.clone()).unwrap_or_default();
+                                        let again = (actions.may_run && d.status == DeliveryStatus::Uncertain
+                                            && d.channel == DeliveryChannel::Email)
+                                            .then(|| {
+                                                let id = d.id;
+                                                let label = format!("Send again: {}", d.title);
+                                                // An e-mail that may not have arrived: a person who checked
+                                                // with the recipient may send it once more.
+                                                view! {
+                                                    <button
+                                                        class=format!("{} mt-1 block", button::SMALL)
+                                                        aria-label=label
+                                                        title="Ask the recipient first: if the first one arrived, they get the same message twice (as one conversation, under the same message id)."
+                                                        disabled=move || actions.send_again.pending().get()
+                                                        on:click=move |_| send(actions.send_again, SendAgain { id })
+                                                    >
+                                                        "Send again"
+                                                    </button>
+                                                }
+                                            });
                                         view! {
                                             <tr class="border-t border-slate-100 align-top">
                                                 <td class="py-1 pr-3">
@@ -407,7 +437,9 @@ fn Deliveries(deliveries: Vec<DeliveryInfo>) -> impl IntoView {
                                                 <td class="py-1 pr-3" title=exact(d.created_at)>
                                                     {relative(d.created_at)}
                                                 </td>
-                                                <td class=format!("py-1 pr-3 font-medium {colour}")>{result}</td>
+                                                <td class=format!(
+                                                    "py-1 pr-3 font-medium {colour}",
+                                                )>{result} {again}</td>
                                                 <td class="py-1 text-slate-700">{answer}</td>
                                             </tr>
                                         }

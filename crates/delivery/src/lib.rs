@@ -208,6 +208,29 @@ impl Delivery {
         Ok(db::find(&self.pool, id).await?)
     }
 
+    /// A person's "Send again" for an e-mail whose answer was lost: sent once more, under the
+    /// same message id, so a mail client that got the first shows the second as the same
+    /// message. Only an e-mail in that state can be sent again, and only once per click: a second
+    /// click finds it sent.
+    pub async fn send_again(&self, id: i64) -> Result<DeliveryRow, DeliveryError> {
+        let row = db::find(&self.pool, id).await?;
+        let lock = AdvisoryLock::acquire_named(&self.pool, LOCK_CLASS, &row.dedup_key).await?;
+        // Read again under the lock: another person may have sent it again meanwhile.
+        let row = db::find(&self.pool, id).await?;
+        let outcome = if row.channel != DeliveryChannel::Email || row.status != DeliveryStatus::Uncertain {
+            Err(DeliveryError::Invalid(format!(
+                "Only an e-mail that may not have arrived can be sent again; this one is {}.",
+                row.status
+            )))
+        } else {
+            db::begin_attempt(&self.pool, id).await?;
+            self.send_email(&row).await
+        };
+        lock.release().await;
+        outcome?;
+        Ok(db::find(&self.pool, id).await?)
+    }
+
     /// Carries every delivery left pending for longer than `stale_after` (its process stopped);
     /// how many were carried.
     pub async fn resume_stale(&self, stale_after: chrono::Duration) -> Result<usize, DeliveryError> {

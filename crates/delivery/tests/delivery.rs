@@ -196,6 +196,20 @@ async fn an_email_whose_answer_is_lost_is_marked_uncertain_and_never_sent_again(
     delivery.carry(uncertain.id).await.unwrap();
     assert_eq!(sim.sim.mail.lock().unwrap().len(), 1);
 
+    // A person who checked with the recipient sends it again: once, under the same message id.
+    let again = delivery.send_again(uncertain.id).await.unwrap();
+    assert_eq!(again.status, DeliveryStatus::Delivered, "{again:?}");
+    let mail = sim.sim.mail.lock().unwrap().clone();
+    assert_eq!(mail.len(), 2);
+    let id_of = |data: &str| data.lines().find(|l| l.starts_with("Message-ID:")).map(str::to_string);
+    assert_eq!(id_of(&mail[0].data), id_of(&mail[1].data), "a copy is recognisable as one message");
+    assert!(id_of(&mail[0].data).is_some());
+    match delivery.send_again(uncertain.id).await {
+        Err(seatsync_delivery::DeliveryError::Invalid(why)) => assert!(why.contains("delivered"), "{why}"),
+        other => panic!("a sent e-mail is not sent again: {other:?}"),
+    }
+    assert_eq!(sim.sim.mail.lock().unwrap().len(), 2);
+
     // A refusal the server states is a failure, tried again on request.
     kit::faults(&sim, json!([{"path": "smtp", "method": "RCPT", "kind": "status", "status": 550, "times": 1}])).await;
     let to = Recipient::Email { to: vec!["nobody@northwind-msp.example".into()] };
@@ -204,7 +218,7 @@ async fn an_email_whose_answer_is_lost_is_marked_uncertain_and_never_sent_again(
     assert!(refused.error.as_deref().unwrap().contains("550"), "{refused:?}");
     let sent = delivery.carry(refused.id).await.unwrap();
     assert_eq!(sent.status, DeliveryStatus::Delivered);
-    assert_eq!(sim.sim.mail.lock().unwrap().len(), 2);
+    assert_eq!(sim.sim.mail.lock().unwrap().len(), 3, "the two copies above and this one");
 }
 
 #[tokio::test]

@@ -99,6 +99,19 @@ impl Services {
             .collect())
     }
 
+    /// A person's "Send again" for an e-mail that may not have arrived (Jobs page); what came of
+    /// it, in words.
+    pub async fn send_again(&self, by: &Staff, id: i64) -> Result<TestDelivery, ServiceError> {
+        let row = self.delivery.send_again(id).await.map_err(|e| match e {
+            // Sent already (or never in doubt): the state no longer allows it.
+            DeliveryError::Invalid(message) => ServiceError::Conflict(message),
+            DeliveryError::Db(seatsync_db::DbError::NotFound) => ServiceError::NotFound("That e-mail".into()),
+            other => other.into(),
+        })?;
+        tracing::info!(by = %by.email, delivery = id, status = %row.status, "an uncertain e-mail was sent again");
+        Ok(outcome(&row))
+    }
+
     /// Sends a test e-mail with a small attachment to `to` (Admin, from the SMTP page).
     pub async fn send_test_email(&self, by: &Staff, to: &str) -> Result<TestDelivery, ServiceError> {
         let to = to.trim();

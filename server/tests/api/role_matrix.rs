@@ -33,6 +33,8 @@ struct Fixture {
     group_key: String,
     sku_id: String,
     pax8_company_id: String,
+    /// An e-mail whose answer was lost.
+    uncertain_email_id: String,
 }
 
 /// A licensing CSV in Microsoft's format.
@@ -282,6 +284,11 @@ const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint { path: "jobs/run", needs: Some(Role::Editor), form: |_| vec![("kind", "autotask_refresh".into())] },
     Endpoint {
+        path: "jobs/send_again",
+        needs: Some(Role::Editor),
+        form: |f| vec![("id", f.uncertain_email_id.clone())],
+    },
+    Endpoint {
         path: "jobs/pause",
         needs: Some(Role::Admin),
         form: |_| vec![("kind", "contract_resume".into()), ("paused", "false".into())],
@@ -302,6 +309,7 @@ const MAY_CONFLICT: &[&str] = &[
     "jobs/run",
     "alerts/make_link",
     "alerts/confirm_link",
+    "jobs/send_again",
 ];
 
 fn expected(needs: Option<Role>, caller: Caller) -> StatusCode {
@@ -365,7 +373,17 @@ async fn every_server_function_checks_the_role_on_the_server() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // An e-mail whose answer was lost, as the delivery service records one.
+    let uncertain_email_id: i64 = sqlx::query_scalar(
+        "INSERT INTO deliveries (dedup_key, channel, purpose, title, text_body, email_to, reference, status, error)
+         VALUES ('role-matrix-mail', 'email', 'Test e-mail', 'Role matrix', 'Hello', ARRAY['billing@northwind-msp.example'],
+                 'SeatSync 0000000000', 'uncertain', 'the answer was lost') RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let fixture = Fixture {
+        uncertain_email_id: uncertain_email_id.to_string(),
         pax8_company_id,
         viewer_id,
         bystander_id,
