@@ -14,6 +14,7 @@ use seatsync_domain::{email::AlertEmailMode, kinds::DeliveryStatus, TenantId};
 use seatsync_licence_alerts::settings::AlertSettings;
 
 use crate::{
+    alerted_by_tenant,
     compose::{self, DigestEntry},
     fingerprint, AlertTicketError, AlertTickets,
 };
@@ -143,11 +144,7 @@ impl AlertTickets {
         &self,
     ) -> Result<(BTreeMap<TenantId, Vec<licence_alerts::Finding>>, BTreeMap<TenantId, String>), DbError> {
         let (findings, all) = tokio::try_join!(licence_alerts::findings(&self.pool), tenants::list(&self.pool))?;
-        let mut by_tenant: BTreeMap<TenantId, Vec<licence_alerts::Finding>> = BTreeMap::new();
-        for f in findings.into_iter().filter(|f| f.alert) {
-            by_tenant.entry(f.tenant_id.clone()).or_default().push(f);
-        }
-        Ok((by_tenant, all.into_iter().map(|t| (t.tenant_id, t.name)).collect()))
+        Ok((alerted_by_tenant(findings), all.into_iter().map(|t| (t.tenant_id, t.name)).collect()))
     }
 
     /// Sends one message once.

@@ -95,8 +95,7 @@ impl Found<'_> {
         let mut waiting: Vec<String> =
             self.waiting.iter().map(|w| format!("{}:{}", w.licence.to_ascii_lowercase(), w.unused)).collect();
         waiting.sort();
-        let digest = Sha256::digest(format!("{findings}|{}", waiting.join(",")).as_bytes());
-        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+        short_hash(&format!("{findings}|{}", waiting.join(",")))
     }
 }
 
@@ -171,10 +170,7 @@ impl AlertTickets {
             licence_alerts::passed_over(&self.pool),
             AlertSettings::load(&self.pool),
         )?;
-        let mut by_tenant: BTreeMap<TenantId, Vec<Finding>> = BTreeMap::new();
-        for f in findings.into_iter().filter(|f| f.alert) {
-            by_tenant.entry(f.tenant_id.clone()).or_default().push(f);
-        }
+        let by_tenant = alerted_by_tenant(findings);
         // Seats waiting for a Pax8 company, when the Admin wants them in the tickets too.
         let mut waiting: BTreeMap<TenantId, Vec<Waiting>> = BTreeMap::new();
         if settings.ticket_waiting {
@@ -552,8 +548,21 @@ pub fn fingerprint(found: &[Finding]) -> String {
         })
         .collect();
     parts.sort();
-    let digest = Sha256::digest(parts.join(",").as_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    short_hash(&parts.join(","))
+}
+
+/// Sixteen hex digits of the SHA-256 of `text`: a fingerprint short enough to store and key by.
+fn short_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The findings worth a ticket or an e-mail, by tenant.
+fn alerted_by_tenant(findings: Vec<Finding>) -> BTreeMap<TenantId, Vec<Finding>> {
+    let mut by_tenant: BTreeMap<TenantId, Vec<Finding>> = BTreeMap::new();
+    for f in findings.into_iter().filter(|f| f.alert) {
+        by_tenant.entry(f.tenant_id.clone()).or_default().push(f);
+    }
+    by_tenant
 }
 
 fn not_delivered(row: &DeliveryRow) -> String {
