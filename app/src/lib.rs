@@ -28,7 +28,7 @@ use crate::{
         errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage,
         pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
         service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
-        subscriptions::SubscriptionsPage, users::UsersPage,
+        subscriptions::SubscriptionsPage, ticket_companies::TicketCompaniesPage, users::UsersPage,
     },
 };
 
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/jobs") view=JobsPage />
                         <Route path=path!("/alerts") view=AlertsPage />
                         <Route path=path!("/alerts/pax8-companies") view=Pax8CompaniesPage />
+                        <Route path=path!("/alerts/ticket-companies") view=TicketCompaniesPage />
                     </ParentRoute>
                     // A reduction link changes a vendor: Editors and Admins only.
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>

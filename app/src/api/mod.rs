@@ -12,6 +12,7 @@ pub mod overview;
 pub mod pax8;
 pub mod products;
 pub mod settings;
+pub mod tickets;
 pub mod users;
 
 /// Server functions that take a file (multipart form data). server_fn panics on a body that is

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use seatsync_domain::Role;
 
 pub use seatsync_api_types::settings::*;
+use seatsync_domain::kinds::TicketPsa;
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -82,10 +83,16 @@ pub async fn send_test_email(to: String) -> Result<TestDelivery, AppError> {
     serve(Role::Admin, |c| async move { c.services.send_test_email(&c.user, &to).await }).await
 }
 
-/// Opens a test ticket with a small attachment for an Autotask company (Admin).
+/// The companies (Halo: clients) of a PSA, to open a test ticket for one (Admin).
+#[server(prefix = "/api", endpoint = "settings/psa_companies")]
+pub async fn psa_companies(psa: TicketPsa) -> Result<Vec<PsaCompany>, AppError> {
+    serve(Role::Admin, |c| async move { c.services.psa_companies(psa).await }).await
+}
+
+/// Opens a test ticket with a small attachment for a company of a PSA (Admin).
 #[server(prefix = "/api", endpoint = "settings/test_ticket")]
-pub async fn send_test_ticket(company_id: i64) -> Result<TestDelivery, AppError> {
-    serve(Role::Admin, |c| async move { c.services.send_test_ticket(&c.user, company_id).await }).await
+pub async fn send_test_ticket(psa: TicketPsa, company_id: i64) -> Result<TestDelivery, AppError> {
+    serve(Role::Admin, |c| async move { c.services.send_test_ticket(&c.user, psa, company_id).await }).await
 }
 
 /// The ticket fields SeatSync sets, each with Autotask's list and the default chosen (Admin).
@@ -122,18 +129,6 @@ pub async fn save_connectwise_defaults(
         .await
 }
 
-/// ConnectWise's companies, for a test ticket (Admin).
-#[server(prefix = "/api", endpoint = "settings/cw_companies")]
-pub async fn connectwise_companies() -> Result<Vec<PsaCompany>, AppError> {
-    serve(Role::Admin, |c| async move { c.services.connectwise_companies().await }).await
-}
-
-/// Opens a test ticket with a small attachment for a ConnectWise company (Admin).
-#[server(prefix = "/api", endpoint = "settings/test_cw_ticket")]
-pub async fn send_test_connectwise_ticket(company_id: i64) -> Result<TestDelivery, AppError> {
-    serve(Role::Admin, |c| async move { c.services.send_test_connectwise_ticket(&c.user, company_id).await }).await
-}
-
 /// The ticket type HaloPSA tickets open as, with Halo's list (Admin).
 #[server(prefix = "/api", endpoint = "settings/halo_defaults")]
 pub async fn halo_defaults() -> Result<HaloDefaultsInfo, AppError> {
@@ -144,16 +139,4 @@ pub async fn halo_defaults() -> Result<HaloDefaultsInfo, AppError> {
 #[server(prefix = "/api", endpoint = "settings/save_halo_defaults")]
 pub async fn save_halo_defaults(ticket_type_id: Option<i64>) -> Result<HaloDefaultsInfo, AppError> {
     serve(Role::Admin, |c| async move { c.services.save_halo_defaults(&c.user, ticket_type_id).await }).await
-}
-
-/// HaloPSA's clients, for a test ticket (Admin).
-#[server(prefix = "/api", endpoint = "settings/halo_clients")]
-pub async fn halo_clients() -> Result<Vec<PsaCompany>, AppError> {
-    serve(Role::Admin, |c| async move { c.services.halo_clients().await }).await
-}
-
-/// Opens a test ticket with a small attachment for a HaloPSA client (Admin).
-#[server(prefix = "/api", endpoint = "settings/test_halo_ticket")]
-pub async fn send_test_halo_ticket(client_id: i64) -> Result<TestDelivery, AppError> {
-    serve(Role::Admin, |c| async move { c.services.send_test_halo_ticket(&c.user, client_id).await }).await
 }

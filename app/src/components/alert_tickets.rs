@@ -2,7 +2,7 @@
 //! close, with the notes SeatSync added, and what the last run did to the tickets and e-mailed.
 
 use leptos::prelude::*;
-use seatsync_domain::kinds::DeliveryStatus;
+use seatsync_domain::kinds::{DeliveryStatus, TicketPsa};
 
 use crate::{
     api::alerts::{AlertTicketRow, RunEmails, RunTickets, TicketNoteRow},
@@ -14,20 +14,26 @@ const SHOWN_NAMES: usize = 5;
 
 /// One line on what the newest run did to the tickets, and what it could not do.
 #[component]
-pub fn RunTicketsLine(tickets: RunTickets) -> impl IntoView {
+pub fn RunTicketsLine(tickets: RunTickets, psa: TicketPsa) -> impl IntoView {
     let RunTickets { opened, noted, closed, unmapped, failed, skipped } = tickets;
     let done = format!("Tickets: {opened} opened, {noted} noted, {closed} closed.");
     let unmapped = (!unmapped.is_empty()).then(|| {
         let named: Vec<&str> = unmapped.iter().take(SHOWN_NAMES).map(String::as_str).collect();
         let more = unmapped.len().saturating_sub(SHOWN_NAMES);
         format!(
-            "{} with seats to give back {} no Autotask company mapped, so no ticket: {}{}. ",
+            "{} with seats to give back {} no {} {}, so no ticket: {}{}. ",
             unmapped.len(),
             if unmapped.len() == 1 { "has" } else { "have" },
+            psa.name(),
+            psa.company_word(),
             named.join(", "),
             if more > 0 { format!(" and {more} more") } else { String::new() }
         )
     });
+    let (companies_page, companies_link) = match psa {
+        TicketPsa::Autotask => ("/mapping/customers", "Map customers".to_string()),
+        _ => ("/alerts/ticket-companies", format!("Choose their {} {}", psa.name(), psa.companies_word())),
+    };
     view! {
         {match skipped {
             Some(why) => {
@@ -47,8 +53,8 @@ pub fn RunTicketsLine(tickets: RunTickets) -> impl IntoView {
                                 view! {
                                     " "
                                     {words}
-                                    <a class="text-indigo-700 underline" href="/mapping/customers">
-                                        "Map customers"
+                                    <a class="text-indigo-700 underline" href=companies_page>
+                                        {companies_link}
                                     </a>
                                 }
                             })}
@@ -94,14 +100,19 @@ pub fn RunEmailsLine(emails: RunEmails) -> impl IntoView {
 
 /// The newest tickets, newest first.
 #[component]
-pub fn AlertTicketList(tickets: Vec<AlertTicketRow>) -> impl IntoView {
+pub fn AlertTicketList(tickets: Vec<AlertTicketRow>, psa: TicketPsa) -> impl IntoView {
     view! {
         <section class="mt-8" aria-labelledby="alert-tickets">
             <h2 id="alert-tickets" class="text-lg font-semibold">
                 "Tickets"
             </h2>
             <p class="mt-1 text-sm text-slate-600">
-                "One Autotask ticket per customer while seats are left to give back: a note when they change or a link is confirmed, closed when none are left."
+                {format!(
+                    "One {} ticket per customer while seats are left to give back: a note when they change or a link is confirmed, closed when none are left. ",
+                    psa.name(),
+                )} <a class="text-indigo-700 underline" href="/alerts/ticket-companies">
+                    "Where tickets go"
+                </a>
             </p>
             {if tickets.is_empty() {
                 view! { <p class="mt-2 text-sm text-slate-600">"None yet."</p> }.into_any()

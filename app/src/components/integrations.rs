@@ -2,16 +2,13 @@
 //! tickets are filed.
 
 use leptos::prelude::*;
+use seatsync_domain::kinds::TicketPsa;
 
 use crate::{
-    api::{
-        mapping::autotask_companies,
-        settings::{
-            connectwise_companies, connectwise_defaults, connectwise_statuses, halo_clients, halo_defaults,
-            ticket_defaults, ConnectWiseDefaultsInfo, HaloDefaultsInfo, SaveConnectwiseDefaults, SaveHaloDefaults,
-            SaveTicketDefaults, SendTestConnectwiseTicket, SendTestEmail, SendTestHaloTicket, SendTestTicket,
-            TestConnection as TestConnectionFn, TicketDefaultChoice, TicketDefaultsInfo,
-        },
+    api::settings::{
+        connectwise_defaults, connectwise_statuses, halo_defaults, psa_companies, ticket_defaults,
+        ConnectWiseDefaultsInfo, HaloDefaultsInfo, SaveConnectwiseDefaults, SaveHaloDefaults, SaveTicketDefaults,
+        SendTestEmail, SendTestTicket, TestConnection as TestConnectionFn, TicketDefaultChoice, TicketDefaultsInfo,
     },
     components::{
         common::{
@@ -123,12 +120,14 @@ pub fn TestEmail() -> impl IntoView {
 
 /// "Open a test ticket": a ticket with a small attachment for a company the Admin picks.
 #[component]
-pub fn TestTicket() -> impl IntoView {
-    let companies = Resource::new(|| (), |_| autotask_companies());
+pub fn TestTicket(psa: TicketPsa) -> impl IntoView {
+    let companies = Resource::new(move || psa, psa_companies);
     let action = ServerAction::<SendTestTicket>::new();
     let company = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, String>>);
     on_answer(action, move |answer| outcome.set(Some(said(answer))));
+    let word = psa.company_word();
+    let field = format!("test-ticket-{}", psa.as_str());
     view! {
         <Loaded resource=companies class="mt-3" let:list>
             <form
@@ -137,24 +136,23 @@ pub fn TestTicket() -> impl IntoView {
                     ev.prevent_default();
                     outcome.set(None);
                     match company.get_untracked().parse::<i64>() {
-                        Ok(company_id) => send(action, SendTestTicket { company_id }),
-                        Err(_) => outcome.set(Some(Err("Choose a company first.".into()))),
+                        Ok(company_id) => send(action, SendTestTicket { psa, company_id }),
+                        Err(_) => outcome.set(Some(Err(format!("Choose a {word} first.")))),
                     }
                 }
             >
                 <div class="text-sm font-medium">
-                    <label for="test-ticket-company">"Open a test ticket for"</label>
+                    <label for=field.clone()>"Open a test ticket for"</label>
                     <select
-                        id="test-ticket-company"
+                        id=field.clone()
                         class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
                         prop:value=move || company.get()
                         on:change=move |ev| company.set(event_target_value(&ev))
                     >
-                        <option value="">"Choose a company"</option>
+                        <option value="">{format!("Choose a {word}")}</option>
                         {list
                             .into_iter()
-                            .filter(|c| c.active)
-                            .map(|c| view! { <option value=c.id.get().to_string()>{c.name.clone()}</option> })
+                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
                             .collect_view()}
                     </select>
                 </div>
@@ -358,59 +356,6 @@ fn ConnectWiseDefaultsForm(info: ConnectWiseDefaultsInfo) -> impl IntoView {
     }
 }
 
-/// "Open a test ticket" in ConnectWise: a ticket with a small attachment for a company picked
-/// from ConnectWise's list.
-#[component]
-pub fn TestConnectWiseTicket() -> impl IntoView {
-    let companies = Resource::new(|| (), |_| connectwise_companies());
-    let action = ServerAction::<SendTestConnectwiseTicket>::new();
-    let company = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    on_answer(action, move |answer| outcome.set(Some(said(answer))));
-    view! {
-        <Loaded resource=companies class="mt-3" let:list>
-            <form
-                class="mt-3 flex flex-wrap items-end gap-3"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    outcome.set(None);
-                    match company.get_untracked().parse::<i64>() {
-                        Ok(company_id) => {
-                            send(
-                                action,
-                                SendTestConnectwiseTicket {
-                                    company_id,
-                                },
-                            )
-                        }
-                        Err(_) => outcome.set(Some(Err("Choose a company first.".into()))),
-                    }
-                }
-            >
-                <div class="text-sm font-medium">
-                    <label for="test-cw-company">"Open a test ticket for"</label>
-                    <select
-                        id="test-cw-company"
-                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
-                        prop:value=move || company.get()
-                        on:change=move |ev| company.set(event_target_value(&ev))
-                    >
-                        <option value="">"Choose a company"</option>
-                        {list
-                            .into_iter()
-                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Opening…" } else { "Open test ticket" }}
-                </button>
-            </form>
-        </Loaded>
-        <Feedback message=outcome.into() />
-    }
-}
-
 /// The ticket type HaloPSA tickets open as, chosen from Halo's list.
 #[component]
 pub fn HaloTicketDefaults() -> impl IntoView {
@@ -467,51 +412,6 @@ fn HaloDefaultsForm(info: HaloDefaultsInfo) -> impl IntoView {
                 {move || if action.pending().get() { "Saving…" } else { "Save ticket defaults" }}
             </button>
         </form>
-        <Feedback message=outcome.into() />
-    }
-}
-
-/// "Open a test ticket" in HaloPSA, for a client picked from Halo's list.
-#[component]
-pub fn TestHaloTicket() -> impl IntoView {
-    let clients = Resource::new(|| (), |_| halo_clients());
-    let action = ServerAction::<SendTestHaloTicket>::new();
-    let client = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<String, String>>);
-    on_answer(action, move |answer| outcome.set(Some(said(answer))));
-    view! {
-        <Loaded resource=clients class="mt-3" let:list>
-            <form
-                class="mt-3 flex flex-wrap items-end gap-3"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    outcome.set(None);
-                    match client.get_untracked().parse::<i64>() {
-                        Ok(client_id) => send(action, SendTestHaloTicket { client_id }),
-                        Err(_) => outcome.set(Some(Err("Choose a client first.".into()))),
-                    }
-                }
-            >
-                <div class="text-sm font-medium">
-                    <label for="test-halo-client">"Open a test ticket for"</label>
-                    <select
-                        id="test-halo-client"
-                        class="mt-1 block w-72 rounded-md border border-slate-300 px-2 py-1.5"
-                        prop:value=move || client.get()
-                        on:change=move |ev| client.set(event_target_value(&ev))
-                    >
-                        <option value="">"Choose a client"</option>
-                        {list
-                            .into_iter()
-                            .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class=button::SECONDARY disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Opening…" } else { "Open test ticket" }}
-                </button>
-            </form>
-        </Loaded>
         <Feedback message=outcome.into() />
     }
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use seatsync_domain::{
-    kinds::{FindingChannel, FindingTiming, JobKind},
+    kinds::{FindingChannel, FindingTiming, JobKind, TicketPsa},
     Role,
 };
 
@@ -155,13 +155,14 @@ fn AlertsBody(
         tickets,
         renewal_notice_days,
         allowances,
+        ticket_psa,
         ticket_waiting,
         email_mode,
         email_to,
     } = data;
     let empty = tenants.is_empty();
     view! {
-        <RunLine last_run running />
+        <RunLine last_run running ticket_psa />
         {(!pax8_configured)
             .then(|| {
                 view! {
@@ -235,7 +236,7 @@ fn AlertsBody(
                 view! { <ChangeList lines customers /> }.into_any()
             }}
         </section>
-        <AlertTicketList tickets />
+        <AlertTicketList tickets psa=ticket_psa />
         <PassedOver rows=passed_over />
         <AlertLists ignored=ignored_skus exclusions actions=lists />
         <AlertAllowances rows=allowances set=allowance />
@@ -252,7 +253,7 @@ fn AlertsBody(
 }
 
 #[component]
-fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
+fn RunLine(last_run: Option<AlertRunLine>, running: bool, ticket_psa: TicketPsa) -> impl IntoView {
     let line = match &last_run {
         None => "No run yet: the first one starts on the schedule, or now by hand.".to_string(),
         Some(r) => format!(
@@ -288,7 +289,7 @@ fn RunLine(last_run: Option<AlertRunLine>, running: bool) -> impl IntoView {
                 }
             })}
         {error.map(|e| view! { <p class="mt-1 text-sm text-red-700">{format!("The run failed: {e}")}</p> })}
-        {tickets.map(|tickets| view! { <RunTicketsLine tickets /> })}
+        {tickets.map(|tickets| view! { <RunTicketsLine tickets psa=ticket_psa /> })}
         {emails.map(|emails| view! { <RunEmailsLine emails /> })}
     }
 }

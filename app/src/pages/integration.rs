@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use seatsync_domain::kinds::{IntegrationAction, IntegrationKey};
+use seatsync_domain::kinds::{IntegrationAction, IntegrationKey, TicketPsa};
 
 use crate::{
     api::settings::{
@@ -19,8 +19,8 @@ use crate::{
             Loaded,
         },
         integrations::{
-            ConnectWiseTicketDefaults, HaloTicketDefaults, StatusBadge, TestConnectWiseTicket, TestConnection,
-            TestEmail, TestHaloTicket, TestTicket, TicketDefaults,
+            ConnectWiseTicketDefaults, HaloTicketDefaults, StatusBadge, TestConnection, TestEmail, TestTicket,
+            TicketDefaults,
         },
         modal::Feedback,
     },
@@ -180,7 +180,7 @@ fn IntegrationForm(
                             "The board and status SeatSync's tickets open in, chosen from ConnectWise's own lists."
                         </p>
                         <ConnectWiseTicketDefaults />
-                        <TestConnectWiseTicket />
+                        <TestTicket psa=TicketPsa::ConnectWise />
                     </section>
                 }
             })}
@@ -193,7 +193,7 @@ fn IntegrationForm(
                             "The ticket type SeatSync's tickets open as, chosen from HaloPSA's own list. Halo shows the tickets' text as HTML."
                         </p>
                         <HaloTicketDefaults />
-                        <TestHaloTicket />
+                        <TestTicket psa=TicketPsa::Halo />
                     </section>
                 }
             })}
@@ -206,7 +206,7 @@ fn IntegrationForm(
                             "How SeatSync files the tickets it opens (alerts, billing reports), chosen from this Autotask database's own lists."
                         </p>
                         <TicketDefaults />
-                        <TestTicket />
+                        <TestTicket psa=TicketPsa::Autotask />
                     </section>
                 }
             })}

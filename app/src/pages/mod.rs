@@ -15,4 +15,5 @@ pub mod service_mapping;
 pub mod settings;
 pub mod signin;
 pub mod subscriptions;
+pub mod ticket_companies;
 pub mod users;

@@ -1,5 +1,6 @@
 //! The unused-licence tickets. After each alert run, every tenant with seats worth alerting gets
-//! one ticket for its mapped Autotask company, listing each subscription with a link that
+//! one ticket, in the PSA the Admin chose for tickets, for the tenant's company there (its
+//! Autotask mapping, or the ConnectWise company or Halo client an Editor chose for it), listing each subscription with a link that
 //! reduces it and one that reduces them all. While the ticket is open no second one is made: a
 //! note is added when the findings change, and the ticket is closed with a note once nothing is
 //! reducible any more. A ticket a person closes ends its episode; seats still unused then open a
@@ -26,8 +27,8 @@ use seatsync_db::{
 };
 use seatsync_delivery::{Delivery, DeliveryError, FollowUp, Outgoing, Recipient, TicketState};
 use seatsync_domain::{
-    kinds::{DeliveryStatus, FindingTiming, FollowUpKind},
-    CompanyId, Mapping, TenantId,
+    kinds::{DeliveryChannel, DeliveryStatus, FindingTiming, FollowUpKind, TicketPsa},
+    Mapping, TenantId,
 };
 use seatsync_remediation::{Confirmed, LinkItem, Remediation, RemediationError};
 use sha2::{Digest, Sha256};
@@ -37,11 +38,20 @@ use compose::{Line, Listing, Waiting};
 use seatsync_domain::reducible::PassReason;
 use seatsync_licence_alerts::settings::AlertSettings;
 
-/// Autotask's longest ticket description.
+/// The longest ticket description SeatSync writes: Autotask's, the shortest of the three PSAs'.
 pub const MAX_TICKET_TEXT: usize = 8_000;
 
-/// Autotask's longest note description.
+/// The longest note SeatSync writes (Autotask's note description).
 pub const MAX_NOTE_TEXT: usize = 32_000;
+
+/// The PSA a ticket went to, for people.
+fn psa_name(channel: DeliveryChannel) -> &'static str {
+    match channel {
+        DeliveryChannel::ConnectWise => TicketPsa::ConnectWise.name(),
+        DeliveryChannel::Halo => TicketPsa::Halo.name(),
+        DeliveryChannel::Autotask | DeliveryChannel::Email => TicketPsa::Autotask.name(),
+    }
+}
 
 /// What a ticket is for, as the deliveries list shows it.
 const PURPOSE: &str = "Unused licences";
@@ -65,7 +75,7 @@ pub struct TicketSummary {
     pub opened: usize,
     pub noted: usize,
     pub closed: usize,
-    /// Tenants with findings and no Autotask company mapped: no ticket can be opened for them.
+    /// Tenants with findings and no company in the PSA for tickets: no ticket can be opened for them.
     pub unmapped: Vec<String>,
     /// Tenants whose ticket could not be opened, noted or closed, with why (tried again next run).
     pub failed: Vec<String>,
@@ -159,10 +169,19 @@ impl AlertTickets {
     /// Opens, notes and closes every tenant's ticket to match the newest run's findings.
     pub async fn send(&self) -> Result<TicketSummary, AlertTicketError> {
         let mut summary = TicketSummary::default();
-        if !self.delivery.autotask_configured() {
-            summary.skipped = Some("Autotask is not configured, so no ticket was opened.".into());
+        let psa = self.delivery.ticket_psa().await?;
+        if !self.delivery.configured(psa) {
+            summary.skipped = Some(format!("{} is not configured, so no ticket was opened.", psa.name()));
             return Ok(summary);
         }
+        let chosen: HashMap<TenantId, seatsync_db::ticket_companies::TicketCompanyRow> = match psa {
+            TicketPsa::Autotask => HashMap::new(),
+            _ => seatsync_db::ticket_companies::of_psa(&self.pool, psa)
+                .await?
+                .into_iter()
+                .map(|c| (c.tenant_id.clone(), c))
+                .collect(),
+        };
         let (findings, open, tenants, passed_over, settings) = tokio::try_join!(
             licence_alerts::findings(&self.pool),
             db::open(&self.pool),
@@ -210,10 +229,22 @@ impl AlertTickets {
                 waiting: waiting.get(tenant).map(Vec::as_slice).unwrap_or(&[]),
             };
             let name = rows.get(tenant).map(|r| r.name.clone()).unwrap_or_else(|| tenant.to_string());
-            let company = rows.get(tenant).and_then(|r| match r.target() {
-                Mapping::Mapped { id } => Some((id, r.company_name.clone().unwrap_or_else(|| format!("#{id}")))),
-                _ => None,
-            });
+            let company = match psa {
+                TicketPsa::Autotask => rows.get(tenant).and_then(|r| match r.target() {
+                    Mapping::Mapped { id } => Some(Recipient::AutotaskTicket {
+                        company_id: id,
+                        company_name: r.company_name.clone().unwrap_or_else(|| format!("#{id}")),
+                    }),
+                    _ => None,
+                }),
+                TicketPsa::ConnectWise => chosen.get(tenant).map(|c| Recipient::ConnectWiseTicket {
+                    company_id: c.company_id,
+                    company_name: c.company_name.clone(),
+                }),
+                TicketPsa::Halo => chosen
+                    .get(tenant)
+                    .map(|c| Recipient::HaloTicket { client_id: c.company_id, client_name: c.company_name.clone() }),
+            };
             let open = open.get(tenant);
             let read = match open {
                 Some(t) => {
@@ -247,7 +278,7 @@ impl AlertTickets {
         &self,
         tenant: &TenantId,
         name: &str,
-        company: Option<(CompanyId, String)>,
+        company: Option<Recipient>,
         found: &Found<'_>,
         open: Option<&AlertTicket>,
         read: Read<'_>,
@@ -275,12 +306,12 @@ impl AlertTickets {
                 let Some(company) = company else { return Ok(Tended::Unmapped) };
                 return self.open_ticket(ticket, name, company, found).await;
             }
-            // Never made (Autotask refused it so far) and nothing to say any more: let it go.
+            // Never made (the PSA refused it so far) and nothing to say any more: let it go.
             Some(d) if d.ticket_id.is_none() && d.status != DeliveryStatus::Delivered && found.is_empty() => {
                 db::close(&self.pool, ticket.id, "nothing was reducible any more before the ticket was made").await?;
                 return Ok(Tended::Nothing);
             }
-            // Not made yet (Autotask refused it so far): tried again, written afresh if stale.
+            // Not made yet (the PSA refused it so far): tried again, written afresh if stale.
             Some(d) if d.status != DeliveryStatus::Delivered => {
                 if d.ticket_id.is_none() && d.status == DeliveryStatus::Failed && self.outdated(ticket, &told).await? {
                     self.rewrite_unmade(ticket, name, found, &d).await?;
@@ -301,7 +332,7 @@ impl AlertTickets {
             Some(state) if !matches!(state, TicketState::NotMade) => state.clone(),
             _ => self.delivery.ticket_state(&ticket.delivery_key).await?,
         };
-        // Notes and closes that failed earlier (Autotask down, say) are tried again.
+        // Notes and closes that failed earlier (the PSA down, say) are tried again.
         let failed = match read.failed {
             Some(ids) => ids.to_vec(),
             None => self
@@ -319,7 +350,7 @@ impl AlertTickets {
         match state {
             TicketState::Open => {}
             TicketState::Closed | TicketState::Gone => {
-                db::close(&self.pool, ticket.id, "closed in Autotask").await?;
+                db::close(&self.pool, ticket.id, &format!("closed in {}", psa_name(delivery.channel))).await?;
                 if found.is_empty() {
                     return Ok(Tended::Nothing);
                 }
@@ -328,7 +359,8 @@ impl AlertTickets {
             }
             TicketState::NotMade => return Err(AlertTicketError::Psa("the ticket is not made yet".into())),
             TicketState::Unknown(why) => {
-                return Err(AlertTicketError::Psa(format!("the ticket could not be read in Autotask: {why}")));
+                let psa = psa_name(delivery.channel);
+                return Err(AlertTicketError::Psa(format!("the ticket could not be read in {psa}: {why}")));
             }
         }
         if found.is_empty() {
@@ -400,7 +432,7 @@ impl AlertTickets {
         &self,
         ticket: &AlertTicket,
         name: &str,
-        (company_id, company_name): (CompanyId, String),
+        to: Recipient,
         found: &Found<'_>,
     ) -> Result<Tended, AlertTicketError> {
         let (lines, all, expires_at) =
@@ -414,7 +446,7 @@ impl AlertTickets {
             text: message.text,
             html: None,
             attachments: Vec::new(),
-            to: Recipient::AutotaskTicket { company_id, company_name },
+            to,
         };
         let row = self.delivery.deliver(None, outgoing).await?;
         if row.status != DeliveryStatus::Delivered {

@@ -9,14 +9,17 @@ use chrono::{Duration, Utc};
 use seatsync_alert_tickets::{episode_key, AlertTickets};
 use seatsync_db::{alert_tickets, licence_alerts, PgPool};
 use seatsync_delivery::Delivery;
-use seatsync_domain::{kinds::DeliveryStatus, TenantId};
+use seatsync_domain::{
+    kinds::{DeliveryStatus, TicketPsa},
+    TenantId,
+};
 use seatsync_integrations::ClientSlots;
 use seatsync_licence_alerts::LicenceAlerts;
 use seatsync_licence_sync::{Scope, Trigger};
 use seatsync_remediation::{Remediation, Signer, Step};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
-use seatsync_vendors::{autotask::Autotask, pax8::Pax8};
+use seatsync_vendors::{autotask::Autotask, connectwise::ConnectWise, halo::Halo, pax8::Pax8};
 use serde_json::{json, Value};
 
 const SECRET: &[u8] = b"the session secret of this test installation, long enough";
@@ -76,6 +79,8 @@ async fn world(tenants: usize) -> World {
     slots.pax8.set(Some(pax8));
     slots.autotask.set(Some(autotask.clone()));
     slots.mailer.set(Some(kit::mailer(&sim)));
+    slots.connectwise.set(Some(kit::connectwise(&sim, kit::quick_policy())));
+    slots.halo.set(Some(kit::halo(&sim, kit::quick_policy())));
     let catalog = seatsync_licences::Catalog::new(pool.clone());
     let alerts = LicenceAlerts::new(pool.clone(), slots.pax8.clone(), catalog.clone());
     let remediation =
@@ -122,7 +127,7 @@ fn tokens(text: &str) -> Vec<String> {
     let marker = format!("{PUBLIC_URL}/alerts/reduce/");
     text.split(&marker)
         .skip(1)
-        .map(|rest| rest.split(|c: char| c.is_whitespace()).next().unwrap().to_string())
+        .map(|rest| rest.split(|c: char| c.is_whitespace() || c == '<').next().unwrap().to_string())
         .collect()
 }
 
@@ -287,6 +292,102 @@ async fn without_autotask_no_ticket_is_considered_and_the_run_says_why() {
     let summary = tickets.send_after(run.run_id).await.unwrap();
     assert!(summary.skipped.as_deref().is_some_and(|s| s.contains("Autotask is not configured")));
     assert!(w.tickets_in_autotask().await.is_empty());
+}
+
+/// Tickets in ConnectWise Manage or HaloPSA, as an Admin chooses: none for a customer without a
+/// company there (the run names it), one per customer once an Editor chose its company, none
+/// twice, one note when the findings change, closed with a note when nothing is left.
+async fn tickets_go_to(psa: TicketPsa, desk: &str, notes: &str) {
+    let w = world(40).await;
+    let admin = kit::person(&w.pool, "Ada Admin").await;
+    seatsync_db::settings::set(&w.pool, seatsync_delivery::TICKET_PSA_KEY, &psa, admin).await.unwrap();
+    // Autotask's mappings do not count for another PSA.
+    map_tenants(&w).await;
+    let none = w.run().await;
+    let found = alerted(&w.pool).await;
+    assert!(found.len() >= 3, "{}", found.len());
+    assert_eq!((none.opened, none.unmapped.len()), (0, found.len()), "{none:?}");
+
+    let companies: Vec<(i64, String)> = match psa {
+        TicketPsa::ConnectWise => kit::connectwise(&w.sim, kit::quick_policy())
+            .companies()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect(),
+        _ => kit::halo(&w.sim, kit::quick_policy())
+            .clients()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect(),
+    };
+    let chosen: Vec<seatsync_db::ticket_companies::TicketCompany> = found
+        .keys()
+        .zip(&companies)
+        .map(|(tenant_id, (company_id, name))| seatsync_db::ticket_companies::TicketCompany {
+            tenant_id,
+            company_id: *company_id,
+            company_name: name,
+        })
+        .collect();
+    seatsync_db::ticket_companies::set(&w.pool, psa, &chosen, admin).await.unwrap();
+    let first = w.run().await;
+    assert_eq!((first.opened, first.unmapped.len()), (found.len(), 0), "{first:?}");
+    assert!(first.failed.is_empty(), "{first:?}");
+    let tickets = kit::desk_records(&w.sim, desk, "tickets").await;
+    assert_eq!(tickets.len(), found.len());
+    let ticket_of = |tickets: &[Value], tenant: &TenantId| -> Value {
+        let company = chosen.iter().find(|c| c.tenant_id == tenant).unwrap().company_id;
+        let of = |t: &&Value| t["company"]["id"].as_i64().or(t["client_id"].as_i64()) == Some(company);
+        tickets.iter().find(of).cloned().expect("a ticket for the customer's company")
+    };
+    for (tenant, findings) in &found {
+        let ticket = ticket_of(&tickets, tenant);
+        // Halo's is HTML, its text escaped.
+        let text = ticket["initialDescription"].as_str().or(ticket["details"].as_str()).unwrap().replace("&amp;", "&");
+        assert!(!tokens(&text).is_empty(), "links in\n{text}");
+        for f in findings {
+            assert!(text.contains(&f.product), "{} in\n{text}", f.product);
+        }
+    }
+    let again = w.run().await;
+    assert_eq!((again.opened, again.noted, again.closed), (0, 0, 0), "{again:?}");
+    assert_eq!(kit::desk_records(&w.sim, desk, "tickets").await.len(), found.len());
+
+    // One licence of a customer is left out: one note on its ticket.
+    let editor = kit::person(&w.pool, "Eddie Editor").await;
+    let (tenant, findings) = found.iter().find(|(_, f)| f.len() > 1).expect("a customer with two findings");
+    let id = ticket_of(&tickets, tenant)["id"].clone();
+    let on_ticket = |all: Vec<Value>| -> Vec<Value> {
+        all.into_iter().filter(|n| n["ticketId"] == id || n["ticket_id"] == id).collect()
+    };
+    licence_alerts::set_sku_excluded(&w.pool, tenant, &findings[0].sku_id, true, None, editor).await.unwrap();
+    assert_eq!(w.run().await.noted, 1);
+    let said = on_ticket(kit::desk_records(&w.sim, desk, notes).await);
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].to_string().contains("Unused licences changed"), "{said:?}");
+
+    // The whole customer is left out: closed with a note.
+    licence_alerts::set_tenant_excluded(&w.pool, tenant, true, None, editor).await.unwrap();
+    assert_eq!(w.run().await.closed, 1);
+    assert_eq!(on_ticket(kit::desk_records(&w.sim, desk, notes).await).len(), 2);
+    let after = kit::desk_records(&w.sim, desk, "tickets").await;
+    let closed = after.iter().find(|t| t["id"] == id).unwrap();
+    assert!(closed["closedFlag"] == true || closed["status_id"] == 9, "{closed}");
+    assert_eq!(w.run().await.closed, 0, "closed once");
+}
+
+#[tokio::test]
+async fn tickets_go_to_connectwise_when_the_admin_chooses_it() {
+    tickets_go_to(TicketPsa::ConnectWise, "connectwise", "notes").await;
+}
+
+#[tokio::test]
+async fn tickets_go_to_halo_when_the_admin_chooses_it() {
+    tickets_go_to(TicketPsa::Halo, "halo", "actions").await;
 }
 
 #[tokio::test]

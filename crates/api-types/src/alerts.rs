@@ -34,6 +34,8 @@ pub struct AlertsView {
     pub ignored_skus: Vec<IgnoredSkuRow>,
     /// Customers, and licences of one customer, left out of alerts.
     pub exclusions: Vec<ExclusionRow>,
+    /// The PSA the tickets go to (Admin setting, on the Where tickets go page).
+    pub ticket_psa: seatsync_domain::kinds::TicketPsa,
     /// The tickets also list unused seats waiting for a Pax8 company (Admin setting).
     pub ticket_waiting: bool,
     /// How the alerts are e-mailed (Admin setting), and to whom.

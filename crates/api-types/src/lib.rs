@@ -15,4 +15,5 @@ pub mod overview;
 pub mod pax8;
 pub mod products;
 pub mod settings;
+pub mod tickets;
 pub mod users;

@@ -23,6 +23,7 @@ pub mod remediation;
 pub mod settings;
 pub mod sync_runs;
 pub mod tenants;
+pub mod ticket_companies;
 pub mod users;
 
 /// The stored states and kinds, defined beside the domain so the pages share them.

@@ -5,7 +5,8 @@
 //! makes a second ticket or e-mail. A delivery is carried to its end from its record alone
 //! ([`Delivery::carry`]), one step at a time, each step recorded before the next:
 //!
-//! - **Ticket** (Autotask): the title carries a short reference made from the key. Before the
+//! - **Ticket** (Autotask, ConnectWise Manage or HaloPSA, the one the Admin chose for tickets):
+//!   the title carries a short reference made from the key. Before the
 //!   ticket is created on any attempt but the first, and again when the answer to the create was
 //!   lost, the company's tickets are searched for the reference: a ticket that exists is used,
 //!   never made again. Each file
@@ -25,7 +26,7 @@ use seatsync_db::{
     DbError, PgPool,
 };
 use seatsync_domain::{
-    kinds::{DeliveryChannel, DeliveryStatus},
+    kinds::{DeliveryChannel, DeliveryStatus, TicketPsa},
     CompanyId,
 };
 use seatsync_integrations::ClientSlots;
@@ -52,6 +53,9 @@ pub const CONNECTWISE_DEFAULTS_KEY: &str = "connectwise_ticket_defaults";
 
 /// Where the Admin's HaloPSA ticket default (the ticket type) is kept (`app_settings`).
 pub const HALO_DEFAULTS_KEY: &str = "halo_ticket_defaults";
+
+/// Where the Admin's choice of the PSA for tickets is kept (`app_settings`).
+pub const TICKET_PSA_KEY: &str = "ticket_psa";
 
 /// Advisory-lock class of a delivery in progress: one instance carries a delivery at a time.
 const LOCK_CLASS: i32 = 0x05ea_7de1;
@@ -132,9 +136,18 @@ impl Delivery {
         Arc::new(Self { pool, clients })
     }
 
-    /// Whether tickets can be opened in Autotask now.
-    pub fn autotask_configured(&self) -> bool {
-        self.clients.autotask.is_set()
+    /// Whether tickets can be opened in `psa` now.
+    pub fn configured(&self, psa: TicketPsa) -> bool {
+        match psa {
+            TicketPsa::Autotask => self.clients.autotask.is_set(),
+            TicketPsa::ConnectWise => self.clients.connectwise.is_set(),
+            TicketPsa::Halo => self.clients.halo.is_set(),
+        }
+    }
+
+    /// The PSA SeatSync's tickets go to, as the Admin chose it (Autotask until then).
+    pub async fn ticket_psa(&self) -> Result<TicketPsa, DeliveryError> {
+        Ok(seatsync_db::settings::get(&self.pool, TICKET_PSA_KEY).await?.unwrap_or_default())
     }
 
     /// Records the message (unless its key is known) and carries it as far as it goes now.
@@ -600,12 +613,12 @@ impl Desk {
 
 /// Plain text as HTML: escaped, paragraphs at blank lines, line breaks kept.
 fn text_to_html(text: &str) -> String {
-    text.split("\n\n")
-        .map(|p| {
-            let escaped = p.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-            format!("<p>{}</p>", escaped.replace('\n', "<br>"))
-        })
-        .collect()
+    text.split("\n\n").map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>"))).collect()
+}
+
+/// Text that reads as itself inside HTML.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// `title [reference]` in at most `limit` characters: the title is shortened (with an ellipsis),

@@ -3,16 +3,15 @@
 
 use std::sync::Arc;
 
-use seatsync_delivery::{Delivery, FileAttachment, Outgoing, Recipient};
-use seatsync_domain::{kinds::DeliveryStatus, CompanyId};
+use seatsync_delivery::{Delivery, FileAttachment, FollowUp, Outgoing, Recipient, TicketState};
+use seatsync_domain::{
+    kinds::{DeliveryStatus, FollowUpKind},
+    CompanyId,
+};
 use seatsync_integrations::ClientSlots;
 use seatsync_sim::{smtp, SimHandle};
 use seatsync_testkit as kit;
-use seatsync_vendors::{
-    autotask::Autotask,
-    connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
-    halo::{Halo, HaloSettings, HttpHalo},
-};
+use seatsync_vendors::{autotask::Autotask, connectwise::ConnectWise, halo::Halo};
 use serde_json::json;
 
 async fn setup() -> (SimHandle, Arc<Delivery>) {
@@ -27,30 +26,9 @@ async fn setup_with_pool() -> (SimHandle, Arc<Delivery>, sqlx::PgPool) {
     let autotask: Arc<dyn Autotask> = kit::autotask(&sim, kit::quick_policy());
     slots.autotask.set(Some(autotask));
     slots.mailer.set(Some(kit::mailer(&sim)));
-    let connectwise: Arc<dyn ConnectWise> = HttpConnectWise::new(
-        ConnectWiseSettings {
-            base_url: format!("{}/v4_6_release/apis/3.0", sim.base_url).parse().unwrap(),
-            company_id: "northwind".into(),
-            public_key: "simpublickey".into(),
-            private_key: "simprivatekey".into(),
-            client_id: "9f1f7c1e-0000-4000-8000-00000000c0de".into(),
-            max_attachment_bytes: 1_000_000,
-        },
-        reqwest::Client::new(),
-        kit::quick_policy(),
-    );
+    let connectwise: Arc<dyn ConnectWise> = kit::connectwise(&sim, kit::quick_policy());
     slots.connectwise.set(Some(connectwise));
-    let halo: Arc<dyn Halo> = HttpHalo::new(
-        HaloSettings {
-            base_url: sim.base_url.parse().unwrap(),
-            tenant: None,
-            client_id: "sim-halo-client".into(),
-            client_secret: "sim-halo-secret".into(),
-            max_attachment_bytes: 1_000_000,
-        },
-        reqwest::Client::new(),
-        kit::quick_policy(),
-    );
+    let halo: Arc<dyn Halo> = kit::halo(&sim, kit::quick_policy());
     slots.halo.set(Some(halo));
     // Tickets go to the Billing queue, as an Admin chooses on the Autotask page (the simulated
     // Autotask, like the real one, wants a queue or an assigned resource).
@@ -386,4 +364,54 @@ async fn a_halo_ticket_in_html_with_its_attachment_is_opened_once_even_when_answ
     }];
     let refused = delivery.deliver(None, big).await.unwrap_err().to_string();
     assert!(refused.contains("SEATSYNC_HALO_MAX_ATTACHMENT_MB"), "{refused}");
+}
+
+fn note(key: &str, kind: FollowUpKind) -> FollowUp {
+    FollowUp { dedup_key: key.into(), kind, title: "Seats changed".into(), text: "Two seats <fewer>.".into() }
+}
+
+/// A note and a close on a ConnectWise or Halo ticket, each made once even when the PSA's answer
+/// is lost, with the ticket read back as open and then closed.
+async fn follow_ups_on(psa: &str, to: Recipient, notes: &str, note_path: &str, close: serde_json::Value) {
+    let (sim, delivery) = setup().await;
+    let ticket = delivery.deliver(None, message(&format!("{psa}-ticket"), to)).await.unwrap();
+    assert_eq!(ticket.status, DeliveryStatus::Delivered, "{ticket:?}");
+    let key = ticket.dedup_key.clone();
+    assert_eq!(delivery.ticket_state(&key).await.unwrap(), TicketState::Open);
+
+    kit::faults(&sim, json!([{"path": note_path, "method": "POST", "kind": "lost_response", "times": 1}])).await;
+    let noted = delivery.follow_up(&key, None, note(&format!("{key}:n1"), FollowUpKind::Note)).await.unwrap();
+    assert_eq!(noted.status, DeliveryStatus::Delivered, "the lost answer is settled by reading the notes: {noted:?}");
+    delivery.follow_up(&key, None, note(&format!("{key}:n1"), FollowUpKind::Note)).await.unwrap();
+    let added = kit::desk_records(&sim, psa, notes).await;
+    assert_eq!(added.len(), 1, "one note, never two: {added:?}");
+    let body = added[0].to_string();
+    assert!(
+        body.contains(&seatsync_delivery::reference(&format!("{key}:n1"))),
+        "the note carries its reference: {body}"
+    );
+    assert!(body.contains("Seats changed") && body.contains("fewer"), "{body}");
+
+    kit::faults(&sim, json!([close])).await;
+    let closed = delivery.follow_up(&key, None, note(&format!("{key}:closed"), FollowUpKind::Close)).await.unwrap();
+    assert_eq!(closed.status, DeliveryStatus::Delivered, "{closed:?}");
+    assert_eq!(kit::desk_records(&sim, psa, notes).await.len(), 2);
+    assert_eq!(delivery.ticket_state(&key).await.unwrap(), TicketState::Closed);
+    let states = delivery.ticket_states(&[key.clone(), "never-made".into()]).await.unwrap();
+    assert_eq!((states[&key].clone(), states["never-made"].clone()), (TicketState::Closed, TicketState::NotMade));
+}
+
+#[tokio::test]
+async fn a_connectwise_ticket_is_noted_and_closed_once_even_when_answers_are_lost() {
+    let to = Recipient::ConnectWiseTicket { company_id: 250, company_name: "First".into() };
+    // The close's answer is lost: the ticket is read back and found closed.
+    let close = json!({"path": "/v4_6_release/apis/3.0/service/tickets/10001", "method": "PATCH", "kind": "lost_response", "times": 1});
+    follow_ups_on("connectwise", to, "notes", "/v4_6_release/apis/3.0/service/tickets/10001/notes", close).await;
+}
+
+#[tokio::test]
+async fn a_halo_ticket_is_noted_and_closed_once_even_when_answers_are_lost() {
+    let to = Recipient::HaloTicket { client_id: 12, client_name: "First".into() };
+    let close = json!({"path": "/api/Tickets", "method": "POST", "kind": "lost_response", "times": 1});
+    follow_ups_on("halo", to, "actions", "/api/Actions", close).await;
 }

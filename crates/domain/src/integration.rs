@@ -26,6 +26,8 @@ pub enum FieldKind {
     Megabytes,
     /// Requests a minute, 1 to 100,000.
     PerMinute,
+    /// A record's id in the vendor's system: a whole number from 1.
+    RecordId,
 }
 
 /// One setting of an integration.
@@ -110,6 +112,11 @@ impl FieldSpec {
                         "{} must be a whole number of requests a minute between 1 and 100000, not '{value}'.",
                         self.label
                     ));
+                }
+            }
+            FieldKind::RecordId => {
+                if !value.parse::<i64>().is_ok_and(|n| n > 0) {
+                    return Err(format!("{} must be a record's id, a whole number from 1, not '{value}'.", self.label));
                 }
             }
             FieldKind::Choice(choices) => {
@@ -432,6 +439,15 @@ const HALO: &[FieldSpec] = &[
         true,
         Some("10"),
         "HaloPSA does not publish its API's limit; raise it if your instance takes larger files.",
+    ),
+    field(
+        "closed_status_id",
+        "Closed status id",
+        "SEATSYNC_HALO_CLOSED_STATUS_ID",
+        FieldKind::RecordId,
+        true,
+        Some("9"),
+        "The status SeatSync closes its tickets with: 9 is Halo's built-in Closed.",
     ),
 ];
 

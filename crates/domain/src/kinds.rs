@@ -266,6 +266,65 @@ text_enum! {
 }
 
 text_enum! {
+    /// The PSA SeatSync opens its tickets in (the Admin's choice, Autotask unless changed).
+    TicketPsa {
+        Autotask = "autotask",
+        ConnectWise = "connectwise",
+        Halo = "halo",
+    }
+}
+
+impl TicketPsa {
+    pub const ALL: [TicketPsa; 3] = [TicketPsa::Autotask, TicketPsa::ConnectWise, TicketPsa::Halo];
+
+    /// The PSA's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            TicketPsa::Autotask => "Autotask",
+            TicketPsa::ConnectWise => "ConnectWise Manage",
+            TicketPsa::Halo => "HaloPSA",
+        }
+    }
+
+    /// What a customer is called there.
+    pub fn company_word(self) -> &'static str {
+        match self {
+            TicketPsa::Halo => "client",
+            TicketPsa::Autotask | TicketPsa::ConnectWise => "company",
+        }
+    }
+
+    /// More than one of them.
+    pub fn companies_word(self) -> &'static str {
+        match self {
+            TicketPsa::Halo => "clients",
+            TicketPsa::Autotask | TicketPsa::ConnectWise => "companies",
+        }
+    }
+
+    pub fn channel(self) -> DeliveryChannel {
+        match self {
+            TicketPsa::Autotask => DeliveryChannel::Autotask,
+            TicketPsa::ConnectWise => DeliveryChannel::ConnectWise,
+            TicketPsa::Halo => DeliveryChannel::Halo,
+        }
+    }
+
+    /// The spelling stored, read back; `None` for anything else.
+    pub fn parse(text: &str) -> Option<TicketPsa> {
+        TicketPsa::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+// `text_enum!` derives a fixed set of traits, so `Default` is written out here.
+#[allow(clippy::derivable_impls)]
+impl Default for TicketPsa {
+    fn default() -> Self {
+        TicketPsa::Autotask
+    }
+}
+
+text_enum! {
     /// What a follow-up does to a delivered ticket (`delivery_followups.kind`).
     FollowUpKind {
         /// Adds a note.

@@ -188,9 +188,11 @@ fn halo(resolved: &Resolved) -> Result<Option<Arc<dyn Halo>>, IntegrationsError>
         return Ok(None);
     };
     let megabytes: usize = resolved.get(H, "max_attachment_mb").and_then(|m| m.parse().ok()).unwrap_or(10);
+    let closed_status_id = resolved.get(H, "closed_status_id").and_then(|m| m.parse().ok()).unwrap_or(9);
     let settings = HaloSettings {
         base_url,
         tenant: text(resolved, H, "tenant"),
+        closed_status_id,
         client_id,
         client_secret,
         max_attachment_bytes: megabytes.clamp(1, 100) * 1_000_000,

@@ -65,9 +65,11 @@ impl Resolved {
                         FieldKind::Url => FieldInput::Url,
                         FieldKind::Secret => FieldInput::Secret,
                         FieldKind::Email => FieldInput::Email,
-                        FieldKind::Port | FieldKind::Percent | FieldKind::Megabytes | FieldKind::PerMinute => {
-                            FieldInput::Number
-                        }
+                        FieldKind::Port
+                        | FieldKind::Percent
+                        | FieldKind::Megabytes
+                        | FieldKind::PerMinute
+                        | FieldKind::RecordId => FieldInput::Number,
                         FieldKind::Choice(choices) => {
                             FieldInput::Choice(choices.iter().map(|c| c.to_string()).collect())
                         }

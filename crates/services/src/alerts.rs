@@ -194,6 +194,7 @@ impl Services {
                 })
                 .collect(),
             renewal_notice_days: settings.renewal_notice_days,
+            ticket_psa: self.delivery.ticket_psa().await?,
             ticket_waiting: settings.ticket_waiting,
             email_mode: settings.email.mode,
             email_to: settings.email.to,

@@ -14,7 +14,7 @@ use seatsync_delivery::{
     HALO_DEFAULTS_KEY, TICKET_DEFAULTS_KEY,
 };
 use seatsync_domain::{
-    kinds::{DeliveryChannel, DeliveryStatus},
+    kinds::{DeliveryChannel, DeliveryStatus, TicketPsa},
     CompanyId,
 };
 use seatsync_vendors::autotask::tickets::{TicketDefaults, DEFAULT_FIELDS};
@@ -134,30 +134,74 @@ impl Services {
         Ok(outcome(&row))
     }
 
-    /// Opens a test ticket with a small attachment for an Autotask company (Admin, from the
-    /// Autotask page).
-    pub async fn send_test_ticket(&self, by: &Staff, company_id: i64) -> Result<TestDelivery, ServiceError> {
-        let company_id = CompanyId::new(company_id);
+    /// Opens a test ticket with a small attachment for a company of `psa` (Admin, from the PSA's
+    /// page): one form and one path for the three PSAs, the one the real tickets take.
+    pub async fn send_test_ticket(
+        &self,
+        by: &Staff,
+        psa: TicketPsa,
+        company_id: i64,
+    ) -> Result<TestDelivery, ServiceError> {
         let company = self
-            .autotask_companies()
+            .psa_companies(psa)
             .await?
             .into_iter()
             .find(|c| c.id == company_id)
-            .ok_or_else(|| ServiceError::NotFound("That Autotask company".into()))?;
+            .ok_or_else(|| ServiceError::NotFound(format!("That {} {}", psa.name(), psa.company_word())))?;
+        let to = match psa {
+            TicketPsa::Autotask => {
+                Recipient::AutotaskTicket { company_id: CompanyId::new(company_id), company_name: company.name }
+            }
+            TicketPsa::ConnectWise => Recipient::ConnectWiseTicket { company_id, company_name: company.name },
+            TicketPsa::Halo => Recipient::HaloTicket { client_id: company_id, client_name: company.name },
+        };
+        let said =
+            format!("{} opened this test ticket from SeatSync's {} page. It can be closed.", by.name, psa.name());
         let outgoing = Outgoing {
-            dedup_key: format!("test-ticket:{}", uuid::Uuid::new_v4()),
+            dedup_key: format!("test-ticket:{}:{}", psa, uuid::Uuid::new_v4()),
             purpose: "Test ticket".into(),
             title: "SeatSync test ticket".into(),
-            text: format!(
-                "{} opened this test ticket from SeatSync's Autotask page. It can be closed. The attached file shows attachments arrive.",
-                by.name
-            ),
-            html: None,
+            text: format!("{said} The attached file shows attachments arrive."),
+            // Halo shows HTML; the others take the text.
+            html: (psa == TicketPsa::Halo)
+                .then(|| format!("<p>{}</p><p>The attached file shows attachments arrive.</p>", escape(&said))),
             attachments: vec![test_file()],
-            to: Recipient::AutotaskTicket { company_id, company_name: company.name },
+            to,
         };
         let row = self.delivery.deliver(Some(by.id), outgoing).await?;
         Ok(outcome(&row))
+    }
+
+    /// The companies (Halo: clients) of `psa` that a ticket can be opened for, by name: Autotask's
+    /// active ones as last read, the others' read now.
+    pub async fn psa_companies(&self, psa: TicketPsa) -> Result<Vec<PsaCompany>, ServiceError> {
+        let mut companies: Vec<PsaCompany> = match psa {
+            TicketPsa::Autotask => self
+                .autotask_companies()
+                .await?
+                .into_iter()
+                .filter(|c| c.active)
+                .map(|c| PsaCompany { id: c.id.get(), name: c.name })
+                .collect(),
+            TicketPsa::ConnectWise => self
+                .connectwise()?
+                .companies()
+                .await
+                .map_err(|e| ServiceError::Upstream(format!("ConnectWise's companies could not be read: {e}")))?
+                .into_iter()
+                .map(|c| PsaCompany { id: c.id, name: c.name })
+                .collect(),
+            TicketPsa::Halo => self
+                .halo()?
+                .clients()
+                .await
+                .map_err(|e| ServiceError::Upstream(format!("HaloPSA's clients could not be read: {e}")))?
+                .into_iter()
+                .map(|c| PsaCompany { id: c.id, name: c.name })
+                .collect(),
+        };
+        companies.sort_by_key(|c| c.name.to_lowercase());
+        Ok(companies)
     }
 
     /// The ticket fields an Admin chooses defaults for, each with Autotask's list (Admin).
@@ -289,48 +333,6 @@ impl Services {
         tracing::info!(by = %by.email, "ConnectWise ticket defaults changed");
         self.connectwise_defaults().await
     }
-
-    /// ConnectWise's companies, to choose one for a test ticket (Admin).
-    pub async fn connectwise_companies(&self) -> Result<Vec<PsaCompany>, ServiceError> {
-        let mut companies: Vec<PsaCompany> = self
-            .connectwise()?
-            .companies()
-            .await
-            .map_err(|e| ServiceError::Upstream(format!("ConnectWise's companies could not be read: {e}")))?
-            .into_iter()
-            .map(|c| PsaCompany { id: c.id, name: c.name })
-            .collect();
-        companies.sort_by_key(|c| c.name.to_lowercase());
-        Ok(companies)
-    }
-
-    /// Opens a test ticket with a small attachment for a ConnectWise company (Admin).
-    pub async fn send_test_connectwise_ticket(
-        &self,
-        by: &Staff,
-        company_id: i64,
-    ) -> Result<TestDelivery, ServiceError> {
-        let company = self
-            .connectwise_companies()
-            .await?
-            .into_iter()
-            .find(|c| c.id == company_id)
-            .ok_or_else(|| ServiceError::NotFound("That ConnectWise company".into()))?;
-        let outgoing = Outgoing {
-            dedup_key: format!("test-cw-ticket:{}", uuid::Uuid::new_v4()),
-            purpose: "Test ticket".into(),
-            title: "SeatSync test ticket".into(),
-            text: format!(
-                "{} opened this test ticket from SeatSync's ConnectWise page. It can be closed. The attached file shows attachments arrive.",
-                by.name
-            ),
-            html: None,
-            attachments: vec![test_file()],
-            to: Recipient::ConnectWiseTicket { company_id, company_name: company.name },
-        };
-        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
-        Ok(outcome(&row))
-    }
 }
 
 impl Services {
@@ -371,43 +373,5 @@ impl Services {
         seatsync_db::settings::set(&self.pool, HALO_DEFAULTS_KEY, &HaloDefaults { ticket_type_id }, by.id).await?;
         tracing::info!(by = %by.email, "HaloPSA ticket default changed");
         self.halo_defaults().await
-    }
-
-    /// Halo's clients, to choose one for a test ticket (Admin).
-    pub async fn halo_clients(&self) -> Result<Vec<PsaCompany>, ServiceError> {
-        let mut clients: Vec<PsaCompany> = self
-            .halo()?
-            .clients()
-            .await
-            .map_err(|e| ServiceError::Upstream(format!("HaloPSA's clients could not be read: {e}")))?
-            .into_iter()
-            .map(|c| PsaCompany { id: c.id, name: c.name })
-            .collect();
-        clients.sort_by_key(|c| c.name.to_lowercase());
-        Ok(clients)
-    }
-
-    /// Opens a test ticket with a small attachment for a Halo client (Admin).
-    pub async fn send_test_halo_ticket(&self, by: &Staff, client_id: i64) -> Result<TestDelivery, ServiceError> {
-        let client = self
-            .halo_clients()
-            .await?
-            .into_iter()
-            .find(|c| c.id == client_id)
-            .ok_or_else(|| ServiceError::NotFound("That HaloPSA client".into()))?;
-        let outgoing = Outgoing {
-            dedup_key: format!("test-halo-ticket:{}", uuid::Uuid::new_v4()),
-            purpose: "Test ticket".into(),
-            title: "SeatSync test ticket".into(),
-            text: format!("{} opened this test ticket from SeatSync's HaloPSA page. It can be closed.", by.name),
-            html: Some(format!(
-                "<p>{} opened this test ticket from SeatSync's HaloPSA page. It can be closed.</p><p>The attached file shows attachments arrive.</p>",
-                escape(&by.name)
-            )),
-            attachments: vec![test_file()],
-            to: Recipient::HaloTicket { client_id, client_name: client.name },
-        };
-        let row = self.delivery.deliver(Some(by.id), outgoing).await?;
-        Ok(outcome(&row))
     }
 }

@@ -23,6 +23,7 @@ mod pax8_products;
 mod products;
 mod remediation;
 pub mod settings;
+mod tickets;
 pub mod users;
 
 use std::sync::Arc;

@@ -8,7 +8,9 @@ use seatsync_licence_sync::LicenceSync;
 use seatsync_sim::{spawn, SimConfig, SimHandle};
 use seatsync_vendors::{
     autotask::{AutotaskSettings, HttpAutotask},
+    connectwise::{ConnectWiseSettings, HttpConnectWise},
     graph::{GraphSettings, HttpGraph},
+    halo::{HaloSettings, HttpHalo},
     http::RetryPolicy,
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8Settings},
@@ -143,7 +145,45 @@ pub fn pax8(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPax8> {
     )
 }
 
-/// The licence sync against the simulator.
+/// ConnectWise Manage at the simulator, with its credentials, and files up to 1 MB.
+pub fn connectwise(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpConnectWise> {
+    HttpConnectWise::new(
+        ConnectWiseSettings {
+            base_url: Url::parse(&format!("{}/v4_6_release/apis/3.0", s.base_url)).expect("an address"),
+            company_id: "northwind".into(),
+            public_key: "simpublickey".into(),
+            private_key: "simprivatekey".into(),
+            client_id: "9f1f7c1e-0000-4000-8000-00000000c0de".into(),
+            max_attachment_bytes: 1_000_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// HaloPSA at the simulator, closing tickets with Halo's built-in Closed status, files up to 1 MB.
+pub fn halo(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpHalo> {
+    HttpHalo::new(
+        HaloSettings {
+            base_url: Url::parse(&s.base_url).expect("an address"),
+            tenant: None,
+            client_id: "sim-halo-client".into(),
+            client_secret: "sim-halo-secret".into(),
+            closed_status_id: 9,
+            max_attachment_bytes: 1_000_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// What the simulated ConnectWise (`connectwise`) or HaloPSA (`halo`) desk received: `tickets`,
+/// `notes` (ConnectWise), `actions` (Halo) or `documents`/`attachments`.
+pub async fn desk_records(s: &SimHandle, psa: &str, what: &str) -> Vec<serde_json::Value> {
+    let url = format!("{}/_sim/{psa}/{what}", s.base_url);
+    reqwest::get(url).await.expect("the simulator answers").json().await.expect("a JSON list")
+}
+
 /// An SMTP client for the simulator's mail server, with a short timeout so a lost answer is
 /// noticed quickly.
 pub fn mailer(s: &SimHandle) -> Arc<dyn Mailer> {

@@ -1,7 +1,8 @@
 //! ConnectWise Manage's REST API (shared/docs/vendor-apis.md, section 5): Basic authentication
 //! with `{companyId}+{publicKey}:{privateKey}` and the `clientId` header on every call. The
 //! connection check (`/system/info`), the companies, boards and statuses an Admin chooses from,
-//! and service tickets with notes and documents for the delivery service. Creates are never
+//! and service tickets with internal notes, documents and their status (closed by a JSON Patch)
+//! for the delivery service. Creates are never
 //! retried blindly: the caller looks for its reference in the summaries first.
 
 use std::sync::Arc;
@@ -52,14 +53,41 @@ pub struct CwChoice {
     pub inactive: bool,
     #[serde(default)]
     pub default_flag: bool,
+    /// A status that closes the ticket (statuses only).
+    #[serde(default)]
+    pub closed_status: bool,
+}
+
+/// A reference to another record (`{"id": 1, "name": "…"}`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CwRef {
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// A service ticket as read back.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CwTicket {
     pub id: i64,
     #[serde(default)]
     pub summary: Option<String>,
+    /// Set by ConnectWise when the ticket's status is a closed one.
+    #[serde(default)]
+    pub closed_flag: bool,
+    #[serde(default)]
+    pub board: Option<CwRef>,
+    #[serde(default)]
+    pub status: Option<CwRef>,
+}
+
+/// A note on a service ticket.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CwNote {
+    pub id: i64,
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// A document on a record.
@@ -118,6 +146,15 @@ pub trait ConnectWise: Send + Sync {
         content_type: &'a str,
         bytes: &'a [u8],
     ) -> BoxFuture<'a, Result<CwDocument, VendorError>>;
+    /// The tickets with these ids that exist, read a few hundred to a request.
+    fn tickets_by_id<'a>(&'a self, ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<CwTicket>, VendorError>>;
+    /// The notes on a ticket.
+    fn ticket_notes(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<CwNote>, VendorError>>;
+    /// Adds an internal note to a ticket; never retried once it may have arrived.
+    fn add_ticket_note<'a>(&'a self, ticket_id: i64, text: &'a str) -> BoxFuture<'a, Result<CwNote, VendorError>>;
+    /// Moves a ticket to a status (a JSON Patch of `status/id`); setting the same status twice
+    /// changes nothing.
+    fn set_ticket_status(&self, ticket_id: i64, status_id: i64) -> BoxFuture<'_, Result<CwTicket, VendorError>>;
     /// The documents on a ticket.
     fn ticket_documents(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<CwDocument>, VendorError>>;
     /// The largest file [`ConnectWise::attach_to_ticket`] sends.
@@ -183,6 +220,9 @@ impl HttpConnectWise {
 
 /// Pages of up to this many records.
 const PAGE_SIZE: usize = 1000;
+
+/// Ticket ids in one `id in (…)` condition: short enough for any server's address length.
+const IDS_PER_QUERY: usize = 200;
 
 impl ConnectWise for HttpConnectWise {
     fn system_info(&self) -> BoxFuture<'_, Result<SystemInfo, VendorError>> {
@@ -273,6 +313,48 @@ impl ConnectWise for HttpConnectWise {
                 self.request(reqwest::Method::POST, "system/documents").multipart(form)
             };
             self.write(build, "attached document").await
+        })
+    }
+
+    fn tickets_by_id<'a>(&'a self, ids: &'a [i64]) -> BoxFuture<'a, Result<Vec<CwTicket>, VendorError>> {
+        Box::pin(async move {
+            let mut all = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(IDS_PER_QUERY) {
+                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                let query =
+                    [("conditions", format!("id in ({})", list.join(","))), ("pageSize", PAGE_SIZE.to_string())];
+                all.extend(self.read::<Vec<CwTicket>>("service/tickets", &query, "ticket list").await?);
+            }
+            Ok(all)
+        })
+    }
+
+    fn ticket_notes(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<CwNote>, VendorError>> {
+        Box::pin(async move {
+            let path = format!("service/tickets/{ticket_id}/notes");
+            self.read(&path, &[("pageSize", PAGE_SIZE.to_string())], "note list").await
+        })
+    }
+
+    fn add_ticket_note<'a>(&'a self, ticket_id: i64, text: &'a str) -> BoxFuture<'a, Result<CwNote, VendorError>> {
+        Box::pin(async move {
+            // An internal note: it is for the MSP's staff, who act on the alert.
+            let body = serde_json::json!({
+                "text": text,
+                "detailDescriptionFlag": false,
+                "internalAnalysisFlag": true,
+                "resolutionFlag": false,
+            });
+            let path = format!("service/tickets/{ticket_id}/notes");
+            self.write(|| self.request(reqwest::Method::POST, &path).json(&body), "added note").await
+        })
+    }
+
+    fn set_ticket_status(&self, ticket_id: i64, status_id: i64) -> BoxFuture<'_, Result<CwTicket, VendorError>> {
+        Box::pin(async move {
+            let body = serde_json::json!([{"op": "replace", "path": "status/id", "value": status_id}]);
+            let path = format!("service/tickets/{ticket_id}");
+            self.write(|| self.request(reqwest::Method::PATCH, &path).json(&body), "changed ticket").await
         })
     }
 

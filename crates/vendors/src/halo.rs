@@ -2,7 +2,8 @@
 //! `{instance}/auth/token` (form-encoded, `?tenant=` for hosted instances, scope `all`), then
 //! `{instance}/api/…` with a bearer token. The connection check reads the ticket types (the list
 //! the ticket default is chosen from); the delivery service opens tickets (posted as a JSON array),
-//! adds actions in HTML and attaches files in base64. Creates are never retried blindly: the
+//! adds private notes (actions) in HTML, attaches files in base64 and closes a ticket by posting it
+//! again with the closed status. Creates are never retried blindly: the
 //! caller searches for its reference first.
 
 use std::{sync::Arc, time::Duration};
@@ -20,6 +21,9 @@ pub struct HaloSettings {
     pub base_url: Url,
     /// Hosted instances only.
     pub tenant: Option<String>,
+    /// The status a ticket is closed with. Halo's built-in "Closed" status is 9; an instance
+    /// with its own is set with `SEATSYNC_HALO_CLOSED_STATUS_ID`.
+    pub closed_status_id: i64,
     pub client_id: String,
     pub client_secret: String,
     /// The largest file attached to a ticket. Halo does not publish its API's limit, so it is a
@@ -42,6 +46,25 @@ pub struct HaloTicket {
     pub id: i64,
     #[serde(default)]
     pub summary: Option<String>,
+    #[serde(default)]
+    pub status_id: Option<i64>,
+}
+
+/// An action on a ticket (a note among them), as listed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HaloAction {
+    pub id: i64,
+    #[serde(default)]
+    pub note_html: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl HaloAction {
+    /// Whether the note's text, in either of Halo's forms, holds `text`.
+    pub fn mentions(&self, text: &str) -> bool {
+        [&self.note_html, &self.note].into_iter().flatten().any(|n| n.contains(text))
+    }
 }
 
 /// An attachment as listed.
@@ -85,6 +108,18 @@ pub trait Halo: Send + Sync {
         file_name: &'a str,
         bytes: &'a [u8],
     ) -> BoxFuture<'a, Result<(), VendorError>>;
+    /// One ticket, or `None` when Halo has no such ticket.
+    fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<HaloTicket>, VendorError>>;
+    /// The actions of a ticket.
+    fn ticket_actions(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAction>, VendorError>>;
+    /// Adds a private note (an action hidden from the end user) in HTML; never retried once it
+    /// may have arrived.
+    fn add_note<'a>(&'a self, ticket_id: i64, html: &'a str) -> BoxFuture<'a, Result<HaloAction, VendorError>>;
+    /// Moves a ticket to a status (the ticket posted again with its `id`); the same status twice
+    /// changes nothing.
+    fn set_ticket_status(&self, ticket_id: i64, status_id: i64) -> BoxFuture<'_, Result<(), VendorError>>;
+    /// The status [`Halo::set_ticket_status`] closes a ticket with.
+    fn closed_status_id(&self) -> i64;
     /// The attachments of a ticket.
     fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAttachment>, VendorError>>;
     /// The largest file [`Halo::attach_to_ticket`] sends.
@@ -263,6 +298,50 @@ impl Halo for HttpHalo {
             let record = serde_json::json!({"ticket_id": ticket_id, "filename": file_name, "data_base64": STANDARD.encode(bytes)});
             self.post_one::<serde_json::Value>("Attachment", record, "attachment").await.map(|_| ())
         })
+    }
+
+    fn ticket(&self, ticket_id: i64) -> BoxFuture<'_, Result<Option<HaloTicket>, VendorError>> {
+        Box::pin(async move {
+            let token = self.token().await?;
+            let url = format!("{}/api/Tickets/{ticket_id}", self.base());
+            match http::send(VENDOR, &self.policy, || self.client.get(&url).bearer_auth(&token)).await {
+                Ok(res) => http::json(VENDOR, "ticket", res).await.map(Some),
+                Err(VendorError::Status { status: 404, .. }) => Ok(None),
+                Err(e) => {
+                    if let VendorError::Status { status: 401, .. } = &e {
+                        self.tokens.forget("halo");
+                    }
+                    Err(e)
+                }
+            }
+        })
+    }
+
+    fn ticket_actions(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAction>, VendorError>> {
+        Box::pin(async move { self.read("Actions", &[("ticket_id", ticket_id.to_string())], "action list").await })
+    }
+
+    fn add_note<'a>(&'a self, ticket_id: i64, html: &'a str) -> BoxFuture<'a, Result<HaloAction, VendorError>> {
+        Box::pin(async move {
+            let record = serde_json::json!({
+                "ticket_id": ticket_id,
+                "note_html": html,
+                "outcome": "Private Note",
+                "hiddenfromuser": true,
+            });
+            self.post_one("Actions", record, "added note").await
+        })
+    }
+
+    fn set_ticket_status(&self, ticket_id: i64, status_id: i64) -> BoxFuture<'_, Result<(), VendorError>> {
+        Box::pin(async move {
+            let record = serde_json::json!({"id": ticket_id, "status_id": status_id});
+            self.post_one::<serde_json::Value>("Tickets", record, "changed ticket").await.map(|_| ())
+        })
+    }
+
+    fn closed_status_id(&self) -> i64 {
+        self.settings.closed_status_id
     }
 
     fn ticket_attachments(&self, ticket_id: i64) -> BoxFuture<'_, Result<Vec<HaloAttachment>, VendorError>> {

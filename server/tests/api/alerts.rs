@@ -122,3 +122,60 @@ async fn an_admin_chooses_how_the_alerts_are_e_mailed_and_bad_addresses_are_refu
     assert_eq!(view["email_to"], serde_json::json!(["billing@northwind-msp.example", "owner@northwind-msp.example"]));
     assert_eq!(view["renewal_notice_days"], 45);
 }
+
+/// Where tickets go: Autotask unless an Admin chooses another PSA that is set up; for
+/// ConnectWise, each customer's company from SeatSync's suggestions (accepted all at once) or
+/// chosen by hand, only one ConnectWise has, and cleared again.
+#[tokio::test]
+async fn customers_get_their_connectwise_company_from_suggestions_or_by_hand() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let editor = app.signed_in("editor").await;
+    app.sync_all(&admin).await;
+    let tenant = app.sim.sim.msp().customers[0].tenant_id.clone();
+    let psa = app.ok(&editor, "tickets/psa", &[]).await;
+    assert_eq!(psa["chosen"], "autotask");
+    assert!(psa["options"].as_array().unwrap().iter().all(|o| o["configured"] == true), "{psa}");
+    let refused = app.call(&editor, "tickets/set_company", &[("tenant_id", &tenant), ("company_id", "250")]).await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await.unwrap().contains("Customers mapping"));
+
+    assert_eq!(app.ok(&admin, "tickets/save_psa", &[("psa", "connectwise")]).await["chosen"], "connectwise");
+    let view = app.ok(&editor, "tickets/companies", &[]).await;
+    let rows = view["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), app.sim.sim.msp().customers.len());
+    assert!(rows.iter().all(|r| r["company"].is_null()));
+    let suggested = rows.iter().filter(|r| !r["suggestion"].is_null()).count();
+    assert!(
+        suggested * 2 > rows.len(),
+        "most customers' companies are suggested by name: {suggested} of {}",
+        rows.len()
+    );
+    assert!(view["read_error"].is_null(), "{view}");
+
+    let unknown = app.call(&editor, "tickets/set_company", &[("tenant_id", &tenant), ("company_id", "999999")]).await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    let text = unknown.text().await.unwrap();
+    assert!(text.contains("ConnectWise Manage has no company #999999"), "{text}");
+
+    let words = app.ok(&editor, "tickets/accept_companies", &[]).await;
+    assert!(words.as_str().unwrap().contains(&format!("{suggested} customers")), "{words}");
+    let after = app.ok(&editor, "tickets/companies", &[]).await;
+    let chosen: Vec<_> = after["rows"].as_array().unwrap().iter().filter(|r| !r["company"].is_null()).collect();
+    assert_eq!(chosen.len(), suggested);
+    assert!(chosen.iter().all(|r| !r["set_by"].is_null() && !r["set_at"].is_null()));
+
+    // By hand, then cleared.
+    let other = after["companies"].as_array().unwrap().last().unwrap().clone();
+    let id = other["id"].to_string();
+    let said = app.ok(&editor, "tickets/set_company", &[("tenant_id", &tenant), ("company_id", &id)]).await;
+    assert!(said.as_str().unwrap().contains(other["name"].as_str().unwrap()), "{said}");
+    let row = |view: &serde_json::Value| {
+        view["rows"].as_array().unwrap().iter().find(|r| r["tenant_id"] == tenant.as_str()).unwrap().clone()
+    };
+    assert_eq!(row(&app.ok(&editor, "tickets/companies", &[]).await)["company"]["id"], other["id"]);
+    let said = app.ok(&editor, "tickets/set_company", &[("tenant_id", &tenant)]).await;
+    assert!(said.as_str().unwrap().contains("any more"), "{said}");
+    let cleared = row(&app.ok(&editor, "tickets/companies", &[]).await);
+    assert!(cleared["company"].is_null(), "{cleared}");
+}

@@ -309,7 +309,7 @@ async fn an_admin_files_tickets_from_autotasks_lists_and_test_sends_arrive_once_
     let companies = app.ok(&admin, "mapping/companies", &[]).await;
     let company = companies.as_array().unwrap().iter().find(|c| c["active"] == true).unwrap();
     let company_id = company["id"].to_string();
-    let ticket = app.ok(&admin, "settings/test_ticket", &[("company_id", &company_id)]).await;
+    let ticket = app.ok(&admin, "settings/test_ticket", &[("psa", "autotask"), ("company_id", &company_id)]).await;
     assert_eq!(ticket["ok"], true, "{ticket}");
     assert!(ticket["message"].as_str().unwrap().starts_with("Sent: Ticket T"), "{ticket}");
     let tickets = seatsync_testkit::autotask_records(&app.sim, "Tickets").await;
@@ -363,9 +363,11 @@ async fn connectwise_tickets_open_on_the_board_chosen_from_its_lists_once_with_t
         .await;
     assert_eq!(saved["status_id"], review);
 
-    let companies = app.ok(&admin, "settings/cw_companies", &[]).await;
+    let companies = app.ok(&admin, "settings/psa_companies", &[("psa", "connectwise")]).await;
     let company = &companies[0];
-    let ticket = app.ok(&admin, "settings/test_cw_ticket", &[("company_id", &company["id"].to_string())]).await;
+    let ticket = app
+        .ok(&admin, "settings/test_ticket", &[("psa", "connectwise"), ("company_id", &company["id"].to_string())])
+        .await;
     assert_eq!(ticket["ok"], true, "{ticket}");
     let tickets: Vec<serde_json::Value> =
         reqwest::get(format!("{}/_sim/connectwise/tickets", app.sim.base_url)).await.unwrap().json().await.unwrap();
@@ -395,9 +397,14 @@ async fn halo_tickets_open_as_the_type_chosen_from_its_list_once_with_their_file
     assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
     let saved = app.ok(&admin, "settings/save_halo_defaults", &[("ticket_type_id", &billing.to_string())]).await;
     assert_eq!(saved["ticket_type_id"], billing);
-    let clients = app.ok(&admin, "settings/halo_clients", &[]).await;
+    let clients = app.ok(&admin, "settings/psa_companies", &[("psa", "halo")]).await;
     let client = &clients[0];
-    let ticket = app.ok(&admin, "settings/test_halo_ticket", &[("client_id", &client["id"].to_string())]).await;
+    let ticket =
+        app.ok(&admin, "settings/test_ticket", &[("psa", "halo"), ("company_id", &client["id"].to_string())]).await;
+    // A client Halo does not have is refused in words.
+    let unknown = app.call(&admin, "settings/test_ticket", &[("psa", "halo"), ("company_id", "999999")]).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(unknown.text().await.unwrap().contains("That HaloPSA client"));
     assert_eq!(ticket["ok"], true, "{ticket}");
     let tickets: Vec<serde_json::Value> =
         reqwest::get(format!("{}/_sim/halo/tickets", app.sim.base_url)).await.unwrap().json().await.unwrap();

@@ -51,10 +51,11 @@ const ENDPOINTS: &[Endpoint] = &[
         needs: Some(Role::Admin),
         form: |_| vec![("to", "matrix@northwind-msp.example".into())],
     },
+    Endpoint { path: "settings/psa_companies", needs: Some(Role::Admin), form: |_| vec![("psa", "halo".into())] },
     Endpoint {
         path: "settings/test_ticket",
         needs: Some(Role::Admin),
-        form: |f| vec![("company_id", f.company_id.clone())],
+        form: |f| vec![("psa", "autotask".into()), ("company_id", f.company_id.clone())],
     },
     Endpoint { path: "settings/ticket_defaults", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "settings/cw_defaults", needs: Some(Role::Admin), form: |_| vec![] },
@@ -64,23 +65,21 @@ const ENDPOINTS: &[Endpoint] = &[
         needs: Some(Role::Admin),
         form: |_| vec![("board_id", "24".into()), ("status_id", "71".into())],
     },
-    Endpoint { path: "settings/cw_companies", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "settings/halo_defaults", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
         path: "settings/save_halo_defaults",
         needs: Some(Role::Admin),
         form: |_| vec![("ticket_type_id", "21".into())],
     },
-    Endpoint { path: "settings/halo_clients", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
-        path: "settings/test_halo_ticket",
+        path: "settings/test_ticket",
         needs: Some(Role::Admin),
-        form: |_| vec![("client_id", "12".into())],
+        form: |_| vec![("psa", "halo".into()), ("company_id", "12".into())],
     },
     Endpoint {
-        path: "settings/test_cw_ticket",
+        path: "settings/test_ticket",
         needs: Some(Role::Admin),
-        form: |_| vec![("company_id", "250".into())],
+        form: |_| vec![("psa", "connectwise".into()), ("company_id", "250".into())],
     },
     Endpoint { path: "users/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint {
@@ -276,6 +275,16 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |f| vec![("company_id", f.pax8_company_id.clone()), ("decide", "Ignore".into())],
     },
     Endpoint { path: "pax8/accept_all", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "tickets/psa", needs: Some(Role::Viewer), form: |_| vec![] },
+    // ConnectWise for tickets from here on, so its companies can be chosen below.
+    Endpoint { path: "tickets/save_psa", needs: Some(Role::Admin), form: |_| vec![("psa", "connectwise".into())] },
+    Endpoint { path: "tickets/companies", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint {
+        path: "tickets/set_company",
+        needs: Some(Role::Editor),
+        form: |f| vec![("tenant_id", f.tenant_id.clone()), ("company_id", "250".into())],
+    },
+    Endpoint { path: "tickets/accept_companies", needs: Some(Role::Editor), form: |_| vec![] },
     Endpoint { path: "pax8/products", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint {
         path: "pax8/set_product",

@@ -1,6 +1,8 @@
 //! ConnectWise Manage's service desk (vendor-apis.md, section 5): companies, boards and their
-//! statuses to choose from, service tickets (summary at most 100 characters, a company required),
-//! ticket notes and documents (multipart), kept as received. Authentication is checked on every
+//! statuses to choose from (a name starting with '>' is a closed status, as ConnectWise's own
+//! boards name them), service tickets (summary at most 100 characters, a company required; found
+//! by summary or by id; their status changed by a JSON Patch, which sets `closedFlag`), ticket
+//! notes and documents (multipart), kept as received. Authentication is checked on every
 //! call as `psa.rs` does for `/system/info`.
 
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use axum::{
     extract::{Multipart, Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::get,
     Json, Router,
 };
 use serde::Deserialize;
@@ -44,7 +46,8 @@ pub fn router() -> Router<Arc<Sim>> {
         .route(&format!("{BASE}/service/boards"), get(boards))
         .route(&format!("{BASE}/service/boards/{{id}}/statuses"), get(statuses))
         .route(&format!("{BASE}/service/tickets"), get(tickets).post(create_ticket))
-        .route(&format!("{BASE}/service/tickets/{{id}}/notes"), post(create_note))
+        .route(&format!("{BASE}/service/tickets/{{id}}"), get(ticket).patch(patch_ticket))
+        .route(&format!("{BASE}/service/tickets/{{id}}/notes"), get(notes).post(create_note))
         .route(&format!("{BASE}/system/documents"), get(documents).post(upload))
 }
 
@@ -127,16 +130,30 @@ async fn statuses(headers: HeaderMap, Path(board): Path<i64>) -> Response {
     let all: Vec<Value> = statuses
         .iter()
         .enumerate()
-        .map(|(i, (id, name))| json!({"id": id, "name": name, "defaultFlag": i == 0, "inactive": false}))
+        .map(|(i, (id, name))| {
+            json!({"id": id, "name": name, "defaultFlag": i == 0, "inactive": false, "closedStatus": name.starts_with('>')})
+        })
         .collect();
     Json(all).into_response()
 }
 
-/// `summary like "%text%"` (the only condition the desk understands; others are refused).
-fn summary_contains(conditions: &str) -> Option<String> {
-    let rest = conditions.trim().strip_prefix("summary like ")?.trim();
-    let quoted = rest.strip_prefix('"')?.strip_suffix('"')?;
-    Some(quoted.trim_matches('%').to_string())
+/// The conditions the desk understands; others are refused.
+enum Condition {
+    /// `summary like "%text%"`.
+    SummaryContains(String),
+    /// `id in (1,2,3)`.
+    IdIn(Vec<i64>),
+}
+
+fn condition(conditions: &str) -> Option<Condition> {
+    let conditions = conditions.trim();
+    if let Some(rest) = conditions.strip_prefix("summary like ") {
+        let quoted = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
+        return Some(Condition::SummaryContains(quoted.trim_matches('%').to_string()));
+    }
+    let list = conditions.strip_prefix("id in ")?.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let ids: Result<Vec<i64>, _> = list.split(',').map(|i| i.trim().parse()).collect();
+    ids.ok().map(Condition::IdIn)
 }
 
 async fn tickets(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(p): Query<Paging>) -> Response {
@@ -146,11 +163,14 @@ async fn tickets(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(p): Quer
     let all = desk(&sim).tickets.clone();
     let matching: Vec<Value> = match p.conditions.as_deref().filter(|c| !c.trim().is_empty()) {
         None => all,
-        Some(c) => match summary_contains(c) {
-            Some(text) => all
+        Some(c) => match condition(c) {
+            Some(Condition::SummaryContains(text)) => all
                 .into_iter()
                 .filter(|t| t["summary"].as_str().is_some_and(|s| s.to_lowercase().contains(&text.to_lowercase())))
                 .collect(),
+            Some(Condition::IdIn(ids)) => {
+                all.into_iter().filter(|t| t["id"].as_i64().is_some_and(|id| ids.contains(&id))).collect()
+            }
             None => {
                 return error(StatusCode::BAD_REQUEST, "InvalidConditions", "The conditions could not be read.", None)
             }
@@ -198,12 +218,79 @@ async fn create_ticket(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Op
         "company": {"id": company.0, "identifier": company.2, "name": company.1},
         "board": {"id": board_id, "name": board_name},
         "status": {"id": status_id, "name": status_name},
+        "closedFlag": status_name.starts_with('>'),
         "priority": body.get("priority").cloned().unwrap_or(json!({"id": 8, "name": "Priority 3 - Normal Response"})),
         "initialDescription": body["initialDescription"].clone(),
         "_info": {"dateEntered": chrono::Utc::now().to_rfc3339(), "enteredBy": "SeatSync"},
     });
     desk.tickets.push(ticket.clone());
     (StatusCode::CREATED, Json(ticket)).into_response()
+}
+
+fn not_found(ticket: i64) -> Response {
+    error(StatusCode::NOT_FOUND, "NotFound", &format!("Ticket {ticket} not found"), None)
+}
+
+async fn ticket(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    if !cw_authorised(&headers) {
+        return unauthorised();
+    }
+    match desk(&sim).tickets.iter().find(|t| t["id"] == id) {
+        Some(t) => Json(t.clone()).into_response(),
+        None => not_found(id),
+    }
+}
+
+/// A JSON Patch of the ticket; only `replace` of `status/id` (a status of the ticket's board) is
+/// understood, as the desk needs nothing else.
+async fn patch_ticket(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Option<Json<Value>>,
+) -> Response {
+    if !cw_authorised(&headers) {
+        return unauthorised();
+    }
+    let Some(Json(Value::Array(ops))) = body else {
+        return error(StatusCode::BAD_REQUEST, "InvalidObject", "The body must be a JSON Patch array.", None);
+    };
+    let mut desk = desk(&sim);
+    let Some(ticket) = desk.tickets.iter_mut().find(|t| t["id"] == id) else {
+        return not_found(id);
+    };
+    for op in ops {
+        let path = op["path"].as_str().unwrap_or_default().trim_start_matches('/');
+        if op["op"] != "replace" || !matches!(path, "status/id" | "status") {
+            return error(StatusCode::BAD_REQUEST, "InvalidObject", "Only the status can be replaced here.", None);
+        }
+        let wanted = op["value"].as_i64().or_else(|| op["value"]["id"].as_i64());
+        let board = ticket["board"]["id"].as_i64();
+        let statuses = BOARDS.iter().find(|(b, _, _)| Some(*b) == board).map(|(_, _, s)| *s).unwrap_or(&[]);
+        let Some((status_id, name)) = statuses.iter().find(|(s, _)| Some(*s) == wanted) else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidObject",
+                "status is not a status of the board",
+                Some("status"),
+            );
+        };
+        ticket["status"] = json!({"id": status_id, "name": name});
+        ticket["closedFlag"] = json!(name.starts_with('>'));
+    }
+    Json(ticket.clone()).into_response()
+}
+
+async fn notes(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(ticket): Path<i64>) -> Response {
+    if !cw_authorised(&headers) {
+        return unauthorised();
+    }
+    let desk = desk(&sim);
+    if !desk.tickets.iter().any(|t| t["id"] == ticket) {
+        return not_found(ticket);
+    }
+    let of_ticket: Vec<Value> = desk.notes.iter().filter(|n| n["ticketId"] == ticket).cloned().collect();
+    Json(of_ticket).into_response()
 }
 
 async fn create_note(
@@ -217,7 +304,12 @@ async fn create_note(
     }
     let mut desk = desk(&sim);
     if !desk.tickets.iter().any(|t| t["id"] == ticket) {
-        return error(StatusCode::NOT_FOUND, "NotFound", &format!("Ticket {ticket} not found"), None);
+        return not_found(ticket);
+    }
+    let flags = ["detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag"];
+    if !flags.iter().any(|f| body[*f] == true) {
+        let message = "A note must be a detail description, an internal analysis or a resolution.";
+        return error(StatusCode::BAD_REQUEST, "InvalidObject", message, Some("detailDescriptionFlag"));
     }
     let note = json!({"id": desk.notes.len() as i64 + 1, "ticketId": ticket, "text": body["text"], "detailDescriptionFlag": body["detailDescriptionFlag"], "internalAnalysisFlag": body["internalAnalysisFlag"]});
     desk.notes.push(note.clone());
@@ -304,9 +396,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_conditions_are_read() {
-        assert_eq!(summary_contains(r#"summary like "%SeatSync ab12%""#).as_deref(), Some("SeatSync ab12"));
-        assert_eq!(summary_contains("company/id = 250"), None);
+    fn conditions_are_read() {
+        let summary = |c: &str| match condition(c) {
+            Some(Condition::SummaryContains(text)) => Some(text),
+            _ => None,
+        };
+        assert_eq!(summary(r#"summary like "%SeatSync ab12%""#).as_deref(), Some("SeatSync ab12"));
+        assert!(condition("company/id = 250").is_none());
+        assert!(matches!(condition("id in (10001, 10002)"), Some(Condition::IdIn(ids)) if ids == [10001, 10002]));
+        assert!(condition("id in (a)").is_none());
+    }
+
+    #[test]
+    fn every_board_closes() {
+        assert!(BOARDS.iter().all(|(_, _, s)| s.iter().any(|(_, name)| name.starts_with('>'))));
     }
 
     #[test]

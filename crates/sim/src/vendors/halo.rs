@@ -1,6 +1,7 @@
 //! HaloPSA's service desk (vendor-apis.md, section 5): clients, tickets (created by posting a JSON
-//! array; `search` finds them by summary), actions (notes, in HTML) and attachments (base64 in
-//! `data_base64`), kept as received. Every call needs the bearer token of `/auth/token`.
+//! array, updated by posting one with its `id`; `search` finds them by summary; read one by id),
+//! actions (notes, in HTML, listed per ticket) and attachments (base64 in `data_base64`), kept as
+//! received. Statuses are Halo's built-in ones: 1 New, 9 Closed. Every call needs the bearer token of `/auth/token`.
 
 use std::sync::Arc;
 
@@ -20,6 +21,9 @@ use crate::{state::lock, Sim};
 
 /// Where client ids start.
 const FIRST_CLIENT_ID: i64 = 12;
+/// Halo's built-in statuses.
+const STATUSES: &[(i64, &str)] =
+    &[(1, "New"), (2, "In Progress"), (3, "Action Required"), (4, "With User"), (8, "Resolved"), (9, "Closed")];
 
 /// What the desk received.
 #[derive(Default)]
@@ -33,7 +37,8 @@ pub fn router() -> Router<Arc<Sim>> {
     Router::new()
         .route("/api/Client", get(clients))
         .route("/api/Tickets", get(tickets).post(create_tickets))
-        .route("/api/Actions", axum::routing::post(create_actions))
+        .route("/api/Tickets/{id}", get(ticket))
+        .route("/api/Actions", get(actions).post(create_actions))
         .route("/api/Attachment", get(attachments).post(create_attachments))
 }
 
@@ -112,6 +117,21 @@ async fn create_tickets(State(sim): State<Arc<Sim>>, headers: HeaderMap, Json(bo
     let mut desk = lock(&sim.halo);
     let mut created = Vec::new();
     for item in items {
+        // A record with an id updates that ticket (its status is all the desk changes).
+        if let Some(id) = item["id"].as_i64().filter(|id| *id > 0) {
+            let Some(ticket) = desk.tickets.iter_mut().find(|t| t["id"] == id) else {
+                return invalid("id must be an existing ticket.");
+            };
+            if let Some(status) = item.get("status_id").filter(|s| !s.is_null()) {
+                let Some((status_id, name)) = STATUSES.iter().find(|(s, _)| Some(*s) == status.as_i64()) else {
+                    return invalid("status_id must be an existing status.");
+                };
+                ticket["status_id"] = json!(status_id);
+                ticket["status_name"] = json!(name);
+            }
+            created.push(ticket.clone());
+            continue;
+        }
         let summary = item["summary"].as_str().unwrap_or_default().trim().to_string();
         if summary.is_empty() {
             return invalid("Summary is required.");
@@ -131,12 +151,41 @@ async fn create_tickets(State(sim): State<Arc<Sim>>, headers: HeaderMap, Json(bo
             "client_name": client.1,
             "tickettype_id": type_id,
             "tickettype_name": type_name,
+            "status_id": 1,
+            "status_name": "New",
             "dateoccurred": chrono::Utc::now().to_rfc3339(),
         });
         desk.tickets.push(ticket.clone());
         created.push(ticket);
     }
     answer(created)
+}
+
+async fn ticket(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    if bearer(&sim, &headers, "halopsa").is_none() {
+        return refused();
+    }
+    match lock(&sim.halo).tickets.iter().find(|t| t["id"] == id) {
+        Some(t) => Json(t.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, Json(json!({"message": format!("Ticket {id} not found.")}))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActionQuery {
+    #[serde(default)]
+    ticket_id: Option<i64>,
+}
+
+async fn actions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Query(q): Query<ActionQuery>) -> Response {
+    if bearer(&sim, &headers, "halopsa").is_none() {
+        return refused();
+    }
+    let Some(ticket) = q.ticket_id else {
+        return invalid("ticket_id is required.");
+    };
+    let of_ticket: Vec<Value> = lock(&sim.halo).actions.iter().filter(|a| a["ticket_id"] == ticket).cloned().collect();
+    Json(json!({"record_count": of_ticket.len(), "actions": of_ticket})).into_response()
 }
 
 async fn create_actions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
@@ -153,7 +202,7 @@ async fn create_actions(State(sim): State<Arc<Sim>>, headers: HeaderMap, Json(bo
         if !desk.tickets.iter().any(|t| t["id"] == ticket) {
             return invalid("ticket_id must be an existing ticket.");
         }
-        let action = json!({"id": desk.actions.len() as i64 + 1, "ticket_id": ticket, "note_html": item["note_html"], "outcome": item["outcome"]});
+        let action = json!({"id": desk.actions.len() as i64 + 1, "ticket_id": ticket, "note_html": item["note_html"], "outcome": item["outcome"], "hiddenfromuser": item["hiddenfromuser"]});
         desk.actions.push(action.clone());
         created.push(action);
     }
