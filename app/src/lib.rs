@@ -24,9 +24,9 @@ use seatsync_domain::Role;
 use crate::{
     components::layout::{Layout, RequireRole},
     pages::{
-        alerts::AlertsPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage, dashboard::DashboardPage,
-        errors::NotFound, integration::IntegrationPage, jobs::JobsPage, overview::OverviewPage,
-        pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
+        alerts::AlertsPage, billing::BillingPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage,
+        dashboard::DashboardPage, errors::NotFound, integration::IntegrationPage, jobs::JobsPage,
+        overview::OverviewPage, pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
         service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
         subscriptions::SubscriptionsPage, ticket_companies::TicketCompaniesPage, users::UsersPage,
     },
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/alerts") view=AlertsPage />
                         <Route path=path!("/alerts/pax8-companies") view=Pax8CompaniesPage />
                         <Route path=path!("/alerts/ticket-companies") view=TicketCompaniesPage />
+                        <Route path=path!("/billing") view=BillingPage />
                     </ParentRoute>
                     // A reduction link changes a vendor: Editors and Admins only.
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>

@@ -32,6 +32,8 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/jobs",
     "/alerts",
     "/alerts/pax8-companies",
+    "/alerts/ticket-companies",
+    "/billing",
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",

@@ -65,6 +65,13 @@ test("an Admin sends the tickets to ConnectWise, accepts the customers' companie
     const opened = after.slice(before.length).filter((t) => String(t.summary).startsWith("Unused Microsoft licences"));
     expect(opened.length).toBeGreaterThan(0);
     expect(String(opened[0].initialDescription)).toContain("/alerts/reduce/");
+
+    // Back to Autotask, from Settings this time.
+    await open(page, "/settings");
+    await page.getByLabel("Open tickets in").selectOption("autotask");
+    await page.getByRole("button", { name: "Save PSA" }).click();
+    await expect(page.getByRole("status")).toContainText("Tickets now go to Autotask.");
+    await expect(page.getByTestId("ticket-psa")).toHaveText("SeatSync's tickets go to Autotask.");
   } finally {
     // Tickets go back to Autotask for the other tests.
     expect((await api(page, "tickets/save_psa", { psa: "autotask" })).status).toBe(200);

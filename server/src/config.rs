@@ -111,6 +111,9 @@ pub struct SyncConfig {
     /// `SEATSYNC_LICENCE_ALERTS_CRON`: when Pax8 is read and every tenant's reducible seats are
     /// found (default daily at 06:00 UTC: `0 0 6 * * *`).
     pub licence_alerts_cron: cron::Schedule,
+    /// `SEATSYNC_BILLING_REPORT_CRON`: when the billing count report is made (default 07:00 UTC
+    /// on the first of each month: `0 0 7 1 * *`).
+    pub billing_report_cron: cron::Schedule,
     /// `SEATSYNC_JOB_LEASE_SECONDS`: a running job's heartbeat interval; when its instance stops,
     /// another instance takes the run over after this long without a heartbeat (default 30).
     pub job_lease: std::time::Duration,
@@ -289,6 +292,7 @@ const DEFAULT_CONTRACT_SYNC_CRON: &str = "0 0 3 * * *";
 const DEFAULT_CONTRACT_RESUME_CRON: &str = "0 * * * * *";
 const DEFAULT_DELIVERY_RESUME_CRON: &str = "30 * * * * *";
 const DEFAULT_LICENCE_ALERTS_CRON: &str = "0 0 6 * * *";
+const DEFAULT_BILLING_REPORT_CRON: &str = "0 0 7 1 * *";
 const DEFAULT_ROLE_MAP: &str = "SeatSync.Admin=admin,SeatSync.Editor=editor,SeatSync.Viewer=viewer";
 
 impl Config {
@@ -399,6 +403,7 @@ impl Config {
         let contract_resume_cron = r.cron("SEATSYNC_CONTRACT_RESUME_CRON", DEFAULT_CONTRACT_RESUME_CRON);
         let delivery_resume_cron = r.cron("SEATSYNC_DELIVERY_RESUME_CRON", DEFAULT_DELIVERY_RESUME_CRON);
         let licence_alerts_cron = r.cron("SEATSYNC_LICENCE_ALERTS_CRON", DEFAULT_LICENCE_ALERTS_CRON);
+        let billing_report_cron = r.cron("SEATSYNC_BILLING_REPORT_CRON", DEFAULT_BILLING_REPORT_CRON);
         let lease_seconds = r.number("SEATSYNC_JOB_LEASE_SECONDS", 30.0f64, "a number of seconds");
         if !(0.5..=600.0).contains(&lease_seconds) {
             r.problem("SEATSYNC_JOB_LEASE_SECONDS", "between 0.5 and 600 seconds");
@@ -417,6 +422,7 @@ impl Config {
             contract_resume_cron,
             delivery_resume_cron,
             licence_alerts_cron,
+            billing_report_cron,
             job_lease: std::time::Duration::from_secs_f64(lease_seconds.clamp(0.5, 600.0)),
             job_poll: std::time::Duration::from_secs_f64(poll_seconds.clamp(0.1, 600.0)),
         };

@@ -22,6 +22,7 @@ pub async fn start(config: &Config, pool: &PgPool, parts: JobParts) -> anyhow::R
             (JobKind::ContractResume, config.sync.contract_resume_cron.clone()),
             (JobKind::DeliveryResume, config.sync.delivery_resume_cron.clone()),
             (JobKind::LicenceAlerts, config.sync.licence_alerts_cron.clone()),
+            (JobKind::BillingReport, config.sync.billing_report_cron.clone()),
         ],
         lease: config.sync.job_lease,
         poll: config.sync.job_poll,

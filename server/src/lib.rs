@@ -113,6 +113,8 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         remediation.clone(),
         config.public_url.as_str(),
     );
+    let billing =
+        seatsync_billing::BillingReports::new(pool.clone(), seatsync_billing::connectors(&pool, &slots, &catalog));
     let parts = seatsync_jobs::JobParts {
         licence_sync: slots.licence_sync.clone(),
         mapping: mapping.clone(),
@@ -120,6 +122,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         delivery: delivery.clone(),
         licence_alerts,
         alert_tickets: alert_tickets.clone(),
+        billing: billing.clone(),
     };
     let job_queue = jobs::start(config, &pool, parts).await?;
     if config.sync.demo_setup_tenants > 0 && slots.licence_sync.is_set() && mapping.autotask_configured() {
@@ -135,6 +138,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         contracts,
         remediation,
         alert_tickets,
+        billing,
     });
     let provide = move || {
         provide_context(services.clone());

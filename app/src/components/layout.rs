@@ -24,6 +24,7 @@ const NAV: &[NavItem] = &[
     NavItem { href: "/mapping/services", label: "Services", needs: Role::Viewer },
     NavItem { href: "/contracts", label: "Contracts", needs: Role::Viewer },
     NavItem { href: "/alerts", label: "Alerts", needs: Role::Viewer },
+    NavItem { href: "/billing", label: "Billing", needs: Role::Viewer },
     NavItem { href: "/jobs", label: "Jobs", needs: Role::Viewer },
     NavItem { href: "/users", label: "Users", needs: Role::Admin },
     NavItem { href: "/settings", label: "Settings", needs: Role::Admin },

@@ -17,3 +17,4 @@ pub mod picker;
 pub mod progress;
 pub mod seat_chart;
 pub mod tenant_picker;
+pub mod ticket_psa;

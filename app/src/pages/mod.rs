@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod alerts;
+pub mod billing;
 pub mod contracts;
 pub mod customer_mapping;
 pub mod dashboard;

@@ -1,5 +1,5 @@
-//! Settings (Admin): the integrations, each with its page, and how SeatSync names and bills
-//! what it creates in Autotask.
+//! Settings (Admin): the integrations, each with its page, the PSA SeatSync opens its tickets
+//! in, and how SeatSync names and bills what it creates in Autotask.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,6 +15,7 @@ use crate::{
     components::{
         integrations::{StatusBadge, TestConnection},
         modal::Feedback,
+        ticket_psa::TicketPsaChoice,
     },
 };
 
@@ -23,6 +24,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
         <Integrations />
+        <TicketPsaChoice admin=true />
         <MappingSettingsForm />
     }
 }

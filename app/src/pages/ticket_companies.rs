@@ -11,8 +11,8 @@ use crate::{
     api::{
         me::Me,
         tickets::{
-            load_ticket_psa, ticket_companies, AcceptTicketCompanies, PsaCompany, SaveTicketPsa, SetTicketCompany,
-            TicketCompaniesView, TicketCompanyLine, TicketPsaInfo,
+            ticket_companies, AcceptTicketCompanies, PsaCompany, SetTicketCompany, TicketCompaniesView,
+            TicketCompanyLine,
         },
     },
     components::{
@@ -23,6 +23,7 @@ use crate::{
             Loaded,
         },
         modal::Feedback,
+        ticket_psa::TicketPsaChoice,
     },
 };
 
@@ -37,7 +38,6 @@ struct Choices {
 pub fn TicketCompaniesPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let changed = RwSignal::new(0u32);
-    let psa = Resource::new(move || changed.get(), |_| load_ticket_psa());
     let companies = Resource::new(move || changed.get(), |_| ticket_companies());
     let feedback = RwSignal::new(None::<Result<String, String>>);
     let choices = Choices { set: ServerAction::new(), accept_all: ServerAction::new() };
@@ -47,14 +47,6 @@ pub fn TicketCompaniesPage() -> impl IntoView {
     };
     on_answer(choices.set, answered);
     on_answer(choices.accept_all, answered);
-    let save_psa = ServerAction::<SaveTicketPsa>::new();
-    on_answer(save_psa, move |answer| {
-        feedback.set(Some(
-            answer.map(|info| format!("Tickets now go to {}.", info.chosen.name())).map_err(|e| e.to_string()),
-        ));
-        changed.update(|c| *c += 1);
-    });
-    let save_psa = me.may(Role::Admin).then_some(save_psa);
     let choices = me.may(Role::Editor).then_some(choices);
     view! {
         <Title text="Where tickets go" />
@@ -68,75 +60,10 @@ pub fn TicketCompaniesPage() -> impl IntoView {
             </a>
         </p>
         <Feedback message=feedback.into() />
-        <Loaded resource=psa class="mt-4" let:info>
-            <PsaChoice info save=save_psa />
-        </Loaded>
+        <TicketPsaChoice admin=me.may(Role::Admin) changed said=feedback />
         <Loaded resource=companies class="mt-6" let:view>
             <CompaniesBody view choices />
         </Loaded>
-    }
-}
-
-/// The PSA for tickets: said to everyone, chosen by an Admin among the PSAs set up.
-#[component]
-fn PsaChoice(info: TicketPsaInfo, save: Option<ServerAction<SaveTicketPsa>>) -> impl IntoView {
-    let TicketPsaInfo { chosen, options } = info;
-    let picked = RwSignal::new(chosen.as_str().to_string());
-    let said = format!("SeatSync's tickets go to {}.", chosen.name());
-    view! {
-        <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="ticket-psa">
-            <h2 id="ticket-psa" class="font-semibold">
-                "PSA for tickets"
-            </h2>
-            <p class="mt-1 text-sm text-slate-700" data-testid="ticket-psa">
-                {said}
-            </p>
-            {save
-                .map(|save| {
-                    view! {
-                        <form
-                            class="mt-2 flex flex-wrap items-end gap-3 text-sm"
-                            on:submit=move |ev| {
-                                ev.prevent_default();
-                                if let Some(psa) = TicketPsa::parse(&picked.get_untracked()) {
-                                    send(save, SaveTicketPsa { psa });
-                                }
-                            }
-                        >
-                            <label class="grid gap-1">
-                                <span>"Open tickets in"</span>
-                                <select
-                                    class="rounded-md border border-slate-300 px-2 py-1"
-                                    prop:value=move || picked.get()
-                                    on:change=move |ev| picked.set(event_target_value(&ev))
-                                >
-                                    {options
-                                        .iter()
-                                        .map(|o| {
-                                            let words = if o.configured {
-                                                o.name.clone()
-                                            } else {
-                                                format!("{} (not set up)", o.name)
-                                            };
-                                            view! {
-                                                <option value=o.psa.as_str() disabled=!o.configured>
-                                                    {words}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <button type="submit" class=button::SECONDARY disabled=move || save.pending().get()>
-                                "Save PSA"
-                            </button>
-                        </form>
-                        <p class="mt-1 text-xs text-slate-500">
-                            "A PSA is set up on its page under Settings; its ticket defaults (queue, board, ticket type) are chosen there too."
-                        </p>
-                    }
-                })}
-        </section>
     }
 }
 

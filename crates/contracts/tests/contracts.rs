@@ -663,6 +663,7 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
                 delivery: Delivery::new(pool.clone(), ClientSlots::default()),
                 licence_alerts,
                 alert_tickets,
+                billing: seatsync_testkit::idle_billing(&pool),
             };
             let a = seatsync_jobs::Jobs::new(pool, parts, job_settings("instance-a")).await.unwrap();
             a.start();
@@ -699,6 +700,7 @@ async fn a_contract_sync_whose_server_dies_mid_write_is_finished_by_another_with
         delivery: Delivery::new(w.pool.clone(), ClientSlots::default()),
         licence_alerts,
         alert_tickets,
+        billing: seatsync_testkit::idle_billing(&w.pool),
     };
     let b = seatsync_jobs::Jobs::new(w.pool.clone(), parts, job_settings("instance-b")).await.unwrap();
     b.start();

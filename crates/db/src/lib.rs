@@ -8,6 +8,7 @@
 pub mod alert_emails;
 pub mod alert_tickets;
 pub mod autotask_cache;
+pub mod billing;
 pub mod commits;
 pub mod contracts;
 pub mod deliveries;

@@ -104,17 +104,20 @@ text_enum! {
         DeliveryResume = "delivery_resume",
         /// Reads Pax8 and finds every tenant's reducible seats.
         LicenceAlerts = "licence_alerts",
+        /// Counts every tool's seats and devices per PSA company.
+        BillingReport = "billing_report",
     }
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::LicenceSync,
         JobKind::AutotaskRefresh,
         JobKind::ContractSync,
         JobKind::ContractResume,
         JobKind::DeliveryResume,
         JobKind::LicenceAlerts,
+        JobKind::BillingReport,
     ];
 
     pub fn parse(text: &str) -> Option<JobKind> {
@@ -130,6 +133,7 @@ impl JobKind {
             JobKind::ContractResume => "Resume of contract creations",
             JobKind::DeliveryResume => "Resume of tickets and e-mails",
             JobKind::LicenceAlerts => "Unused-licence alerts",
+            JobKind::BillingReport => "Billing count report",
         }
     }
 
@@ -150,6 +154,7 @@ impl JobKind {
             JobKind::LicenceAlerts => {
                 "Reads Pax8, matches it to Partner Center and finds the seats each tenant could give back."
             }
+            JobKind::BillingReport => "Counts every tool's seats and devices per PSA company, for billing.",
         }
     }
 

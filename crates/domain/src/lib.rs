@@ -5,6 +5,7 @@
 //! reads the clock either: rules that depend on the date take `today` as an argument.
 
 pub mod amount;
+pub mod billing;
 pub mod contract_plan;
 pub mod contract_view;
 pub mod email;

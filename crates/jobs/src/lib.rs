@@ -15,11 +15,12 @@
 //! of its work, which a run taken over continues.
 //!
 //! One file per job (`licence_sync`, `autotask_refresh`, `contract_sync`, `contract_resume`, `delivery_resume`,
-//! `licence_alerts`),
+//! `licence_alerts`, `billing_report`),
 //! each a plain `run` over the services it drives. [`Jobs::tick`] and [`Jobs::work_once`] are
 //! the single steps the background loops repeat, so tests drive them deterministically.
 
 mod autotask_refresh;
+mod billing_report;
 mod contract_resume;
 mod contract_sync;
 mod delivery_resume;
@@ -32,6 +33,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use seatsync_alert_tickets::AlertTickets;
+use seatsync_billing::BillingReports;
 use seatsync_contracts::Contracts;
 use seatsync_db::{jobs as db, DbError, PgPool};
 use seatsync_delivery::Delivery;
@@ -58,6 +60,7 @@ pub struct JobParts {
     pub delivery: Arc<Delivery>,
     pub licence_alerts: Arc<LicenceAlerts>,
     pub alert_tickets: Arc<AlertTickets>,
+    pub billing: Arc<BillingReports>,
 }
 
 impl JobParts {
@@ -73,6 +76,8 @@ impl JobParts {
             JobKind::DeliveryResume => true,
             // Without Pax8 the run still weighs Partner Center's subscriptions.
             JobKind::LicenceAlerts => self.licence_sync.is_set(),
+            // Rows are Autotask's companies.
+            JobKind::BillingReport => self.mapping.autotask_configured(),
         }
     }
 }

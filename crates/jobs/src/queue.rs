@@ -14,8 +14,8 @@ use underway::{
 };
 
 use crate::{
-    autotask_refresh, contract_resume, contract_sync, delivery_resume, licence_alerts, licence_sync, Ended, JobParts,
-    JobSettings, Stop,
+    autotask_refresh, billing_report, contract_resume, contract_sync, delivery_resume, licence_alerts, licence_sync,
+    Ended, JobParts, JobSettings, Stop,
 };
 
 /// The queue of a job.
@@ -62,6 +62,7 @@ impl Task for JobTask {
             JobKind::ContractResume => contract_resume::run(&self.parts).await,
             JobKind::DeliveryResume => delivery_resume::run(&self.parts).await,
             JobKind::LicenceAlerts => licence_alerts::run(&self.pool, &self.parts, &stored).await,
+            JobKind::BillingReport => billing_report::run(&self.parts, &stored).await,
         };
         let ended = match outcome {
             Ok(ended) => ended,
@@ -91,7 +92,9 @@ impl Task for JobTask {
     fn timeout(&self) -> Span {
         match self.kind {
             JobKind::LicenceSync | JobKind::ContractSync | JobKind::LicenceAlerts => 4.hours(),
-            JobKind::AutotaskRefresh | JobKind::ContractResume | JobKind::DeliveryResume => 30.minutes(),
+            JobKind::AutotaskRefresh | JobKind::ContractResume | JobKind::DeliveryResume | JobKind::BillingReport => {
+                30.minutes()
+            }
         }
     }
 

@@ -52,6 +52,7 @@ async fn instance_at(
         delivery: Delivery::new(pool.clone(), ClientSlots::default()),
         licence_alerts,
         alert_tickets,
+        billing: seatsync_testkit::idle_billing(pool),
     };
     Jobs::new(pool.clone(), parts, settings).await.expect("the job queue is prepared")
 }

@@ -8,6 +8,7 @@
 
 mod alert_allowances;
 mod alerts;
+mod billing;
 mod connection_test;
 mod contracts;
 mod dashboard;
@@ -48,6 +49,8 @@ pub struct ServiceParts {
     /// Reduction links and the quantity changes they make.
     pub remediation: Arc<seatsync_remediation::Remediation>,
     pub alert_tickets: Arc<seatsync_alert_tickets::AlertTickets>,
+    /// The billing count reports.
+    pub billing: Arc<seatsync_billing::BillingReports>,
 }
 
 /// Everything the UI may ask of SeatSync.
@@ -61,6 +64,7 @@ pub struct Services {
     contracts: Arc<seatsync_contracts::Contracts>,
     remediation: Arc<seatsync_remediation::Remediation>,
     alert_tickets: Arc<seatsync_alert_tickets::AlertTickets>,
+    billing: Arc<seatsync_billing::BillingReports>,
 }
 
 impl Services {
@@ -75,8 +79,20 @@ impl Services {
             contracts,
             remediation,
             alert_tickets,
+            billing,
         } = parts;
-        Arc::new(Self { pool, integrations, jobs, delivery, catalog, mapping, contracts, remediation, alert_tickets })
+        Arc::new(Self {
+            pool,
+            integrations,
+            jobs,
+            delivery,
+            catalog,
+            mapping,
+            contracts,
+            remediation,
+            alert_tickets,
+            billing,
+        })
     }
 
     /// Autotask's web address for links to companies and contracts, as the last refresh of the

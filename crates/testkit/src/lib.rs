@@ -442,3 +442,9 @@ pub fn idle_alerts(
     let delivery = seatsync_delivery::Delivery::new(pool.clone(), seatsync_integrations::ClientSlots::default());
     (alerts, seatsync_alert_tickets::AlertTickets::new(pool.clone(), delivery, remediation, "http://127.0.0.1"))
 }
+
+/// The billing report with no tool asked: the idle part of a job queue whose test is about other
+/// jobs.
+pub fn idle_billing(pool: &PgPool) -> Arc<seatsync_billing::BillingReports> {
+    seatsync_billing::BillingReports::new(pool.clone(), Vec::new())
+}

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod alerts;
+mod billing;
 mod config_errors;
 mod dashboard;
 mod demo_setup;

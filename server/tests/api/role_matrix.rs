@@ -275,6 +275,9 @@ const ENDPOINTS: &[Endpoint] = &[
         form: |f| vec![("company_id", f.pax8_company_id.clone()), ("decide", "Ignore".into())],
     },
     Endpoint { path: "pax8/accept_all", needs: Some(Role::Editor), form: |_| vec![] },
+    Endpoint { path: "billing/view", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "billing/csv", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "billing/changes_csv", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "tickets/psa", needs: Some(Role::Viewer), form: |_| vec![] },
     // ConnectWise for tickets from here on, so its companies can be chosen below.
     Endpoint { path: "tickets/save_psa", needs: Some(Role::Admin), form: |_| vec![("psa", "connectwise".into())] },
@@ -380,6 +383,13 @@ async fn every_server_function_checks_the_role_on_the_server() {
         "INSERT INTO pax8_companies (id, name, status, read_at) VALUES ('role-matrix-pax8', 'Role Matrix Co', 'Active', now()) RETURNING id",
     )
     .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    // A billing report, as a run stores one (empty: the matrix is about roles).
+    sqlx::query(
+        "INSERT INTO billing_reports (report, tools) VALUES ('{\"companies\":[],\"columns\":[],\"cells\":{}}', '[]')",
+    )
+    .execute(&app.pool)
     .await
     .unwrap();
     // An e-mail whose answer was lost, as the delivery service records one.

@@ -1,0 +1,179 @@
+//! The billing count report: every tool's counts per PSA company, in one table, stored per run.
+//!
+//! Each tool is a [`Connector`]: it lists what the tool counted for each of its customers and
+//! which PSA company each customer is. A run asks every connector in turn (one that fails or is
+//! not set up never stops the others, and is named in the report), builds the table with the
+//! domain's rules (`domain::billing`: 0 for a company the tool knows, blank where there is no
+//! data, the columns in one order, a failed tool's columns kept blank) and stores it whole, with
+//! how each tool fared, so it can be shown, compared with the one before and downloaded as it
+//! was. Rows are the PSA's (Autotask's) active companies, whether or not they have a tenant.
+//!
+//! Adding a connector is its own module and one line in [`connectors`].
+
+mod microsoft;
+mod pax8;
+
+use std::{future::Future, pin::Pin, sync::Arc, time::Instant};
+
+use seatsync_db::{autotask_cache, billing as db, mappings, DbError, PgPool};
+use seatsync_domain::{
+    billing::{Column, Company, Report, ToolCounts, ToolOutcome, ToolStatus},
+    CompanyId, Mapping, TenantId,
+};
+use seatsync_integrations::ClientSlots;
+use seatsync_licences::Catalog;
+
+pub use db::ReportLine;
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+pub use db::StoredReport;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Why a connector has no counts this run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectorError {
+    NotConfigured,
+    /// Why, in words.
+    Failed(String),
+}
+
+impl From<DbError> for ConnectorError {
+    fn from(e: DbError) -> Self {
+        ConnectorError::Failed(format!("SeatSync's database could not be read: {e}"))
+    }
+}
+
+/// What a connector counted: the counts per PSA company, and the tool's customers it could not
+/// place in a PSA company (named in the report, never dropped silently).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counted {
+    pub companies: std::collections::BTreeSet<i64>,
+    pub counts: Vec<(i64, String, i64)>,
+    pub unplaced: Vec<String>,
+    /// A remark for the report, such as how old the tool's data is.
+    pub note: Option<String>,
+}
+
+/// What SeatSync knows that every connector needs: which PSA company each tenant is.
+pub struct Placement {
+    by_tenant: std::collections::HashMap<TenantId, CompanyId>,
+}
+
+impl Placement {
+    pub fn company_of(&self, tenant: &TenantId) -> Option<i64> {
+        self.by_tenant.get(tenant).map(|c| c.get())
+    }
+}
+
+/// One tool.
+pub trait Connector: Send + Sync {
+    /// The tool as the report names it.
+    fn tool(&self) -> &'static str;
+    /// Its counts now.
+    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Counted, ConnectorError>>;
+}
+
+/// What a run made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub report_id: i64,
+    pub companies: usize,
+    pub columns: usize,
+    pub tools: Vec<ToolOutcome>,
+}
+
+/// Every connector of this installation, in the order they are asked.
+pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) -> Vec<Box<dyn Connector>> {
+    vec![
+        Box::new(microsoft::Microsoft365::new(pool.clone(), catalog.clone())),
+        Box::new(pax8::Pax8Counts::new(pool.clone(), slots.clone())),
+    ]
+}
+
+/// The billing reports.
+pub struct BillingReports {
+    pool: PgPool,
+    connectors: Vec<Box<dyn Connector>>,
+}
+
+impl BillingReports {
+    pub fn new(pool: PgPool, connectors: Vec<Box<dyn Connector>>) -> Arc<Self> {
+        Arc::new(Self { pool, connectors })
+    }
+
+    /// Asks every tool, builds the report and stores it.
+    pub async fn run(&self, job_run_id: Option<i64>) -> Result<RunSummary, BillingError> {
+        let (companies, tenants, earlier) = tokio::try_join!(
+            autotask_cache::companies(&self.pool),
+            mappings::tenant_rows(&self.pool),
+            db::newest(&self.pool, 1),
+        )?;
+        let rows: Vec<Company> =
+            companies.into_iter().filter(|c| c.is_active).map(|c| Company { id: c.id.get(), name: c.name }).collect();
+        let placement = Placement {
+            by_tenant: tenants
+                .iter()
+                .filter_map(|t| match t.target() {
+                    Mapping::Mapped { id } => Some((t.tenant_id.clone(), id)),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let earlier_columns: Vec<Column> = earlier.first().map(|r| r.report.0.columns.clone()).unwrap_or_default();
+        let mut tools = Vec::with_capacity(self.connectors.len());
+        let mut outcomes = Vec::with_capacity(self.connectors.len());
+        for connector in &self.connectors {
+            let started = Instant::now();
+            let counted = connector.count(&placement).await;
+            let milliseconds = started.elapsed().as_millis() as u64;
+            let tool = connector.tool().to_string();
+            let (status, counted) = match counted {
+                Ok(c) => (ToolStatus::Ok, c),
+                Err(ConnectorError::NotConfigured) => (ToolStatus::NotConfigured, Counted::default()),
+                Err(ConnectorError::Failed(why)) => {
+                    tracing::warn!(tool, error = %why, "a billing connector failed; its columns are left blank");
+                    (ToolStatus::Failed(why), Counted::default())
+                }
+            };
+            outcomes.push(ToolOutcome {
+                tool: tool.clone(),
+                status: status.clone(),
+                milliseconds,
+                companies: counted.companies.len(),
+                unplaced: counted.unplaced,
+                note: counted.note,
+            });
+            tools.push(ToolCounts { tool, status, companies: counted.companies, counts: counted.counts });
+        }
+        let report = Report::build(&rows, &tools, &earlier_columns);
+        let report_id = db::insert(&self.pool, job_run_id, &report, &outcomes).await?;
+        tracing::info!(
+            report_id,
+            companies = report.companies.len(),
+            columns = report.columns.len(),
+            "billing report made"
+        );
+        Ok(RunSummary { report_id, companies: report.companies.len(), columns: report.columns.len(), tools: outcomes })
+    }
+
+    /// The newest report and the one before it (for what changed).
+    pub async fn newest(&self) -> Result<Vec<StoredReport>, BillingError> {
+        Ok(db::newest(&self.pool, 2).await?)
+    }
+
+    /// A report and the one before it; `DbError::NotFound` when there is no such report.
+    pub async fn with_previous(&self, id: i64) -> Result<Vec<StoredReport>, BillingError> {
+        Ok(db::with_previous(&self.pool, id).await?)
+    }
+
+    /// Every report made, newest first.
+    pub async fn lines(&self) -> Result<Vec<ReportLine>, BillingError> {
+        Ok(db::lines(&self.pool).await?)
+    }
+}

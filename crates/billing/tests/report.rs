@@ -1,0 +1,178 @@
+//! The billing report against PostgreSQL and the simulator over HTTP: the Partner Center,
+//! Graph, Autotask and Pax8 data a licence sync, an Autotask refresh and an alert run store,
+//! turned into one row per Autotask company with Microsoft 365's and Pax8's columns, zeros and
+//! blanks where the rules say, stored, and compared with the report before.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use chrono::Utc;
+use seatsync_billing::{connectors, BillingReports};
+use seatsync_db::PgPool;
+use seatsync_domain::billing::{changes, Column, ToolStatus};
+use seatsync_integrations::ClientSlots;
+use seatsync_licence_alerts::LicenceAlerts;
+use seatsync_licence_sync::{Scope, Trigger};
+use seatsync_sim::SimHandle;
+use seatsync_testkit as kit;
+use seatsync_vendors::{autotask::Autotask, pax8::Pax8, Slot};
+use serde_json::json;
+
+struct World {
+    pool: PgPool,
+    sim: SimHandle,
+    slots: ClientSlots,
+    billing: Arc<BillingReports>,
+}
+
+async fn world(tenants: usize) -> World {
+    let pool = kit::fresh_pool(8).await;
+    let sim = kit::sim_with_tenants(tenants).await;
+    let sync = kit::licence_sync(&pool, &sim, 8);
+    sync.run(Trigger::Schedule, Scope::All).await.expect("licence sync");
+    let autotask: Arc<dyn Autotask> = kit::autotask(&sim, kit::quick_policy());
+    let slots = ClientSlots::default();
+    slots.autotask.set(Some(autotask.clone()));
+    slots.pax8.set(Some(kit::pax8(&sim, kit::quick_policy()) as Arc<dyn Pax8>));
+    seatsync_mapping::Mapping::new(pool.clone(), Slot::new(Some(autotask)))
+        .refresh_cache("manual", None)
+        .await
+        .expect("Autotask's companies read");
+    let catalog = seatsync_licences::Catalog::new(pool.clone());
+    let billing = BillingReports::new(pool.clone(), connectors(&pool, &slots, &catalog));
+    World { pool, sim, slots, billing }
+}
+
+/// Maps every tenant the simulator gives an Autotask company to that company; how many.
+async fn map_tenants(w: &World) -> usize {
+    let mut mapped = 0;
+    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
+        if let Some(company) = kit::company_of(&w.sim, tenant.tenant_id.as_str()).await {
+            sqlx::query(
+                "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)",
+            )
+            .bind(&tenant.tenant_id)
+            .bind(company)
+            .execute(&w.pool)
+            .await
+            .unwrap();
+            mapped += 1;
+        }
+    }
+    mapped
+}
+
+/// Purchased seats per Autotask company and product, straight from what the sync stored.
+async fn purchased(pool: &PgPool) -> BTreeMap<(i64, String), i64> {
+    let rows: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.company_id, s.sku_id, sum(s.quantity)::bigint FROM subscriptions s
+         JOIN tenant_mappings m ON m.tenant_id = s.tenant_id AND m.state = 'mapped'
+         WHERE s.removed_at IS NULL AND NOT s.is_trial AND coalesce(lower(s.status), 'active') = 'active'
+         GROUP BY m.company_id, s.sku_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    rows.into_iter().map(|(c, sku, n)| ((c, sku.unwrap_or_default()), n)).collect()
+}
+
+#[tokio::test]
+async fn a_report_has_a_row_per_company_with_microsoft_and_pax8_counts_zeros_and_blanks() {
+    let w = world(30).await;
+    let mapped = map_tenants(&w).await;
+    assert!(mapped >= 10, "{mapped}");
+    // Pax8 as the alert run reads it.
+    let catalog = seatsync_licences::Catalog::new(w.pool.clone());
+    LicenceAlerts::new(w.pool.clone(), w.slots.pax8.clone(), catalog).run(Utc::now()).await.expect("alert run");
+
+    let summary = w.billing.run(None).await.expect("report");
+    let stored = w.billing.newest().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let report = &stored[0].report.0;
+    let tools = &stored[0].tools.0;
+    assert_eq!(
+        tools.iter().map(|t| (t.tool.as_str(), t.status.clone())).collect::<Vec<_>>(),
+        [("Microsoft 365", ToolStatus::Ok), ("PAX8", ToolStatus::Ok)]
+    );
+    let companies = seatsync_db::autotask_cache::companies(&w.pool).await.unwrap();
+    assert_eq!(report.companies.len(), companies.iter().filter(|c| c.is_active).count());
+    assert_eq!(summary.companies, report.companies.len());
+
+    // Every purchased seat of a mapped tenant is in a "(purchased)" column, and nothing else is.
+    let expected: i64 = purchased(&w.pool).await.values().sum();
+    let reported: i64 = report
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.tool == "Microsoft 365" && c.product.ends_with("(purchased)"))
+        .map(|(i, _)| report.total(i))
+        .sum();
+    assert_eq!(reported, expected);
+    // A mapped company has a number in every Microsoft 365 column (0 where it bought none of
+    // that product); a company with no tenant has blanks.
+    let mapped_companies: Vec<i64> =
+        sqlx::query_scalar("SELECT company_id FROM tenant_mappings WHERE state = 'mapped'")
+            .fetch_all(&w.pool)
+            .await
+            .unwrap();
+    let microsoft: Vec<usize> =
+        report.columns.iter().enumerate().filter(|(_, c)| c.tool == "Microsoft 365").map(|(i, _)| i).collect();
+    let with_tenant = report.companies.iter().find(|c| mapped_companies.contains(&c.id)).unwrap();
+    assert!(microsoft.iter().all(|i| report.cell(with_tenant.id, *i).is_some()));
+    assert!(microsoft.iter().any(|i| report.cell(with_tenant.id, *i) == Some(0)), "zeros are written as 0");
+    let without =
+        report.companies.iter().find(|c| !mapped_companies.contains(&c.id)).expect("a company with no tenant");
+    assert!(microsoft.iter().all(|i| report.cell(without.id, *i).is_none()));
+    // Pax8's columns are there, prefixed, and its quantities add up for the placed companies.
+    assert!(report.columns.iter().any(|c| c.tool == "PAX8"), "{:?}", report.columns);
+
+    // The CSV: Company first, the columns in the report's order.
+    let csv = String::from_utf8(report.to_csv()).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("Company,Microsoft 365 · "), "{header}");
+    assert_eq!(csv.lines().count(), report.companies.len() + 1);
+
+    // A seat bought more shows as one changed cell in the next report.
+    let subscription: (String, i64) = sqlx::query_as(
+        "SELECT s.id, s.quantity FROM subscriptions s JOIN tenant_mappings m ON m.tenant_id = s.tenant_id
+         WHERE s.removed_at IS NULL AND NOT s.is_trial AND s.sku_id IS NOT NULL AND lower(coalesce(s.status, 'active')) = 'active'
+         ORDER BY s.id LIMIT 1",
+    )
+    .fetch_one(&w.pool)
+    .await
+    .unwrap();
+    kit::set_subscription(&w.sim, &subscription.0, json!({"quantity": subscription.1 + 3})).await;
+    kit::licence_sync(&w.pool, &w.sim, 8).run(Trigger::Schedule, Scope::All).await.unwrap();
+    w.billing.run(None).await.unwrap();
+    let pair = w.billing.newest().await.unwrap();
+    let found = changes(&pair[1].report.0, &pair[0].report.0);
+    let purchased_changes: Vec<_> = found.cells.iter().filter(|c| c.column.product.ends_with("(purchased)")).collect();
+    assert_eq!(purchased_changes.len(), 1, "{found:?}");
+    assert_eq!(purchased_changes[0].after.unwrap() - purchased_changes[0].before.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_tool_that_fails_keeps_its_columns_blank_and_is_named() {
+    let w = world(12).await;
+    map_tenants(&w).await;
+    let catalog = seatsync_licences::Catalog::new(w.pool.clone());
+    LicenceAlerts::new(w.pool.clone(), w.slots.pax8.clone(), catalog.clone()).run(Utc::now()).await.unwrap();
+    w.billing.run(None).await.unwrap();
+    let pax8_columns: Vec<Column> =
+        w.billing.newest().await.unwrap()[0].report.0.columns.iter().filter(|c| c.tool == "PAX8").cloned().collect();
+    assert!(!pax8_columns.is_empty());
+
+    // Pax8 is no longer set up: its columns stay, blank for everyone, and the report says so.
+    let slots = ClientSlots::default();
+    slots.autotask.set(w.slots.autotask.get());
+    let without_pax8 = BillingReports::new(w.pool.clone(), connectors(&w.pool, &slots, &catalog));
+    let summary = without_pax8.run(None).await.unwrap();
+    assert_eq!(summary.tools[1].status, ToolStatus::NotConfigured);
+    let report = &without_pax8.newest().await.unwrap()[0].report.0;
+    for column in &pax8_columns {
+        let i = report.column_index(column).expect("the column stays");
+        assert!(report.companies.iter().all(|c| report.cell(c.id, i).is_none()));
+    }
+    // Microsoft 365 was still counted.
+    assert_eq!(summary.tools[0].status, ToolStatus::Ok);
+    assert!(summary.tools[0].companies > 0);
+}

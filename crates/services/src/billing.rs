@@ -1,0 +1,144 @@
+//! The Billing page: the billing count report as a table, with each tool's outcome and what
+//! changed since the report before it, and its CSV files (the report, and the changes).
+
+use std::collections::HashMap;
+
+use seatsync_api_types::{
+    billing::{BillingCell, BillingReportLine, BillingReportView, BillingRow, BillingView, ChangesSummary, ToolLine},
+    overview::CsvFile,
+};
+use seatsync_billing::{BillingError, StoredReport};
+use seatsync_domain::{
+    billing::{changes, Changes, Column, ToolStatus},
+    kinds::JobKind,
+};
+
+use crate::{ServiceError, Services};
+
+impl From<BillingError> for ServiceError {
+    fn from(e: BillingError) -> Self {
+        match e {
+            BillingError::Db(seatsync_db::DbError::NotFound) => ServiceError::NotFound("That billing report".into()),
+            BillingError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl Services {
+    /// The report `report_id` (the newest without one), with the list of every report.
+    pub async fn billing_view(&self, report_id: Option<i64>) -> Result<BillingView, ServiceError> {
+        let (pair, lines, active) = tokio::try_join!(
+            async { self.billing_pair(report_id).await },
+            async { Ok::<_, ServiceError>(self.billing.lines().await?) },
+            async {
+                Ok::<_, ServiceError>(seatsync_db::jobs::active_run(&self.pool, JobKind::BillingReport, None).await?)
+            },
+        )?;
+        Ok(BillingView {
+            report: pair.map(|(shown, before)| report_view(&shown, before.as_ref())),
+            reports: lines.into_iter().map(|l| BillingReportLine { id: l.id, made_at: l.made_at }).collect(),
+            running: active.is_some(),
+            configured: self.mapping.autotask_configured(),
+        })
+    }
+
+    /// The report as a CSV: Company first, then every tool's columns.
+    pub async fn billing_csv(&self, report_id: Option<i64>) -> Result<CsvFile, ServiceError> {
+        let (shown, _) = self.billing_pair(report_id).await?.ok_or_else(no_report)?;
+        Ok(CsvFile {
+            file_name: format!("billing-report-{}.csv", shown.made_at.format("%Y-%m-%d")),
+            text: String::from_utf8_lossy(&shown.report.0.to_csv()).into_owned(),
+        })
+    }
+
+    /// What changed since the report before, as a CSV (company, column, before, after).
+    pub async fn billing_changes_csv(&self, report_id: Option<i64>) -> Result<CsvFile, ServiceError> {
+        let (shown, before) = self.billing_pair(report_id).await?.ok_or_else(no_report)?;
+        let found = before.map(|b| changes(&b.report.0, &shown.report.0)).unwrap_or_default();
+        Ok(CsvFile {
+            file_name: format!("billing-changes-{}.csv", shown.made_at.format("%Y-%m-%d")),
+            text: String::from_utf8_lossy(&found.to_csv()).into_owned(),
+        })
+    }
+
+    async fn billing_pair(
+        &self,
+        report_id: Option<i64>,
+    ) -> Result<Option<(StoredReport, Option<StoredReport>)>, ServiceError> {
+        let mut found = match report_id {
+            Some(id) => self.billing.with_previous(id).await?,
+            None => self.billing.newest().await?,
+        };
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let shown = found.remove(0);
+        Ok(Some((shown, found.into_iter().next())))
+    }
+}
+
+fn no_report() -> ServiceError {
+    ServiceError::NotFound("A billing report (none was made yet)".into())
+}
+
+fn report_view(shown: &StoredReport, before: Option<&StoredReport>) -> BillingReportView {
+    let report = &shown.report.0;
+    let found: Option<Changes> = before.map(|b| changes(&b.report.0, report));
+    let changed: HashMap<(i64, &Column), Option<i64>> =
+        found.iter().flat_map(|c| c.cells.iter().map(|cell| ((cell.company.id, &cell.column), cell.before))).collect();
+    let rows = report
+        .companies
+        .iter()
+        .map(|company| BillingRow {
+            company: company.name.clone(),
+            cells: report
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, column)| {
+                    let was = changed.get(&(company.id, column));
+                    BillingCell {
+                        value: report.cell(company.id, i),
+                        changed: was.is_some(),
+                        before: was.copied().flatten(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let tools = shown
+        .tools
+        .0
+        .iter()
+        .map(|t| ToolLine {
+            tool: t.tool.clone(),
+            ok: t.status == ToolStatus::Ok,
+            status: match &t.status {
+                ToolStatus::Ok => "counted".into(),
+                ToolStatus::Failed(why) => format!("failed: {why}"),
+                ToolStatus::NotConfigured => "not set up".into(),
+            },
+            milliseconds: t.milliseconds,
+            companies: t.companies,
+            unplaced: t.unplaced.clone(),
+            note: t.note.clone(),
+        })
+        .collect();
+    let headings = |columns: &[Column]| columns.iter().map(Column::heading).collect::<Vec<_>>();
+    BillingReportView {
+        id: shown.id,
+        made_at: shown.made_at,
+        columns: headings(&report.columns),
+        rows,
+        tools,
+        changes: before.zip(found).map(|(b, c)| ChangesSummary {
+            previous_id: b.id,
+            previous_at: b.made_at,
+            cells: c.cells.len(),
+            companies_added: c.companies_added.into_iter().map(|c| c.name).collect(),
+            companies_removed: c.companies_removed.into_iter().map(|c| c.name).collect(),
+            columns_added: headings(&c.columns_added),
+            columns_removed: headings(&c.columns_removed),
+        }),
+    }
+}

@@ -1,0 +1,101 @@
+import { api, expect, open, signIn, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+
+/** Runs the billing report from its page and waits for the new report. */
+async function runReport(page: Page) {
+  const before = (await page.getByTestId("report-line").count()) ? await page.getByTestId("report-line").getAttribute("title") : null;
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect(page.getByTestId("report-line")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("report-line")).not.toContainText("A run is going now", { timeout: 60_000 });
+  if (before) await expect(page.getByTestId("report-line")).not.toHaveAttribute("title", before, { timeout: 60_000 });
+}
+
+/** A customer's mapping row as it is now. */
+async function customer(page: Page, tenantId: string) {
+  return (await api(page, "mapping/customers")).body.rows.find((r: any) => r.tenant_id === tenantId);
+}
+
+/** Maps a customer to `companyId`, or resets it to unmapped without one. */
+async function setMapping(page: Page, tenantId: string, companyId?: number | string) {
+  const row = await customer(page, tenantId);
+  const form: Record<string, string> = companyId
+    ? { tenant_id: tenantId, action: "map", company_id: String(companyId), version: String(row.version) }
+    : { tenant_id: tenantId, action: "reset", version: String(row.version) };
+  expect((await api(page, "mapping/save_tenant", form)).status).toBe(200);
+}
+
+test("an Editor runs the billing report, reads it, downloads its CSV and sees what changed after a customer is mapped", async ({ page }) => {
+  await signIn(page, "Eddie Editor");
+  // The customers whose mapping the test changes, and gives back at the end: from the end of the
+  // list, to stay clear of the mapping tests' first ones. With two unmapped customers, one is
+  // mapped before the first report (so Microsoft 365's columns exist) and the other between the
+  // two; when every customer is mapped already, the last one is unmapped between the two.
+  const rows0 = (await api(page, "mapping/customers")).body.rows as any[];
+  const unmapped = rows0.filter((r) => r.state === "unmapped" && r.suggestion?.company_id);
+  const mapped = rows0.filter((r) => r.state === "mapped");
+  const giveBack: Array<() => Promise<void>> = [];
+  let change: () => Promise<void>;
+  if (unmapped.length >= 2) {
+    const [b, a] = unmapped.slice(-2);
+    await setMapping(page, a.tenant_id, a.suggestion.company_id);
+    giveBack.push(() => setMapping(page, a.tenant_id));
+    change = async () => {
+      await setMapping(page, b.tenant_id, b.suggestion.company_id);
+      giveBack.push(() => setMapping(page, b.tenant_id));
+    };
+  } else {
+    const b = mapped[mapped.length - 1];
+    change = async () => {
+      await setMapping(page, b.tenant_id);
+      giveBack.push(() => setMapping(page, b.tenant_id, b.company_id));
+    };
+  }
+  try {
+    await page.getByRole("link", { name: "Billing" }).click();
+    await expect(page.getByRole("heading", { name: "Billing count report", level: 1 })).toBeVisible();
+    await page.locator("body[data-hydrated]").waitFor();
+    await runReport(page);
+
+    await expect(page.getByTestId("billing-tool").filter({ hasText: "Microsoft 365" }).getByTestId("billing-tool-status")).toHaveText("counted");
+    const rows = page.getByTestId("billing-row");
+    const count = await rows.count();
+    expect(count, "a row per Autotask company").toBeGreaterThan(5);
+
+    // The CSV: Company first, a line per company.
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download CSV" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^billing-report-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await readFile((await file.path())!, "utf8");
+    const lines = text.trim().split("\r\n");
+    expect(lines[0].startsWith("Company,Microsoft 365 · ")).toBe(true);
+    expect(lines.length).toBe(count + 1);
+
+    // The customer's cells change (blanks to numbers, or back): the next report highlights them,
+    // with the old value on hover, and lists them in the changes' CSV.
+    await change();
+    await runReport(page);
+    await expect(page.getByTestId("billing-changes")).toContainText(/Since the report of \d{4}-\d{2}-\d{2}: [1-9]\d* cells changed/);
+    await expect(page.getByTestId("changed-cell").first()).toHaveAttribute("title", /^was (blank|\d+)$/);
+    const changes = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download the changes" }).click();
+    const changesText = await readFile((await (await changes).path())!, "utf8");
+    expect(changesText.split("\r\n")[0]).toBe("Company,Column,Before,After");
+
+    // Filtering keeps only the matching companies.
+    await page.getByPlaceholder("Filter companies…").fill("zzzz-no-such-company");
+    await expect(rows).toHaveCount(0);
+  } finally {
+    for (const undo of giveBack.reverse()) await undo();
+  }
+});
+
+test("a Viewer reads the billing report but cannot run it, and the server refuses", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await open(page, "/billing");
+  await expect(page.getByRole("heading", { name: "Billing count report", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Run now" })).toHaveCount(0);
+  expect((await api(page, "jobs/run", { kind: "billing_report" })).status).toBe(403);
+  expect((await api(page, "billing/view")).status).toBe(200);
+});
