@@ -7,7 +7,10 @@ CREATE TABLE billing_reports (
     made_at    timestamptz NOT NULL DEFAULT now(),
     job_run_id bigint,
     report     jsonb       NOT NULL,
-    tools      jsonb       NOT NULL
+    tools      jsonb       NOT NULL,
+    -- Each column's total ("Tool · Product" → count), for the chart over time without reading
+    -- every report whole.
+    totals     jsonb       NOT NULL
 );
 CREATE INDEX billing_reports_made_at_idx ON billing_reports (made_at DESC);
 

@@ -83,6 +83,10 @@ test("an Editor runs the billing report, reads it, downloads its CSV and sees wh
     const changesText = await readFile((await (await changes).path())!, "utf8");
     expect(changesText.split("\r\n")[0]).toBe("Company,Column,Before,After");
 
+    // Two reports: each column's total is drawn over time.
+    await expect(page.getByTestId("billing-chart").locator("polyline")).toBeAttached();
+    await expect(page.getByTestId("billing-chart")).toContainText(/ from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}: from /);
+
     // Filtering keeps only the matching companies.
     await page.getByPlaceholder("Filter companies…").fill("zzzz-no-such-company");
     await expect(rows).toHaveCount(0);

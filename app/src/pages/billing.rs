@@ -9,7 +9,10 @@ use seatsync_domain::{kinds::JobKind, Role};
 
 use crate::{
     api::{
-        billing::{load_billing, BillingCell, BillingChangesCsv, BillingCsv, BillingReportView, BillingView, ToolLine},
+        billing::{
+            load_billing, BillingCell, BillingChangesCsv, BillingCsv, BillingReportView, BillingView, ToolLine,
+            TotalsPoint,
+        },
         jobs::RunJob,
         me::Me,
     },
@@ -90,7 +93,7 @@ pub fn BillingPage() -> impl IntoView {
 
 #[component]
 fn BillingBody(view: BillingView, shown: RwSignal<Option<i64>>) -> impl IntoView {
-    let BillingView { report, reports, running, configured } = view;
+    let BillingView { report, reports, running, configured, history } = view;
     let Some(report) = report else {
         let words = if configured {
             "No report yet: Run now makes the first one, and the schedule the next ones."
@@ -142,10 +145,80 @@ fn BillingBody(view: BillingView, shown: RwSignal<Option<i64>>) -> impl IntoView
         <Tools tools=report.tools.clone() />
         <Downloads id=current has_changes=report.changes.is_some() />
         <ChangesLine report=report.clone() />
+        <ColumnChart columns=report.columns.clone() history />
         <ReportTable report />
     }
     .into_any()
 }
+
+/// One column's total at each report, the column chosen from the report's.
+#[component]
+fn ColumnChart(columns: Vec<String>, history: Vec<TotalsPoint>) -> impl IntoView {
+    let chosen = RwSignal::new(columns.first().cloned().unwrap_or_default());
+    let history = StoredValue::new(history);
+    let drawing = move || {
+        let column = chosen.get();
+        let points: Vec<(chrono::DateTime<chrono::Utc>, i64)> =
+            history.with_value(|h| h.iter().filter_map(|p| p.totals.get(&column).map(|t| (p.at, *t))).collect());
+        if points.len() < 2 {
+            return view! {
+                <p class="mt-2 text-sm text-slate-500" data-testid="billing-chart-note">
+                    "The chart is drawn once two reports have this column; until then there is nothing to compare."
+                </p>
+            }
+            .into_any();
+        }
+        let (first, last) = (points[0].0, points[points.len() - 1].0);
+        let span = (last - first).num_seconds().max(1) as f64;
+        let most = points.iter().map(|p| p.1).max().unwrap_or(1).max(1) as f64;
+        let line: Vec<String> = points
+            .iter()
+            .map(|(at, total)| {
+                let x = CHART_PAD + (*at - first).num_seconds() as f64 / span * (CHART_W - 2.0 * CHART_PAD);
+                let y = CHART_H - CHART_PAD - *total as f64 / most * (CHART_H - 2.0 * CHART_PAD);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let label = format!(
+            "{column} from {} to {}: from {} to {}",
+            first.format("%Y-%m-%d"),
+            last.format("%Y-%m-%d"),
+            count(points[0].1),
+            count(points[points.len() - 1].1),
+        );
+        view! {
+            <figure class="mt-2" data-testid="billing-chart">
+                <svg viewBox=format!("0 0 {CHART_W} {CHART_H}") class="h-32 w-full" role="img" aria-label=label.clone()>
+                    <polyline class="stroke-indigo-500" fill="none" stroke-width="2" points=line.join(" ")></polyline>
+                </svg>
+                <figcaption class="mt-1 text-xs text-slate-600">{label}</figcaption>
+            </figure>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="mt-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="billing-chart">
+            <h2 id="billing-chart" class="font-semibold">
+                "Over time"
+            </h2>
+            <label class="mt-2 flex items-center gap-2 text-sm">
+                <span>"Total of"</span>
+                <select
+                    class="max-w-md rounded-md border border-slate-300 px-2 py-1"
+                    prop:value=move || chosen.get()
+                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                >
+                    {columns.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            {drawing}
+        </section>
+    }
+}
+
+const CHART_W: f64 = 600.0;
+const CHART_H: f64 = 120.0;
+const CHART_PAD: f64 = 6.0;
 
 #[component]
 fn Tools(tools: Vec<ToolLine>) -> impl IntoView {

@@ -14,6 +14,15 @@ pub struct BillingView {
     pub running: bool,
     /// Autotask is set up (its companies are the rows).
     pub configured: bool,
+    /// Every report's column totals, oldest first, for the chart over time.
+    pub history: Vec<TotalsPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TotalsPoint {
+    pub at: DateTime<Utc>,
+    /// "Tool · Product" → the column's total.
+    pub totals: std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -172,6 +172,11 @@ impl BillingReports {
         Ok(db::with_previous(&self.pool, id).await?)
     }
 
+    /// Every report's column totals, oldest first (the chart over time).
+    pub async fn totals(&self) -> Result<Vec<db::TotalsRow>, BillingError> {
+        Ok(db::totals(&self.pool).await?)
+    }
+
     /// Every report made, newest first.
     pub async fn lines(&self) -> Result<Vec<ReportLine>, BillingError> {
         Ok(db::lines(&self.pool).await?)

@@ -1,6 +1,8 @@
 //! The billing count reports (`billing_reports`): each run's whole table and how each tool's
 //! connector fared, stored as JSON and read back as the domain's types.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use seatsync_domain::billing::{Report, ToolOutcome};
 use sqlx::{types::Json, FromRow, PgExecutor};
@@ -31,12 +33,27 @@ pub async fn insert(
     report: &Report,
     tools: &[ToolOutcome],
 ) -> Result<i64, DbError> {
-    Ok(sqlx::query_scalar("INSERT INTO billing_reports (job_run_id, report, tools) VALUES ($1, $2, $3) RETURNING id")
-        .bind(job_run_id)
-        .bind(Json(report))
-        .bind(Json(tools))
-        .fetch_one(db)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "INSERT INTO billing_reports (job_run_id, report, tools, totals) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(job_run_id)
+    .bind(Json(report))
+    .bind(Json(tools))
+    .bind(Json(report.totals()))
+    .fetch_one(db)
+    .await?)
+}
+
+/// A report's column totals, for the chart over time.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct TotalsRow {
+    pub made_at: DateTime<Utc>,
+    pub totals: Json<BTreeMap<String, i64>>,
+}
+
+/// Every report's column totals, oldest first.
+pub async fn totals(db: impl PgExecutor<'_>) -> Result<Vec<TotalsRow>, DbError> {
+    Ok(sqlx::query_as("SELECT made_at, totals FROM billing_reports ORDER BY made_at, id").fetch_all(db).await?)
 }
 
 /// The newest `limit` reports, newest first.

@@ -175,6 +175,11 @@ impl Report {
         self.cells.values().filter_map(|row| row.get(&column)).sum()
     }
 
+    /// Every column's total by its heading (for the chart over time).
+    pub fn totals(&self) -> BTreeMap<String, i64> {
+        self.columns.iter().enumerate().map(|(i, c)| (c.heading(), self.total(i))).collect()
+    }
+
     /// The report as a CSV: `Company` first, then every column; blanks empty.
     pub fn to_csv(&self) -> Vec<u8> {
         let headings: Vec<String> = self.columns.iter().map(Column::heading).collect();
@@ -325,6 +330,7 @@ mod tests {
         let report = Report::build(&companies(), &[duo], &[]);
         assert_eq!(report.cells.values().map(BTreeMap::len).sum::<usize>(), 1);
         assert_eq!(report.total(0), 2);
+        assert_eq!(report.totals(), BTreeMap::from([("Cisco Duo · Users".to_string(), 2)]));
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use seatsync_api_types::{
-    billing::{BillingCell, BillingReportLine, BillingReportView, BillingRow, BillingView, ChangesSummary, ToolLine},
+    billing::{
+        BillingCell, BillingReportLine, BillingReportView, BillingRow, BillingView, ChangesSummary, ToolLine,
+        TotalsPoint,
+    },
     overview::CsvFile,
 };
 use seatsync_billing::{BillingError, StoredReport};
@@ -27,9 +30,10 @@ impl From<BillingError> for ServiceError {
 impl Services {
     /// The report `report_id` (the newest without one), with the list of every report.
     pub async fn billing_view(&self, report_id: Option<i64>) -> Result<BillingView, ServiceError> {
-        let (pair, lines, active) = tokio::try_join!(
+        let (pair, lines, totals, active) = tokio::try_join!(
             async { self.billing_pair(report_id).await },
             async { Ok::<_, ServiceError>(self.billing.lines().await?) },
+            async { Ok::<_, ServiceError>(self.billing.totals().await?) },
             async {
                 Ok::<_, ServiceError>(seatsync_db::jobs::active_run(&self.pool, JobKind::BillingReport, None).await?)
             },
@@ -39,6 +43,7 @@ impl Services {
             reports: lines.into_iter().map(|l| BillingReportLine { id: l.id, made_at: l.made_at }).collect(),
             running: active.is_some(),
             configured: self.mapping.autotask_configured(),
+            history: totals.into_iter().map(|t| TotalsPoint { at: t.made_at, totals: t.totals.0 }).collect(),
         })
     }
 

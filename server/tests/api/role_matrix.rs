@@ -387,7 +387,7 @@ async fn every_server_function_checks_the_role_on_the_server() {
     .unwrap();
     // A billing report, as a run stores one (empty: the matrix is about roles).
     sqlx::query(
-        "INSERT INTO billing_reports (report, tools) VALUES ('{\"companies\":[],\"columns\":[],\"cells\":{}}', '[]')",
+        "INSERT INTO billing_reports (report, tools, totals) VALUES ('{\"companies\":[],\"columns\":[],\"cells\":{}}', '[]', '{}')",
     )
     .execute(&app.pool)
     .await
