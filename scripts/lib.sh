@@ -240,6 +240,11 @@ export_sim_config() {
   export SEATSYNC_CONNECTWISE_PUBLIC_KEY="simpublickey" SEATSYNC_CONNECTWISE_PRIVATE_KEY="simprivatekey"
   export SEATSYNC_CONNECTWISE_CLIENT_ID="9f1f7c1e-0000-4000-8000-00000000c0de"
   export SEATSYNC_HALO_URL="$sim" SEATSYNC_HALO_CLIENT_ID="sim-halo-client" SEATSYNC_HALO_CLIENT_SECRET="sim-halo-secret"
+  export SEATSYNC_DATTO_RMM_API_URL="$sim/datto" SEATSYNC_DATTO_RMM_API_KEY="sim-datto-key" SEATSYNC_DATTO_RMM_API_SECRET="sim-datto-secret"
+  export SEATSYNC_HUNTRESS_URL="$sim/huntress/v1" SEATSYNC_HUNTRESS_API_KEY="sim-huntress-key" SEATSYNC_HUNTRESS_API_SECRET="sim-huntress-secret"
+  export SEATSYNC_NINJAONE_URL="$sim/ninjaone" SEATSYNC_NINJAONE_CLIENT_ID="sim-ninjaone-client" SEATSYNC_NINJAONE_CLIENT_SECRET="sim-ninjaone-secret" SEATSYNC_NINJAONE_PSA_COMPANY_FIELD="psaCompanyId"
+  export SEATSYNC_SENTINELONE_URL="$sim/sentinelone" SEATSYNC_SENTINELONE_API_TOKEN="sim-sentinelone-api-token"
+  export SEATSYNC_AUTOMATE_URL="$sim/automate" SEATSYNC_AUTOMATE_CLIENT_ID="3c0a7e5e-9d1b-4c6a-8f2e-5a17a7e0c0de" SEATSYNC_AUTOMATE_USERNAME="seatsync-integrator" SEATSYNC_AUTOMATE_PASSWORD="sim-automate-password"
   local smtp_port
   smtp_port="$(curl -fsS "$sim/_sim/summary" | grep -o '"smtpPort":[0-9]*' | cut -d: -f2)"
   [ -n "$smtp_port" ] || die "the simulator at $sim did not report its SMTP port"

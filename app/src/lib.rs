@@ -28,7 +28,8 @@ use crate::{
         dashboard::DashboardPage, errors::NotFound, integration::IntegrationPage, jobs::JobsPage,
         overview::OverviewPage, pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
         service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
-        subscriptions::SubscriptionsPage, ticket_companies::TicketCompaniesPage, users::UsersPage,
+        subscriptions::SubscriptionsPage, ticket_companies::TicketCompaniesPage, tool_customers::ToolCustomersPage,
+        users::UsersPage,
     },
 };
 
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/alerts/pax8-companies") view=Pax8CompaniesPage />
                         <Route path=path!("/alerts/ticket-companies") view=TicketCompaniesPage />
                         <Route path=path!("/billing") view=BillingPage />
+                        <Route path=path!("/billing/tools/:tool") view=ToolCustomersPage />
                     </ParentRoute>
                     // A reduction link changes a vendor: Editors and Admins only.
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>

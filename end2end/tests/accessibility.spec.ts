@@ -34,6 +34,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/alerts/pax8-companies",
     "/alerts/ticket-companies",
     "/billing",
+    "/billing/tools/datto_rmm",
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",

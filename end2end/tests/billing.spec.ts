@@ -1,15 +1,6 @@
-import { api, expect, open, signIn, test } from "./fixtures";
+import { api, expect, open, runReport, signIn, test } from "./fixtures";
 import type { Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-
-/** Runs the billing report from its page and waits for the new report. */
-async function runReport(page: Page) {
-  const before = (await page.getByTestId("report-line").count()) ? await page.getByTestId("report-line").getAttribute("title") : null;
-  await page.getByRole("button", { name: "Run now" }).click();
-  await expect(page.getByTestId("report-line")).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId("report-line")).not.toContainText("A run is going now", { timeout: 60_000 });
-  if (before) await expect(page.getByTestId("report-line")).not.toHaveAttribute("title", before, { timeout: 60_000 });
-}
 
 /** A customer's mapping row as it is now. */
 async function customer(page: Page, tenantId: string) {
@@ -69,7 +60,8 @@ test("an Editor runs the billing report, reads it, downloads its CSV and sees wh
     expect(file.suggestedFilename()).toMatch(/^billing-report-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = await readFile((await file.path())!, "utf8");
     const lines = text.trim().split("\r\n");
-    expect(lines[0].startsWith("Company,Microsoft 365 · ")).toBe(true);
+    expect(lines[0].startsWith("Company,")).toBe(true);
+    expect(lines[0]).toContain(",Microsoft 365 · ");
     expect(lines.length).toBe(count + 1);
 
     // The customer's cells change (blanks to numbers, or back): the next report highlights them,

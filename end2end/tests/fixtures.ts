@@ -82,3 +82,12 @@ export async function ensureAllocationCode(page: Page) {
   }
   await context.close();
 }
+
+/** Runs the billing report from its page and waits for the new report. */
+export async function runReport(page: Page) {
+  const before = (await page.getByTestId("report-line").count()) ? await page.getByTestId("report-line").getAttribute("title") : null;
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect(page.getByTestId("report-line")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("report-line")).not.toContainText("A run is going now", { timeout: 60_000 });
+  if (before) await expect(page.getByTestId("report-line")).not.toHaveAttribute("title", before, { timeout: 60_000 });
+}

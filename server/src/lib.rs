@@ -5,6 +5,7 @@
 
 mod assets;
 pub mod auth;
+mod billing_api;
 pub mod config;
 mod demo;
 pub mod jobs;
@@ -140,6 +141,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
         alert_tickets,
         billing,
     });
+    let billing_api = billing_api::router(services.clone());
     let provide = move || {
         provide_context(services.clone());
         let parts = use_context::<axum::http::request::Parts>();
@@ -187,6 +189,7 @@ async fn router(config: &Config, pool: PgPool) -> anyhow::Result<Router> {
     Ok(Router::new()
         .route("/healthz", get(healthz).with_state(pool.clone()))
         .merge(auth::router(auth_state))
+        .merge(billing_api)
         .merge(static_files)
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::content_security_policy))

@@ -1,6 +1,8 @@
-//! The billing count report: its table, and its CSV files.
+//! The billing count report: its table, its CSV files, and which PSA company each billing
+//! tool's customer is.
 
 use leptos::prelude::*;
+use seatsync_domain::kinds::BillingTool;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
 
@@ -26,4 +28,29 @@ pub async fn billing_csv(report_id: Option<i64>) -> Result<CsvFile, AppError> {
 #[server(prefix = "/api", endpoint = "billing/changes_csv")]
 pub async fn billing_changes_csv(report_id: Option<i64>) -> Result<CsvFile, AppError> {
     serve(Role::Viewer, |c| async move { c.services.billing_changes_csv(report_id).await }).await
+}
+
+/// A billing tool's customers, each with its company or a suggestion; Viewer and up.
+#[server(prefix = "/api", endpoint = "billing/tool_customers")]
+pub async fn load_tool_customers(tool: BillingTool) -> Result<ToolCustomersView, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.tool_customers(tool).await }).await
+}
+
+/// Places a tool customer in a company (or withdraws the decision, without `company_id`); Editor
+/// and up.
+#[server(prefix = "/api", endpoint = "billing/place_tool_customer")]
+pub async fn place_tool_customer(tool: BillingTool, key: String, company_id: Option<i64>) -> Result<String, AppError> {
+    serve(Role::Editor, |c| async move { c.services.place_tool_customer(&c.user, tool, &key, company_id).await }).await
+}
+
+/// Leaves a tool customer out of the report; Editor and up.
+#[server(prefix = "/api", endpoint = "billing/ignore_tool_customer")]
+pub async fn ignore_tool_customer(tool: BillingTool, key: String) -> Result<String, AppError> {
+    serve(Role::Editor, |c| async move { c.services.ignore_tool_customer(&c.user, tool, &key).await }).await
+}
+
+/// Takes every suggestion for a tool's customers; Editor and up.
+#[server(prefix = "/api", endpoint = "billing/accept_tool_customers")]
+pub async fn accept_tool_customers(tool: BillingTool) -> Result<String, AppError> {
+    serve(Role::Editor, |c| async move { c.services.accept_tool_customers(&c.user, tool).await }).await
 }

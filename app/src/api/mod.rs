@@ -2,6 +2,7 @@
 //! the database or a service, convert the error.
 
 pub mod alerts;
+pub mod api_tokens;
 pub mod billing;
 pub mod contracts;
 pub mod dashboard;

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use seatsync_domain::{kinds::JobKind, Role};
+use seatsync_domain::{
+    kinds::{BillingTool, JobKind},
+    Role,
+};
 
 use crate::{
     api::{
@@ -59,6 +62,21 @@ pub fn BillingPage() -> impl IntoView {
                 <h1 class="text-2xl font-semibold">"Billing count report"</h1>
                 <p class="mt-1 max-w-3xl text-sm text-slate-600">
                     "Every tool's seats and devices per PSA company, in one table to bill from. A number is what the tool counted (0 when it counted nothing for a customer it knows); a blank means no data: the customer is not the tool's, or the tool failed or is not set up, as the list of tools says."
+                </p>
+                <p class="mt-1 text-sm text-slate-700">
+                    "Which PSA company each tool's customer is: "
+                    {BillingTool::ALL
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, tool)| {
+                            view! {
+                                {(i > 0).then_some(" · ")}
+                                <a class="text-indigo-700 underline" href=format!("/billing/tools/{}", tool.as_str())>
+                                    {format!("{} {}s", tool.name(), tool.customer_word())}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
                 </p>
             </div>
             {may_run
@@ -242,6 +260,19 @@ fn Tools(tools: Vec<ToolLine>) -> impl IntoView {
                                 </span>
                                 {t.ok.then(|| format!(", {} companies in {}", t.companies, took(t.milliseconds)))}
                                 {t.note.clone().map(|n| format!(" ({n})"))}
+                                {t
+                                    .customers_page
+                                    .map(|tool| {
+                                        view! {
+                                            " · "
+                                            <a
+                                                class="text-indigo-700 underline"
+                                                href=format!("/billing/tools/{}", tool.as_str())
+                                            >
+                                                {format!("{}'s {}s", tool.name(), tool.customer_word())}
+                                            </a>
+                                        }
+                                    })}
                                 {(unplaced > 0)
                                     .then(|| {
                                         view! {

@@ -17,4 +17,5 @@ pub mod settings;
 pub mod signin;
 pub mod subscriptions;
 pub mod ticket_companies;
+pub mod tool_customers;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Settings (Admin): the integrations, each with its page, the PSA SeatSync opens its tickets
-//! in, and how SeatSync names and bills what it creates in Autotask.
+//! in, the API tokens other systems read billing reports with, and how SeatSync names and bills
+//! what it creates in Autotask.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,6 +14,7 @@ use crate::{
         Loaded,
     },
     components::{
+        api_tokens::ApiTokens,
         integrations::{StatusBadge, TestConnection},
         modal::Feedback,
         ticket_psa::TicketPsaChoice,
@@ -25,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings" />
         <Integrations />
         <TicketPsaChoice admin=true />
+        <ApiTokens />
         <MappingSettingsForm />
     }
 }

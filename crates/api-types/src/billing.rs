@@ -2,7 +2,10 @@
 //! since the report before, and every earlier report.
 
 use chrono::{DateTime, Utc};
+use seatsync_domain::kinds::BillingTool;
 use serde::{Deserialize, Serialize};
+
+pub use crate::tickets::{CompanySuggestion, PsaCompany};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BillingView {
@@ -70,6 +73,8 @@ pub struct ToolLine {
     /// The tool's customers that are no PSA company (not billed from this report).
     pub unplaced: Vec<String>,
     pub note: Option<String>,
+    /// The tool's customers page, for a tool whose customers are placed there.
+    pub customers_page: Option<BillingTool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,4 +86,81 @@ pub struct ChangesSummary {
     pub companies_removed: Vec<String>,
     pub columns_added: Vec<String>,
     pub columns_removed: Vec<String>,
+}
+
+/// A billing tool's customers (Datto RMM's sites, Huntress's organizations) and which PSA
+/// company each is, for its page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCustomersView {
+    pub tool: BillingTool,
+    pub tool_name: String,
+    /// What the tool calls a customer ("site", "organization").
+    pub customer_word: String,
+    pub configured: bool,
+    /// When a report last read the tool's customers; `None` before the first.
+    pub last_read: Option<DateTime<Utc>>,
+    pub customers: Vec<ToolCustomerLine>,
+    /// The PSA's active companies, by name, to choose from.
+    pub companies: Vec<PsaCompany>,
+    /// The latest decisions, newest first.
+    pub history: Vec<ToolCustomerDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCustomerLine {
+    /// The tool's own id for it.
+    pub key: String,
+    pub name: String,
+    /// The company its counts go to, if any.
+    pub company: Option<PsaCompany>,
+    /// How it got there, in words ("chosen by a person", "linked in Datto RMM").
+    pub placed_by: Option<String>,
+    /// A person left it out of the report (the MSP's own site, a test organization).
+    pub ignored: bool,
+    /// A person's decision (a company or ignore), which can be withdrawn.
+    pub decided: bool,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// For one without a company: the company SeatSync would choose, and why.
+    pub suggestion: Option<CompanySuggestion>,
+    /// Not listed by the tool at the last read (kept, with its decision, should it come back).
+    pub gone: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCustomerDecision {
+    pub customer_name: String,
+    /// In words: "placed in Acme Ltd", "left out", "decision withdrawn".
+    pub what: String,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A billing report as the HTTP API gives it as JSON: every company with a cell per column
+/// (`null` where there is no data), and how each tool fared, so another system bills from the
+/// same numbers and sees the same gaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingReportExport {
+    pub id: i64,
+    pub made_at: DateTime<Utc>,
+    /// Column headings ("Datto RMM · Servers"), in the report's order.
+    pub columns: Vec<String>,
+    pub rows: Vec<BillingExportRow>,
+    pub tools: Vec<ToolLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingExportRow {
+    /// The PSA (Autotask) company's id.
+    pub company_id: i64,
+    pub company: String,
+    /// One per column; `None` where there is no data.
+    pub cells: Vec<Option<i64>>,
+}
+
+/// A report in the API's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingReportRef {
+    pub id: i64,
+    pub made_at: DateTime<Utc>,
 }

@@ -4,6 +4,7 @@
 //! once. Nothing here does I/O or knows the database: the crate compiles for the browser too.
 
 pub mod alerts;
+pub mod api_tokens;
 pub mod billing;
 pub mod contracts;
 pub mod dashboard;

@@ -8,16 +8,34 @@
 //! how each tool fared, so it can be shown, compared with the one before and downloaded as it
 //! was. Rows are the PSA's (Autotask's) active companies, whether or not they have a tenant.
 //!
+//! A tool with customers of its own (Datto RMM's sites, Huntress's organizations) returns them
+//! with their counts, and the run places each in a PSA company by `domain::tool_customers`' rules
+//! (a person's decision on the tool's customers page, the tool's own PSA link, the customer's
+//! Microsoft tenant), remembering every customer it saw for that page.
+//!
 //! Adding a connector is its own module and one line in [`connectors`].
 
+mod automate;
+mod datto_rmm;
+mod huntress;
 mod microsoft;
+mod ninjaone;
 mod pax8;
+mod sentinelone;
 
-use std::{future::Future, pin::Pin, sync::Arc, time::Instant};
+use std::{
+    collections::{HashMap, HashSet},
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    time::Instant,
+};
 
-use seatsync_db::{autotask_cache, billing as db, mappings, DbError, PgPool};
+use seatsync_db::{autotask_cache, billing as db, mappings, tool_customers, DbError, PgPool};
 use seatsync_domain::{
     billing::{Column, Company, Report, ToolCounts, ToolOutcome, ToolStatus},
+    kinds::BillingTool,
+    tool_customers::{place_all, CustomerCount, Decision, ToolCustomer},
     CompanyId, Mapping, TenantId,
 };
 use seatsync_integrations::ClientSlots;
@@ -60,9 +78,27 @@ pub struct Counted {
     pub note: Option<String>,
 }
 
+/// What a tool with customers of its own read: the customers and what it counted for each. The
+/// run places them in PSA companies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolReading {
+    pub tool: BillingTool,
+    pub customers: Vec<ToolCustomer>,
+    pub counts: Vec<CustomerCount>,
+}
+
+/// What a connector returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading {
+    /// Counts already per PSA company (Microsoft 365 and Pax8, through the tenants' mapping).
+    Placed(Counted),
+    /// The tool's own customers, for the run to place.
+    Customers(ToolReading),
+}
+
 /// What SeatSync knows that every connector needs: which PSA company each tenant is.
 pub struct Placement {
-    by_tenant: std::collections::HashMap<TenantId, CompanyId>,
+    by_tenant: HashMap<TenantId, CompanyId>,
 }
 
 impl Placement {
@@ -76,7 +112,7 @@ pub trait Connector: Send + Sync {
     /// The tool as the report names it.
     fn tool(&self) -> &'static str;
     /// Its counts now.
-    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Counted, ConnectorError>>;
+    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>>;
 }
 
 /// What a run made.
@@ -93,6 +129,11 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
     vec![
         Box::new(microsoft::Microsoft365::new(pool.clone(), catalog.clone())),
         Box::new(pax8::Pax8Counts::new(pool.clone(), slots.clone())),
+        Box::new(datto_rmm::DattoRmmCounts::new(slots.datto_rmm.clone())),
+        Box::new(ninjaone::NinjaOneCounts::new(slots.ninjaone.clone())),
+        Box::new(automate::AutomateCounts::new(slots.automate.clone())),
+        Box::new(huntress::HuntressCounts::new(slots.huntress.clone())),
+        Box::new(sentinelone::SentinelOneCounts::new(slots.sentinelone.clone())),
     ]
 }
 
@@ -116,6 +157,7 @@ impl BillingReports {
         )?;
         let rows: Vec<Company> =
             companies.into_iter().filter(|c| c.is_active).map(|c| Company { id: c.id.get(), name: c.name }).collect();
+        let active: HashSet<i64> = rows.iter().map(|c| c.id).collect();
         let placement = Placement {
             by_tenant: tenants
                 .iter()
@@ -130,7 +172,11 @@ impl BillingReports {
         let mut outcomes = Vec::with_capacity(self.connectors.len());
         for connector in &self.connectors {
             let started = Instant::now();
-            let counted = connector.count(&placement).await;
+            let counted = match connector.count(&placement).await {
+                Ok(Reading::Placed(counted)) => Ok(counted),
+                Ok(Reading::Customers(reading)) => self.place(reading, &active, &placement).await,
+                Err(e) => Err(e),
+            };
             let milliseconds = started.elapsed().as_millis() as u64;
             let tool = connector.tool().to_string();
             let (status, counted) = match counted {
@@ -160,6 +206,31 @@ impl BillingReports {
             "billing report made"
         );
         Ok(RunSummary { report_id, companies: report.companies.len(), columns: report.columns.len(), tools: outcomes })
+    }
+
+    /// Remembers the customers a tool listed and carries their counts to the PSA companies they
+    /// are placed in.
+    async fn place(
+        &self,
+        reading: ToolReading,
+        active: &HashSet<i64>,
+        placement: &Placement,
+    ) -> Result<Counted, ConnectorError> {
+        tool_customers::record_seen(&self.pool, reading.tool, &reading.customers).await?;
+        let decisions: HashMap<String, Decision> = tool_customers::of_tool(&self.pool, reading.tool)
+            .await?
+            .into_iter()
+            .filter_map(|row| row.decision().map(|d| (row.customer_key, d)))
+            .collect();
+        // Tools write tenant ids in either case; the tools' are lower-cased when read.
+        let tenant_company: HashMap<TenantId, i64> =
+            placement.by_tenant.iter().map(|(t, c)| (t.to_ascii_lowercase(), c.get())).collect();
+        let placed = place_all(&reading.customers, &reading.counts, &decisions, active, &tenant_company);
+        let note = (placed.ignored > 0).then(|| {
+            let plural = if placed.ignored == 1 { "" } else { "s" };
+            format!("{} {}{plural} left out as not billed", placed.ignored, reading.tool.customer_word())
+        });
+        Ok(Counted { companies: placed.companies, counts: placed.counts, unplaced: placed.unplaced, note })
     }
 
     /// The newest report and the one before it (for what changed).

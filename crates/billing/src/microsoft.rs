@@ -9,7 +9,7 @@ use seatsync_db::{licences, tenants, PgPool};
 use seatsync_domain::{SkuId, TenantId};
 use seatsync_licences::Catalog;
 
-use crate::{BoxFuture, Connector, ConnectorError, Counted, Placement};
+use crate::{BoxFuture, Connector, ConnectorError, Counted, Placement, Reading};
 
 pub(crate) struct Microsoft365 {
     pool: PgPool,
@@ -80,7 +80,7 @@ impl Connector for Microsoft365 {
         "Microsoft 365"
     }
 
-    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Counted, ConnectorError>> {
-        Box::pin(self.counted(placement))
+    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
+        Box::pin(async move { self.counted(placement).await.map(Reading::Placed) })
     }
 }

@@ -9,7 +9,7 @@ use seatsync_db::{kinds::Pax8LinkState, pax8, PgPool};
 use seatsync_domain::{Pax8CompanyId, TenantId};
 use seatsync_integrations::ClientSlots;
 
-use crate::{BoxFuture, Connector, ConnectorError, Counted, Placement};
+use crate::{BoxFuture, Connector, ConnectorError, Counted, Placement, Reading};
 
 pub(crate) struct Pax8Counts {
     pool: PgPool,
@@ -70,7 +70,7 @@ impl Connector for Pax8Counts {
         "PAX8"
     }
 
-    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Counted, ConnectorError>> {
-        Box::pin(self.counted(placement))
+    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
+        Box::pin(async move { self.counted(placement).await.map(Reading::Placed) })
     }
 }

@@ -9,12 +9,13 @@ use chrono::Utc;
 use seatsync_billing::{connectors, BillingReports};
 use seatsync_db::PgPool;
 use seatsync_domain::billing::{changes, Column, ToolStatus};
+use seatsync_domain::{kinds::BillingTool, tool_customers::Decision};
 use seatsync_integrations::ClientSlots;
 use seatsync_licence_alerts::LicenceAlerts;
 use seatsync_licence_sync::{Scope, Trigger};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
-use seatsync_vendors::{autotask::Autotask, pax8::Pax8, Slot};
+use seatsync_vendors::{autotask::Autotask, datto_rmm::DattoRmm, huntress::Huntress, pax8::Pax8, Slot};
 use serde_json::json;
 
 struct World {
@@ -91,7 +92,15 @@ async fn a_report_has_a_row_per_company_with_microsoft_and_pax8_counts_zeros_and
     let tools = &stored[0].tools.0;
     assert_eq!(
         tools.iter().map(|t| (t.tool.as_str(), t.status.clone())).collect::<Vec<_>>(),
-        [("Microsoft 365", ToolStatus::Ok), ("PAX8", ToolStatus::Ok)]
+        [
+            ("Microsoft 365", ToolStatus::Ok),
+            ("PAX8", ToolStatus::Ok),
+            ("Datto RMM", ToolStatus::NotConfigured),
+            ("NinjaOne", ToolStatus::NotConfigured),
+            ("ConnectWise Automate", ToolStatus::NotConfigured),
+            ("Huntress", ToolStatus::NotConfigured),
+            ("SentinelOne", ToolStatus::NotConfigured)
+        ]
     );
     let companies = seatsync_db::autotask_cache::companies(&w.pool).await.unwrap();
     assert_eq!(report.companies.len(), companies.iter().filter(|c| c.is_active).count());
@@ -175,4 +184,106 @@ async fn a_tool_that_fails_keeps_its_columns_blank_and_is_named() {
     // Microsoft 365 was still counted.
     assert_eq!(summary.tools[0].status, ToolStatus::Ok);
     assert!(summary.tools[0].companies > 0);
+}
+
+/// A column's cell for a company.
+fn cell(report: &seatsync_domain::billing::Report, company: i64, tool: &str, product: &str) -> Option<i64> {
+    report.column_index(&Column::new(tool, product)).and_then(|i| report.cell(company, i))
+}
+
+#[tokio::test]
+async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
+    let w = world(30).await;
+    w.slots.datto_rmm.set(Some(kit::datto_rmm(&w.sim, kit::quick_policy()) as Arc<dyn DattoRmm>));
+    w.slots.huntress.set(Some(kit::huntress(&w.sim, kit::quick_policy()) as Arc<dyn Huntress>));
+    map_tenants(&w).await;
+    let summary = w.billing.run(None).await.expect("report");
+    let datto = summary.tools.iter().find(|t| t.tool == "Datto RMM").unwrap();
+    let huntress = summary.tools.iter().find(|t| t.tool == "Huntress").unwrap();
+    assert_eq!((datto.status.clone(), huntress.status.clone()), (ToolStatus::Ok, ToolStatus::Ok));
+    let report = w.billing.newest().await.unwrap()[0].report.0.clone();
+    let truth = kit::billing_tools(&w.sim).await;
+
+    // A Datto site linked to an Autotask company in Datto is counted there: its workstations
+    // (desktops and laptops) and servers, deleted devices left out; sites of one company add up.
+    let mut expected: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    let mut unlinked = Vec::new();
+    for site in truth["dattoRmm"].as_array().unwrap() {
+        if site["system"].as_bool().unwrap() {
+            continue;
+        }
+        let categories = &site["categories"];
+        let n = |k: &str| categories[k].as_i64().unwrap_or(0);
+        match site["autotaskCompanyId"].as_i64() {
+            Some(company) => {
+                let e = expected.entry(company).or_default();
+                e.0 += n("Desktop") + n("Laptop");
+                e.1 += n("Server");
+            }
+            None => unlinked.push(site["name"].as_str().unwrap().to_string()),
+        }
+    }
+    assert!(!expected.is_empty() && !unlinked.is_empty());
+    for (company, (workstations, servers)) in &expected {
+        assert_eq!(cell(&report, *company, "Datto RMM", "Workstations"), Some(*workstations), "company {company}");
+        assert_eq!(cell(&report, *company, "Datto RMM", "Servers"), Some(*servers), "company {company}");
+    }
+    // The unlinked sites are named (system sites never are), and counted nowhere.
+    let mut named = datto.unplaced.clone();
+    named.sort();
+    unlinked.sort();
+    unlinked.dedup();
+    assert_eq!(named, unlinked);
+    assert!(!named.iter().any(|n| n == "Managed" || n == "OnDemand" || n == "Deleted Devices"));
+
+    // A Huntress organization whose Microsoft tenant is mapped is counted at its company.
+    for org in truth["huntress"].as_array().unwrap() {
+        let Some(tenant) = org["identityTenantId"].as_str() else { continue };
+        let Some(company) = kit::company_of(&w.sim, tenant).await else { continue };
+        let agents = cell(&report, company, "Huntress", "Agents").expect("a placed organization is counted");
+        assert!(agents >= org["agents"].as_i64().unwrap(), "{org}");
+    }
+    assert!(huntress.unplaced.iter().any(|n| n == "Northwind MSP"), "{:?}", huntress.unplaced);
+
+    // A person places an unlinked site in its company and leaves the MSP's own site out: the next
+    // report counts the first there and names neither.
+    let mut chosen = None;
+    for s in truth["dattoRmm"].as_array().unwrap() {
+        if !s["autotaskCompanyId"].is_null() || s["system"].as_bool().unwrap() {
+            continue;
+        }
+        if let Some(company) = match s["tenantId"].as_str() {
+            Some(tenant) => kit::company_of(&w.sim, tenant).await,
+            None => None,
+        } {
+            chosen = Some((s.clone(), company));
+            break;
+        }
+    }
+    let (site, company) = chosen.expect("an unlinked site of a customer with a company");
+    let internal =
+        truth["dattoRmm"].as_array().unwrap().iter().find(|s| s["name"] == "Northwind MSP (internal)").unwrap();
+    let person = kit::person(&w.pool, "Billing Editor").await;
+    let decided = seatsync_db::tool_customers::decide(
+        &w.pool,
+        BillingTool::DattoRmm,
+        &[
+            (site["uid"].as_str().unwrap(), Some(Decision::Company(company))),
+            (internal["uid"].as_str().unwrap(), Some(Decision::Ignored)),
+        ],
+        person,
+    )
+    .await
+    .unwrap();
+    assert_eq!(decided, 2);
+    let again = w.billing.run(None).await.unwrap();
+    let datto = again.tools.iter().find(|t| t.tool == "Datto RMM").unwrap();
+    assert!(!datto.unplaced.iter().any(|n| n == site["name"].as_str().unwrap() || n == "Northwind MSP (internal)"));
+    assert_eq!(datto.note.as_deref(), Some("1 site left out as not billed"));
+    let report = w.billing.newest().await.unwrap()[0].report.0.clone();
+    let n = |k: &str| site["categories"][k].as_i64().unwrap_or(0);
+    let linked = expected.get(&company).copied().unwrap_or_default();
+    assert_eq!(cell(&report, company, "Datto RMM", "Workstations"), Some(linked.0 + n("Desktop") + n("Laptop")));
+    let history = seatsync_db::tool_customers::history(&w.pool, BillingTool::DattoRmm, 10).await.unwrap();
+    assert_eq!(history.len(), 2);
 }

@@ -7,6 +7,7 @@
 
 pub mod alert_emails;
 pub mod alert_tickets;
+pub mod api_tokens;
 pub mod autotask_cache;
 pub mod billing;
 pub mod commits;
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod sync_runs;
 pub mod tenants;
 pub mod ticket_companies;
+pub mod tool_customers;
 pub mod users;
 
 /// The stored states and kinds, defined beside the domain so the pages share them.

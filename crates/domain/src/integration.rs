@@ -484,6 +484,194 @@ const SMTP: &[FieldSpec] = &[
     field("password", "Password", "SEATSYNC_SMTP_PASSWORD", Secret, false, None, ""),
 ];
 
+const DATTO_RMM: &[FieldSpec] = &[
+    field(
+        "api_url",
+        "API URL",
+        "SEATSYNC_DATTO_RMM_API_URL",
+        Url,
+        true,
+        None,
+        "As Datto RMM shows it under Setup › Users once API keys are made, such as https://concord-api.centrastage.net.",
+    ),
+    field("api_key", "API key", "SEATSYNC_DATTO_RMM_API_KEY", Text, true, None, "Of an API user (Setup › Users)."),
+    field("api_secret", "API secret key", "SEATSYNC_DATTO_RMM_API_SECRET", Secret, true, None, "Shown once by Datto RMM."),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_DATTO_RMM_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("300"),
+        "Datto RMM allows 600 a minute for the whole account, shared by every integration; SeatSync takes half.",
+    ),
+];
+const HUNTRESS: &[FieldSpec] = &[
+    field(
+        "base_url",
+        "API address",
+        "SEATSYNC_HUNTRESS_URL",
+        Url,
+        true,
+        Some("https://api.huntress.io/v1"),
+        "Huntress has one address for every account.",
+    ),
+    field(
+        "api_key",
+        "API key",
+        "SEATSYNC_HUNTRESS_API_KEY",
+        Text,
+        true,
+        None,
+        "From your Huntress account's API Credentials page.",
+    ),
+    field("api_secret", "API secret", "SEATSYNC_HUNTRESS_API_SECRET", Secret, true, None, "Shown once by Huntress."),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_HUNTRESS_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("60"),
+        "Huntress allows 60 a minute for the whole account.",
+    ),
+];
+
+const NINJAONE: &[FieldSpec] = &[
+    field(
+        "base_url",
+        "Instance address",
+        "SEATSYNC_NINJAONE_URL",
+        Url,
+        true,
+        Some("https://app.ninjarmm.com"),
+        "Where your NinjaOne runs: https://app.ninjarmm.com (US), or us2, eu, ca, oc or fed .ninjarmm.com.",
+    ),
+    field(
+        "client_id",
+        "Client ID",
+        "SEATSYNC_NINJAONE_CLIENT_ID",
+        Text,
+        true,
+        None,
+        "Of a client app under Administration › Apps › API › Client App IDs: API Services (machine-to-machine), Client Credentials, scope Monitoring.",
+    ),
+    field(
+        "client_secret",
+        "Client secret",
+        "SEATSYNC_NINJAONE_CLIENT_SECRET",
+        Secret,
+        true,
+        None,
+        "Shown once by NinjaOne when the client app is made.",
+    ),
+    field(
+        "psa_company_field",
+        "PSA company custom field",
+        "SEATSYNC_NINJAONE_PSA_COMPANY_FIELD",
+        Text,
+        false,
+        None,
+        "The organization custom field holding the Autotask company's id, if you keep one; otherwise organizations are placed on the NinjaOne organizations page.",
+    ),
+    field(
+        "page_size",
+        "Page size",
+        "SEATSYNC_NINJAONE_PAGE_SIZE",
+        FieldKind::Choice(&["100", "250", "500", "1000"]),
+        true,
+        Some("1000"),
+        "Records asked for per request. NinjaOne documents no largest page; SeatSync reads every page whatever size it gets.",
+    ),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_NINJAONE_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("120"),
+        "NinjaOne publishes no limit; SeatSync spreads its requests under this and waits when NinjaOne answers 429.",
+    ),
+];
+const SENTINELONE_CUSTOMERS: &[&str] = &["site", "account"];
+const SENTINELONE: &[FieldSpec] = &[
+    field(
+        "base_url",
+        "Console address",
+        "SEATSYNC_SENTINELONE_URL",
+        Url,
+        true,
+        None,
+        "Your management console, such as https://usea1-acme.sentinelone.net.",
+    ),
+    field(
+        "api_token",
+        "API token",
+        "SEATSYNC_SENTINELONE_API_TOKEN",
+        Secret,
+        true,
+        None,
+        "Of a service user that may view sites and agents. Tokens expire on the date set when made: renew it here before then.",
+    ),
+    field(
+        "customer_level",
+        "A customer is a",
+        "SEATSYNC_SENTINELONE_CUSTOMER_LEVEL",
+        FieldKind::Choice(SENTINELONE_CUSTOMERS),
+        true,
+        Some("site"),
+        "site (the usual: one account for the MSP, a site per customer) or account (each customer an account of its own).",
+    ),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_SENTINELONE_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("1200"),
+        "SentinelOne allows 25 a second on its agent list; 1,200 a minute stays under it.",
+    ),
+];
+const AUTOMATE: &[FieldSpec] = &[
+    field(
+        "server_url",
+        "Server address",
+        "SEATSYNC_AUTOMATE_URL",
+        Url,
+        true,
+        None,
+        "Your Automate server, such as https://yourcompany.hostedrmm.com (SeatSync adds /cwa/api/v1).",
+    ),
+    field(
+        "client_id",
+        "ClientID",
+        "SEATSYNC_AUTOMATE_CLIENT_ID",
+        Text,
+        true,
+        None,
+        "Your ConnectWise developer ClientID (a GUID from developer.connectwise.com); required since Automate 2020.11.",
+    ),
+    field(
+        "username",
+        "User name",
+        "SEATSYNC_AUTOMATE_USERNAME",
+        Text,
+        true,
+        None,
+        "Of an integrator login (a non-interactive API user); a user who signs in with two-factor codes cannot be used.",
+    ),
+    field("password", "Password", "SEATSYNC_AUTOMATE_PASSWORD", Secret, true, None, ""),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_AUTOMATE_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("120"),
+        "Automate publishes no limit; SeatSync keeps its few requests a run gentle on your server.",
+    ),
+];
+
 impl IntegrationKey {
     pub fn name(self) -> &'static str {
         match self {
@@ -494,6 +682,11 @@ impl IntegrationKey {
             IntegrationKey::ConnectWise => "ConnectWise Manage",
             IntegrationKey::Halo => "HaloPSA",
             IntegrationKey::Smtp => "SMTP (e-mail)",
+            IntegrationKey::DattoRmm => "Datto RMM",
+            IntegrationKey::Huntress => "Huntress",
+            IntegrationKey::NinjaOne => "NinjaOne",
+            IntegrationKey::SentinelOne => "SentinelOne",
+            IntegrationKey::Automate => "ConnectWise Automate",
         }
     }
 
@@ -509,6 +702,13 @@ impl IntegrationKey {
             IntegrationKey::ConnectWise => &["Tickets"],
             IntegrationKey::Halo => &["Tickets"],
             IntegrationKey::Smtp => &["E-mailed alerts and billing reports"],
+            IntegrationKey::DattoRmm => &["Billing counts (workstations, servers, network devices)"],
+            IntegrationKey::Huntress => &["Billing counts (agents, identities, SAT learners, SIEM sources)"],
+            IntegrationKey::NinjaOne => {
+                &["Billing counts (workstations, servers, VM hosts and guests, network and mobile devices)"]
+            }
+            IntegrationKey::SentinelOne => &["Billing counts (licences by tier, workstations, servers)"],
+            IntegrationKey::Automate => &["Billing counts (workstations, servers, network devices)"],
         }
     }
 
@@ -521,6 +721,11 @@ impl IntegrationKey {
             IntegrationKey::ConnectWise => CONNECTWISE,
             IntegrationKey::Halo => HALO,
             IntegrationKey::Smtp => SMTP,
+            IntegrationKey::DattoRmm => DATTO_RMM,
+            IntegrationKey::Huntress => HUNTRESS,
+            IntegrationKey::NinjaOne => NINJAONE,
+            IntegrationKey::SentinelOne => SENTINELONE,
+            IntegrationKey::Automate => AUTOMATE,
         }
     }
 

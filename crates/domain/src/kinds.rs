@@ -228,11 +228,16 @@ text_enum! {
         ConnectWise = "connectwise",
         Halo = "halo",
         Smtp = "smtp",
+        DattoRmm = "datto_rmm",
+        Huntress = "huntress",
+        NinjaOne = "ninjaone",
+        SentinelOne = "sentinelone",
+        Automate = "automate",
     }
 }
 
 impl IntegrationKey {
-    pub const ALL: [IntegrationKey; 7] = [
+    pub const ALL: [IntegrationKey; 12] = [
         IntegrationKey::PartnerCenter,
         IntegrationKey::Graph,
         IntegrationKey::Autotask,
@@ -240,6 +245,11 @@ impl IntegrationKey {
         IntegrationKey::ConnectWise,
         IntegrationKey::Halo,
         IntegrationKey::Smtp,
+        IntegrationKey::DattoRmm,
+        IntegrationKey::Huntress,
+        IntegrationKey::NinjaOne,
+        IntegrationKey::SentinelOne,
+        IntegrationKey::Automate,
     ];
 
     pub fn parse(text: &str) -> Option<IntegrationKey> {
@@ -267,6 +277,72 @@ text_enum! {
         ConnectWise = "connectwise",
         /// A ticket in HaloPSA.
         Halo = "halo",
+    }
+}
+
+text_enum! {
+    /// A billing tool whose customers SeatSync places in PSA companies itself, on the tool's
+    /// customers page (`billing_tool_customers.tool`). Microsoft 365 and Pax8 are placed through
+    /// the tenants' mapping instead.
+    BillingTool {
+        DattoRmm = "datto_rmm",
+        NinjaOne = "ninjaone",
+        Automate = "automate",
+        Huntress = "huntress",
+        SentinelOne = "sentinelone",
+    }
+}
+
+impl BillingTool {
+    pub const ALL: [BillingTool; 5] = [
+        BillingTool::DattoRmm,
+        BillingTool::NinjaOne,
+        BillingTool::Automate,
+        BillingTool::Huntress,
+        BillingTool::SentinelOne,
+    ];
+
+    /// The tool as the report and the pages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BillingTool::DattoRmm => "Datto RMM",
+            BillingTool::NinjaOne => "NinjaOne",
+            BillingTool::Automate => "ConnectWise Automate",
+            BillingTool::Huntress => "Huntress",
+            BillingTool::SentinelOne => "SentinelOne",
+        }
+    }
+
+    /// What the tool calls a customer.
+    pub fn customer_word(self) -> &'static str {
+        match self {
+            BillingTool::DattoRmm | BillingTool::SentinelOne => "site",
+            BillingTool::NinjaOne | BillingTool::Huntress => "organization",
+            BillingTool::Automate => "client",
+        }
+    }
+
+    /// The integration that holds its settings.
+    pub fn integration(self) -> IntegrationKey {
+        match self {
+            BillingTool::DattoRmm => IntegrationKey::DattoRmm,
+            BillingTool::NinjaOne => IntegrationKey::NinjaOne,
+            BillingTool::Automate => IntegrationKey::Automate,
+            BillingTool::Huntress => IntegrationKey::Huntress,
+            BillingTool::SentinelOne => IntegrationKey::SentinelOne,
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<BillingTool> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
+text_enum! {
+    /// What an API token may do (`api_tokens.scope`).
+    ApiScope {
+        /// Read billing reports (`GET /api/v1/billing/reports/…`).
+        BillingRead = "billing_read",
     }
 }
 

@@ -25,6 +25,7 @@ pub mod service_match;
 pub mod spreadsheet;
 pub mod suggest;
 pub mod term;
+pub mod tool_customers;
 
 pub use amount::{parse_amount, AmountError};
 pub use contract_plan::{plan_contract, row_state, Change, ContractServiceState, PlannedSubscription, RowState};

@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{CompanyId, TenantId};
 
-/// A customer tenant as matching needs it.
+/// A customer tenant as matching needs it; or, with another `Key`, any other record of a
+/// customer that is matched to companies the same way (a billing tool's customer by its key).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct TenantForMatching {
-    pub tenant_id: TenantId,
+pub struct TenantForMatching<Key = TenantId> {
+    pub tenant_id: Key,
     pub name: String,
     /// The tenant's domains, e.g. `contoso.onmicrosoft.com` and `contoso.com`.
     pub domains: Vec<String>,
@@ -36,8 +37,8 @@ pub struct CompanyForMatching<Id = CompanyId> {
 
 /// A proposed mapping of a tenant to a company.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion<Id = CompanyId> {
-    pub tenant_id: TenantId,
+pub struct Suggestion<Id = CompanyId, Key = TenantId> {
+    pub tenant_id: Key,
     pub company_id: Id,
     /// From 0 to 1.
     pub confidence: f64,
@@ -279,14 +280,14 @@ fn common_sorted<T: Ord>(a: &[T], b: &[T]) -> usize {
 /// best pairs are taken greedily (ties: tenant id, then company id).
 ///
 /// The result is in that order, best first, and does not depend on the order of the inputs.
-pub fn suggest<Id: Clone + Ord + std::hash::Hash>(
-    tenants: &[TenantForMatching],
+pub fn suggest<Id: Clone + Ord + std::hash::Hash, Key: Clone + Ord + std::hash::Hash>(
+    tenants: &[TenantForMatching<Key>],
     companies: &[CompanyForMatching<Id>],
     mapped_companies: &HashSet<Id>,
-    dismissed: &HashSet<(TenantId, Id)>,
+    dismissed: &HashSet<(Key, Id)>,
     min_confidence: f64,
-) -> Vec<Suggestion<Id>> {
-    let mut tenants: Vec<&TenantForMatching> = tenants.iter().collect();
+) -> Vec<Suggestion<Id, Key>> {
+    let mut tenants: Vec<&TenantForMatching<Key>> = tenants.iter().collect();
     tenants.sort();
     tenants.dedup_by(|later, first| later.tenant_id == first.tenant_id);
     let mut companies: Vec<&CompanyForMatching<Id>> =
@@ -295,9 +296,9 @@ pub fn suggest<Id: Clone + Ord + std::hash::Hash>(
     companies.dedup_by(|later, first| later.id == first.id);
 
     let index = CompanyIndex::new(&companies);
-    let mut dismissed_for: HashMap<&str, HashSet<&Id>> = HashMap::new();
+    let mut dismissed_for: HashMap<&Key, HashSet<&Id>> = HashMap::new();
     for (tenant_id, company_id) in dismissed {
-        dismissed_for.entry(tenant_id.as_str()).or_default().insert(company_id);
+        dismissed_for.entry(tenant_id).or_default().insert(company_id);
     }
 
     let mut scored: Vec<Scored> = Vec::new();
@@ -311,7 +312,7 @@ pub fn suggest<Id: Clone + Ord + std::hash::Hash>(
             .filter(|s| !GENERIC_STEMS.contains(&s.as_str()))
             .collect();
         let no_dismissals = HashSet::new();
-        let dismissed = dismissed_for.get(tenant.tenant_id.as_str()).unwrap_or(&no_dismissals);
+        let dismissed = dismissed_for.get(&tenant.tenant_id).unwrap_or(&no_dismissals);
         for company_index in index.candidates(&name, &stems, &mut counts) {
             let company = companies[company_index];
             if dismissed.contains(&company.id) {

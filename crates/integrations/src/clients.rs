@@ -6,13 +6,18 @@ use seatsync_db::PgPool;
 use seatsync_domain::kinds::IntegrationKey;
 use seatsync_licence_sync::LicenceSync;
 use seatsync_vendors::{
+    automate::{Automate, AutomateSettings, HttpAutomate},
     autotask::{Autotask, AutotaskSettings, HttpAutotask},
     connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
+    datto_rmm::{DattoRmm, DattoRmmSettings, HttpDattoRmm},
     graph::{GraphSettings, HttpGraph},
     halo::{Halo, HaloSettings, HttpHalo},
     http::RetryPolicy,
+    huntress::{HttpHuntress, Huntress, HuntressSettings},
+    ninjaone::{HttpNinjaOne, NinjaOne, NinjaOneSettings},
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8, Pax8Settings},
+    sentinelone::{CustomerLevel, HttpSentinelOne, SentinelOne, SentinelOneSettings},
     smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use url::Url;
@@ -33,6 +38,11 @@ pub(crate) fn rebuild(
     slots.connectwise.set(connectwise(resolved)?);
     slots.halo.set(halo(resolved)?);
     slots.mailer.set(mailer(resolved)?);
+    slots.datto_rmm.set(datto_rmm(resolved)?);
+    slots.huntress.set(huntress(resolved)?);
+    slots.ninjaone.set(ninjaone(resolved)?);
+    slots.sentinelone.set(sentinelone(resolved)?);
+    slots.automate.set(automate(resolved)?);
     Ok(())
 }
 
@@ -229,4 +239,103 @@ fn mailer(resolved: &Resolved) -> Result<Option<Arc<dyn Mailer>>, IntegrationsEr
     let mailer: Arc<dyn Mailer> = SmtpMailer::new(settings)
         .map_err(|e| IntegrationsError::Client { integration: "SMTP", error: e.to_string() })?;
     Ok(Some(mailer))
+}
+
+/// Datto RMM, Huntress and NinjaOne do not say how long to wait after a 429 (Datto and Huntress
+/// count a sliding minute): the retries wait out a good part of a minute rather than the usual
+/// half second. A `Retry-After`, where one comes, is still honoured.
+fn minute_window_policy() -> RetryPolicy {
+    RetryPolicy { base_delay: Duration::from_secs(10), max_delay: Duration::from_secs(60), ..RetryPolicy::default() }
+}
+
+fn per_minute(resolved: &Resolved, key: IntegrationKey, default: u32) -> u32 {
+    resolved.get(key, "requests_per_minute").and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
+fn datto_rmm(resolved: &Resolved) -> Result<Option<Arc<dyn DattoRmm>>, IntegrationsError> {
+    use IntegrationKey::DattoRmm as D;
+    let (Some(api_url), Some(api_key), Some(api_secret)) =
+        (url(resolved, D, "api_url"), text(resolved, D, "api_key"), text(resolved, D, "api_secret"))
+    else {
+        return Ok(None);
+    };
+    let settings = DattoRmmSettings { api_url, api_key, api_secret, requests_per_minute: per_minute(resolved, D, 300) };
+    let client: Arc<dyn DattoRmm> = HttpDattoRmm::new(settings, http_client("Datto RMM", 2)?, minute_window_policy());
+    Ok(Some(client))
+}
+
+fn huntress(resolved: &Resolved) -> Result<Option<Arc<dyn Huntress>>, IntegrationsError> {
+    use IntegrationKey::Huntress as H;
+    let (Some(base_url), Some(api_key), Some(api_secret)) =
+        (url(resolved, H, "base_url"), text(resolved, H, "api_key"), text(resolved, H, "api_secret"))
+    else {
+        return Ok(None);
+    };
+    let settings = HuntressSettings { base_url, api_key, api_secret, requests_per_minute: per_minute(resolved, H, 60) };
+    let client: Arc<dyn Huntress> = HttpHuntress::new(settings, http_client("Huntress", 2)?, minute_window_policy());
+    Ok(Some(client))
+}
+
+fn ninjaone(resolved: &Resolved) -> Result<Option<Arc<dyn NinjaOne>>, IntegrationsError> {
+    use IntegrationKey::NinjaOne as N;
+    let (Some(base_url), Some(client_id), Some(client_secret)) =
+        (url(resolved, N, "base_url"), text(resolved, N, "client_id"), text(resolved, N, "client_secret"))
+    else {
+        return Ok(None);
+    };
+    let page_size = resolved
+        .get(N, "page_size")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(seatsync_vendors::ninjaone::DEFAULT_PAGE_SIZE);
+    let settings = NinjaOneSettings {
+        base_url,
+        client_id,
+        client_secret,
+        page_size,
+        psa_company_field: text(resolved, N, "psa_company_field"),
+        requests_per_minute: per_minute(resolved, N, seatsync_vendors::ninjaone::DEFAULT_REQUESTS_PER_MINUTE),
+    };
+    let client: Arc<dyn NinjaOne> = HttpNinjaOne::new(settings, http_client("NinjaOne", 2)?, minute_window_policy());
+    Ok(Some(client))
+}
+
+fn sentinelone(resolved: &Resolved) -> Result<Option<Arc<dyn SentinelOne>>, IntegrationsError> {
+    use IntegrationKey::SentinelOne as S;
+    let (Some(base_url), Some(api_token)) = (url(resolved, S, "base_url"), text(resolved, S, "api_token")) else {
+        return Ok(None);
+    };
+    let settings = SentinelOneSettings {
+        base_url,
+        api_token,
+        requests_per_minute: per_minute(resolved, S, seatsync_vendors::sentinelone::DEFAULT_REQUESTS_PER_MINUTE),
+        page_size: seatsync_vendors::sentinelone::MAX_PAGE_SIZE,
+        customer_level: resolved.get(S, "customer_level").and_then(CustomerLevel::parse).unwrap_or_default(),
+    };
+    // SentinelOne says how long to wait after a 429 (Retry-After), so the usual policy serves.
+    let client: Arc<dyn SentinelOne> =
+        HttpSentinelOne::new(settings, http_client("SentinelOne", 2)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+fn automate(resolved: &Resolved) -> Result<Option<Arc<dyn Automate>>, IntegrationsError> {
+    use IntegrationKey::Automate as A;
+    let (Some(server_url), Some(client_id), Some(username), Some(password)) = (
+        url(resolved, A, "server_url"),
+        text(resolved, A, "client_id"),
+        text(resolved, A, "username"),
+        text(resolved, A, "password"),
+    ) else {
+        return Ok(None);
+    };
+    let settings = AutomateSettings {
+        server_url,
+        client_id,
+        username,
+        password,
+        requests_per_minute: per_minute(resolved, A, 120),
+    };
+    // Automate documents no limit and sends no Retry-After: the usual backoff fits.
+    let client: Arc<dyn Automate> =
+        HttpAutomate::new(settings, http_client("ConnectWise Automate", 2)?, RetryPolicy::default());
+    Ok(Some(client))
 }

@@ -32,7 +32,10 @@ use seatsync_domain::{
     kinds::{IntegrationAction, IntegrationKey},
 };
 use seatsync_licence_sync::LicenceSync;
-use seatsync_vendors::{autotask::Autotask, connectwise::ConnectWise, halo::Halo, pax8::Pax8, smtp::Mailer, Slot};
+use seatsync_vendors::{
+    automate::Automate, autotask::Autotask, connectwise::ConnectWise, datto_rmm::DattoRmm, halo::Halo,
+    huntress::Huntress, ninjaone::NinjaOne, pax8::Pax8, sentinelone::SentinelOne, smtp::Mailer, Slot,
+};
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -120,6 +123,11 @@ pub struct ClientSlots {
     pub connectwise: Slot<dyn ConnectWise>,
     pub halo: Slot<dyn Halo>,
     pub mailer: Slot<dyn Mailer>,
+    pub datto_rmm: Slot<dyn DattoRmm>,
+    pub huntress: Slot<dyn Huntress>,
+    pub ninjaone: Slot<dyn NinjaOne>,
+    pub sentinelone: Slot<dyn SentinelOne>,
+    pub automate: Slot<dyn Automate>,
 }
 
 /// The integrations of this installation.

@@ -5,15 +5,15 @@ use std::collections::HashMap;
 
 use seatsync_api_types::{
     billing::{
-        BillingCell, BillingReportLine, BillingReportView, BillingRow, BillingView, ChangesSummary, ToolLine,
-        TotalsPoint,
+        BillingCell, BillingExportRow, BillingReportExport, BillingReportLine, BillingReportRef, BillingReportView,
+        BillingRow, BillingView, ChangesSummary, ToolLine, TotalsPoint,
     },
     overview::CsvFile,
 };
 use seatsync_billing::{BillingError, StoredReport};
 use seatsync_domain::{
     billing::{changes, Changes, Column, ToolStatus},
-    kinds::JobKind,
+    kinds::{BillingTool, JobKind},
 };
 
 use crate::{ServiceError, Services};
@@ -66,6 +66,32 @@ impl Services {
         })
     }
 
+    /// The report `report_id` (the newest without one) as the HTTP API's JSON.
+    pub async fn billing_export(&self, report_id: Option<i64>) -> Result<BillingReportExport, ServiceError> {
+        let (shown, _) = self.billing_pair(report_id).await?.ok_or_else(no_report)?;
+        let report = &shown.report.0;
+        Ok(BillingReportExport {
+            id: shown.id,
+            made_at: shown.made_at,
+            columns: report.columns.iter().map(Column::heading).collect(),
+            rows: report
+                .companies
+                .iter()
+                .map(|c| BillingExportRow {
+                    company_id: c.id,
+                    company: c.name.clone(),
+                    cells: (0..report.columns.len()).map(|i| report.cell(c.id, i)).collect(),
+                })
+                .collect(),
+            tools: tool_lines(&shown),
+        })
+    }
+
+    /// Every report made, newest first, for the HTTP API.
+    pub async fn billing_report_refs(&self) -> Result<Vec<BillingReportRef>, ServiceError> {
+        Ok(self.billing.lines().await?.into_iter().map(|l| BillingReportRef { id: l.id, made_at: l.made_at }).collect())
+    }
+
     async fn billing_pair(
         &self,
         report_id: Option<i64>,
@@ -111,24 +137,7 @@ fn report_view(shown: &StoredReport, before: Option<&StoredReport>) -> BillingRe
                 .collect(),
         })
         .collect();
-    let tools = shown
-        .tools
-        .0
-        .iter()
-        .map(|t| ToolLine {
-            tool: t.tool.clone(),
-            ok: t.status == ToolStatus::Ok,
-            status: match &t.status {
-                ToolStatus::Ok => "counted".into(),
-                ToolStatus::Failed(why) => format!("failed: {why}"),
-                ToolStatus::NotConfigured => "not set up".into(),
-            },
-            milliseconds: t.milliseconds,
-            companies: t.companies,
-            unplaced: t.unplaced.clone(),
-            note: t.note.clone(),
-        })
-        .collect();
+    let tools = tool_lines(shown);
     let headings = |columns: &[Column]| columns.iter().map(Column::heading).collect::<Vec<_>>();
     BillingReportView {
         id: shown.id,
@@ -146,4 +155,27 @@ fn report_view(shown: &StoredReport, before: Option<&StoredReport>) -> BillingRe
             columns_removed: headings(&c.columns_removed),
         }),
     }
+}
+
+/// How each tool fared in a report, in words.
+fn tool_lines(shown: &StoredReport) -> Vec<ToolLine> {
+    shown
+        .tools
+        .0
+        .iter()
+        .map(|t| ToolLine {
+            tool: t.tool.clone(),
+            ok: t.status == ToolStatus::Ok,
+            status: match &t.status {
+                ToolStatus::Ok => "counted".into(),
+                ToolStatus::Failed(why) => format!("failed: {why}"),
+                ToolStatus::NotConfigured => "not set up".into(),
+            },
+            milliseconds: t.milliseconds,
+            companies: t.companies,
+            unplaced: t.unplaced.clone(),
+            note: t.note.clone(),
+            customers_page: BillingTool::ALL.into_iter().find(|b| b.name() == t.tool),
+        })
+        .collect()
 }

@@ -34,6 +34,11 @@ impl Services {
             IntegrationKey::ConnectWise => self.probe_connectwise().await,
             IntegrationKey::Halo => self.probe_halo().await,
             IntegrationKey::Smtp => self.probe_smtp().await,
+            IntegrationKey::DattoRmm => self.probe_datto_rmm().await,
+            IntegrationKey::Huntress => self.probe_huntress().await,
+            IntegrationKey::NinjaOne => self.probe_ninjaone().await,
+            IntegrationKey::SentinelOne => self.probe_sentinelone().await,
+            IntegrationKey::Automate => self.probe_automate().await,
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(match outcome {
@@ -97,6 +102,48 @@ impl Services {
         Ok(match page.items.first() {
             Some(c) => format!("signed in and read the company list: {} companies (first: {}).", page.total, c.name),
             None => "signed in; the company list is empty.".into(),
+        })
+    }
+
+    async fn probe_datto_rmm(&self) -> Result<String, String> {
+        let datto = self.integrations.slots().datto_rmm.get().ok_or("not configured")?;
+        let sites = datto.site_count().await.map_err(|e| e.to_string())?;
+        Ok(format!("signed in and read the site list: {sites} sites."))
+    }
+
+    async fn probe_huntress(&self) -> Result<String, String> {
+        let huntress = self.integrations.slots().huntress.get().ok_or("not configured")?;
+        let first = huntress.first_organization().await.map_err(|e| e.to_string())?;
+        Ok(match first {
+            Some(o) => format!("signed in and read the organization list (first: {}).", o.name),
+            None => "signed in; the organization list is empty.".into(),
+        })
+    }
+
+    async fn probe_ninjaone(&self) -> Result<String, String> {
+        let ninjaone = self.integrations.slots().ninjaone.get().ok_or("not configured")?;
+        let first = ninjaone.first_organization().await.map_err(|e| e.to_string())?;
+        Ok(match first {
+            Some(o) => format!("signed in and read the organization list (first: {}).", o.name),
+            None => "signed in; the organization list is empty.".into(),
+        })
+    }
+
+    async fn probe_sentinelone(&self) -> Result<String, String> {
+        let s1 = self.integrations.slots().sentinelone.get().ok_or("not configured")?;
+        let summary = s1.summary().await.map_err(|e| e.to_string())?;
+        Ok(match summary.active_licenses {
+            Some(n) => format!("signed in and read the site list: {} active sites using {n} licences.", summary.sites),
+            None => format!("signed in and read the site list: {} active sites.", summary.sites),
+        })
+    }
+
+    async fn probe_automate(&self) -> Result<String, String> {
+        let automate = self.integrations.slots().automate.get().ok_or("not configured")?;
+        let first = automate.first_client().await.map_err(|e| e.to_string())?;
+        Ok(match first {
+            Some(c) => format!("signed in and read the client list (first: {}).", c.display_name()),
+            None => "signed in; the client list is empty.".into(),
         })
     }
 

@@ -8,6 +8,7 @@
 
 mod alert_allowances;
 mod alerts;
+mod api_tokens;
 mod billing;
 mod connection_test;
 mod contracts;
@@ -25,6 +26,7 @@ mod products;
 mod remediation;
 pub mod settings;
 mod tickets;
+mod tool_customers;
 pub mod users;
 
 use std::sync::Arc;

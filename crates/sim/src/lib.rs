@@ -9,14 +9,18 @@
 //!
 //! Everything a test or the demo needs to steer lives under `/_sim/`, a prefix no vendor uses.
 
+pub mod automate_seed;
 mod autotask;
 pub mod faults;
+pub mod ninjaone_seed;
 pub mod oidc;
 pub mod pax8_seed;
 pub mod seed;
+pub mod sentinelone_seed;
 pub mod smtp;
 mod state;
 mod tokens;
+pub mod tools_seed;
 mod vendors;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -27,6 +31,7 @@ use tokio::net::TcpListener;
 pub use faults::{FaultKind, FaultRule};
 pub use seed::{DemoUser, Msp};
 pub use state::Sim;
+pub use vendors::{automate, datto_rmm, huntress, ninjaone, sentinelone};
 
 /// How the simulator is set up at start.
 #[derive(Debug, Clone)]

@@ -221,6 +221,8 @@ pub struct Msp {
     pub pax8_products: Vec<crate::pax8_seed::Pax8Product>,
     /// What the MSP bought through Pax8.
     pub pax8_subscriptions: Vec<crate::pax8_seed::Pax8Subscription>,
+    /// Datto RMM and Huntress, as the MSP set them up.
+    pub billing_tools: crate::tools_seed::BillingTools,
     /// Where each Partner Center subscription is (customer, subscription), by lower-case id:
     /// Pax8's subscriptions read their quantity through it on every request.
     subscription_index: HashMap<String, (usize, usize)>,
@@ -348,6 +350,15 @@ impl Msp {
             }
         }
         let (pax8_products, pax8_subscriptions) = crate::pax8_seed::generate(seed, &customers, &mut pax8_companies);
+        let company_of_tenant: HashMap<String, (i64, String)> = autotask
+            .company_of_tenant
+            .iter()
+            .map(|(tenant, id)| {
+                let name = autotask.get("Companies", *id).and_then(|r| r.get("companyName")).and_then(|n| n.as_str());
+                (tenant.clone(), (*id, name.unwrap_or_default().to_string()))
+            })
+            .collect();
+        let billing_tools = crate::tools_seed::generate(seed, &customers, &company_of_tenant, "Northwind MSP");
 
         let subscription_index = customers
             .iter()
@@ -365,6 +376,7 @@ impl Msp {
             pax8_companies,
             pax8_products,
             pax8_subscriptions,
+            billing_tools,
             subscription_index,
         }
     }

@@ -61,6 +61,41 @@ pub struct Sim {
     pub halo: Mutex<crate::vendors::halo::HaloDesk>,
     /// Where the SMTP sink listens.
     pub smtp_addr: Mutex<Option<std::net::SocketAddr>>,
+    /// Datto RMM's account-wide requests in the sliding minute.
+    pub datto_window: Mutex<RateWindow>,
+    /// Huntress's account-wide requests in the sliding minute.
+    pub huntress_window: Mutex<RateWindow>,
+}
+
+/// A vendor's request limit over a sliding window.
+pub struct RateWindow {
+    limit: usize,
+    window: Duration,
+    served: std::collections::VecDeque<Instant>,
+}
+
+impl RateWindow {
+    pub fn new(limit: usize, window: Duration) -> Self {
+        Self { limit, window, served: std::collections::VecDeque::new() }
+    }
+
+    /// Counts a request if the window has room for it.
+    pub fn admit(&mut self) -> bool {
+        let now = Instant::now();
+        while self.served.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+            self.served.pop_front();
+        }
+        if self.served.len() >= self.limit {
+            return false;
+        }
+        self.served.push_back(now);
+        true
+    }
+
+    /// Requests counted in the window now.
+    pub fn used(&self) -> usize {
+        self.served.len()
+    }
 }
 
 impl Sim {
@@ -83,6 +118,14 @@ impl Sim {
             connectwise: Mutex::default(),
             halo: Mutex::default(),
             smtp_addr: Mutex::default(),
+            datto_window: Mutex::new(RateWindow::new(
+                crate::vendors::datto_rmm::ACCOUNT_RATE_LIMIT,
+                Duration::from_secs(60),
+            )),
+            huntress_window: Mutex::new(RateWindow::new(
+                crate::vendors::huntress::ACCOUNT_RATE_LIMIT,
+                Duration::from_secs(60),
+            )),
         })
     }
 

@@ -7,13 +7,18 @@ use seatsync_db::PgPool;
 use seatsync_licence_sync::LicenceSync;
 use seatsync_sim::{spawn, SimConfig, SimHandle};
 use seatsync_vendors::{
+    automate::{AutomateSettings, HttpAutomate},
     autotask::{AutotaskSettings, HttpAutotask},
     connectwise::{ConnectWiseSettings, HttpConnectWise},
+    datto_rmm::{DattoRmmSettings, HttpDattoRmm},
     graph::{GraphSettings, HttpGraph},
     halo::{HaloSettings, HttpHalo},
     http::RetryPolicy,
+    huntress::{HttpHuntress, HuntressSettings},
+    ninjaone::{HttpNinjaOne, NinjaOneSettings},
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8Settings},
+    sentinelone::{CustomerLevel, HttpSentinelOne, SentinelOneSettings},
     smtp::{Mailer, SmtpMailer, SmtpSecurity, SmtpSettings},
 };
 use sqlx::{Connection, Executor};
@@ -131,7 +136,12 @@ pub fn autotask_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpAutotask> {
 
 /// Pax8 at the simulator, with no pacing to speak of (tests measure requests, not minutes).
 pub fn pax8(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPax8> {
-    let url = Url::parse(&s.base_url).expect("the simulator's address");
+    pax8_at(&s.base_url, policy)
+}
+
+/// Pax8 at a simulator at `base_url` (a benchmark's, served in its own process).
+pub fn pax8_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpPax8> {
+    let url = Url::parse(base_url).expect("the simulator's address");
     HttpPax8::new(
         Pax8Settings {
             api_url: url.join("v1").expect("a path"),
@@ -143,6 +153,93 @@ pub fn pax8(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpPax8> {
         reqwest::Client::new(),
         policy,
     )
+}
+
+/// Datto RMM at the simulator (its "API URL" is `/datto` there), paced well under its limit.
+pub fn datto_rmm(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpDattoRmm> {
+    HttpDattoRmm::new(
+        DattoRmmSettings {
+            api_url: Url::parse(&format!("{}/datto", s.base_url)).expect("an address"),
+            api_key: seatsync_sim::datto_rmm::DATTO_API_KEY.into(),
+            api_secret: seatsync_sim::datto_rmm::DATTO_API_SECRET.into(),
+            requests_per_minute: 6_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// Huntress at the simulator (`/huntress/v1` there), with no pacing: a test that reads more
+/// than the simulator's 60 a minute is throttled, as by Huntress.
+pub fn huntress(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpHuntress> {
+    HttpHuntress::new(
+        HuntressSettings {
+            base_url: Url::parse(&format!("{}/huntress/v1", s.base_url)).expect("an address"),
+            api_key: seatsync_sim::huntress::HUNTRESS_API_KEY.into(),
+            api_secret: seatsync_sim::huntress::HUNTRESS_API_SECRET.into(),
+            requests_per_minute: 100_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// NinjaOne at the simulator (`/ninjaone` there), reading the seeded PSA custom field, unpaced:
+/// NinjaOne documents no limit.
+pub fn ninjaone(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpNinjaOne> {
+    HttpNinjaOne::new(
+        NinjaOneSettings {
+            base_url: Url::parse(&format!("{}/ninjaone", s.base_url)).expect("an address"),
+            client_id: seatsync_sim::ninjaone::NINJAONE_CLIENT_ID.into(),
+            client_secret: seatsync_sim::ninjaone::NINJAONE_CLIENT_SECRET.into(),
+            page_size: seatsync_vendors::ninjaone::DEFAULT_PAGE_SIZE,
+            psa_company_field: Some(seatsync_sim::ninjaone::NINJAONE_PSA_FIELD.into()),
+            requests_per_minute: 100_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// SentinelOne at the simulator (its console is `/sentinelone` there), paced as by default.
+pub fn sentinelone(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpSentinelOne> {
+    HttpSentinelOne::new(
+        SentinelOneSettings {
+            base_url: Url::parse(&format!("{}/sentinelone", s.base_url)).expect("an address"),
+            api_token: seatsync_sim::sentinelone::SENTINELONE_API_TOKEN.into(),
+            requests_per_minute: seatsync_vendors::sentinelone::DEFAULT_REQUESTS_PER_MINUTE,
+            page_size: seatsync_vendors::sentinelone::MAX_PAGE_SIZE,
+            customer_level: CustomerLevel::Site,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// ConnectWise Automate at the simulator (its server is `/automate` there), unpaced.
+pub fn automate(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutomate> {
+    HttpAutomate::new(
+        AutomateSettings {
+            server_url: Url::parse(&format!("{}/automate", s.base_url)).expect("an address"),
+            client_id: seatsync_sim::automate::AUTOMATE_CLIENT_ID.into(),
+            username: seatsync_sim::automate::AUTOMATE_USERNAME.into(),
+            password: seatsync_sim::automate::AUTOMATE_PASSWORD.into(),
+            requests_per_minute: 100_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// What the simulated billing tools hold, with the tenant each customer truly is
+/// (`/_sim/billing-tools`).
+pub async fn billing_tools(s: &SimHandle) -> serde_json::Value {
+    reqwest::get(format!("{}/_sim/billing-tools", s.base_url))
+        .await
+        .expect("the simulator answers")
+        .json()
+        .await
+        .expect("JSON")
 }
 
 /// ConnectWise Manage at the simulator, with its credentials, and files up to 1 MB.
@@ -369,6 +466,22 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
         ("SEATSYNC_HALO_URL", base.clone()),
         ("SEATSYNC_HALO_CLIENT_ID", "sim-halo-client".into()),
         ("SEATSYNC_HALO_CLIENT_SECRET", "sim-halo-secret".into()),
+        ("SEATSYNC_DATTO_RMM_API_URL", format!("{base}/datto")),
+        ("SEATSYNC_DATTO_RMM_API_KEY", seatsync_sim::datto_rmm::DATTO_API_KEY.into()),
+        ("SEATSYNC_DATTO_RMM_API_SECRET", seatsync_sim::datto_rmm::DATTO_API_SECRET.into()),
+        ("SEATSYNC_HUNTRESS_URL", format!("{base}/huntress/v1")),
+        ("SEATSYNC_HUNTRESS_API_KEY", seatsync_sim::huntress::HUNTRESS_API_KEY.into()),
+        ("SEATSYNC_HUNTRESS_API_SECRET", seatsync_sim::huntress::HUNTRESS_API_SECRET.into()),
+        ("SEATSYNC_NINJAONE_URL", format!("{base}/ninjaone")),
+        ("SEATSYNC_NINJAONE_CLIENT_ID", seatsync_sim::ninjaone::NINJAONE_CLIENT_ID.into()),
+        ("SEATSYNC_NINJAONE_CLIENT_SECRET", seatsync_sim::ninjaone::NINJAONE_CLIENT_SECRET.into()),
+        ("SEATSYNC_NINJAONE_PSA_COMPANY_FIELD", seatsync_sim::ninjaone::NINJAONE_PSA_FIELD.into()),
+        ("SEATSYNC_SENTINELONE_URL", format!("{base}/sentinelone")),
+        ("SEATSYNC_SENTINELONE_API_TOKEN", seatsync_sim::sentinelone::SENTINELONE_API_TOKEN.into()),
+        ("SEATSYNC_AUTOMATE_URL", format!("{base}/automate")),
+        ("SEATSYNC_AUTOMATE_CLIENT_ID", seatsync_sim::automate::AUTOMATE_CLIENT_ID.into()),
+        ("SEATSYNC_AUTOMATE_USERNAME", seatsync_sim::automate::AUTOMATE_USERNAME.into()),
+        ("SEATSYNC_AUTOMATE_PASSWORD", seatsync_sim::automate::AUTOMATE_PASSWORD.into()),
         // The simulator's mail sink speaks plain SMTP on its own port.
         ("SEATSYNC_SMTP_HOST", sim.smtp_addr.ip().to_string()),
         ("SEATSYNC_SMTP_PORT", sim.smtp_addr.port().to_string()),

@@ -35,6 +35,8 @@ struct Fixture {
     pax8_company_id: String,
     /// An e-mail whose answer was lost.
     uncertain_email_id: String,
+    /// An API token's record.
+    api_token_id: String,
 }
 
 /// A licensing CSV in Microsoft's format.
@@ -278,6 +280,29 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "billing/view", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "billing/csv", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "billing/changes_csv", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "api_tokens/list", needs: Some(Role::Admin), form: |_| vec![] },
+    Endpoint { path: "api_tokens/create", needs: Some(Role::Admin), form: |_| vec![("name", "Role matrix".into())] },
+    Endpoint { path: "api_tokens/revoke", needs: Some(Role::Admin), form: |f| vec![("id", f.api_token_id.clone())] },
+    Endpoint {
+        path: "billing/tool_customers",
+        needs: Some(Role::Viewer),
+        form: |_| vec![("tool", "datto_rmm".into())],
+    },
+    Endpoint {
+        path: "billing/place_tool_customer",
+        needs: Some(Role::Editor),
+        form: |_| vec![("tool", "datto_rmm".into()), ("key", "role-matrix-site".into())],
+    },
+    Endpoint {
+        path: "billing/ignore_tool_customer",
+        needs: Some(Role::Editor),
+        form: |_| vec![("tool", "datto_rmm".into()), ("key", "role-matrix-site".into())],
+    },
+    Endpoint {
+        path: "billing/accept_tool_customers",
+        needs: Some(Role::Editor),
+        form: |_| vec![("tool", "datto_rmm".into())],
+    },
     Endpoint { path: "tickets/psa", needs: Some(Role::Viewer), form: |_| vec![] },
     // ConnectWise for tickets from here on, so its companies can be chosen below.
     Endpoint { path: "tickets/save_psa", needs: Some(Role::Admin), form: |_| vec![("psa", "connectwise".into())] },
@@ -392,6 +417,13 @@ async fn every_server_function_checks_the_role_on_the_server() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A Datto RMM site as a report run would have read it.
+    sqlx::query(
+        "INSERT INTO billing_tool_customers (tool, customer_key, name) VALUES ('datto_rmm', 'role-matrix-site', 'Role Matrix Site')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     // An e-mail whose answer was lost, as the delivery service records one.
     let uncertain_email_id: i64 = sqlx::query_scalar(
         "INSERT INTO deliveries (dedup_key, channel, purpose, title, text_body, email_to, reference, status, error)
@@ -401,7 +433,15 @@ async fn every_server_function_checks_the_role_on_the_server() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    // An API token's record (its hash made up: the matrix is about roles).
+    let api_token_id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (name, token_hash, token_prefix, scope) VALUES ('Role matrix', '\\x00', 'seatsync_xxxxxx', 'billing_read') RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let fixture = Fixture {
+        api_token_id: api_token_id.to_string(),
         uncertain_email_id: uncertain_email_id.to_string(),
         pax8_company_id,
         viewer_id,

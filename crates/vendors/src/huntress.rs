@@ -1,0 +1,171 @@
+//! Huntress's REST API (shared/docs/billing-connectors.md, section 6): HTTP Basic with the API
+//! key and secret on every request; the organizations read 500 a page (Huntress's largest),
+//! following `pagination.next_page_token`, each with its counts (agents, billable identities,
+//! SAT learners, SIEM log sources), so a whole partner takes a handful of requests.
+//!
+//! Huntress allows 60 requests a minute for the whole account and documents no `Retry-After`,
+//! so requests are spread under a per-minute setting (60 by default: at most one a second).
+
+use std::{num::NonZeroU32, sync::Arc};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use url::Url;
+
+use crate::{
+    http::{self, RetryMode, SendOptions},
+    partner_center::BoxFuture,
+    VendorError,
+};
+
+const VENDOR: &str = "Huntress";
+/// The largest page Huntress serves.
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Clone)]
+pub struct HuntressSettings {
+    /// `https://api.huntress.io/v1`.
+    pub base_url: Url,
+    pub api_key: String,
+    pub api_secret: String,
+    pub requests_per_minute: u32,
+}
+
+/// An organization: one customer of the partner.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Organization {
+    #[serde(deserialize_with = "crate::serde_lenient::int")]
+    pub id: i64,
+    #[serde(deserialize_with = "crate::serde_lenient::text")]
+    pub name: String,
+    /// The organization's subdomain.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Every agent installed, billable or not.
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    pub agents_count: Option<i64>,
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    pub billable_identity_count: Option<i64>,
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    pub sat_learner_count: Option<i64>,
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    pub logs_sources_count: Option<i64>,
+    /// The customer's Microsoft 365 tenant, when Huntress's identity product is connected.
+    #[serde(default)]
+    pub identity_provider_tenant_id: Option<String>,
+    #[serde(default)]
+    pub report_recipients: Vec<String>,
+}
+
+impl Organization {
+    /// The domains of the people who get its reports (the customer's own staff, mostly).
+    pub fn recipient_domains(&self) -> Vec<String> {
+        let mut domains: Vec<String> = self
+            .report_recipients
+            .iter()
+            .filter_map(|r| r.rsplit_once('@').map(|(_, d)| d.trim().to_lowercase()))
+            .filter(|d| !d.is_empty())
+            .collect();
+        domains.sort();
+        domains.dedup();
+        domains
+    }
+}
+
+#[derive(Deserialize)]
+struct Pagination {
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OrganizationsPage {
+    #[serde(default)]
+    organizations: Vec<Organization>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+/// What SeatSync needs from Huntress.
+pub trait Huntress: Send + Sync {
+    /// The first organization, if any, from one small request: to check the connection.
+    fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>>;
+    /// Every organization of the account.
+    fn organizations(&self) -> BoxFuture<'_, Result<Vec<Organization>, VendorError>>;
+}
+
+pub struct HttpHuntress {
+    settings: HuntressSettings,
+    client: reqwest::Client,
+    policy: http::RetryPolicy,
+    pace: DefaultDirectRateLimiter,
+}
+
+impl HttpHuntress {
+    pub fn new(settings: HuntressSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
+        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
+        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        Arc::new(Self { settings, client, policy, pace })
+    }
+
+    async fn page(&self, query: &[(&str, String)]) -> Result<OrganizationsPage, VendorError> {
+        let url = format!("{}/organizations", self.settings.base_url.as_str().trim_end_matches('/'));
+        let options = SendOptions { mode: RetryMode::Repeatable, is_final: None };
+        let res = http::send_with(VENDOR, &self.policy, options, || {
+            let req =
+                self.client.get(&url).basic_auth(&self.settings.api_key, Some(&self.settings.api_secret)).query(query);
+            async move {
+                self.pace.until_ready().await;
+                Ok(req)
+            }
+        })
+        .await
+        .map_err(|e| match e {
+            VendorError::Status { status: 401, message, .. } => {
+                VendorError::Auth { vendor: VENDOR, detail: format!("{message} (HTTP 401)") }
+            }
+            other => other,
+        })?;
+        http::json(VENDOR, "organization list", res).await
+    }
+}
+
+impl Huntress for HttpHuntress {
+    fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>> {
+        Box::pin(async move {
+            let page = self.page(&[("limit", "1".to_string())]).await?;
+            Ok(page.organizations.into_iter().next())
+        })
+    }
+
+    fn organizations(&self) -> BoxFuture<'_, Result<Vec<Organization>, VendorError>> {
+        Box::pin(async move {
+            let mut all = Vec::new();
+            let mut token: Option<String> = None;
+            // Sorted by id so the pages do not shift while they are read.
+            let fixed = [
+                ("limit", MAX_PAGE_SIZE.to_string()),
+                ("sort_field", "id".to_string()),
+                ("sort_direction", "asc".to_string()),
+            ];
+            for _ in 0..100_000 {
+                let mut query: Vec<(&str, String)> = fixed.to_vec();
+                if let Some(t) = &token {
+                    query.push(("page_token", t.clone()));
+                }
+                let page = self.page(&query).await?;
+                let got = page.organizations.len();
+                all.extend(page.organizations);
+                token = page.pagination.and_then(|p| p.next_page_token).filter(|t| !t.trim().is_empty());
+                if token.is_none() || got == 0 {
+                    return Ok(all);
+                }
+            }
+            Err(VendorError::Malformed {
+                vendor: VENDOR,
+                what: "organization list".into(),
+                detail: "the pages never ended".into(),
+            })
+        })
+    }
+}
