@@ -95,3 +95,39 @@ test("a Viewer reads the billing report but cannot run it, and the server refuse
   expect((await api(page, "jobs/run", { kind: "billing_report" })).status).toBe(403);
   expect((await api(page, "billing/view")).status).toBe(200);
 });
+
+test("an Admin schedules the report weekly and has it e-mailed; the next report says it was sent", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "Ada Admin");
+  await open(page, "/billing");
+  await page.locator("body[data-hydrated]").waitFor();
+  const section = page.getByRole("region", { name: "Schedule and delivery" });
+  try {
+    await section.getByLabel("How often").selectOption("weekly");
+    await section.getByRole("combobox", { name: /^On\b/ }).selectOption("5");
+    await section.getByLabel("At (UTC)").selectOption("18");
+    await section.getByLabel("E-mail it to (commas between addresses; empty: no e-mail)").fill("billing@northwind-msp.example");
+    await section.getByRole("button", { name: "Save schedule and delivery" }).click();
+    await expect(section.getByTestId("billing-schedule")).toContainText("Every Friday at 18:00 UTC (set on this page).");
+    await expect(section.getByTestId("billing-delivery-words")).toContainText("an e-mail to billing@northwind-msp.example");
+
+    // A wrong address is refused where the Admin typed it.
+    await section.getByLabel("E-mail it to (commas between addresses; empty: no e-mail)").fill("billing at northwind");
+    await section.getByRole("button", { name: "Save schedule and delivery" }).click();
+    await expect(section.getByText("'billing at northwind' is not an e-mail address")).toBeVisible();
+
+    await runReport(page);
+    await expect(page.getByTestId("billing-sent")).toContainText("An e-mail to billing@northwind-msp.example: delivered");
+  } finally {
+    // Back to the monthly default, sent nowhere, for the other tests.
+    expect((await api(page, "billing/save_settings", { frequency: "monthly", weekday: "1", day: "1", hour: "7", ticket_company: "", email_to: "" })).status).toBe(200);
+  }
+});
+
+test("a Viewer reads the schedule but cannot change it", async ({ page }) => {
+  await signIn(page, "Vera Viewer");
+  await open(page, "/billing");
+  await expect(page.getByTestId("billing-schedule")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save schedule and delivery" })).toHaveCount(0);
+  expect((await api(page, "billing/save_settings", { frequency: "daily", weekday: "1", day: "1", hour: "1" })).status).toBe(403);
+});

@@ -2,9 +2,9 @@
 //! tool's customer is.
 
 use leptos::prelude::*;
-use seatsync_domain::kinds::BillingTool;
 #[cfg(feature = "ssr")]
 use seatsync_domain::Role;
+use seatsync_domain::{billing_delivery::Frequency, kinds::BillingTool};
 
 pub use seatsync_api_types::{billing::*, overview::CsvFile};
 
@@ -53,4 +53,30 @@ pub async fn ignore_tool_customer(tool: BillingTool, key: String) -> Result<Stri
 #[server(prefix = "/api", endpoint = "billing/accept_tool_customers")]
 pub async fn accept_tool_customers(tool: BillingTool) -> Result<String, AppError> {
     serve(Role::Editor, |c| async move { c.services.accept_tool_customers(&c.user, tool).await }).await
+}
+
+/// When reports are made and where they go; Viewer and up.
+#[server(prefix = "/api", endpoint = "billing/settings")]
+pub async fn load_billing_settings() -> Result<BillingSettingsView, AppError> {
+    serve(Role::Viewer, |c| async move { c.services.billing_settings().await }).await
+}
+
+/// Sets when reports are made (frequency, weekday 1 Monday to 7 Sunday, day of the month, hour
+/// UTC) and where they go (a company of the PSA for tickets by name, e-mail addresses); Admin only.
+#[server(prefix = "/api", endpoint = "billing/save_settings")]
+pub async fn save_billing_settings(
+    frequency: Frequency,
+    weekday: u8,
+    day: u8,
+    hour: u8,
+    ticket_company: Option<String>,
+    email_to: Option<String>,
+) -> Result<String, AppError> {
+    use seatsync_domain::billing_delivery::BillingSchedule;
+    let form = seatsync_services::BillingSettingsForm {
+        schedule: BillingSchedule { frequency, weekday, day, hour },
+        ticket_company,
+        email_to: email_to.unwrap_or_default(),
+    };
+    serve(Role::Admin, |c| async move { c.services.save_billing_settings(&c.user, form).await }).await
 }

@@ -5,6 +5,7 @@ pub mod alert_lists;
 pub mod alert_settings;
 pub mod alert_tickets;
 pub mod api_tokens;
+pub mod billing_settings;
 pub mod changes;
 pub mod closing_windows;
 pub mod common;

@@ -13,13 +13,14 @@ use seatsync_domain::{
 use crate::{
     api::{
         billing::{
-            load_billing, BillingCell, BillingChangesCsv, BillingCsv, BillingReportView, BillingView, ToolLine,
-            TotalsPoint,
+            load_billing, BillingCell, BillingChangesCsv, BillingCsv, BillingReportView, BillingView, ReportSent,
+            ToolLine, TotalsPoint,
         },
         jobs::RunJob,
         me::Me,
     },
     components::{
+        billing_settings::BillingSettings,
         common::{
             button,
             download::save_file,
@@ -103,6 +104,7 @@ pub fn BillingPage() -> impl IntoView {
                 })}
         </div>
         <Feedback message=feedback.into() />
+        <BillingSettings admin=me.may(Role::Admin) />
         <Loaded resource=data class="mt-6" let:view>
             <BillingBody view shown />
         </Loaded>
@@ -161,6 +163,7 @@ fn BillingBody(view: BillingView, shown: RwSignal<Option<i64>>) -> impl IntoView
                 }
             })}
         <Tools tools=report.tools.clone() />
+        <Sent sent=report.sent.clone() />
         <Downloads id=current has_changes=report.changes.is_some() />
         <ChangesLine report=report.clone() />
         <ColumnChart columns=report.columns.clone() history />
@@ -293,6 +296,30 @@ fn Tools(tools: Vec<ToolLine>) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// How the report was sent, where it was.
+#[component]
+fn Sent(sent: Vec<ReportSent>) -> impl IntoView {
+    (!sent.is_empty()).then(|| {
+        view! {
+            <ul class="mt-2 grid gap-1 text-sm" data-testid="billing-sent">
+                {sent
+                    .into_iter()
+                    .map(|s| {
+                        let class = if s.ok { "text-emerald-800" } else { "text-red-700" };
+                        view! {
+                            <li>
+                                <span class="font-medium">{s.what}</span>
+                                ": "
+                                <span class=class>{s.said}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// The report's CSV, and the changes' CSV where there is a report before it.

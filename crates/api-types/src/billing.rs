@@ -2,7 +2,10 @@
 //! since the report before, and every earlier report.
 
 use chrono::{DateTime, Utc};
-use seatsync_domain::kinds::BillingTool;
+use seatsync_domain::{
+    billing_delivery::{BillingDelivery, BillingSchedule},
+    kinds::{BillingTool, TicketPsa},
+};
 use serde::{Deserialize, Serialize};
 
 pub use crate::tickets::{CompanySuggestion, PsaCompany};
@@ -44,6 +47,8 @@ pub struct BillingReportView {
     pub tools: Vec<ToolLine>,
     /// What changed since the report before it; `None` for the first report.
     pub changes: Option<ChangesSummary>,
+    /// How it was sent (ticket, e-mail), where it was.
+    pub sent: Vec<ReportSent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,4 +168,35 @@ pub struct BillingExportRow {
 pub struct BillingReportRef {
     pub id: i64,
     pub made_at: DateTime<Utc>,
+}
+
+/// When reports are made and where they go (the Billing page; an Admin changes them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BillingSettingsView {
+    /// The schedule as the form shows it (the configured one's shape, where it has one).
+    pub schedule: BillingSchedule,
+    /// The schedule in force, in words.
+    pub schedule_words: String,
+    /// Set on this page (else from the environment or its default).
+    pub from_app: bool,
+    pub next_run: Option<DateTime<Utc>>,
+    pub delivery: BillingDelivery,
+    pub delivery_words: String,
+    /// The PSA tickets go to, and its companies to choose the ticket's from.
+    pub ticket_psa: TicketPsa,
+    pub companies: Vec<PsaCompany>,
+    /// Why the companies could not be read now, if they could not.
+    pub companies_error: Option<String>,
+    /// SMTP is set up, so e-mails can go.
+    pub email_configured: bool,
+}
+
+/// How one way of sending a report fared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSent {
+    /// "A ticket in Autotask", "An e-mail to billing@…".
+    pub what: String,
+    pub ok: bool,
+    /// Its status in words, with the ticket's number.
+    pub said: String,
 }

@@ -47,7 +47,11 @@ struct Tool {
 
 const TOOLS: &[Tool] = &[
     Tool { name: "Datto RMM", prefix: "/datto/", per_minute: 300 },
-    Tool { name: "NinjaOne", prefix: "/ninjaone/", per_minute: seatsync_vendors::ninjaone::DEFAULT_REQUESTS_PER_MINUTE },
+    Tool {
+        name: "NinjaOne",
+        prefix: "/ninjaone/",
+        per_minute: seatsync_vendors::ninjaone::DEFAULT_REQUESTS_PER_MINUTE,
+    },
     Tool { name: "ConnectWise Automate", prefix: "/automate/", per_minute: 120 },
     Tool { name: "Huntress", prefix: "/huntress/", per_minute: 60 },
     Tool {
@@ -216,7 +220,10 @@ async fn main() {
         csv_time.as_secs_f64() * 1000.0,
         csv.len() / 1024
     );
-    println!("| PostgreSQL filled first (sync, Autotask, Pax8; not measured above) | {:.1} s |", prepared.as_secs_f64());
+    println!(
+        "| PostgreSQL filled first (sync, Autotask, Pax8; not measured above) | {:.1} s |",
+        prepared.as_secs_f64()
+    );
     println!();
     println!("| tool | status | companies | tool customers placed nowhere | requests | pace (a minute) | wall time | lower bound | ratio |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");

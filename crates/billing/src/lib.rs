@@ -17,6 +17,7 @@
 
 mod automate;
 mod datto_rmm;
+pub mod delivery;
 mod huntress;
 mod microsoft;
 mod ninjaone;
@@ -51,6 +52,9 @@ pub use db::StoredReport;
 pub enum BillingError {
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The delivery service could not be asked (its settings unreadable).
+    #[error("{0}")]
+    Delivery(String),
 }
 
 /// Why a connector has no counts this run.

@@ -287,3 +287,89 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
     let history = seatsync_db::tool_customers::history(&w.pool, BillingTool::DattoRmm, 10).await.unwrap();
     assert_eq!(history.len(), 2);
 }
+
+#[tokio::test]
+async fn each_report_goes_out_once_as_a_ticket_and_an_email_with_its_csv_files_and_log() {
+    use seatsync_domain::{
+        billing_delivery::{BillingDelivery, TicketCompany},
+        kinds::TicketPsa,
+    };
+    let w = world(8).await;
+    map_tenants(&w).await;
+    w.slots.mailer.set(Some(kit::mailer(&w.sim)));
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ($1, $2)")
+        .bind(seatsync_delivery::TICKET_DEFAULTS_KEY)
+        .bind(json!({"queue_id": 29683478}))
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let delivery = seatsync_delivery::Delivery::new(w.pool.clone(), w.slots.clone());
+    let admin = kit::person(&w.pool, "Billing Admin").await;
+    // Nothing set: nothing sent.
+    let first = w.billing.run(None).await.unwrap();
+    assert!(w.billing.deliver(&delivery, first.report_id).await.unwrap().is_empty());
+
+    let wanted = BillingDelivery {
+        ticket_company: Some(TicketCompany { id: 0, name: "Northwind MSP".into() }),
+        ticket_psa: Some(TicketPsa::Autotask),
+        email_to: vec!["billing@northwind-msp.example".into()],
+    };
+    seatsync_db::settings::set(&w.pool, seatsync_billing::delivery::DELIVERY_KEY, &wanted, admin).await.unwrap();
+    let sent = w.billing.deliver(&delivery, first.report_id).await.unwrap();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent.iter().all(|s| s.ok), "{sent:?}");
+    assert!(sent[0].said.starts_with("ticket T"), "{sent:?}");
+
+    let made = billing_tickets(&w.sim).await;
+    assert_eq!(made.len(), 1);
+    let month = Utc::now().format("%B %Y").to_string();
+    assert!(made[0]["title"].as_str().unwrap().contains(&month), "{}", made[0]["title"]);
+    assert_eq!(made[0]["companyID"], 0);
+    let text = made[0]["description"].as_str().unwrap();
+    assert!(text.contains("- Microsoft 365: counted"), "{text}");
+    assert!(text.contains("- Datto RMM: not set up"), "the log names every tool: {text}");
+    let day = Utc::now().format("%Y-%m-%d");
+    assert_eq!(files_of(&w.sim, &made[0]).await, [format!("billing-report-{day}.csv")]);
+    {
+        let mail = w.sim.sim.mail.lock().unwrap().clone();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].to, ["billing@northwind-msp.example"]);
+        assert!(mail[0].data.contains(&format!("billing-report-{day}.csv")), "{}", mail[0].data);
+    }
+
+    // Sent again (a run taken over): nothing new anywhere.
+    let again = w.billing.deliver(&delivery, first.report_id).await.unwrap();
+    assert!(again.iter().all(|s| s.ok));
+    assert_eq!(billing_tickets(&w.sim).await.len(), 1);
+    assert_eq!(w.sim.sim.mail.lock().unwrap().len(), 1);
+
+    // The next report goes out too, with what changed since the first.
+    let second = w.billing.run(None).await.unwrap();
+    w.billing.deliver(&delivery, second.report_id).await.unwrap();
+    let made = billing_tickets(&w.sim).await;
+    assert_eq!(made.len(), 2);
+    let newest = made.into_iter().max_by_key(|t| t["id"].as_i64().unwrap()).unwrap();
+    let mut files = files_of(&w.sim, &newest).await;
+    files.sort();
+    assert_eq!(files, [format!("billing-changes-{day}.csv"), format!("billing-report-{day}.csv")]);
+    assert_eq!(w.sim.sim.mail.lock().unwrap().len(), 2);
+}
+
+/// The billing report's tickets in the simulated Autotask.
+async fn billing_tickets(sim: &SimHandle) -> Vec<serde_json::Value> {
+    kit::autotask_records(sim, "Tickets")
+        .await
+        .into_iter()
+        .filter(|t| t["title"].as_str().is_some_and(|t| t.starts_with("Billing Reconciliation ")))
+        .collect()
+}
+
+/// The names of a ticket's files.
+async fn files_of(sim: &SimHandle, ticket: &serde_json::Value) -> Vec<String> {
+    kit::autotask_records(sim, "TicketAttachments")
+        .await
+        .into_iter()
+        .filter(|a| a["parentID"] == ticket["id"])
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -15,7 +15,10 @@ use crate::DbError;
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Schedule {
     pub job: JobKind,
+    /// As configured (the environment or its default).
     pub cron: String,
+    /// As an Admin set it in the app, which wins over `cron`.
+    pub app_cron: Option<String>,
     pub last_slot: DateTime<Utc>,
     pub paused: bool,
     pub paused_by_name: Option<String>,
@@ -43,7 +46,8 @@ pub async fn register_schedule(
     Ok(())
 }
 
-const SCHEDULE_COLUMNS: &str = "s.job, s.cron, s.last_slot, s.paused, u.display_name AS paused_by_name, s.paused_at";
+const SCHEDULE_COLUMNS: &str =
+    "s.job, s.cron, s.app_cron, s.last_slot, s.paused, u.display_name AS paused_by_name, s.paused_at";
 
 /// Every registered schedule.
 pub async fn schedules(db: impl PgExecutor<'_>) -> Result<Vec<Schedule>, DbError> {
@@ -63,6 +67,17 @@ pub async fn lock_schedule(tx: &mut PgConnection, job: JobKind) -> Result<Option
     .bind(job)
     .fetch_optional(tx)
     .await?)
+}
+
+/// Sets (or, with `None`, clears) the schedule an Admin chose in the app; whether the job has a
+/// schedule row (it has once an instance with the job configured has started).
+pub async fn set_app_cron(db: impl PgExecutor<'_>, job: JobKind, cron: Option<&str>) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE job_schedules SET app_cron = $2, updated_at = now() WHERE job = $1")
+        .bind(job)
+        .bind(cron)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks `slot` as handed out (or, while paused, passed over).

@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod billing;
+pub mod billing_delivery;
 pub mod contract_plan;
 pub mod contract_view;
 pub mod email;

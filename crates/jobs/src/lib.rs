@@ -209,10 +209,14 @@ impl Jobs {
     /// One scheduling step for `kind` at `now`: hands the due slot, if any, to the queue. The run
     /// recorded, if one was queued (or skipped because a run of the job was still going).
     pub async fn tick(&self, kind: JobKind, now: DateTime<Utc>) -> Result<Option<i64>, JobError> {
-        let Some(schedule) = self.schedule(kind) else { return Ok(None) };
+        let Some(configured) = self.schedule(kind) else { return Ok(None) };
         let (queue, task) = &self.queues[&kind];
         let mut tx = self.pool.begin().await?;
         let Some(stored) = db::lock_schedule(&mut tx, kind).await? else { return Ok(None) };
+        // An Admin's schedule from the app wins; read here, under the row's lock, so every
+        // instance follows a change within a minute.
+        let chosen = stored.app_cron.as_deref().and_then(|c| c.parse::<cron::Schedule>().ok());
+        let schedule = chosen.as_ref().unwrap_or(configured);
         let Some((slot, trigger)) = schedule::due_slot(schedule, stored.last_slot, now) else { return Ok(None) };
         db::advance_slot(&mut tx, kind, slot).await?;
         if stored.paused {

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use seatsync_api_types::{
     billing::{
         BillingCell, BillingExportRow, BillingReportExport, BillingReportLine, BillingReportRef, BillingReportView,
-        BillingRow, BillingView, ChangesSummary, ToolLine, TotalsPoint,
+        BillingRow, BillingView, ChangesSummary, ReportSent, ToolLine, TotalsPoint,
     },
     overview::CsvFile,
 };
 use seatsync_billing::{BillingError, StoredReport};
 use seatsync_domain::{
     billing::{changes, Changes, Column, ToolStatus},
-    kinds::{BillingTool, JobKind},
+    kinds::{BillingTool, DeliveryStatus, JobKind},
 };
 
 use crate::{ServiceError, Services};
@@ -23,6 +23,7 @@ impl From<BillingError> for ServiceError {
         match e {
             BillingError::Db(seatsync_db::DbError::NotFound) => ServiceError::NotFound("That billing report".into()),
             BillingError::Db(e) => e.into(),
+            BillingError::Delivery(why) => ServiceError::Upstream(why),
         }
     }
 }
@@ -38,8 +39,12 @@ impl Services {
                 Ok::<_, ServiceError>(seatsync_db::jobs::active_run(&self.pool, JobKind::BillingReport, None).await?)
             },
         )?;
+        let sent = match &pair {
+            Some((shown, _)) => self.report_sent(shown.id).await?,
+            None => Vec::new(),
+        };
         Ok(BillingView {
-            report: pair.map(|(shown, before)| report_view(&shown, before.as_ref())),
+            report: pair.map(|(shown, before)| BillingReportView { sent, ..report_view(&shown, before.as_ref()) }),
             reports: lines.into_iter().map(|l| BillingReportLine { id: l.id, made_at: l.made_at }).collect(),
             running: active.is_some(),
             configured: self.mapping.autotask_configured(),
@@ -90,6 +95,39 @@ impl Services {
     /// Every report made, newest first, for the HTTP API.
     pub async fn billing_report_refs(&self) -> Result<Vec<BillingReportRef>, ServiceError> {
         Ok(self.billing.lines().await?.into_iter().map(|l| BillingReportRef { id: l.id, made_at: l.made_at }).collect())
+    }
+
+    /// How report `id` was sent: its ticket and e-mail, as the delivery service recorded them.
+    async fn report_sent(&self, id: i64) -> Result<Vec<ReportSent>, ServiceError> {
+        let keys = [format!("billing-report:{id}:ticket"), format!("billing-report:{id}:email")];
+        let rows = seatsync_db::deliveries::find_by_keys(&self.pool, &keys).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let what = match (&row.company_name, &row.email_to) {
+                    (Some(company), _) => format!("A ticket for {company}"),
+                    (None, Some(to)) => format!("An e-mail to {}", to.join(", ")),
+                    _ => "A message".into(),
+                };
+                let (ok, said) = match row.status {
+                    DeliveryStatus::Delivered => (
+                        true,
+                        row.ticket_number
+                            .map(|n| format!("delivered: ticket {n}"))
+                            .unwrap_or_else(|| "delivered".into()),
+                    ),
+                    DeliveryStatus::Uncertain => (
+                        false,
+                        "its answer was lost: check with the recipient (the Jobs page can send it again)".into(),
+                    ),
+                    DeliveryStatus::Pending => (false, "waiting to be sent".into()),
+                    DeliveryStatus::Failed => {
+                        (false, format!("failed: {}", row.error.unwrap_or_else(|| "no reason given".into())))
+                    }
+                };
+                ReportSent { what, ok, said }
+            })
+            .collect())
     }
 
     async fn billing_pair(
@@ -154,6 +192,7 @@ fn report_view(shown: &StoredReport, before: Option<&StoredReport>) -> BillingRe
             columns_added: headings(&c.columns_added),
             columns_removed: headings(&c.columns_removed),
         }),
+        sent: Vec::new(),
     }
 }
 

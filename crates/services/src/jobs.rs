@@ -68,7 +68,9 @@ impl Services {
             .map(|kind| {
                 let stored = schedules.iter().find(|s| s.job == kind);
                 let configured = self.jobs.parts().configured(kind);
-                let cron = self.jobs.schedule(kind);
+                // An Admin's schedule from the app wins over the configured one.
+                let chosen = stored.and_then(|s| s.app_cron.as_deref()).and_then(|c| c.parse::<cron::Schedule>().ok());
+                let cron = chosen.as_ref().or(self.jobs.schedule(kind)).filter(|_| configured);
                 let quiet = matches!(kind, JobKind::ContractResume | JobKind::DeliveryResume);
                 let shown = if quiet { RECENT_QUIET_RUNS } else { RECENT_RUNS as usize };
                 let recent: Vec<RunInfo> = runs.iter().filter(|r| r.job == kind).take(shown).map(run_info).collect();

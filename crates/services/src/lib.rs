@@ -10,6 +10,7 @@ mod alert_allowances;
 mod alerts;
 mod api_tokens;
 mod billing;
+mod billing_settings;
 mod connection_test;
 mod contracts;
 mod dashboard;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 
 use seatsync_db::PgPool;
 
+pub use billing_settings::BillingSettingsForm;
 pub use error::ServiceError;
 pub use users::Staff;
 

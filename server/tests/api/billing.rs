@@ -235,3 +235,56 @@ async fn an_admins_token_reads_reports_over_http_until_it_is_revoked_and_nothing
     let again = app.ok(&admin, "api_tokens/revoke", &[("id", &token_id)]).await;
     assert_eq!(again, "The token was already revoked.");
 }
+
+#[tokio::test]
+async fn an_admin_schedules_the_report_and_sends_it_by_email_and_a_viewer_only_reads_that() {
+    let app = spawn_app().await;
+    let admin = app.signed_in("admin").await;
+    let viewer = app.signed_in("viewer").await;
+    app.ok(&admin, "mapping/refresh", &[]).await;
+    let before = app.ok(&viewer, "billing/settings", &[]).await;
+    assert_eq!(before["schedule_words"], "Every month on the 1st at 07:00 UTC");
+    assert_eq!(before["from_app"], false);
+    assert!(before["delivery_words"].as_str().unwrap().contains("not sent anywhere"));
+
+    let form = |email: &'static str, day: &'static str| {
+        vec![
+            ("frequency", "weekly"),
+            ("weekday", "5"),
+            ("day", day),
+            ("hour", "18"),
+            ("ticket_company", ""),
+            ("email_to", email),
+        ]
+    };
+    let refused = app.call(&viewer, "billing/save_settings", &form("billing@northwind-msp.example", "1")).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let bad = app.call(&admin, "billing/save_settings", &form("not an address", "1")).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let said = app.ok(&admin, "billing/save_settings", &form("billing@northwind-msp.example", "1")).await;
+    assert!(said.as_str().unwrap().starts_with("Every Friday at 18:00 UTC."), "{said}");
+    let after = app.ok(&viewer, "billing/settings", &[]).await;
+    assert_eq!(after["schedule_words"], "Every Friday at 18:00 UTC");
+    assert_eq!(after["from_app"], true);
+    let next: chrono::DateTime<chrono::Utc> = serde_json::from_value(after["next_run"].clone()).unwrap();
+    assert_eq!(chrono::Datelike::weekday(&next), chrono::Weekday::Fri);
+    let jobs = app.ok(&viewer, "jobs/list", &[]).await;
+    let billing = jobs["jobs"].as_array().unwrap().iter().find(|j| j["kind"] == "billing_report").unwrap().clone();
+    assert_eq!(billing["cron"], "0 0 18 * * Fri", "the Jobs page shows the schedule in force");
+
+    // A report made now is e-mailed, with its CSV, and the page says so.
+    let editor = app.signed_in("editor").await;
+    run_report(&app, &editor).await;
+    let mut sent = serde_json::Value::Null;
+    for _ in 0..100 {
+        sent = app.ok(&viewer, "billing/view", &[]).await["report"]["sent"].clone();
+        if sent.as_array().is_some_and(|s| !s.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(sent[0]["what"], "An e-mail to billing@northwind-msp.example", "{sent}");
+    assert_eq!(sent[0]["ok"], true, "{sent}");
+    let mail = app.sim.sim.mail.lock().unwrap().clone();
+    assert!(mail.iter().any(|m| m.data.contains("Billing Reconciliation week of ")), "{mail:?}");
+}

@@ -21,7 +21,35 @@ async fn an_admin_tests_each_connection_and_hears_what_happened_in_words() {
         .filter(|i| i["testable"] == true)
         .map(|i| i["key"].as_str().unwrap())
         .collect();
-    assert_eq!(testable, ["partner_center", "graph", "autotask", "pax8", "connectwise", "halo", "smtp"]);
+    assert_eq!(
+        testable,
+        [
+            "partner_center",
+            "graph",
+            "autotask",
+            "pax8",
+            "connectwise",
+            "halo",
+            "smtp",
+            "datto_rmm",
+            "huntress",
+            "ninjaone",
+            "sentinelone",
+            "automate"
+        ]
+    );
+    // Each billing tool answers its test against the simulator, in words.
+    for (key, said) in [
+        ("datto_rmm", "read the site list"),
+        ("huntress", "read the organization list"),
+        ("ninjaone", "read the organization list"),
+        ("sentinelone", "read the site list"),
+        ("automate", "read the client list"),
+    ] {
+        let answer = app.ok(&admin, "settings/test_connection", &[("key", key)]).await;
+        assert_eq!(answer["ok"], true, "{key}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(said), "{key}: {answer}");
+    }
 
     let pc = app.ok(&admin, "settings/test_connection", &[("key", "partner_center")]).await;
     assert_eq!(pc["ok"], true, "{pc}");

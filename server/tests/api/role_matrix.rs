@@ -280,6 +280,14 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { path: "billing/view", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "billing/csv", needs: Some(Role::Viewer), form: |_| vec![] },
     Endpoint { path: "billing/changes_csv", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint { path: "billing/settings", needs: Some(Role::Viewer), form: |_| vec![] },
+    Endpoint {
+        path: "billing/save_settings",
+        needs: Some(Role::Admin),
+        form: |_| {
+            vec![("frequency", "monthly".into()), ("weekday", "1".into()), ("day", "1".into()), ("hour", "7".into())]
+        },
+    },
     Endpoint { path: "api_tokens/list", needs: Some(Role::Admin), form: |_| vec![] },
     Endpoint { path: "api_tokens/create", needs: Some(Role::Admin), form: |_| vec![("name", "Role matrix".into())] },
     Endpoint { path: "api_tokens/revoke", needs: Some(Role::Admin), form: |f| vec![("id", f.api_token_id.clone())] },
