@@ -6,7 +6,7 @@
 -- them. The decision columns are never touched by a run, so a customer that disappears from the
 -- tool and comes back keeps its decision.
 CREATE TABLE billing_tool_customers (
-    tool               text        NOT NULL CHECK (tool IN ('datto_rmm', 'ninjaone', 'automate', 'huntress', 'sentinelone')),
+    tool               text        NOT NULL CHECK (tool IN ('datto_rmm', 'ninjaone', 'automate', 'huntress', 'sentinelone', 'duo', 'auvik')),
     customer_key       text        NOT NULL,
     name               text        NOT NULL,
     domains            text[]      NOT NULL DEFAULT '{}',
@@ -25,7 +25,7 @@ CREATE TABLE billing_tool_customers (
 -- Every decision on a tool customer: who placed it where, ignored it or withdrew a decision.
 CREATE TABLE billing_tool_customer_history (
     id            bigserial   PRIMARY KEY,
-    tool          text        NOT NULL CHECK (tool IN ('datto_rmm', 'ninjaone', 'automate', 'huntress', 'sentinelone')),
+    tool          text        NOT NULL CHECK (tool IN ('datto_rmm', 'ninjaone', 'automate', 'huntress', 'sentinelone', 'duo', 'auvik')),
     customer_key  text        NOT NULL,
     customer_name text        NOT NULL,
     action        text        NOT NULL CHECK (action IN ('mapped', 'ignored', 'cleared')),
@@ -39,8 +39,8 @@ CREATE INDEX billing_tool_customer_history_tool_idx ON billing_tool_customer_his
 ALTER TABLE integration_values DROP CONSTRAINT integration_values_integration_check;
 ALTER TABLE integration_values ADD CONSTRAINT integration_values_integration_check
     CHECK (integration IN ('partner_center', 'graph', 'autotask', 'pax8', 'connectwise', 'halo', 'smtp',
-                           'datto_rmm', 'huntress', 'ninjaone', 'sentinelone', 'automate'));
+                           'datto_rmm', 'huntress', 'ninjaone', 'sentinelone', 'automate', 'duo', 'auvik'));
 ALTER TABLE integration_audit DROP CONSTRAINT integration_audit_integration_check;
 ALTER TABLE integration_audit ADD CONSTRAINT integration_audit_integration_check
     CHECK (integration IN ('partner_center', 'graph', 'autotask', 'pax8', 'connectwise', 'halo', 'smtp',
-                           'datto_rmm', 'huntress', 'ninjaone', 'sentinelone', 'automate'));
+                           'datto_rmm', 'huntress', 'ninjaone', 'sentinelone', 'automate', 'duo', 'auvik'));

@@ -244,6 +244,10 @@ export_sim_config() {
   export SEATSYNC_HUNTRESS_URL="$sim/huntress/v1" SEATSYNC_HUNTRESS_API_KEY="sim-huntress-key" SEATSYNC_HUNTRESS_API_SECRET="sim-huntress-secret"
   export SEATSYNC_NINJAONE_URL="$sim/ninjaone" SEATSYNC_NINJAONE_CLIENT_ID="sim-ninjaone-client" SEATSYNC_NINJAONE_CLIENT_SECRET="sim-ninjaone-secret" SEATSYNC_NINJAONE_PSA_COMPANY_FIELD="psaCompanyId"
   export SEATSYNC_SENTINELONE_URL="$sim/sentinelone" SEATSYNC_SENTINELONE_API_TOKEN="sim-sentinelone-api-token"
+  export SEATSYNC_DUO_API_URL="$sim/duo" SEATSYNC_DUO_INTEGRATION_KEY="DISIMULATORACCOUNTS1" SEATSYNC_DUO_SECRET_KEY="simDuoAccountsApiSecretKey0123456789abcd"
+  # Just under the simulator's 300 single-object reads a minute, so a report run is quick.
+  export SEATSYNC_DUO_REQUESTS_PER_MINUTE="${SEATSYNC_DUO_REQUESTS_PER_MINUTE:-290}"
+  export SEATSYNC_AUVIK_URL="$sim/auvik/v1" SEATSYNC_AUVIK_USERNAME="seatsync-api@northwind-msp.example" SEATSYNC_AUVIK_API_KEY="sim-auvik-api-key"
   export SEATSYNC_AUTOMATE_URL="$sim/automate" SEATSYNC_AUTOMATE_CLIENT_ID="3c0a7e5e-9d1b-4c6a-8f2e-5a17a7e0c0de" SEATSYNC_AUTOMATE_USERNAME="seatsync-integrator" SEATSYNC_AUTOMATE_PASSWORD="sim-automate-password"
   local smtp_port
   smtp_port="$(curl -fsS "$sim/_sim/summary" | grep -o '"smtpPort":[0-9]*' | cut -d: -f2)"

@@ -17,6 +17,8 @@ async function setMapping(page: Page, tenantId: string, companyId?: number | str
 }
 
 test("an Editor runs the billing report, reads it, downloads its CSV and sees what changed after a customer is mapped", async ({ page }) => {
+  // Two reports, each reading nine tools from the simulator at their paces.
+  test.setTimeout(180_000);
   await signIn(page, "Eddie Editor");
   // The customers whose mapping the test changes, and gives back at the end: from the end of the
   // list, to stay clear of the mapping tests' first ones. With two unmapped customers, one is
@@ -97,7 +99,7 @@ test("a Viewer reads the billing report but cannot run it, and the server refuse
 });
 
 test("an Admin schedules the report weekly and has it e-mailed; the next report says it was sent", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   await signIn(page, "Ada Admin");
   await open(page, "/billing");
   await page.locator("body[data-hydrated]").waitFor();

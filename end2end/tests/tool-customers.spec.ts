@@ -15,6 +15,8 @@ async function setAgents(id: number, agents: number) {
 }
 
 test("an Editor places Datto RMM sites in companies, leaves one out, and sees Huntress's changed count highlighted", async ({ page }) => {
+  // Three reports, each reading nine tools from the simulator at their paces.
+  test.setTimeout(240_000);
   await signIn(page, "Eddie Editor");
   await open(page, "/billing");
   await page.locator("body[data-hydrated]").waitFor();

@@ -261,7 +261,16 @@ fn Tools(tools: Vec<ToolLine>) -> impl IntoView {
                                 <span class=class data-testid="billing-tool-status">
                                     {t.status.clone()}
                                 </span>
-                                {t.ok.then(|| format!(", {} companies in {}", t.companies, took(t.milliseconds)))}
+                                {t
+                                    .ok
+                                    .then(|| {
+                                        format!(
+                                            ", {} companies in {}{}",
+                                            t.companies,
+                                            took(t.milliseconds),
+                                            t.requests.map(|n| format!(" ({n} requests)")).unwrap_or_default(),
+                                        )
+                                    })}
                                 {t.note.clone().map(|n| format!(" ({n})"))}
                                 {t
                                     .customers_page

@@ -74,6 +74,8 @@ pub struct ToolLine {
     /// "counted", "failed: …" or "not set up".
     pub status: String,
     pub milliseconds: u64,
+    /// Requests sent to the tool, for a tool read over HTTP.
+    pub requests: Option<u64>,
     pub companies: usize,
     /// The tool's customers that are no PSA company (not billed from this report).
     pub unplaced: Vec<String>,

@@ -102,7 +102,9 @@ async fn main() {
         sim.msp().autotask.company_of_tenant.iter().map(|(t, c)| (t.clone(), *c)).collect();
     for (tenant, company) in &companies {
         sqlx::query(
-            "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)
+            // Only tenants the sync stored (one it could not read is left out, as in a real run).
+            "INSERT INTO tenant_mappings (tenant_id, state, company_id, version)
+             SELECT $1, 'mapped', $2, 1 WHERE EXISTS (SELECT 1 FROM tenants WHERE tenant_id = $1)
              ON CONFLICT DO NOTHING",
         )
         .bind(tenant)

@@ -139,7 +139,10 @@ fn log(shown: &StoredReport, before: Option<&StoredReport>) -> String {
     );
     for t in &shown.tools.0 {
         let status = match &t.status {
-            ToolStatus::Ok => format!("counted {} companies in {:.1} s", t.companies, t.milliseconds as f64 / 1000.0),
+            ToolStatus::Ok => {
+                format!("counted {} companies in {:.1} s", t.companies, t.milliseconds as f64 / 1000.0)
+                    + &t.requests.map(|n| format!(" ({n} requests)")).unwrap_or_default()
+            }
             ToolStatus::Failed(why) => format!("FAILED, its columns are blank: {why}"),
             ToolStatus::NotConfigured => "not set up".into(),
         };

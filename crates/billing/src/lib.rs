@@ -16,8 +16,10 @@
 //! Adding a connector is its own module and one line in [`connectors`].
 
 mod automate;
+mod auvik;
 mod datto_rmm;
 pub mod delivery;
+mod duo;
 mod huntress;
 mod microsoft;
 mod ninjaone;
@@ -117,6 +119,11 @@ pub trait Connector: Send + Sync {
     fn tool(&self) -> &'static str;
     /// Its counts now.
     fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>>;
+    /// Requests its client has sent to the tool so far, for a tool read over HTTP (`None` for
+    /// one counted from PostgreSQL).
+    fn requests_sent(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// What a run made.
@@ -138,6 +145,8 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
         Box::new(automate::AutomateCounts::new(slots.automate.clone())),
         Box::new(huntress::HuntressCounts::new(slots.huntress.clone())),
         Box::new(sentinelone::SentinelOneCounts::new(slots.sentinelone.clone())),
+        Box::new(duo::DuoCounts::new(slots.duo.clone())),
+        Box::new(auvik::AuvikCounts::new(slots.auvik.clone())),
     ]
 }
 
@@ -176,12 +185,15 @@ impl BillingReports {
         let mut outcomes = Vec::with_capacity(self.connectors.len());
         for connector in &self.connectors {
             let started = Instant::now();
+            let sent_before = connector.requests_sent();
             let counted = match connector.count(&placement).await {
                 Ok(Reading::Placed(counted)) => Ok(counted),
                 Ok(Reading::Customers(reading)) => self.place(reading, &active, &placement).await,
                 Err(e) => Err(e),
             };
             let milliseconds = started.elapsed().as_millis() as u64;
+            let requests =
+                connector.requests_sent().zip(sent_before).map(|(after, before)| after.saturating_sub(before));
             let tool = connector.tool().to_string();
             let (status, counted) = match counted {
                 Ok(c) => (ToolStatus::Ok, c),
@@ -195,6 +207,7 @@ impl BillingReports {
                 tool: tool.clone(),
                 status: status.clone(),
                 milliseconds,
+                requests,
                 companies: counted.companies.len(),
                 unplaced: counted.unplaced,
                 note: counted.note,

@@ -69,6 +69,10 @@ impl Connector for NinjaOneCounts {
         BillingTool::NinjaOne.name()
     }
 
+    fn requests_sent(&self) -> Option<u64> {
+        self.client.get().map(|c| c.requests_sent())
+    }
+
     fn count<'a>(&'a self, _placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
         Box::pin(self.read())
     }

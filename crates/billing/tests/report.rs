@@ -99,7 +99,9 @@ async fn a_report_has_a_row_per_company_with_microsoft_and_pax8_counts_zeros_and
             ("NinjaOne", ToolStatus::NotConfigured),
             ("ConnectWise Automate", ToolStatus::NotConfigured),
             ("Huntress", ToolStatus::NotConfigured),
-            ("SentinelOne", ToolStatus::NotConfigured)
+            ("SentinelOne", ToolStatus::NotConfigured),
+            ("Cisco Duo", ToolStatus::NotConfigured),
+            ("Auvik", ToolStatus::NotConfigured)
         ]
     );
     let companies = seatsync_db::autotask_cache::companies(&w.pool).await.unwrap();
@@ -201,6 +203,10 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
     let datto = summary.tools.iter().find(|t| t.tool == "Datto RMM").unwrap();
     let huntress = summary.tools.iter().find(|t| t.tool == "Huntress").unwrap();
     assert_eq!((datto.status.clone(), huntress.status.clone()), (ToolStatus::Ok, ToolStatus::Ok));
+    // Each tool's requests are counted as the tool saw them.
+    assert_eq!(datto.requests, Some(w.sim.sim.requests_matching("/datto/")));
+    assert_eq!(huntress.requests, Some(w.sim.sim.requests_matching("/huntress/")));
+    assert_eq!(summary.tools[0].requests, None, "Microsoft 365 is counted from PostgreSQL");
     let report = w.billing.newest().await.unwrap()[0].report.0.clone();
     let truth = kit::billing_tools(&w.sim).await;
 

@@ -80,6 +80,9 @@ pub struct ToolOutcome {
     pub tool: String,
     pub status: ToolStatus,
     pub milliseconds: u64,
+    /// Requests sent to the tool (retries included), for a tool read over HTTP.
+    #[serde(default)]
+    pub requests: Option<u64>,
     /// PSA companies it counted for.
     pub companies: usize,
     /// Its customers that are no PSA company yet (named, never dropped silently).

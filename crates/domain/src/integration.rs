@@ -671,6 +671,103 @@ const AUTOMATE: &[FieldSpec] = &[
         "Automate publishes no limit; SeatSync keeps its few requests a run gentle on your server.",
     ),
 ];
+const DUO_EDITIONS: &[&str] = &["yes", "no"];
+const DUO: &[FieldSpec] = &[
+    field(
+        "api_url",
+        "API hostname",
+        "SEATSYNC_DUO_API_URL",
+        Url,
+        true,
+        None,
+        "The parent account's API hostname with https:// in front, such as https://api-xxxxxxxx.duosecurity.com (Admin Panel › Applications › your Accounts API application).",
+    ),
+    field(
+        "integration_key",
+        "Integration key",
+        "SEATSYNC_DUO_INTEGRATION_KEY",
+        Text,
+        true,
+        None,
+        "Of the Accounts API application in the parent (MSP) account; it reads every child account, which needs no application of its own.",
+    ),
+    field("secret_key", "Secret key", "SEATSYNC_DUO_SECRET_KEY", Secret, true, None, "Of the same application."),
+    field(
+        "editions",
+        "Split users by edition",
+        "SEATSYNC_DUO_EDITIONS",
+        FieldKind::Choice(DUO_EDITIONS),
+        true,
+        Some("yes"),
+        "yes reads each account's edition (one more request per account) for columns such as 'Users (Duo Advantage)'; an account whose edition Duo refuses is counted under 'Users'.",
+    ),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_DUO_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("150"),
+        "Duo publishes no limit; SeatSync waits when Duo answers 429.",
+    ),
+];
+const AUVIK_COUNTING: &[&str] = &["usage", "inventory"];
+const AUVIK: &[FieldSpec] = &[
+    field(
+        "base_url",
+        "API address",
+        "SEATSYNC_AUVIK_URL",
+        Url,
+        true,
+        Some("https://auvikapi.us1.my.auvik.com/v1"),
+        "https://auvikapi.{region}.my.auvik.com/v1, the region as in your dashboard's address (us1 to us6, eu1, eu2, au1, ca1). If Auvik redirects to another region, Test connection says where.",
+    ),
+    field(
+        "username",
+        "User name",
+        "SEATSYNC_AUVIK_USERNAME",
+        Email,
+        true,
+        None,
+        "The e-mail address of an Auvik user whose role may view tenants and billing (an API Access Only user serves).",
+    ),
+    field(
+        "api_key",
+        "API key",
+        "SEATSYNC_AUVIK_API_KEY",
+        Secret,
+        true,
+        None,
+        "Generated on that user's profile (API Key › Generate).",
+    ),
+    field(
+        "counting",
+        "Count billable devices from",
+        "SEATSYNC_AUVIK_COUNTING",
+        FieldKind::Choice(AUVIK_COUNTING),
+        true,
+        Some("usage"),
+        "usage: the daily average Auvik bills for last month (the user needs billing access); inventory: the managed routers, switches, firewalls and wireless controllers now.",
+    ),
+    field(
+        "page_size",
+        "Page size",
+        "SEATSYNC_AUVIK_PAGE_SIZE",
+        FieldKind::Choice(&["100", "250", "500", "1000"]),
+        true,
+        Some("100"),
+        "Devices asked for per request when counting the inventory; SeatSync reads every page whatever size it gets.",
+    ),
+    field(
+        "requests_per_minute",
+        "Requests a minute",
+        "SEATSYNC_AUVIK_REQUESTS_PER_MINUTE",
+        FieldKind::PerMinute,
+        true,
+        Some("120"),
+        "Auvik publishes no limit; SeatSync spreads its requests under this and waits when Auvik answers 429.",
+    ),
+];
 
 impl IntegrationKey {
     pub fn name(self) -> &'static str {
@@ -687,6 +784,8 @@ impl IntegrationKey {
             IntegrationKey::NinjaOne => "NinjaOne",
             IntegrationKey::SentinelOne => "SentinelOne",
             IntegrationKey::Automate => "ConnectWise Automate",
+            IntegrationKey::Duo => "Cisco Duo",
+            IntegrationKey::Auvik => "Auvik",
         }
     }
 
@@ -709,6 +808,8 @@ impl IntegrationKey {
             }
             IntegrationKey::SentinelOne => &["Billing counts (licences by tier, workstations, servers)"],
             IntegrationKey::Automate => &["Billing counts (workstations, servers, network devices)"],
+            IntegrationKey::Duo => &["Billing counts (users per account, by edition)"],
+            IntegrationKey::Auvik => &["Billing counts (network devices)"],
         }
     }
 
@@ -726,6 +827,8 @@ impl IntegrationKey {
             IntegrationKey::NinjaOne => NINJAONE,
             IntegrationKey::SentinelOne => SENTINELONE,
             IntegrationKey::Automate => AUTOMATE,
+            IntegrationKey::Duo => DUO,
+            IntegrationKey::Auvik => AUVIK,
         }
     }
 

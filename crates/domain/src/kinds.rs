@@ -233,11 +233,13 @@ text_enum! {
         NinjaOne = "ninjaone",
         SentinelOne = "sentinelone",
         Automate = "automate",
+        Duo = "duo",
+        Auvik = "auvik",
     }
 }
 
 impl IntegrationKey {
-    pub const ALL: [IntegrationKey; 12] = [
+    pub const ALL: [IntegrationKey; 14] = [
         IntegrationKey::PartnerCenter,
         IntegrationKey::Graph,
         IntegrationKey::Autotask,
@@ -250,6 +252,8 @@ impl IntegrationKey {
         IntegrationKey::NinjaOne,
         IntegrationKey::SentinelOne,
         IntegrationKey::Automate,
+        IntegrationKey::Duo,
+        IntegrationKey::Auvik,
     ];
 
     pub fn parse(text: &str) -> Option<IntegrationKey> {
@@ -290,16 +294,20 @@ text_enum! {
         Automate = "automate",
         Huntress = "huntress",
         SentinelOne = "sentinelone",
+        Duo = "duo",
+        Auvik = "auvik",
     }
 }
 
 impl BillingTool {
-    pub const ALL: [BillingTool; 5] = [
+    pub const ALL: [BillingTool; 7] = [
         BillingTool::DattoRmm,
         BillingTool::NinjaOne,
         BillingTool::Automate,
         BillingTool::Huntress,
         BillingTool::SentinelOne,
+        BillingTool::Duo,
+        BillingTool::Auvik,
     ];
 
     /// The tool as the report and the pages name it.
@@ -310,6 +318,8 @@ impl BillingTool {
             BillingTool::Automate => "ConnectWise Automate",
             BillingTool::Huntress => "Huntress",
             BillingTool::SentinelOne => "SentinelOne",
+            BillingTool::Duo => "Cisco Duo",
+            BillingTool::Auvik => "Auvik",
         }
     }
 
@@ -319,6 +329,8 @@ impl BillingTool {
             BillingTool::DattoRmm | BillingTool::SentinelOne => "site",
             BillingTool::NinjaOne | BillingTool::Huntress => "organization",
             BillingTool::Automate => "client",
+            BillingTool::Duo => "account",
+            BillingTool::Auvik => "tenant",
         }
     }
 
@@ -330,6 +342,8 @@ impl BillingTool {
             BillingTool::Automate => IntegrationKey::Automate,
             BillingTool::Huntress => IntegrationKey::Huntress,
             BillingTool::SentinelOne => IntegrationKey::SentinelOne,
+            BillingTool::Duo => IntegrationKey::Duo,
+            BillingTool::Auvik => IntegrationKey::Auvik,
         }
     }
 

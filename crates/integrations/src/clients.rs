@@ -8,8 +8,10 @@ use seatsync_licence_sync::LicenceSync;
 use seatsync_vendors::{
     automate::{Automate, AutomateSettings, HttpAutomate},
     autotask::{Autotask, AutotaskSettings, HttpAutotask},
+    auvik::{Auvik, AuvikSettings, Counting, HttpAuvik},
     connectwise::{ConnectWise, ConnectWiseSettings, HttpConnectWise},
     datto_rmm::{DattoRmm, DattoRmmSettings, HttpDattoRmm},
+    duo::{Duo, DuoSettings, HttpDuo},
     graph::{GraphSettings, HttpGraph},
     halo::{Halo, HaloSettings, HttpHalo},
     http::RetryPolicy,
@@ -43,6 +45,8 @@ pub(crate) fn rebuild(
     slots.ninjaone.set(ninjaone(resolved)?);
     slots.sentinelone.set(sentinelone(resolved)?);
     slots.automate.set(automate(resolved)?);
+    slots.duo.set(duo(resolved)?);
+    slots.auvik.set(auvik(resolved)?);
     Ok(())
 }
 
@@ -337,5 +341,54 @@ fn automate(resolved: &Resolved) -> Result<Option<Arc<dyn Automate>>, Integratio
     // Automate documents no limit and sends no Retry-After: the usual backoff fits.
     let client: Arc<dyn Automate> =
         HttpAutomate::new(settings, http_client("ConnectWise Automate", 2)?, RetryPolicy::default());
+    Ok(Some(client))
+}
+
+fn duo(resolved: &Resolved) -> Result<Option<Arc<dyn Duo>>, IntegrationsError> {
+    use IntegrationKey::Duo as D;
+    let (Some(api_url), Some(integration_key), Some(secret_key)) =
+        (url(resolved, D, "api_url"), text(resolved, D, "integration_key"), text(resolved, D, "secret_key"))
+    else {
+        return Ok(None);
+    };
+    let settings = DuoSettings {
+        api_url,
+        integration_key,
+        secret_key,
+        requests_per_minute: per_minute(resolved, D, seatsync_vendors::duo::DEFAULT_REQUESTS_PER_MINUTE),
+        users_page_size: seatsync_vendors::duo::DEFAULT_USERS_PAGE_SIZE,
+        read_editions: resolved.get(D, "editions").is_none_or(|v| v.trim() != "no"),
+    };
+    // Duo sends no Retry-After; its own clients back off 1, 2, 4 ... 32 seconds with jitter.
+    let policy = RetryPolicy {
+        max_attempts: 7,
+        base_delay: Duration::from_secs(2),
+        max_delay: Duration::from_secs(32),
+        ..RetryPolicy::default()
+    };
+    let client: Arc<dyn Duo> = HttpDuo::new(settings, http_client("Cisco Duo", 2)?, policy);
+    Ok(Some(client))
+}
+
+fn auvik(resolved: &Resolved) -> Result<Option<Arc<dyn Auvik>>, IntegrationsError> {
+    use IntegrationKey::Auvik as A;
+    let (Some(base_url), Some(username), Some(api_key)) =
+        (url(resolved, A, "base_url"), text(resolved, A, "username"), text(resolved, A, "api_key"))
+    else {
+        return Ok(None);
+    };
+    let settings = AuvikSettings {
+        base_url,
+        username,
+        api_key,
+        page_size: resolved
+            .get(A, "page_size")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(seatsync_vendors::auvik::DEFAULT_PAGE_SIZE),
+        requests_per_minute: per_minute(resolved, A, seatsync_vendors::auvik::DEFAULT_REQUESTS_PER_MINUTE),
+        counting: resolved.get(A, "counting").and_then(Counting::parse).unwrap_or_default(),
+    };
+    // Auvik documents no Retry-After: a 429 backs off as under a per-minute window.
+    let client: Arc<dyn Auvik> = HttpAuvik::new(settings, http_client("Auvik", 2)?, minute_window_policy());
     Ok(Some(client))
 }

@@ -33,8 +33,8 @@ use seatsync_domain::{
 };
 use seatsync_licence_sync::LicenceSync;
 use seatsync_vendors::{
-    automate::Automate, autotask::Autotask, connectwise::ConnectWise, datto_rmm::DattoRmm, halo::Halo,
-    huntress::Huntress, ninjaone::NinjaOne, pax8::Pax8, sentinelone::SentinelOne, smtp::Mailer, Slot,
+    automate::Automate, autotask::Autotask, auvik::Auvik, connectwise::ConnectWise, datto_rmm::DattoRmm, duo::Duo,
+    halo::Halo, huntress::Huntress, ninjaone::NinjaOne, pax8::Pax8, sentinelone::SentinelOne, smtp::Mailer, Slot,
 };
 use tokio::sync::Mutex;
 use uuid::Uuid;
@@ -128,6 +128,8 @@ pub struct ClientSlots {
     pub ninjaone: Slot<dyn NinjaOne>,
     pub sentinelone: Slot<dyn SentinelOne>,
     pub automate: Slot<dyn Automate>,
+    pub duo: Slot<dyn Duo>,
+    pub auvik: Slot<dyn Auvik>,
 }
 
 /// The integrations of this installation.

@@ -211,6 +211,7 @@ fn tool_lines(shown: &StoredReport) -> Vec<ToolLine> {
                 ToolStatus::NotConfigured => "not set up".into(),
             },
             milliseconds: t.milliseconds,
+            requests: t.requests,
             companies: t.companies,
             unplaced: t.unplaced.clone(),
             note: t.note.clone(),

@@ -39,6 +39,8 @@ impl Services {
             IntegrationKey::NinjaOne => self.probe_ninjaone().await,
             IntegrationKey::SentinelOne => self.probe_sentinelone().await,
             IntegrationKey::Automate => self.probe_automate().await,
+            IntegrationKey::Duo => self.probe_duo().await,
+            IntegrationKey::Auvik => self.probe_auvik().await,
         };
         let elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(match outcome {
@@ -145,6 +147,41 @@ impl Services {
             Some(c) => format!("signed in and read the client list (first: {}).", c.display_name()),
             None => "signed in; the client list is empty.".into(),
         })
+    }
+
+    async fn probe_duo(&self) -> Result<String, String> {
+        let duo = self.integrations.slots().duo.get().ok_or("not configured")?;
+        let check = duo.check().await.map_err(|e| e.to_string())?;
+        Ok(match check.first {
+            Some(first) => format!(
+                "signed in and read the child account list: {} accounts (first: {}, {} users).",
+                check.accounts, first.name, first.users
+            ),
+            None => "signed in; the parent account has no child accounts.".into(),
+        })
+    }
+
+    async fn probe_auvik(&self) -> Result<String, String> {
+        use seatsync_vendors::auvik::{previous_month, Counting};
+        let auvik = self.integrations.slots().auvik.get().ok_or("not configured")?;
+        let summary = auvik.summary().await.map_err(|e| e.to_string())?;
+        let account = match summary.main_prefixes.as_slice() {
+            [] => String::new(),
+            prefixes => format!(" under {}", prefixes.join(", ")),
+        };
+        let mut said = format!("signed in and read the tenant list: {} client tenants{account}.", summary.customers);
+        if let (Counting::Usage, Some(id)) = (auvik.counting(), summary.first_customer.clone()) {
+            let (from, thru) = previous_month(chrono::Utc::now().date_naive());
+            if let Err(e) = auvik.client_usage(&[id], from, thru).await {
+                said.push_str(&format!(
+                    " The billing usage could not be read ({e}): give the user billing access, or count the inventory."
+                ));
+            }
+        }
+        if let Some(moved) = summary.moved_to {
+            said.push_str(&format!(" Auvik answers this account at {moved}: set the API address to it."));
+        }
+        Ok(said)
     }
 
     async fn probe_connectwise(&self) -> Result<String, String> {

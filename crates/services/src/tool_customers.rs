@@ -191,6 +191,8 @@ impl Services {
             BillingTool::Automate => slots.automate.is_set(),
             BillingTool::Huntress => slots.huntress.is_set(),
             BillingTool::SentinelOne => slots.sentinelone.is_set(),
+            BillingTool::Duo => slots.duo.is_set(),
+            BillingTool::Auvik => slots.auvik.is_set(),
         }
     }
 

@@ -11,6 +11,8 @@
 
 pub mod automate_seed;
 mod autotask;
+pub mod auvik_seed;
+pub mod duo_seed;
 pub mod faults;
 pub mod ninjaone_seed;
 pub mod oidc;
@@ -31,7 +33,7 @@ use tokio::net::TcpListener;
 pub use faults::{FaultKind, FaultRule};
 pub use seed::{DemoUser, Msp};
 pub use state::Sim;
-pub use vendors::{automate, datto_rmm, huntress, ninjaone, sentinelone};
+pub use vendors::{automate, auvik, datto_rmm, duo, huntress, ninjaone, sentinelone};
 
 /// How the simulator is set up at start.
 #[derive(Debug, Clone)]

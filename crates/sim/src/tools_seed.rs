@@ -66,6 +66,8 @@ pub struct BillingTools {
     pub ninjaone: crate::ninjaone_seed::NinjaOneData,
     pub sentinelone: crate::sentinelone_seed::SentinelOneData,
     pub automate: crate::automate_seed::AutomateData,
+    pub duo: crate::duo_seed::DuoData,
+    pub auvik: crate::auvik_seed::AuvikData,
 }
 
 const LEGAL: &[&str] = &[" LLC", " Inc.", " LLP", " Ltd", " Co.", " Group", " Partners", " Inc"];
@@ -215,6 +217,8 @@ pub fn generate(
     tools.ninjaone = crate::ninjaone_seed::generate(seed, customers, company_of_tenant, partner_name);
     tools.sentinelone = crate::sentinelone_seed::generate(seed, customers, company_of_tenant, partner_name);
     tools.automate = crate::automate_seed::generate(seed, customers, company_of_tenant, partner_name);
+    tools.duo = crate::duo_seed::generate(seed, customers, company_of_tenant, partner_name);
+    tools.auvik = crate::auvik_seed::generate(seed, customers, company_of_tenant, partner_name);
     tools
 }
 

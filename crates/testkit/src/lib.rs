@@ -9,8 +9,10 @@ use seatsync_sim::{spawn, SimConfig, SimHandle};
 use seatsync_vendors::{
     automate::{AutomateSettings, HttpAutomate},
     autotask::{AutotaskSettings, HttpAutotask},
+    auvik::{AuvikSettings, Counting, HttpAuvik},
     connectwise::{ConnectWiseSettings, HttpConnectWise},
     datto_rmm::{DattoRmmSettings, HttpDattoRmm},
+    duo::{DuoSettings, HttpDuo},
     graph::{GraphSettings, HttpGraph},
     halo::{HaloSettings, HttpHalo},
     http::RetryPolicy,
@@ -225,6 +227,39 @@ pub fn automate(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAutomate> {
             username: seatsync_sim::automate::AUTOMATE_USERNAME.into(),
             password: seatsync_sim::automate::AUTOMATE_PASSWORD.into(),
             requests_per_minute: 100_000,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// Cisco Duo at the simulator (`/duo` stands for the parent's API hostname; every child account
+/// answers on the same host), unpaced: the simulator holds the integration to Duo's limits.
+pub fn duo(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpDuo> {
+    HttpDuo::new(
+        DuoSettings {
+            api_url: Url::parse(&format!("{}/duo", s.base_url)).expect("an address"),
+            integration_key: seatsync_sim::duo::DUO_INTEGRATION_KEY.into(),
+            secret_key: seatsync_sim::duo::DUO_SECRET_KEY.into(),
+            requests_per_minute: 100_000,
+            users_page_size: seatsync_vendors::duo::DEFAULT_USERS_PAGE_SIZE,
+            read_editions: true,
+        },
+        reqwest::Client::new(),
+        policy,
+    )
+}
+
+/// Auvik at the simulator (its API is `/auvik/v1` there), unpaced: Auvik documents no limit.
+pub fn auvik(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpAuvik> {
+    HttpAuvik::new(
+        AuvikSettings {
+            base_url: Url::parse(&format!("{}/auvik/v1", s.base_url)).expect("an address"),
+            username: seatsync_sim::auvik::AUVIK_USERNAME.into(),
+            api_key: seatsync_sim::auvik::AUVIK_API_KEY.into(),
+            page_size: seatsync_vendors::auvik::DEFAULT_PAGE_SIZE,
+            requests_per_minute: 100_000,
+            counting: Counting::Usage,
         },
         reqwest::Client::new(),
         policy,
@@ -482,6 +517,12 @@ pub fn sim_env(sim: &SimHandle, database_url: &str, public_url: &str) -> Vec<(St
         ("SEATSYNC_AUTOMATE_CLIENT_ID", seatsync_sim::automate::AUTOMATE_CLIENT_ID.into()),
         ("SEATSYNC_AUTOMATE_USERNAME", seatsync_sim::automate::AUTOMATE_USERNAME.into()),
         ("SEATSYNC_AUTOMATE_PASSWORD", seatsync_sim::automate::AUTOMATE_PASSWORD.into()),
+        ("SEATSYNC_DUO_API_URL", format!("{base}/duo")),
+        ("SEATSYNC_DUO_INTEGRATION_KEY", seatsync_sim::duo::DUO_INTEGRATION_KEY.into()),
+        ("SEATSYNC_DUO_SECRET_KEY", seatsync_sim::duo::DUO_SECRET_KEY.into()),
+        ("SEATSYNC_AUVIK_URL", format!("{base}/auvik/v1")),
+        ("SEATSYNC_AUVIK_USERNAME", seatsync_sim::auvik::AUVIK_USERNAME.into()),
+        ("SEATSYNC_AUVIK_API_KEY", seatsync_sim::auvik::AUVIK_API_KEY.into()),
         // The simulator's mail sink speaks plain SMTP on its own port.
         ("SEATSYNC_SMTP_HOST", sim.smtp_addr.ip().to_string()),
         ("SEATSYNC_SMTP_PORT", sim.smtp_addr.port().to_string()),

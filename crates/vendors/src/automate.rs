@@ -13,15 +13,15 @@
 //! Automate publishes no rate limit; requests are spread under a per-minute setting anyway,
 //! since many Automate servers are the MSP's own single machine.
 
-use std::{collections::HashSet, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::{de::DeserializeOwned, Deserialize};
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     token::TokenCache,
     VendorError,
@@ -329,6 +329,8 @@ fn read_token(result: TokenResult, now: DateTime<Utc>) -> Result<(String, Durati
 
 /// What SeatSync needs from ConnectWise Automate.
 pub trait Automate: Send + Sync {
+    /// Requests sent so far (each attempt counts), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The client with the lowest id, if any, from one small request: to check the connection.
     fn first_client(&self) -> BoxFuture<'_, Result<Option<Client>, VendorError>>;
     /// Every client of the server.
@@ -345,13 +347,12 @@ pub struct HttpAutomate {
     client: reqwest::Client,
     policy: http::RetryPolicy,
     tokens: TokenCache,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpAutomate {
     pub fn new(settings: AutomateSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         let api_root = api_root(&settings.server_url);
         Arc::new(Self { settings, api_root, client, policy, tokens: TokenCache::default(), pace })
     }
@@ -486,6 +487,10 @@ impl HttpAutomate {
 }
 
 impl Automate for HttpAutomate {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn first_client(&self) -> BoxFuture<'_, Result<Option<Client>, VendorError>> {
         Box::pin(async move {
             let query = [("pageSize", "1".to_string()), ("page", "1".to_string()), ("orderBy", "Id asc".to_string())];

@@ -8,14 +8,14 @@
 //! requests are spread under a per-minute setting; Datto sends no `Retry-After`, so a 429 waits
 //! out a good part of the minute before trying again (the caller's retry policy).
 
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::{de::DeserializeOwned, Deserialize};
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     token::TokenCache,
     VendorError,
@@ -189,6 +189,8 @@ struct DevicesPage {
 
 /// What SeatSync needs from Datto RMM.
 pub trait DattoRmm: Send + Sync {
+    /// Requests sent so far (each attempt counts), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The number of sites, from one request: to check the connection.
     fn site_count(&self) -> BoxFuture<'_, Result<i64, VendorError>>;
     /// Every site of the account, system sites included (see [`Site::is_system`]).
@@ -202,13 +204,12 @@ pub struct HttpDattoRmm {
     client: reqwest::Client,
     policy: http::RetryPolicy,
     tokens: TokenCache,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpDattoRmm {
     pub fn new(settings: DattoRmmSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         Arc::new(Self { settings, client, policy, tokens: TokenCache::default(), pace })
     }
 
@@ -340,6 +341,10 @@ impl HttpDattoRmm {
 }
 
 impl DattoRmm for HttpDattoRmm {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn site_count(&self) -> BoxFuture<'_, Result<i64, VendorError>> {
         Box::pin(async move {
             let mut url = self.parse(&self.url("api/v2/account/sites"))?;

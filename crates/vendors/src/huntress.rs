@@ -6,14 +6,14 @@
 //! Huntress allows 60 requests a minute for the whole account and documents no `Retry-After`,
 //! so requests are spread under a per-minute setting (60 by default: at most one a second).
 
-use std::{num::NonZeroU32, sync::Arc};
+use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     VendorError,
 };
@@ -88,6 +88,8 @@ struct OrganizationsPage {
 
 /// What SeatSync needs from Huntress.
 pub trait Huntress: Send + Sync {
+    /// Requests sent so far (each attempt counts), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The first organization, if any, from one small request: to check the connection.
     fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>>;
     /// Every organization of the account.
@@ -98,13 +100,12 @@ pub struct HttpHuntress {
     settings: HuntressSettings,
     client: reqwest::Client,
     policy: http::RetryPolicy,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpHuntress {
     pub fn new(settings: HuntressSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         Arc::new(Self { settings, client, policy, pace })
     }
 
@@ -131,6 +132,10 @@ impl HttpHuntress {
 }
 
 impl Huntress for HttpHuntress {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>> {
         Box::pin(async move {
             let page = self.page(&[("limit", "1".to_string())]).await?;

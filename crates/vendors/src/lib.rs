@@ -4,14 +4,17 @@
 
 pub mod automate;
 pub mod autotask;
+pub mod auvik;
 pub mod connectwise;
 pub mod datto_rmm;
+pub mod duo;
 pub mod error;
 pub mod graph;
 pub mod halo;
 pub mod http;
 pub mod huntress;
 pub mod ninjaone;
+pub mod pace;
 pub mod partner_center;
 pub mod pax8;
 pub mod sentinelone;

@@ -16,14 +16,14 @@
 //! NinjaOne keeps no link to the PSA; where the MSP keeps the PSA company's id in an organization
 //! custom field, the setting naming that field makes the client read it.
 
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::{de::DeserializeOwned, Deserialize};
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     token::TokenCache,
     VendorError,
@@ -254,6 +254,8 @@ fn in_words(error: VendorError) -> VendorError {
 
 /// What SeatSync needs from NinjaOne.
 pub trait NinjaOne: Send + Sync {
+    /// Requests sent so far (each attempt counts), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The first organization, if any, from one small request: to check the connection.
     fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>>;
     /// Every organization of the instance.
@@ -267,13 +269,12 @@ pub struct HttpNinjaOne {
     client: reqwest::Client,
     policy: http::RetryPolicy,
     tokens: TokenCache,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpNinjaOne {
     pub fn new(settings: NinjaOneSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         Arc::new(Self { settings, client, policy, tokens: TokenCache::default(), pace })
     }
 
@@ -427,6 +428,10 @@ impl HttpNinjaOne {
 }
 
 impl NinjaOne for HttpNinjaOne {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>> {
         Box::pin(async move {
             let query = [("pageSize", "1".to_string())];

@@ -11,15 +11,15 @@
 //! loop honours. Requests are spread under a per-minute setting whose default stays below the
 //! strictest of those buckets with room for network jitter.
 
-use std::{num::NonZeroU32, sync::Arc};
+use std::sync::Arc;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::AUTHORIZATION;
 use serde::{de::DeserializeOwned, Deserialize, Deserializer};
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     VendorError,
 };
@@ -401,6 +401,8 @@ fn endpoint(base: &Url, path: &str) -> String {
 
 /// What SeatSync needs from SentinelOne.
 pub trait SentinelOne: Send + Sync {
+    /// Requests sent so far (each attempt counts), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The active sites and the licences they use, from one small request: to check the
     /// connection.
     fn summary(&self) -> BoxFuture<'_, Result<SitesSummary, VendorError>>;
@@ -416,14 +418,13 @@ pub struct HttpSentinelOne {
     settings: SentinelOneSettings,
     client: reqwest::Client,
     policy: http::RetryPolicy,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpSentinelOne {
     pub fn new(settings: SentinelOneSettings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
         // No burst: `/agents` allows none.
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         Arc::new(Self { settings, client, policy, pace })
     }
 
@@ -490,6 +491,10 @@ impl HttpSentinelOne {
 }
 
 impl SentinelOne for HttpSentinelOne {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn summary(&self) -> BoxFuture<'_, Result<SitesSummary, VendorError>> {
         Box::pin(async move {
             let query = [("state", "active".to_string()), ("limit", "1".to_string())];

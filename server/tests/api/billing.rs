@@ -48,7 +48,17 @@ async fn an_editor_runs_the_billing_report_and_a_viewer_reads_and_downloads_it()
     let tools: Vec<&str> = report["tools"].as_array().unwrap().iter().map(|t| t["tool"].as_str().unwrap()).collect();
     assert_eq!(
         tools,
-        ["Microsoft 365", "PAX8", "Datto RMM", "NinjaOne", "ConnectWise Automate", "Huntress", "SentinelOne"]
+        [
+            "Microsoft 365",
+            "PAX8",
+            "Datto RMM",
+            "NinjaOne",
+            "ConnectWise Automate",
+            "Huntress",
+            "SentinelOne",
+            "Cisco Duo",
+            "Auvik"
+        ]
     );
     // Every tool is set up against the simulator; Pax8 is read by the alert run, which has not run.
     for tool in report["tools"].as_array().unwrap().iter().filter(|t| t["tool"] != "PAX8") {

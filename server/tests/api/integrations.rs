@@ -35,7 +35,9 @@ async fn an_admin_tests_each_connection_and_hears_what_happened_in_words() {
             "huntress",
             "ninjaone",
             "sentinelone",
-            "automate"
+            "automate",
+            "duo",
+            "auvik"
         ]
     );
     // Each billing tool answers its test against the simulator, in words.
@@ -45,6 +47,8 @@ async fn an_admin_tests_each_connection_and_hears_what_happened_in_words() {
         ("ninjaone", "read the organization list"),
         ("sentinelone", "read the site list"),
         ("automate", "read the client list"),
+        ("duo", "read the child account list"),
+        ("auvik", "read the tenant list"),
     ] {
         let answer = app.ok(&admin, "settings/test_connection", &[("key", key)]).await;
         assert_eq!(answer["ok"], true, "{key}: {answer}");

@@ -2,8 +2,10 @@
 
 pub mod automate;
 pub mod autotask;
+pub mod auvik;
 pub mod connectwise;
 pub mod datto_rmm;
+pub mod duo;
 mod graph;
 pub mod halo;
 pub mod huntress;
@@ -38,6 +40,8 @@ pub fn router() -> Router<Arc<Sim>> {
         .merge(ninjaone::router())
         .merge(sentinelone::router())
         .merge(automate::router())
+        .merge(duo::router())
+        .merge(auvik::router())
 }
 
 /// The steering endpoints of the vendors (`/_sim/autotask/…`, `/_sim/partner-center/…`).
@@ -95,5 +99,7 @@ async fn billing_tools(axum::extract::State(sim): axum::extract::State<Arc<Sim>>
         "ninjaone": ninjaone::truth(&tools.ninjaone),
         "sentinelone": sentinelone::truth(&tools.sentinelone),
         "automate": automate::truth(&tools.automate),
+        "duo": duo::truth(&tools.duo),
+        "auvik": auvik::truth(&tools.auvik),
     }))
 }
