@@ -56,14 +56,16 @@ test("an Editor places Datto RMM sites in companies, leaves one out, and sees Hu
     await row.getByRole("button", { name: `Choose for ${suggested.name}` }).click();
     await expect(row.getByTestId("tool-customer-company")).toHaveText(other.name);
 
-    // Huntress counts an organization's agents; when the count changes, the next report shows
-    // the cell changed, with the count before on hover.
+    // Huntress counts the agents it bills an organization for; when they change, the next report
+    // shows the cell changed, with the count before on hover.
     const huntress = (await api(page, "billing/tool_customers", { tool: "huntress" })).body;
     const org = huntress.customers.find((c: any) => !c.gone && !c.company && !c.ignored);
     const company = huntress.companies[huntress.companies.length - 1];
     expect((await api(page, "billing/place_tool_customer", { tool: "huntress", key: org.key, company_id: String(company.id) })).status).toBe(200);
     undo.push(() => api(page, "billing/place_tool_customer", { tool: "huntress", key: org.key }));
-    const agents = (await truth()).huntress.find((o: any) => String(o.id) === org.key).agents;
+    const seeded = (await truth()).huntress.find((o: any) => String(o.id) === org.key);
+    const agents = seeded.agents;
+    const billable = seeded.billableAgents;
     await open(page, "/billing");
     await page.locator("body[data-hydrated]").waitFor();
     await runReport(page);
@@ -71,7 +73,7 @@ test("an Editor places Datto RMM sites in companies, leaves one out, and sees Hu
     undo.push(() => setAgents(Number(org.key), agents));
     await runReport(page);
     await page.getByPlaceholder("Filter companies…").fill(company.name);
-    await expect(page.getByTestId("changed-cell").filter({ hasText: new RegExp(`^${agents + 7}$`) }).first()).toHaveAttribute("title", `was ${agents}`);
+    await expect(page.getByTestId("changed-cell").filter({ hasText: new RegExp(`^${billable + 7}$`) }).first()).toHaveAttribute("title", `was ${billable}`);
   } finally {
     for (const step of undo.reverse()) await step();
   }

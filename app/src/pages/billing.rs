@@ -37,12 +37,14 @@ use crate::{
 pub fn BillingPage() -> impl IntoView {
     let me = expect_context::<Me>();
     let running = RwSignal::new(false);
+    let progress = RwSignal::new(None::<String>);
     let tick = use_polling_while(std::time::Duration::from_secs(2), running.into());
     let shown = RwSignal::new(None::<i64>);
     let data = Resource::new(move || (tick.get(), shown.get()), |(_, id)| load_billing(id));
     Effect::new(move |_| {
         if let Some(Ok(v)) = data.get() {
             running.set(v.running);
+            progress.set(v.progress);
         }
     });
     let feedback = RwSignal::new(None::<Result<String, String>>);
@@ -104,6 +106,9 @@ pub fn BillingPage() -> impl IntoView {
                 })}
         </div>
         <Feedback message=feedback.into() />
+        <p class="mt-2 text-sm text-indigo-800" role="status" data-testid="billing-progress">
+            {move || progress.get().map(|words| format!("Report running: {words}."))}
+        </p>
         <BillingSettings admin=me.may(Role::Admin) />
         <Loaded resource=data class="mt-6" let:view>
             <BillingBody view shown />
@@ -113,7 +118,7 @@ pub fn BillingPage() -> impl IntoView {
 
 #[component]
 fn BillingBody(view: BillingView, shown: RwSignal<Option<i64>>) -> impl IntoView {
-    let BillingView { report, reports, running, configured, history } = view;
+    let BillingView { report, reports, running, configured, history, .. } = view;
     let Some(report) = report else {
         let words = if configured {
             "No report yet: Run now makes the first one, and the schedule the next ones."

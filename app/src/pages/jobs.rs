@@ -227,8 +227,9 @@ fn ActiveRun(run: RunInfo) -> impl IntoView {
     view! {
         <div class="mt-3 rounded-lg bg-indigo-50 p-3 text-sm" data-testid="active-run" aria-live="polite">
             <p class="font-medium">
-                {what} {progress.map(|(done, total)| format!(": {done} of {total} tenants done"))}
+                {what} {progress.map(|(done, total)| format!(": {done} of {total} {}", run.done_words))}
             </p>
+            {run.note.clone().map(|note| view! { <p class="mt-1 text-slate-600">{format!("Now {note}.")}</p> })}
             {progress.map(|(done, total)| view! { <ProgressBar percent=done * 100 / total label="Run progress" /> })}
             {taken_over.map(|t| view! { <p class="mt-1 text-slate-600">{t}</p> })}
         </div>

@@ -78,7 +78,9 @@ fn CompaniesBody(view: Pax8CompaniesView, decisions: Option<Decisions>) -> impl 
     let read = match (pax8_configured, read_at) {
         (false, _) => "Pax8 is not set up: an Admin sets it up under Settings, then the alert run reads its companies."
             .to_string(),
-        (true, None) => "Pax8 has not been read yet: the next alert run reads it.".to_string(),
+        (true, None) => {
+            "Pax8 has not been read yet: the next unused-licence alert run or billing report reads it.".to_string()
+        }
         (true, Some(at)) => format!("Pax8 read {} by the alert run.", relative(at)),
     };
     let tenants = StoredValue::new(tenants);

@@ -18,6 +18,8 @@ pub struct BillingView {
     pub reports: Vec<BillingReportLine>,
     /// A run is waiting or going.
     pub running: bool,
+    /// How far that run has got, in words ("4 of 9 tools read; reading Huntress, Auvik").
+    pub progress: Option<String>,
     /// Autotask is set up (its companies are the rows).
     pub configured: bool,
     /// Every report's column totals, oldest first, for the chart over time.

@@ -75,10 +75,15 @@ pub struct RunInfo {
     /// Attempts so far: more than one when an instance stopped and another took the run over.
     pub attempts: i32,
     pub instance: Option<String>,
-    /// Tenants done, failed and in all, for the jobs that go tenant by tenant.
+    /// Tenants done, failed and in all, for the jobs that go tenant by tenant (tools read, for
+    /// the billing report).
     pub done: Option<i32>,
     pub failed: Option<i32>,
     pub total: Option<i32>,
+    /// What `done` counts, in words: "tenants done", "tools read".
+    pub done_words: String,
+    /// What a run that goes step by step is waiting for ("reading Huntress, Auvik").
+    pub note: Option<String>,
     pub error: Option<String>,
 }
 

@@ -1,7 +1,8 @@
 //! Datto RMM: each site a customer (Datto's system sites left out), its devices that are not
 //! deleted counted by what they are billed as (workstations, servers, network devices,
-//! printers, ESXi hosts), from two bulk lists rather than a request per site. A site's own
-//! Autotask link, where Datto has one, places it.
+//! printers, ESXi hosts), from two bulk lists rather than a request per site. Suspended devices
+//! are counted unless the settings leave them out (Datto leaves billing them to the MSP). A
+//! site's own Autotask link, where Datto has one, places it.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -47,7 +48,9 @@ impl DattoRmmCounts {
             tally.insert((c.key.as_str(), DeviceKind::Workstation), 0);
             tally.insert((c.key.as_str(), DeviceKind::Server), 0);
         }
-        for d in devices.iter().filter(|d| known.contains(d.site_uid.as_str())) {
+        let counts_suspended = client.counts_suspended();
+        let counted = devices.iter().filter(|d| counts_suspended || !d.suspended);
+        for d in counted.filter(|d| known.contains(d.site_uid.as_str())) {
             *tally.entry((d.site_uid.as_str(), d.kind())).or_default() += 1;
         }
         let counts = tally

@@ -34,7 +34,7 @@ use std::{
     time::Instant,
 };
 
-use seatsync_db::{autotask_cache, billing as db, mappings, tool_customers, DbError, PgPool};
+use seatsync_db::{autotask_cache, billing as db, jobs, mappings, tool_customers, DbError, PgPool};
 use seatsync_domain::{
     billing::{Column, Company, Report, ToolCounts, ToolOutcome, ToolStatus},
     kinds::BillingTool,
@@ -143,7 +143,7 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
         Box::new(datto_rmm::DattoRmmCounts::new(slots.datto_rmm.clone())),
         Box::new(ninjaone::NinjaOneCounts::new(slots.ninjaone.clone())),
         Box::new(automate::AutomateCounts::new(slots.automate.clone())),
-        Box::new(huntress::HuntressCounts::new(slots.huntress.clone())),
+        Box::new(huntress::HuntressCounts::new(pool.clone(), slots.huntress.clone())),
         Box::new(sentinelone::SentinelOneCounts::new(slots.sentinelone.clone())),
         Box::new(duo::DuoCounts::new(slots.duo.clone())),
         Box::new(auvik::AuvikCounts::new(slots.auvik.clone())),
@@ -151,6 +151,43 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
 }
 
 /// The billing reports.
+/// How far a run has got, kept on its job run for the pages: tools read of all, and the ones
+/// still being read. The list is held while it is written, so a later state is never overwritten
+/// by an earlier one.
+struct Progress<'a> {
+    pool: &'a PgPool,
+    job_run_id: Option<i64>,
+    total: usize,
+    waiting: tokio::sync::Mutex<Vec<&'static str>>,
+}
+
+impl<'a> Progress<'a> {
+    fn new(pool: &'a PgPool, job_run_id: Option<i64>, tools: Vec<&'static str>) -> Self {
+        Self { pool, job_run_id, total: tools.len(), waiting: tokio::sync::Mutex::new(tools) }
+    }
+
+    async fn show(&self) {
+        let waiting = self.waiting.lock().await;
+        self.write(&waiting).await;
+    }
+
+    async fn finished(&self, tool: &str) {
+        let mut waiting = self.waiting.lock().await;
+        waiting.retain(|t| *t != tool);
+        self.write(&waiting).await;
+    }
+
+    /// Writes it down; a failure to is only logged (the run goes on).
+    async fn write(&self, waiting: &[&str]) {
+        let Some(run) = self.job_run_id else { return };
+        let note = (!waiting.is_empty()).then(|| format!("reading {}", waiting.join(", ")));
+        let done = (self.total - waiting.len()) as i32;
+        if let Err(e) = jobs::set_steps(self.pool, run, done, self.total as i32, note.as_deref()).await {
+            tracing::warn!(error = %e, run, "the billing report's progress could not be written");
+        }
+    }
+}
+
 pub struct BillingReports {
     pool: PgPool,
     connectors: Vec<Box<dyn Connector>>,
@@ -181,39 +218,17 @@ impl BillingReports {
                 .collect(),
         };
         let earlier_columns: Vec<Column> = earlier.first().map(|r| r.report.0.columns.clone()).unwrap_or_default();
-        let mut tools = Vec::with_capacity(self.connectors.len());
-        let mut outcomes = Vec::with_capacity(self.connectors.len());
-        for connector in &self.connectors {
-            let started = Instant::now();
-            let sent_before = connector.requests_sent();
-            let counted = match connector.count(&placement).await {
-                Ok(Reading::Placed(counted)) => Ok(counted),
-                Ok(Reading::Customers(reading)) => self.place(reading, &active, &placement).await,
-                Err(e) => Err(e),
-            };
-            let milliseconds = started.elapsed().as_millis() as u64;
-            let requests =
-                connector.requests_sent().zip(sent_before).map(|(after, before)| after.saturating_sub(before));
-            let tool = connector.tool().to_string();
-            let (status, counted) = match counted {
-                Ok(c) => (ToolStatus::Ok, c),
-                Err(ConnectorError::NotConfigured) => (ToolStatus::NotConfigured, Counted::default()),
-                Err(ConnectorError::Failed(why)) => {
-                    tracing::warn!(tool, error = %why, "a billing connector failed; its columns are left blank");
-                    (ToolStatus::Failed(why), Counted::default())
-                }
-            };
-            outcomes.push(ToolOutcome {
-                tool: tool.clone(),
-                status: status.clone(),
-                milliseconds,
-                requests,
-                companies: counted.companies.len(),
-                unplaced: counted.unplaced,
-                note: counted.note,
-            });
-            tools.push(ToolCounts { tool, status, companies: counted.companies, counts: counted.counts });
-        }
+        // Every tool at once: each has its own vendor and its own budget, so the report takes as
+        // long as its slowest tool rather than the sum of them all.
+        let progress = Progress::new(&self.pool, job_run_id, self.connectors.iter().map(|c| c.tool()).collect());
+        progress.show().await;
+        let read = self.connectors.iter().map(|connector| async {
+            let read = self.read_tool(connector.as_ref(), &placement, &active).await;
+            progress.finished(connector.tool()).await;
+            read
+        });
+        let (outcomes, tools): (Vec<ToolOutcome>, Vec<ToolCounts>) =
+            futures::future::join_all(read).await.into_iter().unzip();
         let report = Report::build(&rows, &tools, &earlier_columns);
         let report_id = db::insert(&self.pool, job_run_id, &report, &outcomes).await?;
         tracing::info!(
@@ -223,6 +238,43 @@ impl BillingReports {
             "billing report made"
         );
         Ok(RunSummary { report_id, companies: report.companies.len(), columns: report.columns.len(), tools: outcomes })
+    }
+
+    /// One tool's counts, and how its reading went (a failure leaves its counts empty).
+    async fn read_tool(
+        &self,
+        connector: &dyn Connector,
+        placement: &Placement,
+        active: &HashSet<i64>,
+    ) -> (ToolOutcome, ToolCounts) {
+        let started = Instant::now();
+        let sent_before = connector.requests_sent();
+        let counted = match connector.count(placement).await {
+            Ok(Reading::Placed(counted)) => Ok(counted),
+            Ok(Reading::Customers(reading)) => self.place(reading, active, placement).await,
+            Err(e) => Err(e),
+        };
+        let milliseconds = started.elapsed().as_millis() as u64;
+        let requests = connector.requests_sent().zip(sent_before).map(|(after, before)| after.saturating_sub(before));
+        let tool = connector.tool().to_string();
+        let (status, counted) = match counted {
+            Ok(c) => (ToolStatus::Ok, c),
+            Err(ConnectorError::NotConfigured) => (ToolStatus::NotConfigured, Counted::default()),
+            Err(ConnectorError::Failed(why)) => {
+                tracing::warn!(tool, error = %why, "a billing connector failed; its columns are left blank");
+                (ToolStatus::Failed(why), Counted::default())
+            }
+        };
+        let outcome = ToolOutcome {
+            tool: tool.clone(),
+            status: status.clone(),
+            milliseconds,
+            requests,
+            companies: counted.companies.len(),
+            unplaced: counted.unplaced,
+            note: counted.note,
+        };
+        (outcome, ToolCounts { tool, status, companies: counted.companies, counts: counted.counts })
     }
 
     /// Remembers the customers a tool listed and carries their counts to the PSA companies they

@@ -11,7 +11,6 @@ use seatsync_db::PgPool;
 use seatsync_domain::billing::{changes, Column, ToolStatus};
 use seatsync_domain::{kinds::BillingTool, tool_customers::Decision};
 use seatsync_integrations::ClientSlots;
-use seatsync_licence_alerts::LicenceAlerts;
 use seatsync_licence_sync::{Scope, Trigger};
 use seatsync_sim::SimHandle;
 use seatsync_testkit as kit;
@@ -81,11 +80,9 @@ async fn a_report_has_a_row_per_company_with_microsoft_and_pax8_counts_zeros_and
     let w = world(30).await;
     let mapped = map_tenants(&w).await;
     assert!(mapped >= 10, "{mapped}");
-    // Pax8 as the alert run reads it.
-    let catalog = seatsync_licences::Catalog::new(w.pool.clone());
-    LicenceAlerts::new(w.pool.clone(), w.slots.pax8.clone(), catalog).run(Utc::now()).await.expect("alert run");
-
+    // Pax8 has never been read: the report reads it itself.
     let summary = w.billing.run(None).await.expect("report");
+    assert!(summary.tools[1].requests.is_some_and(|n| n >= 2), "{:?}", summary.tools[1]);
     let stored = w.billing.newest().await.unwrap();
     assert_eq!(stored.len(), 1);
     let report = &stored[0].report.0;
@@ -166,11 +163,26 @@ async fn a_tool_that_fails_keeps_its_columns_blank_and_is_named() {
     let w = world(12).await;
     map_tenants(&w).await;
     let catalog = seatsync_licences::Catalog::new(w.pool.clone());
-    LicenceAlerts::new(w.pool.clone(), w.slots.pax8.clone(), catalog.clone()).run(Utc::now()).await.unwrap();
     w.billing.run(None).await.unwrap();
     let pax8_columns: Vec<Column> =
         w.billing.newest().await.unwrap()[0].report.0.columns.iter().filter(|c| c.tool == "PAX8").cloned().collect();
     assert!(!pax8_columns.is_empty());
+    let blank = |report: &seatsync_domain::billing::Report| {
+        pax8_columns.iter().all(|column| {
+            let i = report.column_index(column).expect("the column stays");
+            report.companies.iter().all(|c| report.cell(c.id, i).is_none())
+        })
+    };
+
+    // Pax8 fails to answer: its columns are blank rather than last read's, and the failure is
+    // named; the other tools are counted.
+    kit::faults(&w.sim, json!([{"path": "/v1/subscriptions", "kind": "status", "status": 503, "times": 1000}])).await;
+    let summary = w.billing.run(None).await.unwrap();
+    kit::faults(&w.sim, json!([])).await;
+    let ToolStatus::Failed(why) = &summary.tools[1].status else { panic!("{:?}", summary.tools[1]) };
+    assert!(why.contains("Pax8"), "{why}");
+    assert!(blank(&w.billing.newest().await.unwrap()[0].report.0));
+    assert_eq!(summary.tools[0].status, ToolStatus::Ok);
 
     // Pax8 is no longer set up: its columns stay, blank for everyone, and the report says so.
     let slots = ClientSlots::default();
@@ -178,11 +190,7 @@ async fn a_tool_that_fails_keeps_its_columns_blank_and_is_named() {
     let without_pax8 = BillingReports::new(w.pool.clone(), connectors(&w.pool, &slots, &catalog));
     let summary = without_pax8.run(None).await.unwrap();
     assert_eq!(summary.tools[1].status, ToolStatus::NotConfigured);
-    let report = &without_pax8.newest().await.unwrap()[0].report.0;
-    for column in &pax8_columns {
-        let i = report.column_index(column).expect("the column stays");
-        assert!(report.companies.iter().all(|c| report.cell(c.id, i).is_none()));
-    }
+    assert!(blank(&without_pax8.newest().await.unwrap()[0].report.0));
     // Microsoft 365 was still counted.
     assert_eq!(summary.tools[0].status, ToolStatus::Ok);
     assert!(summary.tools[0].companies > 0);
@@ -242,13 +250,25 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
     assert_eq!(named, unlinked);
     assert!(!named.iter().any(|n| n == "Managed" || n == "OnDemand" || n == "Deleted Devices"));
 
-    // A Huntress organization whose Microsoft tenant is mapped is counted at its company.
+    // A Huntress organization whose Microsoft tenant is mapped is counted at its company, with
+    // the agents Huntress bills (not every agent installed).
+    let mut billable: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut placed = 0u64;
     for org in truth["huntress"].as_array().unwrap() {
         let Some(tenant) = org["identityTenantId"].as_str() else { continue };
         let Some(company) = kit::company_of(&w.sim, tenant).await else { continue };
-        let agents = cell(&report, company, "Huntress", "Agents").expect("a placed organization is counted");
-        assert!(agents >= org["agents"].as_i64().unwrap(), "{org}");
+        *billable.entry(company).or_default() += org["billableAgents"].as_i64().unwrap();
+        placed += 1;
     }
+    // Huntress's usage is asked for the placed organizations alone: the rest are only named.
+    let usage_requests = w.sim.sim.requests_matching("/huntress/v1/organizations/");
+    assert_eq!(usage_requests, placed);
+    assert!(!billable.is_empty());
+    for (company, agents) in &billable {
+        assert_eq!(cell(&report, *company, "Huntress", "Agents"), Some(*agents), "company {company}");
+    }
+    let fewer = truth["huntress"].as_array().unwrap().iter().any(|o| o["billableAgents"] != o["agents"]);
+    assert!(fewer, "some organizations have agents Huntress does not bill");
     assert!(huntress.unplaced.iter().any(|n| n == "Northwind MSP"), "{:?}", huntress.unplaced);
 
     // A person places an unlinked site in its company and leaves the MSP's own site out: the next
@@ -283,6 +303,11 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
     .unwrap();
     assert_eq!(decided, 2);
     let again = w.billing.run(None).await.unwrap();
+    assert_eq!(
+        w.sim.sim.requests_matching("/huntress/v1/organizations/"),
+        usage_requests,
+        "run again within the hour, the usages read are kept"
+    );
     let datto = again.tools.iter().find(|t| t.tool == "Datto RMM").unwrap();
     assert!(!datto.unplaced.iter().any(|n| n == site["name"].as_str().unwrap() || n == "Northwind MSP (internal)"));
     assert_eq!(datto.note.as_deref(), Some("1 site left out as not billed"));
@@ -292,6 +317,35 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
     assert_eq!(cell(&report, company, "Datto RMM", "Workstations"), Some(linked.0 + n("Desktop") + n("Laptop")));
     let history = seatsync_db::tool_customers::history(&w.pool, BillingTool::DattoRmm, 10).await.unwrap();
     assert_eq!(history.len(), 2);
+}
+
+#[tokio::test]
+async fn suspended_datto_devices_are_counted_unless_the_settings_leave_them_out() {
+    let w = world(20).await;
+    map_tenants(&w).await;
+    let truth = kit::billing_tools(&w.sim).await;
+    let mut linked: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for site in truth["dattoRmm"].as_array().unwrap() {
+        let Some(company) = site["autotaskCompanyId"].as_i64() else { continue };
+        let n = |counts: &serde_json::Value| {
+            ["Desktop", "Laptop"].iter().map(|k| counts[*k].as_i64().unwrap_or(0)).sum::<i64>()
+        };
+        let e = linked.entry(company).or_default();
+        e.0 += n(&site["categories"]);
+        e.1 += n(&site["suspended"]);
+    }
+    assert!(linked.values().any(|(_, suspended)| *suspended > 0), "some linked site has a suspended workstation");
+    for count_suspended in [true, false] {
+        w.slots
+            .datto_rmm
+            .set(Some(kit::datto_rmm_counting(&w.sim, kit::quick_policy(), count_suspended) as Arc<dyn DattoRmm>));
+        w.billing.run(None).await.unwrap();
+        let report = w.billing.newest().await.unwrap()[0].report.0.clone();
+        for (company, (all, suspended)) in &linked {
+            let expected = if count_suspended { *all } else { all - suspended };
+            assert_eq!(cell(&report, *company, "Datto RMM", "Workstations"), Some(expected), "company {company}");
+        }
+    }
 }
 
 #[tokio::test]

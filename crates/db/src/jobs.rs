@@ -165,23 +165,43 @@ pub struct JobRun {
     pub instance: Option<String>,
     pub detail_run_id: Option<i64>,
     pub error: Option<String>,
-    /// Tenants done and in all, for the jobs that count tenants.
+    /// Tenants (or, for the billing report, tools) done and in all.
     pub done: Option<i32>,
     pub total: Option<i32>,
     pub failed: Option<i32>,
+    /// What a step-by-step job is still waiting for.
+    pub step_note: Option<String>,
 }
 
 const RUN_COLUMNS: &str = "r.id, r.job, r.trigger, r.requested_by, u.display_name AS requested_by_name, r.slot,
      r.scope_tenant_id, r.dry_run, r.status, r.queued_at, r.started_at, r.finished_at, r.attempts, r.instance,
      r.detail_run_id, r.error,
-     COALESCE(ls.tenants_done, cs.tenants_done) AS done,
-     COALESCE(ls.tenants_total, cs.tenants_total) AS total,
-     COALESCE(ls.tenants_failed, cs.tenants_failed) AS failed";
+     COALESCE(ls.tenants_done, cs.tenants_done, r.steps_done) AS done,
+     COALESCE(ls.tenants_total, cs.tenants_total, r.steps_total) AS total,
+     COALESCE(ls.tenants_failed, cs.tenants_failed) AS failed, r.step_note";
 
 const RUN_FROM: &str = "job_runs r
      LEFT JOIN users u ON u.id = r.requested_by
      LEFT JOIN sync_runs ls ON r.job = 'licence_sync' AND ls.id = r.detail_run_id
      LEFT JOIN contract_sync_runs cs ON r.job = 'contract_sync' AND cs.id = r.detail_run_id";
+
+/// How far a step-by-step run has got, and what it still waits for.
+pub async fn set_steps(
+    db: impl PgExecutor<'_>,
+    run: i64,
+    done: i32,
+    total: i32,
+    note: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE job_runs SET steps_done = $2, steps_total = $3, step_note = $4 WHERE id = $1")
+        .bind(run)
+        .bind(done)
+        .bind(total)
+        .bind(note)
+        .execute(db)
+        .await?;
+    Ok(())
+}
 
 pub async fn find_run(db: impl PgExecutor<'_>, run: i64) -> Result<JobRun, DbError> {
     sqlx::query_as(&format!("SELECT {RUN_COLUMNS} FROM {RUN_FROM} WHERE r.id = $1"))

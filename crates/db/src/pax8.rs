@@ -33,13 +33,15 @@ pub struct Pax8Subscription {
 }
 
 /// Replaces what Pax8 holds with a new read, in one transaction: a read that fails never gets
-/// here, so the last good one stays.
+/// here, so the last good one stays. Two jobs storing at once take turns, so neither's rows mix
+/// with the other's.
 pub async fn replace(
     conn: &mut sqlx::PgConnection,
     companies: &[Pax8Company],
     subscriptions: &[Pax8Subscription],
     read_at: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('pax8 replace'))").execute(&mut *conn).await?;
     sqlx::query("DELETE FROM pax8_subscriptions").execute(&mut *conn).await?;
     sqlx::query("DELETE FROM pax8_companies").execute(&mut *conn).await?;
     for chunk in companies.chunks(1000) {

@@ -505,6 +505,15 @@ const DATTO_RMM: &[FieldSpec] = &[
         Some("300"),
         "Datto RMM allows 600 a minute for the whole account, shared by every integration; SeatSync takes half.",
     ),
+    field(
+        "suspended",
+        "Suspended devices",
+        "SEATSYNC_DATTO_RMM_SUSPENDED",
+        FieldKind::Choice(&["count", "leave out"]),
+        true,
+        Some("count"),
+        "Whether a device suspended in Datto RMM is still billed to its customer.",
+    ),
 ];
 const HUNTRESS: &[FieldSpec] = &[
     field(
@@ -535,7 +544,17 @@ const HUNTRESS: &[FieldSpec] = &[
         Some("60"),
         "Huntress allows 60 a minute for the whole account.",
     ),
+    field(
+        "agents",
+        "Agents counted",
+        "SEATSYNC_HUNTRESS_AGENTS",
+        FieldKind::Choice(HUNTRESS_AGENTS),
+        true,
+        Some("billable"),
+        "billable: what Huntress bills each organization for (one request per organization, at 60 a minute); all: every agent installed, from the organization list alone.",
+    ),
 ];
+const HUNTRESS_AGENTS: &[&str] = &["billable", "all"];
 
 const NINJAONE: &[FieldSpec] = &[
     field(

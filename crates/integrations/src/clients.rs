@@ -15,7 +15,7 @@ use seatsync_vendors::{
     graph::{GraphSettings, HttpGraph},
     halo::{Halo, HaloSettings, HttpHalo},
     http::RetryPolicy,
-    huntress::{HttpHuntress, Huntress, HuntressSettings},
+    huntress::{AgentCounting, HttpHuntress, Huntress, HuntressSettings},
     ninjaone::{HttpNinjaOne, NinjaOne, NinjaOneSettings},
     partner_center::{HttpPartnerCenter, PartnerCenterSettings},
     pax8::{HttpPax8, Pax8, Pax8Settings},
@@ -263,7 +263,13 @@ fn datto_rmm(resolved: &Resolved) -> Result<Option<Arc<dyn DattoRmm>>, Integrati
     else {
         return Ok(None);
     };
-    let settings = DattoRmmSettings { api_url, api_key, api_secret, requests_per_minute: per_minute(resolved, D, 300) };
+    let settings = DattoRmmSettings {
+        api_url,
+        api_key,
+        api_secret,
+        requests_per_minute: per_minute(resolved, D, 300),
+        count_suspended: resolved.get(D, "suspended").is_none_or(|v| v.trim() != "leave out"),
+    };
     let client: Arc<dyn DattoRmm> = HttpDattoRmm::new(settings, http_client("Datto RMM", 2)?, minute_window_policy());
     Ok(Some(client))
 }
@@ -275,7 +281,13 @@ fn huntress(resolved: &Resolved) -> Result<Option<Arc<dyn Huntress>>, Integratio
     else {
         return Ok(None);
     };
-    let settings = HuntressSettings { base_url, api_key, api_secret, requests_per_minute: per_minute(resolved, H, 60) };
+    let settings = HuntressSettings {
+        base_url,
+        api_key,
+        api_secret,
+        requests_per_minute: per_minute(resolved, H, 60),
+        agents: resolved.get(H, "agents").and_then(AgentCounting::parse).unwrap_or_default(),
+    };
     let client: Arc<dyn Huntress> = HttpHuntress::new(settings, http_client("Huntress", 2)?, minute_window_policy());
     Ok(Some(client))
 }

@@ -7,8 +7,6 @@
 //! findings are then made from it (a link re-reads the live numbers before it changes anything).
 
 pub mod assess;
-mod links;
-mod pax8_read;
 pub mod settings;
 
 use std::sync::Arc;
@@ -58,7 +56,7 @@ impl LicenceAlerts {
         seed_ignore_list(&self.pool).await?;
         let run_id = db::begin_run(&self.pool).await?;
         let pax8_error = match self.pax8.get() {
-            Some(pax8) => pax8_read::read_and_store(&self.pool, pax8.as_ref(), now).await.err(),
+            Some(pax8) => seatsync_pax8::read_and_store(&self.pool, pax8.as_ref(), now).await.err(),
             None => None,
         };
         if let Some(e) = &pax8_error {
@@ -66,7 +64,7 @@ impl LicenceAlerts {
         }
         let pax8_read_at = seatsync_db::pax8::last_read(&self.pool).await?;
         let outcome = async {
-            links::match_companies(&self.pool).await?;
+            seatsync_pax8::match_companies(&self.pool).await?;
             let notice = settings::AlertSettings::load(&self.pool).await?.renewal_notice_days;
             let context = assess::Context::load(&self.pool, &self.catalog, notice).await?;
             assess::assess_all(&self.pool, &context, run_id, now).await

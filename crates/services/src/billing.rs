@@ -28,6 +28,22 @@ impl From<BillingError> for ServiceError {
     }
 }
 
+/// A billing run's progress in words.
+fn run_progress(run: &seatsync_db::jobs::JobRun) -> String {
+    match (run.done, run.total) {
+        (Some(done), Some(total)) => {
+            let mut words = format!("{done} of {total} tools read");
+            if let Some(note) = &run.step_note {
+                words.push_str("; ");
+                words.push_str(note);
+            }
+            words
+        }
+        _ if run.started_at.is_some() => "Starting: reading the PSA's companies".to_string(),
+        _ => "Waiting for its turn in the queue".to_string(),
+    }
+}
+
 impl Services {
     /// The report `report_id` (the newest without one), with the list of every report.
     pub async fn billing_view(&self, report_id: Option<i64>) -> Result<BillingView, ServiceError> {
@@ -39,6 +55,10 @@ impl Services {
                 Ok::<_, ServiceError>(seatsync_db::jobs::active_run(&self.pool, JobKind::BillingReport, None).await?)
             },
         )?;
+        let progress = match active {
+            Some(run) => Some(run_progress(&seatsync_db::jobs::find_run(&self.pool, run).await?)),
+            None => None,
+        };
         let sent = match &pair {
             Some((shown, _)) => self.report_sent(shown.id).await?,
             None => Vec::new(),
@@ -47,6 +67,7 @@ impl Services {
             report: pair.map(|(shown, before)| BillingReportView { sent, ..report_view(&shown, before.as_ref()) }),
             reports: lines.into_iter().map(|l| BillingReportLine { id: l.id, made_at: l.made_at }).collect(),
             running: active.is_some(),
+            progress,
             configured: self.mapping.autotask_configured(),
             history: totals.into_iter().map(|t| TotalsPoint { at: t.made_at, totals: t.totals.0 }).collect(),
         })

@@ -117,6 +117,12 @@ fn run_info(r: &db::JobRun) -> RunInfo {
         done: r.done,
         failed: r.failed,
         total: r.total,
+        done_words: match r.job {
+            JobKind::BillingReport => "tools read",
+            _ => "tenants done",
+        }
+        .to_string(),
+        note: r.step_note.clone(),
         error: r.error.clone(),
     }
 }

@@ -270,13 +270,7 @@ mod tests {
 
     #[test]
     fn duo_knows_most_customers_under_other_names() {
-        let msp = Msp::generate_with(7, 60, None);
-        let companies: HashMap<String, (i64, String)> = msp
-            .customers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.tenant_id.clone(), (29_000_000 + i as i64, c.company_name.clone())))
-            .collect();
+        let (msp, companies) = Msp::for_tool_seeds();
         let data = generate(7, &msp.customers, &companies, "Northwind MSP");
         let again = generate(7, &msp.customers, &companies, "Northwind MSP");
         assert_eq!(format!("{data:?}"), format!("{again:?}"), "the same seed gives the same accounts");

@@ -291,6 +291,20 @@ impl Msp {
 
     /// Like [`Msp::generate`]; when `first_tenant_subscriptions` is set, the first customer holds
     /// that many subscriptions (a very large tenant, for benchmarks).
+    /// Sixty customers from seed 7, each given an Autotask company under its own name: what the
+    /// billing tools' seeds are tested with.
+    #[cfg(test)]
+    pub(crate) fn for_tool_seeds() -> (Self, HashMap<String, (i64, String)>) {
+        let msp = Self::generate_with(7, 60, None);
+        let companies = msp
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.tenant_id.clone(), (29_000_000 + i as i64, c.company_name.clone())))
+            .collect();
+        (msp, companies)
+    }
+
     pub fn generate_with(seed: u64, tenants: usize, first_tenant_subscriptions: Option<usize>) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let today = Utc::now().date_naive();

@@ -48,7 +48,10 @@ pub struct HuntressOrganization {
     pub id: i64,
     pub name: String,
     pub key: String,
+    /// Every agent installed.
     pub agents_count: i64,
+    /// Agents Huntress does not bill (the list's count includes them; `actual_usages` not).
+    pub unbilled_agents: i64,
     pub billable_identity_count: i64,
     pub sat_learner_count: i64,
     pub logs_sources_count: i64,
@@ -56,6 +59,12 @@ pub struct HuntressOrganization {
     pub report_recipients: Vec<String>,
     /// The customer tenant the organization is (never served).
     pub tenant_id: Option<String>,
+}
+
+impl HuntressOrganization {
+    pub fn billable_agents(&self) -> i64 {
+        (self.agents_count - self.unbilled_agents).max(0)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -196,6 +205,8 @@ pub fn generate(
             key: format!("{key}{}", next_org_id % 100),
             name,
             agents_count: rng.gen_range(1..60),
+            // From the id rather than the generator, so every other seeded value stays as it was.
+            unbilled_agents: next_org_id % 3,
             billable_identity_count: if identities { rng.gen_range(5..120) } else { 0 },
             sat_learner_count: if rng.gen_bool(0.3) { rng.gen_range(5..100) } else { 0 },
             logs_sources_count: if rng.gen_bool(0.2) { rng.gen_range(1..8) } else { 0 },

@@ -159,12 +159,18 @@ pub fn pax8_at(base_url: &str, policy: RetryPolicy) -> Arc<HttpPax8> {
 
 /// Datto RMM at the simulator (its "API URL" is `/datto` there), paced well under its limit.
 pub fn datto_rmm(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpDattoRmm> {
+    datto_rmm_counting(s, policy, true)
+}
+
+/// Datto RMM at the simulator, counting suspended devices or not.
+pub fn datto_rmm_counting(s: &SimHandle, policy: RetryPolicy, count_suspended: bool) -> Arc<HttpDattoRmm> {
     HttpDattoRmm::new(
         DattoRmmSettings {
             api_url: Url::parse(&format!("{}/datto", s.base_url)).expect("an address"),
             api_key: seatsync_sim::datto_rmm::DATTO_API_KEY.into(),
             api_secret: seatsync_sim::datto_rmm::DATTO_API_SECRET.into(),
             requests_per_minute: 6_000,
+            count_suspended,
         },
         reqwest::Client::new(),
         policy,
@@ -180,6 +186,7 @@ pub fn huntress(s: &SimHandle, policy: RetryPolicy) -> Arc<HttpHuntress> {
             api_key: seatsync_sim::huntress::HUNTRESS_API_KEY.into(),
             api_secret: seatsync_sim::huntress::HUNTRESS_API_SECRET.into(),
             requests_per_minute: 100_000,
+            agents: seatsync_vendors::huntress::AgentCounting::Billable,
         },
         reqwest::Client::new(),
         policy,
@@ -551,11 +558,23 @@ pub mod bench {
     /// The most memory this process has held so far (`VmHWM`), in MiB; NaN where Linux's
     /// `/proc` is not there.
     pub fn peak_rss_mib() -> f64 {
+        status_mib("VmHWM:")
+    }
+
+    /// Starts the peak over from the memory held now (Linux's `clear_refs`), so a peak measured
+    /// next is the work's alone; returns the memory held now, in MiB.
+    pub fn reset_peak_rss() -> f64 {
+        // "5" resets the peak resident set size to the current one.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        status_mib("VmRSS:")
+    }
+
+    fn status_mib(field: &str) -> f64 {
         std::fs::read_to_string("/proc/self/status")
             .ok()
             .and_then(|s| {
                 s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
+                    .find(|l| l.starts_with(field))
                     .and_then(|l| l.split_whitespace().nth(1))
                     .and_then(|kb| kb.parse::<f64>().ok())
             })

@@ -36,6 +36,8 @@ pub struct DattoRmmSettings {
     pub api_key: String,
     pub api_secret: String,
     pub requests_per_minute: u32,
+    /// Whether a suspended device is counted: Datto leaves that to the MSP's contracts.
+    pub count_suspended: bool,
 }
 
 /// Device counts Datto keeps on a site.
@@ -197,6 +199,8 @@ pub trait DattoRmm: Send + Sync {
     fn sites(&self) -> BoxFuture<'_, Result<Vec<Site>, VendorError>>;
     /// Every device of the account that is not deleted.
     fn devices(&self) -> BoxFuture<'_, Result<Vec<Device>, VendorError>>;
+    /// Whether suspended devices are counted, as configured.
+    fn counts_suspended(&self) -> bool;
 }
 
 pub struct HttpDattoRmm {
@@ -343,6 +347,10 @@ impl HttpDattoRmm {
 impl DattoRmm for HttpDattoRmm {
     fn requests_sent(&self) -> u64 {
         self.pace.sent()
+    }
+
+    fn counts_suspended(&self) -> bool {
+        self.settings.count_suspended
     }
 
     fn site_count(&self) -> BoxFuture<'_, Result<i64, VendorError>> {

@@ -1,7 +1,9 @@
 //! Huntress's REST API (shared/docs/billing-connectors.md, section 6): HTTP Basic with the API
 //! key and secret on every request; the organizations read 500 a page (Huntress's largest),
 //! following `pagination.next_page_token`, each with its counts (agents, billable identities,
-//! SAT learners, SIEM log sources), so a whole partner takes a handful of requests.
+//! SAT learners, SIEM log sources), so a whole partner takes a handful of requests. The list's
+//! `agents_count` counts every agent; what Huntress bills (`actual_usages`) costs one request per
+//! organization, so how agents are counted is a setting.
 //!
 //! Huntress allows 60 requests a minute for the whole account and documents no `Retry-After`,
 //! so requests are spread under a per-minute setting (60 by default: at most one a second).
@@ -29,6 +31,39 @@ pub struct HuntressSettings {
     pub api_key: String,
     pub api_secret: String,
     pub requests_per_minute: u32,
+    pub agents: AgentCounting,
+}
+
+/// Which agents the report counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgentCounting {
+    /// `actual_usages.edr.billable_agents_count` of each organization: what Huntress bills, one
+    /// request per organization with agents.
+    #[default]
+    Billable,
+    /// The list's `agents_count`: every agent installed, billable or not, with no request more.
+    All,
+}
+
+impl AgentCounting {
+    /// The setting's spellings, as the catalogue offers them.
+    pub const CHOICES: &'static [&'static str] = &["billable", "all"];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "billable" => Some(AgentCounting::Billable),
+            "all" => Some(AgentCounting::All),
+            _ => None,
+        }
+    }
+}
+
+/// What Huntress bills an organization for (`actual_usages`), where it says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub billable_agents: Option<i64>,
+    pub billable_log_sources: Option<i64>,
+    pub sat_learners: Option<i64>,
 }
 
 /// An organization: one customer of the partner.
@@ -78,6 +113,45 @@ struct Pagination {
     next_page_token: Option<String>,
 }
 
+#[derive(Deserialize, Default)]
+struct EdrUsage {
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    billable_agents_count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct SiemUsage {
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    billable_log_sources_count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct SatUsage {
+    #[serde(default, deserialize_with = "crate::serde_lenient::opt_int")]
+    learners_count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct ActualUsages {
+    #[serde(default)]
+    edr: Option<EdrUsage>,
+    #[serde(default)]
+    siem: Option<SiemUsage>,
+    #[serde(default)]
+    sat: Option<SatUsage>,
+}
+
+#[derive(Deserialize)]
+struct OrganizationWithUsage {
+    #[serde(default)]
+    actual_usages: Option<ActualUsages>,
+}
+
+#[derive(Deserialize)]
+struct OrganizationBody {
+    organization: OrganizationWithUsage,
+}
+
 #[derive(Deserialize)]
 struct OrganizationsPage {
     #[serde(default)]
@@ -94,6 +168,10 @@ pub trait Huntress: Send + Sync {
     fn first_organization(&self) -> BoxFuture<'_, Result<Option<Organization>, VendorError>>;
     /// Every organization of the account.
     fn organizations(&self) -> BoxFuture<'_, Result<Vec<Organization>, VendorError>>;
+    /// What Huntress bills one organization for: one request.
+    fn usage(&self, organization: i64) -> BoxFuture<'_, Result<Usage, VendorError>>;
+    /// How agents are counted, as configured.
+    fn agent_counting(&self) -> AgentCounting;
 }
 
 pub struct HttpHuntress {
@@ -109,8 +187,13 @@ impl HttpHuntress {
         Arc::new(Self { settings, client, policy, pace })
     }
 
-    async fn page(&self, query: &[(&str, String)]) -> Result<OrganizationsPage, VendorError> {
-        let url = format!("{}/organizations", self.settings.base_url.as_str().trim_end_matches('/'));
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        what: &str,
+    ) -> Result<T, VendorError> {
+        let url = format!("{}/{path}", self.settings.base_url.as_str().trim_end_matches('/'));
         let options = SendOptions { mode: RetryMode::Repeatable, is_final: None };
         let res = http::send_with(VENDOR, &self.policy, options, || {
             let req =
@@ -127,7 +210,11 @@ impl HttpHuntress {
             }
             other => other,
         })?;
-        http::json(VENDOR, "organization list", res).await
+        http::json(VENDOR, what, res).await
+    }
+
+    async fn page(&self, query: &[(&str, String)]) -> Result<OrganizationsPage, VendorError> {
+        self.get("organizations", query, "organization list").await
     }
 }
 
@@ -172,5 +259,38 @@ impl Huntress for HttpHuntress {
                 detail: "the pages never ended".into(),
             })
         })
+    }
+
+    fn usage(&self, organization: i64) -> BoxFuture<'_, Result<Usage, VendorError>> {
+        Box::pin(async move {
+            let body: OrganizationBody =
+                self.get(&format!("organizations/{organization}"), &[], "organization's usage").await?;
+            let usages = body.organization.actual_usages.unwrap_or_default();
+            Ok(Usage {
+                billable_agents: usages.edr.and_then(|e| e.billable_agents_count),
+                billable_log_sources: usages.siem.and_then(|s| s.billable_log_sources_count),
+                sat_learners: usages.sat.and_then(|s| s.learners_count),
+            })
+        })
+    }
+
+    fn agent_counting(&self) -> AgentCounting {
+        self.settings.agents
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AgentCounting;
+
+    #[test]
+    fn every_offered_spelling_of_agent_counting_parses_and_nothing_else() {
+        assert_eq!(
+            AgentCounting::CHOICES.iter().map(|c| AgentCounting::parse(c)).collect::<Vec<_>>(),
+            [Some(AgentCounting::Billable), Some(AgentCounting::All)]
+        );
+        assert_eq!(AgentCounting::parse(" Billable "), Some(AgentCounting::Billable));
+        assert_eq!(AgentCounting::parse("billed"), None);
+        assert_eq!(AgentCounting::default(), AgentCounting::Billable);
     }
 }

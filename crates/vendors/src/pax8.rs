@@ -8,16 +8,16 @@
 //! A quantity change is never sent twice: an answer that does not come makes it `Uncertain`,
 //! and the caller reads the subscription back before deciding anything.
 
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use seatsync_domain::{Pax8CompanyId, Pax8SubscriptionId, SubscriptionId};
 use serde::{de::DeserializeOwned, Deserialize};
 use url::Url;
 
 use crate::{
     http::{self, RetryMode, SendOptions},
+    pace::Pace,
     partner_center::BoxFuture,
     serde_lenient,
     token::TokenCache,
@@ -153,6 +153,8 @@ struct PageInfo {
 
 /// What SeatSync needs from Pax8.
 pub trait Pax8: Send + Sync {
+    /// Requests sent so far (each attempt counts, the sign-in's not), for a run to say what it cost.
+    fn requests_sent(&self) -> u64;
     /// The first `size` companies and how many there are: one request, to check the connection.
     fn first_companies(&self, size: u32) -> BoxFuture<'_, Result<Page<Company>, VendorError>>;
     /// Every company of the partner.
@@ -175,14 +177,12 @@ pub struct HttpPax8 {
     client: reqwest::Client,
     policy: http::RetryPolicy,
     tokens: TokenCache,
-    pace: DefaultDirectRateLimiter,
+    pace: Pace,
 }
 
 impl HttpPax8 {
     pub fn new(settings: Pax8Settings, client: reqwest::Client, policy: http::RetryPolicy) -> Arc<Self> {
-        let per_minute = NonZeroU32::new(settings.requests_per_minute).unwrap_or(NonZeroU32::MIN);
-        // No burst: the requests of a run are spread over the minute rather than sent at once.
-        let pace = RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN));
+        let pace = Pace::per_minute(settings.requests_per_minute);
         Arc::new(Self { settings, client, policy, tokens: TokenCache::default(), pace })
     }
 
@@ -284,6 +284,10 @@ impl HttpPax8 {
 }
 
 impl Pax8 for HttpPax8 {
+    fn requests_sent(&self) -> u64 {
+        self.pace.sent()
+    }
+
     fn first_companies(&self, size: u32) -> BoxFuture<'_, Result<Page<Company>, VendorError>> {
         Box::pin(async move {
             let query = [("page", "0".to_string()), ("size", size.clamp(1, MAX_PAGE_SIZE).to_string())];

@@ -39,6 +39,7 @@ fn datto(s: &SimHandle, secret: &str) -> Arc<HttpDattoRmm> {
             api_key: DATTO_API_KEY.into(),
             api_secret: secret.into(),
             requests_per_minute: 6_000,
+            count_suspended: true,
         },
         reqwest::Client::new(),
         quick_policy(),
@@ -52,6 +53,7 @@ fn huntress(s: &SimHandle, secret: &str) -> Arc<HttpHuntress> {
             api_key: HUNTRESS_API_KEY.into(),
             api_secret: secret.into(),
             requests_per_minute: 100_000,
+            agents: seatsync_vendors::huntress::AgentCounting::Billable,
         },
         reqwest::Client::new(),
         quick_policy(),
@@ -143,6 +145,26 @@ async fn huntress_reads_every_organization_across_pages() {
     assert_eq!(s.sim.requests_matching("/huntress/v1/organizations"), 2);
     assert!(orgs.iter().any(|o| o.identity_provider_tenant_id.is_some()));
     assert!(orgs.iter().any(|o| !o.recipient_domains().is_empty()));
+}
+
+#[tokio::test]
+async fn huntress_says_what_it_bills_an_organization_for_and_a_missing_one_is_404() {
+    let s = sim(5).await;
+    let client = huntress(&s, HUNTRESS_API_SECRET);
+    let seeded = s.sim.msp().billing_tools.huntress.clone();
+    for o in &seeded {
+        let usage = client.usage(o.id).await.expect("usage");
+        assert_eq!(usage.billable_agents, Some(o.billable_agents()), "{}", o.name);
+        assert_eq!(usage.sat_learners, Some(o.sat_learner_count), "{}", o.name);
+        assert_eq!(usage.billable_log_sources, Some(o.logs_sources_count), "{}", o.name);
+    }
+    assert!(
+        seeded.iter().any(|o| o.billable_agents() < o.agents_count),
+        "the list counts agents Huntress does not bill"
+    );
+    assert_eq!(s.sim.requests_matching("/huntress/v1/organizations/"), seeded.len() as u64);
+    let missing = client.usage(1).await.unwrap_err();
+    assert!(matches!(missing, VendorError::Status { status: 404, .. }), "{missing:?}");
 }
 
 #[tokio::test]

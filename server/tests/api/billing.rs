@@ -38,6 +38,8 @@ async fn an_editor_runs_the_billing_report_and_a_viewer_reads_and_downloads_it()
     let mut view = serde_json::Value::Null;
     for _ in 0..600 {
         view = app.ok(&viewer, "billing/view", &[]).await;
+        // While it runs, the page says how far it has got.
+        assert_eq!(view["running"].as_bool(), Some(view["progress"].is_string()), "{view}");
         if !view["report"].is_null() && view["running"] == false {
             break;
         }
@@ -45,6 +47,11 @@ async fn an_editor_runs_the_billing_report_and_a_viewer_reads_and_downloads_it()
     }
     let report = &view["report"];
     assert!(!report.is_null(), "the run made a report: {view}");
+    // The Jobs page shows the run's tools read of all.
+    let jobs = app.ok(&viewer, "jobs/list", &[]).await;
+    let billing = jobs["jobs"].as_array().unwrap().iter().find(|j| j["kind"] == "billing_report").unwrap();
+    let last = &billing["recent"][0];
+    assert_eq!((last["done"].as_i64(), last["total"].as_i64()), (Some(9), Some(9)), "{last}");
     let tools: Vec<&str> = report["tools"].as_array().unwrap().iter().map(|t| t["tool"].as_str().unwrap()).collect();
     assert_eq!(
         tools,

@@ -351,6 +351,26 @@ async fn account_list(
     answer(json!(accounts))
 }
 
+/// A call about one child account: admitted under `limited`, its account found, then answered.
+fn child_call(
+    sim: &Sim,
+    windows: &Windows,
+    limited: Limited,
+    request: (&Method, &Uri, &HeaderMap, &Bytes),
+    answer_with: impl FnOnce(&DuoAccount, &[(String, String)]) -> Response,
+) -> Response {
+    let (method, uri, headers, body) = request;
+    let params = match admit(windows, limited, method, uri, headers, body) {
+        Ok(params) => params,
+        Err(refused) => return refused,
+    };
+    let msp = sim.msp();
+    match child(&msp.billing_tools.duo, &params) {
+        Ok(account) => answer_with(account, &params),
+        Err(refused) => refused,
+    }
+}
+
 async fn info_summary(
     State(sim): State<Arc<Sim>>,
     Extension(windows): Extension<Windows>,
@@ -359,22 +379,15 @@ async fn info_summary(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = match admit(&windows, Limited::SingleObjects, &method, &uri, &headers, &body) {
-        Ok(params) => params,
-        Err(refused) => return refused,
-    };
-    let msp = sim.msp();
-    let account = match child(&msp.billing_tools.duo, &params) {
-        Ok(account) => account,
-        Err(refused) => return refused,
-    };
-    answer(json!({
-        "admin_count": account.admin_count,
-        "integration_count": account.integration_count,
-        "telephony_credits_remaining": account.telephony_credits_remaining,
-        "user_count": account.user_count,
-        "user_pending_deletion_count": account.user_pending_deletion_count,
-    }))
+    child_call(&sim, &windows, Limited::SingleObjects, (&method, &uri, &headers, &body), |account, _| {
+        answer(json!({
+            "admin_count": account.admin_count,
+            "integration_count": account.integration_count,
+            "telephony_credits_remaining": account.telephony_credits_remaining,
+            "user_count": account.user_count,
+            "user_pending_deletion_count": account.user_pending_deletion_count,
+        }))
+    })
 }
 
 async fn billing_edition(
@@ -385,19 +398,12 @@ async fn billing_edition(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = match admit(&windows, Limited::SingleObjects, &method, &uri, &headers, &body) {
-        Ok(params) => params,
-        Err(refused) => return refused,
-    };
-    let msp = sim.msp();
-    let account = match child(&msp.billing_tools.duo, &params) {
-        Ok(account) => account,
-        Err(refused) => return refused,
-    };
-    if !account.billing_access {
-        return fail(StatusCode::FORBIDDEN, 40301, "Access forbidden", None);
-    }
-    answer(json!({"edition": account.edition}))
+    child_call(&sim, &windows, Limited::SingleObjects, (&method, &uri, &headers, &body), |account, _| {
+        if !account.billing_access {
+            return fail(StatusCode::FORBIDDEN, 40301, "Access forbidden", None);
+        }
+        answer(json!({"edition": account.edition}))
+    })
 }
 
 fn user_json(u: &DuoUser) -> Value {
@@ -429,30 +435,23 @@ async fn users(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let params = match admit(&windows, Limited::Pages, &method, &uri, &headers, &body) {
-        Ok(params) => params,
-        Err(refused) => return refused,
-    };
-    let window = whole_number(&params, "limit", DEFAULT_LIMIT, 1)
-        .and_then(|limit| whole_number(&params, "offset", 0, 0).map(|offset| (limit.min(MAX_LIMIT), offset)));
-    let (limit, offset) = match window {
-        Ok(window) => window,
-        Err(refused) => return refused,
-    };
-    let msp = sim.msp();
-    let account = match child(&msp.billing_tools.duo, &params) {
-        Ok(account) => account,
-        Err(refused) => return refused,
-    };
-    let all = account.users();
-    let total = all.len();
-    let page: Vec<Value> = all.iter().skip(offset).take(limit).map(user_json).collect();
-    let prev_offset = if offset == 0 { Value::Null } else { json!(offset.saturating_sub(limit)) };
-    let mut metadata = json!({"total_objects": total, "prev_offset": prev_offset});
-    if offset + limit < total {
-        metadata["next_offset"] = json!(offset + limit);
-    }
-    Json(json!({"stat": "OK", "metadata": metadata, "response": page})).into_response()
+    child_call(&sim, &windows, Limited::Pages, (&method, &uri, &headers, &body), |account, params| {
+        let window = whole_number(params, "limit", DEFAULT_LIMIT, 1)
+            .and_then(|limit| whole_number(params, "offset", 0, 0).map(|offset| (limit.min(MAX_LIMIT), offset)));
+        let (limit, offset) = match window {
+            Ok(window) => window,
+            Err(refused) => return refused,
+        };
+        let all = account.users();
+        let total = all.len();
+        let page: Vec<Value> = all.iter().skip(offset).take(limit).map(user_json).collect();
+        let prev_offset = if offset == 0 { Value::Null } else { json!(offset.saturating_sub(limit)) };
+        let mut metadata = json!({"total_objects": total, "prev_offset": prev_offset});
+        if offset + limit < total {
+            metadata["next_offset"] = json!(offset + limit);
+        }
+        Json(json!({"stat": "OK", "metadata": metadata, "response": page})).into_response()
+    })
 }
 
 /// The edition as Duo sells it, from its code.

@@ -135,7 +135,7 @@ async fn organization(State(sim): State<Arc<Sim>>, headers: HeaderMap, Path(id):
     };
     let mut body = organization_json(o);
     body["actual_usages"] = json!({
-        "edr": {"billable_agents_count": o.agents_count, "unresponsive_agents_count": 0, "outdated_agents_count": 0, "isolated_agents_count": 0},
+        "edr": {"billable_agents_count": o.billable_agents(), "unresponsive_agents_count": 0, "outdated_agents_count": 0, "isolated_agents_count": 0},
         "sat": {"learners_count": o.sat_learner_count},
         "siem": {"billable_log_sources_count": o.logs_sources_count, "retention": "90/7"},
         "itdr": o.identity_provider_tenant_id.as_ref().map(|t| vec![json!({"type": "microsoft", "identity_provider_tenant_id": t, "billable_identities_count": o.billable_identity_count, "total_identities_count": o.billable_identity_count})]).unwrap_or_default(),
@@ -148,7 +148,8 @@ pub struct OrganizationChange {
     agents_count: Option<i64>,
 }
 
-/// `POST /_sim/huntress/organizations/{id}`: changes an organization's counts (tests, demo).
+/// `POST /_sim/huntress/organizations/{id}`: changes an organization's counts (tests, demo); the
+/// agents Huntress does not bill stay as many.
 pub async fn change_organization(
     State(sim): State<Arc<Sim>>,
     Path(id): Path<i64>,

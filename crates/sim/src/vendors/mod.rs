@@ -73,23 +73,28 @@ async fn billing_tools(axum::extract::State(sim): axum::extract::State<Arc<Sim>>
     let msp = sim.msp();
     let tools = &msp.billing_tools;
     let mut categories = std::collections::HashMap::<&str, std::collections::BTreeMap<&str, i64>>::new();
+    let mut suspended = categories.clone();
     for d in tools.datto_devices.iter().filter(|d| !d.deleted) {
         *categories.entry(d.site_uid.as_str()).or_default().entry(d.category).or_default() += 1;
+        if d.suspended {
+            *suspended.entry(d.site_uid.as_str()).or_default().entry(d.category).or_default() += 1;
+        }
     }
     let sites: Vec<serde_json::Value> = tools
         .datto_sites
         .iter()
         .map(|s| {
             let counts = categories.remove(s.uid.as_str()).unwrap_or_default();
+            let suspended = suspended.remove(s.uid.as_str()).unwrap_or_default();
             json!({"uid": s.uid, "name": s.name, "tenantId": s.tenant_id, "system": s.on_demand || ["Managed", "OnDemand", "Deleted Devices"].contains(&s.name.as_str()),
-                   "autotaskCompanyId": s.autotask_company.as_ref().map(|(id, _)| id), "categories": counts})
+                   "autotaskCompanyId": s.autotask_company.as_ref().map(|(id, _)| id), "categories": counts, "suspended": suspended})
         })
         .collect();
     let orgs: Vec<serde_json::Value> = tools
         .huntress
         .iter()
         .map(|o| {
-            json!({"id": o.id, "name": o.name, "tenantId": o.tenant_id, "agents": o.agents_count,
+            json!({"id": o.id, "name": o.name, "tenantId": o.tenant_id, "agents": o.agents_count, "billableAgents": o.billable_agents(),
                         "identities": o.billable_identity_count, "identityTenantId": o.identity_provider_tenant_id})
         })
         .collect();

@@ -9,14 +9,16 @@ use seatsync_db::{pax8 as db, DbError, PgPool};
 use seatsync_vendors::{pax8::Pax8, VendorError};
 
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ReadError {
+pub enum ReadError {
     #[error(transparent)]
     Vendor(#[from] VendorError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-pub(crate) async fn read_and_store(pool: &PgPool, pax8: &dyn Pax8, now: DateTime<Utc>) -> Result<(), ReadError> {
+/// Reads every company, active subscription and new product from Pax8 and replaces what was
+/// stored; a read that fails changes nothing stored.
+pub async fn read_and_store(pool: &PgPool, pax8: &dyn Pax8, now: DateTime<Utc>) -> Result<(), ReadError> {
     let companies = pax8.companies().await?;
     let subscriptions = pax8.subscriptions().await?;
     let known: HashMap<String, String> = db::product_names(pool).await?.into_iter().collect();

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use seatsync_db::{kinds::Pax8LinkState, licences, pax8 as db, tenants, DbError, PgPool};
+use seatsync_db::{kinds::Pax8LinkState, licences, locks::AdvisoryLock, pax8 as db, tenants, DbError, PgPool};
 use seatsync_domain::{
     pax8_match::{companies_by_subscriptions, Pax8Holding},
     suggest::{suggest, CompanyForMatching, TenantForMatching},
@@ -14,7 +14,18 @@ use seatsync_domain::{
 /// Suggestions below this are not worth a person's time.
 const MIN_CONFIDENCE: f64 = 0.6;
 
-pub(crate) async fn match_companies(pool: &PgPool) -> Result<(), DbError> {
+/// Serialises matching across jobs and instances: two at once would each forget the other's links.
+const LOCK_CLASS: i32 = 0x0a8_11c5;
+
+/// Brings every company's link to its tenant up to date from what is stored.
+pub async fn match_companies(pool: &PgPool) -> Result<(), DbError> {
+    let lock = AdvisoryLock::acquire_named(pool, LOCK_CLASS, "pax8 links").await?;
+    let matched = match_locked(pool).await;
+    lock.release().await;
+    matched
+}
+
+async fn match_locked(pool: &PgPool) -> Result<(), DbError> {
     let (companies, pax8_subs, ms_subs, all_tenants, links) = tokio::try_join!(
         db::companies(pool),
         db::subscriptions(pool),
