@@ -1,4 +1,4 @@
-import { api, expect, open, runReport, signIn, test } from "./fixtures";
+import { api, expect, open, runReport, signIn, simUrl, test } from "./fixtures";
 import type { Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 
@@ -132,4 +132,22 @@ test("a Viewer reads the schedule but cannot change it", async ({ page }) => {
   await expect(page.getByTestId("billing-schedule")).toBeVisible();
   await expect(page.getByRole("button", { name: "Save schedule and delivery" })).toHaveCount(0);
   expect((await api(page, "billing/save_settings", { frequency: "daily", weekday: "1", day: "1", hour: "1" })).status).toBe(403);
+});
+
+test("a long report says how far it has got and which tool it waits for, then shows the report", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, "Eddie Editor");
+  // Auvik answers slowly: the others are read meanwhile, and the page names the one still read.
+  const faults = (rules: object[]) => page.request.post(`${simUrl}/_sim/faults`, { data: { rules } });
+  expect((await faults([{ path: "/auvik*", kind: "latency", ms: 4000 }])).ok()).toBeTruthy();
+  try {
+    await open(page, "/billing");
+    await page.locator("body[data-hydrated]").waitFor();
+    await page.getByRole("button", { name: "Run now" }).click();
+    await expect(page.getByTestId("billing-progress")).toContainText(/Report running: \d of 9 tools read; reading .*Auvik/, { timeout: 30_000 });
+    await expect(page.getByTestId("billing-progress")).toBeEmpty({ timeout: 120_000 });
+    await expect(page.getByTestId("report-line")).not.toContainText("A run is going now");
+  } finally {
+    await faults([]);
+  }
 });

@@ -1,8 +1,9 @@
 //! Cisco Duo: each child account of the MSP's parent account a customer, its users counted from
 //! the account's own summary, under its edition ("Users (Duo Advantage)") where editions are read
 //! and Duo allows it, else under "Users". Duo has no read across accounts, so a run costs the
-//! account list and one or two requests per account. Duo keeps no PSA link, tenant or domain for
-//! an account: each is placed by a person on the Duo accounts page.
+//! account list and one or two requests per account it can place. Duo keeps no PSA link, tenant
+//! or domain for an account: each is placed by a person on the Duo accounts page, and one not
+//! placed yet is named without a request more.
 
 use seatsync_domain::{
     kinds::BillingTool,
@@ -31,14 +32,21 @@ impl DuoCounts {
         Self { client }
     }
 
-    async fn read(&self) -> Result<Reading, ConnectorError> {
+    async fn read(&self, placement: &Placement) -> Result<Reading, ConnectorError> {
         let Some(client) = self.client.get() else { return Err(ConnectorError::NotConfigured) };
         let accounts = client.accounts().await.map_err(|e| ConnectorError::Failed(e.to_string()))?;
         let failed = |account: &ChildAccount, e: VendorError| {
             ConnectorError::Failed(format!("{e} (reading the account '{}')", account.display_name()))
         };
-        let mut counted = Vec::with_capacity(accounts.len());
+        let mut customers = Vec::with_capacity(accounts.len());
+        let mut counted = Vec::new();
         for account in accounts {
+            let customer = customer(&account);
+            let placed = placement.may_place(BillingTool::Duo, &customer);
+            customers.push(customer);
+            if !placed {
+                continue;
+            }
             let users = client.user_count(&account).await.map_err(|e| failed(&account, e))?;
             // A refused edition comes back as none, so only a real failure stops the run: a
             // column that changed name between runs would move the account's users silently.
@@ -49,26 +57,30 @@ impl DuoCounts {
             };
             counted.push(AccountCount { account, users, edition });
         }
-        Ok(Reading::Customers(tally(&counted)))
+        Ok(Reading::Customers(ToolReading { tool: BillingTool::Duo, customers, counts: counts(&counted) }))
     }
 }
 
-/// The customers and their counts: every account shows its users, 0 or not.
-fn tally(counted: &[AccountCount]) -> ToolReading {
-    let mut customers = Vec::with_capacity(counted.len());
-    let mut counts = Vec::with_capacity(counted.len());
-    for c in counted {
-        let key = c.account.account_id.trim().to_string();
-        customers.push(ToolCustomer {
-            key: key.clone(),
-            name: c.account.display_name().trim().to_string(),
-            domains: Vec::new(),
-            psa_company: None,
-            tenant: None,
-        });
-        counts.push(CustomerCount { customer: key, product: users_product(c.edition.as_ref()), count: c.users.max(0) });
+fn customer(account: &ChildAccount) -> ToolCustomer {
+    ToolCustomer {
+        key: account.account_id.trim().to_string(),
+        name: account.display_name().trim().to_string(),
+        domains: Vec::new(),
+        psa_company: None,
+        tenant: None,
     }
-    ToolReading { tool: BillingTool::Duo, customers, counts }
+}
+
+/// The counts of the accounts read: every one shows its users, 0 or not.
+fn counts(counted: &[AccountCount]) -> Vec<CustomerCount> {
+    counted
+        .iter()
+        .map(|c| CustomerCount {
+            customer: c.account.account_id.trim().to_string(),
+            product: users_product(c.edition.as_ref()),
+            count: c.users.max(0),
+        })
+        .collect()
 }
 
 impl Connector for DuoCounts {
@@ -80,8 +92,8 @@ impl Connector for DuoCounts {
         self.client.get().map(|c| c.requests_sent())
     }
 
-    fn count<'a>(&'a self, _placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
-        Box::pin(self.read())
+    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
+        Box::pin(self.read(placement))
     }
 }
 
@@ -93,6 +105,8 @@ mod tests {
     };
 
     use seatsync_vendors::duo::{ConnectionCheck, InfoSummary, User};
+
+    use seatsync_domain::tool_customers::Decision;
 
     use super::*;
 
@@ -170,9 +184,19 @@ mod tests {
         }
     }
 
+    /// Placed by a person in a company, each of `accounts`.
+    fn placed(accounts: &[&str]) -> Placement {
+        let decisions = accounts.iter().map(|a| ((BillingTool::Duo, a.to_string()), Decision::Company(7))).collect();
+        Placement { decisions, ..Placement::default() }
+    }
+
     async fn read(fake: &Arc<Fake>) -> Result<ToolReading, ConnectorError> {
+        read_placed(fake, &placed(&["DA1", "DA2", "DA3"])).await
+    }
+
+    async fn read_placed(fake: &Arc<Fake>, placement: &Placement) -> Result<ToolReading, ConnectorError> {
         let client: Arc<dyn Duo> = fake.clone();
-        match DuoCounts::new(Slot::new(Some(client))).read().await? {
+        match DuoCounts::new(Slot::new(Some(client))).read(placement).await? {
             Reading::Customers(reading) => Ok(reading),
             other => panic!("a tool with customers of its own: {other:?}"),
         }
@@ -203,6 +227,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_account_nobody_placed_is_named_without_a_request_and_one_left_out_likewise() {
+        let fake = Fake::new(true, None);
+        let mut placement = placed(&["DA1"]);
+        placement.decisions.insert((BillingTool::Duo, "DA3".into()), Decision::Ignored);
+        let reading = read_placed(&fake, &placement).await.expect("a reading");
+        assert_eq!(reading.customers.len(), 3, "every account is still a customer");
+        assert_eq!(reading.counts.len(), 1);
+        assert_eq!(count(&reading, "DA1", "Users (Duo Advantage)"), Some(57));
+        assert_eq!(fake.edition_reads.load(Ordering::Relaxed), 1, "only the placed account is read");
+    }
+
+    #[tokio::test]
     async fn editions_are_not_asked_for_when_turned_off() {
         let fake = Fake::new(false, None);
         let reading = read(&fake).await.expect("a reading");
@@ -220,7 +256,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let unset = DuoCounts::new(Slot::empty()).read().await.unwrap_err();
+        let unset = DuoCounts::new(Slot::empty()).read(&Placement::default()).await.unwrap_err();
         assert_eq!(unset, ConnectorError::NotConfigured);
     }
 }

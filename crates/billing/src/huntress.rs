@@ -7,15 +7,14 @@
 //! maps that tenant; its report recipients' domains feed the suggestions.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{Arc, Mutex, Weak},
     time::{Duration, Instant},
 };
 
-use seatsync_db::{tool_customers, PgPool};
 use seatsync_domain::{
     kinds::BillingTool,
-    tool_customers::{CustomerCount, Decision, ToolCustomer},
+    tool_customers::{CustomerCount, ToolCustomer},
     TenantId,
 };
 use seatsync_vendors::{
@@ -44,14 +43,13 @@ struct UsageCache {
 }
 
 pub(crate) struct HuntressCounts {
-    pool: PgPool,
     client: Slot<dyn Huntress>,
     cache: Mutex<UsageCache>,
 }
 
 impl HuntressCounts {
-    pub(crate) fn new(pool: PgPool, client: Slot<dyn Huntress>) -> Self {
-        Self { pool, client, cache: Mutex::default() }
+    pub(crate) fn new(client: Slot<dyn Huntress>) -> Self {
+        Self { client, cache: Mutex::default() }
     }
 
     async fn read(&self, placement: &Placement) -> Result<Reading, ConnectorError> {
@@ -59,7 +57,10 @@ impl HuntressCounts {
         let organizations = client.organizations().await.map_err(|e| ConnectorError::Failed(e.to_string()))?;
         let usages = match client.agent_counting() {
             AgentCounting::Billable => {
-                let billed = self.billed(&organizations, placement).await?;
+                let billed: Vec<&Organization> = organizations
+                    .iter()
+                    .filter(|o| o.agents_count != Some(0) && placement.may_place(BillingTool::Huntress, &customer(o)))
+                    .collect();
                 self.usages(&client, &billed).await?
             }
             AgentCounting::All => HashMap::new(),
@@ -68,14 +69,7 @@ impl HuntressCounts {
         let mut counts = Vec::with_capacity(organizations.len() * 2);
         for o in &organizations {
             let key = o.id.to_string();
-            let tenant = o.identity_provider_tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty());
-            customers.push(ToolCustomer {
-                key: key.clone(),
-                name: o.name.trim().to_string(),
-                domains: o.recipient_domains(),
-                psa_company: None,
-                tenant: tenant.map(|t| TenantId::new(t.to_ascii_lowercase())),
-            });
+            customers.push(customer(o));
             let usage = usages.get(&o.id);
             // Huntress's billing table: the usage where it says, else the list's count.
             let agents = usage.and_then(|u| u.billable_agents).or(o.agents_count);
@@ -96,36 +90,6 @@ impl HuntressCounts {
             }
         }
         Ok(Reading::Customers(ToolReading { tool: BillingTool::Huntress, customers, counts }))
-    }
-
-    /// The organizations with agents that the report will place in a company: a person placed
-    /// it, or (undecided) its Microsoft tenant is mapped. The rest cost no request: one left out
-    /// is not billed, and one placed nowhere is only named.
-    async fn billed<'o>(
-        &self,
-        organizations: &'o [Organization],
-        placement: &Placement,
-    ) -> Result<Vec<&'o Organization>, ConnectorError> {
-        let decisions: HashMap<String, Decision> = tool_customers::of_tool(&self.pool, BillingTool::Huntress)
-            .await?
-            .into_iter()
-            .filter_map(|row| row.decision().map(|d| (row.customer_key, d)))
-            .collect();
-        // Tools write tenant ids in either case.
-        let mapped: HashSet<TenantId> = placement.by_tenant.keys().map(|t| t.to_ascii_lowercase()).collect();
-        Ok(organizations
-            .iter()
-            .filter(|o| o.agents_count != Some(0))
-            .filter(|o| match decisions.get(&o.id.to_string()) {
-                Some(Decision::Company(_)) => true,
-                Some(Decision::Ignored) => false,
-                None => o
-                    .identity_provider_tenant_id
-                    .as_deref()
-                    .map(|t| TenantId::new(t.trim().to_ascii_lowercase()))
-                    .is_some_and(|t| mapped.contains(&t)),
-            })
-            .collect())
     }
 
     /// Each organization's usage: kept ones reused, the rest read in turn under the client's
@@ -165,6 +129,19 @@ impl HuntressCounts {
             usages.insert(o.id, usage);
         }
         Ok(usages)
+    }
+}
+
+/// An organization as a customer of the report: its Microsoft tenant (`identity_provider_tenant_id`)
+/// and its report recipients' domains help place it.
+fn customer(o: &Organization) -> ToolCustomer {
+    let tenant = o.identity_provider_tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    ToolCustomer {
+        key: o.id.to_string(),
+        name: o.name.trim().to_string(),
+        domains: o.recipient_domains(),
+        psa_company: None,
+        tenant: tenant.map(|t| TenantId::new(t.to_ascii_lowercase())),
     }
 }
 

@@ -24,6 +24,7 @@ mod huntress;
 mod microsoft;
 mod ninjaone;
 mod pax8;
+mod progress;
 mod sentinelone;
 
 use std::{
@@ -34,7 +35,7 @@ use std::{
     time::Instant,
 };
 
-use seatsync_db::{autotask_cache, billing as db, jobs, mappings, tool_customers, DbError, PgPool};
+use seatsync_db::{autotask_cache, billing as db, mappings, tool_customers, DbError, PgPool};
 use seatsync_domain::{
     billing::{Column, Company, Report, ToolCounts, ToolOutcome, ToolStatus},
     kinds::BillingTool,
@@ -102,14 +103,33 @@ pub enum Reading {
     Customers(ToolReading),
 }
 
-/// What SeatSync knows that every connector needs: which PSA company each tenant is.
+/// What SeatSync knows that every connector needs: which PSA company each tenant is, and what
+/// people decided about the tools' customers.
+#[derive(Default)]
 pub struct Placement {
     by_tenant: HashMap<TenantId, CompanyId>,
+    /// The mapped tenants, lower-cased: tools write tenant ids in either case.
+    mapped_tenants: HashSet<TenantId>,
+    decisions: HashMap<(BillingTool, String), Decision>,
 }
 
 impl Placement {
     pub fn company_of(&self, tenant: &TenantId) -> Option<i64> {
         self.by_tenant.get(tenant).map(|c| c.get())
+    }
+
+    /// Whether the run can place this customer of `tool` in a company, so its counts are worth
+    /// the tool's requests: a person placed it, or, undecided, its own PSA link or its mapped
+    /// tenant does. One left out is not billed and one placed nowhere is only named.
+    pub fn may_place(&self, tool: BillingTool, customer: &ToolCustomer) -> bool {
+        match self.decisions.get(&(tool, customer.key.clone())) {
+            Some(Decision::Company(_)) => true,
+            Some(Decision::Ignored) => false,
+            None => {
+                customer.psa_company.is_some()
+                    || customer.tenant.as_ref().is_some_and(|t| self.mapped_tenants.contains(&t.to_ascii_lowercase()))
+            }
+        }
     }
 }
 
@@ -143,7 +163,7 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
         Box::new(datto_rmm::DattoRmmCounts::new(slots.datto_rmm.clone())),
         Box::new(ninjaone::NinjaOneCounts::new(slots.ninjaone.clone())),
         Box::new(automate::AutomateCounts::new(slots.automate.clone())),
-        Box::new(huntress::HuntressCounts::new(pool.clone(), slots.huntress.clone())),
+        Box::new(huntress::HuntressCounts::new(slots.huntress.clone())),
         Box::new(sentinelone::SentinelOneCounts::new(slots.sentinelone.clone())),
         Box::new(duo::DuoCounts::new(slots.duo.clone())),
         Box::new(auvik::AuvikCounts::new(slots.auvik.clone())),
@@ -151,43 +171,6 @@ pub fn connectors(pool: &PgPool, slots: &ClientSlots, catalog: &Arc<Catalog>) ->
 }
 
 /// The billing reports.
-/// How far a run has got, kept on its job run for the pages: tools read of all, and the ones
-/// still being read. The list is held while it is written, so a later state is never overwritten
-/// by an earlier one.
-struct Progress<'a> {
-    pool: &'a PgPool,
-    job_run_id: Option<i64>,
-    total: usize,
-    waiting: tokio::sync::Mutex<Vec<&'static str>>,
-}
-
-impl<'a> Progress<'a> {
-    fn new(pool: &'a PgPool, job_run_id: Option<i64>, tools: Vec<&'static str>) -> Self {
-        Self { pool, job_run_id, total: tools.len(), waiting: tokio::sync::Mutex::new(tools) }
-    }
-
-    async fn show(&self) {
-        let waiting = self.waiting.lock().await;
-        self.write(&waiting).await;
-    }
-
-    async fn finished(&self, tool: &str) {
-        let mut waiting = self.waiting.lock().await;
-        waiting.retain(|t| *t != tool);
-        self.write(&waiting).await;
-    }
-
-    /// Writes it down; a failure to is only logged (the run goes on).
-    async fn write(&self, waiting: &[&str]) {
-        let Some(run) = self.job_run_id else { return };
-        let note = (!waiting.is_empty()).then(|| format!("reading {}", waiting.join(", ")));
-        let done = (self.total - waiting.len()) as i32;
-        if let Err(e) = jobs::set_steps(self.pool, run, done, self.total as i32, note.as_deref()).await {
-            tracing::warn!(error = %e, run, "the billing report's progress could not be written");
-        }
-    }
-}
-
 pub struct BillingReports {
     pool: PgPool,
     connectors: Vec<Box<dyn Connector>>,
@@ -200,27 +183,35 @@ impl BillingReports {
 
     /// Asks every tool, builds the report and stores it.
     pub async fn run(&self, job_run_id: Option<i64>) -> Result<RunSummary, BillingError> {
-        let (companies, tenants, earlier) = tokio::try_join!(
+        let (companies, tenants, earlier, decisions) = tokio::try_join!(
             autotask_cache::companies(&self.pool),
             mappings::tenant_rows(&self.pool),
             db::newest(&self.pool, 1),
+            tool_customers::decisions(&self.pool),
         )?;
         let rows: Vec<Company> =
             companies.into_iter().filter(|c| c.is_active).map(|c| Company { id: c.id.get(), name: c.name }).collect();
         let active: HashSet<i64> = rows.iter().map(|c| c.id).collect();
+        let by_tenant: HashMap<TenantId, CompanyId> = tenants
+            .iter()
+            .filter_map(|t| match t.target() {
+                Mapping::Mapped { id } => Some((t.tenant_id.clone(), id)),
+                _ => None,
+            })
+            .collect();
         let placement = Placement {
-            by_tenant: tenants
-                .iter()
-                .filter_map(|t| match t.target() {
-                    Mapping::Mapped { id } => Some((t.tenant_id.clone(), id)),
-                    _ => None,
-                })
+            mapped_tenants: by_tenant.keys().map(|t| t.to_ascii_lowercase()).collect(),
+            by_tenant,
+            decisions: decisions
+                .into_iter()
+                .filter_map(|row| row.decision().map(|d| ((row.tool, row.customer_key), d)))
                 .collect(),
         };
         let earlier_columns: Vec<Column> = earlier.first().map(|r| r.report.0.columns.clone()).unwrap_or_default();
         // Every tool at once: each has its own vendor and its own budget, so the report takes as
         // long as its slowest tool rather than the sum of them all.
-        let progress = Progress::new(&self.pool, job_run_id, self.connectors.iter().map(|c| c.tool()).collect());
+        let progress =
+            progress::Progress::new(&self.pool, job_run_id, self.connectors.iter().map(|c| c.tool()).collect());
         progress.show().await;
         let read = self.connectors.iter().map(|connector| async {
             let read = self.read_tool(connector.as_ref(), &placement, &active).await;

@@ -320,6 +320,35 @@ async fn datto_and_huntress_customers_are_placed_counted_and_the_rest_named() {
 }
 
 #[tokio::test]
+async fn a_duo_account_costs_requests_only_once_a_person_places_it() {
+    let w = world(12).await;
+    map_tenants(&w).await;
+    w.slots.duo.set(Some(kit::duo(&w.sim, kit::quick_policy()) as Arc<dyn seatsync_vendors::duo::Duo>));
+    let first = w.billing.run(None).await.unwrap();
+    let duo = first.tools.iter().find(|t| t.tool == "Cisco Duo").unwrap();
+    assert_eq!(duo.status, ToolStatus::Ok);
+    let truth = kit::billing_tools(&w.sim).await;
+    let accounts = truth["duo"].as_array().unwrap();
+    assert_eq!(duo.unplaced.len(), accounts.len(), "nobody placed an account yet: every one is named");
+    assert_eq!(duo.requests, Some(1), "the account list alone");
+
+    // A person places one account in its customer's company: the next report counts its users.
+    let account = accounts.iter().find(|a| a["tenantId"].is_string()).unwrap();
+    let company = kit::company_of(&w.sim, account["tenantId"].as_str().unwrap()).await.unwrap();
+    let person = kit::person(&w.pool, "Billing Editor").await;
+    let key = account["accountId"].as_str().unwrap();
+    seatsync_db::tool_customers::decide(&w.pool, BillingTool::Duo, &[(key, Some(Decision::Company(company)))], person)
+        .await
+        .unwrap();
+    let second = w.billing.run(None).await.unwrap();
+    let duo = second.tools.iter().find(|t| t.tool == "Cisco Duo").unwrap();
+    assert_eq!(duo.unplaced.len(), accounts.len() - 1);
+    let report = w.billing.newest().await.unwrap()[0].report.0.clone();
+    let (product, users) = account["counts"].as_object().unwrap().iter().next().unwrap();
+    assert_eq!(cell(&report, company, "Cisco Duo", product), users.as_i64());
+}
+
+#[tokio::test]
 async fn suspended_datto_devices_are_counted_unless_the_settings_leave_them_out() {
     let w = world(20).await;
     map_tenants(&w).await;

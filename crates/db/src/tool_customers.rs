@@ -105,6 +105,35 @@ pub async fn of_tool(db: impl PgExecutor<'_>, tool: BillingTool) -> Result<Vec<T
     .await?)
 }
 
+/// A person's decision on one tool customer.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct DecisionRow {
+    pub tool: BillingTool,
+    pub customer_key: String,
+    pub decided_company_id: Option<i64>,
+    pub ignored: bool,
+}
+
+impl DecisionRow {
+    pub fn decision(&self) -> Option<Decision> {
+        if self.ignored {
+            Some(Decision::Ignored)
+        } else {
+            self.decided_company_id.map(Decision::Company)
+        }
+    }
+}
+
+/// Every tool customer a person has decided on, across the tools.
+pub async fn decisions(db: impl PgExecutor<'_>) -> Result<Vec<DecisionRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT tool, customer_key, decided_company_id, ignored FROM billing_tool_customers
+         WHERE ignored OR decided_company_id IS NOT NULL",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Records people's decisions (a company, ignore, or `None` to withdraw one) for customers of
 /// `tool`, each with its history line, in one statement. Returns the customers changed; a key
 /// the tool never listed changes nothing.
