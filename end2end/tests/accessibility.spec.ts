@@ -35,6 +35,7 @@ test("no page has a serious or critical accessibility violation", async ({ page 
     "/alerts/ticket-companies",
     "/billing",
     "/billing/tools/datto_rmm",
+    "/billing/tools/pax8",
     "/settings",
     "/settings/integrations/autotask",
     "/settings/integrations/connectwise",

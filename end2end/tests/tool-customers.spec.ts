@@ -88,3 +88,31 @@ test("a Viewer reads a tool's customers but gets no controls, and the server ref
   expect((await api(page, "billing/accept_tool_customers", { tool: "huntress" })).status).toBe(403);
   expect((await api(page, "billing/tool_customers", { tool: "huntress" })).status).toBe(200);
 });
+
+test("an Editor places a Pax8 company that no mapped tenant places, from the Billing page's list of tools", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "Eddie Editor");
+  await open(page, "/billing");
+  await page.locator("body[data-hydrated]").waitFor();
+  await runReport(page);
+  await page.getByRole("link", { name: "Pax8 companies" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pax8 companies: which company each is");
+  await expect(page.getByRole("link", { name: "Pax8 companies and tenants" })).toHaveAttribute("href", "/alerts/pax8-companies");
+  await page.locator("body[data-hydrated]").waitFor();
+  await expect(page.getByTestId("tool-customers-summary")).toContainText(/\d+ companies: \d+ placed in a company, [1-9]\d* placed nowhere/);
+
+  const view = (await api(page, "billing/tool_customers", { tool: "pax8" })).body;
+  const open_ = view.customers.find((c: any) => !c.gone && !c.company && !c.ignored);
+  expect(open_, "a Pax8 company placed nowhere").toBeTruthy();
+  const company = view.companies[0];
+  try {
+    const row = page.getByTestId("tool-customer").filter({ hasText: open_.name });
+    await row.getByLabel(`Autotask company for ${open_.name}`).fill(company.name);
+    await row.getByRole("button", { name: `Choose for ${open_.name}` }).click();
+    await expect(row.getByTestId("tool-customer-company")).toHaveText(company.name);
+    await expect(row).toContainText("chosen by a person");
+    await expect(page.getByTestId("tool-customer-history")).toContainText(`${open_.name}: placed in ${company.name}, by Eddie Editor`);
+  } finally {
+    await api(page, "billing/place_tool_customer", { tool: "pax8", key: open_.key });
+  }
+});

@@ -75,7 +75,7 @@ pub fn BillingPage() -> impl IntoView {
                             view! {
                                 {(i > 0).then_some(" · ")}
                                 <a class="text-indigo-700 underline" href=format!("/billing/tools/{}", tool.as_str())>
-                                    {format!("{} {}s", tool.name(), tool.customer_word())}
+                                    {format!("{} {}", tool.name(), tool.customers_word())}
                                 </a>
                             }
                         })
@@ -286,7 +286,7 @@ fn Tools(tools: Vec<ToolLine>) -> impl IntoView {
                                                 class="text-indigo-700 underline"
                                                 href=format!("/billing/tools/{}", tool.as_str())
                                             >
-                                                {format!("{}'s {}s", tool.name(), tool.customer_word())}
+                                                {format!("{}'s {}", tool.name(), tool.customers_word())}
                                             </a>
                                         }
                                     })}

@@ -61,13 +61,26 @@ pub fn ToolCustomersPage() -> impl IntoView {
     on_answer(choices.ignore, answered);
     on_answer(choices.accept_all, answered);
     let choices = me.may(Role::Editor).then_some(choices);
-    let title = move || tool().map(|t| format!("{} {}s", t.name(), t.customer_word())).unwrap_or_default();
+    let title = move || tool().map(|t| format!("{} {}", t.name(), t.customers_word())).unwrap_or_default();
     view! {
         <Title text=title />
         <h1 class="text-2xl font-semibold">{move || format!("{}: which company each is", title())}</h1>
         <p class="mt-1 max-w-3xl text-sm text-slate-600">
             "Each of the tool's customers is billed to one Autotask company: the one a person chose here, else the one the tool itself links it to, else the company of its Microsoft tenant. One placed nowhere is left out of the report and named on it. Changes apply from the next report."
         </p>
+        {move || {
+            (tool() == Some(BillingTool::Pax8))
+                .then(|| {
+                    view! {
+                        <p class="mt-1 max-w-3xl text-sm text-slate-600">
+                            "A Pax8 company's Microsoft tenant is the one it is matched to on the "
+                            <a class="text-indigo-700 underline" href="/alerts/pax8-companies">
+                                "Pax8 companies and tenants"
+                            </a> " page. A company that buys nothing from Microsoft has no tenant: place it here."
+                        </p>
+                    }
+                })
+        }}
         <p class="mt-2 text-sm">
             <a class="text-indigo-700 underline" href="/billing">
                 "Back to the billing report"
@@ -82,15 +95,24 @@ pub fn ToolCustomersPage() -> impl IntoView {
 
 #[component]
 fn CustomersBody(view: ToolCustomersView, choices: Option<Choices>) -> impl IntoView {
-    let ToolCustomersView { tool, tool_name, customer_word, configured, last_read, customers, companies, history } =
-        view;
+    let ToolCustomersView {
+        tool,
+        tool_name,
+        customer_word,
+        customers_word,
+        configured,
+        last_read,
+        customers,
+        companies,
+        history,
+    } = view;
     let listed: Vec<&ToolCustomerLine> = customers.iter().filter(|c| !c.gone).collect();
     let placed = listed.iter().filter(|c| c.company.is_some()).count();
     let ignored = listed.iter().filter(|c| c.ignored).count();
     let open = listed.len() - placed - ignored;
     let suggested = listed.iter().filter(|c| c.company.is_none() && !c.ignored && c.suggestion.is_some()).count();
     let summary = format!(
-        "{} {customer_word}s: {placed} placed in a company, {open} placed nowhere (not billed), {ignored} left out.",
+        "{} {customers_word}: {placed} placed in a company, {open} placed nowhere (not billed), {ignored} left out.",
         listed.len()
     );
     let filter = RwSignal::new(String::new());
@@ -99,14 +121,14 @@ fn CustomersBody(view: ToolCustomersView, choices: Option<Choices>) -> impl Into
     view! {
         <section aria-labelledby="tool-customers">
             <h2 id="tool-customers" class="text-lg font-semibold">
-                {format!("{tool_name}'s {customer_word}s")}
+                {format!("{tool_name}'s {customers_word}")}
             </h2>
             {(!configured)
                 .then(|| {
                     view! {
                         <p class="mt-1 text-sm text-amber-800" data-testid="tool-not-configured">
                             {format!(
-                                "{tool_name} is not set up: an Admin sets it up under Settings › Integrations, and the next report reads its {customer_word}s.",
+                                "{tool_name} is not set up: an Admin sets it up under Settings › Integrations, and the next report reads its {customers_word}.",
                             )}
                         </p>
                     }
@@ -128,7 +150,7 @@ fn CustomersBody(view: ToolCustomersView, choices: Option<Choices>) -> impl Into
                     view! {
                         <p class="mt-1 text-sm text-slate-700" data-testid="tool-customers-summary">
                             {format!(
-                                "No report has read {tool_name}'s {customer_word}s yet: run the billing report once it is set up.",
+                                "No report has read {tool_name}'s {customers_word} yet: run the billing report once it is set up.",
                             )}
                         </p>
                     }

@@ -99,18 +99,7 @@ async fn map_tenants(w: &World) {
         .execute(&w.pool)
         .await
         .unwrap();
-    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
-        if let Some(company) = kit::company_of(&w.sim, tenant.tenant_id.as_str()).await {
-            sqlx::query(
-                "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)",
-            )
-            .bind(&tenant.tenant_id)
-            .bind(company)
-            .execute(&w.pool)
-            .await
-            .unwrap();
-        }
-    }
+    kit::map_tenants(&w.pool, &w.sim).await;
 }
 
 /// Alerted findings per tenant, as the newest run stored them.

@@ -105,6 +105,7 @@ pub struct ToolCustomersView {
     pub tool_name: String,
     /// What the tool calls a customer ("site", "organization").
     pub customer_word: String,
+    pub customers_word: String,
     pub configured: bool,
     /// When a report last read the tool's customers; `None` before the first.
     pub last_read: Option<DateTime<Utc>>,

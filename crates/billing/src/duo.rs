@@ -99,14 +99,17 @@ impl Connector for DuoCounts {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
+    use std::{
+        collections::HashMap,
+        sync::{
+            atomic::{AtomicUsize, Ordering},
+            Arc,
+        },
     };
 
-    use seatsync_vendors::duo::{ConnectionCheck, InfoSummary, User};
-
+    use seatsync_db::tool_customers::DecisionRow;
     use seatsync_domain::tool_customers::Decision;
+    use seatsync_vendors::duo::{ConnectionCheck, InfoSummary, User};
 
     use super::*;
 
@@ -185,9 +188,25 @@ mod tests {
     }
 
     /// Placed by a person in a company, each of `accounts`.
+    fn decided(account: &str, decision: Decision) -> DecisionRow {
+        let (decided_company_id, ignored) = match decision {
+            Decision::Company(id) => (Some(id), false),
+            Decision::Ignored => (None, true),
+        };
+        DecisionRow { tool: BillingTool::Duo, customer_key: account.into(), decided_company_id, ignored }
+    }
+
+    fn placed_and_ignored(placed: &[&str], ignored: &[&str]) -> Placement {
+        let decisions = placed
+            .iter()
+            .map(|a| decided(a, Decision::Company(7)))
+            .chain(ignored.iter().map(|a| decided(a, Decision::Ignored)))
+            .collect();
+        Placement::new(HashMap::new(), decisions)
+    }
+
     fn placed(accounts: &[&str]) -> Placement {
-        let decisions = accounts.iter().map(|a| ((BillingTool::Duo, a.to_string()), Decision::Company(7))).collect();
-        Placement { decisions, ..Placement::default() }
+        placed_and_ignored(accounts, &[])
     }
 
     async fn read(fake: &Arc<Fake>) -> Result<ToolReading, ConnectorError> {
@@ -229,8 +248,7 @@ mod tests {
     #[tokio::test]
     async fn an_account_nobody_placed_is_named_without_a_request_and_one_left_out_likewise() {
         let fake = Fake::new(true, None);
-        let mut placement = placed(&["DA1"]);
-        placement.decisions.insert((BillingTool::Duo, "DA3".into()), Decision::Ignored);
+        let placement = placed_and_ignored(&["DA1"], &["DA3"]);
         let reading = read_placed(&fake, &placement).await.expect("a reading");
         assert_eq!(reading.customers.len(), 3, "every account is still a customer");
         assert_eq!(reading.counts.len(), 1);

@@ -55,21 +55,22 @@ impl HuntressCounts {
     async fn read(&self, placement: &Placement) -> Result<Reading, ConnectorError> {
         let Some(client) = self.client.get() else { return Err(ConnectorError::NotConfigured) };
         let organizations = client.organizations().await.map_err(|e| ConnectorError::Failed(e.to_string()))?;
+        let customers: Vec<ToolCustomer> = organizations.iter().map(customer).collect();
         let usages = match client.agent_counting() {
             AgentCounting::Billable => {
                 let billed: Vec<&Organization> = organizations
                     .iter()
-                    .filter(|o| o.agents_count != Some(0) && placement.may_place(BillingTool::Huntress, &customer(o)))
+                    .zip(&customers)
+                    .filter(|(o, c)| o.agents_count != Some(0) && placement.may_place(BillingTool::Huntress, c))
+                    .map(|(o, _)| o)
                     .collect();
                 self.usages(&client, &billed).await?
             }
             AgentCounting::All => HashMap::new(),
         };
-        let mut customers = Vec::with_capacity(organizations.len());
         let mut counts = Vec::with_capacity(organizations.len() * 2);
-        for o in &organizations {
-            let key = o.id.to_string();
-            customers.push(customer(o));
+        for (o, customer) in organizations.iter().zip(&customers) {
+            let key = &customer.key;
             let usage = usages.get(&o.id);
             // Huntress's billing table: the usage where it says, else the list's count.
             let agents = usage.and_then(|u| u.billable_agents).or(o.agents_count);

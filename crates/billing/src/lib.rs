@@ -97,7 +97,7 @@ pub struct ToolReading {
 /// What a connector returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reading {
-    /// Counts already per PSA company (Microsoft 365 and Pax8, through the tenants' mapping).
+    /// Counts already per PSA company (Microsoft 365, through the tenants' mapping).
     Placed(Counted),
     /// The tool's own customers, for the run to place.
     Customers(ToolReading),
@@ -105,29 +105,50 @@ pub enum Reading {
 
 /// What SeatSync knows that every connector needs: which PSA company each tenant is, and what
 /// people decided about the tools' customers.
+///
+/// Loaded once per run, so the customers a connector asks about and the customers the run places
+/// come from one snapshot of the decisions.
 #[derive(Default)]
 pub struct Placement {
     by_tenant: HashMap<TenantId, CompanyId>,
-    /// The mapped tenants, lower-cased: tools write tenant ids in either case.
-    mapped_tenants: HashSet<TenantId>,
-    decisions: HashMap<(BillingTool, String), Decision>,
+    /// The same mapping keyed by the tenant lower-cased: tools write tenant ids in either case.
+    by_tenant_any_case: HashMap<TenantId, i64>,
+    decisions: HashMap<BillingTool, HashMap<String, Decision>>,
 }
 
 impl Placement {
+    fn new(by_tenant: HashMap<TenantId, CompanyId>, decisions: Vec<tool_customers::DecisionRow>) -> Self {
+        let by_tenant_any_case = by_tenant.iter().map(|(t, c)| (t.to_ascii_lowercase(), c.get())).collect();
+        let mut by_tool: HashMap<BillingTool, HashMap<String, Decision>> = HashMap::new();
+        for row in decisions {
+            if let Some(decision) = row.decision() {
+                by_tool.entry(row.tool).or_default().insert(row.customer_key, decision);
+            }
+        }
+        Self { by_tenant, by_tenant_any_case, decisions: by_tool }
+    }
+
     pub fn company_of(&self, tenant: &TenantId) -> Option<i64> {
         self.by_tenant.get(tenant).map(|c| c.get())
+    }
+
+    fn decision(&self, tool: BillingTool, key: &str) -> Option<Decision> {
+        self.decisions.get(&tool).and_then(|d| d.get(key)).copied()
     }
 
     /// Whether the run can place this customer of `tool` in a company, so its counts are worth
     /// the tool's requests: a person placed it, or, undecided, its own PSA link or its mapped
     /// tenant does. One left out is not billed and one placed nowhere is only named.
     pub fn may_place(&self, tool: BillingTool, customer: &ToolCustomer) -> bool {
-        match self.decisions.get(&(tool, customer.key.clone())) {
+        match self.decision(tool, &customer.key) {
             Some(Decision::Company(_)) => true,
             Some(Decision::Ignored) => false,
             None => {
                 customer.psa_company.is_some()
-                    || customer.tenant.as_ref().is_some_and(|t| self.mapped_tenants.contains(&t.to_ascii_lowercase()))
+                    || customer
+                        .tenant
+                        .as_ref()
+                        .is_some_and(|t| self.by_tenant_any_case.contains_key(&t.to_ascii_lowercase()))
             }
         }
     }
@@ -199,14 +220,7 @@ impl BillingReports {
                 _ => None,
             })
             .collect();
-        let placement = Placement {
-            mapped_tenants: by_tenant.keys().map(|t| t.to_ascii_lowercase()).collect(),
-            by_tenant,
-            decisions: decisions
-                .into_iter()
-                .filter_map(|row| row.decision().map(|d| ((row.tool, row.customer_key), d)))
-                .collect(),
-        };
+        let placement = Placement::new(by_tenant, decisions);
         let earlier_columns: Vec<Column> = earlier.first().map(|r| r.report.0.columns.clone()).unwrap_or_default();
         // Every tool at once: each has its own vendor and its own budget, so the report takes as
         // long as its slowest tool rather than the sum of them all.
@@ -277,18 +291,12 @@ impl BillingReports {
         placement: &Placement,
     ) -> Result<Counted, ConnectorError> {
         tool_customers::record_seen(&self.pool, reading.tool, &reading.customers).await?;
-        let decisions: HashMap<String, Decision> = tool_customers::of_tool(&self.pool, reading.tool)
-            .await?
-            .into_iter()
-            .filter_map(|row| row.decision().map(|d| (row.customer_key, d)))
-            .collect();
-        // Tools write tenant ids in either case; the tools' are lower-cased when read.
-        let tenant_company: HashMap<TenantId, i64> =
-            placement.by_tenant.iter().map(|(t, c)| (t.to_ascii_lowercase(), c.get())).collect();
-        let placed = place_all(&reading.customers, &reading.counts, &decisions, active, &tenant_company);
+        let no_decisions = HashMap::new();
+        let decisions = placement.decisions.get(&reading.tool).unwrap_or(&no_decisions);
+        let placed = place_all(&reading.customers, &reading.counts, decisions, active, &placement.by_tenant_any_case);
         let note = (placed.ignored > 0).then(|| {
-            let plural = if placed.ignored == 1 { "" } else { "s" };
-            format!("{} {}{plural} left out as not billed", placed.ignored, reading.tool.customer_word())
+            let word = if placed.ignored == 1 { reading.tool.customer_word() } else { reading.tool.customers_word() };
+            format!("{} {word} left out as not billed", placed.ignored)
         });
         Ok(Counted { companies: placed.companies, counts: placed.counts, unplaced: placed.unplaced, note })
     }

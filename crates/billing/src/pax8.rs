@@ -1,18 +1,23 @@
 //! Pax8 read afresh by the report (companies, active subscriptions, new products; stored for the
-//! unused-licence alerts too): the quantity of each product per Pax8 company, for the companies
-//! placed in a tenant (matched by SeatSync or confirmed by an Editor on the Pax8 companies page)
-//! that is mapped to a PSA company. Columns are prefixed "PAX8", as distributors' products are on
-//! billing sheets. A read that fails fails the connector: billing from an older read would bill
-//! last month's quantities without saying so.
+//! unused-licence alerts too): the quantity of each product per Pax8 company. A company is placed
+//! in a PSA company by a person on its customers page, else by its Microsoft tenant (matched by
+//! SeatSync or confirmed on the Pax8 companies page) when that tenant is mapped: a company that
+//! buys no Microsoft product through Pax8 has no tenant and is placed by hand. Columns are prefixed
+//! "PAX8", as distributors' products are on billing sheets. A read that fails fails the connector:
+//! billing from an older read would bill last month's quantities without saying so.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use seatsync_db::{kinds::Pax8LinkState, pax8, PgPool};
-use seatsync_domain::{Pax8CompanyId, TenantId};
+use seatsync_domain::{
+    kinds::BillingTool,
+    tool_customers::{CustomerCount, ToolCustomer},
+    Pax8CompanyId, TenantId,
+};
 use seatsync_integrations::ClientSlots;
 
-use crate::{BoxFuture, Connector, ConnectorError, Counted, Placement, Reading};
+use crate::{BoxFuture, Connector, ConnectorError, Placement, Reading, ToolReading};
 
 pub(crate) struct Pax8Counts {
     pool: PgPool,
@@ -24,7 +29,7 @@ impl Pax8Counts {
         Self { pool, slots }
     }
 
-    async fn counted(&self, placement: &Placement) -> Result<Counted, ConnectorError> {
+    async fn read(&self) -> Result<ToolReading, ConnectorError> {
         let Some(client) = self.slots.pax8.get() else { return Err(ConnectorError::NotConfigured) };
         seatsync_pax8::read_and_store(&self.pool, client.as_ref(), Utc::now()).await.map_err(|e| match e {
             seatsync_pax8::ReadError::Vendor(e) => ConnectorError::Failed(e.to_string()),
@@ -38,23 +43,30 @@ impl Pax8Counts {
             .filter(|l| matches!(l.state, Pax8LinkState::Matched | Pax8LinkState::Confirmed))
             .filter_map(|l| l.tenant_id.as_ref().map(|t| (&l.company_id, t)))
             .collect();
-        let name_of: HashMap<&Pax8CompanyId, &str> = companies.iter().map(|c| (&c.id, c.name.as_str())).collect();
-        let mut counted = Counted::default();
-        let mut unplaced = BTreeSet::new();
-        for s in &subscriptions {
-            let company = tenant_of.get(&s.company_id).and_then(|t| placement.company_of(t));
-            let Some(company) = company else {
-                unplaced.insert(
-                    name_of.get(&s.company_id).map(|n| n.to_string()).unwrap_or_else(|| s.company_id.to_string()),
-                );
-                continue;
-            };
-            counted.companies.insert(company);
-            let product = s.product_name.clone().unwrap_or_else(|| s.product_id.clone());
-            counted.counts.push((company, product, s.quantity));
-        }
-        counted.unplaced = unplaced.into_iter().collect();
-        Ok(counted)
+        // Only companies with something to bill are customers: one with no active subscription
+        // would only lengthen the list of companies to place.
+        let buying: HashSet<&Pax8CompanyId> = subscriptions.iter().map(|s| &s.company_id).collect();
+        // A subscription of a company the list no longer holds is named by its id when placed.
+        let customers: Vec<ToolCustomer> = companies
+            .iter()
+            .filter(|c| buying.contains(&c.id))
+            .map(|c| ToolCustomer {
+                key: c.id.to_string(),
+                name: c.name.trim().to_string(),
+                domains: c.website.iter().filter(|w| !w.trim().is_empty()).cloned().collect(),
+                psa_company: None,
+                tenant: tenant_of.get(&c.id).map(|t| TenantId::new(t.to_ascii_lowercase())),
+            })
+            .collect();
+        let counts = subscriptions
+            .iter()
+            .map(|s| CustomerCount {
+                customer: s.company_id.to_string(),
+                product: s.product_name.clone().unwrap_or_else(|| s.product_id.clone()),
+                count: s.quantity,
+            })
+            .collect();
+        Ok(ToolReading { tool: BillingTool::Pax8, customers, counts })
     }
 }
 
@@ -67,7 +79,7 @@ impl Connector for Pax8Counts {
         self.slots.pax8.get().map(|c| c.requests_sent())
     }
 
-    fn count<'a>(&'a self, placement: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
-        Box::pin(async move { self.counted(placement).await.map(Reading::Placed) })
+    fn count<'a>(&'a self, _: &'a Placement) -> BoxFuture<'a, Result<Reading, ConnectorError>> {
+        Box::pin(async move { self.read().await.map(Reading::Customers) })
     }
 }

@@ -3,7 +3,10 @@
 //! turned into one row per Autotask company with Microsoft 365's and Pax8's columns, zeros and
 //! blanks where the rules say, stored, and compared with the report before.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use chrono::Utc;
 use seatsync_billing::{connectors, BillingReports};
@@ -42,23 +45,8 @@ async fn world(tenants: usize) -> World {
     World { pool, sim, slots, billing }
 }
 
-/// Maps every tenant the simulator gives an Autotask company to that company; how many.
 async fn map_tenants(w: &World) -> usize {
-    let mut mapped = 0;
-    for tenant in seatsync_db::tenants::list(&w.pool).await.unwrap() {
-        if let Some(company) = kit::company_of(&w.sim, tenant.tenant_id.as_str()).await {
-            sqlx::query(
-                "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)",
-            )
-            .bind(&tenant.tenant_id)
-            .bind(company)
-            .execute(&w.pool)
-            .await
-            .unwrap();
-            mapped += 1;
-        }
-    }
-    mapped
+    kit::map_tenants(&w.pool, &w.sim).await
 }
 
 /// Purchased seats per Autotask company and product, straight from what the sync stored.
@@ -199,6 +187,61 @@ async fn a_tool_that_fails_keeps_its_columns_blank_and_is_named() {
 /// A column's cell for a company.
 fn cell(report: &seatsync_domain::billing::Report, company: i64, tool: &str, product: &str) -> Option<i64> {
     report.column_index(&Column::new(tool, product)).and_then(|i| report.cell(company, i))
+}
+
+#[tokio::test]
+async fn a_pax8_company_is_placed_by_a_person_or_by_its_mapped_tenant() {
+    let w = world(12).await;
+    // No tenant is mapped yet: every Pax8 company that buys something is named, none is billed.
+    let first = w.billing.run(None).await.unwrap();
+    let pax8 = first.tools.iter().find(|t| t.tool == "PAX8").unwrap();
+    assert_eq!(pax8.status, ToolStatus::Ok);
+    let companies = seatsync_db::pax8::companies(&w.pool).await.unwrap();
+    let subscriptions = seatsync_db::pax8::subscriptions(&w.pool).await.unwrap();
+    let buying: BTreeSet<String> = subscriptions.iter().map(|s| s.company_id.to_string()).collect();
+    assert!(buying.len() >= 3, "{buying:?}");
+    assert_eq!((pax8.companies, pax8.unplaced.len()), (0, buying.len()));
+
+    // A person places one in an Autotask company (as for a company with no Microsoft tenant):
+    // the next report bills its quantities there, product by product.
+    let chosen = companies.iter().find(|c| buying.contains(&c.id.to_string())).unwrap();
+    let company =
+        seatsync_db::autotask_cache::companies(&w.pool).await.unwrap().iter().find(|c| c.is_active).unwrap().id.get();
+    let person = kit::person(&w.pool, "Billing Editor").await;
+    let key = chosen.id.to_string();
+    seatsync_db::tool_customers::decide(
+        &w.pool,
+        BillingTool::Pax8,
+        &[(key.as_str(), Some(Decision::Company(company)))],
+        person,
+    )
+    .await
+    .unwrap();
+    let second = w.billing.run(None).await.unwrap();
+    let pax8 = second.tools.iter().find(|t| t.tool == "PAX8").unwrap();
+    assert_eq!((pax8.companies, pax8.unplaced.len()), (1, buying.len() - 1));
+    assert!(!pax8.unplaced.contains(&chosen.name), "{:?}", pax8.unplaced);
+    let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+    for s in subscriptions.iter().filter(|s| s.company_id == chosen.id) {
+        *expected.entry(s.product_name.clone().unwrap_or_else(|| s.product_id.clone())).or_default() += s.quantity;
+    }
+    let report = w.billing.newest().await.unwrap()[0].report.0.clone();
+    for (product, quantity) in &expected {
+        assert_eq!(cell(&report, company, "PAX8", product), Some(*quantity), "{product}");
+    }
+
+    // With the tenants mapped, the companies Pax8's matching linked to a tenant are placed by it.
+    map_tenants(&w).await;
+    let third = w.billing.run(None).await.unwrap();
+    let pax8 = third.tools.iter().find(|t| t.tool == "PAX8").unwrap();
+    assert!(pax8.companies > 1, "{pax8:?}");
+    let placed_by_tenant = seatsync_db::tool_customers::of_tool(&w.pool, BillingTool::Pax8)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.tenant_id.is_some() && r.decision().is_none())
+        .count();
+    assert!(placed_by_tenant >= pax8.companies - 1, "{placed_by_tenant} {pax8:?}");
 }
 
 #[tokio::test]

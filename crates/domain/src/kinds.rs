@@ -286,9 +286,10 @@ text_enum! {
 
 text_enum! {
     /// A billing tool whose customers SeatSync places in PSA companies itself, on the tool's
-    /// customers page (`billing_tool_customers.tool`). Microsoft 365 and Pax8 are placed through
-    /// the tenants' mapping instead.
+    /// customers page (`billing_tool_customers.tool`). Microsoft 365 is placed through the tenants'
+    /// mapping instead; a Pax8 company by its linked tenant's mapping unless a person places it.
     BillingTool {
+        Pax8 = "pax8",
         DattoRmm = "datto_rmm",
         NinjaOne = "ninjaone",
         Automate = "automate",
@@ -300,7 +301,8 @@ text_enum! {
 }
 
 impl BillingTool {
-    pub const ALL: [BillingTool; 7] = [
+    pub const ALL: [BillingTool; 8] = [
+        BillingTool::Pax8,
         BillingTool::DattoRmm,
         BillingTool::NinjaOne,
         BillingTool::Automate,
@@ -313,6 +315,7 @@ impl BillingTool {
     /// The tool as the report and the pages name it.
     pub fn name(self) -> &'static str {
         match self {
+            BillingTool::Pax8 => "Pax8",
             BillingTool::DattoRmm => "Datto RMM",
             BillingTool::NinjaOne => "NinjaOne",
             BillingTool::Automate => "ConnectWise Automate",
@@ -331,12 +334,26 @@ impl BillingTool {
             BillingTool::Automate => "client",
             BillingTool::Duo => "account",
             BillingTool::Auvik => "tenant",
+            BillingTool::Pax8 => "company",
+        }
+    }
+
+    /// What the tool calls its customers.
+    pub fn customers_word(self) -> &'static str {
+        match self {
+            BillingTool::Pax8 => "companies",
+            BillingTool::DattoRmm | BillingTool::SentinelOne => "sites",
+            BillingTool::NinjaOne | BillingTool::Huntress => "organizations",
+            BillingTool::Automate => "clients",
+            BillingTool::Duo => "accounts",
+            BillingTool::Auvik => "tenants",
         }
     }
 
     /// The integration that holds its settings.
     pub fn integration(self) -> IntegrationKey {
         match self {
+            BillingTool::Pax8 => IntegrationKey::Pax8,
             BillingTool::DattoRmm => IntegrationKey::DattoRmm,
             BillingTool::NinjaOne => IntegrationKey::NinjaOne,
             BillingTool::Automate => IntegrationKey::Automate,

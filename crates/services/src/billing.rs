@@ -236,7 +236,7 @@ fn tool_lines(shown: &StoredReport) -> Vec<ToolLine> {
             companies: t.companies,
             unplaced: t.unplaced.clone(),
             note: t.note.clone(),
-            customers_page: BillingTool::ALL.into_iter().find(|b| b.name() == t.tool),
+            customers_page: BillingTool::ALL.into_iter().find(|b| b.name().eq_ignore_ascii_case(&t.tool)),
         })
         .collect()
 }

@@ -116,6 +116,7 @@ impl Services {
             tool,
             tool_name: tool.name().into(),
             customer_word: tool.customer_word().into(),
+            customers_word: tool.customers_word().into(),
             configured: self.tool_configured(tool),
             last_read,
             customers,
@@ -180,12 +181,13 @@ impl Services {
         }
         let done = tool_customers::decide(&self.pool, tool, &accepted, by.id).await?;
         tracing::info!(by = %by.email, tool = %tool, count = done, "tool customer suggestions were accepted");
-        Ok(format!("{done} {} {}s were placed from the suggestions.", tool.name(), tool.customer_word()))
+        Ok(format!("{done} {} {} were placed from the suggestions.", tool.name(), tool.customers_word()))
     }
 
     fn tool_configured(&self, tool: BillingTool) -> bool {
         let slots = self.integrations.slots();
         match tool {
+            BillingTool::Pax8 => slots.pax8.is_set(),
             BillingTool::DattoRmm => slots.datto_rmm.is_set(),
             BillingTool::NinjaOne => slots.ninjaone.is_set(),
             BillingTool::Automate => slots.automate.is_set(),

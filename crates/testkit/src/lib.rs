@@ -396,6 +396,26 @@ pub async fn company_of(s: &SimHandle, tenant_id: &str) -> Option<i64> {
     v.as_i64().or_else(|| v["companyId"].as_i64()).or_else(|| v["id"].as_i64())
 }
 
+/// Maps every tenant the licence sync stored to the Autotask company the simulator gives it, as
+/// an Editor would on the Customers page; how many were mapped.
+pub async fn map_tenants(pool: &PgPool, s: &SimHandle) -> usize {
+    let mut mapped = 0;
+    for tenant in seatsync_db::tenants::list(pool).await.expect("the tenants") {
+        if let Some(company) = company_of(s, tenant.tenant_id.as_str()).await {
+            sqlx::query(
+                "INSERT INTO tenant_mappings (tenant_id, state, company_id, version) VALUES ($1, 'mapped', $2, 1)",
+            )
+            .bind(&tenant.tenant_id)
+            .bind(company)
+            .execute(pool)
+            .await
+            .expect("the mapping stored");
+            mapped += 1;
+        }
+    }
+    mapped
+}
+
 /// Changes a subscription in Partner Center (and Graph's counts follow).
 pub async fn set_subscription(s: &SimHandle, subscription_id: &str, body: serde_json::Value) {
     let res = reqwest::Client::new()
