@@ -74,7 +74,7 @@ ensure_playwright() {
 # The cargo-leptos build of the debug site. scripts/test and scripts/demo build with the same
 # package and target selection as `cargo test`, so the dependency features resolve alike and a
 # demo after the tests reuses their build instead of compiling again.
-LEPTOS_DEBUG_BUILD_ARGS=(--bin-cargo-args=--workspace --bin-cargo-args=--exclude=frontend --bin-cargo-args=--all-targets)
+LEPTOS_DEBUG_BUILD_ARGS=(--split --bin-cargo-args=--workspace --bin-cargo-args=--exclude=frontend --bin-cargo-args=--all-targets)
 
 # Where the private cluster keeps its data, and how its commands run: as the postgres user when
 # this is root (initdb refuses root).

@@ -10,6 +10,7 @@ pub mod components;
 pub mod error;
 pub mod navigation;
 pub mod pages;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -23,14 +24,8 @@ use seatsync_domain::Role;
 
 use crate::{
     components::layout::{Layout, RequireRole},
-    pages::{
-        alerts::AlertsPage, billing::BillingPage, contracts::ContractsPage, customer_mapping::CustomerMappingPage,
-        dashboard::DashboardPage, errors::NotFound, integration::IntegrationPage, jobs::JobsPage,
-        overview::OverviewPage, pax8_companies::Pax8CompaniesPage, products::ProductsPage, reduce::ReducePage,
-        service_mapping::ServiceMappingPage, settings::SettingsPage, signin::SignInPage,
-        subscriptions::SubscriptionsPage, ticket_companies::TicketCompaniesPage, tool_customers::ToolCustomersPage,
-        users::UsersPage,
-    },
+    pages::{dashboard::DashboardPage, errors::NotFound, signin::SignInPage},
+    routes::LoadedLazily,
 };
 
 /// The HTML document around the app; rendered on the server only.
@@ -85,27 +80,27 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=PageFrame ssr=SsrMode::Async>
                     <Route path=path!("/") view=DashboardPage />
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Viewer /> }>
-                        <Route path=path!("/overview") view=OverviewPage />
-                        <Route path=path!("/subscriptions") view=SubscriptionsPage />
-                        <Route path=path!("/mapping/customers") view=CustomerMappingPage />
-                        <Route path=path!("/mapping/services") view=ServiceMappingPage />
-                        <Route path=path!("/contracts") view=ContractsPage />
-                        <Route path=path!("/jobs") view=JobsPage />
-                        <Route path=path!("/alerts") view=AlertsPage />
-                        <Route path=path!("/alerts/pax8-companies") view=Pax8CompaniesPage />
-                        <Route path=path!("/alerts/ticket-companies") view=TicketCompaniesPage />
-                        <Route path=path!("/billing") view=BillingPage />
-                        <Route path=path!("/billing/tools/:tool") view=ToolCustomersPage />
+                        <Route path=path!("/overview") view=routes::OverviewRoute::lazily() />
+                        <Route path=path!("/subscriptions") view=routes::SubscriptionsRoute::lazily() />
+                        <Route path=path!("/mapping/customers") view=routes::CustomerMappingRoute::lazily() />
+                        <Route path=path!("/mapping/services") view=routes::ServiceMappingRoute::lazily() />
+                        <Route path=path!("/contracts") view=routes::ContractsRoute::lazily() />
+                        <Route path=path!("/jobs") view=routes::JobsRoute::lazily() />
+                        <Route path=path!("/alerts") view=routes::AlertsRoute::lazily() />
+                        <Route path=path!("/alerts/pax8-companies") view=routes::Pax8CompaniesRoute::lazily() />
+                        <Route path=path!("/alerts/ticket-companies") view=routes::TicketCompaniesRoute::lazily() />
+                        <Route path=path!("/billing") view=routes::BillingRoute::lazily() />
+                        <Route path=path!("/billing/tools/:tool") view=routes::ToolCustomersRoute::lazily() />
                     </ParentRoute>
                     // A reduction link changes a vendor: Editors and Admins only.
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Editor /> }>
-                        <Route path=path!("/alerts/reduce/:token") view=ReducePage />
+                        <Route path=path!("/alerts/reduce/:token") view=routes::ReduceRoute::lazily() />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <RoleGate role=Role::Admin /> }>
-                        <Route path=path!("/settings/products") view=ProductsPage />
-                        <Route path=path!("/users") view=UsersPage />
-                        <Route path=path!("/settings") view=SettingsPage />
-                        <Route path=path!("/settings/integrations/:key") view=IntegrationPage />
+                        <Route path=path!("/settings/products") view=routes::ProductsRoute::lazily() />
+                        <Route path=path!("/users") view=routes::UsersRoute::lazily() />
+                        <Route path=path!("/settings") view=routes::SettingsRoute::lazily() />
+                        <Route path=path!("/settings/integrations/:key") view=routes::IntegrationRoute::lazily() />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
