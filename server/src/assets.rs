@@ -9,8 +9,8 @@
 //! `.br` and `.gz` files beside an asset are sent as they are. A release build made with
 //! `cargo leptos build --release --precompress` carries them; otherwise SeatSync writes them once
 //! when it starts (`precompress`, in the background), and until they are there each response is
-//! compressed as it goes. Compressing the 27 MB debug WASM on every load would hold back every
-//! page's first second.
+//! compressed as it goes. Compressing the 25 MB of the debug build's later pages on every load
+//! would hold back every page's first second.
 
 use std::{
     io::Write,
