@@ -1,7 +1,8 @@
 //! The pages after the first: every page but the sign-in and the dashboard is loaded lazily, as
 //! one piece. Built with `cargo leptos --split`, their code is a WASM file of its own, fetched
-//! when the first of them is opened (together with its data, not after it), so the sign-in and
-//! the dashboard, where every visit starts, load only the frame and themselves.
+//! when the first of them is opened (a page then asks for its data as before, once its code is
+//! there; after the first, the code is at hand), so the sign-in and the dashboard, where every
+//! visit starts, load only the frame and themselves.
 //!
 //! One lazy function for all of them, not one per page: the splitter makes a file for every set
 //! of lazy functions that share code, and with a function per page a page came in some 300
